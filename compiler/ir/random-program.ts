@@ -1,0 +1,113 @@
+/**
+ * @fileoverview Random valid IR programs for tests and differential fuzzing: every layer kind, output mode, reset
+ * mode and delay, decays of 0 and 1, threshold 0, and extreme weights that drive saturation.
+ */
+import { intType, maxOf, minOf, signedBitsFor, type IntType } from './int-type.ts';
+import type { IrEncoder } from './encoder.ts';
+import type { IrLayer, Program } from './program.ts';
+import type { IrOutput, IrReset, SpikingOp } from './spiking.ts';
+import type { ConvOp } from './conv.ts';
+
+/** Deterministic small PRNG for generation (mulberry32), independent of the jitter generator. */
+export function makeRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface RandomProgramOptions {
+  readonly conv?: boolean;
+  readonly output?: IrOutput['kind'];
+  readonly reset?: IrReset['kind'];
+  readonly delay?: 0 | 1;
+  readonly encoder?: IrEncoder['kind'];
+  readonly weightBits?: number;
+  readonly timesteps?: number;
+}
+
+export function randomProgram(seed: number, options: RandomProgramOptions = {}): Program {
+  const rand = makeRandom(seed);
+  const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
+  const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)]!;
+  const weightBits = options.weightBits ?? int(2, 16);
+  const timesteps = options.timesteps ?? int(1, 6);
+  const channels = int(1, 2);
+  const height = int(3, 6);
+  const width = int(3, 6);
+  const inType = intType(false, 8, 8);
+  const encoder: IrEncoder =
+    (options.encoder ?? pick(['jitter', 'direct'] as const)) === 'jitter'
+      ? { kind: 'jitter', prng: 'xorshift32', jitterBits: pick([1, 4, 8, 12, 16]), outType: inType }
+      : { kind: 'direct', outType: inType };
+  const layers: IrLayer[] = [];
+  let shape: [number, number, number] = [channels, height, width];
+  let xType: IntType = inType;
+  const weightType = intType(true, weightBits, 0);
+  const wMax = maxOf(weightType);
+  const weight = (): number => (rand() < 0.15 ? pick([wMax, -wMax - 1, 0]) : int(-wMax - 1, wMax));
+  if (options.conv ?? rand() < 0.4) {
+    const kernel = int(1, Math.min(3, height, width));
+    const filters = int(1, 3);
+    const outShape: [number, number, number] = [filters, height - kernel + 1, width - kernel + 1];
+    const weights = Array.from({ length: filters * channels * kernel * kernel }, weight);
+    const accBound = 2 ** 20 + channels * kernel * kernel * (wMax + 1) * maxOf(xType);
+    const outType = intType(true, int(2, 12), 4);
+    const conv: ConvOp = {
+      kind: 'conv', name: 'conv0', inShape: shape, outShape, kernel, inType: xType, weights, weightType,
+      weightFrac: new Array(filters).fill(0),
+      bias: Array.from({ length: filters }, () => int(-(2 ** 20), 2 ** 20)),
+      accType: intType(true, signedBitsFor(accBound), inType.frac), outShift: Array.from({ length: filters }, () => int(0, 14)),
+      outType, learned: true,
+    };
+    layers.push(conv);
+    shape = outShape;
+    xType = outType;
+  }
+  const depth = int(1, 3);
+  let inputs = shape[0] * shape[1] * shape[2];
+  for (let l = 0; l < depth; l++) {
+    const last = l === depth - 1;
+    const units = last ? int(2, 5) : int(1, 8);
+    const membraneType = intType(true, int(8, 32), int(0, 12));
+    const mMax = maxOf(membraneType);
+    const outputKind = options.output ?? pick(['excess', 'binary'] as const);
+    const output: IrOutput = outputKind === 'excess' ? { kind: 'excess', shift: int(0, 12), type: intType(false, int(1, 12), 0) } : { kind: 'binary', type: intType(false, 1, 0) };
+    const resetKind = options.reset ?? pick(['refractory', 'subtract', 'zero'] as const);
+    const reset: IrReset = resetKind === 'refractory' ? { kind: 'refractory', mul: int(0, 2 ** 17), shift: 16 } : { kind: resetKind };
+    const weights = Array.from({ length: units * inputs }, weight);
+    const accBound = inputs * (wMax + 1) * Math.max(maxOf(xType), -minOf(xType));
+    const op: SpikingOp = {
+      kind: 'spiking', name: `layer${l}`, inputs, units, inType: xType, weights, weightType,
+      weightFrac: new Array(units).fill(0), accType: intType(true, signedBitsFor(accBound), xType.frac),
+      accShift: Array.from({ length: units }, () => int(0, 3)),
+      bias: Array.from({ length: units }, () => int(-(mMax >> 2), mMax >> 2)),
+      membraneType,
+      decay: pick([{ mul: 0, shift: 16 }, { mul: 65536, shift: 16 }, { mul: int(0, 65536), shift: 16 }, { mul: int(0, 255), shift: 8 }]),
+      threshold: rand() < 0.2 ? 0 : int(0, mMax >> 1),
+      output, reset, delay: options.delay ?? pick([0, 1] as const),
+    };
+    layers.push(op);
+    inputs = units;
+    xType = output.type;
+  }
+  const lastOp = layers[layers.length - 1] as SpikingOp;
+  const begin = int(0, timesteps - 1);
+  return {
+    format: 'snnc-ir', version: 1, name: `random${seed}`, sourceSha256: '0'.repeat(64), timesteps, classes: lastOp.units,
+    input: { shape: [channels, height, width], type: inType, realPerLsb: 1 / 255 },
+    encoder, layers,
+    readout: { kind: 'sum', begin, scoreType: intType(true, lastOp.membraneType.bits + 13, lastOp.membraneType.frac), realPerLsb: 2 ** -lastOp.membraneType.frac },
+    quantization: { weightBits, granularity: 'layer', activationBits: 8, calibration: { dataset: 'none', images: 0, seed }, provenNoSaturation: false },
+  };
+}
+
+/** Random pixels with about a third zero (so event-driven paths are exercised). */
+export function randomPixels(seed: number, count: number): Uint8Array {
+  const rand = makeRandom(seed ^ 0x5bd1e995);
+  return Uint8Array.from({ length: count }, () => (rand() < 0.35 ? 0 : rand() < 0.1 ? 255 : Math.floor(rand() * 256)));
+}

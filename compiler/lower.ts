@@ -1,0 +1,71 @@
+/** @fileoverview Lowering entry point: a float model directory in, a validated fixed-point Program out. */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { SnncError } from './errors.ts';
+import type { Model, SnnModel } from './model/format.ts';
+import { modelJsonPath } from './model/read-model.ts';
+import { DEFAULT_CALIBRATION_IMAGES } from './passes/formats-policy.ts';
+import { runPipeline, type PipelineHooks } from './passes/pipeline.ts';
+import { DEFAULT_LOWER_OPTIONS, type CalibrationSet, type LowerOptions } from './passes/state.ts';
+import type { Program } from './ir/program.ts';
+import { loadDataset } from '../data/load.ts';
+import { fetchDataset } from '../data/fetch.ts';
+import { isDatasetName } from '../data/datasets.ts';
+
+/** sha256 over model.json and weights.bin, so a program names exactly what it was compiled from. */
+export function modelSha256(modelPath: string): string {
+  const json = modelJsonPath(modelPath);
+  const hash = createHash('sha256').update(readFileSync(json));
+  try {
+    hash.update(readFileSync(join(dirname(json), 'weights.bin')));
+  } catch {
+    // readModel already reported a missing blob; a hash of the JSON alone still identifies the file
+  }
+  return hash.digest('hex');
+}
+
+export function requireSnn(model: Model, source: string): SnnModel {
+  if (model.kind !== 'snn') {
+    throw new SnncError('unsupported', `${source}: an ann model is a float baseline; snnc compiles spiking models (kind "snn") to fixed point`);
+  }
+  return model;
+}
+
+/** The first `count` training images of the model's dataset, fetched into the cache if needed. */
+export async function calibrationSet(model: Model, count: number, log?: (line: string) => void): Promise<CalibrationSet> {
+  const name = model.metadata.dataset;
+  if (!isDatasetName(name)) throw new SnncError('data', `no calibration data for dataset "${name}"`);
+  let data;
+  try {
+    data = loadDataset(name, 'train', { limit: count });
+  } catch (e) {
+    if (!(e instanceof SnncError) || e.code !== 'data' || !/not fetched/.test(e.message)) throw e;
+    log?.(`fetching ${name} for calibration`);
+    await fetchDataset(name, log);
+    data = loadDataset(name, 'train', { limit: count });
+  }
+  const [c, h, w] = data.shape;
+  const [mc, mh, mw] = model.input.shape;
+  if (c !== mc || h !== mh || w !== mw) {
+    throw new SnncError('data', `${name} images are ${c}x${h}x${w}, the model wants ${mc}x${mh}x${mw}`);
+  }
+  const images = Array.from({ length: data.count }, (_, i) => data.image(i));
+  return { dataset: `${name} train`, images, seeds: images.map((_, i) => i) };
+}
+
+export interface LowerRequest {
+  readonly model: SnnModel;
+  readonly sourceSha256: string;
+  readonly calibration: CalibrationSet;
+  readonly options?: Partial<LowerOptions>;
+  readonly hooks?: PipelineHooks;
+}
+
+export function lowerModel(request: LowerRequest): Program {
+  const options = { ...DEFAULT_LOWER_OPTIONS, ...request.options };
+  const state = runPipeline({ model: request.model, options, calibration: request.calibration, sourceSha256: request.sourceSha256 }, request.hooks);
+  return state.program!;
+}
+
+export { DEFAULT_CALIBRATION_IMAGES };

@@ -1,0 +1,128 @@
+/**
+ * @fileoverview The float model format (version 1): plain readonly data, as read from `model.json` + `weights.bin`.
+ *
+ * Float semantics, per input image, over `timesteps` steps t = 0..T-1 (see docs/model-format.md):
+ *   x      = pixel * input.scale                        (pixels are integers 0..255, CHW order)
+ *   x_t    = x * u_t  (jitter, u_t uniform in [0,1) per pixel)  or  x_t = x  (direct)
+ *   layers run in order; each consumes the previous layer's visible output at the same step t.
+ */
+
+/** A tensor's values, row-major, float32-exact numbers. */
+export interface Tensor {
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+}
+
+export type Dataset = 'mnist' | 'fashion-mnist' | 'cifar10';
+
+export interface ModelMetadata {
+  readonly name: string;
+  readonly dataset: Dataset;
+  readonly arch: string;
+  readonly seed: number;
+  /** The exact command that produced the weights. */
+  readonly trainCommand: string;
+  /** Test accuracy in [0,1] and mean test cross-entropy, as measured by training. */
+  readonly accuracy?: { readonly test: number; readonly crossEntropy?: number; readonly samples: number };
+  readonly epochs?: number;
+  readonly backend?: string;
+  readonly createdAt?: string;
+  readonly notes?: string;
+}
+
+/** Input: `x = pixel * scale`, pixels 0..255 in CHW order. `scale` is 1/255 for [0,1] images. */
+export interface InputSpec {
+  readonly shape: readonly [channels: number, height: number, width: number];
+  readonly scale: number;
+}
+
+export type Encoder = { readonly kind: 'jitter' } | { readonly kind: 'direct' };
+
+/**
+ * Conv (stateless, applied each timestep): y[c,i,j] = b[c] + sum_{ci,ki,kj} w[c,ci,ki,kj] * x[ci,i+ki,j+kj].
+ * Stride 1, no padding; the output is flattened (CHW) for the next layer. `learned: false` marks a fixed bank (Gabor).
+ */
+export interface ConvLayer {
+  readonly kind: 'conv';
+  readonly name: string;
+  readonly filters: number;
+  readonly kernel: number;
+  readonly weights: Tensor; // [filters, inChannels, kernel, kernel]
+  readonly bias: Tensor; // [filters]
+  readonly learned: boolean;
+}
+
+export type ResetMode =
+  | { readonly kind: 'refractory'; readonly penalty: number } // v = v - (penalty/threshold) * v
+  | { readonly kind: 'subtract' } // v = v - threshold
+  | { readonly kind: 'zero' }; // v = 0
+
+/**
+ * Spiking layer (dense synapse W [units, inputs], bias b). At step t, with input x_t:
+ *   u_t   = decay * v_{t-1} + W x_t + b          (v_{-1} = 0)
+ *   f_t   = u_t > threshold
+ *   o_t   = excess: f_t ? u_t - threshold : 0      binary: f_t ? 1 : 0
+ *   v_t   = f_t ? reset(u_t) : u_t
+ * Visible at step t: output o_t and membrane u_t (delay 0), or o_{t-1} and u_{t-1} (delay 1, zero at t = 0).
+ */
+export interface SpikingLayer {
+  readonly kind: 'spiking';
+  readonly name: string;
+  readonly units: number;
+  readonly weights: Tensor; // [units, inputs]
+  readonly bias: Tensor; // [units]
+  readonly decay: number;
+  readonly threshold: number;
+  readonly output: 'excess' | 'binary';
+  readonly reset: ResetMode;
+  readonly delay: 0 | 1;
+}
+
+/** ANN dense layer: y = act(W x + b). `leaky-relu` uses `alpha`. */
+export interface DenseLayer {
+  readonly kind: 'dense';
+  readonly name: string;
+  readonly units: number;
+  readonly weights: Tensor; // [units, inputs]
+  readonly bias: Tensor; // [units]
+  readonly activation: 'relu' | 'leaky-relu' | 'sigmoid' | 'none';
+  readonly alpha?: number;
+}
+
+export type Layer = ConvLayer | SpikingLayer | DenseLayer;
+
+/** Readout: scores[k] = sum (or mean) over t in [begin, T) of the last spiking layer's visible membrane. */
+export interface Readout {
+  readonly kind: 'sum' | 'mean';
+  readonly begin: number;
+}
+
+export interface SnnModel {
+  readonly format: 'snnc-model';
+  readonly version: 1;
+  readonly kind: 'snn';
+  readonly metadata: ModelMetadata;
+  readonly input: InputSpec;
+  readonly encoder: Encoder;
+  readonly timesteps: number;
+  readonly layers: readonly (ConvLayer | SpikingLayer)[];
+  readonly readout: Readout;
+  readonly classes: number;
+}
+
+/** ANN baseline: evaluated once (no timesteps); scores are the last dense layer's output. */
+export interface AnnModel {
+  readonly format: 'snnc-model';
+  readonly version: 1;
+  readonly kind: 'ann';
+  readonly metadata: ModelMetadata;
+  readonly input: InputSpec;
+  readonly layers: readonly (ConvLayer | DenseLayer)[];
+  readonly classes: number;
+}
+
+export type Model = SnnModel | AnnModel;
+
+export const MODEL_FORMAT_VERSION = 1;
+export const MODEL_JSON = 'model.json';
+export const WEIGHTS_BIN = 'weights.bin';

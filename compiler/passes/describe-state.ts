@@ -1,0 +1,25 @@
+/** @fileoverview Text form of the lowering state before a program exists (for --dump-after on early passes). */
+import type { LoweringState } from './state.ts';
+
+function real(x: number): string {
+  return Number(x.toPrecision(6)).toString();
+}
+
+export function describeState(state: LoweringState): string {
+  const { model } = state;
+  const lines = [
+    `model ${model.metadata.name}: ${model.layers.length} layers, T=${state.options.timesteps ?? model.timesteps}, input [${model.input.shape.join(', ')}] x ${real(model.input.scale)}`,
+    `calibration: ${state.calibration.images.length} ${state.calibration.dataset} images`,
+  ];
+  model.layers.forEach((layer, l) => {
+    let w = 0;
+    for (const x of layer.weights.data) w = Math.max(w, Math.abs(x));
+    const parts = [`layer ${layer.name}: ${layer.kind}, max |w| ${real(w)}`];
+    const r = state.ranges?.[l];
+    if (r) parts.push(`max output ${real(r.maxOutput)}`, `max |membrane| ${real(r.maxMembrane)}`);
+    const f = state.formats?.[l];
+    if (f) parts.push(`in frac ${f.inFrac}`, `weight frac ${Math.min(...f.weightFrac)}..${Math.max(...f.weightFrac)}`, `state frac ${f.stateFrac}`, `out frac ${f.outFrac}`);
+    lines.push(parts.join(', '));
+  });
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,91 @@
+/**
+ * @fileoverview Pass: prove widths from the actual integers. Accumulators get exactly the bits their worst case
+ * needs; the membrane bound follows the integration over all T steps (decay, input, reset), and when it fits 32 bits
+ * the program is marked free of membrane saturation; otherwise 32 bits with the clamp as part of the semantics.
+ */
+import { SnncError } from '../errors.ts';
+import type { ConvOp } from '../ir/conv.ts';
+import { intType, maxOf, minOf, signedBitsFor, type IntType } from '../ir/int-type.ts';
+import type { IrLayer } from '../ir/program.ts';
+import type { SpikingOp } from '../ir/spiking.ts';
+import { MAX_MEMBRANE_BITS } from './formats-policy.ts';
+import type { Pass } from './state.ts';
+
+function maxAbs(t: IntType): number {
+  return Math.max(maxOf(t), -minOf(t));
+}
+
+/** Per row: sum_i |w_i| * max|x|. */
+function rowBounds(weights: readonly number[], rows: number, inType: IntType): number[] {
+  const cols = weights.length / rows;
+  const xMax = maxAbs(inType);
+  return Array.from({ length: rows }, (_, r) => {
+    let sum = 0;
+    for (let c = 0; c < cols; c++) sum += Math.abs(weights[r * cols + c]!);
+    return sum * xMax;
+  });
+}
+
+function narrowConv(op: ConvOp): ConvOp {
+  const bounds = rowBounds(op.weights, op.outShape[0], op.inType).map((b, f) => b + Math.abs(op.bias[f]!));
+  return { ...op, accType: intType(true, signedBitsFor(Math.max(...bounds)), op.accType.frac) };
+}
+
+/** Bound on |u| and |v| over `timesteps` steps for one unit whose input term is at most `drive`. */
+export function membraneBound(op: SpikingOp, drive: number, timesteps: number): number {
+  const decay = op.decay.mul / 2 ** op.decay.shift;
+  const refractory = op.reset.kind === 'refractory' ? Math.abs(1 - op.reset.mul / 2 ** op.reset.shift) : 0;
+  let v = 0;
+  let peak = 0;
+  for (let t = 0; t < timesteps; t++) {
+    const u = (op.decay.mul === 0 ? 0 : Math.ceil(v * decay) + 1) + drive;
+    const after = op.reset.kind === 'refractory' ? Math.max(u, Math.ceil(u * refractory) + 1) : u;
+    peak = Math.max(peak, u, after);
+    v = after;
+    if (!Number.isFinite(v) || v > 2 ** 52) return Infinity;
+  }
+  return peak;
+}
+
+function narrowSpiking(op: SpikingOp, timesteps: number): { op: SpikingOp; proven: boolean } {
+  const accBounds = rowBounds(op.weights, op.units, op.inType);
+  const accType = intType(true, signedBitsFor(Math.max(...accBounds, 1)), op.accType.frac);
+  let bound = op.threshold;
+  accBounds.forEach((a, j) => {
+    const drive = a * 2 ** op.accShift[j]! + Math.abs(op.bias[j]!);
+    bound = Math.max(bound, Math.abs(op.bias[j]!), membraneBound(op, drive, timesteps));
+  });
+  const bits = signedBitsFor(bound);
+  const proven = bits <= MAX_MEMBRANE_BITS;
+  const membraneType = intType(true, proven ? Math.max(bits, 2) : MAX_MEMBRANE_BITS, op.membraneType.frac);
+  if (op.threshold > maxOf(membraneType) || op.bias.some((b) => Math.abs(b) > maxOf(membraneType))) {
+    throw new SnncError('unsupported', `layer ${op.name}: its threshold or bias needs more than ${MAX_MEMBRANE_BITS} membrane bits at ${op.membraneType.frac} fraction bits`);
+  }
+  return { op: { ...op, accType, membraneType }, proven };
+}
+
+export const rangeAnalysis: Pass = {
+  name: 'range-analysis',
+  run(state) {
+    const program = state.program;
+    if (!program) throw new SnncError('ir', 'range-analysis needs quantize to run first');
+    let proven = true;
+    const layers: IrLayer[] = program.layers.map((op) => {
+      if (op.kind === 'conv') return narrowConv(op);
+      const narrowed = narrowSpiking(op, program.timesteps);
+      proven &&= narrowed.proven;
+      return narrowed.op;
+    });
+    const last = layers.filter((l): l is SpikingOp => l.kind === 'spiking').pop()!;
+    const scoreBound = (program.timesteps - program.readout.begin) * maxAbs(last.membraneType);
+    return {
+      ...state,
+      program: {
+        ...program,
+        layers,
+        readout: { ...program.readout, scoreType: intType(true, signedBitsFor(scoreBound), last.membraneType.frac) },
+        quantization: { ...program.quantization, provenNoSaturation: proven },
+      },
+    };
+  },
+};

@@ -1,0 +1,61 @@
+/** @fileoverview What flows through the lowering pipeline: the float model, then calibration, formats, and the program. */
+import type { SnnModel } from '../model/format.ts';
+import type { Program } from '../ir/program.ts';
+
+export interface LowerOptions {
+  /** 2..16 */
+  readonly weightBits: number;
+  readonly granularity: 'layer' | 'channel';
+  /** Bits of excess outputs and conv outputs, 1..16. */
+  readonly activationBits: number;
+  /** Bits per jitter draw, 1..16. */
+  readonly jitterBits: number;
+  /** Overrides the model's timesteps. */
+  readonly timesteps?: number;
+}
+
+export const DEFAULT_LOWER_OPTIONS: LowerOptions = { weightBits: 8, granularity: 'channel', activationBits: 8, jitterBits: 8 };
+
+/** Calibration images: CHW pixels plus the jitter seed used for each. */
+export interface CalibrationSet {
+  readonly dataset: string;
+  readonly images: readonly Uint8Array[];
+  readonly seeds: readonly number[];
+}
+
+/** Largest real values seen per layer during calibration. */
+export interface LayerRanges {
+  /** conv: max |y| over every filter; spiking: max excess output (0 if it never fired). */
+  readonly maxOutput: number;
+  /** spiking: max |visible membrane|. */
+  readonly maxMembrane: number;
+}
+
+/** Fraction bits chosen per layer. */
+export interface LayerFormats {
+  readonly inFrac: number;
+  /** Per output channel (unit or filter); all equal for per-layer granularity. */
+  readonly weightFrac: readonly number[];
+  /** conv: the output frac; spiking: the membrane frac. */
+  readonly stateFrac: number;
+  /** spiking excess outputs: the output frac. */
+  readonly outFrac: number;
+}
+
+export interface LoweringState {
+  readonly model: SnnModel;
+  readonly options: LowerOptions;
+  readonly calibration: CalibrationSet;
+  readonly sourceSha256: string;
+  /** The model's pixel scale before fold-input-scale moved it into the first layer. */
+  readonly originalScale?: number;
+  readonly ranges?: readonly LayerRanges[];
+  readonly formats?: readonly LayerFormats[];
+  readonly program?: Program;
+}
+
+/** A named pure rewrite of the lowering state. */
+export interface Pass {
+  readonly name: string;
+  readonly run: (state: LoweringState) => LoweringState;
+}

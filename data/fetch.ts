@@ -1,0 +1,113 @@
+/** @fileoverview `snnc data fetch`: puts a dataset in the cache, verified, atomically, and does nothing if it is there. */
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SnncError } from '../compiler/errors.ts';
+import { cacheRoot, datasetDir } from './cache.ts';
+import { DATASET_SHA256, hashFile } from './checksums.ts';
+import { datasetFiles, type DatasetName } from './datasets.ts';
+import { STAGERS, type Log } from './sources.ts';
+
+/*
+ * Files are produced in a staging folder inside the cache root (so the final rename stays on one filesystem), checked
+ * against the pinned sha256 digests, and only then renamed to the dataset's folder. A reader therefore sees either no
+ * folder or a complete, verified one. Several fetches may race (parallel test files do): the first rename wins and the
+ * others keep the winner's folder once it verifies. (compiler/fs-atomic.ts swaps unconditionally, which is right for
+ * build outputs but would let racing fetches replace each other's good copy.)
+ */
+
+/** Every temporary folder is `.NAME.tmp-PID-…`, so one left by a killed fetch can be recognised and removed. */
+function tempPrefix(name: DatasetName, kind: 'stage' | 'download' | 'old'): string {
+  return `.${name}.tmp-${process.pid}-${kind}-`;
+}
+const TEMP_PID = /^\.([a-z0-9-]+)\.tmp-(\d+)-/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temporary folders of `name` whose fetch process is gone (a CIFAR-10 one holds ~300 MB). */
+async function removeAbandoned(root: string, name: DatasetName): Promise<void> {
+  for (const entry of await readdir(root)) {
+    const m = TEMP_PID.exec(entry);
+    if (m && m[1] === name && !processAlive(Number(m[2]))) await rm(join(root, entry), { recursive: true, force: true });
+  }
+}
+
+/** What is wrong with a dataset folder, one phrase per problem; empty when every file is present and verified. */
+export async function datasetProblems(name: DatasetName, dir: string): Promise<string[]> {
+  const problems: string[] = [];
+  for (const f of datasetFiles(name)) {
+    const file = join(dir, f);
+    if (!existsSync(file)) {
+      problems.push(`${f} is missing`);
+      continue;
+    }
+    const expected = DATASET_SHA256[name][f];
+    const actual = await hashFile(file, 'sha256');
+    if (actual !== expected) problems.push(`${f} has sha256 ${actual}, expected ${expected}`);
+  }
+  return problems;
+}
+
+/** Renames the verified `staging` folder to `target`, unless a verified `target` appeared meanwhile. */
+async function swapIn(name: DatasetName, root: string, staging: string, target: string, log: Log): Promise<void> {
+  try {
+    await rename(staging, target);
+    return;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOTDIR') throw e;
+  }
+  if ((await datasetProblems(name, target)).length === 0) {
+    log(`${name}: another fetch finished first; keeping its copy`);
+    return;
+  }
+  const old = await mkdtemp(join(root, tempPrefix(name, 'old')));
+  await rename(target, join(old, name));
+  await rename(staging, target);
+  await rm(old, { recursive: true, force: true });
+}
+
+/**
+ * Makes sure `name` is in the cache, complete and verified, and returns its folder. A no-op (apart from re-hashing)
+ * when it already is; a corrupt or partial folder is replaced.
+ */
+export async function fetchDataset(name: DatasetName, log: Log = () => {}): Promise<string> {
+  const root = cacheRoot();
+  const target = datasetDir(name);
+  try {
+    await mkdir(root, { recursive: true });
+  } catch (e) {
+    throw new SnncError('io', `cannot create the cache folder ${root} (${(e as NodeJS.ErrnoException).code})`);
+  }
+  await removeAbandoned(root, name);
+  if (existsSync(target)) {
+    const problems = await datasetProblems(name, target);
+    if (problems.length === 0) {
+      log(`${name}: already fetched and verified in ${target}`);
+      return target;
+    }
+    log(`${name}: cached copy is incomplete or corrupt (${problems.join('; ')}); fetching again`);
+  }
+  const staging = await mkdtemp(join(root, tempPrefix(name, 'stage')));
+  const scratch = await mkdtemp(join(root, tempPrefix(name, 'download')));
+  try {
+    await STAGERS[name](staging, scratch, log);
+    const problems = await datasetProblems(name, staging);
+    if (problems.length > 0) throw new SnncError('data', `${name}: fetched files failed verification: ${problems.join('; ')}`);
+    // mkdtemp makes folders private (0700); a dataset is public data, and a cache may be shared between users.
+    await chmod(staging, 0o755);
+    await swapIn(name, root, staging, target, log);
+    log(`${name}: ${datasetFiles(name).length} files verified in ${target}`);
+    return target;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

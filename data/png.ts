@@ -1,0 +1,77 @@
+/** @fileoverview PNG in and out: one image for `snnc run --image`, converted to the model's CHW shape, and plot output. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { SnncError } from '../compiler/errors.ts';
+import type { ImageShape } from './datasets.ts';
+
+/** pngjs decodes every colour type (gray, palette, RGB, with or without alpha, 16-bit) to 8-bit RGBA. */
+const RGBA_BYTES = 4;
+/**
+ * ITU-R BT.601 luma weights in thousandths: gray = (299 R + 587 G + 114 B) / 1000, rounded half up. Integer weights
+ * summing to 1000 keep the result exact and at most 255, so every target computes the same byte.
+ */
+const LUMA_R = 299;
+const LUMA_G = 587;
+const LUMA_B = 114;
+const LUMA_SCALE = 1000;
+
+function decode(file: string): ReturnType<typeof PNG.sync.read> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new SnncError('io', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  try {
+    return PNG.sync.read(bytes);
+  } catch (e) {
+    throw new SnncError('data', `${file} is not a readable PNG (${(e as Error).message})`);
+  }
+}
+
+/**
+ * Reads a PNG as one CHW uint8 image of `shape`. Gray becomes RGB by replication; colour becomes gray by BT.601 luma.
+ * Alpha is dropped: the model sees the colours as stored, whatever their transparency.
+ */
+export function readImagePng(file: string, shape: ImageShape): Uint8Array {
+  const [channels, height, width] = shape;
+  if (channels !== 1 && channels !== 3) {
+    throw new SnncError('data', `${file}: the model wants ${channels} channels; a PNG gives 1 (gray) or 3 (RGB)`);
+  }
+  const png = decode(file);
+  if (png.width !== width || png.height !== height) {
+    throw new SnncError('data', `${file} is ${png.width}x${png.height}, the model wants ${width}x${height}`);
+  }
+  const pixels = width * height;
+  const rgba = png.data;
+  const out = new Uint8Array(channels * pixels);
+  if (channels === 3) {
+    for (let c = 0; c < 3; c++) {
+      for (let p = 0; p < pixels; p++) out[c * pixels + p] = rgba[p * RGBA_BYTES + c]!;
+    }
+  } else if (!png.color) {
+    for (let p = 0; p < pixels; p++) out[p] = rgba[p * RGBA_BYTES]!;
+  } else {
+    for (let p = 0; p < pixels; p++) {
+      const i = p * RGBA_BYTES;
+      const weighted = LUMA_R * rgba[i]! + LUMA_G * rgba[i + 1]! + LUMA_B * rgba[i + 2]!;
+      out[p] = Math.floor((weighted + LUMA_SCALE / 2) / LUMA_SCALE);
+    }
+  }
+  return out;
+}
+
+/** Writes `rgba` (width * height * 4 bytes, rows top to bottom) as an 8-bit RGBA PNG. */
+export function writePng(file: string, width: number, height: number, rgba: Uint8Array): void {
+  if (rgba.length !== width * height * RGBA_BYTES) {
+    // A caller's bug, not a user's input: the plotting code sized its buffer wrong.
+    throw new RangeError(`writePng: ${width}x${height} RGBA needs ${width * height * RGBA_BYTES} bytes, got ${rgba.length}`);
+  }
+  const png = new PNG({ width, height });
+  png.data = Buffer.from(rgba.buffer, rgba.byteOffset, rgba.length);
+  try {
+    writeFileSync(file, PNG.sync.write(png));
+  } catch (e) {
+    throw new SnncError('io', `${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * @fileoverview The float reference simulator: evaluates a model exactly as docs/model-format.md states, in float64.
+ * It is the yardstick for accuracy; the fixed-point golden runtime (golden.ts) is the yardstick for targets.
+ */
+import type { AnnModel, ConvLayer, DenseLayer, Model, SnnModel, SpikingLayer } from '../compiler/model/format.ts';
+import { Xorshift32 } from './prng.ts';
+
+const TWO_POW_32 = 4294967296;
+
+export interface FloatResult {
+  readonly scores: Float64Array;
+  readonly label: number;
+}
+
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if ((values[i] ?? -Infinity) > (values[best] ?? -Infinity)) best = i;
+  return best;
+}
+
+/** y = W x + b for W [units, inputs] row-major; zero inputs are skipped. */
+export function denseForward(weights: Float32Array, bias: Float32Array, x: Float64Array): Float64Array {
+  const units = bias.length;
+  const inputs = x.length;
+  const y = Float64Array.from(bias);
+  for (let i = 0; i < inputs; i++) {
+    const xi = x[i]!;
+    if (xi === 0) continue;
+    for (let j = 0; j < units; j++) y[j]! += weights[j * inputs + i]! * xi;
+  }
+  return y;
+}
+
+/** Valid, stride-1 convolution of x [C,H,W]; the result is flattened CHW. */
+export function convForward(layer: ConvLayer, x: Float64Array, shape: readonly [number, number, number]): { y: Float64Array; shape: [number, number, number] } {
+  const [c, h, w] = shape;
+  const k = layer.kernel;
+  const oh = h - k + 1;
+  const ow = w - k + 1;
+  const y = new Float64Array(layer.filters * oh * ow);
+  for (let f = 0; f < layer.filters; f++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        let acc = layer.bias.data[f]!;
+        for (let ci = 0; ci < c; ci++)
+          for (let ki = 0; ki < k; ki++)
+            for (let kj = 0; kj < k; kj++)
+              acc += layer.weights.data[((f * c + ci) * k + ki) * k + kj]! * x[(ci * h + i + ki) * w + j + kj]!;
+        y[(f * oh + i) * ow + j] = acc;
+      }
+    }
+  }
+  return { y, shape: [layer.filters, oh, ow] };
+}
+
+interface NeuronState {
+  v: Float64Array;
+  visibleU: Float64Array;
+  visibleO: Float64Array;
+  /** delay 1 only: what this step computed, shown at the next step. */
+  pendingU?: Float64Array;
+  pendingO?: Float64Array;
+}
+
+/** One timestep of a spiking layer: returns the visible (membrane, output) after applying its delay. */
+export function spikingStep(layer: SpikingLayer, state: NeuronState, x: Float64Array): void {
+  const current = denseForward(layer.weights.data, layer.bias.data, x);
+  const u = new Float64Array(layer.units);
+  const o = new Float64Array(layer.units);
+  for (let j = 0; j < layer.units; j++) {
+    const uj = layer.decay * state.v[j]! + current[j]!;
+    const fired = uj > layer.threshold;
+    u[j] = uj;
+    o[j] = fired ? (layer.output === 'excess' ? uj - layer.threshold : 1) : 0;
+    state.v[j] = fired ? resetFloat(layer, uj) : uj;
+  }
+  if (layer.delay === 0) {
+    state.visibleU = u;
+    state.visibleO = o;
+  } else {
+    // delay 1: this step shows what the previous step computed
+    const [pu, po] = [state.pendingU ?? new Float64Array(layer.units), state.pendingO ?? new Float64Array(layer.units)];
+    state.visibleU = pu;
+    state.visibleO = po;
+    state.pendingU = u;
+    state.pendingO = o;
+  }
+}
+
+function resetFloat(layer: SpikingLayer, u: number): number {
+  switch (layer.reset.kind) {
+    case 'refractory':
+      return u - (layer.reset.penalty / layer.threshold) * u;
+    case 'subtract':
+      return u - layer.threshold;
+    case 'zero':
+      return 0;
+    default: {
+      const never: never = layer.reset;
+      return never;
+    }
+  }
+}
+
+/** Called for every layer at every timestep with what it made visible (membrane is null for conv layers). */
+export type FloatObserver = (layer: number, t: number, membrane: Float64Array | null, output: Float64Array) => void;
+
+/** Evaluates an SNN on one image (pixels 0..255, CHW) with a jitter seed. */
+export function runSnnFloat(model: SnnModel, image: Uint8Array, seed: number, observe?: FloatObserver): FloatResult {
+  const prng = new Xorshift32(seed);
+  const states = model.layers.map((l) => (l.kind === 'spiking' ? ({ v: new Float64Array(l.units), visibleU: new Float64Array(l.units), visibleO: new Float64Array(l.units) } as NeuronState) : undefined));
+  const scores = new Float64Array(model.classes);
+  const x = Float64Array.from(image, (p) => p * model.input.scale);
+  for (let t = 0; t < model.timesteps; t++) {
+    let act: Float64Array = model.encoder.kind === 'jitter' ? x.map((xi) => (xi === 0 ? 0 : xi * (prng.next() / TWO_POW_32))) : x;
+    let shape = model.input.shape as [number, number, number];
+    let lastU: Float64Array = new Float64Array(model.classes);
+    model.layers.forEach((layer, l) => {
+      if (layer.kind === 'conv') {
+        ({ y: act, shape } = convForward(layer, act, shape));
+        observe?.(l, t, null, act);
+        return;
+      }
+      const state = states[l]!;
+      spikingStep(layer, state, act);
+      observe?.(l, t, state.visibleU, state.visibleO);
+      act = state.visibleO;
+      lastU = state.visibleU;
+    });
+    if (t >= model.readout.begin) for (let k = 0; k < model.classes; k++) scores[k]! += lastU[k]!;
+  }
+  if (model.readout.kind === 'mean') for (let k = 0; k < scores.length; k++) scores[k]! /= model.timesteps - model.readout.begin;
+  return { scores, label: argmax(scores) };
+}
+
+function activate(layer: DenseLayer, y: number): number {
+  switch (layer.activation) {
+    case 'relu':
+      return Math.max(y, 0);
+    case 'leaky-relu':
+      return y >= 0 ? y : (layer.alpha ?? 0.01) * y;
+    case 'sigmoid':
+      return 1 / (1 + Math.exp(-y));
+    case 'none':
+      return y;
+    default: {
+      const never: never = layer.activation;
+      return never;
+    }
+  }
+}
+
+export function runAnnFloat(model: AnnModel, image: Uint8Array): FloatResult {
+  let act: Float64Array = Float64Array.from(image, (p) => p * model.input.scale);
+  let shape = model.input.shape as [number, number, number];
+  for (const layer of model.layers) {
+    if (layer.kind === 'conv') {
+      ({ y: act, shape } = convForward(layer, act, shape));
+      continue;
+    }
+    act = denseForward(layer.weights.data, layer.bias.data, act).map((y) => activate(layer, y));
+  }
+  return { scores: act, label: argmax(act) };
+}
+
+export function runFloat(model: Model, image: Uint8Array, seed: number): FloatResult {
+  return model.kind === 'snn' ? runSnnFloat(model, image, seed) : runAnnFloat(model, image);
+}

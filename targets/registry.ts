@@ -1,0 +1,11 @@
+/** @fileoverview The one table of targets; the CLI's --target choices and `all` come from it. */
+import type { Target } from './target.ts';
+import { target as onnx } from './onnx/index.ts';
+import { target as verilog } from './verilog/index.ts';
+import { target as ts } from './ts/index.ts';
+
+export const targets: readonly Target[] = [onnx, verilog, ts];
+
+export function findTarget(name: string): Target | undefined {
+  return targets.find((t) => t.name === name);
+}

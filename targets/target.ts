@@ -1,0 +1,42 @@
+/** @fileoverview The shape of a target plug-in: every folder under targets/ exports one `target` of this type. */
+import type { Model } from '../compiler/model/format.ts';
+import type { Program } from '../compiler/ir/program.ts';
+
+export interface EmitOptions {
+  /** Neurons updated in parallel (verilog). */
+  readonly lanes?: number;
+  /** `float` also exports the float model where a target supports it (onnx). */
+  readonly precision?: 'int' | 'float';
+  /** Extra per-layer trace outputs (onnx) or debug dumps (verilog). */
+  readonly traces?: boolean;
+  /** The float model the program was compiled from, when there is one. */
+  readonly model?: Model;
+  readonly log?: (line: string) => void;
+}
+
+export interface EmittedFile {
+  /** Relative to the target's own folder in the build directory (e.g. `model.onnx`). */
+  readonly path: string;
+  readonly contents: string | Uint8Array;
+}
+
+/** Images and seeds for a batch of inferences; images are CHW pixel arrays of the program's input shape. */
+export interface Batch {
+  readonly images: readonly Uint8Array[];
+  readonly seeds: readonly number[];
+}
+
+export interface BatchResult {
+  readonly scores: readonly (readonly number[])[];
+  readonly labels: readonly number[];
+}
+
+export interface Target {
+  readonly name: string;
+  readonly summary: string;
+  /** Throws SnncError('unsupported', ...) naming the construct when the program cannot be emitted exactly. */
+  check(program: Program): void;
+  emit(program: Program, options: EmitOptions): Promise<readonly EmittedFile[]>;
+  /** Runs the files that `emit` wrote to `dir` on a batch (used by verify and the tests). */
+  run(dir: string, program: Program, batch: Batch): Promise<BatchResult>;
+}

@@ -1,0 +1,147 @@
+/**
+ * @fileoverview The tfjs training forward pass against hand-computed values and against runtime/float-reference.ts.
+ * Comparisons to the float64 reference use a float32 tolerance: tfjs computes in float32, the reference in float64.
+ */
+import test from 'ava';
+import * as tf from '@tensorflow/tfjs';
+import type { SnnModel, SpikingLayer } from '../compiler/model/format.ts';
+import { runAnnFloat, runSnnFloat } from '../runtime/float-reference.ts';
+import { Xorshift32 } from '../runtime/prng.ts';
+import { initialModel } from '../training/arch.ts';
+import { initBackend } from '../training/backend.ts';
+import { gaborBank } from '../training/gabor.ts';
+import { SURROGATE_SLOPE } from '../training/surrogate.ts';
+import { annForward, repeatSteps, scaledInputs, snnForward, spikingSteps } from '../training/tf-forward.ts';
+import { disposeParams, fromParams, toParams } from '../training/tf-params.ts';
+import { tinyModel } from './support/tiny-model.ts';
+
+const FLOAT32_TOLERANCE = 1e-4;
+
+test.before(async () => {
+  await initBackend();
+});
+
+function layer(output: SpikingLayer['output']): SpikingLayer {
+  const empty = { shape: [1, 1], data: new Float32Array(1) };
+  return {
+    kind: 'spiking', name: 'l', units: 1, weights: empty, bias: { shape: [1], data: new Float32Array(1) },
+    decay: 0.9, threshold: 1, output, reset: { kind: 'refractory', penalty: 1.5 }, delay: 0,
+  };
+}
+
+function near(t: { true: (c: boolean, m?: string) => void }, actual: ArrayLike<number>, expected: readonly number[], what: string): void {
+  for (let i = 0; i < expected.length; i++) {
+    t.true(Math.abs(actual[i]! - expected[i]!) <= 1e-6 + FLOAT32_TOLERANCE * Math.abs(expected[i]!), `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
+  }
+}
+
+test('a spiking layer integrates, fires with excess output and applies the refractory reset (hand-computed)', (t) => {
+  // Constant current 0.6: u0 = 0.6; u1 = 0.9*0.6 + 0.6 = 1.14 fires, o1 = 0.14, v1 = 1.14 - 1.5*1.14 = -0.57;
+  // u2 = 0.9*(-0.57) + 0.6 = 0.087.
+  const currents = tf.tensor3d([0.6, 0.6, 0.6], [3, 1, 1]);
+  const { u, o } = spikingSteps(layer('excess'), currents);
+  near(t, u.map((x) => x.dataSync()[0]!), [0.6, 1.14, 0.087], 'u');
+  near(t, o.map((x) => x.dataSync()[0]!), [0, 0.14, 0], 'o');
+  const binary = spikingSteps(layer('binary'), currents);
+  t.deepEqual(binary.o.map((x) => x.dataSync()[0]), [0, 1, 0]);
+});
+
+test('the fired mask is a stop-gradient: gradients flow through u and the reset factor only', (t) => {
+  // d u2 / d c2 = 1; d u2 / d c1 = 0.9 * (1 - 1.5) = -0.45 (fired at t=1); d u2 / d c0 = -0.45 * 0.9 = -0.405.
+  const grad = tf.grad((c: tf.Tensor) => spikingSteps(layer('excess'), c as tf.Tensor3D).u[2]!.sum())(tf.tensor3d([0.6, 0.6, 0.6], [3, 1, 1]));
+  near(t, grad.dataSync(), [-0.405, -0.45, 1], 'du2/dc');
+  // The excess output's gradient is 1 where it fired, 0 elsewhere: d o1 / d c0 = 0.9, d o1 / d c1 = 1.
+  const gradO = tf.grad((c: tf.Tensor) => spikingSteps(layer('excess'), c as tf.Tensor3D).o[1]!.sum())(tf.tensor3d([0.6, 0.6, 0.6], [3, 1, 1]));
+  near(t, gradO.dataSync(), [0.9, 1, 0], 'do1/dc');
+});
+
+test('binary outputs use the fast-sigmoid surrogate 1/(1 + k|u - threshold|)^2', (t) => {
+  // Current 1.1 at t=0 only: u0 = 1.1, |u0 - 1| = 0.1, so do0/dc0 = 1/(1 + 0.1k)^2.
+  const grad = tf.grad((c: tf.Tensor) => spikingSteps(layer('binary'), c as tf.Tensor3D).o[0]!.sum())(tf.tensor3d([1.1], [1, 1, 1]));
+  near(t, grad.dataSync(), [1 / (1 + 0.1 * SURROGATE_SLOPE) ** 2], 'do0/dc0');
+});
+
+/** The reference's jitter for one image, as a [T, 1, N] tensor: same xorshift draws, same skipped zero pixels. */
+function referenceJitter(model: SnnModel, image: Uint8Array, seed: number): tf.Tensor3D {
+  const prng = new Xorshift32(seed);
+  const values = new Float32Array(model.timesteps * image.length);
+  for (let s = 0; s < model.timesteps; s++) {
+    image.forEach((p, i) => {
+      values[s * image.length + i] = p === 0 ? 0 : p * model.input.scale * (prng.next() / 4294967296);
+    });
+  }
+  return tf.tensor3d(values, [model.timesteps, 1, image.length]);
+}
+
+function randomImage(seed: number): Uint8Array {
+  const prng = new Xorshift32(seed);
+  // About half the pixels zero, like MNIST, so the skipped draws matter.
+  return Uint8Array.from({ length: 784 }, () => {
+    const r = prng.next();
+    return r % 2 === 0 ? 0 : r >>> 24;
+  });
+}
+
+for (const [name, options] of [
+  ['dense', {}],
+  ['conv 3x3', { conv: 3 }],
+  ['binary outputs', { output: 'binary' as const }],
+  ['direct encoder', { encoder: 'direct' as const }],
+] as const) {
+  test(`tfjs forward matches runSnnFloat on a tiny model (${name})`, (t) => {
+    const model = tinyModel(7, { ...options, timesteps: 6 });
+    const params = toParams(model);
+    for (const seed of [1, 2, 3]) {
+      const image = randomImage(100 + seed);
+      const reference = runSnnFloat(model, image, seed);
+      const xt = model.encoder.kind === 'jitter' ? referenceJitter(model, image, seed) : repeatSteps(scaledInputs(image, 1, model.input), model.timesteps);
+      const scores = snnForward(model, params, xt).scores.dataSync();
+      near(t, scores, Array.from(reference.scores), `scores (seed ${seed})`);
+    }
+    disposeParams(params);
+  });
+}
+
+test('the ANN forward pass matches runAnnFloat', (t) => {
+  for (const arch of ['ann-relu', 'ann-leaky', 'ann-sigmoid'] as const) {
+    const model = initialModel({ arch, dataset: 'mnist', seed: 3, timesteps: 1, classes: 10, metadata: { name: 'x', dataset: 'mnist', arch, seed: 3, trainCommand: 'test' } });
+    if (model.kind !== 'ann') throw new Error('expected an ann');
+    const params = toParams(model);
+    const image = randomImage(9);
+    const scores = annForward(model, params, scaledInputs(image, 1, model.input)).dataSync();
+    near(t, scores, Array.from(runAnnFloat(model, image).scores), arch);
+    disposeParams(params);
+  }
+});
+
+test('weights survive the trip to tfjs variables and back bit for bit', (t) => {
+  const model = tinyModel(11, { conv: 5 });
+  const params = toParams(model);
+  const back = fromParams(model, params);
+  model.layers.forEach((l, i) => {
+    t.deepEqual(back.layers[i]!.weights.data, l.weights.data);
+    t.deepEqual(back.layers[i]!.bias.data, l.bias.data);
+  });
+  disposeParams(params);
+});
+
+test('initial models are a pure function of the seed and each architecture has the paper shape', (t) => {
+  const meta = { name: 'x', dataset: 'mnist' as const, arch: 'snn', seed: 5, trainCommand: 'test' };
+  const a = initialModel({ arch: 'snn-conv5', dataset: 'mnist', seed: 5, timesteps: 8, classes: 10, metadata: meta });
+  const b = initialModel({ arch: 'snn-conv5', dataset: 'mnist', seed: 5, timesteps: 8, classes: 10, metadata: meta });
+  t.deepEqual(a, b);
+  t.deepEqual(a.layers.map((l) => [l.kind, l.weights.shape]), [['conv', [5, 1, 5, 5]], ['spiking', [100, 5 * 24 * 24]], ['spiking', [10, 100]]]);
+  const cifar = initialModel({ arch: 'snn-gabor', dataset: 'cifar10', seed: 5, timesteps: 8, classes: 10, metadata: { ...meta, dataset: 'cifar10' } });
+  t.deepEqual(cifar.layers.map((l) => l.weights.shape), [[5, 3, 5, 5], [100, 5 * 28 * 28], [10, 100]]);
+  t.false(cifar.layers[0]!.kind === 'conv' && cifar.layers[0]!.learned);
+});
+
+test('the Gabor bank is zero-mean and unit-norm per filter, with distinct orientations', (t) => {
+  const bank = gaborBank(5, 1, 5);
+  const filters = Array.from({ length: 5 }, (_, f) => Array.from(bank.data.subarray(f * 25, (f + 1) * 25)));
+  for (const f of filters) {
+    t.true(Math.abs(f.reduce((a, b) => a + b, 0)) < 1e-6);
+    t.true(Math.abs(Math.sqrt(f.reduce((a, b) => a + b * b, 0)) - 1) < 1e-6);
+  }
+  t.is(new Set(filters.map((f) => f.map((v) => v.toFixed(4)).join())).size, 5);
+});
