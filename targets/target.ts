@@ -31,6 +31,11 @@ export interface BatchResult {
   readonly labels: readonly number[];
 }
 
+/** Per-layer, per-timestep visible values, shaped like the golden runtime's trace (runtime/golden.ts). */
+export interface TargetTrace {
+  readonly layers: readonly { readonly membrane: readonly (readonly number[])[]; readonly output: readonly (readonly number[])[] }[];
+}
+
 export interface Target {
   readonly name: string;
   readonly summary: string;
@@ -39,4 +44,6 @@ export interface Target {
   emit(program: Program, options: EmitOptions): Promise<readonly EmittedFile[]>;
   /** Runs the files that `emit` wrote to `dir` on a batch (used by verify and the tests). */
   run(dir: string, program: Program, batch: Batch): Promise<BatchResult>;
+  /** One inference with every layer's values, so verify can name the first differing layer, timestep and neuron. */
+  trace?(dir: string, program: Program, pixels: Uint8Array, seed: number): Promise<TargetTrace>;
 }

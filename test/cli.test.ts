@@ -95,3 +95,29 @@ test('--dump-after prints the state after that pass', async (t) => {
   t.regex(r.out[0]!, /^model tiny5: 3 layers, T=4/);
   t.regex(r.out.join('\n'), /layer hidden: spiking, max \|w\| [\d.]+, max output [\d.]+, max \|membrane\| [\d.]+, in frac \d+, weight frac/);
 });
+
+test('run prints every class score, float and fixed, the same on every run', async (t) => {
+  const a = await cli('run', model, '--index', '3');
+  t.is(a.code, 0, a.err.join('\n'));
+  t.regex(a.out[0]!, /^image mnist test #3 \(label 0\), seed 3, T=4$/);
+  t.is(a.out.length, 2 + 10 + 1);
+  t.regex(a.out[12]!, /^label {2}float \d, fixed \d$/);
+  t.deepEqual((await cli('run', model, '--index', '3')).out, a.out);
+});
+
+test('eval reports float and fixed accuracy and their agreement', async (t) => {
+  const r = await cli('eval', model, '--limit', '40');
+  t.is(r.code, 0, r.err.join('\n'));
+  t.regex(r.out[0]!, /^mnist test, 40 images, T=4, 8-bit weights per channel/);
+  t.regex(r.out[1]!, /^float accuracy +\d+\.\d\d %$/);
+  t.regex(r.out[3]!, /^agreement +\d+\.\d\d % \(same label, float vs fixed\)$/);
+});
+
+test('verify writes a JSON report and exits 0 when the target matches', async (t) => {
+  const report = join(scratch, 'verify.json');
+  const r = await cli('verify', model, '--targets', 'ts', '--samples', '12', '--report', report);
+  t.is(r.code, 0, r.err.join('\n'));
+  t.regex(r.out[2]!, /^ts +12 +0 +[\d.]+ +none$/);
+  const json = JSON.parse(readFileSync(report, 'utf8'));
+  t.like(json, { program: 'tiny5', images: 12, rows: [{ target: 'ts', status: 'match', mismatches: 0 }] });
+});

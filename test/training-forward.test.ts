@@ -11,7 +11,7 @@ import { initialModel } from '../training/arch.ts';
 import { initBackend } from '../training/backend.ts';
 import { gaborBank } from '../training/gabor.ts';
 import { SURROGATE_SLOPE } from '../training/surrogate.ts';
-import { annForward, repeatSteps, scaledInputs, snnForward, spikingSteps } from '../training/tf-forward.ts';
+import { annForward, convFlat, repeatSteps, scaledInputs, snnForward, spikingSteps } from '../training/tf-forward.ts';
 import { disposeParams, fromParams, toParams } from '../training/tf-params.ts';
 import { tinyModel } from './support/tiny-model.ts';
 
@@ -144,4 +144,28 @@ test('the Gabor bank is zero-mean and unit-norm per filter, with distinct orient
     t.true(Math.abs(Math.sqrt(f.reduce((a, b) => a + b * b, 0)) - 1) < 1e-6);
   }
   t.is(new Set(filters.map((f) => f.map((v) => v.toFixed(4)).join())).size, 5);
+});
+
+test('the conv filter gradient (a conv of input and output gradient) equals autograd through explicit patches', (t) => {
+  for (const [channels, k] of [[1, 3], [3, 2]] as const) {
+    const [h, w, filters, n] = [5, 6, 2, 2];
+    const prng = new Xorshift32(40 + channels);
+    const rand = (): number => prng.next() / 4294967296 - 0.5;
+    const x = tf.tensor2d(Float32Array.from({ length: n * channels * h * w }, rand), [n, channels * h * w]);
+    const upstream = tf.tensor2d(Float32Array.from({ length: n * filters * (h - k + 1) * (w - k + 1) }, rand), [n, filters * (h - k + 1) * (w - k + 1)]);
+    const conv = { kind: 'conv', name: 'c', filters, kernel: k, learned: true, weights: { shape: [filters, channels, k, k], data: Float32Array.from({ length: filters * channels * k * k }, rand) }, bias: { shape: [filters], data: new Float32Array(filters) } } as const;
+    const [p] = toParams({ ...tinyModel(1), layers: [conv, ...tinyModel(1).layers] } as SnnModel);
+    const viaConv = tf.grad((wv: tf.Tensor) => convFlat(x, conv, { w: wv as tf.Variable, b: p!.b }, [channels, h, w]).y.mul(upstream).sum())(p!.w);
+    // Reference: y[f, i, j] = sum over (c, ki, kj) of W[(c*k + ki)*k + kj, f] * x[c, i+ki, j+kj], by slices.
+    const viaPatches = tf.grad((wv: tf.Tensor) => {
+      const img = x.reshape([n, channels, h, w]);
+      const [oh, ow] = [h - k + 1, w - k + 1];
+      const rows: tf.Tensor[] = [];
+      for (let c = 0; c < channels; c++) for (let ki = 0; ki < k; ki++) for (let kj = 0; kj < k; kj++) rows.push(img.slice([0, c, ki, kj], [n, 1, oh, ow]).reshape([n * oh * ow]));
+      const y = tf.stack(rows, 1).matMul(wv).reshape([n, oh, ow, filters]).transpose([0, 3, 1, 2]).reshape([n, filters * oh * ow]);
+      return y.mul(upstream).sum();
+    })(p!.w);
+    near(t, viaConv.dataSync(), Array.from(viaPatches.dataSync()), `dW (${channels} channels, k=${k})`);
+    disposeParams([p!]);
+  }
 });

@@ -27,6 +27,7 @@ export function formatType(t: IntType): string {
 
 /** Smallest signed width holding every value in [-bound, bound]. */
 export function signedBitsFor(bound: number): number {
+  if (!Number.isFinite(bound)) return Infinity;
   let bits = 1;
   while (2 ** (bits - 1) - 1 < bound) bits++;
   return bits;
@@ -34,6 +35,7 @@ export function signedBitsFor(bound: number): number {
 
 /** Smallest unsigned width holding [0, bound]. */
 export function unsignedBitsFor(bound: number): number {
+  if (!Number.isFinite(bound)) return Infinity;
   let bits = 1;
   while (2 ** bits - 1 < bound) bits++;
   return bits;

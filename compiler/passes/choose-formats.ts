@@ -5,7 +5,7 @@
  */
 import { SnncError } from '../errors.ts';
 import { signedBitsFor } from '../ir/int-type.ts';
-import { fracFor, INPUT_FRAC, MAX_MEMBRANE_BITS } from './formats-policy.ts';
+import { fracFor, INPUT_FRAC, MAX_MEMBRANE_BITS, MAX_SHIFT, MIN_FRAC } from './formats-policy.ts';
 import type { LayerFormats, Pass } from './state.ts';
 
 function maxAbsRows(data: Float32Array, rows: number): number[] {
@@ -30,7 +30,9 @@ export const chooseFormats: Pass = {
       const rows = layer.kind === 'conv' ? layer.filters : layer.units;
       const rowMax = maxAbsRows(layer.weights.data, rows);
       const layerFrac = fracFor(Math.max(...rowMax), wMax);
-      const weightFrac = options.granularity === 'channel' ? rowMax.map((m) => (m > 0 ? fracFor(m, wMax) : layerFrac)) : rowMax.map(() => layerFrac);
+      // Channels may differ by at most MAX_SHIFT fraction bits, so every alignment shift is a legal IR shift.
+      const coarsest = Math.min(...rowMax.map((m) => (m > 0 ? fracFor(m, wMax) : layerFrac)));
+      const weightFrac = options.granularity === 'channel' ? rowMax.map((m) => Math.min(m > 0 ? fracFor(m, wMax) : layerFrac, coarsest + MAX_SHIFT)) : rowMax.map(() => layerFrac);
       let accFrac = Math.max(...weightFrac) + inFrac;
       const range = ranges[l]!;
       if (layer.kind === 'spiking') {
@@ -38,8 +40,14 @@ export const chooseFormats: Pass = {
         let biasMax = 0;
         for (const b of layer.bias.data) biasMax = Math.max(biasMax, Math.abs(b));
         const peak = Math.max(range.maxMembrane, layer.threshold, biasMax) * 4;
+        if (!Number.isFinite(peak) || peak > 2 ** MAX_MEMBRANE_BITS) {
+          throw new SnncError('unsupported', `layer ${layer.name}: its membrane reaches ${(peak / 4).toPrecision(4)} on calibration data, beyond what a ${MAX_MEMBRANE_BITS}-bit membrane can hold`);
+        }
         const excess = signedBitsFor(peak * 2 ** accFrac) - MAX_MEMBRANE_BITS;
         if (excess > 0) {
+          if (Math.min(...weightFrac) - excess < MIN_FRAC) {
+            throw new SnncError('unsupported', `layer ${layer.name}: its weights (max |w| ${Math.max(...rowMax).toPrecision(4)}) and membrane range (${(peak / 4).toPrecision(4)}) do not fit one ${MAX_MEMBRANE_BITS}-bit format`);
+          }
           for (let j = 0; j < weightFrac.length; j++) weightFrac[j] = weightFrac[j]! - excess;
           accFrac -= excess;
         }

@@ -8,7 +8,10 @@ import type { ConvOp } from '../ir/conv.ts';
 import { intType, maxOf, minOf, signedBitsFor, type IntType } from '../ir/int-type.ts';
 import type { IrLayer } from '../ir/program.ts';
 import type { SpikingOp } from '../ir/spiking.ts';
-import { MAX_MEMBRANE_BITS } from './formats-policy.ts';
+import { MAX_MEMBRANE_BITS, MAX_SHIFT } from './formats-policy.ts';
+
+/** Accumulators and scores must stay exact in a double and an int64 (docs/ir.md). */
+const WIDE_BITS = 48;
 import type { Pass } from './state.ts';
 
 function maxAbs(t: IntType): number {
@@ -26,9 +29,16 @@ function rowBounds(weights: readonly number[], rows: number, inType: IntType): n
   });
 }
 
+function refuse(op: { name: string }, what: string): never {
+  throw new SnncError('unsupported', `layer ${op.name}: ${what}; the model's value ranges are too wide for exact fixed point`);
+}
+
 function narrowConv(op: ConvOp): ConvOp {
   const bounds = rowBounds(op.weights, op.outShape[0], op.inType).map((b, f) => b + Math.abs(op.bias[f]!));
-  return { ...op, accType: intType(true, signedBitsFor(Math.max(...bounds)), op.accType.frac) };
+  const bits = signedBitsFor(Math.max(...bounds));
+  if (bits > WIDE_BITS) refuse(op, `its accumulator needs ${bits} bits (at most ${WIDE_BITS})`);
+  if (op.outShift.some((s) => s > MAX_SHIFT)) refuse(op, `its output shift exceeds ${MAX_SHIFT}`);
+  return { ...op, accType: intType(true, bits, op.accType.frac) };
 }
 
 /** Bound on |u| and |v| over `timesteps` steps for one unit whose input term is at most `drive`. */
@@ -50,6 +60,8 @@ export function membraneBound(op: SpikingOp, drive: number, timesteps: number): 
 function narrowSpiking(op: SpikingOp, timesteps: number): { op: SpikingOp; proven: boolean } {
   const accBounds = rowBounds(op.weights, op.units, op.inType);
   const accType = intType(true, signedBitsFor(Math.max(...accBounds, 1)), op.accType.frac);
+  if (accType.bits + Math.max(...op.accShift) > WIDE_BITS) refuse(op, `its aligned accumulator needs ${accType.bits + Math.max(...op.accShift)} bits (at most ${WIDE_BITS})`);
+  if (op.output.kind === 'excess' && op.output.shift > MAX_SHIFT) refuse(op, `its output shift exceeds ${MAX_SHIFT}`);
   let bound = op.threshold;
   accBounds.forEach((a, j) => {
     const drive = a * 2 ** op.accShift[j]! + Math.abs(op.bias[j]!);

@@ -1,0 +1,43 @@
+/** @fileoverview Differential fuzzing harness: the shrinker, the saved regression fixtures, and a fixed-seed CI batch. */
+import test from 'ava';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomPixels, randomProgram } from '../compiler/ir/random-program.ts';
+import { shrink } from '../compiler/verify/shrink.ts';
+import { parseProgram } from '../compiler/ir/validate.ts';
+import { caseAgrees, fuzzTarget } from '../compiler/verify/fuzz-targets.ts';
+import { targets } from '../targets/registry.ts';
+
+test('the shrinker keeps only what the failure needs', async (t) => {
+  const program = randomProgram(12, { conv: false, timesteps: 5 });
+  const pixels = randomPixels(3, program.input.shape.reduce((a, b) => a * b, 1));
+  pixels[3] = 200;
+  // A pretend bug: wrong whenever pixel 3 is lit and there are at least 2 timesteps.
+  const small = await shrink({ program, pixels, seed: 1 }, async (c) => c.pixels[3] !== 0 && c.program.timesteps >= 2);
+  t.is(small.program.timesteps, 2);
+  t.deepEqual([...small.pixels].filter((p) => p !== 0), [200]);
+  t.true(small.program.layers.every((l) => l.weights.every((w) => w === 0)));
+});
+
+const FIXTURES = new URL('./fixtures/regressions/', import.meta.url).pathname;
+const fixtures = existsSync(FIXTURES) ? readdirSync(FIXTURES).filter((f) => f.endsWith('.json')) : [];
+for (const file of fixtures) {
+  test(`regression fixture ${file} agrees on every target`, async (t) => {
+    const raw = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as { seed: number; pixels: number[]; program: unknown };
+    const program = parseProgram(JSON.stringify(raw.program), file);
+    const pixels = Uint8Array.from(raw.pixels);
+    for (const target of targets) t.true(await caseAgrees(target, { program, pixels, seed: raw.seed }), target.name);
+  });
+}
+
+/** CI's fixed-seed batch per target; Verilog builds a simulator per model, so it runs fewer. */
+const CI_MODELS: Record<string, number> = { ts: 100, onnx: 100, verilog: 12 };
+for (const target of targets) {
+  test(`differential fuzzing: ${CI_MODELS[target.name] ?? 20} random programs agree on ${target.name}`, async (t) => {
+    const s = await fuzzTarget(target, { models: CI_MODELS[target.name] ?? 20, seed: 2026, imagesPerModel: 2, log: (l) => t.log(l) });
+    t.deepEqual(s.failures, []);
+    t.is(s.crashes, 0);
+    t.is(s.mismatches, 0);
+    t.true(s.models + s.unsupported === (CI_MODELS[target.name] ?? 20));
+  });
+}
