@@ -3,11 +3,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { BenchRow } from './row.ts';
 import { benchSpine } from './spine.ts';
+import { benchTsExample } from './ts-target.ts';
+import { benchOnnxTarget } from './onnx-target.ts';
 
 const EXAMPLE = process.env.SNNC_BENCH_MODEL ?? 'examples/mnist-snn';
 const IMAGES = Number(process.env.SNNC_BENCH_IMAGES ?? 2000);
 
-const sections: readonly [string, () => Promise<BenchRow[]>][] = [['spine', () => benchSpine(EXAMPLE, IMAGES)]];
+const sections: readonly [string, () => Promise<BenchRow[]>][] = [
+  ['spine', () => benchSpine(EXAMPLE, IMAGES)],
+  ['ts target', () => benchTsExample(EXAMPLE, IMAGES)],
+  ['onnx target', () => benchOnnxTarget(EXAMPLE, IMAGES)],
+];
 
 const rows: BenchRow[] = [];
 for (const [name, run] of sections) {

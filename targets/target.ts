@@ -9,6 +9,8 @@ export interface EmitOptions {
   readonly precision?: 'int' | 'float';
   /** Extra per-layer trace outputs (onnx) or debug dumps (verilog). */
   readonly traces?: boolean;
+  /** Unroll the timestep loop instead of an ONNX Loop (onnx). */
+  readonly unroll?: boolean;
   /** The float model the program was compiled from, when there is one. */
   readonly model?: Model;
   readonly log?: (line: string) => void;

@@ -11,6 +11,7 @@ import { initialModel } from '../training/arch.ts';
 import { initBackend } from '../training/backend.ts';
 import { gaborBank } from '../training/gabor.ts';
 import { SURROGATE_SLOPE } from '../training/surrogate.ts';
+import { linear } from '../training/tf-ops.ts';
 import { annForward, convFlat, repeatSteps, scaledInputs, snnForward, spikingSteps } from '../training/tf-forward.ts';
 import { disposeParams, fromParams, toParams } from '../training/tf-params.ts';
 import { tinyModel } from './support/tiny-model.ts';
@@ -155,7 +156,7 @@ test('the conv filter gradient (a conv of input and output gradient) equals auto
     const upstream = tf.tensor2d(Float32Array.from({ length: n * filters * (h - k + 1) * (w - k + 1) }, rand), [n, filters * (h - k + 1) * (w - k + 1)]);
     const conv = { kind: 'conv', name: 'c', filters, kernel: k, learned: true, weights: { shape: [filters, channels, k, k], data: Float32Array.from({ length: filters * channels * k * k }, rand) }, bias: { shape: [filters], data: new Float32Array(filters) } } as const;
     const [p] = toParams({ ...tinyModel(1), layers: [conv, ...tinyModel(1).layers] } as SnnModel);
-    const viaConv = tf.grad((wv: tf.Tensor) => convFlat(x, conv, { w: wv as tf.Variable, b: p!.b }, [channels, h, w]).y.mul(upstream).sum())(p!.w);
+    const viaConv = tf.grad((wv: tf.Tensor) => convFlat(x, conv, { w: wv as tf.Variable<tf.Rank.R2>, b: p!.b }, [channels, h, w]).y.mul(upstream).sum())(p!.w);
     // Reference: y[f, i, j] = sum over (c, ki, kj) of W[(c*k + ki)*k + kj, f] * x[c, i+ki, j+kj], by slices.
     const viaPatches = tf.grad((wv: tf.Tensor) => {
       const img = x.reshape([n, channels, h, w]);
@@ -168,4 +169,14 @@ test('the conv filter gradient (a conv of input and output gradient) equals auto
     near(t, viaConv.dataSync(), Array.from(viaPatches.dataSync()), `dW (${channels} channels, k=${k})`);
     disposeParams([p!]);
   }
+});
+
+test('the linear op (hand-written gradient) has the gradients of x W + b', (t) => {
+  const prng = new Xorshift32(77);
+  const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => prng.next() / 4294967296 - 0.5);
+  const [x, w, b, up] = [tf.tensor2d(rand(12), [3, 4]), tf.tensor2d(rand(20), [4, 5]), tf.tensor1d(rand(5)), tf.tensor2d(rand(15), [3, 5])];
+  const ours = tf.grads((xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) => linear(xi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D).mul(up).sum());
+  const plain = tf.grads((xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) => tf.matMul(xi as tf.Tensor2D, wi as tf.Tensor2D).add(bi).mul(up).sum());
+  const [a, e] = [ours([x, w, b]), plain([x, w, b])];
+  ['dx', 'dW', 'db'].forEach((name, i) => near(t, a[i]!.dataSync(), Array.from(e[i]!.dataSync()), name));
 });

@@ -29,7 +29,7 @@ function config(name: string, over: Partial<TrainConfig>): TrainConfig {
   return {
     arch: 'snn', dataset: 'mnist', epochs: 2, timesteps: 4, batch: 50, lr: 0.003, seed: 7,
     out, checkpoints: join(out, 'checkpoints'), resume: false, trainLimit: 3000, testLimit: 1000,
-    command: `test ${name}`, backend: 'wasm', ...over,
+    command: `test ${name}`, backend: 'wasm', threads: 1, ...over,
   };
 }
 

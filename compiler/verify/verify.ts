@@ -40,6 +40,8 @@ async function runChunked(target: Target, dir: string, program: Program, batch: 
   const chunk = options.chunk ?? batch.images.length;
   const scores: (readonly number[])[] = [];
   const labels: number[] = [];
+  // One warm-up image, so loading a module or building a simulator does not count as throughput.
+  await target.run(dir, program, { images: batch.images.slice(0, 1), seeds: batch.seeds.slice(0, 1) });
   const started = performance.now();
   for (let i = 0; i < batch.images.length; i += chunk) {
     const part = await target.run(dir, program, { images: batch.images.slice(i, i + chunk), seeds: batch.seeds.slice(i, i + chunk) });

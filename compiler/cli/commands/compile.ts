@@ -30,6 +30,7 @@ const flags: FlagSpecs = {
   lanes: { kind: 'int', min: 1, max: 4096, help: 'verilog: neurons updated in parallel' },
   precision: { kind: 'string', choices: ['int', 'float'], help: 'onnx: float also exports the float model' },
   traces: { kind: 'boolean', help: 'add per-layer trace outputs (onnx) and debug dumps (verilog)' },
+  unroll: { kind: 'boolean', help: 'onnx: unroll the timesteps instead of a Loop (at most 256)' },
 };
 
 /** Compiles MODEL to a Program with the lowering flags of `args`. */
@@ -71,6 +72,7 @@ export const compileCommand: Command = {
       ...(flagNumber(args, 'lanes') !== undefined ? { lanes: flagNumber(args, 'lanes')! } : {}),
       ...(flagString(args, 'precision') ? { precision: flagString(args, 'precision') as 'int' | 'float' } : {}),
       traces: flagBool(args, 'traces'),
+      unroll: flagBool(args, 'unroll'),
       model: readModel(modelPath!),
       log: io.log,
     };

@@ -1,0 +1,95 @@
+/**
+ * @fileoverview Benchmark of the onnx target: ONNX Runtime images/s (CPU, one intra-op thread, batches of 64) next to
+ * the golden runtime, and exact agreement over the MNIST test set. `benchOnnxTarget` is called by bench/run.ts; alone:
+ * `npx tsx bench/onnx-target.ts [images] [agreement-images]`.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Program } from '../compiler/ir/program.ts';
+import { loadDataset } from '../data/load.ts';
+import { runGolden } from '../runtime/golden.ts';
+import { runGoldenBatch } from '../runtime/golden-batch.ts';
+import type { Batch } from '../targets/target.ts';
+import { emitOnnxModels, MODEL_FILE } from '../targets/onnx/emit.ts';
+import { OnnxModelSession } from '../targets/onnx/run-ort.ts';
+import { syntheticMnist } from '../targets/onnx/test/synthetic-mnist.ts';
+import type { BenchRow } from './row.ts';
+import { compileExample } from './spine.ts';
+
+const MNIST_TEST_IMAGES = 10000;
+/** The golden interpreter is slow; its speed is measured on at most this many images. */
+const GOLDEN_SPEED_IMAGES = 200;
+
+function mnistBatch(count: number): Batch {
+  const data = loadDataset('mnist', 'test', { limit: count });
+  return { images: Array.from({ length: data.count }, (_, i) => data.image(i)), seeds: Array.from({ length: data.count }, (_, i) => i) };
+}
+
+/** Images/s of the emitted model over `batch`, after a warm-up run. */
+async function onnxSpeed(program: Program, batch: Batch, unroll: boolean): Promise<{ perSecond: number; bytes: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'snnc-onnx-bench-'));
+  try {
+    const [model] = emitOnnxModels(program, { unroll });
+    writeFileSync(join(dir, MODEL_FILE), model!.contents);
+    const session = await OnnxModelSession.open(join(dir, MODEL_FILE), program.input.shape, { threads: 1, chunk: 64 });
+    await session.run({ images: batch.images.slice(0, 64), seeds: batch.seeds.slice(0, 64) });
+    const start = performance.now();
+    await session.run(batch);
+    const perSecond = batch.images.length / ((performance.now() - start) / 1000);
+    await session.close();
+    return { perSecond, bytes: model!.contents.length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** How many of `batch`'s images get identical scores and labels from ONNX Runtime and the golden runtime. */
+async function agreement(program: Program, batch: Batch): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'snnc-onnx-bench-'));
+  try {
+    writeFileSync(join(dir, MODEL_FILE), emitOnnxModels(program, {})[0]!.contents);
+    const session = await OnnxModelSession.open(join(dir, MODEL_FILE), program.input.shape, { threads: 1, chunk: 64 });
+    const actual = await session.run(batch);
+    await session.close();
+    const golden = await runGoldenBatch(program, batch);
+    return golden.scores.filter((s, i) => actual.labels[i] === golden.labels[i] && s.every((v, k) => v === actual.scores[i]![k])).length;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Rows for bench/run.ts: ONNX Runtime and golden images/s on `images` MNIST test images, and agreement on
+ * `agreementImages` (default: all 10,000). Uses the example at `modelDir` when it exists, else a synthetic
+ * MNIST-sized stand-in (784-100-10, jitter, T=32).
+ */
+export async function benchOnnxTarget(modelDir: string, images: number, agreementImages = MNIST_TEST_IMAGES): Promise<BenchRow[]> {
+  const example = existsSync(join(modelDir, 'model.json'));
+  const program = example ? (await compileExample(modelDir)).program : syntheticMnist({ timesteps: 32 });
+  const what = example ? `${modelDir}, T=${program.timesteps}` : `synthetic 784-100-10 stand-in (no ${modelDir} yet), T=${program.timesteps}`;
+  const batch = mnistBatch(images);
+  const loop = await onnxSpeed(program, batch, false);
+  const unrolled = await onnxSpeed(program, batch, true);
+  const goldenSet = batch.images.slice(0, GOLDEN_SPEED_IMAGES);
+  const start = performance.now();
+  goldenSet.forEach((image, i) => runGolden(program, image, i));
+  const golden = goldenSet.length / ((performance.now() - start) / 1000);
+  const agreeBatch = mnistBatch(agreementImages);
+  const agreed = await agreement(program, agreeBatch);
+  return [
+    { what: `onnx target (Loop), ${what}`, figure: `${loop.perSecond.toFixed(0)} images/s`, detail: `onnxruntime-node CPU, 1 thread, batches of 64, ${batch.images.length} MNIST test images; model.onnx ${(loop.bytes / 1024).toFixed(0)} KiB` },
+    { what: `onnx target (unrolled), ${what}`, figure: `${unrolled.perSecond.toFixed(0)} images/s`, detail: `same, timesteps unrolled; ${(unrolled.bytes / 1024).toFixed(0)} KiB` },
+    { what: `golden runtime, ${what}`, figure: `${golden.toFixed(0)} images/s`, detail: `runtime/golden.ts, one thread, ${goldenSet.length} images; onnx is ${(loop.perSecond / golden).toFixed(1)}x` },
+    { what: `onnx target agreement with golden, ${what}`, figure: `${agreed}/${agreeBatch.images.length}`, detail: 'images with identical integer scores and label (seed = image index)' },
+  ];
+}
+
+async function main(): Promise<void> {
+  const images = Number(process.argv[2] ?? 2000);
+  const agreementImages = Number(process.argv[3] ?? MNIST_TEST_IMAGES);
+  for (const row of await benchOnnxTarget(process.env.SNNC_BENCH_MODEL ?? 'examples/mnist-snn', images, agreementImages)) console.log(`${row.what} | ${row.figure} | ${row.detail}`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

@@ -1,0 +1,35 @@
+/** @fileoverview The onnx target's emit: `model.onnx` (exact integers), and `model-float.onnx` with --precision float. */
+import { SnncError } from '../../compiler/errors.ts';
+import type { Program } from '../../compiler/ir/program.ts';
+import type { EmitOptions, EmittedFile } from '../target.ts';
+import { buildFloatGraph } from './build-float.ts';
+import { buildIntGraph } from './build-int.ts';
+import { checkProgram } from './check.ts';
+import { modelBytes, OPSET } from './model-proto.ts';
+
+export const MODEL_FILE = 'model.onnx';
+export const FLOAT_MODEL_FILE = 'model-float.onnx';
+
+/** ONNX reads `unroll` and `traces` from the shared emit options. */
+export type OnnxEmitOptions = EmitOptions;
+
+/** Unrolling copies the step graph T times; past this the file grows by megabytes for no gain over the Loop. */
+export const MAX_UNROLLED_TIMESTEPS = 256;
+
+export function emitOnnxModels(program: Program, options: OnnxEmitOptions): EmittedFile[] {
+  checkProgram(program);
+  if (options.unroll && program.timesteps > MAX_UNROLLED_TIMESTEPS) {
+    throw new SnncError('usage', `onnx: unrolling ${program.timesteps} timesteps is refused (at most ${MAX_UNROLLED_TIMESTEPS}); use the Loop`);
+  }
+  const build = { traces: options.traces ?? false, unroll: options.unroll ?? false };
+  const intGraph = buildIntGraph(program, build);
+  const files: EmittedFile[] = [{ path: MODEL_FILE, contents: modelBytes(intGraph, program, `snnc ${program.name}: integer SNN, bit-exact with the snnc golden runtime`, { 'snnc.precision': 'int' }) }];
+  options.log?.(`onnx: ${MODEL_FILE}, opset ${OPSET}, ${intGraph.node?.length ?? 0} top-level nodes, timesteps ${build.unroll ? 'unrolled' : 'in a Loop'}`);
+  if (options.precision === 'float') {
+    if (!options.model) throw new SnncError('usage', 'onnx: --precision float needs the float model the program was compiled from');
+    const floatGraph = buildFloatGraph(options.model, build);
+    files.push({ path: FLOAT_MODEL_FILE, contents: modelBytes(floatGraph, program, `snnc ${options.model.metadata.name}: the float model in float64 ops (same graph shape as ${MODEL_FILE})`, { 'snnc.precision': 'float64' }) });
+    options.log?.(`onnx: ${FLOAT_MODEL_FILE} (float64)`);
+  }
+  return files;
+}

@@ -1,0 +1,49 @@
+/** @fileoverview The graph's interface, shared by the integer and float graphs: the image and seed inputs, the readout. */
+import type { GraphBuilder } from './graph-builder.ts';
+import { BATCH } from './step.ts';
+
+export const IMAGE_INPUT = 'image';
+export const SEED_INPUT = 'seed';
+export const SCORES_OUTPUT = 'scores';
+export const LABEL_OUTPUT = 'label';
+
+/** The name of a trace output, e.g. `trace/layer0/membrane`. */
+export function traceOutputName(layer: string, what: 'membrane' | 'output' | 'x'): string {
+  return `trace/${layer}/${what}`;
+}
+
+export interface GraphInputs {
+  /** int64 [N, C*H*W], CHW order. */
+  readonly pixels: string;
+  /** int64 [N]. */
+  readonly seed: string;
+  /** int64 [1]: N, for shaping zero states. */
+  readonly batch: string;
+}
+
+export function graphInputs(g: GraphBuilder, shape: readonly [number, number, number]): GraphInputs {
+  const [c, h, w] = shape;
+  const image = g.input(IMAGE_INPUT, 'uint8', [BATCH, c, h, w], `pixels 0..255, N images of [C, H, W] = [${c}, ${h}, ${w}]`);
+  const seed = g.input(SEED_INPUT, 'int64', [BATCH], 'jitter seed per image: its low 32 bits are the uint32 seed (unused by the direct encoder)');
+  const flat = g.op('Reshape', [image, g.constant('int64', [0, -1], [2], 'shape_N_flat')], { name: 'image_flat', doc: 'CHW order' });
+  const pixels = g.op('Cast', [flat], { name: 'pixels', attrs: { to: { int: 7 } }, dtype: 'int64' });
+  const batch = g.op('Shape', [pixels], { name: 'batch_size', attrs: { start: { int: 0 }, end: { int: 1 } } });
+  return { pixels, seed, batch };
+}
+
+/**
+ * scores[n, k] = sum over t in [begin, T) of the stacked membrane [T, N, K]; label = the first k with the largest
+ * score (ArgMax keeps the first maximum when select_last_index = 0). `finish` may rescale the scores (float mean).
+ */
+export function addReadout(g: GraphBuilder, stacked: string, begin: number, timesteps: number, classes: number, finish: (scores: string) => string): void {
+  g.scope('readout', () => {
+    const window = g.op('Slice', [stacked, g.constant('int64', [begin], [1], `begin_${begin}`), g.constant('int64', [timesteps], [1], `T_${timesteps}_1`), g.constant('int64', [0], [1], 'axes_0')], {
+      name: 'window', doc: `timesteps ${begin}..${timesteps - 1}`,
+    });
+    const sum = g.op('ReduceSum', [window, g.constant('int64', [0], [1], 'axes_0')], { name: 'sum', attrs: { keepdims: { int: 0 } }, doc: 'sum over the readout window' });
+    const scores = finish(sum);
+    g.output(scores, SCORES_OUTPUT, [BATCH, classes], 'class scores [N, K]');
+    const label = g.op('ArgMax', [scores], { name: 'argmax', attrs: { axis: { int: 1 }, keepdims: { int: 0 }, select_last_index: { int: 0 } } });
+    g.output(label, LABEL_OUTPUT, [BATCH], 'predicted class: the smallest k with the largest score');
+  });
+}

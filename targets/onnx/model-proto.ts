@@ -1,0 +1,46 @@
+/** @fileoverview The ModelProto around a graph: opset, IR version, producer, and provenance metadata for Netron. */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Program } from '../../compiler/ir/program.ts';
+import { onnx, type GraphProto } from './proto.ts';
+
+/**
+ * Opset 17, the newest that Debian's python3-onnx (1.12) checks; nothing here needs 18 (the jitter generator does its
+ * GF(2) arithmetic with MatMul and Mod rather than the BitwiseXor of opset 18).
+ */
+export const OPSET = 17;
+/** ONNX IR version 8, which ONNX 1.12 pairs with opset 17. */
+export const IR_VERSION = 8;
+
+const SNNC_VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** sha256 of the program's JSON as `snnc compile` writes ir.json (`JSON.stringify(program)` and a newline). */
+export function irSha256(program: Program): string {
+  return createHash('sha256').update(`${JSON.stringify(program)}\n`).digest('hex');
+}
+
+export function modelBytes(graph: GraphProto, program: Program, doc: string, extraMetadata: Readonly<Record<string, string>>): Uint8Array {
+  const metadata: Record<string, string> = {
+    'snnc.ir_sha256': irSha256(program),
+    'snnc.source_sha256': program.sourceSha256,
+    'snnc.program': program.name,
+    'snnc.timesteps': String(program.timesteps),
+    'snnc.classes': String(program.classes),
+    'snnc.encoder': program.encoder.kind === 'jitter' ? `jitter xorshift32, ${program.encoder.jitterBits} bits` : 'direct',
+    'snnc.inputs': 'image uint8 [N, C, H, W]; seed int64 [N] (low 32 bits = uint32 seed)',
+    'snnc.outputs': 'scores int64 [N, K]; label int64 [N]',
+    ...extraMetadata,
+  };
+  const model = onnx.ModelProto.create({
+    irVersion: IR_VERSION,
+    opsetImport: [{ domain: '', version: OPSET }],
+    producerName: 'snnc',
+    producerVersion: SNNC_VERSION,
+    domain: 'org.snnc',
+    modelVersion: 1,
+    docString: doc,
+    graph,
+    metadataProps: Object.entries(metadata).map(([key, value]) => ({ key, value })),
+  });
+  return onnx.ModelProto.encode(model).finish();
+}

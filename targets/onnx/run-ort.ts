@@ -1,0 +1,101 @@
+/**
+ * @fileoverview Running an emitted model in onnxruntime-node (CPU), in chunks of images. onnxruntime-node is imported
+ * lazily, so loading the target table does not load the native runtime.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { SnncError } from '../../compiler/errors.ts';
+import type { Batch, BatchResult } from '../target.ts';
+import { IMAGE_INPUT, LABEL_OUTPUT, SCORES_OUTPUT, SEED_INPUT } from './graph-io.ts';
+
+export interface SessionOptions {
+  /** ONNX Runtime intra-op threads (default 1: the machine is shared, and the graphs are small). */
+  readonly threads?: number;
+  /** Images per session run (default 64). */
+  readonly chunk?: number;
+}
+
+export interface RawRun {
+  /** Every output of one run, as plain numbers, by output name. */
+  readonly outputs: ReadonlyMap<string, { readonly dims: readonly number[]; readonly data: readonly number[] }>;
+}
+
+/** An open ONNX Runtime session over one model file. */
+export class OnnxModelSession {
+  private constructor(
+    private readonly ort: typeof import('onnxruntime-node'),
+    private readonly session: InferenceSession,
+    private readonly imageShape: readonly [number, number, number],
+    private readonly chunk: number,
+  ) {}
+
+  static async open(file: string, imageShape: readonly [number, number, number], options: SessionOptions = {}): Promise<OnnxModelSession> {
+    if (!existsSync(file)) throw new SnncError('io', `${file} does not exist; emit the onnx target first`);
+    return OnnxModelSession.fromBytes(readFileSync(file), file, imageShape, options);
+  }
+
+  /** A session over model bytes; `what` names them in errors. */
+  static async fromBytes(bytes: Uint8Array, what: string, imageShape: readonly [number, number, number], options: SessionOptions = {}): Promise<OnnxModelSession> {
+    const ort = await import('onnxruntime-node');
+    try {
+      const session = await ort.InferenceSession.create(bytes, {
+        intraOpNumThreads: options.threads ?? 1,
+        interOpNumThreads: 1,
+        executionProviders: ['cpu'],
+      });
+      return new OnnxModelSession(ort, session, imageShape, options.chunk ?? 64);
+    } catch (e) {
+      throw new SnncError('tool', `onnxruntime could not load ${what}: ${String(e).split('\n')[0]}`);
+    }
+  }
+
+  /** The model's output names (`scores`, `label`, and `trace/...` when emitted with traces). */
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+
+  /** Runs images [n] with seeds [n] and returns every output (used by traces). */
+  async runRaw(images: readonly Uint8Array[], seeds: readonly number[]): Promise<RawRun> {
+    const [c, h, w] = this.imageShape;
+    const size = c * h * w;
+    const n = images.length;
+    const pixels = new Uint8Array(n * size);
+    images.forEach((img, i) => {
+      if (img.length !== size) throw new SnncError('data', `image ${i} has ${img.length} pixels, the model wants ${size}`);
+      pixels.set(img, i * size);
+    });
+    const seedData = BigInt64Array.from(seeds, (s) => BigInt(s));
+    const feeds: Record<string, Tensor> = {
+      [IMAGE_INPUT]: new this.ort.Tensor('uint8', pixels, [n, c, h, w]),
+      [SEED_INPUT]: new this.ort.Tensor('int64', seedData, [n]),
+    };
+    const results = await this.session.run(feeds);
+    const outputs = new Map<string, { dims: readonly number[]; data: readonly number[] }>();
+    for (const [name, tensor] of Object.entries(results)) {
+      const data = tensor.data;
+      const numbers = data instanceof BigInt64Array ? Array.from(data, Number) : Array.from(data as ArrayLike<number>, Number);
+      outputs.set(name, { dims: tensor.dims, data: numbers });
+    }
+    return { outputs };
+  }
+
+  /** Scores and labels of a batch, run `chunk` images at a time. */
+  async run(batch: Batch): Promise<BatchResult> {
+    if (batch.images.length !== batch.seeds.length) throw new SnncError('usage', `${batch.images.length} images but ${batch.seeds.length} seeds`);
+    const scores: number[][] = [];
+    const labels: number[] = [];
+    for (let start = 0; start < batch.images.length; start += this.chunk) {
+      const end = Math.min(start + this.chunk, batch.images.length);
+      const { outputs } = await this.runRaw(batch.images.slice(start, end), batch.seeds.slice(start, end));
+      const s = outputs.get(SCORES_OUTPUT)!;
+      const classes = s.dims[1]!;
+      for (let i = 0; i < end - start; i++) scores.push(s.data.slice(i * classes, (i + 1) * classes));
+      labels.push(...outputs.get(LABEL_OUTPUT)!.data);
+    }
+    return { scores, labels };
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}

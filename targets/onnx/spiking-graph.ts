@@ -1,0 +1,79 @@
+/**
+ * @fileoverview The IR's spiking op as int64 ONNX nodes, one timestep (docs/ir.md, "Spiking op"). The membrane `v`
+ * is loop-carried; with delay 1 so are the previous step's (u, o), which are what the layer makes visible.
+ */
+import { unreachable } from '../../compiler/ir/registry.ts';
+import type { SpikingOp } from '../../compiler/ir/spiking.ts';
+import { dotBound, exactFloatType, exactMatMul, integerWeightsAsFloat, toFloat } from './exact-matmul.ts';
+import type { GraphBuilder } from './graph-builder.ts';
+import { clamp, roundShift, scaleBy, shiftLeft } from './int-math.ts';
+import { BATCH, zeros, type CarriedState, type StepLayer } from './step.ts';
+
+/** `xAbs` bounds the input's magnitude, hence the accumulator's (see exact-matmul.ts). */
+export function spikingLayer(g: GraphBuilder, op: SpikingOp, batch: string, xAbs: number): StepLayer {
+  const transposed: number[] = [];
+  for (let i = 0; i < op.inputs; i++) for (let j = 0; j < op.units; j++) transposed.push(op.weights[j * op.inputs + i]!);
+  const dtype = exactFloatType(dotBound(op.weights, op.units, op.inputs, xAbs));
+  const weights = integerWeightsAsFloat(g, `${op.name}/weights_T`, [op.inputs, op.units], transposed, dtype, `[inputs, units] = [${op.inputs}, ${op.units}] (transposed), ${op.weightType.bits}-bit`);
+  const bias = g.initializer(`${op.name}/bias`, 'int64', [op.units], op.bias, 'per unit, in membrane units');
+  const state = (key: string, doc: string): CarriedState => ({
+    key: `${op.name}/${key}`, dtype: 'int64', dims: [BATCH, op.units], initial: zeros(g, batch, [op.units], 'int64', `${op.name}/${key}_init`), doc,
+  });
+  const states = [state('v', 'membrane left by the previous timestep')];
+  if (op.delay === 1) states.push(state('pending_u', 'delay 1: membrane u computed last step'), state('pending_o', 'delay 1: output o computed last step'));
+  return {
+    name: op.name,
+    kind: 'spiking',
+    units: op.units,
+    states,
+    step(body, x, current) {
+      return body.scope(op.name, () => {
+        const acc = exactMatMul(body, toFloat(body, x, dtype, `x_${dtype}`), weights, 'acc', `sum_i weights[j,i] * x_i in ${dtype}`);
+        const aligned = shiftLeft(body, acc, op.accShift, 'acc_shifted', `${op.name}/2^accShift`, { rank: 2, channelAxis: 1 });
+        const decayed = scaleBy(body, current(`${op.name}/v`), op.decay, 'decay');
+        const sum = body.op('Add', [body.op('Add', [decayed, aligned], { name: 'decayed_plus_acc' }), bias], { name: 'u_unclamped' });
+        const u = clamp(body, sum, op.membraneType, 'u');
+        const threshold = body.constant('int64', op.threshold);
+        const fired = body.op('Greater', [u, threshold], { name: 'fired', doc: `u > threshold ${op.threshold} (strict)` });
+        const o = output(body, op, u, fired);
+        const v = body.op('Where', [fired, reset(body, op, u), u], { name: 'v_after_reset', doc: `reset: ${op.reset.kind}` });
+        if (op.delay === 0) return { x: o, membrane: u, next: { [`${op.name}/v`]: v } };
+        const visibleU = body.op('Identity', [current(`${op.name}/pending_u`)], { name: 'visible_u', doc: 'delay 1: last step\'s u' });
+        const visibleO = body.op('Identity', [current(`${op.name}/pending_o`)], { name: 'visible_o', doc: 'delay 1: last step\'s o' });
+        return { x: visibleO, membrane: visibleU, next: { [`${op.name}/v`]: v, [`${op.name}/pending_u`]: u, [`${op.name}/pending_o`]: o } };
+      });
+    },
+  };
+}
+
+function output(g: GraphBuilder, op: SpikingOp, u: string, fired: string): string {
+  const out = op.output;
+  switch (out.kind) {
+    case 'binary':
+      return g.op('Cast', [fired], { name: 'o', attrs: { to: { int: 7 } }, dtype: 'int64', doc: 'binary spike: 1 when fired' });
+    case 'excess': {
+      const excess = g.op('Sub', [u, g.constant('int64', op.threshold)], { name: 'excess' });
+      const rounded = roundShift(g, excess, [out.shift], 'excess_round', `${op.name}/output_shift`);
+      const clamped = clamp(g, rounded, out.type, 'excess_clamp');
+      return g.op('Where', [fired, clamped, g.constant('int64', 0)], { name: 'o', doc: 'excess output when fired, else 0' });
+    }
+    default:
+      return unreachable(out, 'output mode');
+  }
+}
+
+function reset(g: GraphBuilder, op: SpikingOp, u: string): string {
+  const mode = op.reset;
+  switch (mode.kind) {
+    case 'refractory': {
+      const penalty = scaleBy(g, u, mode, 'reset_penalty');
+      return clamp(g, g.op('Sub', [u, penalty], { name: 'reset_refractory' }), op.membraneType, 'reset_clamp');
+    }
+    case 'subtract':
+      return g.op('Sub', [u, g.constant('int64', op.threshold)], { name: 'reset_subtract', doc: 'u - threshold' });
+    case 'zero':
+      return g.op('Mul', [u, g.constant('int64', 0)], { name: 'reset_zero' });
+    default:
+      return unreachable(mode, 'reset mode');
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * @fileoverview Text dumps of tiny emitted models kept as golden files (review the diff after UPDATE_GOLDEN=1): the
+ * graph a reader sees in Netron, node by node, with names, types, attributes and doc strings.
+ */
+import test from 'ava';
+import { randomProgram } from '../../../compiler/ir/random-program.ts';
+import { assertGolden } from '../../../test/support/golden.ts';
+import { emitOnnxModels } from '../emit.ts';
+import { irSha256 } from '../model-proto.ts';
+import { modelText } from '../print-graph.ts';
+
+const GOLDEN = new URL('./golden/', import.meta.url).pathname;
+
+test('a tiny jitter + conv + delay-1 program in a Loop', (t) => {
+  const program = randomProgram(3, { conv: true, encoder: 'jitter', timesteps: 2, delay: 1, output: 'excess', reset: 'refractory' });
+  const [model] = emitOnnxModels(program, {});
+  const text = modelText(model!.contents as Uint8Array);
+  t.true(text.includes(`snnc.ir_sha256 = ${irSha256(program)}`));
+  assertGolden(t, `${GOLDEN}tiny-jitter-conv-loop.txt`, text);
+});
+
+test('a tiny direct program, unrolled, with trace outputs', (t) => {
+  const program = randomProgram(5, { conv: false, encoder: 'direct', timesteps: 2, delay: 0, output: 'binary', reset: 'subtract' });
+  const [model] = emitOnnxModels(program, { unroll: true, traces: true });
+  assertGolden(t, `${GOLDEN}tiny-direct-unrolled-traces.txt`, modelText(model!.contents as Uint8Array));
+});

@@ -1,0 +1,55 @@
+/**
+ * @fileoverview Emitted models pass the reference checker, onnx.checker.check_model(full_check=True) from Debian's
+ * python3-onnx (ONNX 1.12, opsets up to 17): structure, operator schemas, types and shape inference, Loop bodies too.
+ */
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SnnModel } from '../../../compiler/model/format.ts';
+import { randomProgram } from '../../../compiler/ir/random-program.ts';
+import { emitToTemp } from './helpers.ts';
+import { syntheticMnist } from './synthetic-mnist.ts';
+
+const CHECK = [
+  'import onnx, sys',
+  'for path in sys.argv[1:]:',
+  '    onnx.checker.check_model(onnx.load(path), full_check=True)',
+  '    print("ok", path)',
+].join('\n');
+
+/** The first python3 that can import onnx: $SNNC_PYTHON, then the PATH's, then Debian's own. */
+function pythonWithOnnx(): string | undefined {
+  const candidates = [process.env.SNNC_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p);
+  return candidates.find((python) => spawnSync(python, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0);
+}
+
+function floatSnn(): SnnModel {
+  const tensor = (shape: number[]) => ({ shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => ((i * 7) % 5) / 10 - 0.2) });
+  return {
+    format: 'snnc-model', version: 1, kind: 'snn', metadata: { name: 'tiny-float', dataset: 'mnist', arch: 'tiny', seed: 0, trainCommand: 'none' },
+    input: { shape: [1, 5, 5], scale: 1 / 255 }, encoder: { kind: 'jitter' }, timesteps: 3, classes: 3, readout: { kind: 'mean', begin: 1 },
+    layers: [
+      { kind: 'conv', name: 'conv0', filters: 2, kernel: 3, weights: tensor([2, 1, 3, 3]), bias: tensor([2]), learned: true },
+      { kind: 'spiking', name: 'out', units: 3, weights: tensor([3, 18]), bias: tensor([3]), decay: 0.9, threshold: 0.5, output: 'excess', reset: { kind: 'refractory', penalty: 0.2 }, delay: 1 },
+    ],
+  };
+}
+
+test('every kind of emitted model passes onnx.checker with full_check', (t) => {
+  const python = pythonWithOnnx();
+  if (!python) {
+    t.fail('no python3 with the onnx package: apt-get install -y python3-onnx (or set SNNC_PYTHON)');
+    return;
+  }
+  const dirs = [
+    emitToTemp(t, randomProgram(3, { conv: true, encoder: 'jitter', delay: 1, timesteps: 3 }), { traces: true }),
+    emitToTemp(t, randomProgram(4, { conv: false, encoder: 'direct', delay: 0, timesteps: 3 }), { unroll: true }),
+    emitToTemp(t, syntheticMnist({ timesteps: 2, conv: true }), { precision: 'float', model: floatSnn() }),
+  ];
+  const files = dirs.flatMap((dir) => readdirSync(dir).map((f) => join(dir, f)));
+  t.is(files.length, 4);
+  const result = spawnSync(python, ['-c', CHECK, ...files], { encoding: 'utf8' });
+  t.is(result.status, 0, result.stderr.split('\n').filter((l) => l.trim()).slice(-3).join('\n'));
+  t.is(result.stdout.split('\n').filter((l) => l.startsWith('ok ')).length, files.length);
+});

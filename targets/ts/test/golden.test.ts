@@ -1,0 +1,34 @@
+/** @fileoverview The generated code of two tiny fixed-seed programs, kept as reviewable golden files. */
+import test from 'ava';
+import { fileURLToPath } from 'node:url';
+import { randomProgram } from '../../../compiler/ir/random-program.ts';
+import { assertGolden } from '../../../test/support/golden.ts';
+import { target } from '../index.ts';
+
+const golden = (name: string): string => fileURLToPath(new URL(`golden/${name}`, import.meta.url));
+
+async function emitted(seed: number, encoder: 'jitter' | 'direct'): Promise<Map<string, string>> {
+  const files = await target.emit(randomProgram(seed, { conv: true, timesteps: 3, encoder }), {});
+  return new Map(files.map((f) => [f.path, String(f.contents)]));
+}
+
+test('jitter encoder, conv, three spiking layers (excess and binary, delay 0 and 1, packed and not): model.ts, README.md', async (t) => {
+  const files = await emitted(4, 'jitter');
+  t.deepEqual([...files.keys()], ['model.ts', 'README.md']);
+  assertGolden(t, golden('jitter-conv.model.ts'), files.get('model.ts')!);
+  assertGolden(t, golden('jitter-conv.README.md'), files.get('README.md')!);
+});
+
+test('direct encoder: the encoder and conv run once per image, outside the timestep loop', async (t) => {
+  const files = await emitted(6, 'direct');
+  const source = files.get('model.ts')!;
+  // The conv scatter precedes the timestep loop; only its trace recording is inside.
+  t.true(source.indexOf('scatters into the outputs') < source.indexOf('for (let t = 0; t < 3; t++)'));
+  assertGolden(t, golden('direct-conv.model.ts'), source);
+});
+
+test('emitting is deterministic', async (t) => {
+  const a = await emitted(4, 'jitter');
+  const b = await emitted(4, 'jitter');
+  t.is(a.get('model.ts'), b.get('model.ts'));
+});

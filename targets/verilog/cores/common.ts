@@ -1,0 +1,47 @@
+/** @fileoverview Helpers shared by the core builders: bit counts, constants for comparisons, unused-signal markers. */
+import { cat, eq, type Expr, le, lit, type ModuleBuilder, num, range, reduceOr, shl, sub } from '../netlist.ts';
+
+/** Bits to index `count` items (at least 1). */
+export function indexBits(count: number): number {
+  let bits = 1;
+  while (2 ** bits < count) bits++;
+  return bits;
+}
+
+/** Bits of an unsigned counter that must hold `max` (at least 1). */
+export function countBits(max: number): number {
+  return indexBits(max + 1);
+}
+
+/**
+ * A `width`-bit localparam `param - minus`, for comparing against a counter: the linter rejects comparisons between a
+ * narrow register and a 32-bit integer parameter. It takes the parameter's low bits first; the arithmetic is modulo
+ * 2^width, exact because the result fits.
+ */
+export function sized(b: ModuleBuilder, name: string, width: Expr, param: Expr, minus = 0): Expr {
+  const low = range(param, sub(width, num(1)), num(0));
+  return b.localparam(name, minus === 0 ? low : sub(low, num(minus)), width);
+}
+
+/**
+ * Marks signals that a parameterisation leaves unread. Verilator exempts names matching `*unused*` from its
+ * UNUSED warnings, so this documents the intent without silencing the linter anywhere else.
+ */
+export function markUnused(b: ModuleBuilder, name: string, ...signals: Expr[]): void {
+  const wire = b.wire(`unused_${name}`);
+  b.assign(wire, reduceOr(signals.length === 1 ? signals[0]! : cat(...signals)));
+}
+
+/**
+ * A wire `value <= bound`, for a `width`-bit value and a bound given as a sized localparam. When the bound is the
+ * largest `width`-bit value the test always passes, and the linter rejects a constant comparison, so the generate
+ * branch then drives 1 instead.
+ */
+export function atMost(b: ModuleBuilder, name: string, value: Expr, width: Expr, bound: Expr): Expr {
+  const out = b.wire(name);
+  b.generateIf(`${name}_check`, eq(bound, sub(shl(num(1), width), num(1))), (g) => g.assign(out, lit(1, 1)), (g) => g.assign(out, le(value, bound)));
+  return out;
+}
+
+export const ONE = num(1);
+export const ZERO = num(0);

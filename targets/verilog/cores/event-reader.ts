@@ -1,0 +1,84 @@
+/**
+ * @fileoverview snn_event_reader: streams one pass over an event list to a consumer (valid/ready), one event per
+ * cycle. With ENCODE = 1 it is the jitter encoder: each list entry is a nonzero pixel p, the generator steps once per
+ * entry in list (CHW) order, and x = (p * r) >> JITTER_BITS with r the top JITTER_BITS bits of the new state; events
+ * whose x is zero are dropped, so they cost no synaptic cycles.
+ */
+import {
+  add, block, cat, eq, if_, land, lnot, lor, ModuleBuilder, ne, num, part, range, ref, repeat, lit, set, sub, mul,
+  type Module,
+} from '../netlist.ts';
+import { markUnused } from './common.ts';
+
+export function eventReaderModule(): Module {
+  const b = new ModuleBuilder('snn_event_reader', 'one pass over an event list, optionally jitter-encoding pixels');
+  const entryBits = b.param('ENTRY_BITS', num(8), 'address bits of an event');
+  const xBits = b.param('X_BITS', num(8), 'value bits of an event');
+  const countBits = b.param('COUNT_BITS', num(5), 'bits of the list count');
+  const encode = b.param('ENCODE', num(0), '1: jitter-encode pixel values');
+  const jitterBits = b.param('JITTER_BITS', num(8), 'bits of each random draw');
+  const clk = b.input('clk');
+  const rst = b.input('rst');
+  const start = b.input('start');
+  const firstPass = b.input('first_pass', undefined);
+  const count = b.input('count', countBits);
+  const complete = b.input('complete', undefined);
+  const re = b.output('re');
+  const raddr = b.output('raddr', countBits);
+  const rdata = b.input('rdata', add(entryBits, xBits));
+  const seedLoad = b.input('seed_load');
+  const seed = b.input('seed', num(32));
+  const outValid = b.output('out_valid', undefined, { reg: true });
+  const outEntry = b.output('out_entry', entryBits, { reg: true });
+  const outX = b.output('out_x', xBits, { reg: true });
+  const outReady = b.input('out_ready');
+  const idle = b.output('idle');
+
+  const ptr = b.reg('ptr', countBits);
+  const held = b.reg('held');
+  const running = b.reg('running');
+  const advance = b.wire('advance');
+  const issue = b.wire('issue');
+  const x = b.wire('x', xBits);
+  const pixel = b.wire('pixel', xBits);
+  b.comment('`running`: a pass is under way; it ends at the count once the list is `complete` (the input list fills during step 0)');
+  b.comment('`held`: the RAM output register holds an entry not yet passed on');
+  b.assign(advance, lor(lnot(outValid), outReady));
+  b.assign(issue, land(land(running, ne(ptr, count)), lor(lnot(held), advance)));
+  b.assign(re, issue);
+  b.assign(raddr, ptr);
+  b.assign(pixel, range(rdata, sub(xBits, num(1)), num(0)));
+  b.assign(idle, land(land(lnot(running), lnot(held)), lnot(outValid)));
+  const step = land(held, advance);
+  b.item({
+    kind: 'generate-if', test: eq(encode, num(1)), label: 'jitter',
+    then: block((g) => {
+      const next = g.wire('rand_next', num(32));
+      const product = g.wire('product', add(xBits, jitterBits));
+      g.instance('snn_prng', 'rng', {}, {
+        clk, load: seedLoad, seed, step, mark: land(start, firstPass), rewind: land(start, lnot(firstPass)), state: ref('unused_rng_state'), next,
+      });
+      g.item({ kind: 'net', net: 'wire', name: 'unused_rng_state', width: num(32) });
+      g.assign(product, mul(cat(repeat(jitterBits, lit(0, 1)), pixel), cat(repeat(xBits, lit(0, 1)), part(next, sub(num(32), jitterBits), jitterBits))));
+      g.assign(x, range(product, sub(add(xBits, jitterBits), num(1)), jitterBits));
+      markUnused(g, 'draw', next, product);
+    }),
+    else: block((g) => {
+      g.assign(x, pixel);
+      markUnused(g, 'seed', seedLoad, seed, firstPass);
+    }),
+  });
+  b.always(clk, [
+    if_(lor(rst, start), [set(ptr, num(0)), set(held, num(0)), set(outValid, num(0)), set(running, start)], [
+      if_(land(eq(ptr, count), complete), [set(running, num(0))]),
+      if_(issue, [set(ptr, add(ptr, num(1)))]),
+      if_(issue, [set(held, num(1))], [if_(advance, [set(held, num(0))])]),
+      if_(advance, [
+        set(outValid, land(held, ne(x, num(0)))),
+        set(outEntry, range(rdata, sub(add(entryBits, xBits), num(1)), xBits)),
+        set(outX, x),
+      ]),
+    ]),
+  ]);
+  return b.build();
+}

@@ -1,0 +1,42 @@
+/**
+ * @fileoverview The multiply-accumulate lanes shared by the synapse and conv cores: lane q adds w_q * x to
+ * accumulator q of a word. Binary inputs (1-bit unsigned, always 1 in an event) gate the weight instead of
+ * multiplying. The sum wraps modulo 2^ACC_BITS, which is exact because the plan sizes ACC_BITS for the true sum.
+ */
+import { markUnused } from './common.ts';
+import { add, cat, cond, eq, type Expr, index, land, lit, type ModuleBuilder, mul, num, part, range, ref, minus1, sext, signed } from '../netlist.ts';
+
+export interface MacPorts {
+  readonly lanes: Expr;
+  readonly weightBits: Expr;
+  readonly accBits: Expr;
+  readonly macBits: Expr;
+  readonly xBits: Expr;
+  readonly xSigned: Expr;
+  readonly wWord: Expr;
+  readonly accIn: Expr;
+  readonly sumWord: Expr;
+  readonly x: Expr;
+}
+
+export function macLanes(b: ModuleBuilder, m: MacPorts): void {
+  const lane = ref('lane');
+  b.generateFor('mac', 'lane', m.lanes, (g) => {
+    const w = g.wire('w', m.weightBits, true);
+    const a = g.wire('a', m.accBits, true);
+    const product = g.wire('product', m.macBits, true);
+    const total = g.wire('total', m.macBits, true);
+    g.assign(w, part(m.wWord, mul(lane, m.weightBits), m.weightBits));
+    g.assign(a, part(m.accIn, mul(lane, m.accBits), m.accBits));
+    g.generateIf('gate', land(eq(m.xBits, num(1)), eq(m.xSigned, num(0))),
+      (h) => h.assign(product, cond(index(m.x, num(0)), sext(w, m.weightBits, m.macBits), num(0))),
+      (h) => {
+        const xs = h.wire('xs', add(m.xBits, num(1)), true);
+        h.assign(xs, cond(eq(m.xSigned, num(1)), sext(m.x, m.xBits, add(m.xBits, num(1))), signed(cat(lit(0, 1), m.x))));
+        h.assign(product, mul(w, xs));
+      });
+    g.assign(total, add(sext(a, m.accBits, m.macBits), product));
+    g.assign(part(m.sumWord, mul(lane, m.accBits), m.accBits), range(total, minus1(m.accBits), num(0)));
+    markUnused(g, 'total', total);
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * @fileoverview snn_readout: class scores score[k] += u[k] for the steps the readout counts (given by the top as
+ * FIRST..LAST of the last layer's computing step, which folds in its delay), then the argmax (smallest k among the
+ * largest) and a valid/ready stream of CLASSES beats {class, score, label, last}.
+ */
+import {
+  add, eq, ge, gt, if_, index, land, lit, lor, ModuleBuilder, ne, num, set, sext, switch_, type Module,
+} from '../netlist.ts';
+import { atMost, markUnused, sized } from './common.ts';
+
+const IDLE = 0;
+const SCAN = 1;
+const EMIT = 2;
+
+export function readoutModule(): Module {
+  const b = new ModuleBuilder('snn_readout', 'score accumulation, argmax and the output stream');
+  const classes = b.param('CLASSES', num(2));
+  const classBits = b.param('CLASS_BITS', num(1));
+  const memBits = b.param('MEM_BITS', num(16));
+  const scoreBits = b.param('SCORE_BITS', num(24));
+  const stepBits = b.param('STEP_BITS', num(1));
+  const any = b.param('ANY', num(1), '0: no step is counted (every score is 0)');
+  const firstStep = b.param('FIRST', num(0), 'first counted step of the last layer');
+  const lastStep = b.param('LAST', num(0), 'last counted step of the last layer');
+  const clk = b.input('clk');
+  const rst = b.input('rst');
+  const clear = b.input('clear');
+  const step = b.input('step', stepBits);
+  const addValid = b.input('add_valid');
+  const addIndex = b.input('add_index', classBits);
+  const addU = b.input('add_u', memBits, true);
+  const finish = b.input('finish');
+  const outValid = b.output('out_valid');
+  const outReady = b.input('out_ready');
+  const outClass = b.output('out_class', classBits, { reg: true });
+  const outScore = b.output('out_score', scoreBits, { signed: true });
+  const outLabel = b.output('out_label', classBits, { reg: true });
+  const outLast = b.output('out_last');
+  const done = b.output('done', undefined, { reg: true });
+  const lastClass = sized(b, 'LAST_CLASS', classBits, classes, 1);
+  const from = sized(b, 'FIRST_STEP', stepBits, firstStep);
+  const to = sized(b, 'LAST_STEP', stepBits, lastStep);
+  const scoreArray = b.memory('scores', scoreBits, classes, true);
+  const best = b.reg('best', scoreBits, true);
+  const state = b.reg('state', num(2));
+  const counted = b.wire('counted');
+  const current = b.wire('current', scoreBits, true);
+  const k = b.integer('k');
+  const afterFirst = b.wire('after_first');
+  b.comment('the comparisons exist only where they can fail (the linter rejects constant ones)');
+  const beforeLast = atMost(b, 'before_last', step, stepBits, to);
+  b.generateIf('from_zero', eq(firstStep, num(0)), (g) => g.assign(afterFirst, lit(1, 1)), (g) => g.assign(afterFirst, ge(step, from)));
+  b.assign(counted, land(land(eq(any, num(1)), afterFirst), beforeLast));
+  markUnused(b, 'step', step);
+  b.assign(current, index(scoreArray, outClass));
+  b.assign(outScore, current);
+  b.assign(outValid, eq(state, num(EMIT)));
+  b.assign(outLast, eq(outClass, lastClass));
+  b.always(clk, [
+    set(done, num(0)),
+    if_(lor(rst, clear), [
+      { kind: 'for', variable: 'k', from: num(0), below: classes, body: [set(index(scoreArray, k), num(0))] },
+      set(state, num(IDLE)),
+    ], [
+      if_(land(addValid, counted), [set(index(scoreArray, addIndex), add(index(scoreArray, addIndex), sext(addU, memBits, scoreBits)))]),
+      switch_(state, [
+        { labels: [num(IDLE)], body: [if_(finish, [set(state, num(SCAN)), set(outClass, num(0)), set(outLabel, num(0))])] },
+        {
+          labels: [num(SCAN)],
+          body: [
+            if_(lor(eq(outClass, num(0)), gt(current, best)), [set(best, current), set(outLabel, outClass)]),
+            if_(ne(outClass, lastClass), [set(outClass, add(outClass, num(1)))], [set(outClass, num(0)), set(state, num(EMIT))]),
+          ],
+        },
+        {
+          labels: [num(EMIT)],
+          body: [
+            if_(outReady, [
+              if_(ne(outClass, lastClass), [set(outClass, add(outClass, num(1)))], [set(state, num(IDLE)), set(done, num(1))]),
+            ]),
+          ],
+        },
+      ], [set(state, num(IDLE))]),
+    ]),
+  ]);
+  return b.build();
+}

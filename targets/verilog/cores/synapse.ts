@@ -1,0 +1,98 @@
+/**
+ * @fileoverview snn_synapse: synapse memory and LANES accumulators, output-stationary. A pass serves one group of
+ * LANES units: the event list is replayed through it, and each event (i, x) reads the weight word (group, i), which
+ * holds the weights of units group*LANES .. group*LANES+LANES-1, and adds w * x into every lane's accumulator in one
+ * cycle. Accumulators are plain registers (a DSP's P register where the synthesizer packs them), so there is no
+ * read-modify-write and no hazard; `pass_start` zeroes them and moves to the next group's weights.
+ */
+import {
+  add, cat, cond, eq, type Expr, if_, index, land, lit, lnot, ModuleBuilder, mul, num, part, range, ref, minus1, repeat, set, sext,
+  signed, zext, type Module,
+} from '../netlist.ts';
+import { markUnused, sized } from './common.ts';
+
+export function synapseModule(): Module {
+  const b = new ModuleBuilder('snn_synapse', 'synapse memory and output-stationary accumulator lanes');
+  const lanes = b.param('LANES', num(1), 'units accumulated in parallel');
+  const groups = b.param('GROUPS', num(1), 'ceil(UNITS / LANES)');
+  const inputs = b.param('INPUTS', num(1), 'input vector length');
+  const indexBits = b.param('INDEX_BITS', num(1), 'bits of an input index');
+  const xBits = b.param('X_BITS', num(8), 'bits of an input value');
+  const xSigned = b.param('X_SIGNED', num(0), '1: input values are signed');
+  const weightBits = b.param('WEIGHT_BITS', num(8), 'bits per weight, signed');
+  const accBits = b.param('ACC_BITS', num(16), 'accumulator bits (holds the exact sum)');
+  const macBits = b.param('MAC_BITS', num(18), '>= ACC_BITS, WEIGHT_BITS and X_BITS + 1');
+  const wAddrBits = b.param('W_ADDR_BITS', num(1), 'bits of a weight address');
+  b.stringParam('WEIGHTS_FILE', '', 'weight words, [group][input], lane 0 in the low bits');
+  const clk = b.input('clk');
+  const rst = b.input('rst');
+  const passStart = b.input('pass_start');
+  const passFirst = b.input('pass_first', undefined);
+  const inValid = b.input('in_valid');
+  const inIndex = b.input('in_index', indexBits);
+  const inX = b.input('in_x', xBits);
+  const idle = b.output('idle');
+  const accWord = b.output('acc_word', mul(lanes, accBits));
+
+  const inputStep = sized(b, 'INPUT_STEP', wAddrBits, inputs);
+  const base = b.reg('base', wAddrBits);
+  const aValid = b.reg('a_valid');
+  const aX = b.reg('a_x', xBits);
+  const wWord = b.wire('w_word', mul(lanes, weightBits));
+  const wAddr = b.wire('w_addr', wAddrBits);
+  b.comment('the weight word of (group, i) sits at group * INPUTS + i');
+  b.assign(wAddr, add(base, zext(inIndex, indexBits, wAddrBits)));
+  b.assign(idle, lnot(aValid));
+  b.always(clk, [
+    if_(rst, [set(aValid, num(0))], [set(aValid, land(inValid, lnot(passStart))), set(aX, inX)]),
+    if_(passStart, [set(base, cond(passFirst, repeat(wAddrBits, lit(0, 1)), add(base, inputStep)))]),
+  ]);
+  b.instance('snn_ram', 'weights', {
+    WIDTH: mul(lanes, weightBits), DEPTH: mul(inputs, groups), ADDR_BITS: wAddrBits, HAS_INIT: num(1), INIT_FILE: ref('WEIGHTS_FILE'),
+  }, {
+    clk, re: inValid, raddr: wAddr, rdata: wWord, we: lit(0, 1), waddr: repeat(wAddrBits, lit(0, 1)), wdata: repeat(mul(lanes, weightBits), lit(0, 1)),
+  });
+  accumulatorLanes(b, { lanes, weightBits, accBits, macBits, xBits, xSigned, wWord, accWord, x: aX, enable: aValid, clear: passStart, clk });
+  return b.build();
+}
+
+interface AccumulatorPorts {
+  readonly lanes: Expr;
+  readonly weightBits: Expr;
+  readonly accBits: Expr;
+  readonly macBits: Expr;
+  readonly xBits: Expr;
+  readonly xSigned: Expr;
+  readonly wWord: Expr;
+  readonly accWord: Expr;
+  readonly x: Expr;
+  readonly enable: Expr;
+  readonly clear: Expr;
+  readonly clk: Expr;
+}
+
+/**
+ * Lane q: acc <= clear ? 0 : acc + w_q * x. Binary inputs (1-bit unsigned, always 1 in an event) add the weight
+ * without a multiplier. The sum wraps modulo 2^ACC_BITS, exact because the plan sizes ACC_BITS for the true sum.
+ */
+function accumulatorLanes(b: ModuleBuilder, m: AccumulatorPorts): void {
+  const lane = ref('lane');
+  b.generateFor('lane_acc', 'lane', m.lanes, (g) => {
+    const w = g.wire('w', m.weightBits, true);
+    const product = g.wire('product', m.macBits, true);
+    const total = g.wire('total', m.macBits, true);
+    const acc = g.reg('acc', m.accBits, true);
+    g.assign(w, part(m.wWord, mul(lane, m.weightBits), m.weightBits));
+    g.generateIf('gate', land(eq(m.xBits, num(1)), eq(m.xSigned, num(0))),
+      (h) => h.assign(product, cond(index(m.x, num(0)), sext(w, m.weightBits, m.macBits), num(0))),
+      (h) => {
+        const xs = h.wire('xs', add(m.xBits, num(1)), true);
+        h.assign(xs, cond(eq(m.xSigned, num(1)), sext(m.x, m.xBits, add(m.xBits, num(1))), signed(cat(lit(0, 1), m.x))));
+        h.assign(product, mul(w, xs));
+      });
+    g.assign(total, add(sext(acc, m.accBits, m.macBits), product));
+    markUnused(g, 'total', total);
+    g.always(m.clk, [if_(m.clear, [set(acc, num(0))], [if_(m.enable, [set(acc, range(total, minus1(m.accBits), num(0)))])])]);
+    g.assign(part(m.accWord, mul(lane, m.accBits), m.accBits), acc);
+  });
+}

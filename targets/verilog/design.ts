@@ -1,0 +1,113 @@
+/**
+ * @fileoverview Emits a design directory: rtl/ (one file per module: the cores the program uses and snn_top), tb/
+ * (snn_tb), mem/ ($readmemh images) and design.json (what the runners and the report need to know).
+ */
+import { createHash } from 'node:crypto';
+import type { Program } from '../../compiler/ir/program.ts';
+import type { EmittedFile } from '../target.ts';
+import { controllerModule, sequencerModule } from './cores/control.ts';
+import { eventListModule } from './cores/event-list.ts';
+import { eventReaderModule } from './cores/event-reader.ts';
+import { loaderModule } from './cores/loader.ts';
+import { neuronModule } from './cores/neuron.ts';
+import { prngModule } from './cores/prng.ts';
+import { ramModule } from './cores/ram.ts';
+import { readoutModule } from './cores/readout.ts';
+import { synapseModule } from './cores/synapse.ts';
+import { convModule } from './cores/conv.ts';
+import { convFilters, convWeights, memFileName, spikingUnits, spikingWeights } from './mem-files.ts';
+import type { Module } from './netlist.ts';
+import { planDesign, type DesignPlan } from './plan.ts';
+import { printModule } from './print-verilog.ts';
+import { testbenchModule } from './testbench.ts';
+import { topModule } from './top.ts';
+
+export interface DesignOptions {
+  readonly lanes: number;
+  readonly traces: boolean;
+}
+
+/** What design.json records; `run` and `snnc report` read it back. */
+export interface DesignInfo {
+  readonly format: 'snnc-verilog-design';
+  readonly version: 1;
+  readonly program: string;
+  /** sha256 of the program's JSON: `run` refuses a design emitted for another program. */
+  readonly programSha256: string;
+  readonly top: 'snn_top';
+  readonly testbench: 'snn_tb';
+  readonly rtl: readonly string[];
+  readonly tb: readonly string[];
+  readonly lanes: number;
+  readonly traces: boolean;
+  readonly pixels: number;
+  readonly classes: number;
+  readonly timesteps: number;
+  readonly maxCycles: number;
+  /** A hash of every emitted file, so a cached simulator build is reused only for the same design. */
+  readonly fingerprint: string;
+}
+
+/** A generous bound on one inference's cycles, for the bench's stall detector (not a performance figure). */
+export function cycleBound(plan: DesignPlan): number {
+  let perStep = 0;
+  let inputs = plan.pixels;
+  for (const s of plan.stages) {
+    if (s.kind === 'spiking') {
+      perStep += (inputs + 8) * s.groups + s.op.units + 16;
+      inputs = s.op.units;
+    } else {
+      const [filters, oh, ow] = s.op.outShape;
+      perStep += (inputs + 8) * s.op.kernel * s.op.kernel * s.groups + filters * oh * ow + 16;
+      inputs = filters * oh * ow;
+    }
+  }
+  return 4 * (plan.pixels + plan.program.timesteps * perStep + 4 * plan.program.classes + 64);
+}
+
+function coreModules(plan: DesignPlan): Module[] {
+  const modules = [ramModule(), eventListModule(), eventReaderModule(), loaderModule(), controllerModule(), readoutModule()];
+  if (plan.program.encoder.kind === 'jitter') modules.push(prngModule());
+  if (plan.stages.some((s) => s.kind === 'spiking')) modules.push(synapseModule(), neuronModule(), sequencerModule());
+  if (plan.stages.some((s) => s.kind === 'conv')) modules.push(convModule());
+  return modules;
+}
+
+function memFiles(plan: DesignPlan): EmittedFile[] {
+  return plan.stages.flatMap((s) =>
+    s.kind === 'spiking'
+      ? [{ path: memFileName(s.layer, 'weights'), contents: spikingWeights(s) }, { path: memFileName(s.layer, 'units'), contents: spikingUnits(s) }]
+      : [{ path: memFileName(s.layer, 'weights'), contents: convWeights(s) }, { path: memFileName(s.layer, 'units'), contents: convFilters(s) }],
+  );
+}
+
+export function programHash(program: Program): string {
+  return createHash('sha256').update(JSON.stringify(program)).digest('hex');
+}
+
+function fingerprint(files: readonly EmittedFile[]): string {
+  let h = 0x811c9dc5;
+  for (const f of files) {
+    const text = `${f.path}\n${typeof f.contents === 'string' ? f.contents : Buffer.from(f.contents).toString('hex')}`;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+export function emitDesign(program: Program, options: DesignOptions): EmittedFile[] {
+  const plan = planDesign(program, options.lanes);
+  const maxCycles = cycleBound(plan);
+  const rtl = [...coreModules(plan), topModule(plan, { traces: options.traces })];
+  const files: EmittedFile[] = [
+    ...rtl.map((m) => ({ path: `rtl/${m.name}.v`, contents: printModule(m) })),
+    { path: 'tb/snn_tb.v', contents: printModule(testbenchModule(plan, { traces: options.traces, maxCycles })) },
+    ...memFiles(plan),
+  ];
+  const info: DesignInfo = {
+    format: 'snnc-verilog-design', version: 1, program: program.name, programSha256: programHash(program), top: 'snn_top', testbench: 'snn_tb',
+    rtl: rtl.map((m) => `rtl/${m.name}.v`), tb: ['tb/snn_tb.v'], lanes: options.lanes, traces: options.traces,
+    pixels: plan.pixels, classes: program.classes, timesteps: program.timesteps, maxCycles, fingerprint: fingerprint(files),
+  };
+  files.push({ path: 'design.json', contents: JSON.stringify(info, null, 2) + '\n' });
+  return files;
+}

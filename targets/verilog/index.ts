@@ -1,0 +1,41 @@
+/**
+ * @fileoverview The verilog target plug-in: an event-driven, time-multiplexed Verilog-2005 design per program
+ * (design.ts), simulated with Verilator or Icarus (simulate.ts), refused where it cannot be exact (check.ts).
+ */
+import { SnncError } from '../../compiler/errors.ts';
+import type { Program } from '../../compiler/ir/program.ts';
+import type { Batch, BatchResult, EmitOptions, EmittedFile, Target } from '../target.ts';
+import { checkProgram } from './check.ts';
+import { emitDesign, programHash } from './design.ts';
+import { readDesign, simulate } from './simulate.ts';
+
+/**
+ * Lanes when the caller gives none: 16 MAC lanes keep a 784-100-10 model near its cycle goal while staying small;
+ * `--lanes` trades area for speed (results/hardware.md).
+ */
+export const DEFAULT_LANES = 16;
+
+export function lanesOption(options: EmitOptions): number {
+  const lanes = options.lanes ?? DEFAULT_LANES;
+  if (!Number.isSafeInteger(lanes) || lanes < 1 || lanes > 1024) throw new SnncError('usage', `--lanes ${lanes}: expected an integer 1..1024`);
+  return lanes;
+}
+
+export const target: Target = {
+  name: 'verilog',
+  summary: 'Verilog-2005, event-driven and time-multiplexed (--lanes), with a test bench; simulated by Verilator or Icarus',
+  check: checkProgram,
+  async emit(program: Program, options: EmitOptions): Promise<readonly EmittedFile[]> {
+    checkProgram(program);
+    const lanes = lanesOption(options);
+    const files = emitDesign(program, { lanes, traces: options.traces ?? false });
+    options.log?.(`verilog: ${files.filter((f) => f.path.startsWith('rtl/')).length} modules, ${lanes} lane(s)${options.traces ? ', with trace ports' : ''}`);
+    return files;
+  },
+  async run(dir: string, program: Program, batch: Batch): Promise<BatchResult> {
+    const info = readDesign(dir);
+    if (info.programSha256 !== programHash(program)) throw new SnncError('io', `${dir}: the design was emitted for another program (${info.program}); emit it again`);
+    const result = simulate(dir, batch);
+    return { scores: result.scores, labels: result.labels };
+  },
+};

@@ -1,0 +1,134 @@
+/**
+ * @fileoverview The generated test bench snn_tb: reads images (a count, then per image a seed and the pixels, hex)
+ * from +in=FILE, streams each through snn_top with valid/ready handshakes, and writes one line per image to
+ * +out=FILE: `label cycles score0 score1 ...` (cycles from the first pixel beat to the last score beat, inclusive).
+ * With traces it also writes `stage step index membrane output` per update to +trace=FILE; +vcd=FILE dumps a VCD.
+ * Inputs change and outputs are sampled on the falling edge, so the bench never races the design.
+ */
+import {
+  add, call, eq, gt, if_, index, land, let_, lit, lnot, lt, ModuleBuilder, ne, num, range, ref, set, str, sub, task,
+  type Expr, type Module, type Stmt,
+} from './netlist.ts';
+import type { DesignPlan } from './plan.ts';
+import { traceWidths } from './top.ts';
+
+const CLOCK_HALF_PERIOD = 5;
+const RESET_CYCLES = 8;
+const NAME_CHARS = 512;
+
+const plusarg = (name: string, target: Expr): Expr => call('$value$plusargs', str(`${name}=%s`), target);
+const negedge = (clk: Expr): Stmt => ({ kind: 'wait-edge', edge: 'negedge', signal: clk });
+const loop = (variable: string, below: Expr, body: Stmt[]): Stmt => ({ kind: 'for', variable, from: num(0), below, body });
+const whileLoop = (test: Expr, body: Stmt[]): Stmt => ({ kind: 'while', test, body });
+
+export function testbenchModule(plan: DesignPlan, options: { traces: boolean; maxCycles: number }): Module {
+  const ro = plan.readout;
+  const b = new ModuleBuilder('snn_tb', 'file-driven test bench: images in, scores, label and cycle counts out');
+  const clk = b.reg('clk', undefined, false, lit(0, 1));
+  const rst = b.reg('rst', undefined, false, lit(1, 1));
+  const inValid = b.reg('in_valid', undefined, false, lit(0, 1));
+  const inReady = b.wire('in_ready');
+  const inPixel = b.reg('in_pixel', num(plan.pixelBits), false, lit(0, plan.pixelBits));
+  const inSeed = b.reg('in_seed', num(32), false, lit(0, 32));
+  const outValid = b.wire('out_valid');
+  const outReady = b.reg('out_ready', undefined, false, lit(0, 1));
+  const outClass = b.wire('out_class', num(ro.classBits));
+  const outScore = b.wire('out_score', num(ro.scoreBits), true);
+  const outLabel = b.wire('out_label', num(ro.classBits));
+  const outLast = b.wire('out_last');
+  const ports: Record<string, Expr> = {
+    clk, rst, in_valid: inValid, in_ready: inReady, in_pixel: inPixel, in_seed: inSeed,
+    out_valid: outValid, out_ready: outReady, out_class: outClass, out_score: outScore, out_label: outLabel, out_last: outLast,
+  };
+  const cycle = b.reg('cycle', num(32), false, lit(0, 32));
+  const ftrace = b.integer('ftrace');
+  if (options.traces) {
+    const tw = traceWidths(plan);
+    const t = {
+      valid: b.wire('trace_valid'), stage: b.wire('trace_stage', num(plan.stageBits)), step: b.wire('trace_step', num(plan.stepBits)),
+      index: b.wire('trace_index', num(tw.index)), membrane: b.wire('trace_membrane', num(tw.membrane), true),
+      output: b.wire('trace_output', num(tw.output), true),
+    };
+    Object.assign(ports, { trace_valid: t.valid, trace_stage: t.stage, trace_step: t.step, trace_index: t.index, trace_membrane: t.membrane, trace_output: t.output });
+    b.always(clk, [
+      if_(land(t.valid, ne(ftrace, num(0))), [task('$fwrite', ftrace, str('%0d %0d %0d %0d %0d\n'), t.stage, t.step, t.index, t.membrane, t.output)]),
+    ]);
+  }
+  b.instance('snn_top', 'dut', {}, ports);
+  b.initial([{ kind: 'forever', body: [{ kind: 'delay', amount: CLOCK_HALF_PERIOD }, let_(clk, lnot(clk))] }]);
+  b.always(clk, [set(cycle, add(cycle, num(1)))]);
+
+  const pixels = b.memory('pixels', num(plan.pixelBits), num(plan.pixels));
+  const scores = b.memory('scores', num(ro.scoreBits), num(ro.classes), true);
+  const nameBits = num(8 * NAME_CHARS);
+  const names = { in: b.reg('in_name', nameBits), out: b.reg('out_name', nameBits), trace: b.reg('trace_name', nameBits), vcd: b.reg('vcd_name', nameBits) };
+  const fin = b.integer('fin');
+  const fout = b.integer('fout');
+  const got = b.integer('got');
+  const images = b.integer('images');
+  b.integer('image');
+  const i = b.integer('i');
+  const k = b.integer('k');
+  const label = b.reg('label', num(ro.classBits));
+  const value = b.reg('value', num(32));
+  const startCycle = b.reg('start_cycle', num(32));
+  const endCycle = b.reg('end_cycle', num(32));
+  const timedOut = b.reg('timed_out');
+  const checkTimeout = if_(gt(sub(cycle, startCycle), lit(options.maxCycles, 32)), [let_(timedOut, lit(1, 1))]);
+  const read = (target: Expr, format: string): Stmt => let_(got, call('$fscanf', fin, str(format), target));
+  const fail = (message: string): Stmt[] => [task('$display', str(`snn_tb: ${message}`)), task('$finish')];
+  const notTimedOut = lnot(timedOut);
+
+  const perImage: Stmt[] = [
+    read(value, '%h'),
+    let_(inSeed, value),
+    loop('i', num(plan.pixels), [read(value, '%h'), let_(index(pixels, i), range(value, plan.pixelBits - 1, 0))]),
+    if_(ne(got, num(1)), fail('the input file ends early')),
+    let_(i, num(0)),
+    let_(startCycle, cycle),
+    whileLoop(land(lt(i, num(plan.pixels)), notTimedOut), [
+      negedge(clk),
+      let_(inValid, lit(1, 1)),
+      let_(inPixel, index(pixels, i)),
+      if_(inReady, [if_(eq(i, num(0)), [let_(startCycle, cycle)]), let_(i, add(i, num(1)))]),
+      checkTimeout,
+    ]),
+    negedge(clk),
+    let_(inValid, lit(0, 1)),
+    let_(k, num(0)),
+    whileLoop(land(lt(k, num(ro.classes)), notTimedOut), [
+      if_(outValid, [
+        let_(index(scores, outClass), outScore),
+        let_(label, outLabel),
+        let_(k, add(k, num(1))),
+        if_(outLast, [let_(endCycle, cycle)]),
+      ]),
+      negedge(clk),
+      checkTimeout,
+    ]),
+    if_(timedOut, [task('$fwrite', fout, str('timeout\n')), task('$fclose', fout), task('$finish')]),
+    task('$fwrite', fout, str('%0d %0d'), label, add(sub(endCycle, startCycle), num(1))),
+    loop('k', num(ro.classes), [task('$fwrite', fout, str(' %0d'), index(scores, k))]),
+    task('$fwrite', fout, str('\n')),
+  ];
+  b.initial([
+    let_(ftrace, num(0)),
+    let_(timedOut, lit(0, 1)),
+    if_(lnot(plusarg('in', names.in)), fail('+in=FILE is required')),
+    if_(lnot(plusarg('out', names.out)), fail('+out=FILE is required')),
+    if_(plusarg('trace', names.trace), [let_(ftrace, call('$fopen', names.trace, str('w')))]),
+    if_(plusarg('vcd', names.vcd), [task('$dumpfile', names.vcd), task('$dumpvars', num(0), ref('snn_tb'))]),
+    let_(fin, call('$fopen', names.in, str('r'))),
+    if_(eq(fin, num(0)), fail('cannot open the input file')),
+    let_(fout, call('$fopen', names.out, str('w'))),
+    read(images, '%d'),
+    loop('k', num(RESET_CYCLES), [negedge(clk)]),
+    let_(rst, lit(0, 1)),
+    let_(outReady, lit(1, 1)),
+    loop('image', images, perImage),
+    task('$fclose', fout),
+    if_(ne(ftrace, num(0)), [task('$fclose', ftrace)]),
+    task('$finish'),
+  ]);
+  return b.build();
+}

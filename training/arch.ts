@@ -1,0 +1,124 @@
+/**
+ * @fileoverview The trainable architectures (`--arch`): their fixed hyperparameters and a seeded initial model in the
+ * spine's float format. Training starts from, checkpoints to and ends as a `Model`; weights live in no other shape.
+ */
+import { SnncError } from '../compiler/errors.ts';
+import type { ConvLayer, Dataset, DenseLayer, InputSpec, Model, ModelMetadata, SpikingLayer, Tensor } from '../compiler/model/format.ts';
+import { Xorshift32 } from '../runtime/prng.ts';
+import { gaborBank } from './gabor.ts';
+
+export const ARCH_NAMES = ['ann-relu', 'ann-leaky', 'ann-sigmoid', 'snn', 'snn-binary', 'snn-conv3', 'snn-conv5', 'snn-gabor'] as const;
+export type ArchName = (typeof ARCH_NAMES)[number];
+
+/** The paper's neuron: decay 0.9, threshold 1, refractory penalty 1.5, excess output, no delay. */
+export const SNN_NEURON = { decay: 0.9, threshold: 1.0, penalty: 1.5 } as const;
+/** Hidden width of every architecture, as in the paper. */
+export const HIDDEN_UNITS = 100;
+/** The paper's conv front end: 5 filters, valid padding, stride 1. */
+export const CONV_FILTERS = 5;
+/** PyTorch's default LeakyReLU slope, which the paper's baseline used. */
+export const LEAKY_ALPHA = 0.01;
+/** Kernel size of the fixed Gabor bank (the 5x5 conv's size, so the two rows compare like for like). */
+export const GABOR_KERNEL = 5;
+
+export interface ArchSpec {
+  readonly kind: 'ann' | 'snn';
+  readonly conv?: { readonly kernel: number; readonly learned: boolean };
+  readonly activation?: DenseLayer['activation'];
+  readonly output?: SpikingLayer['output'];
+}
+
+export const ARCHS: Readonly<Record<ArchName, ArchSpec>> = {
+  'ann-relu': { kind: 'ann', activation: 'relu' },
+  'ann-leaky': { kind: 'ann', activation: 'leaky-relu' },
+  'ann-sigmoid': { kind: 'ann', activation: 'sigmoid' },
+  snn: { kind: 'snn', output: 'excess' },
+  'snn-binary': { kind: 'snn', output: 'binary' },
+  'snn-conv3': { kind: 'snn', output: 'excess', conv: { kernel: 3, learned: true } },
+  'snn-conv5': { kind: 'snn', output: 'excess', conv: { kernel: 5, learned: true } },
+  'snn-gabor': { kind: 'snn', output: 'excess', conv: { kernel: GABOR_KERNEL, learned: false } },
+};
+
+export function isArchName(name: string): name is ArchName {
+  return (ARCH_NAMES as readonly string[]).includes(name);
+}
+
+export const DATASET_INPUTS: Readonly<Record<Dataset, InputSpec>> = {
+  mnist: { shape: [1, 28, 28], scale: 1 / 255 },
+  'fashion-mnist': { shape: [1, 28, 28], scale: 1 / 255 },
+  cifar10: { shape: [3, 32, 32], scale: 1 / 255 },
+};
+
+/** Seeded normal draws (Box-Muller over xorshift32), so an initial model is a pure function of the seed. */
+export class SeededRandom {
+  private readonly prng: Xorshift32;
+  constructor(seed: number) {
+    this.prng = new Xorshift32(seed ^ 0x5eed1e55);
+  }
+  /** Uniform in [0, 1). */
+  uniform(): number {
+    return this.prng.next() / 4294967296;
+  }
+  normal(): number {
+    const u1 = 1 - this.uniform();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * this.uniform());
+  }
+  /** Uniform integer in [0, n). */
+  below(n: number): number {
+    return Math.floor(this.uniform() * n);
+  }
+}
+
+/** He-style init: std sqrt(gain / fanIn), the scale that keeps membrane currents near threshold at the start. */
+function heTensor(shape: readonly number[], fanIn: number, rng: SeededRandom, gain = 2): Tensor {
+  const count = shape.reduce((a, b) => a * b, 1);
+  const std = Math.sqrt(gain / fanIn);
+  return { shape, data: Float32Array.from({ length: count }, () => rng.normal() * std) };
+}
+
+function zeros(n: number): Tensor {
+  return { shape: [n], data: new Float32Array(n) };
+}
+
+export interface InitOptions {
+  readonly arch: ArchName;
+  readonly dataset: Dataset;
+  readonly seed: number;
+  readonly timesteps: number;
+  readonly classes: number;
+  readonly metadata: ModelMetadata;
+}
+
+/** The initial (untrained) model of an architecture; weights depend only on the seed. */
+export function initialModel(opts: InitOptions): Model {
+  const spec = ARCHS[opts.arch];
+  const input = DATASET_INPUTS[opts.dataset];
+  const rng = new SeededRandom(opts.seed);
+  const [channels, height, width] = input.shape;
+  let flat = channels * height * width;
+  const convs: ConvLayer[] = [];
+  if (spec.conv) {
+    const k = spec.conv.kernel;
+    const weights = spec.conv.learned ? heTensor([CONV_FILTERS, channels, k, k], channels * k * k, rng) : gaborBank(CONV_FILTERS, channels, k);
+    convs.push({ kind: 'conv', name: 'conv', filters: CONV_FILTERS, kernel: k, weights, bias: zeros(CONV_FILTERS), learned: spec.conv.learned });
+    flat = CONV_FILTERS * (height - k + 1) * (width - k + 1);
+  }
+  const dense = (name: string, units: number, inputs: number): { name: string; units: number; weights: Tensor; bias: Tensor } => ({
+    name, units, weights: heTensor([units, inputs], inputs, rng), bias: zeros(units),
+  });
+  const base = { format: 'snnc-model', version: 1, metadata: opts.metadata, input, classes: opts.classes } as const;
+  if (spec.kind === 'ann') {
+    const activation = spec.activation ?? 'relu';
+    const hidden: DenseLayer = { kind: 'dense', ...dense('hidden', HIDDEN_UNITS, flat), activation, ...(activation === 'leaky-relu' ? { alpha: LEAKY_ALPHA } : {}) };
+    const out: DenseLayer = { kind: 'dense', ...dense('out', opts.classes, HIDDEN_UNITS), activation: 'none' };
+    return { ...base, kind: 'ann', layers: [...convs, hidden, out] };
+  }
+  const neuron = {
+    decay: SNN_NEURON.decay, threshold: SNN_NEURON.threshold, output: spec.output ?? 'excess',
+    reset: { kind: 'refractory', penalty: SNN_NEURON.penalty }, delay: 0,
+  } as const;
+  const hidden: SpikingLayer = { kind: 'spiking', ...dense('hidden', HIDDEN_UNITS, flat), ...neuron };
+  const out: SpikingLayer = { kind: 'spiking', ...dense('out', opts.classes, HIDDEN_UNITS), ...neuron };
+  if (opts.timesteps < 1) throw new SnncError('usage', `--timesteps must be at least 1, got ${opts.timesteps}`);
+  return { ...base, kind: 'snn', encoder: { kind: 'jitter' }, timesteps: opts.timesteps, layers: [...convs, hidden, out], readout: { kind: 'sum', begin: 0 } };
+}

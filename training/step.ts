@@ -1,0 +1,53 @@
+/**
+ * @fileoverview One training step's arithmetic, shared by the main thread and the gradient workers: scores for a batch
+ * of raw pixels, and the loss gradient of one shard of a batch.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Model } from '../compiler/model/format.ts';
+import { annForward, jitter, repeatSteps, scaledInputs, snnForward } from './tf-forward.ts';
+import type { ModelParams } from './tf-params.ts';
+
+/** Scores [n, classes] for `n` images of raw pixels; `seed` drives the jitter of SNNs. */
+export function forwardScores(model: Model, params: ModelParams, pixels: Uint8Array, count: number, seed: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const x = scaledInputs(pixels, count, model.input);
+    if (model.kind === 'ann') return annForward(model, params, x);
+    const xt = model.encoder.kind === 'jitter' ? jitter(x, model.timesteps, seed) : repeatSteps(x, model.timesteps);
+    return snnForward(model, params, xt).scores;
+  });
+}
+
+export interface Shard {
+  /** `n` images of raw pixels, back to back. */
+  readonly pixels: Uint8Array;
+  readonly labels: Int32Array;
+  readonly n: number;
+  /** Jitter seed of this shard. */
+  readonly seed: number;
+}
+
+export interface ShardGradients {
+  /** d(mean loss over the shard)/d(variable), one per trainable variable, in order. */
+  readonly grads: Float32Array[];
+  /** Mean loss over the shard. */
+  readonly loss: number;
+  readonly predicted: Int32Array;
+}
+
+/** Softmax cross-entropy gradients of one shard, read back to plain arrays (so they can cross threads). */
+export function shardGradients(model: Model, params: ModelParams, trainable: readonly tf.Variable[], shard: Shard): ShardGradients {
+  let predicted: tf.Tensor | undefined;
+  const { value, grads } = tf.variableGrads(() => {
+    const scores = forwardScores(model, params, shard.pixels, shard.n, shard.seed);
+    predicted = tf.keep(scores.argMax(1));
+    const onehot = tf.oneHot(tf.tensor1d(shard.labels.subarray(0, shard.n), 'int32'), model.classes);
+    return tf.losses.softmaxCrossEntropy(onehot, scores) as tf.Scalar;
+  }, trainable as tf.Variable[]);
+  const result: ShardGradients = {
+    grads: trainable.map((v) => grads[v.name]!.dataSync() as Float32Array),
+    loss: value.dataSync()[0]!,
+    predicted: Int32Array.from(predicted!.dataSync()),
+  };
+  tf.dispose([value, predicted!, ...Object.values(grads)]);
+  return result;
+}

@@ -1,0 +1,149 @@
+/**
+ * @fileoverview The tfjs forward passes, written to match runtime/float-reference.ts formula for formula:
+ *   u_t = decay * v_{t-1} + W x_t + b;  f_t = u_t > threshold (a constant mask: no gradient flows through it)
+ *   o_t = max(u_t - threshold, 0) (excess) or f_t (binary, surrogate gradient, see surrogate.ts)
+ *   v_t = u_t - f_t * reset(u_t);  readout = sum (or mean) over t >= begin of the last layer's u_t.
+ * The gradient flows through u_t, through the excess output and through the reset's u factor, never through f_t.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { SnncError } from '../compiler/errors.ts';
+import type { AnnModel, ConvLayer, DenseLayer, InputSpec, SnnModel, SpikingLayer } from '../compiler/model/format.ts';
+import { spikeWithSurrogate } from './surrogate.ts';
+import { convConstInput, linear } from './tf-ops.ts';
+import type { LayerParams, ModelParams } from './tf-params.ts';
+
+/** Scaled inputs x = pixel * scale as a [batch, C*H*W] float tensor. */
+export function scaledInputs(pixels: Uint8Array, count: number, input: InputSpec): tf.Tensor2D {
+  const width = input.shape[0] * input.shape[1] * input.shape[2];
+  return tf.tidy(() => tf.tensor2d(pixels.subarray(0, count * width), [count, width], 'int32').toFloat().mul(input.scale));
+}
+
+/** Jitter encoding for T steps: x_t = x * u_t, u_t uniform [0,1) per pixel per step. Returns [T, batch, N]. */
+export function jitter(x: tf.Tensor2D, timesteps: number, seed: number): tf.Tensor3D {
+  return tf.tidy(() => x.expandDims(0).mul(tf.randomUniform([timesteps, ...x.shape], 0, 1, 'float32', seed)) as tf.Tensor3D);
+}
+
+/** The same input at every step (direct encoding), [T, batch, N]. */
+export function repeatSteps(x: tf.Tensor2D, timesteps: number): tf.Tensor3D {
+  return tf.tidy(() => x.expandDims(0).tile([timesteps, 1, 1]) as tf.Tensor3D);
+}
+
+/**
+ * Valid stride-1 conv on flat CHW rows [n, C*H*W] (the encoded input), returning flat CHW [n, filters*oh*ow].
+ * The weights are held as [C*k*k, filters] (row (c*k + ki)*k + kj), the format's [filters, C, k, k] transposed.
+ */
+export function convFlat(x: tf.Tensor2D, layer: ConvLayer, p: LayerParams, shape: readonly [number, number, number]): { y: tf.Tensor2D; shape: [number, number, number] } {
+  const [c, h, w] = shape;
+  const k = layer.kernel;
+  const [oh, ow] = [h - k + 1, w - k + 1];
+  const n = x.shape[0];
+  const y = tf.tidy(() => {
+    const nhwc = (c === 1 ? x.reshape([n, h, w, 1]) : x.reshape([n, c, h, w]).transpose([0, 2, 3, 1])) as tf.Tensor4D;
+    const filters = p.w.reshape([c, k, k, layer.filters]).transpose([1, 2, 0, 3]) as tf.Tensor4D;
+    const out = convConstInput(nhwc, filters).add(p.b);
+    return out.transpose([0, 3, 1, 2]).reshape([n, layer.filters * oh * ow]) as tf.Tensor2D;
+  });
+  return { y, shape: [layer.filters, oh, ow] };
+}
+
+export interface SpikingTrace {
+  /** Per step, [batch, units]. */
+  readonly u: tf.Tensor2D[];
+  readonly o: tf.Tensor2D[];
+}
+
+/** Runs one spiking layer over all steps; `currents` is W x_t + b for every t, [T, batch, units]. */
+export function spikingSteps(layer: SpikingLayer, currents: tf.Tensor3D): SpikingTrace {
+  if (layer.delay !== 0) throw new SnncError('unsupported', `${layer.name}: training supports delay 0 only`);
+  const [count, batch, units] = currents.shape;
+  // tfjs's Unpack gradient fails on a length-1 axis, so a single step is a reshape instead
+  const steps = count === 1 ? [currents.reshape([batch, units]) as tf.Tensor2D] : (tf.unstack(currents) as tf.Tensor2D[]);
+  const u: tf.Tensor2D[] = [];
+  const o: tf.Tensor2D[] = [];
+  let v: tf.Tensor2D | undefined;
+  for (const current of steps) {
+    const ut: tf.Tensor2D = v ? v.mul(layer.decay).add(current) : current;
+    const over = ut.sub(layer.threshold);
+    // step() has a zero gradient in tfjs: the fired mask is a stop-gradient constant, as in the paper's reference
+    const fired = tf.step(over) as tf.Tensor2D;
+    o.push(layer.output === 'excess' ? (tf.relu(over) as tf.Tensor2D) : spikeWithSurrogate(over as tf.Tensor2D));
+    v = resetMembrane(layer, ut, fired);
+    u.push(ut);
+  }
+  return { u, o };
+}
+
+function resetMembrane(layer: SpikingLayer, u: tf.Tensor2D, fired: tf.Tensor2D): tf.Tensor2D {
+  switch (layer.reset.kind) {
+    case 'refractory':
+      return u.sub(u.mul(fired).mul(layer.reset.penalty / layer.threshold));
+    case 'subtract':
+      return u.sub(fired.mul(layer.threshold));
+    case 'zero':
+      return u.sub(u.mul(fired));
+    default: {
+      const never: never = layer.reset;
+      return never;
+    }
+  }
+}
+
+export interface SnnForward {
+  /** Class scores (the readout), [batch, classes]. */
+  readonly scores: tf.Tensor2D;
+  /** Per spiking layer, per step membrane and output (for plots and tests). */
+  readonly traces: SpikingTrace[];
+}
+
+/** The SNN on encoded inputs xt [T, batch, N]; call inside tf.tidy or dispose the result. */
+export function snnForward(model: SnnModel, params: ModelParams, xt: tf.Tensor3D): SnnForward {
+  const [steps, batch] = xt.shape;
+  let act: tf.Tensor2D = xt.reshape([steps * batch, xt.shape[2]]);
+  let shape = model.input.shape as readonly [number, number, number];
+  const traces: SpikingTrace[] = [];
+  model.layers.forEach((layer, i) => {
+    const p = params[i]!;
+    if (layer.kind === 'conv') {
+      ({ y: act, shape } = convFlat(act, layer, p, shape));
+      return;
+    }
+    const currents = linear(act, p.w, p.b).reshape([steps, batch, layer.units]) as tf.Tensor3D;
+    const trace = spikingSteps(layer, currents);
+    traces.push(trace);
+    act = tf.concat(trace.o, 0) as tf.Tensor2D;
+  });
+  const last = traces[traces.length - 1]!;
+  const window = last.u.slice(model.readout.begin);
+  let scores = tf.addN(window) as tf.Tensor2D;
+  if (model.readout.kind === 'mean') scores = scores.div(window.length);
+  return { scores, traces };
+}
+
+function activate(layer: DenseLayer, y: tf.Tensor2D): tf.Tensor2D {
+  switch (layer.activation) {
+    case 'relu':
+      return tf.relu(y);
+    case 'leaky-relu':
+      return tf.leakyRelu(y, layer.alpha ?? 0.01);
+    case 'sigmoid':
+      return tf.sigmoid(y);
+    case 'none':
+      return y;
+    default: {
+      const never: never = layer.activation;
+      return never;
+    }
+  }
+}
+
+/** The ANN on scaled inputs x [batch, N]; returns the scores [batch, classes]. */
+export function annForward(model: AnnModel, params: ModelParams, x: tf.Tensor2D): tf.Tensor2D {
+  let act = x;
+  let shape = model.input.shape as readonly [number, number, number];
+  model.layers.forEach((layer, i) => {
+    const p = params[i]!;
+    if (layer.kind === 'conv') ({ y: act, shape } = convFlat(act, layer, p, shape));
+    else act = activate(layer, linear(act, p.w, p.b));
+  });
+  return act;
+}

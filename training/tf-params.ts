@@ -1,0 +1,58 @@
+/**
+ * @fileoverview Moves weights between the spine's `Model` and tfjs variables. Dense and spiking weights are stored
+ * [units, inputs] in the format and held transposed, [inputs, units], for `x.matMul(W)`; conv weights
+ * [filters, channels, k, k] are held as an im2col matrix [channels*k*k, filters] (row (c*k + ki)*k + kj).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Layer, Model, Tensor } from '../compiler/model/format.ts';
+
+export interface LayerParams {
+  readonly w: tf.Variable<tf.Rank.R2>;
+  readonly b: tf.Variable<tf.Rank.R1>;
+}
+
+/** One entry per model layer, same order. Fixed layers (a Gabor bank) get non-trainable variables. */
+export type ModelParams = readonly LayerParams[];
+
+function transposed(t: Tensor, rows: number, cols: number): Float32Array {
+  // t is [rows, cols] row-major; returns [cols, rows]
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = t.data[r * cols + c]!;
+  return out;
+}
+
+function layerRows(layer: Layer): number {
+  return layer.kind === 'conv' ? layer.filters : layer.units;
+}
+
+export function toParams(model: Model): ModelParams {
+  return model.layers.map((layer) => {
+    const rows = layerRows(layer);
+    const cols = layer.weights.data.length / rows;
+    const trainable = layer.kind !== 'conv' || layer.learned;
+    return {
+      w: tf.variable(tf.tensor2d(transposed(layer.weights, rows, cols), [cols, rows]), trainable),
+      b: tf.variable(tf.tensor1d(layer.bias.data), trainable),
+    };
+  });
+}
+
+/** The model with its weights replaced by the current values of `params`. */
+export function fromParams<M extends Model>(model: M, params: ModelParams): M {
+  const layers = model.layers.map((layer, i) => {
+    const p = params[i]!;
+    const rows = layerRows(layer);
+    const cols = layer.weights.data.length / rows;
+    const w = p.w.dataSync() as Float32Array;
+    return {
+      ...layer,
+      weights: { shape: layer.weights.shape, data: transposed({ shape: [cols, rows], data: w }, cols, rows) },
+      bias: { shape: layer.bias.shape, data: Float32Array.from(p.b.dataSync()) },
+    };
+  });
+  return { ...model, layers } as M;
+}
+
+export function disposeParams(params: ModelParams): void {
+  for (const p of params) tf.dispose([p.w, p.b]);
+}

@@ -1,0 +1,242 @@
+/**
+ * @fileoverview The training loop behind `snnc train`: seeded init, Adam with a cosine learning-rate schedule,
+ * softmax cross-entropy on the readout, a checkpoint per epoch, and a final score from the float reference.
+ */
+import { renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { SnncError } from '../compiler/errors.ts';
+import type { Dataset, Model, ModelMetadata } from '../compiler/model/format.ts';
+import { serializeModel } from '../compiler/model/write-model.ts';
+import { DATASETS } from '../data/datasets.ts';
+import { loadDataset, type LoadedDataset } from '../data/load.ts';
+import { Adam } from './adam.ts';
+import { ARCHS, initialModel, SeededRandom, type ArchName } from './arch.ts';
+import { initBackend, type BackendInfo } from './backend.ts';
+import { epochDir, latestCheckpoint, loadCheckpoint, saveCheckpoint, type EpochRecord, type TrainState } from './checkpoint.ts';
+import { evaluateFloat, type FloatScore } from './evaluate.ts';
+import { EpochProgress, type ProgressSink } from './progress.ts';
+import { forwardScores, shardGradients, type Shard, type ShardGradients } from './step.ts';
+import { fromParams, toParams, type ModelParams } from './tf-params.ts';
+import { combineShards, GradWorkers, shardSizes } from './worker-pool.ts';
+
+export interface TrainConfig {
+  readonly arch: ArchName;
+  readonly dataset: Dataset;
+  readonly epochs: number;
+  readonly timesteps: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly seed: number;
+  readonly out: string;
+  readonly checkpoints: string;
+  readonly resume: boolean;
+  /** Use only the first N training / test images (CI and quick trials); all of them when undefined. */
+  readonly trainLimit?: number;
+  readonly testLimit?: number;
+  /** The command line recorded as metadata.trainCommand. */
+  readonly command: string;
+  readonly backend?: 'tensorflow' | 'wasm' | 'wasm-threaded' | 'cpu';
+  /**
+   * Threads for data parallelism: each batch is split into this many shards, one per thread, and their gradients
+   * averaged. Part of a run's definition (shard s has its own jitter seed), so results depend on it, not on the machine.
+   */
+  readonly threads: number;
+}
+
+export interface TrainResult {
+  readonly model: Model;
+  readonly history: readonly EpochRecord[];
+  readonly score: FloatScore;
+  readonly backend: BackendInfo;
+  readonly seconds: number;
+}
+
+export interface TrainIO {
+  readonly log: (line: string) => void;
+  readonly progress: ProgressSink;
+}
+
+/** Cosine decay from `lr` at epoch 0 towards lr/20 at the last epoch: late epochs polish rather than jump. */
+export function scheduledLr(lr: number, epoch: number, epochs: number): number {
+  const floor = lr / 20;
+  return floor + ((lr - floor) * (1 + Math.cos((Math.PI * epoch) / Math.max(epochs, 1)))) / 2;
+}
+
+/** The per-batch jitter seed: a pure function of run seed, epoch and batch, so a resumed run replays exactly. */
+function batchSeed(seed: number, epoch: number, batch: number): number {
+  return (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b) ^ Math.imul(batch + 1, 0xc2b2ae35)) >>> 0;
+}
+
+function permutation(n: number, rng: SeededRandom): Uint32Array {
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.below(i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+/** Quick tfjs accuracy on a dataset, in batches; the reported figure comes from evaluateFloat instead. */
+function quickAccuracy(model: Model, params: ModelParams, data: LoadedDataset, batch: number): number {
+  const width = data.images.length / data.count;
+  let correct = 0;
+  for (let start = 0; start < data.count; start += batch) {
+    const n = Math.min(batch, data.count - start);
+    const pixels = data.images.subarray(start * width, (start + n) * width);
+    const predicted = tf.tidy(() => forwardScores(model, params, pixels, n, 12345 + start).argMax(1).dataSync());
+    for (let i = 0; i < n; i++) if (predicted[i] === data.labels[start + i]) correct++;
+  }
+  return correct / data.count;
+}
+
+function writeFileAtomic(file: string, contents: string | Uint8Array): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, file);
+}
+
+/** Writes the final model (model.json, weights.bin) and its training history (training.json) into `out`. */
+export function writeTrainedModel(out: string, model: Model, history: readonly EpochRecord[]): void {
+  mkdirSync(out, { recursive: true });
+  const { json, weights } = serializeModel(model);
+  // weights first: a model.json never points at a weights.bin older than itself
+  writeFileAtomic(join(out, 'weights.bin'), weights);
+  writeFileAtomic(join(out, 'model.json'), json);
+  writeFileAtomic(join(out, 'training.json'), JSON.stringify({ history }, null, 2) + '\n');
+}
+
+interface EpochContext {
+  readonly config: TrainConfig;
+  readonly model: Model;
+  readonly params: ModelParams;
+  readonly trainable: readonly tf.Variable[];
+  readonly optimizer: Adam;
+  readonly workers: GradWorkers | undefined;
+  readonly trainSet: LoadedDataset;
+  readonly epoch: number;
+  readonly progress: ProgressSink;
+}
+
+/**
+ * One pass over the training set. Each batch is split into `threads` shards: shard 0 runs here, the others on the
+ * workers at the same weights, and the optimizer applies their size-weighted mean gradient.
+ */
+async function runEpoch(c: EpochContext): Promise<Omit<EpochRecord, 'testAccuracy'>> {
+  const { config, trainSet, epoch } = c;
+  const lr = scheduledLr(config.lr, epoch, config.epochs);
+  const width = trainSet.images.length / trainSet.count;
+  const batches = Math.ceil(trainSet.count / config.batch);
+  const order = permutation(trainSet.count, new SeededRandom(config.seed + 1000 * (epoch + 1)));
+  const progress = new EpochProgress(c.progress, `epoch ${epoch + 1}/${config.epochs}`, batches);
+  const epochStart = performance.now();
+  let [lossSum, correct, seen] = [0, 0, 0];
+  const pixels = new Uint8Array(config.batch * width);
+  const labels = new Int32Array(config.batch);
+  for (let b = 0; b < batches; b++) {
+    const n = Math.min(config.batch, trainSet.count - b * config.batch);
+    for (let i = 0; i < n; i++) {
+      const idx = order[b * config.batch + i]!;
+      pixels.set(trainSet.images.subarray(idx * width, (idx + 1) * width), i * width);
+      labels[i] = trainSet.labels[idx]!;
+    }
+    const sizes = shardSizes(n, config.threads);
+    let offset = 0;
+    const shards: Shard[] = sizes.map((size, s) => {
+      const shard = { pixels: pixels.slice(offset * width, (offset + size) * width), labels: labels.slice(offset, offset + size), n: size, seed: (batchSeed(config.seed, epoch, b) + s) >>> 0 };
+      offset += size;
+      return shard;
+    });
+    const weights = c.workers ? c.trainable.map((v) => v.dataSync() as Float32Array) : [];
+    const remote = shards.slice(1).map((shard, s) => c.workers!.run(s, weights, shard));
+    const results: ShardGradients[] = [shardGradients(c.model, c.params, c.trainable, shards[0]!), ...(await Promise.all(remote))];
+    const grads = combineShards(results, sizes).map((g, i) => tf.tensor(g, c.trainable[i]!.shape));
+    c.optimizer.apply(grads, lr);
+    tf.dispose(grads);
+    let at = 0;
+    results.forEach((r, s) => {
+      for (let i = 0; i < sizes[s]!; i++, at++) if (r.predicted[i] === labels[at]) correct++;
+      lossSum += r.loss * sizes[s]!;
+    });
+    seen += n;
+    progress.update(b + 1, seen, lossSum / seen, correct / seen);
+  }
+  progress.done();
+  const seconds = (performance.now() - epochStart) / 1000;
+  return { epoch: epoch + 1, lr, trainLoss: lossSum / seen, trainAccuracy: correct / seen, seconds, samplesPerSecond: seen / seconds };
+}
+
+export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResult> {
+  const started = performance.now();
+  const backend = await initBackend(config.backend, io.log);
+  const classes = DATASETS[config.dataset].classes;
+  const trainSet = loadDataset(config.dataset, 'train', config.trainLimit === undefined ? {} : { limit: config.trainLimit });
+  const testSet = loadDataset(config.dataset, 'test', config.testLimit === undefined ? {} : { limit: config.testLimit });
+  const runConfig = { arch: config.arch, dataset: config.dataset, epochs: config.epochs, timesteps: config.timesteps, batch: config.batch, lr: config.lr, seed: config.seed, threads: config.threads };
+  const metadata: ModelMetadata = {
+    name: `${config.dataset}-${config.arch}`, dataset: config.dataset, arch: config.arch, seed: config.seed,
+    trainCommand: config.command, epochs: config.epochs, backend: backend.name,
+  };
+
+  let model: Model = initialModel({ arch: config.arch, dataset: config.dataset, seed: config.seed, timesteps: config.timesteps, classes, metadata });
+  let history: EpochRecord[] = [];
+  let startEpoch = 0;
+  let params: ModelParams;
+  let restored: ReturnType<typeof loadCheckpoint>['optimizer'] | undefined;
+  const resumeFrom = config.resume ? latestCheckpoint(config.checkpoints) : undefined;
+  if (config.resume && !resumeFrom) io.log(`resume: no checkpoint in ${config.checkpoints}, starting from scratch`);
+  if (resumeFrom) {
+    const ckpt = loadCheckpoint(resumeFrom);
+    const saved: Readonly<Record<string, string | number>> = { threads: 1, ...ckpt.state.config };
+    const mismatch = Object.entries(runConfig).find(([k, v]) => k !== 'epochs' && saved[k] !== v);
+    if (mismatch) throw new SnncError('usage', `--resume: ${resumeFrom} was trained with --${mismatch[0]} ${saved[mismatch[0]]}, not ${mismatch[1]}`);
+    model = { ...ckpt.model, metadata };
+    params = toParams(model);
+    restored = ckpt.optimizer;
+    history = [...ckpt.state.history];
+    startEpoch = ckpt.state.epoch;
+    io.log(`resume: from ${resumeFrom} (${startEpoch} epochs done)`);
+  } else {
+    params = toParams(model);
+  }
+  const trainable = params.flatMap((p) => [p.w, p.b]).filter((v) => v.trainable);
+  const optimizer = new Adam(trainable);
+  if (restored) {
+    try {
+      optimizer.restore(restored);
+    } catch (e) {
+      throw new SnncError('io', `--resume: ${resumeFrom}: ${(e as Error).message}`);
+    }
+  }
+  const workers = config.threads > 1 ? await GradWorkers.start(config.threads - 1, { model, ...(config.backend ? { backend: config.backend } : {}) }) : undefined;
+  io.log(`train: ${config.arch} on ${config.dataset}, ${trainSet.count} images, ${ARCHS[config.arch].kind === 'snn' ? `T=${config.timesteps}, ` : ''}batch ${config.batch}, ${config.epochs} epochs, lr ${config.lr}, seed ${config.seed}, ${config.threads} thread${config.threads > 1 ? 's' : ''}`);
+
+  try {
+    for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
+      const record = await runEpoch({ config, model, params, trainable, optimizer, workers, trainSet, epoch, progress: io.progress });
+      const testAccuracy = quickAccuracy(model, params, testSet, 500);
+      history.push({ ...record, testAccuracy });
+      io.log(`epoch ${record.epoch}/${config.epochs}: loss ${record.trainLoss.toFixed(4)} train ${(100 * record.trainAccuracy).toFixed(2)}% test ${(100 * testAccuracy).toFixed(2)}% (tfjs) ${record.seconds.toFixed(1)} s, ${record.samplesPerSecond.toFixed(0)} samples/s`);
+      const state: TrainState = { epoch: epoch + 1, history, config: runConfig };
+      saveCheckpoint(epochDir(config.checkpoints, epoch + 1), fromParams(model, params), state, optimizer.state());
+    }
+  } finally {
+    await workers?.close();
+  }
+  const trained = fromParams(model, params);
+  const score = evaluateFloat(trained, testSet);
+  const seconds = (performance.now() - started) / 1000;
+  const final: Model = {
+    ...trained,
+    metadata: {
+      ...metadata,
+      accuracy: { test: score.accuracy, crossEntropy: score.crossEntropy, samples: score.samples },
+      createdAt: new Date().toISOString(),
+      notes: `accuracy measured with runtime/float-reference.ts on ${config.dataset} test images 0..${score.samples - 1}, jitter seed = image index; training took ${seconds.toFixed(0)} s`,
+    },
+  };
+  writeTrainedModel(config.out, final, history);
+  optimizer.dispose();
+  for (const p of params) tf.dispose([p.w, p.b]);
+  return { model: final, history, score, backend, seconds };
+}
