@@ -1,6 +1,6 @@
 /** @fileoverview The model format: exact round trip, and one clear line for every kind of broken file. */
 import test from 'ava';
-import { mkdtempSync, readFileSync, writeFileSync, truncateSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -80,4 +80,15 @@ test('a truncated or corrupted file is refused', (t) => {
   writeFileSync(json, readFileSync(json, 'utf8').slice(0, 200));
   t.throws(() => readModel(dir), { message: /model\.json: not valid JSON/ });
   t.true(existsSync(json));
+});
+
+test('an empty or non-file weights path is refused (found by fuzz-models)', (t) => {
+  t.throws(() => readModel(broken((j) => (j.weightsFile.path = ''))), { message: /weightsFile\.path: "" must be a plain file name/ });
+  const dir = broken(() => {});
+  const json = join(dir, 'model.json');
+  const edited = JSON.parse(readFileSync(json, 'utf8'));
+  edited.weightsFile.path = 'sub';
+  writeFileSync(json, JSON.stringify(edited));
+  mkdirSync(join(dir, 'sub'));
+  t.throws(() => readModel(dir), { message: /sub: the weights file is not a regular file/ });
 });

@@ -12,6 +12,9 @@ import { initBackend } from '../training/backend.ts';
 import { gaborBank } from '../training/gabor.ts';
 import { SURROGATE_SLOPE } from '../training/surrogate.ts';
 import { linear } from '../training/tf-ops.ts';
+import { setWeights, shardGradients } from '../training/step.ts';
+import { centeringVector, computeCentering, foldCentering } from '../training/centering.ts';
+import type { LoadedDataset } from '../data/load.ts';
 import { annForward, convFlat, repeatSteps, scaledInputs, snnForward, spikingSteps } from '../training/tf-forward.ts';
 import { disposeParams, fromParams, toParams } from '../training/tf-params.ts';
 import { tinyModel } from './support/tiny-model.ts';
@@ -22,11 +25,11 @@ test.before(async () => {
   await initBackend();
 });
 
-function layer(output: SpikingLayer['output']): SpikingLayer {
+function layer(output: SpikingLayer['output'], reset: SpikingLayer['reset'] = { kind: 'refractory', penalty: 1.5 }): SpikingLayer {
   const empty = { shape: [1, 1], data: new Float32Array(1) };
   return {
     kind: 'spiking', name: 'l', units: 1, weights: empty, bias: { shape: [1], data: new Float32Array(1) },
-    decay: 0.9, threshold: 1, output, reset: { kind: 'refractory', penalty: 1.5 }, delay: 0,
+    decay: 0.9, threshold: 1, output, reset, delay: 0,
   };
 }
 
@@ -41,24 +44,56 @@ test('a spiking layer integrates, fires with excess output and applies the refra
   // u2 = 0.9*(-0.57) + 0.6 = 0.087.
   const currents = tf.tensor3d([0.6, 0.6, 0.6], [3, 1, 1]);
   const { u, o } = spikingSteps(layer('excess'), currents);
-  near(t, u.map((x) => x.dataSync()[0]!), [0.6, 1.14, 0.087], 'u');
-  near(t, o.map((x) => x.dataSync()[0]!), [0, 0.14, 0], 'o');
+  near(t, u.dataSync(), [0.6, 1.14, 0.087], 'u');
+  near(t, o.dataSync(), [0, 0.14, 0], 'o');
   const binary = spikingSteps(layer('binary'), currents);
-  t.deepEqual(binary.o.map((x) => x.dataSync()[0]), [0, 1, 0]);
+  t.deepEqual(Array.from(binary.o.dataSync()), [0, 1, 0]);
 });
 
 test('the fired mask is a stop-gradient: gradients flow through u and the reset factor only', (t) => {
   // d u2 / d c2 = 1; d u2 / d c1 = 0.9 * (1 - 1.5) = -0.45 (fired at t=1); d u2 / d c0 = -0.45 * 0.9 = -0.405.
-  const grad = tf.grad((c: tf.Tensor) => spikingSteps(layer('excess'), c as tf.Tensor3D).u[2]!.sum())(tf.tensor3d([0.6, 0.6, 0.6], [3, 1, 1]));
+  const grad = tf.grad((c: tf.Tensor) => spikingSteps(layer('excess'), c as tf.Tensor3D).u.slice([2, 0, 0], [1, 1, 1]).sum())(tf.tensor3d([0.6, 0.6, 0.6], [3, 1, 1]));
   near(t, grad.dataSync(), [-0.405, -0.45, 1], 'du2/dc');
   // The excess output's gradient is 1 where it fired, 0 elsewhere: d o1 / d c0 = 0.9, d o1 / d c1 = 1.
-  const gradO = tf.grad((c: tf.Tensor) => spikingSteps(layer('excess'), c as tf.Tensor3D).o[1]!.sum())(tf.tensor3d([0.6, 0.6, 0.6], [3, 1, 1]));
+  const gradO = tf.grad((c: tf.Tensor) => spikingSteps(layer('excess'), c as tf.Tensor3D).o.slice([1, 0, 0], [1, 1, 1]).sum())(tf.tensor3d([0.6, 0.6, 0.6], [3, 1, 1]));
   near(t, gradO.dataSync(), [0.9, 1, 0], 'do1/dc');
 });
 
+/** The recurrence written step by step with plain tfjs ops (autograd, tf.step as the stop-gradient mask). */
+function opsReference(l: SpikingLayer, currents: tf.Tensor3D): tf.Tensor {
+  let v: tf.Tensor | undefined;
+  const terms: tf.Tensor[] = [];
+  (tf.unstack(currents) as tf.Tensor2D[]).forEach((c, step) => {
+    const u = v ? v.mul(l.decay).add(c) : c;
+    const fired = tf.step(u.sub(l.threshold));
+    const o = tf.relu(u.sub(l.threshold));
+    const r = l.reset.kind === 'refractory' ? u.mul(fired).mul(l.reset.penalty / l.threshold) : l.reset.kind === 'subtract' ? fired.mul(l.threshold) : u.mul(fired);
+    v = u.sub(r);
+    // an arbitrary loss that weights every step's u and o differently
+    terms.push(u.mul(0.3 + 0.1 * step).add(o.mul(1.7 - 0.2 * step)).sum());
+  });
+  return tf.addN(terms);
+}
+
+for (const reset of [{ kind: 'refractory', penalty: 1.5 }, { kind: 'subtract' }, { kind: 'zero' }] as const) {
+  test(`the recurrence kernel has the values and gradients of step-by-step tfjs ops (${reset.kind} reset)`, (t) => {
+    const prng = new Xorshift32(reset.kind.length);
+    const currents = tf.tensor3d(Float32Array.from({ length: 6 * 2 * 3 }, () => (prng.next() / 4294967296) * 1.6 - 0.3), [6, 2, 3]);
+    const l = layer('excess', reset);
+    const kernelLoss = (c: tf.Tensor): tf.Scalar => {
+      const { u, o } = spikingSteps(l, c as tf.Tensor3D);
+      const weightsU = tf.tensor1d([0.3, 0.4, 0.5, 0.6, 0.7, 0.8]).reshape([6, 1, 1]);
+      const weightsO = tf.tensor1d([1.7, 1.5, 1.3, 1.1, 0.9, 0.7]).reshape([6, 1, 1]);
+      return u.mul(weightsU).add(o.mul(weightsO)).sum();
+    };
+    near(t, [kernelLoss(currents).dataSync()[0]!], [opsReference(l, currents).dataSync()[0]!], 'loss');
+    near(t, tf.grad(kernelLoss)(currents).dataSync(), Array.from(tf.grad((c: tf.Tensor) => opsReference(l, c as tf.Tensor3D) as tf.Scalar)(currents).dataSync()), 'dL/dc');
+  });
+}
+
 test('binary outputs use the fast-sigmoid surrogate 1/(1 + k|u - threshold|)^2', (t) => {
   // Current 1.1 at t=0 only: u0 = 1.1, |u0 - 1| = 0.1, so do0/dc0 = 1/(1 + 0.1k)^2.
-  const grad = tf.grad((c: tf.Tensor) => spikingSteps(layer('binary'), c as tf.Tensor3D).o[0]!.sum())(tf.tensor3d([1.1], [1, 1, 1]));
+  const grad = tf.grad((c: tf.Tensor) => spikingSteps(layer('binary'), c as tf.Tensor3D).o.sum())(tf.tensor3d([1.1], [1, 1, 1]));
   near(t, grad.dataSync(), [1 / (1 + 0.1 * SURROGATE_SLOPE) ** 2], 'do0/dc0');
 });
 
@@ -179,4 +214,52 @@ test('the linear op (hand-written gradient) has the gradients of x W + b', (t) =
   const plain = tf.grads((xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) => tf.matMul(xi as tf.Tensor2D, wi as tf.Tensor2D).add(bi).mul(up).sum());
   const [a, e] = [ours([x, w, b]), plain([x, w, b])];
   ['dx', 'dW', 'db'].forEach((name, i) => near(t, a[i]!.dataSync(), Array.from(e[i]!.dataSync()), name));
+});
+
+test('a training step leaves no tensor behind (workers run thousands of them)', (t) => {
+  const model = tinyModel(5, { conv: 3, timesteps: 3 });
+  const params = toParams(model);
+  const trainable = params.flatMap((p) => [p.w, p.b]);
+  const shard = { pixels: randomImage(1), labels: Int32Array.from([3]), n: 1, seed: 9 };
+  const net = { model, params, center: { layer: 0, vector: tf.fill([784], 0.2) as tf.Tensor1D } };
+  const step = (): void => {
+    setWeights(trainable, trainable.map((v) => v.dataSync() as Float32Array));
+    shardGradients(net, trainable, shard);
+  };
+  step();
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 3; i++) step();
+  t.is(tf.memory().numTensors, before);
+  disposeParams(params);
+});
+
+test('centering is folded exactly: the trained (centered) network and the saved (folded) model compute the same scores', (t) => {
+  for (const [name, model] of [['dense', tinyModel(21, { timesteps: 4 })], ['learned conv', tinyModel(22, { conv: 3, timesteps: 4 })]] as const) {
+    const first = model.layers[0]!;
+    const prng = new Xorshift32(name.length);
+    const mean = Float32Array.from({ length: first.kind === 'conv' ? 1 : 784 }, () => (prng.next() / 4294967296) * 0.5);
+    const centering = { layer: 0, mean };
+    const params = toParams(model);
+    const folded = foldCentering(model, centering);
+    t.notDeepEqual(folded.layers[0]!.bias.data, model.layers[0]!.bias.data);
+    t.deepEqual(folded.layers[0]!.weights.data, model.layers[0]!.weights.data);
+    const image = randomImage(5);
+    const center = { layer: 0, vector: tf.tensor1d(centeringVector(model, centering)) };
+    const scores = snnForward(model, params, referenceJitter(model, image, 3), false, center).scores.dataSync();
+    near(t, scores, Array.from(runSnnFloat(folded, image, 3).scores), `${name} scores`);
+    disposeParams(params);
+  }
+});
+
+test('the centering mean is the encoded input mean: per pixel (halved under jitter), or per channel before a learned conv', (t) => {
+  const images = [Uint8Array.from({ length: 784 }, (_, i) => (i < 392 ? 255 : 0)), Uint8Array.from({ length: 784 }, () => 51)];
+  const data = { count: 2, image: (i: number) => images[i]! } as unknown as LoadedDataset;
+  const dense = computeCentering(tinyModel(1), data, 'feature')!;
+  t.is(dense.layer, 0);
+  // pixel 0: (255 + 51) / 2 / 255 * 0.5 = 0.3; pixel 783: 51 / 2 / 255 * 0.5 = 0.05
+  near(t, [dense.mean[0]!, dense.mean[783]!], [0.3, 0.05], 'per-pixel mean');
+  const conv = computeCentering(tinyModel(1, { conv: 3 }), data, 'feature')!;
+  t.is(conv.mean.length, 1);
+  near(t, conv.mean, [((255 * 392 + 51 * 784) / (2 * 784) / 255) * 0.5], 'per-channel mean');
+  t.is(computeCentering(tinyModel(1), data, 'none'), undefined);
 });

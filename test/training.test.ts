@@ -12,6 +12,7 @@ import { loadDataset } from '../data/load.ts';
 import { epochDir } from '../training/checkpoint.ts';
 import { evaluateFloat } from '../training/evaluate.ts';
 import { train, type TrainConfig } from '../training/trainer.ts';
+import { combineShards, shardSizes } from '../training/worker-pool.ts';
 
 const quiet = { log: () => {}, progress: { tty: false, write: () => {} } };
 let scratch = '';
@@ -29,7 +30,7 @@ function config(name: string, over: Partial<TrainConfig>): TrainConfig {
   return {
     arch: 'snn', dataset: 'mnist', epochs: 2, timesteps: 4, batch: 50, lr: 0.003, seed: 7,
     out, checkpoints: join(out, 'checkpoints'), resume: false, trainLimit: 3000, testLimit: 1000,
-    command: `test ${name}`, backend: 'wasm', threads: 1, ...over,
+    command: `test ${name}`, backend: 'wasm', threads: 1, center: 'feature', ...over,
   };
 }
 
@@ -77,4 +78,20 @@ test.serial('the ANN baseline and the conv SNN train through the same loop', asy
   t.true(conv.score.accuracy > 0.3, `conv accuracy ${conv.score.accuracy}`);
   const saved = readModel(join(scratch, 'conv'));
   t.deepEqual(saved.layers.map((l) => l.kind), ['conv', 'spiking', 'spiking']);
+});
+
+test('batches split into near-equal shards, and shard gradients combine by size', (t) => {
+  t.deepEqual(shardSizes(100, 2), [50, 50]);
+  t.deepEqual(shardSizes(7, 3), [3, 2, 2]);
+  t.deepEqual(shardSizes(1, 4), [1]);
+  const shard = (g: number[]): { grads: Float32Array[]; loss: number; predicted: Int32Array } => ({ grads: [Float32Array.from(g)], loss: 0, predicted: new Int32Array() });
+  // mean over 4 images whose shards (3 and 1 images) have mean gradients 1 and 5: (3*1 + 1*5) / 4 = 2
+  t.deepEqual(combineShards([shard([1, -2]), shard([5, 2])], [3, 1]), [Float32Array.from([2, -1])]);
+});
+
+test.serial('two-thread training is deterministic and learns like one thread', async (t) => {
+  const a = await train(config('threads-a', { threads: 2, epochs: 1, trainLimit: 1000, testLimit: 200 }), quiet);
+  const b = await train(config('threads-b', { threads: 2, epochs: 1, trainLimit: 1000, testLimit: 200 }), quiet);
+  a.model.layers.forEach((layer, i) => t.deepEqual(layer.weights.data, b.model.layers[i]!.weights.data, `layer ${i}`));
+  t.true(a.score.accuracy > 0.5, `accuracy ${a.score.accuracy}`);
 });

@@ -37,6 +37,10 @@ async function tryTfjsNode(): Promise<BackendInfo | undefined> {
 }
 
 async function tryWasm(threads: boolean): Promise<BackendInfo | undefined> {
+  // tfjs reports a failed init through console.warn/error with a stack; a failed threaded attempt is expected under
+  // Node, so it stays quiet and the caller falls back.
+  const [warn, error] = [console.warn, console.error];
+  if (threads) console.warn = console.error = () => {};
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(wasmDistDir());
@@ -49,18 +53,20 @@ async function tryWasm(threads: boolean): Promise<BackendInfo | undefined> {
     return { name, tfBackend: 'wasm', threads: threads ? wasm.getThreadsCount() : 1 };
   } catch {
     return undefined;
+  } finally {
+    [console.warn, console.error] = [warn, error];
   }
 }
 
 /**
  * Initialises tfjs once. `prefer` forces a backend (for benchmarks and reproducibility); otherwise the order is
- * tfjs-node, wasm SIMD, cpu. `log` gets one line saying which backend runs.
+ * tfjs-node, wasm threaded SIMD, wasm SIMD, cpu. `log` gets one line saying which backend runs.
  */
 export async function initBackend(prefer?: 'tensorflow' | 'wasm' | 'wasm-threaded' | 'cpu', log: (line: string) => void = () => {}): Promise<BackendInfo> {
   if (chosen) return chosen;
   let info: BackendInfo | undefined;
   if (prefer === undefined || prefer === 'tensorflow') info = await tryTfjsNode();
-  if (!info && prefer === 'wasm-threaded') info = await tryWasm(true);
+  if (!info && (prefer === undefined || prefer === 'wasm-threaded')) info = await tryWasm(true);
   if (!info && prefer !== 'cpu') info = await tryWasm(false);
   if (!info) {
     await tf.setBackend('cpu');

@@ -29,6 +29,11 @@ export interface TrainState {
   readonly history: readonly EpochRecord[];
   /** The options the run was started with, so a resume can refuse a mismatch. */
   readonly config: Readonly<Record<string, string | number>>;
+  /**
+   * The centered op's bias as trained (before folding; see centering.ts). The folded bias in model.json does not
+   * unfold to the same float32 bits, so an exact resume needs this one.
+   */
+  readonly centeredBias?: readonly number[];
 }
 
 const STATE_JSON = 'state.json';
@@ -88,5 +93,6 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint {
     return new Float32Array(blob.buffer.slice(blob.byteOffset + offset, blob.byteOffset + offset + 4 * length));
   };
   const moments = parsed.optimizer.moments.map(({ length, mOffset, vOffset }) => ({ m: slice(mOffset, length), v: slice(vOffset, length) }));
-  return { model, state: { epoch: parsed.epoch, history: parsed.history, config: parsed.config }, optimizer: { step: parsed.optimizer.step, moments } };
+  const state: TrainState = { epoch: parsed.epoch, history: parsed.history, config: parsed.config, ...(parsed.centeredBias ? { centeredBias: parsed.centeredBias } : {}) };
+  return { model, state, optimizer: { step: parsed.optimizer.step, moments } };
 }

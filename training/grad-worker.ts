@@ -6,11 +6,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../compiler/model/format.ts';
 import { initBackend } from './backend.ts';
-import { shardGradients, type Shard } from './step.ts';
+import { setWeights, shardGradients, type Shard } from './step.ts';
 import { toParams } from './tf-params.ts';
 
 export interface WorkerInit {
   readonly model: Model;
+  readonly center?: { readonly layer: number; readonly vector: Float32Array };
   readonly backend?: 'tensorflow' | 'wasm' | 'wasm-threaded' | 'cpu';
 }
 
@@ -25,10 +26,11 @@ const init = workerData as WorkerInit;
 await initBackend(init.backend);
 const params = toParams(init.model);
 const trainable = params.flatMap((p) => [p.w, p.b]).filter((v) => v.trainable);
+const net = { model: init.model, params, ...(init.center ? { center: { layer: init.center.layer, vector: tf.tensor1d(init.center.vector) } } : {}) };
 port.on('message', (request: WorkerRequest) => {
   try {
-    trainable.forEach((v, i) => (v as tf.Variable).assign(tf.tensor(request.weights[i]!, v.shape)));
-    const result = shardGradients(init.model, params, trainable, request.shard);
+    setWeights(trainable, request.weights);
+    const result = shardGradients(net, trainable, request.shard);
     port.postMessage({ id: request.id, result }, result.grads.map((g) => g.buffer as ArrayBuffer));
   } catch (e) {
     port.postMessage({ id: request.id, error: (e as Error).message });

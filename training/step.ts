@@ -4,16 +4,24 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../compiler/model/format.ts';
-import { annForward, jitter, repeatSteps, scaledInputs, snnForward } from './tf-forward.ts';
+import { annForward, jitter, repeatSteps, scaledInputs, snnForward, type InputCenter } from './tf-forward.ts';
 import type { ModelParams } from './tf-params.ts';
 
+/** What a training thread holds: the model's structure, its weights as variables, and the input centering. */
+export interface Net {
+  readonly model: Model;
+  readonly params: ModelParams;
+  readonly center?: InputCenter;
+}
+
 /** Scores [n, classes] for `n` images of raw pixels; `seed` drives the jitter of SNNs. */
-export function forwardScores(model: Model, params: ModelParams, pixels: Uint8Array, count: number, seed: number): tf.Tensor2D {
+export function forwardScores(net: Net, pixels: Uint8Array, count: number, seed: number): tf.Tensor2D {
+  const { model, params, center } = net;
   return tf.tidy(() => {
     const x = scaledInputs(pixels, count, model.input);
-    if (model.kind === 'ann') return annForward(model, params, x);
+    if (model.kind === 'ann') return annForward(model, params, x, center);
     const xt = model.encoder.kind === 'jitter' ? jitter(x, model.timesteps, seed) : repeatSteps(x, model.timesteps);
-    return snnForward(model, params, xt).scores;
+    return snnForward(model, params, xt, false, center).scores;
   });
 }
 
@@ -35,12 +43,12 @@ export interface ShardGradients {
 }
 
 /** Softmax cross-entropy gradients of one shard, read back to plain arrays (so they can cross threads). */
-export function shardGradients(model: Model, params: ModelParams, trainable: readonly tf.Variable[], shard: Shard): ShardGradients {
+export function shardGradients(net: Net, trainable: readonly tf.Variable[], shard: Shard): ShardGradients {
   let predicted: tf.Tensor | undefined;
   const { value, grads } = tf.variableGrads(() => {
-    const scores = forwardScores(model, params, shard.pixels, shard.n, shard.seed);
+    const scores = forwardScores(net, shard.pixels, shard.n, shard.seed);
     predicted = tf.keep(scores.argMax(1));
-    const onehot = tf.oneHot(tf.tensor1d(shard.labels.subarray(0, shard.n), 'int32'), model.classes);
+    const onehot = tf.oneHot(tf.tensor1d(shard.labels.subarray(0, shard.n), 'int32'), net.model.classes);
     return tf.losses.softmaxCrossEntropy(onehot, scores) as tf.Scalar;
   }, trainable as tf.Variable[]);
   const result: ShardGradients = {
@@ -50,4 +58,9 @@ export function shardGradients(model: Model, params: ModelParams, trainable: rea
   };
   tf.dispose([value, predicted!, ...Object.values(grads)]);
   return result;
+}
+
+/** Sets the variables to `weights` (a worker's copy of the model) without leaking the uploaded tensors. */
+export function setWeights(trainable: readonly tf.Variable[], weights: readonly Float32Array[]): void {
+  tf.tidy(() => trainable.forEach((v, i) => v.assign(tf.tensor(weights[i]!, v.shape))));
 }

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SnncError } from '../compiler/errors.ts';
 import type { AnnModel, ConvLayer, DenseLayer, InputSpec, SnnModel, SpikingLayer } from '../compiler/model/format.ts';
-import { spikeWithSurrogate } from './surrogate.ts';
+import { spikingRecurrence } from './spiking-kernel.ts';
 import { convConstInput, linear } from './tf-ops.ts';
 import type { LayerParams, ModelParams } from './tf-params.ts';
 
@@ -47,75 +47,65 @@ export function convFlat(x: tf.Tensor2D, layer: ConvLayer, p: LayerParams, shape
 }
 
 export interface SpikingTrace {
-  /** Per step, [batch, units]. */
-  readonly u: tf.Tensor2D[];
-  readonly o: tf.Tensor2D[];
+  /** Membrane u and output o of every step, [T, batch, units]. */
+  readonly u: tf.Tensor3D;
+  readonly o: tf.Tensor3D;
 }
 
 /** Runs one spiking layer over all steps; `currents` is W x_t + b for every t, [T, batch, units]. */
 export function spikingSteps(layer: SpikingLayer, currents: tf.Tensor3D): SpikingTrace {
-  if (layer.delay !== 0) throw new SnncError('unsupported', `${layer.name}: training supports delay 0 only`);
-  const [count, batch, units] = currents.shape;
-  // tfjs's Unpack gradient fails on a length-1 axis, so a single step is a reshape instead
-  const steps = count === 1 ? [currents.reshape([batch, units]) as tf.Tensor2D] : (tf.unstack(currents) as tf.Tensor2D[]);
-  const u: tf.Tensor2D[] = [];
-  const o: tf.Tensor2D[] = [];
-  let v: tf.Tensor2D | undefined;
-  for (const current of steps) {
-    const ut: tf.Tensor2D = v ? v.mul(layer.decay).add(current) : current;
-    const over = ut.sub(layer.threshold);
-    // step() has a zero gradient in tfjs: the fired mask is a stop-gradient constant, as in the paper's reference
-    const fired = tf.step(over) as tf.Tensor2D;
-    o.push(layer.output === 'excess' ? (tf.relu(over) as tf.Tensor2D) : spikeWithSurrogate(over as tf.Tensor2D));
-    v = resetMembrane(layer, ut, fired);
-    u.push(ut);
-  }
-  return { u, o };
+  checkTrainable(layer);
+  const { u, o } = spikingRecurrence(layer, currents, 'both');
+  return { u: u!, o: o! };
 }
 
-function resetMembrane(layer: SpikingLayer, u: tf.Tensor2D, fired: tf.Tensor2D): tf.Tensor2D {
-  switch (layer.reset.kind) {
-    case 'refractory':
-      return u.sub(u.mul(fired).mul(layer.reset.penalty / layer.threshold));
-    case 'subtract':
-      return u.sub(fired.mul(layer.threshold));
-    case 'zero':
-      return u.sub(u.mul(fired));
-    default: {
-      const never: never = layer.reset;
-      return never;
-    }
-  }
+function checkTrainable(layer: SpikingLayer): void {
+  if (layer.delay !== 0) throw new SnncError('unsupported', `${layer.name}: training supports delay 0 only`);
 }
 
 export interface SnnForward {
   /** Class scores (the readout), [batch, classes]. */
   readonly scores: tf.Tensor2D;
-  /** Per spiking layer, per step membrane and output (for plots and tests). */
+  /** Per spiking layer, membrane and output of every step; only with `withTraces` (it costs a copy per layer). */
   readonly traces: SpikingTrace[];
 }
 
+/** Subtract `vector` from the input of layer `layer` (see centering.ts); training only, folded away on export. */
+export interface InputCenter {
+  readonly layer: number;
+  readonly vector: tf.Tensor1D;
+}
+
 /** The SNN on encoded inputs xt [T, batch, N]; call inside tf.tidy or dispose the result. */
-export function snnForward(model: SnnModel, params: ModelParams, xt: tf.Tensor3D): SnnForward {
+export function snnForward(model: SnnModel, params: ModelParams, xt: tf.Tensor3D, withTraces = false, center?: InputCenter): SnnForward {
   const [steps, batch] = xt.shape;
   let act: tf.Tensor2D = xt.reshape([steps * batch, xt.shape[2]]);
+  // Nothing upstream is trained while the activations are the encoded input or a fixed conv's output.
+  let constant = true;
   let shape = model.input.shape as readonly [number, number, number];
   const traces: SpikingTrace[] = [];
+  const lastSpiking = model.layers.map((l) => l.kind).lastIndexOf('spiking');
+  let readoutU: tf.Tensor3D | undefined;
   model.layers.forEach((layer, i) => {
     const p = params[i]!;
+    if (center?.layer === i) act = act.sub(center.vector);
     if (layer.kind === 'conv') {
       ({ y: act, shape } = convFlat(act, layer, p, shape));
+      constant = constant && !layer.learned;
       return;
     }
-    const currents = linear(act, p.w, p.b).reshape([steps, batch, layer.units]) as tf.Tensor3D;
-    const trace = spikingSteps(layer, currents);
-    traces.push(trace);
-    act = tf.concat(trace.o, 0) as tf.Tensor2D;
+    checkTrainable(layer);
+    const currents = linear(act, p.w, p.b, constant).reshape([steps, batch, layer.units]) as tf.Tensor3D;
+    const { u, o } = spikingRecurrence(layer, currents, withTraces ? 'both' : i === lastSpiking ? 'u' : 'o');
+    if (withTraces) traces.push({ u: u!, o: o! });
+    if (i === lastSpiking) readoutU = u!;
+    else act = o!.reshape([steps * batch, layer.units]);
+    constant = false;
   });
-  const last = traces[traces.length - 1]!;
-  const window = last.u.slice(model.readout.begin);
-  let scores = tf.addN(window) as tf.Tensor2D;
-  if (model.readout.kind === 'mean') scores = scores.div(window.length);
+  const units = readoutU!.shape[2];
+  const window = steps - model.readout.begin;
+  let scores = readoutU!.slice([model.readout.begin, 0, 0], [window, batch, units]).sum(0) as tf.Tensor2D;
+  if (model.readout.kind === 'mean') scores = scores.div(window);
   return { scores, traces };
 }
 
@@ -137,13 +127,20 @@ function activate(layer: DenseLayer, y: tf.Tensor2D): tf.Tensor2D {
 }
 
 /** The ANN on scaled inputs x [batch, N]; returns the scores [batch, classes]. */
-export function annForward(model: AnnModel, params: ModelParams, x: tf.Tensor2D): tf.Tensor2D {
+export function annForward(model: AnnModel, params: ModelParams, x: tf.Tensor2D, center?: InputCenter): tf.Tensor2D {
   let act = x;
+  let constant = true;
   let shape = model.input.shape as readonly [number, number, number];
   model.layers.forEach((layer, i) => {
     const p = params[i]!;
-    if (layer.kind === 'conv') ({ y: act, shape } = convFlat(act, layer, p, shape));
-    else act = activate(layer, linear(act, p.w, p.b));
+    if (center?.layer === i) act = act.sub(center.vector);
+    if (layer.kind === 'conv') {
+      ({ y: act, shape } = convFlat(act, layer, p, shape));
+      constant = constant && !layer.learned;
+    } else {
+      act = activate(layer, linear(act, p.w, p.b, constant));
+      constant = false;
+    }
   });
   return act;
 }

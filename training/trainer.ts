@@ -16,8 +16,9 @@ import { initBackend, type BackendInfo } from './backend.ts';
 import { epochDir, latestCheckpoint, loadCheckpoint, saveCheckpoint, type EpochRecord, type TrainState } from './checkpoint.ts';
 import { evaluateFloat, type FloatScore } from './evaluate.ts';
 import { EpochProgress, type ProgressSink } from './progress.ts';
-import { forwardScores, shardGradients, type Shard, type ShardGradients } from './step.ts';
-import { fromParams, toParams, type ModelParams } from './tf-params.ts';
+import { forwardScores, shardGradients, type Net, type Shard, type ShardGradients } from './step.ts';
+import { computeCentering, centeringVector, foldCentering, type CenteringMode } from './centering.ts';
+import { fromParams, toParams } from './tf-params.ts';
 import { combineShards, GradWorkers, shardSizes } from './worker-pool.ts';
 
 export interface TrainConfig {
@@ -42,6 +43,8 @@ export interface TrainConfig {
    * averaged. Part of a run's definition (shard s has its own jitter seed), so results depend on it, not on the machine.
    */
   readonly threads: number;
+  /** Input centering folded into the first trained op's bias (centering.ts); 'feature' unless asked otherwise. */
+  readonly center: CenteringMode;
 }
 
 export interface TrainResult {
@@ -78,13 +81,13 @@ function permutation(n: number, rng: SeededRandom): Uint32Array {
 }
 
 /** Quick tfjs accuracy on a dataset, in batches; the reported figure comes from evaluateFloat instead. */
-function quickAccuracy(model: Model, params: ModelParams, data: LoadedDataset, batch: number): number {
+function quickAccuracy(net: Net, data: LoadedDataset, batch: number): number {
   const width = data.images.length / data.count;
   let correct = 0;
   for (let start = 0; start < data.count; start += batch) {
     const n = Math.min(batch, data.count - start);
     const pixels = data.images.subarray(start * width, (start + n) * width);
-    const predicted = tf.tidy(() => forwardScores(model, params, pixels, n, 12345 + start).argMax(1).dataSync());
+    const predicted = tf.tidy(() => forwardScores(net, pixels, n, 12345 + start).argMax(1).dataSync());
     for (let i = 0; i < n; i++) if (predicted[i] === data.labels[start + i]) correct++;
   }
   return correct / data.count;
@@ -96,20 +99,27 @@ function writeFileAtomic(file: string, contents: string | Uint8Array): void {
   renameSync(tmp, file);
 }
 
-/** Writes the final model (model.json, weights.bin) and its training history (training.json) into `out`. */
-export function writeTrainedModel(out: string, model: Model, history: readonly EpochRecord[]): void {
+/** Writes the final model (model.json, weights.bin) and its training log (training.json) into `out`. */
+export interface TrainingLog {
+  readonly history: readonly EpochRecord[];
+  /** Wall time of the whole run (training, per-epoch checks, final scoring), in seconds. */
+  readonly seconds: number;
+  readonly backend: string;
+  readonly threads: number;
+}
+
+export function writeTrainedModel(out: string, model: Model, log: TrainingLog): void {
   mkdirSync(out, { recursive: true });
   const { json, weights } = serializeModel(model);
   // weights first: a model.json never points at a weights.bin older than itself
   writeFileAtomic(join(out, 'weights.bin'), weights);
   writeFileAtomic(join(out, 'model.json'), json);
-  writeFileAtomic(join(out, 'training.json'), JSON.stringify({ history }, null, 2) + '\n');
+  writeFileAtomic(join(out, 'training.json'), JSON.stringify(log, null, 2) + '\n');
 }
 
 interface EpochContext {
   readonly config: TrainConfig;
-  readonly model: Model;
-  readonly params: ModelParams;
+  readonly net: Net;
   readonly trainable: readonly tf.Variable[];
   readonly optimizer: Adam;
   readonly workers: GradWorkers | undefined;
@@ -149,7 +159,7 @@ async function runEpoch(c: EpochContext): Promise<Omit<EpochRecord, 'testAccurac
     });
     const weights = c.workers ? c.trainable.map((v) => v.dataSync() as Float32Array) : [];
     const remote = shards.slice(1).map((shard, s) => c.workers!.run(s, weights, shard));
-    const results: ShardGradients[] = [shardGradients(c.model, c.params, c.trainable, shards[0]!), ...(await Promise.all(remote))];
+    const results: ShardGradients[] = [shardGradients(c.net, c.trainable, shards[0]!), ...(await Promise.all(remote))];
     const grads = combineShards(results, sizes).map((g, i) => tf.tensor(g, c.trainable[i]!.shape));
     c.optimizer.apply(grads, lr);
     tf.dispose(grads);
@@ -172,58 +182,69 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
   const classes = DATASETS[config.dataset].classes;
   const trainSet = loadDataset(config.dataset, 'train', config.trainLimit === undefined ? {} : { limit: config.trainLimit });
   const testSet = loadDataset(config.dataset, 'test', config.testLimit === undefined ? {} : { limit: config.testLimit });
-  const runConfig = { arch: config.arch, dataset: config.dataset, epochs: config.epochs, timesteps: config.timesteps, batch: config.batch, lr: config.lr, seed: config.seed, threads: config.threads };
+  const runConfig = {
+    arch: config.arch, dataset: config.dataset, epochs: config.epochs, timesteps: config.timesteps, batch: config.batch,
+    lr: config.lr, seed: config.seed, threads: config.threads, center: config.center,
+  };
   const metadata: ModelMetadata = {
     name: `${config.dataset}-${config.arch}`, dataset: config.dataset, arch: config.arch, seed: config.seed,
     trainCommand: config.command, epochs: config.epochs, backend: backend.name,
   };
 
+  // `model` holds the structure and, while training, the centered-space weights (centering.ts); export folds them.
   let model: Model = initialModel({ arch: config.arch, dataset: config.dataset, seed: config.seed, timesteps: config.timesteps, classes, metadata });
+  const centering = computeCentering(model, trainSet, config.center);
   let history: EpochRecord[] = [];
   let startEpoch = 0;
-  let params: ModelParams;
-  let restored: ReturnType<typeof loadCheckpoint>['optimizer'] | undefined;
+  let restored: ReturnType<typeof loadCheckpoint> | undefined;
   const resumeFrom = config.resume ? latestCheckpoint(config.checkpoints) : undefined;
   if (config.resume && !resumeFrom) io.log(`resume: no checkpoint in ${config.checkpoints}, starting from scratch`);
   if (resumeFrom) {
-    const ckpt = loadCheckpoint(resumeFrom);
-    const saved: Readonly<Record<string, string | number>> = { threads: 1, ...ckpt.state.config };
+    restored = loadCheckpoint(resumeFrom);
+    // checkpoints from before --threads and --center existed were single-threaded and uncentered
+    const saved: Readonly<Record<string, string | number>> = { threads: 1, center: 'none', ...restored.state.config };
     const mismatch = Object.entries(runConfig).find(([k, v]) => k !== 'epochs' && saved[k] !== v);
     if (mismatch) throw new SnncError('usage', `--resume: ${resumeFrom} was trained with --${mismatch[0]} ${saved[mismatch[0]]}, not ${mismatch[1]}`);
-    model = { ...ckpt.model, metadata };
-    params = toParams(model);
-    restored = ckpt.optimizer;
-    history = [...ckpt.state.history];
-    startEpoch = ckpt.state.epoch;
+    model = { ...restored.model, metadata };
+    history = [...restored.state.history];
+    startEpoch = restored.state.epoch;
     io.log(`resume: from ${resumeFrom} (${startEpoch} epochs done)`);
-  } else {
-    params = toParams(model);
   }
+  const params = toParams(model);
+  if (restored && centering) {
+    const bias = restored.state.centeredBias;
+    if (!bias || bias.length !== params[centering.layer]!.b.shape[0]) throw new SnncError('io', `--resume: ${resumeFrom}: state.json lacks the centered bias`);
+    params[centering.layer]!.b.assign(tf.tensor1d(Float32Array.from(bias)));
+  }
+  const center = centering ? { layer: centering.layer, vector: centeringVector(model, centering) } : undefined;
+  const net: Net = { model, params, ...(center ? { center: { layer: center.layer, vector: tf.tensor1d(center.vector) } } : {}) };
   const trainable = params.flatMap((p) => [p.w, p.b]).filter((v) => v.trainable);
   const optimizer = new Adam(trainable);
   if (restored) {
     try {
-      optimizer.restore(restored);
+      optimizer.restore(restored.optimizer);
     } catch (e) {
       throw new SnncError('io', `--resume: ${resumeFrom}: ${(e as Error).message}`);
     }
   }
-  const workers = config.threads > 1 ? await GradWorkers.start(config.threads - 1, { model, ...(config.backend ? { backend: config.backend } : {}) }) : undefined;
-  io.log(`train: ${config.arch} on ${config.dataset}, ${trainSet.count} images, ${ARCHS[config.arch].kind === 'snn' ? `T=${config.timesteps}, ` : ''}batch ${config.batch}, ${config.epochs} epochs, lr ${config.lr}, seed ${config.seed}, ${config.threads} thread${config.threads > 1 ? 's' : ''}`);
+  const exported = (): Model => foldCentering(fromParams(model, params), centering);
+  const workers = config.threads > 1 ? await GradWorkers.start(config.threads - 1, { model, ...(center ? { center } : {}), ...(config.backend ? { backend: config.backend } : {}) }) : undefined;
+  io.log(`train: ${config.arch} on ${config.dataset}, ${trainSet.count} images, ${ARCHS[config.arch].kind === 'snn' ? `T=${config.timesteps}, ` : ''}batch ${config.batch}, ${config.epochs} epochs, lr ${config.lr}, seed ${config.seed}, ${config.threads} thread${config.threads > 1 ? 's' : ''}, centering ${config.center}`);
 
   try {
     for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
-      const record = await runEpoch({ config, model, params, trainable, optimizer, workers, trainSet, epoch, progress: io.progress });
-      const testAccuracy = quickAccuracy(model, params, testSet, 500);
+      const record = await runEpoch({ config, net, trainable, optimizer, workers, trainSet, epoch, progress: io.progress });
+      const testAccuracy = quickAccuracy(net, testSet, 500);
       history.push({ ...record, testAccuracy });
       io.log(`epoch ${record.epoch}/${config.epochs}: loss ${record.trainLoss.toFixed(4)} train ${(100 * record.trainAccuracy).toFixed(2)}% test ${(100 * testAccuracy).toFixed(2)}% (tfjs) ${record.seconds.toFixed(1)} s, ${record.samplesPerSecond.toFixed(0)} samples/s`);
-      const state: TrainState = { epoch: epoch + 1, history, config: runConfig };
-      saveCheckpoint(epochDir(config.checkpoints, epoch + 1), fromParams(model, params), state, optimizer.state());
+      const centeredBias = centering ? Array.from(params[centering.layer]!.b.dataSync()) : undefined;
+      const state: TrainState = { epoch: epoch + 1, history, config: runConfig, ...(centeredBias ? { centeredBias } : {}) };
+      saveCheckpoint(epochDir(config.checkpoints, epoch + 1), exported(), state, optimizer.state());
     }
   } finally {
     await workers?.close();
   }
-  const trained = fromParams(model, params);
+  const trained = exported();
   const score = evaluateFloat(trained, testSet);
   const seconds = (performance.now() - started) / 1000;
   const final: Model = {
@@ -235,8 +256,9 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
       notes: `accuracy measured with runtime/float-reference.ts on ${config.dataset} test images 0..${score.samples - 1}, jitter seed = image index; training took ${seconds.toFixed(0)} s`,
     },
   };
-  writeTrainedModel(config.out, final, history);
+  writeTrainedModel(config.out, final, { history, seconds, backend: backend.name, threads: config.threads });
   optimizer.dispose();
   for (const p of params) tf.dispose([p.w, p.b]);
+  if (net.center) net.center.vector.dispose();
   return { model: final, history, score, backend, seconds };
 }

@@ -4,7 +4,6 @@
  */
 import { Worker } from 'node:worker_threads';
 import { SnncError } from '../compiler/errors.ts';
-import type { Model } from '../compiler/model/format.ts';
 import type { WorkerInit, WorkerRequest } from './grad-worker.ts';
 import type { Shard, ShardGradients } from './step.ts';
 

@@ -8,5 +8,6 @@ import { dataCommand } from './commands/data.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { trainCommand } from './commands/train.ts';
 import { plotCommand } from './commands/plot.ts';
+import { reportCommand } from './commands/report.ts';
 
-export const commands: readonly Command[] = [compileCommand, irCommand, runCommand, evalCommand, verifyCommand, dataCommand, trainCommand, plotCommand];
+export const commands: readonly Command[] = [compileCommand, irCommand, runCommand, evalCommand, verifyCommand, dataCommand, trainCommand, plotCommand, reportCommand];

@@ -40,13 +40,14 @@ function readWeightsBlob(root: JsonObject, dir: string): Buffer {
   const ref = object(root.weightsFile, 'weightsFile');
   onlyKeys(ref, 'weightsFile', ['path', 'bytes', 'sha256']);
   const name = string(ref.path, 'weightsFile.path');
-  if (name !== basename(name) || name === '..' || name === '.') {
+  if (name === '' || name !== basename(name) || name === '..' || name === '.' || name.includes('\0')) {
     throw new SnncError('model', `weightsFile.path: "${name}" must be a plain file name beside model.json`);
   }
   const bytes = integer(ref.bytes, 'weightsFile.bytes', 0, MAX_TENSOR_ELEMENTS * 16);
   const sha256 = string(ref.sha256, 'weightsFile.sha256');
   const file = join(dir, name);
   if (!existsSync(file)) throw new SnncError('model', `${file}: weights file is missing`);
+  if (!statSync(file).isFile()) throw new SnncError('model', `${file}: the weights file is not a regular file`);
   const blob = readFileSync(file);
   if (blob.length !== bytes) throw new SnncError('model', `${file}: ${blob.length} bytes, model.json says ${bytes} (truncated or wrong file)`);
   const actual = createHash('sha256').update(blob).digest('hex');

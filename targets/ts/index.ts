@@ -4,7 +4,7 @@
  */
 import { SnncError } from '../../compiler/errors.ts';
 import type { Program } from '../../compiler/ir/program.ts';
-import type { Batch, BatchResult, EmitOptions, EmittedFile, Target } from '../target.ts';
+import type { Batch, BatchResult, EmitOptions, EmittedFile, Target, TargetTrace } from '../target.ts';
 import { emitModelSource } from './emit-module.ts';
 import { readme } from './emit-header.ts';
 import { programSha256 } from './fingerprint.ts';
@@ -39,5 +39,9 @@ export const target: Target = {
       labels.push(result.label);
     });
     return { scores, labels };
+  },
+  async trace(dir: string, program: Program, pixels: Uint8Array, seed: number): Promise<TargetTrace> {
+    const model = await loadModel(dir, program);
+    return model.trace(pixels, seed);
   },
 };

@@ -5,10 +5,11 @@
 import { createHash } from 'node:crypto';
 import type { Program } from '../../compiler/ir/program.ts';
 import type { EmittedFile } from '../target.ts';
-import { controllerModule, sequencerModule } from './cores/control.ts';
+import { controllerModule, schedulerModule, sequencerModule } from './cores/control.ts';
 import { eventListModule } from './cores/event-list.ts';
 import { eventReaderModule } from './cores/event-reader.ts';
 import { loaderModule } from './cores/loader.ts';
+import { packedLoaderModule } from './cores/packed-loader.ts';
 import { neuronModule } from './cores/neuron.ts';
 import { prngModule } from './cores/prng.ts';
 import { ramModule } from './cores/ram.ts';
@@ -41,7 +42,12 @@ export interface DesignInfo {
   readonly lanes: number;
   readonly traces: boolean;
   readonly pixels: number;
+  readonly pixelBits: number;
+  /** Pixels per input beat (lane 0 in the low bits of in_pixel). */
+  readonly beatPixels: number;
   readonly classes: number;
+  readonly classBits: number;
+  readonly scoreBits: number;
   readonly timesteps: number;
   readonly maxCycles: number;
   /** A hash of every emitted file, so a cached simulator build is reused only for the same design. */
@@ -66,7 +72,7 @@ export function cycleBound(plan: DesignPlan): number {
 }
 
 function coreModules(plan: DesignPlan): Module[] {
-  const modules = [ramModule(), eventListModule(), eventReaderModule(), loaderModule(), controllerModule(), readoutModule()];
+  const modules = [ramModule(), eventListModule(), eventReaderModule(), plan.beatPixels === 1 ? loaderModule() : packedLoaderModule(), controllerModule(), schedulerModule(), readoutModule()];
   if (plan.program.encoder.kind === 'jitter') modules.push(prngModule());
   if (plan.stages.some((s) => s.kind === 'spiking')) modules.push(synapseModule(), neuronModule(), sequencerModule());
   if (plan.stages.some((s) => s.kind === 'conv')) modules.push(convModule());
@@ -106,7 +112,7 @@ export function emitDesign(program: Program, options: DesignOptions): EmittedFil
   const info: DesignInfo = {
     format: 'snnc-verilog-design', version: 1, program: program.name, programSha256: programHash(program), top: 'snn_top', testbench: 'snn_tb',
     rtl: rtl.map((m) => `rtl/${m.name}.v`), tb: ['tb/snn_tb.v'], lanes: options.lanes, traces: options.traces,
-    pixels: plan.pixels, classes: program.classes, timesteps: program.timesteps, maxCycles, fingerprint: fingerprint(files),
+    pixels: plan.pixels, pixelBits: plan.pixelBits, beatPixels: plan.beatPixels, classes: program.classes, classBits: plan.readout.classBits, scoreBits: plan.readout.scoreBits, timesteps: program.timesteps, maxCycles, fingerprint: fingerprint(files),
   };
   files.push({ path: 'design.json', contents: JSON.stringify(info, null, 2) + '\n' });
   return files;

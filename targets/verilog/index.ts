@@ -4,16 +4,17 @@
  */
 import { SnncError } from '../../compiler/errors.ts';
 import type { Program } from '../../compiler/ir/program.ts';
-import type { Batch, BatchResult, EmitOptions, EmittedFile, Target } from '../target.ts';
+import type { Batch, BatchResult, EmitOptions, EmittedFile, Target, TargetTrace } from '../target.ts';
 import { checkProgram } from './check.ts';
 import { emitDesign, programHash } from './design.ts';
 import { readDesign, simulate } from './simulate.ts';
+import { traceDesign } from './trace.ts';
 
 /**
- * Lanes when the caller gives none: 16 MAC lanes keep a 784-100-10 model near its cycle goal while staying small;
- * `--lanes` trades area for speed (results/hardware.md).
+ * Lanes when the caller gives none: 50 MAC lanes put the 784-100-10 example under both of its goals (5,000 cycles,
+ * 5,000 7-series LUTs); `--lanes` trades area for speed (results/hardware.md has the table).
  */
-export const DEFAULT_LANES = 16;
+export const DEFAULT_LANES = 50;
 
 export function lanesOption(options: EmitOptions): number {
   const lanes = options.lanes ?? DEFAULT_LANES;
@@ -37,5 +38,9 @@ export const target: Target = {
     if (info.programSha256 !== programHash(program)) throw new SnncError('io', `${dir}: the design was emitted for another program (${info.program}); emit it again`);
     const result = simulate(dir, batch);
     return { scores: result.scores, labels: result.labels };
+  },
+  /** Runs a traced build (DIR/debug, emitted on first use, with a VCD there when SNNC_VCD=1) on one image. */
+  async trace(dir: string, program: Program, pixels: Uint8Array, seed: number): Promise<TargetTrace> {
+    return traceDesign(dir, program, pixels, seed, { vcd: process.env.SNNC_VCD === '1' });
   },
 };

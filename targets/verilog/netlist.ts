@@ -4,7 +4,7 @@
  * `print-verilog.ts` is the only code that turns it into text.
  */
 
-export type UnaryOp = '~' | '!' | '-' | '&' | '|';
+export type UnaryOp = '~' | '!' | '-' | '&' | '|' | '^';
 export type BinaryOp =
   | '+' | '-' | '*' | '&' | '|' | '^' | '&&' | '||'
   | '==' | '!=' | '<' | '<=' | '>' | '>='
@@ -129,6 +129,7 @@ export const not = (arg: Expr): Expr => ({ kind: 'unary', op: '~', arg });
 export const lnot = (arg: Expr): Expr => ({ kind: 'unary', op: '!', arg });
 export const neg = (arg: Expr): Expr => ({ kind: 'unary', op: '-', arg });
 export const reduceOr = (arg: Expr): Expr => ({ kind: 'unary', op: '|', arg });
+export const reduceXor = (arg: Expr): Expr => ({ kind: 'unary', op: '^', arg });
 export const cond = (test: Expr, then: Expr, otherwise: Expr): Expr => ({ kind: 'cond', test, then, else: otherwise });
 export const index = (base: Expr, at: Expr | number): Expr => ({ kind: 'index', base, index: typeof at === 'number' ? num(at) : at });
 export const range = (base: Expr, msb: Expr | number, lsb: Expr | number): Expr => ({

@@ -16,6 +16,9 @@ export function signedBits(bound: bigint): number {
   return bits;
 }
 
+/** Input stream width for a dense first layer: a 32-bit (AXI-stream style) bus of packed pixels. */
+export const INPUT_BUS_BITS = 32;
+
 const big = (n: number): bigint => BigInt(n);
 const absMax = (t: IntType): bigint => (big(-minOf(t)) > big(maxOf(t)) ? big(-minOf(t)) : big(maxOf(t)));
 const max = (...values: number[]): number => Math.max(...values);
@@ -131,6 +134,8 @@ export interface DesignPlan {
   readonly lanes: number;
   readonly pixels: number;
   readonly pixelBits: number;
+  /** Pixels per input beat: a 32-bit bus for a dense first layer, one pixel (with coordinates) for a conv. */
+  readonly beatPixels: number;
   readonly input: { readonly chBits: number; readonly rowBits: number; readonly colBits: number; readonly indexBits: number };
   readonly stages: readonly StagePlan[];
   /** lists[l] feeds stage l. */
@@ -160,8 +165,11 @@ function rowBound(weights: readonly number[], rows: number, cols: number, xMax: 
 
 /** Bits for the weights: the declared type, widened if an actual value falls outside it. */
 function weightBitsOf(weights: readonly number[], type: IntType): number {
-  const largest = weights.reduce((m, w) => (big(Math.abs(w)) > m ? big(Math.abs(w)) : m), 0n);
-  return max(hwBits(type), signedBits(largest));
+  let bits = hwBits(type);
+  const low = Math.min(0, ...weights);
+  const high = Math.max(0, ...weights);
+  while (low < -(2 ** (bits - 1)) || high > 2 ** (bits - 1) - 1) bits++;
+  return bits;
 }
 
 /** `inType` is the type of the values the producer actually sends (the encoder's or the previous layer's output). */
@@ -252,12 +260,12 @@ export function planDesign(program: Program, lanes: number): DesignPlan {
     const op = stage.op;
     if (stage.kind === 'conv') {
       const depth = stage.op.outShape.reduce((a, b) => a * b, 1);
-      lists.push({ name: op.name, addrBits: stage.outIndexBits, value: valuePlan(stage.op.outType), depth, banks: 1, countBits: countBits(depth), coords: consumerIsConv(l + 1) });
+      lists.push({ name: op.name, addrBits: stage.outIndexBits, value: valuePlan(stage.op.outType), depth, banks: 2, countBits: countBits(depth), coords: consumerIsConv(l + 1) });
     } else {
       const spiking = stage.op;
       lists.push({
         name: op.name, addrBits: stage.unitBits, value: valuePlan(spiking.output.type), depth: spiking.units,
-        banks: spiking.delay === 1 ? 2 : 1, countBits: countBits(spiking.units), coords: false,
+        banks: 2, countBits: countBits(spiking.units), coords: false,
       });
     }
   });
@@ -270,11 +278,12 @@ export function planDesign(program: Program, lanes: number): DesignPlan {
   const vMax = -last.memMin > last.memMax ? -last.memMin : last.memMax;
   return {
     program, lanes, pixels, pixelBits: program.input.type.bits,
+    beatPixels: lists[0]!.coords ? 1 : Math.max(1, Math.min(pixels, Math.floor(INPUT_BUS_BITS / program.input.type.bits))),
     input: { chBits: indexBits(channels), rowBits: indexBits(height), colBits: indexBits(width), indexBits: inputIndexBits },
     stages, lists, stepBits: indexBits(program.timesteps), stageBits: indexBits(stages.length),
     readout: {
       classes: program.classes, classBits: last.unitBits, memBits: last.memBits,
-      scoreBits: max(signedBits(big(counted) * vMax), last.memBits) + 1,
+      scoreBits: max(signedBits(big(counted) * vMax), last.memBits),
       any, first: any ? firstStep : 0, last: any ? lastStep : 0,
     },
   };

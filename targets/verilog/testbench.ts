@@ -2,15 +2,16 @@
  * @fileoverview The generated test bench snn_tb: reads images (a count, then per image a seed and the pixels, hex)
  * from +in=FILE, streams each through snn_top with valid/ready handshakes, and writes one line per image to
  * +out=FILE: `label cycles score0 score1 ...` (cycles from the first pixel beat to the last score beat, inclusive).
+ * Pixels go in beatPixels at a time, lane 0 in the low bits, the last beat padded with zeros.
  * With traces it also writes `stage step index membrane output` per update to +trace=FILE; +vcd=FILE dumps a VCD.
  * Inputs change and outputs are sampled on the falling edge, so the bench never races the design.
  */
 import {
-  add, call, eq, gt, if_, index, land, let_, lit, lnot, lt, ModuleBuilder, ne, num, range, ref, set, str, sub, task,
+  add, call, cat, eq, gt, if_, index, land, let_, lit, lnot, lt, ModuleBuilder, ne, num, range, ref, set, str, sub, task,
   type Expr, type Module, type Stmt,
 } from './netlist.ts';
 import type { DesignPlan } from './plan.ts';
-import { traceWidths } from './top.ts';
+import { stageTrace } from './top-context.ts';
 
 const CLOCK_HALF_PERIOD = 5;
 const RESET_CYCLES = 8;
@@ -28,7 +29,9 @@ export function testbenchModule(plan: DesignPlan, options: { traces: boolean; ma
   const rst = b.reg('rst', undefined, false, lit(1, 1));
   const inValid = b.reg('in_valid', undefined, false, lit(0, 1));
   const inReady = b.wire('in_ready');
-  const inPixel = b.reg('in_pixel', num(plan.pixelBits), false, lit(0, plan.pixelBits));
+  const beat = plan.beatPixels;
+  const padded = Math.ceil(plan.pixels / beat) * beat;
+  const inPixel = b.reg('in_pixel', num(plan.pixelBits * beat), false, lit(0, plan.pixelBits * beat));
   const inSeed = b.reg('in_seed', num(32), false, lit(0, 32));
   const outValid = b.wire('out_valid');
   const outReady = b.reg('out_ready', undefined, false, lit(0, 1));
@@ -43,22 +46,23 @@ export function testbenchModule(plan: DesignPlan, options: { traces: boolean; ma
   const cycle = b.reg('cycle', num(32), false, lit(0, 32));
   const ftrace = b.integer('ftrace');
   if (options.traces) {
-    const tw = traceWidths(plan);
-    const t = {
-      valid: b.wire('trace_valid'), stage: b.wire('trace_stage', num(plan.stageBits)), step: b.wire('trace_step', num(plan.stepBits)),
-      index: b.wire('trace_index', num(tw.index)), membrane: b.wire('trace_membrane', num(tw.membrane), true),
-      output: b.wire('trace_output', num(tw.output), true),
-    };
-    Object.assign(ports, { trace_valid: t.valid, trace_stage: t.stage, trace_step: t.step, trace_index: t.index, trace_membrane: t.membrane, trace_output: t.output });
-    b.always(clk, [
-      if_(land(t.valid, ne(ftrace, num(0))), [task('$fwrite', ftrace, str('%0d %0d %0d %0d %0d\n'), t.stage, t.step, t.index, t.membrane, t.output)]),
-    ]);
+    plan.stages.forEach((_, l) => {
+      const tw = stageTrace(plan, l);
+      const t = {
+        valid: b.wire(`trace${l}_valid`), step: b.wire(`trace${l}_step`, num(plan.stepBits)), index: b.wire(`trace${l}_index`, num(tw.index)),
+        membrane: b.wire(`trace${l}_membrane`, num(tw.membrane), true), output: b.wire(`trace${l}_output`, num(tw.output), true),
+      };
+      Object.assign(ports, { [`trace${l}_valid`]: t.valid, [`trace${l}_step`]: t.step, [`trace${l}_index`]: t.index, [`trace${l}_membrane`]: t.membrane, [`trace${l}_output`]: t.output });
+      b.always(clk, [
+        if_(land(t.valid, ne(ftrace, num(0))), [task('$fwrite', ftrace, str(`${l} %0d %0d %0d %0d\n`), t.step, t.index, t.membrane, t.output)]),
+      ]);
+    });
   }
   b.instance('snn_top', 'dut', {}, ports);
   b.initial([{ kind: 'forever', body: [{ kind: 'delay', amount: CLOCK_HALF_PERIOD }, let_(clk, lnot(clk))] }]);
   b.always(clk, [set(cycle, add(cycle, num(1)))]);
 
-  const pixels = b.memory('pixels', num(plan.pixelBits), num(plan.pixels));
+  const pixels = b.memory('pixels', num(plan.pixelBits), num(padded));
   const scores = b.memory('scores', num(ro.scoreBits), num(ro.classes), true);
   const nameBits = num(8 * NAME_CHARS);
   const names = { in: b.reg('in_name', nameBits), out: b.reg('out_name', nameBits), trace: b.reg('trace_name', nameBits), vcd: b.reg('vcd_name', nameBits) };
@@ -83,14 +87,15 @@ export function testbenchModule(plan: DesignPlan, options: { traces: boolean; ma
     read(value, '%h'),
     let_(inSeed, value),
     loop('i', num(plan.pixels), [read(value, '%h'), let_(index(pixels, i), range(value, plan.pixelBits - 1, 0))]),
+    ...(padded > plan.pixels ? [{ kind: 'while', test: lt(i, num(padded)), body: [let_(index(pixels, i), num(0)), let_(i, add(i, num(1)))] } as Stmt] : []),
     if_(ne(got, num(1)), fail('the input file ends early')),
     let_(i, num(0)),
     let_(startCycle, cycle),
     whileLoop(land(lt(i, num(plan.pixels)), notTimedOut), [
       negedge(clk),
       let_(inValid, lit(1, 1)),
-      let_(inPixel, index(pixels, i)),
-      if_(inReady, [if_(eq(i, num(0)), [let_(startCycle, cycle)]), let_(i, add(i, num(1)))]),
+      let_(inPixel, beat === 1 ? index(pixels, i) : cat(...Array.from({ length: beat }, (_, q) => index(pixels, add(i, num(beat - 1 - q)))))),
+      if_(inReady, [if_(eq(i, num(0)), [let_(startCycle, cycle)]), let_(i, add(i, num(beat)))]),
       checkTimeout,
     ]),
     negedge(clk),

@@ -1,17 +1,18 @@
 /**
- * @fileoverview Locating a mismatch: simulate a traced build of the design on one image and compare its per-update
- * records (stage, step, unit, membrane, output) with traceGolden, reporting the first differing layer, timestep and
- * neuron. Hardware records the values a layer computes at step t; the golden trace records what is visible at t,
- * which for a delay-1 layer is the value computed at t-1.
+ * @fileoverview Traces and mismatch location. A traced build of the design (emitted into DIR/debug unless DIR already
+ * holds one) writes one record per update (stage, step, unit, membrane, output); these become the visible values per
+ * layer and timestep, shaped like traceGolden's, and the first difference names its layer, timestep and neuron.
+ * Hardware records what a layer computes at step t; a delay-1 layer makes that visible at t+1 (zeros at t = 0).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SnncError } from '../../compiler/errors.ts';
 import { writeDirAtomic } from '../../compiler/fs-atomic.ts';
 import type { Program } from '../../compiler/ir/program.ts';
 import { traceGolden } from '../../runtime/golden.ts';
-import { emitDesign } from './design.ts';
-import { simulate, type Simulator } from './simulate.ts';
+import type { TargetTrace } from '../target.ts';
+import { emitDesign, programHash } from './design.ts';
+import { readDesign, simulate, type Simulator } from './simulate.ts';
 
 export interface TraceRecord {
   readonly stage: number;
@@ -21,15 +22,6 @@ export interface TraceRecord {
   readonly output: number;
 }
 
-export interface Difference {
-  readonly layer: string;
-  readonly step: number;
-  readonly neuron: number;
-  readonly what: 'membrane' | 'output' | 'missing';
-  readonly hardware?: number;
-  readonly golden: number;
-}
-
 export function parseTrace(text: string): TraceRecord[] {
   return text.split('\n').filter((l) => l.trim() !== '').map((line) => {
     const [stage, step, index, membrane, output] = line.trim().split(/\s+/).map(Number);
@@ -37,25 +29,46 @@ export function parseTrace(text: string): TraceRecord[] {
   });
 }
 
-/** The first record (in the golden's layer, step, neuron order) where the hardware differs from traceGolden. */
-export function firstDifference(program: Program, pixels: Uint8Array, seed: number, records: readonly TraceRecord[]): Difference | undefined {
+/** Records of one inference as visible values per layer and timestep; a value the hardware never wrote is NaN. */
+export function recordsToTrace(program: Program, records: readonly TraceRecord[]): TargetTrace {
+  return {
+    layers: program.layers.map((op, l) => {
+      const width = op.kind === 'conv' ? op.outShape.reduce((a, b) => a * b, 1) : op.units;
+      const delay = op.kind === 'spiking' ? op.delay : 0;
+      const computed = Array.from({ length: program.timesteps }, () => ({ u: new Array<number>(width).fill(NaN), o: new Array<number>(width).fill(NaN) }));
+      for (const r of records) {
+        const slot = r.stage === l ? computed[r.step] : undefined;
+        if (slot && r.index < width) {
+          slot.u[r.index] = r.membrane;
+          slot.o[r.index] = r.output;
+        }
+      }
+      const visible = (t: number): { u: number[]; o: number[] } => (t < delay ? { u: new Array<number>(width).fill(0), o: new Array<number>(width).fill(0) } : computed[t - delay]!);
+      const steps = Array.from({ length: program.timesteps }, (_, t) => visible(t));
+      return { membrane: op.kind === 'conv' ? [] : steps.map((s) => s.u), output: steps.map((s) => s.o) };
+    }),
+  };
+}
+
+export interface Difference {
+  readonly layer: string;
+  readonly step: number;
+  readonly neuron: number;
+  readonly signal: 'membrane' | 'output';
+  readonly hardware: number;
+  readonly golden: number;
+}
+
+/** The first value, timestep-major then layer then neuron, where the hardware trace differs from traceGolden. */
+export function firstDifference(program: Program, pixels: Uint8Array, seed: number, trace: TargetTrace): Difference | undefined {
   const golden = traceGolden(program, pixels, seed);
-  const seen = new Map<string, TraceRecord>();
-  for (const r of records) seen.set(`${r.stage}/${r.step}/${r.index}`, r);
   for (let t = 0; t < program.timesteps; t++) {
     for (let l = 0; l < program.layers.length; l++) {
-      const op = program.layers[l]!;
-      const layer = golden.layers[l]!;
-      const delay = op.kind === 'spiking' ? op.delay : 0;
-      const computed = t - delay;
-      if (computed < 0) continue;
-      const outputs = layer.output[t]!;
-      for (let j = 0; j < outputs.length; j++) {
-        const hw = seen.get(`${l}/${computed}/${j}`);
-        const base = { layer: op.name, step: t, neuron: j };
-        if (!hw) return { ...base, what: 'missing', golden: outputs[j]! };
-        if (op.kind === 'spiking' && hw.membrane !== layer.membrane[t]![j]) return { ...base, what: 'membrane', hardware: hw.membrane, golden: layer.membrane[t]![j]! };
-        if (hw.output !== outputs[j]) return { ...base, what: 'output', hardware: hw.output, golden: outputs[j]! };
+      for (const signal of ['membrane', 'output'] as const) {
+        const want = golden.layers[l]![signal][t] ?? [];
+        const got = trace.layers[l]![signal][t] ?? [];
+        const j = want.findIndex((v, i) => got[i] !== v);
+        if (j >= 0) return { layer: program.layers[l]!.name, step: t, neuron: j, signal, hardware: got[j]!, golden: want[j]! };
       }
     }
   }
@@ -63,27 +76,38 @@ export function firstDifference(program: Program, pixels: Uint8Array, seed: numb
 }
 
 export function describeDifference(d: Difference): string {
-  if (d.what === 'missing') return `layer ${d.layer}, timestep ${d.step}, neuron ${d.neuron}: the hardware produced no value (golden ${d.golden})`;
-  return `layer ${d.layer}, timestep ${d.step}, neuron ${d.neuron}: ${d.what} ${d.hardware} in hardware, ${d.golden} in the golden runtime`;
+  const hw = Number.isNaN(d.hardware) ? 'no value' : String(d.hardware);
+  return `layer ${d.layer}, timestep ${d.step}, neuron ${d.neuron}: ${d.signal} ${hw} in hardware, ${d.golden} in the golden runtime`;
 }
 
-export interface LocateOptions {
-  readonly lanes: number;
+export interface TraceOptions {
   readonly simulator?: Simulator;
-  /** Keep the traced design here (with trace.txt and, if asked, wave.vcd) instead of a temporary directory. */
-  readonly dir?: string;
+  /** Also dump a VCD of the inference to DIR/debug/wave.vcd (or DIR/wave.vcd for a traced design). */
   readonly vcd?: boolean;
 }
 
-/** Emits a traced design for `program`, runs one image and returns the first difference from the golden runtime. */
-export function locateMismatch(program: Program, pixels: Uint8Array, seed: number, options: LocateOptions): Difference | undefined {
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'snnc-trace-'));
-  try {
-    writeDirAtomic(dir, emitDesign(program, { lanes: options.lanes, traces: true }).map((f) => [f.path, f.contents] as const));
-    const traceFile = join(dir, 'trace.txt');
-    simulate(dir, { images: [pixels], seeds: [seed] }, { simulator: options.simulator, traceFile, vcdFile: options.vcd ? join(dir, 'wave.vcd') : undefined });
-    return firstDifference(program, pixels, seed, parseTrace(readFileSync(traceFile, 'utf8')));
-  } finally {
-    if (!options.dir) rmSync(dir, { recursive: true, force: true });
+/** The traced design for the design in `dir`: `dir` itself when it has trace ports, else `dir/debug` (emitted once). */
+export function tracedDesignDir(dir: string, program: Program): string {
+  const info = readDesign(dir);
+  if (info.programSha256 !== programHash(program)) throw new SnncError('io', `${dir}: the design was emitted for another program (${info.program})`);
+  if (info.traces) return dir;
+  const debug = join(dir, 'debug');
+  const current = existsSync(join(debug, 'design.json')) ? readDesign(debug) : undefined;
+  if (!current || current.programSha256 !== info.programSha256 || current.lanes !== info.lanes) {
+    writeDirAtomic(debug, emitDesign(program, { lanes: info.lanes, traces: true }).map((f) => [f.path, f.contents] as const));
   }
+  return debug;
+}
+
+/** One inference on the traced design, as visible values per layer and timestep (writes trace.txt beside it). */
+export function traceDesign(dir: string, program: Program, pixels: Uint8Array, seed: number, options: TraceOptions = {}): TargetTrace {
+  const traced = tracedDesignDir(dir, program);
+  const traceFile = join(traced, 'trace.txt');
+  simulate(traced, { images: [pixels], seeds: [seed] }, { simulator: options.simulator, traceFile, vcdFile: options.vcd ? join(traced, 'wave.vcd') : undefined });
+  return recordsToTrace(program, parseTrace(readFileSync(traceFile, 'utf8')));
+}
+
+/** Simulates one image with traces and returns where it first departs from the golden runtime, if it does. */
+export function locateMismatch(dir: string, program: Program, pixels: Uint8Array, seed: number, options: TraceOptions = {}): Difference | undefined {
+  return firstDifference(program, pixels, seed, traceDesign(dir, program, pixels, seed, options));
 }

@@ -24,9 +24,10 @@ export function filtersFigure(model: Model): Canvas {
   const rowLabel = 24;
   const title = `${conv.filters} ${conv.learned ? 'LEARNED' : 'GABOR'} ${k}X${k} FILTERS: ${model.metadata.name}`;
   const width = Math.max(MARGIN * 2 + rowLabel + conv.filters * (cell + gap), textWidth(title, TITLE_SCALE) + 2 * MARGIN);
-  const height = MARGIN + TITLE_HEIGHT + channels * (cell + gap) + TEXT_HEIGHT + MARGIN;
+  const height = MARGIN + TITLE_HEIGHT + channels * (cell + gap) + 3 * TEXT_HEIGHT + 8 + MARGIN;
   const canvas = new Canvas(width, height);
   canvas.text(MARGIN, MARGIN, title, BLACK, TITLE_SCALE);
+  canvas.text(MARGIN, height - MARGIN - TEXT_HEIGHT, 'BLUE < 0 < RED, SCALED TO THE LARGEST |W| OF THE LAYER', GREY);
   const scale = conv.weights.data.reduce((m, w) => Math.max(m, Math.abs(w)), 1e-12);
   const top = MARGIN + TITLE_HEIGHT;
   const channelNames = channels === 3 ? ['R', 'G', 'B'] : Array.from({ length: channels }, (_, c) => `C${c + 1}`);
@@ -79,8 +80,9 @@ export function rasterFigure(model: SnnModel, image: Uint8Array, label: number, 
   const panelGap = 20;
   const title = `${model.metadata.name}: LABEL ${label}, PREDICTED ${result.label}, SEED ${seed}`;
   const width = Math.max(left + 2 * panelW + panelGap + MARGIN, textWidth(title, TITLE_SCALE) + 2 * MARGIN);
-  const height = MARGIN + TITLE_HEIGHT + rowsH.reduce((a, b) => a + b + 3 * TEXT_HEIGHT + 16, 0) + MARGIN;
+  const height = MARGIN + TITLE_HEIGHT + rowsH.reduce((a, b) => a + b + 3 * TEXT_HEIGHT + 16, 0) + 2 * TEXT_HEIGHT + MARGIN;
   const canvas = new Canvas(width, height);
+  canvas.text(MARGIN, height - MARGIN - TEXT_HEIGHT, 'MEMBRANE: BLUE < 0 < RED, SATURATING AT +-2X THRESHOLD. SPIKES: BLACK WHERE U > THRESHOLD.', GREY);
   canvas.text(MARGIN, MARGIN, title, BLACK, TITLE_SCALE);
   drawImage(canvas, MARGIN, MARGIN + TITLE_HEIGHT + TEXT_HEIGHT + 6, image, model.input.shape, imgPx);
   let y = MARGIN + TITLE_HEIGHT;
@@ -97,11 +99,14 @@ export function rasterFigure(model: SnnModel, image: Uint8Array, label: number, 
         canvas.fillRect(left + panelW + panelGap + t * colW, y0 + n * rowH, colW, rowH, o[n]! > 0 ? BLACK : WHITE);
       }
     }
+    // name the units of small layers (the output layer's rows are the classes)
+    if (rowH >= TEXT_HEIGHT + 2) for (let n = 0; n < layer.units; n++) canvas.text(left - textWidth(`${n}`) - 4, y0 + n * rowH + (rowH - TEXT_HEIGHT) / 2, `${n}`);
     canvas.strokeRect(left - 1, y0 - 1, panelW + 2, rowsH[s]! + 2, GREY);
     canvas.strokeRect(left + panelW + panelGap - 1, y0 - 1, panelW + 2, rowsH[s]! + 2, GREY);
     const axisY = y0 + rowsH[s]! + 4;
     for (const x of [left, left + panelW + panelGap]) {
-      canvas.text(x, axisY, 'T=0');
+      canvas.text(x, axisY, '0');
+      canvas.text(x + panelW / 2 - textWidth('STEP T') / 2, axisY, 'STEP T');
       canvas.text(x + panelW - textWidth(`${T - 1}`), axisY, `${T - 1}`);
     }
     y = axisY + 2 * TEXT_HEIGHT + 8;

@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { SnncError } from '../../errors.ts';
 import { DATASET_NAMES } from '../../../data/datasets.ts';
 import { ARCH_NAMES, isArchName } from '../../../training/arch.ts';
+import { CENTERING_MODES, type CenteringMode } from '../../../training/centering.ts';
 import { train } from '../../../training/trainer.ts';
 import { flagBool, flagNumber, flagString, type ParsedArgs } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 
 /** Defaults: T=8 keeps hardware latency low at ~98 % MNIST; the rest is the usual Adam setting for this size. */
-export const TRAIN_DEFAULTS = { dataset: 'mnist', epochs: 15, timesteps: 8, batch: 100, lr: 0.002, seed: 1, threads: 2 } as const;
+export const TRAIN_DEFAULTS = { dataset: 'mnist', epochs: 15, timesteps: 8, batch: 100, lr: 0.002, seed: 1, threads: 2, center: 'feature' } as const;
 
 function required(args: ParsedArgs, name: string): string {
   const v = flagString(args, name);
@@ -34,6 +35,7 @@ export const trainCommand: Command = {
     'train-limit': { kind: 'int', help: 'use only the first N training images', min: 1 },
     'test-limit': { kind: 'int', help: 'score on only the first N test images', min: 1 },
     threads: { kind: 'int', help: `data-parallel threads; part of the run's definition, like --seed (default ${TRAIN_DEFAULTS.threads})`, min: 1, max: 64 },
+    center: { kind: 'string', help: `input centering folded into the first bias, see docs/training.md (default ${TRAIN_DEFAULTS.center})`, choices: CENTERING_MODES },
     backend: { kind: 'string', help: 'force a tfjs backend (default: fastest available)', choices: ['tensorflow', 'wasm', 'wasm-threaded', 'cpu'] },
   },
   async run(args: ParsedArgs, io: CommandIO): Promise<number> {
@@ -53,6 +55,7 @@ export const trainCommand: Command = {
       lr: flagNumber(args, 'lr') ?? TRAIN_DEFAULTS.lr,
       seed: flagNumber(args, 'seed') ?? TRAIN_DEFAULTS.seed,
       threads: flagNumber(args, 'threads') ?? TRAIN_DEFAULTS.threads,
+      center: (flagString(args, 'center') ?? TRAIN_DEFAULTS.center) as CenteringMode,
     };
     const limits = [...(trainLimit === undefined ? [] : [`--train-limit ${trainLimit}`]), ...(testLimit === undefined ? [] : [`--test-limit ${testLimit}`])];
     // Every setting spelled out, defaults included, so the recorded command reproduces the run even if defaults change.

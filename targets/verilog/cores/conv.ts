@@ -63,12 +63,15 @@ export function convModule(): Module {
   const inX = b.input('in_x', xBits);
   const inIdle = b.input('in_idle', undefined);
   const inReady = b.output('in_ready');
+  const idle = b.output('idle');
+  const scatterDone = b.output('scatter_done');
   const outValid = b.output('out_valid', undefined, { reg: true });
   const outFlat = b.output('out_flat', flatBits, { reg: true });
   const outEntry = b.output('out_entry', entryBits);
   const outY = b.output('out_y', outBits, { reg: true });
   const done = b.output('done', undefined, { reg: true });
   const state = b.reg('state', num(2));
+  b.assign(idle, eq(state, num(0)));
 
   b.comment('scatter: walk (ki, kj, group) for the current event');
   const lastK = sized(b, 'LAST_K', kBits, kernel, 1);
@@ -152,6 +155,7 @@ export function convModule(): Module {
   const flat1 = b.reg('flat1', flatBits);
   const end1 = b.reg('end1');
   const last1 = b.reg('last1');
+  b.assign(scatterDone, land(eq(state, num(SCATTER)), land(land(inIdle, lnot(busy)), lnot(pValid))));
   const clrWe = b.wire('clr_we');
   b.assign(clrWe, land(o1, end1));
   const accRaddr = b.wire('acc_raddr', aAddrBits);
@@ -164,7 +168,7 @@ export function convModule(): Module {
         { labels: [num(0)], body: [if_(start, [set(state, num(SCATTER)), set(busy, num(0))])] },
         {
           labels: [num(SCATTER)],
-          body: [if_(land(land(inIdle, lnot(busy)), lnot(pValid)), [
+          body: [if_(scatterDone, [
             set(state, num(OUTPUT)), set(o0, num(1)), set(f0, num(0)), set(q0, num(0)), set(g0, num(0)), set(r0, num(0)), set(c0, num(0)),
             set(a0, num(0)), set(flat0, num(0)), set(base0, num(0)),
           ])],

@@ -1,7 +1,9 @@
 /**
  * @fileoverview snn_event_list: the events (address, value) one stage hands the next, in block RAM, with a count per
- * bank. A one-step delay uses two banks: the producer writes bank t%2 while the consumer reads the other, which holds
- * step t-1 (and is empty at t = 0 because `clear` zeroes both counts at the start of an inference).
+ * bank. Between stages there are two banks, by step parity, so a producer writes step t while its consumer still
+ * reads step t-1; a consumer with a one-step delay reads step t-1 at its step t (at t = 0 the other bank, which
+ * `clear` emptied). `wr_start` empties bank `clr_bank` as a producer starts a step; writes go to `wr_bank`, the
+ * parity of the step whose updates are being written, which may lag it.
  */
 import { add, cat, cond, if_, index, lit, minus1, ModuleBuilder, mul, num, range, repeat, set, str, type Module } from '../netlist.ts';
 import { markUnused, sized } from './common.ts';
@@ -16,6 +18,7 @@ export function eventListModule(): Module {
   const clk = b.input('clk');
   const clear = b.input('clear');
   const wrStart = b.input('wr_start');
+  const clrBank = b.input('clr_bank');
   const wrBank = b.input('wr_bank');
   const we = b.input('we');
   const wdata = b.input('wdata', entryBits);
@@ -37,7 +40,8 @@ export function eventListModule(): Module {
   b.assign(fullRaddr, add(cat(zero, raddr), cond(rdBank, offset, repeat(addrBits, zero))));
   b.always(clk, [
     if_(clear, [set(index(counts, num(0)), num(0)), set(index(counts, num(1)), num(0))], [
-      if_(wrStart, [set(index(counts, wrBank), num(0))], [if_(we, [set(index(counts, wrBank), add(wrCount, num(1)))])]),
+      if_(wrStart, [set(index(counts, clrBank), num(0))]),
+      if_(we, [set(index(counts, wrBank), add(wrCount, num(1)))]),
     ]),
   ]);
   const ramWaddr = b.wire('ram_waddr', ramBits);

@@ -5,7 +5,7 @@
  * whose x is zero are dropped, so they cost no synaptic cycles.
  */
 import {
-  add, block, cat, eq, if_, land, lnot, lor, ModuleBuilder, ne, num, part, range, ref, repeat, lit, set, sub, mul,
+  add, cat, eq, if_, land, lnot, lor, ModuleBuilder, ne, num, part, range, ref, repeat, lit, set, sub, mul,
   type Module,
 } from '../netlist.ts';
 import { markUnused } from './common.ts';
@@ -40,42 +40,44 @@ export function eventReaderModule(): Module {
   const advance = b.wire('advance');
   const issue = b.wire('issue');
   const x = b.wire('x', xBits);
-  const pixel = b.wire('pixel', xBits);
+  const v2 = b.reg('v2');
+  const entry2 = b.reg('entry2', entryBits);
+  const pixel2 = b.reg('pixel2', xBits);
   b.comment('`running`: a pass is under way; it ends at the count once the list is `complete` (the input list fills during step 0)');
-  b.comment('`held`: the RAM output register holds an entry not yet passed on');
+  b.comment('stages: RAM output (`held`), then pixel and draw (v2), then the encoded event (out); all advance together');
   b.assign(advance, lor(lnot(outValid), outReady));
   b.assign(issue, land(land(running, ne(ptr, count)), lor(lnot(held), advance)));
   b.assign(re, issue);
   b.assign(raddr, ptr);
-  b.assign(pixel, range(rdata, sub(xBits, num(1)), num(0)));
-  b.assign(idle, land(land(lnot(running), lnot(held)), lnot(outValid)));
+  b.assign(idle, land(land(lnot(running), lnot(held)), land(lnot(v2), lnot(outValid))));
   const step = land(held, advance);
-  b.item({
-    kind: 'generate-if', test: eq(encode, num(1)), label: 'jitter',
-    then: block((g) => {
-      const next = g.wire('rand_next', num(32));
-      const product = g.wire('product', add(xBits, jitterBits));
-      g.instance('snn_prng', 'rng', {}, {
-        clk, load: seedLoad, seed, step, mark: land(start, firstPass), rewind: land(start, lnot(firstPass)), state: ref('unused_rng_state'), next,
-      });
-      g.item({ kind: 'net', net: 'wire', name: 'unused_rng_state', width: num(32) });
-      g.assign(product, mul(cat(repeat(jitterBits, lit(0, 1)), pixel), cat(repeat(xBits, lit(0, 1)), part(next, sub(num(32), jitterBits), jitterBits))));
-      g.assign(x, range(product, sub(add(xBits, jitterBits), num(1)), jitterBits));
-      markUnused(g, 'draw', next, product);
-    }),
-    else: block((g) => {
-      g.assign(x, pixel);
-      markUnused(g, 'seed', seedLoad, seed, firstPass);
-    }),
+  b.generateIf('jitter', eq(encode, num(1)), (g) => {
+    const next = g.wire('rand_next', num(32));
+    const draw2 = g.reg('draw2', jitterBits);
+    const product = g.wire('product', add(xBits, jitterBits));
+    g.instance('snn_prng', 'rng', {}, {
+      clk, load: seedLoad, seed, step, mark: land(start, firstPass), rewind: land(start, lnot(firstPass)), state: ref('unused_rng_state'), next,
+    });
+    g.item({ kind: 'net', net: 'wire', name: 'unused_rng_state', width: num(32) });
+    g.always(clk, [if_(advance, [set(draw2, part(next, sub(num(32), jitterBits), jitterBits))])]);
+    g.assign(product, mul(cat(repeat(jitterBits, lit(0, 1)), pixel2), cat(repeat(xBits, lit(0, 1)), draw2)));
+    g.assign(x, range(product, sub(add(xBits, jitterBits), num(1)), jitterBits));
+    markUnused(g, 'draw', next, product);
+  }, (g) => {
+    g.assign(x, pixel2);
+    markUnused(g, 'seed', seedLoad, seed, firstPass);
   });
   b.always(clk, [
-    if_(lor(rst, start), [set(ptr, num(0)), set(held, num(0)), set(outValid, num(0)), set(running, start)], [
+    if_(lor(rst, start), [set(ptr, num(0)), set(held, num(0)), set(v2, num(0)), set(outValid, num(0)), set(running, start)], [
       if_(land(eq(ptr, count), complete), [set(running, num(0))]),
       if_(issue, [set(ptr, add(ptr, num(1)))]),
       if_(issue, [set(held, num(1))], [if_(advance, [set(held, num(0))])]),
       if_(advance, [
-        set(outValid, land(held, ne(x, num(0)))),
-        set(outEntry, range(rdata, sub(add(entryBits, xBits), num(1)), xBits)),
+        set(v2, held),
+        set(entry2, range(rdata, sub(add(entryBits, xBits), num(1)), xBits)),
+        set(pixel2, range(rdata, sub(xBits, num(1)), num(0))),
+        set(outValid, land(v2, ne(x, num(0)))),
+        set(outEntry, entry2),
         set(outX, x),
       ]),
     ]),

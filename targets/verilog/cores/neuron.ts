@@ -1,18 +1,19 @@
 /**
  * @fileoverview snn_neuron: the update of a spiking layer's units, one group of LANES units per `capture` (which
- * latches the synapse's accumulators, so the next group can accumulate meanwhile), one unit per cycle in a
- * four-stage pipeline:
- *   s0  read membrane v[j] and the unit's {accShift, bias}; the accumulator is lane q of the captured word
- *   s1  sum = roundShift(v * DECAY_MUL, DECAY_SHIFT) + (acc << shift) + bias      (exact, SUM_BITS wide)
- *   s2  u = clamp(sum); fired = u > THRESHOLD; output (excess | binary); v' = fired ? reset(u) : u
- *   s3  write v', present (j, u, o); the layer turns nonzero o into events and the readout adds u.
- * v reads as 0 at t = 0 (`first`), so no clearing pass is needed between inferences.
+ * latches the synapse's accumulators, so the next group can accumulate meanwhile), one unit per cycle through a
+ * pipeline cut for clock speed (units are independent, so depth costs a few cycles per step and nothing else):
+ *   s0  read membrane v[j] and the unit's {accShift, bias}      s1  take lane q of the captured accumulators
+ *   s2  v * DECAY_MUL, acc << shift                              s3  sum = roundShift(..) + acc + bias (exact)
+ *   s4  u = clamp(sum)                                           s5  fired = u > THRESHOLD, u - THRESHOLD, u * RESET_MUL
+ *   s6  the two round-half-up shifts                             s7  output and v' = fired ? reset(u) : u
+ *   s8  write v', present (j, u, o): the layer turns nonzero o into events and the readout adds u.
+ * v reads as 0 in step 0 (`first`, latched at capture), so no clearing pass is needed between inferences.
  */
 import {
-  add, block, cond, eq, gt, if_, shl, lit, lnot, lor, lt, minus1, ModuleBuilder, mul, num, part, range, ref, repeat, set, sext,
+  add, cond, eq, gt, if_, index, shl, lit, lnot, lor, lt, minus1, ModuleBuilder, mul, num, part, range, ref, repeat, set, sext,
   sshl, sshr, str, sub, cat, type Expr, type Module,
 } from '../netlist.ts';
-import { sized } from './common.ts';
+import { markUnused, sized } from './common.ts';
 
 /** round-half-up shift of a signed value held in `width` bits: (a + 2^(s-1)) >>> s. */
 function roundShift(b: ModuleBuilder, name: string, a: Expr, width: Expr, shift: Expr): Expr {
@@ -96,81 +97,98 @@ export function neuronModule(): Module {
   const vRead = b.wire('v_read', memBits, true);
   const paramBits = add(biasBits, shiftBits);
   const unitParams = b.wire('unit_params', paramBits);
-  const v3 = b.reg('v3', memBits, true);
+  const vNew = b.reg('v_new', memBits, true);
   b.instance('snn_ram', 'membrane', { WIDTH: memBits, DEPTH: units, ADDR_BITS: unitBits, HAS_INIT: num(0), INIT_FILE: str('') }, {
-    clk, re: s0, raddr: j0, rdata: vRead, we: outValid, waddr: outIndex, wdata: v3,
+    clk, re: s0, raddr: j0, rdata: vRead, we: outValid, waddr: outIndex, wdata: vNew,
   });
   b.instance('snn_ram', 'unit_rom', { WIDTH: paramBits, DEPTH: units, ADDR_BITS: unitBits, HAS_INIT: num(1), INIT_FILE: ref('PARAMS_FILE') }, {
     clk, re: s0, raddr: j0, rdata: unitParams, we: lit(0, 1), waddr: repeat(unitBits, lit(0, 1)), wdata: repeat(paramBits, lit(0, 1)),
   });
+  const firstStep = b.reg('first_step');
+  b.always(clk, [if_(capture, [set(firstStep, first)])]);
 
-  b.comment('s1: decay, aligned accumulator and bias, exactly');
-  const s1 = b.reg('s1');
-  const j1 = b.reg('j1', unitBits);
+  // Each stage k has a valid bit and the unit index; `stage` declares both and shifts them along.
+  const valid: Expr[] = [s0];
+  const unit: Expr[] = [j0];
+  const stage = (k: number): void => {
+    valid.push(b.reg(`s${k}`));
+    unit.push(b.reg(`j${k}`, unitBits));
+    b.always(clk, [set(valid[k]!, cond(rst, num(0), valid[k - 1]!)), set(unit[k]!, unit[k - 1]!)]);
+  };
+  const regs = (k: number, pairs: readonly (readonly [string, Expr, Expr, boolean])[]): Expr[] => {
+    const out = pairs.map(([name, width, , isSigned]) => b.reg(`${name}${k}`, width, isSigned));
+    b.always(clk, pairs.map(([, , value], i) => set(out[i]!, value)));
+    return out;
+  };
+
+  b.comment('s1: the lane, the membrane (0 in step 0), the unit parameters');
+  stage(1);
   const q1 = b.reg('q1', laneBits);
-  b.always(clk, [set(s1, s0), set(j1, j0), set(q1, q0)]);
-  const accLane = b.wire('acc_lane', accBits, true);
-  b.assign(accLane, part(shadow, mul(q1, accBits), accBits));
-  const vEff = b.wire('v_eff', memBits, true);
-  b.assign(vEff, cond(first, num(0), vRead));
-  const decayProduct = b.wire('decay_product', decayWidth, true);
-  b.assign(decayProduct, mul(vEff, ref('DECAY_MUL')));
-  const decayed = roundShift(b, 'decayed', decayProduct, decayWidth, decayShift);
+  b.always(clk, [set(q1, q0)]);
+  const [acc1, v1, params1] = regs(1, [
+    ['acc', accBits, part(shadow, mul(q1, accBits), accBits), true],
+    ['v', memBits, cond(firstStep, num(0), vRead), true],
+    ['params', paramBits, unitParams, false],
+  ]);
+  b.comment('s2: decay product and aligned accumulator');
+  stage(2);
   const accAligned = b.wire('acc_aligned', sumBits, true);
-  const accBase = sshl(sext(accLane, accBits, sumBits), accShift);
-  b.item({
-    kind: 'generate-if', test: eq(shiftBits, num(0)), label: 'fixed_shift',
-    then: block((g) => g.assign(accAligned, accBase)),
-    else: block((g) => g.assign(accAligned, sshl(accBase, part(unitParams, biasBits, shiftBits)))),
-  });
-  const bias = b.wire('bias', biasBits, true);
-  b.assign(bias, range(unitParams, minus1(biasBits), num(0)));
-  const sum1 = b.wire('sum1', sumBits, true);
-  b.assign(sum1, add(add(sext(decayed, decayWidth, sumBits), accAligned), sext(bias, biasBits, sumBits)));
-
-  b.comment('s2: clamp, threshold, output and reset');
-  const s2 = b.reg('s2');
-  const j2 = b.reg('j2', unitBits);
-  const sum2 = b.reg('sum2', sumBits, true);
-  b.always(clk, [set(s2, s1), set(j2, j1), set(sum2, sum1)]);
-  const u = b.wire('u', memBits, true);
-  b.assign(u, clampMembrane(sum2, memBits));
-  const fired = b.wire('fired');
-  b.assign(fired, gt(u, threshold));
+  const accBase = sshl(sext(acc1!, accBits, sumBits), accShift);
+  b.generateIf('fixed_shift', eq(shiftBits, num(0)), (g) => g.assign(accAligned, accBase), (g) => g.assign(accAligned, sshl(accBase, part(params1!, biasBits, shiftBits))));
+  const [decay2, acc2, bias2] = regs(2, [
+    ['decay', decayWidth, mul(v1!, ref('DECAY_MUL')), true],
+    ['acc', sumBits, accAligned, true],
+    ['bias', biasBits, range(params1!, minus1(biasBits), num(0)), true],
+  ]);
+  b.comment('s3: the exact sum');
+  stage(3);
+  const decayed = roundShift(b, 'decayed', decay2!, decayWidth, decayShift);
+  const [sum3] = regs(3, [['sum', sumBits, add(add(sext(decayed, decayWidth, sumBits), acc2!), sext(bias2!, biasBits, sumBits)), true]]);
+  b.comment('s4: clamp to the membrane type');
+  stage(4);
+  const [u4] = regs(4, [['u', memBits, clampMembrane(sum3!, memBits), true]]);
+  b.comment('s5: threshold, excess and reset product');
+  stage(5);
+  const [u5, fired5, over5, product5] = regs(5, [
+    ['u', memBits, u4!, true],
+    ['fired', num(1), gt(u4!, threshold), false],
+    ['over', excessBits, sub(sext(u4!, memBits, excessBits), sext(threshold, memBits, excessBits)), true],
+    ['product', resetWidth, mul(u4!, ref('RESET_MUL')), true],
+  ]);
+  b.comment('s6: round-half-up shifts of the excess and of the reset penalty');
+  stage(6);
+  const shifted = roundShift(b, 'shifted', over5!, excessBits, outShift);
+  const penalty = roundShift(b, 'penalty', product5!, resetWidth, resetShift);
+  const [u6, fired6, shifted6, penalty6] = regs(6, [
+    ['u', memBits, u5!, true],
+    ['fired', num(1), index(fired5!, num(0)), false],
+    ['shifted', excessBits, shifted, true],
+    ['penalty', resetWidth, penalty, true],
+  ]);
+  b.comment('s7: output (excess | binary) and reset (refractory | subtract | zero)');
+  stage(7);
+  const fired = index(fired6!, num(0));
   const o = b.wire('o', outBits);
-  b.item({
-    kind: 'generate-if', test: eq(outputKind, num(0)), label: 'excess',
-    then: block((g) => {
-      const over = g.wire('over', excessBits, true);
-      g.assign(over, sub(sext(u, memBits, excessBits), sext(threshold, memBits, excessBits)));
-      const shifted = roundShift(g, 'shifted', over, excessBits, outShift);
-      const max = ref('OUT_MAX');
-      const clamped = cond(gt(shifted, max), range(max, minus1(outBits), num(0)), range(shifted, minus1(outBits), num(0)));
-      g.assign(o, cond(fired, clamped, num(0)));
-    }),
-    else: block((g) => g.assign(o, cat(repeat(sub(outBits, num(1)), lit(0, 1)), fired))),
+  b.generateIf('excess', eq(outputKind, num(0)), (g) => {
+    const max = ref('OUT_MAX');
+    g.assign(o, cond(fired, cond(gt(shifted6!, max), range(max, minus1(outBits), num(0)), range(shifted6!, minus1(outBits), num(0))), num(0)));
+  }, (g) => {
+    g.assign(o, cat(repeat(sub(outBits, num(1)), lit(0, 1)), fired));
+    markUnused(g, 'excess', shifted6!);
   });
   const resetValue = b.wire('reset_value', memBits, true);
-  b.item({
-    kind: 'generate-if', test: eq(resetKind, num(0)), label: 'refractory',
-    then: block((g) => {
-      const width = resetWidth;
-      const product = g.wire('reset_product', width, true);
-      g.assign(product, mul(u, ref('RESET_MUL')));
-      const penalty = roundShift(g, 'penalty', product, width, resetShift);
-      const lowered = g.wire('lowered', sumBits, true);
-      g.assign(lowered, sub(sext(u, memBits, sumBits), sext(penalty, width, sumBits)));
-      g.assign(resetValue, clampMembrane(lowered, memBits));
-    }),
-    else: block((g) => g.item({
-      kind: 'generate-if', test: eq(resetKind, num(1)), label: 'subtract',
-      then: block((h) => h.assign(resetValue, sub(u, threshold))),
-      else: block((h) => h.assign(resetValue, num(0))),
-    })),
+  b.generateIf('refractory', eq(resetKind, num(0)), (g) => {
+    const lowered = g.wire('lowered', sumBits, true);
+    g.assign(lowered, sub(sext(u6!, memBits, sumBits), sext(penalty6!, resetWidth, sumBits)));
+    g.assign(resetValue, clampMembrane(lowered, memBits));
+  }, (g) => {
+    markUnused(g, 'penalty', penalty6!);
+    g.generateIf('subtract', eq(resetKind, num(1)), (h) => h.assign(resetValue, sub(u6!, threshold)), (h) => h.assign(resetValue, num(0)));
   });
-
-  b.comment('s3: write back and present');
-  b.always(clk, [set(outValid, s2), set(outIndex, j2), set(outU, u), set(outO, o), set(v3, cond(fired, resetValue, u))]);
-  b.assign(busy, lor(lor(s0, s1), lor(s2, outValid)));
+  b.comment('s8: write back and present');
+  b.always(clk, [
+    set(outValid, cond(rst, num(0), valid[7]!)), set(outIndex, unit[7]!), set(outU, u6!), set(outO, o), set(vNew, cond(fired, resetValue, u6!)),
+  ]);
+  b.assign(busy, [...valid, outValid].reduce((a, v) => lor(a, v)));
   return b.build();
 }

@@ -19,14 +19,9 @@ export function ramModule(): Module {
   const waddr = b.input('waddr', addrBits);
   const wdata = b.input('wdata', width);
   const mem = b.memory('mem', width, depth);
-  const i = ref('i');
-  b.item({
-    kind: 'generate-if', test: eq(ref('HAS_INIT'), num(1)), label: 'image',
-    then: [{ kind: 'initial', body: [task('$readmemh', ref('INIT_FILE'), mem)] }],
-    else: [
-      { kind: 'net', net: 'integer', name: 'i' },
-      { kind: 'initial', body: [{ kind: 'for', variable: 'i', from: num(0), below: depth, body: [let_(index(mem, i), num(0))] }] },
-    ],
+  b.generateIf('image', eq(ref('HAS_INIT'), num(1)), (g) => g.initial([task('$readmemh', ref('INIT_FILE'), mem)]), (g) => {
+    const i = g.integer('i');
+    g.initial([{ kind: 'for', variable: 'i', from: num(0), below: depth, body: [let_(index(mem, i), num(0))] }]);
   });
   b.always(clk, [
     if_(we, [set(index(mem, waddr), wdata)]),

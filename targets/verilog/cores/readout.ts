@@ -11,6 +11,8 @@ import { atMost, markUnused, sized } from './common.ts';
 const IDLE = 0;
 const SCAN = 1;
 const EMIT = 2;
+/** One cycle for the last candidate to be compared (the scan reads and compares in separate stages). */
+const SETTLE = 3;
 
 export function readoutModule(): Module {
   const b = new ModuleBuilder('snn_readout', 'score accumulation, argmax and the output stream');
@@ -42,6 +44,9 @@ export function readoutModule(): Module {
   const to = sized(b, 'LAST_STEP', stepBits, lastStep);
   const scoreArray = b.memory('scores', scoreBits, classes, true);
   const best = b.reg('best', scoreBits, true);
+  const candidate = b.reg('candidate', scoreBits, true);
+  const candidateClass = b.reg('candidate_class', classBits);
+  const candidateValid = b.reg('candidate_valid');
   const state = b.reg('state', num(2));
   const counted = b.wire('counted');
   const current = b.wire('current', scoreBits, true);
@@ -61,17 +66,20 @@ export function readoutModule(): Module {
     if_(lor(rst, clear), [
       { kind: 'for', variable: 'k', from: num(0), below: classes, body: [set(index(scoreArray, k), num(0))] },
       set(state, num(IDLE)),
+      set(candidateValid, num(0)),
     ], [
       if_(land(addValid, counted), [set(index(scoreArray, addIndex), add(index(scoreArray, addIndex), sext(addU, memBits, scoreBits)))]),
+      set(candidateValid, eq(state, num(SCAN))),
+      set(candidate, current),
+      set(candidateClass, outClass),
+      if_(land(candidateValid, lor(eq(candidateClass, num(0)), gt(candidate, best))), [set(best, candidate), set(outLabel, candidateClass)]),
       switch_(state, [
-        { labels: [num(IDLE)], body: [if_(finish, [set(state, num(SCAN)), set(outClass, num(0)), set(outLabel, num(0))])] },
+        { labels: [num(IDLE)], body: [if_(finish, [set(state, num(SCAN)), set(outClass, num(0))])] },
         {
           labels: [num(SCAN)],
-          body: [
-            if_(lor(eq(outClass, num(0)), gt(current, best)), [set(best, current), set(outLabel, outClass)]),
-            if_(ne(outClass, lastClass), [set(outClass, add(outClass, num(1)))], [set(outClass, num(0)), set(state, num(EMIT))]),
-          ],
+          body: [if_(ne(outClass, lastClass), [set(outClass, add(outClass, num(1)))], [set(outClass, num(0)), set(state, num(SETTLE))])],
         },
+        { labels: [num(SETTLE)], body: [set(state, num(EMIT))] },
         {
           labels: [num(EMIT)],
           body: [

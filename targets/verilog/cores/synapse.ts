@@ -2,8 +2,9 @@
  * @fileoverview snn_synapse: synapse memory and LANES accumulators, output-stationary. A pass serves one group of
  * LANES units: the event list is replayed through it, and each event (i, x) reads the weight word (group, i), which
  * holds the weights of units group*LANES .. group*LANES+LANES-1, and adds w * x into every lane's accumulator in one
- * cycle. Accumulators are plain registers (a DSP's P register where the synthesizer packs them), so there is no
- * read-modify-write and no hazard; `pass_start` zeroes them and moves to the next group's weights.
+ * cycle (pipelined: weight read, product, sum). Accumulators are plain registers (a DSP's P register where the
+ * synthesizer packs them), so there is no read-modify-write and no hazard; `pass_start` zeroes them and moves to the
+ * next group's weights.
  */
 import {
   add, cat, cond, eq, type Expr, if_, index, land, lit, lnot, ModuleBuilder, mul, num, part, range, ref, minus1, repeat, set, sext,
@@ -42,9 +43,16 @@ export function synapseModule(): Module {
   const wAddr = b.wire('w_addr', wAddrBits);
   b.comment('the weight word of (group, i) sits at group * INPUTS + i');
   b.assign(wAddr, add(base, zext(inIndex, indexBits, wAddrBits)));
-  b.assign(idle, lnot(aValid));
+  const bValid = b.reg('b_valid');
+  const bX = b.reg('b_x', xBits);
+  const bWord = b.reg('b_word', mul(lanes, weightBits));
+  const pValid = b.reg('p_valid');
+  b.comment('a: weight read issued; b: weight word registered (block RAM outputs are slow); p: products; then the sums');
+  b.assign(idle, land(land(lnot(aValid), lnot(bValid)), lnot(pValid)));
   b.always(clk, [
-    if_(rst, [set(aValid, num(0))], [set(aValid, land(inValid, lnot(passStart))), set(aX, inX)]),
+    if_(rst, [set(aValid, num(0)), set(bValid, num(0)), set(pValid, num(0))], [
+      set(aValid, land(inValid, lnot(passStart))), set(aX, inX), set(bValid, aValid), set(bX, aX), set(bWord, wWord), set(pValid, bValid),
+    ]),
     if_(passStart, [set(base, cond(passFirst, repeat(wAddrBits, lit(0, 1)), add(base, inputStep)))]),
   ]);
   b.instance('snn_ram', 'weights', {
@@ -52,7 +60,7 @@ export function synapseModule(): Module {
   }, {
     clk, re: inValid, raddr: wAddr, rdata: wWord, we: lit(0, 1), waddr: repeat(wAddrBits, lit(0, 1)), wdata: repeat(mul(lanes, weightBits), lit(0, 1)),
   });
-  accumulatorLanes(b, { lanes, weightBits, accBits, macBits, xBits, xSigned, wWord, accWord, x: aX, enable: aValid, clear: passStart, clk });
+  accumulatorLanes(b, { lanes, weightBits, accBits, macBits, xBits, xSigned, wWord: bWord, accWord, x: bX, enable: pValid, clear: passStart, clk });
   return b.build();
 }
 
@@ -72,14 +80,16 @@ interface AccumulatorPorts {
 }
 
 /**
- * Lane q: acc <= clear ? 0 : acc + w_q * x. Binary inputs (1-bit unsigned, always 1 in an event) add the weight
- * without a multiplier. The sum wraps modulo 2^ACC_BITS, exact because the plan sizes ACC_BITS for the true sum.
+ * Lane q: product <= w_q * x, then acc <= clear ? 0 : acc + product (two stages, for clock speed). Binary inputs
+ * (1-bit unsigned, always 1 in an event) pass the weight without a multiplier. The sum wraps modulo 2^ACC_BITS, exact
+ * because the plan sizes ACC_BITS for the true sum.
  */
 function accumulatorLanes(b: ModuleBuilder, m: AccumulatorPorts): void {
   const lane = ref('lane');
   b.generateFor('lane_acc', 'lane', m.lanes, (g) => {
     const w = g.wire('w', m.weightBits, true);
     const product = g.wire('product', m.macBits, true);
+    const registered = g.reg('product_q', m.macBits, true);
     const total = g.wire('total', m.macBits, true);
     const acc = g.reg('acc', m.accBits, true);
     g.assign(w, part(m.wWord, mul(lane, m.weightBits), m.weightBits));
@@ -90,7 +100,8 @@ function accumulatorLanes(b: ModuleBuilder, m: AccumulatorPorts): void {
         h.assign(xs, cond(eq(m.xSigned, num(1)), sext(m.x, m.xBits, add(m.xBits, num(1))), signed(cat(lit(0, 1), m.x))));
         h.assign(product, mul(w, xs));
       });
-    g.assign(total, add(sext(acc, m.accBits, m.macBits), product));
+    g.always(m.clk, [set(registered, product)]);
+    g.assign(total, add(sext(acc, m.accBits, m.macBits), registered));
     markUnused(g, 'total', total);
     g.always(m.clk, [if_(m.clear, [set(acc, num(0))], [if_(m.enable, [set(acc, range(total, minus1(m.accBits), num(0)))])])]);
     g.assign(part(m.accWord, mul(lane, m.accBits), m.accBits), acc);

@@ -1,0 +1,46 @@
+/** @fileoverview target.check: what the hardware refuses, with one-line SnncError('unsupported', ...) messages. */
+import test from 'ava';
+import { SnncError } from '../../../compiler/errors.ts';
+import type { Program } from '../../../compiler/ir/program.ts';
+import { randomProgram } from '../../../compiler/ir/random-program.ts';
+import type { SpikingOp } from '../../../compiler/ir/spiking.ts';
+import { checkProgram } from '../check.ts';
+import { TINY } from './programs.ts';
+
+const hidden = TINY.layers[1] as SpikingOp;
+const out = TINY.layers[2] as SpikingOp;
+
+function refused(t: import('ava').ExecutionContext, program: Program, pattern: RegExp): void {
+  const error = t.throws(() => checkProgram(program), { instanceOf: SnncError });
+  t.is((error as SnncError).code, 'unsupported');
+  t.regex(error!.message, pattern);
+  t.false(error!.message.includes('\n'), 'one line');
+}
+
+test('random programs of every mode are accepted', (t) => {
+  for (let seed = 1; seed <= 60; seed++) t.notThrows(() => checkProgram(randomProgram(seed)), `seed ${seed}`);
+  t.notThrows(() => checkProgram(TINY));
+});
+
+test('a conv layer after a spiking layer is refused', (t) => {
+  const first: SpikingOp = { ...hidden, name: 'first', inputs: 9, units: 8, weights: new Array(72).fill(1), bias: new Array(8).fill(0), accShift: new Array(8).fill(0), weightFrac: new Array(8).fill(0) };
+  const conv = { ...TINY.layers[0]!, inShape: [2, 2, 2] as const, outShape: [2, 1, 1] as const };
+  refused(t, { ...TINY, layers: [first, conv, out] } as Program, /conv layer conv follows a spiking layer/);
+});
+
+test('signed pixels, a foreign generator and out-of-range jitter bits are refused', (t) => {
+  refused(t, { ...TINY, input: { ...TINY.input, type: { signed: true, bits: 8, frac: 8 } } }, /input pixels of type s8/);
+  refused(t, { ...TINY, encoder: { kind: 'jitter', prng: 'lfsr' as 'xorshift32', jitterBits: 8, outType: TINY.input.type } }, /jitter generator lfsr/);
+  refused(t, { ...TINY, encoder: { kind: 'jitter', prng: 'xorshift32', jitterBits: 0, outType: TINY.input.type } }, /jitterBits = 0/);
+});
+
+test('negative thresholds, bad shifts, class and readout mismatches are refused', (t) => {
+  refused(t, { ...TINY, layers: [TINY.layers[0]!, { ...hidden, threshold: -1 }, out] }, /hidden.threshold = -1/);
+  refused(t, { ...TINY, layers: [TINY.layers[0]!, { ...hidden, accShift: [0, 40, 0] }, out] }, /hidden.accShift\[1\] = 40/);
+  refused(t, { ...TINY, layers: [TINY.layers[0]!, { ...hidden, decay: { mul: 2 ** 21, shift: 16 } }, out] }, /hidden.decay.mul/);
+  refused(t, { ...TINY, classes: 3 }, /classes = 3 but the last layer has 2 units/);
+  refused(t, { ...TINY, readout: { ...TINY.readout, begin: 3 } }, /readout.begin = 3/);
+  refused(t, { ...TINY, layers: [TINY.layers[0]!, { ...hidden, inputs: 7 }, out] }, /takes 7 inputs, gets 8/);
+  refused(t, { ...TINY, layers: [TINY.layers[0]!, hidden] }, /classes = 2 but the last layer has 3 units/);
+  refused(t, { ...TINY, layers: [TINY.layers[0]!] }, /last layer conv is not a spiking layer/);
+});

@@ -1,0 +1,47 @@
+/** @fileoverview The verilog plug-in: emitted files, the lanes option, refusing a stale design, a missing simulator. */
+import test from 'ava';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SnncError } from '../../../compiler/errors.ts';
+import { target, DEFAULT_LANES } from '../index.ts';
+import { simulate } from '../simulate.ts';
+import { emitTo, batchFor } from './support.ts';
+import { TINY } from './programs.ts';
+
+test('emit writes the cores, the top, the bench, the memory images and design.json', async (t) => {
+  const files = await target.emit(TINY, {});
+  const paths = files.map((f) => f.path);
+  for (const p of ['rtl/snn_top.v', 'rtl/snn_conv.v', 'rtl/snn_neuron.v', 'rtl/snn_prng.v', 'tb/snn_tb.v', 'mem/s0_weights.hex', 'design.json']) t.true(paths.includes(p), p);
+  const info = JSON.parse(String(files.find((f) => f.path === 'design.json')!.contents)) as { lanes: number; pixels: number; classes: number };
+  t.deepEqual([info.lanes, info.pixels, info.classes], [DEFAULT_LANES, 9, 2]);
+});
+
+test('the lanes option must be a positive integer', async (t) => {
+  const error = await t.throwsAsync(target.emit(TINY, { lanes: 0 }), { instanceOf: SnncError });
+  t.is((error as SnncError).code, 'usage');
+});
+
+test('run refuses a design emitted for another program', async (t) => {
+  const dir = emitTo(TINY, { lanes: 1 });
+  const other = { ...TINY, readout: { ...TINY.readout, begin: 0 } };
+  const error = await t.throwsAsync(target.run(dir, other, batchFor(other, 1, 1)), { instanceOf: SnncError });
+  t.is((error as SnncError).code, 'io');
+  t.regex(error!.message, /emitted for another program/);
+});
+
+test('a missing simulator is one line with code tool', (t) => {
+  const dir = emitTo(TINY, { lanes: 1 });
+  const path = process.env.PATH;
+  process.env.PATH = mkdtempSync(join(tmpdir(), 'snnc-empty-path-'));
+  try {
+    for (const simulator of ['verilator', 'icarus'] as const) {
+      const error = t.throws(() => simulate(dir, batchFor(TINY, 1, 1), { simulator }), { instanceOf: SnncError });
+      t.is((error as SnncError).code, 'tool');
+      t.regex(error!.message, simulator === 'verilator' ? /^verilator not found/ : /^iverilog not found/);
+      t.false(error!.message.includes('\n'));
+    }
+  } finally {
+    process.env.PATH = path;
+  }
+});

@@ -1,0 +1,66 @@
+/** @fileoverview What the top level's stage builders share: the context they wire into and what they hand back. */
+import { type Expr, lit, lnot, type ModuleBuilder, num } from './netlist.ts';
+import type { DesignPlan } from './plan.ts';
+
+/** Per-stage trace port widths: one record per unit update (spiking) or output position (conv). */
+export function stageTrace(plan: DesignPlan, l: number): { readonly index: number; readonly membrane: number; readonly output: number } {
+  const s = plan.stages[l]!;
+  return s.kind === 'spiking' ? { index: s.unitBits, membrane: s.memBits, output: s.outBits + 1 } : { index: s.flatBits, membrane: 1, output: s.outBits + 1 };
+}
+
+/** What a stage hands to the top: its output events, its scheduler handshakes and its trace record. */
+export interface StageWires {
+  readonly evWe: Expr;
+  readonly evData: Expr;
+  /** Bank (step parity) its events are written to. */
+  readonly evBank: Expr;
+  /** Idle: may start its next step. */
+  readonly idle: Expr;
+  /** Pulse: the step's input has been read (its producer may overwrite that bank). */
+  readonly passesDone: Expr;
+  /** Pulse: the step's outputs are complete. */
+  readonly outDone: Expr;
+  readonly trace: {
+    readonly valid: Expr; readonly step: Expr; readonly index: Expr; readonly membrane?: Expr; readonly output: Expr; readonly outSigned: boolean;
+  };
+  /** Signals only the trace ports read (marked unused without traces). */
+  readonly quiet: readonly Expr[];
+}
+
+/** The context a stage builder needs. */
+export interface TopContext {
+  readonly b: ModuleBuilder;
+  readonly plan: DesignPlan;
+  readonly clk: Expr;
+  readonly rst: Expr;
+  readonly loading: Expr;
+  readonly seedLoad: Expr;
+  readonly seed: Expr;
+  /** Stage l's scheduler: the start pulse and the step it runs. */
+  readonly start: (l: number) => Expr;
+  readonly step: (l: number) => Expr;
+  /** Read port of list l, for its consumer's reader; `bank` is already chosen from the consumer's step. */
+  readonly listPort: (l: number) => { readonly re: Expr; readonly raddr: Expr; readonly rdata: Expr; readonly count: Expr };
+}
+
+/** The reader of list l: `start` begins a pass; `firstPass` marks the jitter generator (later passes rewind to it). */
+export function readerInstance(ctx: TopContext, l: number, ready: Expr, start: Expr, firstPass: Expr): { valid: Expr; entry: Expr; x: Expr; idle: Expr } {
+  const { b, plan } = ctx;
+  const list = plan.lists[l]!;
+  const p = `s${l}_`;
+  const valid = b.wire(`${p}ev_valid`);
+  const entry = b.wire(`${p}ev_entry`, num(list.addrBits));
+  const x = b.wire(`${p}ev_x`, num(list.value.bits));
+  const idle = b.wire(`${p}reader_idle`);
+  const port = ctx.listPort(l);
+  const encoder = plan.program.encoder;
+  b.instance('snn_event_reader', `${p}reader`, {
+    ENTRY_BITS: num(list.addrBits), X_BITS: num(list.value.bits), COUNT_BITS: num(list.countBits),
+    ENCODE: num(l === 0 && encoder.kind === 'jitter' ? 1 : 0), JITTER_BITS: num(encoder.kind === 'jitter' ? encoder.jitterBits : 1),
+  }, {
+    clk: ctx.clk, rst: ctx.rst, start, first_pass: firstPass, count: port.count, complete: l === 0 ? lnot(ctx.loading) : lit(1, 1),
+    re: port.re, raddr: port.raddr, rdata: port.rdata, seed_load: ctx.seedLoad, seed: ctx.seed,
+    out_valid: valid, out_entry: entry, out_x: x, out_ready: ready, idle,
+  });
+  return { valid, entry, x, idle };
+}

@@ -1,0 +1,53 @@
+/** @fileoverview The figures: exact pixels where the data decide them, and one-line errors for impossible plots. */
+import test from 'ava';
+import type { ConvLayer, SnnModel } from '../compiler/model/format.ts';
+import { glyph, GLYPH_HEIGHT, GLYPH_WIDTH } from '../training/plot/font.ts';
+import { curvesFigure, filtersFigure, rasterFigure } from '../training/plot/figures.ts';
+import { tinyModel } from './support/tiny-model.ts';
+
+function pixel(rgba: Uint8Array, width: number, x: number, y: number): number[] {
+  const i = (y * width + x) * 4;
+  return [rgba[i]!, rgba[i + 1]!, rgba[i + 2]!];
+}
+
+test('every glyph is 5x7 and the digits are distinct', (t) => {
+  const digits = '0123456789'.split('').map((d) => glyph(d));
+  for (const g of digits) {
+    t.is(g.length, GLYPH_HEIGHT);
+    t.true(g.every((row) => row.length === GLYPH_WIDTH));
+  }
+  t.is(new Set(digits.map((g) => JSON.stringify(g))).size, 10);
+});
+
+test('the filter figure paints the largest weight full red and the most negative full blue', (t) => {
+  const model = tinyModel(3, { conv: 3 });
+  const conv = model.layers[0] as ConvLayer;
+  const data = new Float32Array(conv.weights.data.length);
+  data[0] = 2; // filter 1, kernel (0,0): the layer's largest |w|
+  data[9 + 4] = -2; // filter 2, kernel (1,1)
+  const withWeights: SnnModel = { ...model, layers: [{ ...conv, weights: { shape: conv.weights.shape, data } }, ...model.layers.slice(1)] };
+  const canvas = filtersFigure(withWeights);
+  // layout of filtersFigure: margin 16, title 26, row label 24, 32 px per kernel pixel for k=3, 14 px between filters
+  const [x0, y0, px, step] = [16 + 24, 16 + 26, 32, 3 * 32 + 14];
+  t.deepEqual(pixel(canvas.rgba, canvas.width, x0 + 5, y0 + 5), [178, 24, 43]);
+  t.deepEqual(pixel(canvas.rgba, canvas.width, x0 + step + px + 5, y0 + px + 5), [33, 102, 172]);
+  t.deepEqual(pixel(canvas.rgba, canvas.width, x0 + px + 5, y0 + 5), [255, 255, 255]);
+});
+
+test('figures refuse what they cannot draw', (t) => {
+  t.throws(() => filtersFigure(tinyModel(1)), { message: /has no conv layer/ });
+  t.throws(() => curvesFigure('x', []), { message: /no epochs recorded/ });
+});
+
+test('the raster marks a spike exactly where the float reference fires', (t) => {
+  // one hidden unit driven hard by a bright image: it fires at step 0, so its spike cell is black
+  const model = tinyModel(4, { hidden: 2, encoder: 'direct', timesteps: 2 });
+  const hidden = model.layers[0]!;
+  const weights = new Float32Array(hidden.weights.data.length).fill(0.01);
+  const driven: SnnModel = { ...model, layers: [{ ...hidden, weights: { shape: hidden.weights.shape, data: weights }, bias: { shape: [2], data: new Float32Array(2) } }, model.layers[1]!] };
+  const image = new Uint8Array(784).fill(255); // u0 = 784 * 0.01 = 7.84 > 1
+  const canvas = rasterFigure(driven, image, 0, 1);
+  // hidden spikes panel: left = 16 + 28*4 + 24 = 152, panel width = 2 steps * 120 px, gap 20; rows of 100 px
+  const [spikesLeft, top] = [152 + 240 + 20, 16 + 26 + 7 + 6];
+  t.deepEqual(pixel(canvas.rgba, canvas.width, spikesLeft + 10, top + 10), [0, 0, 0]);
+});
