@@ -2,6 +2,7 @@
  * @fileoverview The verilog target plug-in: an event-driven, time-multiplexed Verilog-2005 design per program
  * (design.ts), simulated with Verilator or Icarus (simulate.ts), refused where it cannot be exact (check.ts).
  */
+import { join } from 'node:path';
 import { SnncError } from '../../compiler/errors.ts';
 import type { Program } from '../../compiler/ir/program.ts';
 import type { Batch, BatchResult, EmitOptions, EmittedFile, Target, TargetTrace } from '../target.ts';
@@ -36,7 +37,8 @@ export const target: Target = {
   async run(dir: string, program: Program, batch: Batch): Promise<BatchResult> {
     const info = readDesign(dir);
     if (info.programSha256 !== programHash(program)) throw new SnncError('io', `${dir}: the design was emitted for another program (${info.program}); emit it again`);
-    const result = simulate(dir, batch);
+    // A design emitted with --traces also leaves its per-update records (and, with SNNC_VCD=1, a VCD) beside it.
+    const result = simulate(dir, batch, info.traces ? { traceFile: join(dir, 'trace.txt'), vcdFile: process.env.SNNC_VCD === '1' ? join(dir, 'wave.vcd') : undefined } : {});
     return { scores: result.scores, labels: result.labels };
   },
   /** Runs a traced build (DIR/debug, emitted on first use, with a VCD there when SNNC_VCD=1) on one image. */

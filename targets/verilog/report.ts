@@ -76,7 +76,8 @@ export function hardwareReport(dirArg: string, options: ReportOptions = {}): Har
   if (options.ice40 ?? true) {
     log('yosys synth_ice40');
     let synth = synthIce40(dir, design, work, pnrHarness(design));
-    if (synth.estimate.dsp > UP5K.dsp) {
+    // Only the DSPs overflowing is worth a second synthesis; a design short of LUTs or EBR will not fit either way.
+    if (synth.estimate.dsp > UP5K.dsp && up5kOverflow({ ...synth.estimate, dsp: 0 }) === undefined) {
       log(`${synth.estimate.dsp} multipliers exceed the UP5K's ${UP5K.dsp} DSPs: synth_ice40 again with multipliers in LUTs`);
       synth = synthIce40(dir, design, work, pnrHarness(design), false);
     }

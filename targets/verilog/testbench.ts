@@ -3,7 +3,8 @@
  * from +in=FILE, streams each through snn_top with valid/ready handshakes, and writes one line per image to
  * +out=FILE: `label cycles score0 score1 ...` (cycles from the first pixel beat to the last score beat, inclusive).
  * Pixels go in beatPixels at a time, lane 0 in the low bits, the last beat padded with zeros.
- * With traces it also writes `stage step index membrane output` per update to +trace=FILE; +vcd=FILE dumps a VCD.
+ * With traces it also writes `stage step index membrane output` per update to +trace=FILE (a `# image N` line before
+ * each image); +vcd=FILE dumps a VCD.
  * Inputs change and outputs are sampled on the falling edge, so the bench never races the design.
  */
 import {
@@ -84,6 +85,7 @@ export function testbenchModule(plan: DesignPlan, options: { traces: boolean; ma
   const notTimedOut = lnot(timedOut);
 
   const perImage: Stmt[] = [
+    if_(ne(ftrace, num(0)), [task('$fwrite', ftrace, str('# image %0d\n'), ref('image'))]),
     read(value, '%h'),
     let_(inSeed, value),
     loop('i', num(plan.pixels), [read(value, '%h'), let_(index(pixels, i), range(value, plan.pixelBits - 1, 0))]),

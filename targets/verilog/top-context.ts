@@ -8,6 +8,14 @@ export function stageTrace(plan: DesignPlan, l: number): { readonly index: numbe
   return s.kind === 'spiking' ? { index: s.unitBits, membrane: s.memBits, output: s.outBits + 1 } : { index: s.flatBits, membrane: 1, output: s.outBits + 1 };
 }
 
+/** The read side of an event list. */
+export interface ListPort {
+  readonly re: Expr;
+  readonly raddr: Expr;
+  readonly rdata: Expr;
+  readonly count: Expr;
+}
+
 /** What a stage hands to the top: its output events, its scheduler handshakes and its trace record. */
 export interface StageWires {
   readonly evWe: Expr;
@@ -39,8 +47,8 @@ export interface TopContext {
   /** Stage l's scheduler: the start pulse and the step it runs. */
   readonly start: (l: number) => Expr;
   readonly step: (l: number) => Expr;
-  /** Read port of list l, for its consumer's reader; `bank` is already chosen from the consumer's step. */
-  readonly listPort: (l: number) => { readonly re: Expr; readonly raddr: Expr; readonly rdata: Expr; readonly count: Expr };
+  /** Read port of list l, for its consumer's reader (the bank is chosen from the consumer's step). */
+  readonly listPort: (l: number) => ListPort;
 }
 
 /** The reader of list l: `start` begins a pass; `firstPass` marks the jitter generator (later passes rewind to it). */

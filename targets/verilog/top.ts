@@ -7,7 +7,7 @@
 import { cat, type Expr, index, land, lit, lnot, ModuleBuilder, num, reduceOr, ref, sext, type Module, zext } from './netlist.ts';
 import type { DesignPlan, ListPlan } from './plan.ts';
 import { convInstances } from './top-conv.ts';
-import { stageTrace, type StageWires, type TopContext } from './top-context.ts';
+import { stageTrace, type ListPort, type StageWires, type TopContext } from './top-context.ts';
 import { spikingInstances } from './top-spiking.ts';
 import { indexBits } from './cores/common.ts';
 
@@ -135,7 +135,7 @@ export function topModule(plan: DesignPlan, options: TopOptions): Module {
       const widths = stageTrace(plan, l);
       const stage = plan.stages[l]!;
       const indexBitsOf = stage.kind === 'spiking' ? stage.unitBits : stage.flatBits;
-      const outBits = stage.kind === 'spiking' ? stage.outBits : stage.outBits;
+      const outBits = stage.outBits;
       b.assign(port.valid, s.trace.valid);
       b.assign(port.step, s.trace.step);
       b.assign(port.index, zext(s.trace.index, num(indexBitsOf), num(widths.index)));
@@ -157,7 +157,7 @@ interface ListWrite {
   readonly bank: Expr;
 }
 
-function listInstance(b: ModuleBuilder, list: ListPlan, l: number, port: TopContext['listPort'] extends (l: number) => infer P ? P : never, write: ListWrite, readBank: Expr): void {
+function listInstance(b: ModuleBuilder, list: ListPlan, l: number, port: ListPort, write: ListWrite, readBank: Expr): void {
   b.instance('snn_event_list', `l${l}_list`, {
     ENTRY_BITS: num(list.addrBits + list.value.bits), DEPTH: num(list.depth), BANKS: num(list.banks), COUNT_BITS: num(list.countBits),
     ADDR_BITS: num(indexBits(list.banks * list.depth)),

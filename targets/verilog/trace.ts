@@ -23,7 +23,7 @@ export interface TraceRecord {
 }
 
 export function parseTrace(text: string): TraceRecord[] {
-  return text.split('\n').filter((l) => l.trim() !== '').map((line) => {
+  return text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#')).map((line) => {
     const [stage, step, index, membrane, output] = line.trim().split(/\s+/).map(Number);
     return { stage: stage!, step: step!, index: index!, membrane: membrane!, output: output! };
   });

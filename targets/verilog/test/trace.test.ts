@@ -6,9 +6,9 @@ import type { Program } from '../../../compiler/ir/program.ts';
 import type { SpikingOp } from '../../../compiler/ir/spiking.ts';
 import { traceGolden } from '../../../runtime/golden.ts';
 import { target } from '../index.ts';
-import { describeDifference, firstDifference, locateMismatch, traceDesign } from '../trace.ts';
+import { describeDifference, firstDifference, locateMismatch, parseTrace, recordsToTrace, traceDesign } from '../trace.ts';
 import { batchFor, emitTo } from './support.ts';
-import { MODE_DESIGNS } from './programs.ts';
+import { MODE_DESIGNS, TINY } from './programs.ts';
 
 /** The same program with one bias changed in its last layer. */
 function withBias(program: Program, unit: number, delta: number): Program {
@@ -59,4 +59,17 @@ test('the debug build can dump a VCD', (t) => {
   const vcd = join(dir, 'debug', 'wave.vcd');
   t.true(existsSync(vcd));
   t.true(readFileSync(vcd, 'utf8').includes('$enddefinitions'));
+});
+
+test('a design emitted with traces leaves its per-update records beside it', async (t) => {
+  const dir = emitTo(TINY, { lanes: 2, traces: true });
+  const batch = batchFor(TINY, 2, 4);
+  await target.run(dir, TINY, batch);
+  const text = readFileSync(join(dir, 'trace.txt'), 'utf8');
+  const [first, second] = text.split(/^# image \d+\n/m).filter((part) => part !== '');
+  t.is(text.match(/^# image /gm)?.length, 2);
+  for (const [i, part] of [first!, second!].entries()) {
+    const trace = recordsToTrace(TINY, parseTrace(part));
+    t.is(firstDifference(TINY, batch.images[i]!, batch.seeds[i]!, trace), undefined, `image ${i}`);
+  }
 });

@@ -2116,6 +2116,9 @@ module snn_tb;
     rst = 1'd0;
     out_ready = 1'd1;
     for (image = 0; image < images; image = image + 1) begin
+      if (ftrace != 0) begin
+        $fwrite(ftrace, "# image %0d\n", image);
+      end
       got = $fscanf(fin, "%h", value);
       in_seed = value;
       for (i = 0; i < 9; i = i + 1) begin
@@ -2256,5 +2259,5 @@ d
   "scoreBits": 12,
   "timesteps": 3,
   "maxCycles": 2388,
-  "fingerprint": "1a6e5d9a"
+  "fingerprint": "d313b6ad"
 }
