@@ -115,7 +115,7 @@ export function up5kProgram(): Program {
   const weights = (n: number): number[] => Array.from({ length: n }, () => Math.floor(rand() * 256) - 128);
   const u8 = { signed: false, bits: 8, frac: 8 } as const;
   const layer = (name: string, inputs: number, units: number): SpikingOp => ({
-    kind: 'spiking', name, inputs, units, inType: u8, weights: weights(inputs * units), weightType: { signed: true, bits: 8, frac: 7 },
+    kind: 'spiking', name, inputs, units, inType: u8, synapse: 'dense', weights: weights(inputs * units), weightType: { signed: true, bits: 8, frac: 7 },
     weightFrac: new Array<number>(units).fill(7), accType: { signed: true, bits: 24, frac: 15 }, accShift: new Array<number>(units).fill(0),
     bias: Array.from({ length: units }, () => Math.floor(rand() * 512) - 256), membraneType: { signed: true, bits: 16, frac: 8 },
     decay: { mul: 58982, shift: 16 }, threshold: 256, output: { kind: 'excess', shift: 7, type: u8 }, reset: { kind: 'refractory', mul: 98304, shift: 16 }, delay: 0,
@@ -125,7 +125,7 @@ export function up5kProgram(): Program {
     input: { shape: [1, 14, 14], type: u8, realPerLsb: 1 / 255 },
     encoder: { kind: 'jitter', prng: 'xorshift32', jitterBits: 8, outType: u8 },
     layers: [layer('hidden', 196, 32), layer('out', 32, 10)],
-    readout: { kind: 'sum', begin: 0, scoreType: { signed: true, bits: 20, frac: 8 }, realPerLsb: 1 / 256 },
+    readout: { kind: 'sum', source: 'membrane', begin: 0, scoreType: { signed: true, bits: 20, frac: 8 }, realPerLsb: 1 / 256 },
     quantization: { weightBits: 8, granularity: 'layer', activationBits: 8, calibration: { dataset: 'none', images: 0, seed: 0 }, provenNoSaturation: false },
   };
 }

@@ -2,7 +2,8 @@
  * @fileoverview The float reference simulator: evaluates a model exactly as docs/model-format.md states, in float64.
  * It is the yardstick for accuracy; the fixed-point golden runtime (golden.ts) is the yardstick for targets.
  */
-import type { AnnModel, ConvLayer, DenseLayer, Model, SnnModel, SpikingLayer } from '../compiler/model/format.ts';
+import type { AnnModel, ConvLayer, DenseLayer, Model, PoolLayer, SnnModel, SpikingLayer } from '../compiler/model/format.ts';
+import { windowSize } from '../compiler/model/shapes.ts';
 import { Xorshift32 } from './prng.ts';
 
 const TWO_POW_32 = 4294967296;
@@ -31,12 +32,20 @@ export function denseForward(weights: Float32Array, bias: Float32Array, x: Float
   return y;
 }
 
-/** Valid, stride-1 convolution of x [C,H,W]; the result is flattened CHW. */
+/** x[c, i, j] of a CHW image, or 0 outside it (zero padding). */
+function at(x: Float64Array, shape: readonly [number, number, number], c: number, i: number, j: number): number {
+  const [, h, w] = shape;
+  return i < 0 || j < 0 || i >= h || j >= w ? 0 : x[(c * h + i) * w + j]!;
+}
+
+/** Convolution of x [C,H,W] with stride and zero padding; the result is flattened CHW. */
 export function convForward(layer: ConvLayer, x: Float64Array, shape: readonly [number, number, number]): { y: Float64Array; shape: [number, number, number] } {
-  const [c, h, w] = shape;
+  const c = shape[0];
   const k = layer.kernel;
-  const oh = h - k + 1;
-  const ow = w - k + 1;
+  const stride = layer.stride ?? 1;
+  const padding = layer.padding ?? 0;
+  const oh = windowSize(shape[1], k, stride, padding);
+  const ow = windowSize(shape[2], k, stride, padding);
   const y = new Float64Array(layer.filters * oh * ow);
   for (let f = 0; f < layer.filters; f++) {
     for (let i = 0; i < oh; i++) {
@@ -45,12 +54,32 @@ export function convForward(layer: ConvLayer, x: Float64Array, shape: readonly [
         for (let ci = 0; ci < c; ci++)
           for (let ki = 0; ki < k; ki++)
             for (let kj = 0; kj < k; kj++)
-              acc += layer.weights.data[((f * c + ci) * k + ki) * k + kj]! * x[(ci * h + i + ki) * w + j + kj]!;
+              acc += layer.weights.data[((f * c + ci) * k + ki) * k + kj]! * at(x, shape, ci, i * stride + ki - padding, j * stride + kj - padding);
         y[(f * oh + i) * ow + j] = acc;
       }
     }
   }
   return { y, shape: [layer.filters, oh, ow] };
+}
+
+/** Sum or average pooling per channel; padding counts as zeros (avg always divides by kernel^2). */
+export function poolForward(layer: PoolLayer, x: Float64Array, shape: readonly [number, number, number]): { y: Float64Array; shape: [number, number, number] } {
+  const [c, h, w] = shape;
+  const k = layer.kernel;
+  const oh = windowSize(h, k, layer.stride, layer.padding);
+  const ow = windowSize(w, k, layer.stride, layer.padding);
+  const y = new Float64Array(c * oh * ow);
+  for (let ci = 0; ci < c; ci++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        let acc = 0;
+        for (let ki = 0; ki < k; ki++)
+          for (let kj = 0; kj < k; kj++) acc += at(x, shape, ci, i * layer.stride + ki - layer.padding, j * layer.stride + kj - layer.padding);
+        y[(ci * oh + i) * ow + j] = layer.mode === 'avg' ? acc / (k * k) : acc;
+      }
+    }
+  }
+  return { y, shape: [c, oh, ow] };
 }
 
 interface NeuronState {
@@ -64,14 +93,15 @@ interface NeuronState {
 
 /** One timestep of a spiking layer: returns the visible (membrane, output) after applying its delay. */
 export function spikingStep(layer: SpikingLayer, state: NeuronState, x: Float64Array): void {
-  const current = denseForward(layer.weights.data, layer.bias.data, x);
+  // identity synapse (no weights): W x = x
+  const current = layer.weights ? denseForward(layer.weights.data, layer.bias.data, x) : x.map((xj, j) => xj + layer.bias.data[j]!);
   const u = new Float64Array(layer.units);
   const o = new Float64Array(layer.units);
   for (let j = 0; j < layer.units; j++) {
     const uj = layer.decay * state.v[j]! + current[j]!;
-    const fired = uj > layer.threshold;
+    const fired = layer.output !== 'membrane' && uj > layer.threshold;
     u[j] = uj;
-    o[j] = fired ? (layer.output === 'excess' ? uj - layer.threshold : 1) : 0;
+    o[j] = layer.output === 'membrane' ? uj : fired ? (layer.output === 'excess' ? uj - layer.threshold : 1) : 0;
     state.v[j] = fired ? resetFloat(layer, uj) : uj;
   }
   if (layer.delay === 0) {
@@ -95,6 +125,10 @@ function resetFloat(layer: SpikingLayer, u: number): number {
       return u - layer.threshold;
     case 'zero':
       return 0;
+    case 'value':
+      return layer.reset.value;
+    case 'none':
+      throw new Error(`layer ${layer.name}: reset none on a layer that fired`);
     default: {
       const never: never = layer.reset;
       return never;
@@ -102,7 +136,7 @@ function resetFloat(layer: SpikingLayer, u: number): number {
   }
 }
 
-/** Called for every layer at every timestep with what it made visible (membrane is null for conv layers). */
+/** Called for every layer at every timestep with what it made visible (membrane is null for conv and pool layers). */
 export type FloatObserver = (layer: number, t: number, membrane: Float64Array | null, output: Float64Array) => void;
 
 /** Evaluates an SNN on one image (pixels 0..255, CHW) with a jitter seed. */
@@ -114,20 +148,30 @@ export function runSnnFloat(model: SnnModel, image: Uint8Array, seed: number, ob
   for (let t = 0; t < model.timesteps; t++) {
     let act: Float64Array = model.encoder.kind === 'jitter' ? x.map((xi) => (xi === 0 ? 0 : xi * (prng.next() / TWO_POW_32))) : x;
     let shape = model.input.shape as [number, number, number];
-    let lastU: Float64Array = new Float64Array(model.classes);
+    let read: Float64Array = new Float64Array(model.classes);
     model.layers.forEach((layer, l) => {
-      if (layer.kind === 'conv') {
-        ({ y: act, shape } = convForward(layer, act, shape));
-        observe?.(l, t, null, act);
-        return;
+      switch (layer.kind) {
+        case 'conv':
+        case 'pool':
+          ({ y: act, shape } = layer.kind === 'conv' ? convForward(layer, act, shape) : poolForward(layer, act, shape));
+          observe?.(l, t, null, act);
+          return;
+        case 'spiking': {
+          // an identity spiking layer keeps its input's image shape; `shape` is only read by conv and pool
+          const state = states[l]!;
+          spikingStep(layer, state, act);
+          observe?.(l, t, state.visibleU, state.visibleO);
+          act = state.visibleO;
+          read = model.readout.source === 'output' ? state.visibleO : state.visibleU;
+          return;
+        }
+        default: {
+          const never: never = layer;
+          return never;
+        }
       }
-      const state = states[l]!;
-      spikingStep(layer, state, act);
-      observe?.(l, t, state.visibleU, state.visibleO);
-      act = state.visibleO;
-      lastU = state.visibleU;
     });
-    if (t >= model.readout.begin) for (let k = 0; k < model.classes; k++) scores[k]! += lastU[k]!;
+    if (t >= model.readout.begin) for (let k = 0; k < model.classes; k++) scores[k]! += read[k]!;
   }
   if (model.readout.kind === 'mean') for (let k = 0; k < scores.length; k++) scores[k]! /= model.timesteps - model.readout.begin;
   return { scores, label: argmax(scores) };

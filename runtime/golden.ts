@@ -4,6 +4,7 @@
  */
 import type { ConvOp } from '../compiler/ir/conv.ts';
 import type { IrEncoder } from '../compiler/ir/encoder.ts';
+import type { PoolOp } from '../compiler/ir/pool.ts';
 import type { Program } from '../compiler/ir/program.ts';
 import { unreachable } from '../compiler/ir/registry.ts';
 import type { SpikingOp } from '../compiler/ir/spiking.ts';
@@ -15,13 +16,13 @@ export interface GoldenResult {
   readonly label: number;
 }
 
-/** Per layer and timestep: what that layer made visible (spiking) or produced (conv). */
+/** Per layer and timestep: what that layer made visible (spiking) or produced (conv, pool). */
 export interface LayerTrace {
   readonly name: string;
-  readonly kind: 'conv' | 'spiking';
-  /** membrane[t][j]: the visible membrane u (spiking layers; empty for conv). */
+  readonly kind: 'conv' | 'spiking' | 'pool';
+  /** membrane[t][j]: the visible membrane u (spiking layers; empty for conv and pool). */
   readonly membrane: number[][];
-  /** output[t][j]: the visible output o (spiking) or y (conv). */
+  /** output[t][j]: the visible output o (spiking) or y (conv, pool). */
   readonly output: number[][];
 }
 
@@ -43,10 +44,16 @@ export function encode(encoder: IrEncoder, pixels: Uint8Array, prng: Xorshift32 
   }
 }
 
+/** x[c, i, j] of a CHW image, or 0 outside it (zero padding). */
+function pixelAt(x: readonly number[], shape: readonly [number, number, number], c: number, i: number, j: number): number {
+  const [, height, width] = shape;
+  return i < 0 || j < 0 || i >= height || j >= width ? 0 : x[(c * height + i) * width + j]!;
+}
+
 export function convStep(op: ConvOp, x: readonly number[]): number[] {
-  const [channels, height, width] = op.inShape;
+  const [channels] = op.inShape;
   const [filters, outHeight, outWidth] = op.outShape;
-  const k = op.kernel;
+  const { kernel: k, stride, padding } = op;
   const y: number[] = [];
   for (let f = 0; f < filters; f++) {
     for (let i = 0; i < outHeight; i++) {
@@ -54,8 +61,26 @@ export function convStep(op: ConvOp, x: readonly number[]): number[] {
         let acc = op.bias[f]!;
         for (let c = 0; c < channels; c++)
           for (let ki = 0; ki < k; ki++)
-            for (let kj = 0; kj < k; kj++) acc += op.weights[((f * channels + c) * k + ki) * k + kj]! * x[(c * height + i + ki) * width + j + kj]!;
+            for (let kj = 0; kj < k; kj++) acc += op.weights[((f * channels + c) * k + ki) * k + kj]! * pixelAt(x, op.inShape, c, i * stride + ki - padding, j * stride + kj - padding);
         y.push(clamp(roundShift(acc, op.outShift[f]!), op.outType));
+      }
+    }
+  }
+  return y;
+}
+
+/** Sum (or scaled sum) over each channel's windows; padding contributes zeros. */
+export function poolStep(op: PoolOp, x: readonly number[]): number[] {
+  const [channels, outHeight, outWidth] = op.outShape;
+  const { kernel: k, stride, padding } = op;
+  const y: number[] = [];
+  for (let c = 0; c < channels; c++) {
+    for (let i = 0; i < outHeight; i++) {
+      for (let j = 0; j < outWidth; j++) {
+        let acc = 0;
+        for (let ki = 0; ki < k; ki++)
+          for (let kj = 0; kj < k; kj++) acc += pixelAt(x, op.inShape, c, i * stride + ki - padding, j * stride + kj - padding);
+        y.push(clamp(scaleBy(acc, op.scale), op.outType));
       }
     }
   }
@@ -77,12 +102,11 @@ export class SpikingState {
     const u: number[] = [];
     const o: number[] = [];
     for (let j = 0; j < op.units; j++) {
-      let acc = 0;
-      for (let i = 0; i < op.inputs; i++) acc += op.weights[j * op.inputs + i]! * x[i]!;
+      const acc = this.synapse(x, j);
       const uj = clamp(scaleBy(this.v[j]!, op.decay) + shiftLeft(acc, op.accShift[j]!) + op.bias[j]!, op.membraneType);
-      const fired = uj > op.threshold;
+      const fired = op.output.kind !== 'membrane' && uj > op.threshold;
       u.push(uj);
-      o.push(fired ? this.output(uj) : 0);
+      o.push(op.output.kind === 'membrane' ? clamp(roundShift(uj, op.output.shift), op.output.type) : fired ? this.output(uj) : 0);
       this.v[j] = fired ? this.reset(uj) : uj;
     }
     if (op.delay === 0) return { u, o };
@@ -91,6 +115,23 @@ export class SpikingState {
     return visible;
   }
 
+  /** acc_j: the dense weighted sum, or x_j itself for the identity synapse. */
+  private synapse(x: readonly number[], j: number): number {
+    const op = this.op;
+    switch (op.synapse) {
+      case 'dense': {
+        let acc = 0;
+        for (let i = 0; i < op.inputs; i++) acc += op.weights[j * op.inputs + i]! * x[i]!;
+        return acc;
+      }
+      case 'identity':
+        return x[j]!;
+      default:
+        return unreachable(op.synapse, 'synapse');
+    }
+  }
+
+  /** The output of a unit that fired (never called for output membrane, which never fires). */
   private output(u: number): number {
     const out = this.op.output;
     switch (out.kind) {
@@ -98,6 +139,8 @@ export class SpikingState {
         return clamp(roundShift(u - this.op.threshold, out.shift), out.type);
       case 'binary':
         return 1;
+      case 'membrane':
+        throw new Error('an output-membrane layer never fires');
       default:
         return unreachable(out, 'output mode');
     }
@@ -112,6 +155,10 @@ export class SpikingState {
         return u - this.op.threshold;
       case 'zero':
         return 0;
+      case 'value':
+        return reset.value;
+      case 'none':
+        throw new Error('a reset-none layer never fires');
       default:
         return unreachable(reset, 'reset mode');
     }
@@ -128,20 +175,27 @@ export function runGolden(program: Program, pixels: Uint8Array, seed: number, tr
   for (let t = 0; t < program.timesteps; t++) {
     let x = encode(program.encoder, pixels, prng);
     trace?.inputs.push(x);
-    let lastMembrane: number[] = [];
+    let read: number[] = [];
     program.layers.forEach((op, l) => {
-      if (op.kind === 'conv') {
-        x = convStep(op, x);
-        trace?.layers[l]!.output.push(x);
-        return;
+      switch (op.kind) {
+        case 'conv':
+        case 'pool':
+          x = op.kind === 'conv' ? convStep(op, x) : poolStep(op, x);
+          trace?.layers[l]!.output.push(x);
+          return;
+        case 'spiking': {
+          const { u, o } = states[l]!.step(x);
+          trace?.layers[l]!.membrane.push(u);
+          trace?.layers[l]!.output.push(o);
+          x = o;
+          read = program.readout.source === 'output' ? o : u;
+          return;
+        }
+        default:
+          unreachable(op, 'layer kind');
       }
-      const { u, o } = states[l]!.step(x);
-      trace?.layers[l]!.membrane.push(u);
-      trace?.layers[l]!.output.push(o);
-      x = o;
-      lastMembrane = u;
     });
-    if (t >= program.readout.begin) for (let k = 0; k < program.classes; k++) scores[k]! += lastMembrane[k]!;
+    if (t >= program.readout.begin) for (let k = 0; k < program.classes; k++) scores[k]! += read[k]!;
   }
   let label = 0;
   for (let k = 1; k < scores.length; k++) if (scores[k]! > scores[label]!) label = k;

@@ -67,3 +67,54 @@ test('ANN baseline: dense relu then dense', (t) => {
   // h = relu([1, -0.5]) = [1, 0]; o = [1, 0]
   t.deepEqual([...runAnnFloat(ann, Uint8Array.from([255, 0])).scores], [1, 0]);
 });
+
+/** 1x3x3 image 1..9 at scale 1: conv 2x2 stride 2 padding 1 -> sum pool -> avg pool -> identity LIF -> dense LI. */
+function featureModel(readoutSource?: 'output'): SnnModel {
+  return {
+    format: 'snnc-model', version: 1, kind: 'snn',
+    metadata: { name: 'features', dataset: 'mnist', arch: 'snn', seed: 0, trainCommand: 'by hand' },
+    input: { shape: [1, 3, 3], scale: 1 }, encoder: { kind: 'direct' }, timesteps: 2, classes: 2,
+    layers: [
+      { kind: 'conv', name: 'c', filters: 1, kernel: 2, stride: 2, padding: 1, weights: t32([1, 1, 2, 2], [1, 2, 3, 4]), bias: t32([1], [10]), learned: true },
+      { kind: 'pool', name: 's', mode: 'sum', kernel: 2, stride: 1, padding: 1 },
+      { kind: 'pool', name: 'a', mode: 'avg', kernel: 2, stride: 2, padding: 1 },
+      { kind: 'spiking', name: 'lif', units: 4, bias: t32([4], [0, 0, 0, -120]), decay: 0.5, threshold: 10, output: 'binary', reset: { kind: 'value', value: 3 }, delay: 0 },
+      { kind: 'spiking', name: 'li', units: 2, weights: t32([2, 4], [1, 2, 3, 4, -1, 0, 5, 0]), bias: t32([2], [1, -2]), decay: 1, threshold: 0, output: 'membrane', reset: { kind: 'none' }, delay: 0 },
+    ],
+    readout: { kind: 'sum', begin: 0, ...(readoutSource ? { source: readoutSource } : {}) },
+  };
+}
+
+test('conv stride/padding, sum and avg pools, identity LIF with value reset, membrane output', (t) => {
+  const seen: number[][][] = [[], [], [], [], []];
+  const u: (number[] | null)[][] = [[], [], [], [], []];
+  const image = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  runSnnFloat(featureModel(), image, 0, (l, _t, membrane, output) => {
+    seen[l]!.push([...output]);
+    u[l]!.push(membrane ? [...membrane] : null);
+  });
+  // conv: 4*1, 3*2 + 4*3, 2*4 + 4*7, 5 + 12 + 24 + 36, each + 10
+  t.deepEqual(seen[0]![0], [14, 28, 46, 87]);
+  t.deepEqual(u[0]![0], null);
+  // sum pool 2x2 stride 1 padding 1 over [[14, 28], [46, 87]]
+  t.deepEqual(seen[1]![0], [14, 42, 28, 60, 175, 115, 46, 133, 87]);
+  // avg pool 2x2 stride 2 padding 1: windows / 4 (zeros of the padding count)
+  t.deepEqual(seen[2]![0], [3.5, 17.5, 26.5, 127.5]);
+  // identity LIF: t0 u = x + b = [3.5, 17.5, 26.5, 7.5], units 1, 2 fire and reset to 3
+  // t1: u = [1.75 + 3.5, 1.5 + 17.5, 1.5 + 26.5, 3.75 + 7.5]
+  t.deepEqual(u[3], [[3.5, 17.5, 26.5, 7.5], [5.25, 19, 28, 11.25]]);
+  t.deepEqual(seen[3], [[0, 1, 1, 0], [0, 1, 1, 1]]);
+  // LI (decay 1, never fires): u0 = [2 + 3 + 1, 5 - 2]; u1 = u0 + [2 + 3 + 4 + 1, 5 - 2]; o = u
+  t.deepEqual(u[4], [[6, 3], [16, 6]]);
+  t.deepEqual(seen[4], [[6, 3], [16, 6]]);
+  t.deepEqual([...runSnnFloat(featureModel(), image, 0).scores], [22, 9]);
+});
+
+test('readout source output sums the visible outputs (spike counts), source membrane the membranes', (t) => {
+  const image = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const spikes = featureModel('output');
+  const counts: SnnModel = { ...spikes, classes: 4, layers: spikes.layers.slice(0, 4) };
+  // the identity LIF's spikes: [0,1,1,0] + [0,1,1,1]
+  t.deepEqual([...runSnnFloat(counts, image, 0).scores], [0, 2, 2, 1]);
+  t.deepEqual([...runSnnFloat({ ...counts, readout: { kind: 'sum', begin: 0 } }, image, 0).scores], [8.75, 36.5, 54.5, 18.75]);
+});

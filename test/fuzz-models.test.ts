@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { writeModel } from '../compiler/model/write-model.ts';
 import { fuzzModels } from '../compiler/verify/fuzz-models.ts';
 import { tinyModel } from './support/tiny-model.ts';
+import { avgPoolModel, cubaModel, sinabsModel } from './support/feature-models.ts';
 
 test('600 mutated models are each read and lowered, or refused in one line', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'snnc-fuzz-'));
@@ -17,5 +18,18 @@ test('600 mutated models are each read and lowered, or refused in one line', (t)
   t.is(s.multiline, 0);
   t.is(s.tried, 600);
   t.true(s.refused > 300, `only ${s.refused} refusals: the mutations are too gentle`);
+  t.true(s.lowered > 0);
+});
+
+test('400 mutated feature models (strides, pools, identity synapses, membrane outputs, new resets) never crash', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'snnc-fuzz-'));
+  writeModel(sinabsModel(1), join(dir, 'sinabs'));
+  writeModel(cubaModel(2, { kind: 'value', value: 0.25 }), join(dir, 'cuba'));
+  writeModel(avgPoolModel(3), join(dir, 'avg'));
+  const s = fuzzModels([join(dir, 'sinabs'), join(dir, 'cuba'), join(dir, 'avg')], 400, 11);
+  t.deepEqual(s.crashReports, []);
+  t.is(s.crashes, 0);
+  t.is(s.multiline, 0);
+  t.true(s.refused > 150, `only ${s.refused} refusals`);
   t.true(s.lowered > 0);
 });

@@ -15,7 +15,7 @@ import { Xorshift32 } from '../runtime/prng.ts';
  */
 function handProgram(changes: Partial<SpikingOp> = {}): Program {
   const layer: SpikingOp = {
-    kind: 'spiking', name: 'hand', inputs: 2, units: 2, inType: intType(false, 8, 8),
+    kind: 'spiking', name: 'hand', inputs: 2, units: 2, inType: intType(false, 8, 8), synapse: 'dense',
     weights: [3, 5, 0, 0], weightType: intType(true, 8, 0), weightFrac: [0, 0], accType: intType(true, 16, 8), accShift: [1, 0],
     bias: [10, 0], membraneType: intType(true, 16, 0), decay: { mul: 3, shift: 2 }, threshold: 500,
     output: { kind: 'excess', shift: 2, type: intType(false, 8, 0) }, reset: { kind: 'refractory', mul: 6, shift: 2 }, delay: 0,
@@ -26,7 +26,7 @@ function handProgram(changes: Partial<SpikingOp> = {}): Program {
     input: { shape: [1, 1, 2], type: intType(false, 8, 8), realPerLsb: 1 / 255 },
     encoder: { kind: 'direct', outType: intType(false, 8, 8) },
     layers: [layer],
-    readout: { kind: 'sum', begin: 0, scoreType: intType(true, 20, 0), realPerLsb: 1 },
+    readout: { kind: 'sum', source: 'membrane', begin: 0, scoreType: intType(true, 20, 0), realPerLsb: 1 },
     quantization: { weightBits: 8, granularity: 'layer', activationBits: 8, calibration: { dataset: 'none', images: 0, seed: 0 }, provenNoSaturation: false },
   });
 }

@@ -60,3 +60,27 @@ test('parseProgram names the broken field of untrusted JSON', (t) => {
   t.throws(() => parseProgram(JSON.stringify({ ...p, timesteps: 'eight' }), 'x.json'), { message: /x\.json: timesteps: expected a finite number, got a string/ });
   t.throws(() => parseProgram(JSON.stringify({ ...p, layers: [{ kind: 'pooling' }] }), 'x.json'), { message: /layers\[0\]\.kind: expected one of "conv", "spiking"/ });
 });
+
+test('extended random programs validate, round-trip, and cover every new feature', (t) => {
+  const seen = new Set<string>();
+  for (let seed = 0; seed < 400; seed++) {
+    const program = randomProgram(seed, { extended: true });
+    t.deepEqual(parseProgram(JSON.stringify(program), 'ir.json'), program);
+    seen.add(`source ${program.readout.source}`);
+    for (const l of program.layers) {
+      if (l.kind === 'conv') seen.add(`conv stride ${Math.min(l.stride, 2)} padding ${Math.min(l.padding, 1)}`);
+      if (l.kind === 'pool') seen.add(`pool ${l.mode}`);
+      if (l.kind === 'spiking') seen.add(`synapse ${l.synapse}`).add(`output ${l.output.kind}`).add(`reset ${l.reset.kind}`);
+    }
+  }
+  const expected = [
+    'source membrane', 'source output', 'conv stride 1 padding 0', 'conv stride 2 padding 1', 'pool sum', 'pool avg', 'synapse dense', 'synapse identity',
+    'output excess', 'output binary', 'output membrane', 'reset refractory', 'reset subtract', 'reset zero', 'reset value', 'reset none',
+  ];
+  for (const feature of expected) t.true(seen.has(feature), feature);
+  t.true(randomProgram(1, { extended: true, pool: true }).layers.some((l) => l.kind === 'pool'));
+  t.false(randomProgram(1, { extended: true, conv: false }).layers.some((l) => l.kind === 'conv'));
+  t.is(randomProgram(2, { extended: true, source: 'output' }).readout.source, 'output');
+  t.throws(() => randomProgram(3, { reset: 'none', output: 'binary' }), { instanceOf: RangeError });
+  t.true(randomProgram(3, { reset: 'none' }).layers.every((l) => l.kind !== 'spiking' || l.output.kind === 'membrane'));
+});

@@ -16,7 +16,7 @@ import { setWeights, shardGradients } from '../training/step.ts';
 import { centeringVector, computeCentering, foldCentering } from '../training/centering.ts';
 import type { LoadedDataset } from '../data/load.ts';
 import { annForward, convFlat, repeatSteps, scaledInputs, snnForward, spikingSteps } from '../training/tf-forward.ts';
-import { disposeParams, fromParams, toParams } from '../training/tf-params.ts';
+import { disposeParams, fromParams, toParams, weighted } from '../training/tf-params.ts';
 import { tinyModel } from './support/tiny-model.ts';
 
 const FLOAT32_TOLERANCE = 1e-4;
@@ -155,8 +155,8 @@ test('weights survive the trip to tfjs variables and back bit for bit', (t) => {
   const params = toParams(model);
   const back = fromParams(model, params);
   model.layers.forEach((l, i) => {
-    t.deepEqual(back.layers[i]!.weights.data, l.weights.data);
-    t.deepEqual(back.layers[i]!.bias.data, l.bias.data);
+    t.deepEqual(weighted(back.layers[i]!).weights.data, weighted(l).weights.data);
+    t.deepEqual(weighted(back.layers[i]!).bias.data, weighted(l).bias.data);
   });
   disposeParams(params);
 });
@@ -166,9 +166,9 @@ test('initial models are a pure function of the seed and each architecture has t
   const a = initialModel({ arch: 'snn-conv5', dataset: 'mnist', seed: 5, timesteps: 8, classes: 10, metadata: meta });
   const b = initialModel({ arch: 'snn-conv5', dataset: 'mnist', seed: 5, timesteps: 8, classes: 10, metadata: meta });
   t.deepEqual(a, b);
-  t.deepEqual(a.layers.map((l) => [l.kind, l.weights.shape]), [['conv', [5, 1, 5, 5]], ['spiking', [100, 5 * 24 * 24]], ['spiking', [10, 100]]]);
+  t.deepEqual(a.layers.map((l) => [l.kind, weighted(l).weights.shape]), [['conv', [5, 1, 5, 5]], ['spiking', [100, 5 * 24 * 24]], ['spiking', [10, 100]]]);
   const cifar = initialModel({ arch: 'snn-gabor', dataset: 'cifar10', seed: 5, timesteps: 8, classes: 10, metadata: { ...meta, dataset: 'cifar10' } });
-  t.deepEqual(cifar.layers.map((l) => l.weights.shape), [[5, 3, 5, 5], [100, 5 * 28 * 28], [10, 100]]);
+  t.deepEqual(cifar.layers.map((l) => weighted(l).weights.shape), [[5, 3, 5, 5], [100, 5 * 28 * 28], [10, 100]]);
   t.false(cifar.layers[0]!.kind === 'conv' && cifar.layers[0]!.learned);
 });
 
@@ -241,8 +241,8 @@ test('centering is folded exactly: the trained (centered) network and the saved 
     const centering = { layer: 0, mean };
     const params = toParams(model);
     const folded = foldCentering(model, centering);
-    t.notDeepEqual(folded.layers[0]!.bias.data, model.layers[0]!.bias.data);
-    t.deepEqual(folded.layers[0]!.weights.data, model.layers[0]!.weights.data);
+    t.notDeepEqual(weighted(folded.layers[0]!).bias.data, weighted(model.layers[0]!).bias.data);
+    t.deepEqual(weighted(folded.layers[0]!).weights.data, weighted(model.layers[0]!).weights.data);
     const image = randomImage(5);
     const center = { layer: 0, vector: tf.tensor1d(centeringVector(model, centering)) };
     const scores = snnForward(model, params, referenceJitter(model, image, 3), false, center).scores.dataSync();

@@ -1,6 +1,6 @@
 /** @fileoverview The figures: exact pixels where the data decide them, and one-line errors for impossible plots. */
 import test from 'ava';
-import type { ConvLayer, SnnModel } from '../compiler/model/format.ts';
+import type { ConvLayer, SnnModel, SpikingLayer, Tensor } from '../compiler/model/format.ts';
 import { glyph, GLYPH_HEIGHT, GLYPH_WIDTH } from '../training/plot/font.ts';
 import { curvesFigure, filtersFigure, rasterFigure } from '../training/plot/figures.ts';
 import { tinyModel } from './support/tiny-model.ts';
@@ -42,7 +42,7 @@ test('figures refuse what they cannot draw', (t) => {
 test('the raster marks a spike exactly where the float reference fires', (t) => {
   // one hidden unit driven hard by a bright image: it fires at step 0, so its spike cell is black
   const model = tinyModel(4, { hidden: 2, encoder: 'direct', timesteps: 2 });
-  const hidden = model.layers[0]!;
+  const hidden = model.layers[0] as SpikingLayer & { weights: Tensor };
   const weights = new Float32Array(hidden.weights.data.length).fill(0.01);
   const driven: SnnModel = { ...model, layers: [{ ...hidden, weights: { shape: hidden.weights.shape, data: weights }, bias: { shape: [2], data: new Float32Array(2) } }, model.layers[1]!] };
   const image = new Uint8Array(784).fill(255); // u0 = 784 * 0.01 = 7.84 > 1

@@ -13,6 +13,7 @@ import { epochDir } from '../training/checkpoint.ts';
 import { evaluateFloat } from '../training/evaluate.ts';
 import { train, type TrainConfig } from '../training/trainer.ts';
 import { combineShards, shardSizes } from '../training/worker-pool.ts';
+import { weighted } from '../training/tf-params.ts';
 
 const quiet = { log: () => {}, progress: { tty: false, write: () => {} } };
 let scratch = '';
@@ -59,7 +60,7 @@ test.serial('a run resumed after a crash ends with the same weights, bit for bit
   t.is(resumed.history.length, 2);
   t.deepEqual(resumed.history[0], straight.history[0]);
   t.is(resumed.history[1]!.trainLoss, straight.history[1]!.trainLoss);
-  resumed.model.layers.forEach((layer, i) => t.deepEqual(layer.weights.data, straight.model.layers[i]!.weights.data, `layer ${i}`));
+  resumed.model.layers.forEach((layer, i) => t.deepEqual(weighted(layer).weights.data, weighted(straight.model.layers[i]!).weights.data, `layer ${i}`));
   t.is(resumed.score.accuracy, straight.score.accuracy);
 });
 
@@ -92,6 +93,6 @@ test('batches split into near-equal shards, and shard gradients combine by size'
 test.serial('two-thread training is deterministic and learns like one thread', async (t) => {
   const a = await train(config('threads-a', { threads: 2, epochs: 1, trainLimit: 1000, testLimit: 200 }), quiet);
   const b = await train(config('threads-b', { threads: 2, epochs: 1, trainLimit: 1000, testLimit: 200 }), quiet);
-  a.model.layers.forEach((layer, i) => t.deepEqual(layer.weights.data, b.model.layers[i]!.weights.data, `layer ${i}`));
+  a.model.layers.forEach((layer, i) => t.deepEqual(weighted(layer).weights.data, weighted(b.model.layers[i]!).weights.data, `layer ${i}`));
   t.true(a.score.accuracy > 0.5, `accuracy ${a.score.accuracy}`);
 });

@@ -11,6 +11,7 @@
 import type { ConvLayer, Model } from '../compiler/model/format.ts';
 import { convForward } from '../runtime/float-reference.ts';
 import type { LoadedDataset } from '../data/load.ts';
+import { weighted } from './tf-params.ts';
 
 export interface Centering {
   /** Index in model.layers of the op whose input is centered. */
@@ -66,8 +67,9 @@ export function computeCentering(model: Model, train: LoadedDataset, mode: Cente
 /** The model whose plain input computes what the centered model computes: the centered op's bias becomes b - W m. */
 export function foldCentering<M extends Model>(model: M, centering: Centering | undefined): M {
   if (!centering) return model;
-  const layers = model.layers.map((layer, i) => {
-    if (i !== centering.layer) return layer;
+  const layers = model.layers.map((l, i) => {
+    if (i !== centering.layer) return l;
+    const layer = weighted(l);
     const rows = layer.bias.data.length;
     const perRow = layer.weights.data.length / rows;
     const m = centering.mean;

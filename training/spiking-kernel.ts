@@ -26,6 +26,9 @@ function resetCoefficients(layer: SpikingLayer): { k: number; s: number } {
       return { k: 0, s: layer.threshold };
     case 'zero':
       return { k: 1, s: 0 };
+    case 'value':
+    case 'none':
+      throw new Error(`${layer.name}: training has no ${layer.reset.kind} reset (tf-forward refuses it first)`);
     default: {
       const never: never = layer.reset;
       return never;

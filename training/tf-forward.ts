@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { SnncError } from '../compiler/errors.ts';
-import type { AnnModel, ConvLayer, DenseLayer, InputSpec, SnnModel, SpikingLayer } from '../compiler/model/format.ts';
+import type { AnnModel, ConvLayer, DenseLayer, InputSpec, PoolLayer, SnnModel, SpikingLayer } from '../compiler/model/format.ts';
 import { spikingRecurrence } from './spiking-kernel.ts';
 import { convConstInput, linear } from './tf-ops.ts';
 import type { LayerParams, ModelParams } from './tf-params.ts';
@@ -59,8 +59,13 @@ export function spikingSteps(layer: SpikingLayer, currents: tf.Tensor3D): Spikin
   return { u: u!, o: o! };
 }
 
-function checkTrainable(layer: SpikingLayer): void {
+function checkTrainable(layer: SpikingLayer | PoolLayer): SpikingLayer {
+  if (layer.kind === 'pool' || !layer.weights) throw new SnncError('unsupported', `${layer.name}: training supports conv and dense spiking layers, not pools or identity synapses`);
+  if (layer.output === 'membrane' || layer.reset.kind === 'value' || layer.reset.kind === 'none') {
+    throw new SnncError('unsupported', `${layer.name}: training supports excess and binary outputs with refractory, subtract and zero resets`);
+  }
   if (layer.delay !== 0) throw new SnncError('unsupported', `${layer.name}: training supports delay 0 only`);
+  return layer;
 }
 
 export interface SnnForward {
@@ -94,12 +99,12 @@ export function snnForward(model: SnnModel, params: ModelParams, xt: tf.Tensor3D
       constant = constant && !layer.learned;
       return;
     }
-    checkTrainable(layer);
-    const currents = linear(act, p.w, p.b, constant).reshape([steps, batch, layer.units]) as tf.Tensor3D;
-    const { u, o } = spikingRecurrence(layer, currents, withTraces ? 'both' : i === lastSpiking ? 'u' : 'o');
+    const spiking = checkTrainable(layer);
+    const currents = linear(act, p.w, p.b, constant).reshape([steps, batch, spiking.units]) as tf.Tensor3D;
+    const { u, o } = spikingRecurrence(spiking, currents, withTraces ? 'both' : i === lastSpiking ? 'u' : 'o');
     if (withTraces) traces.push({ u: u!, o: o! });
     if (i === lastSpiking) readoutU = u!;
-    else act = o!.reshape([steps * batch, layer.units]);
+    else act = o!.reshape([steps * batch, spiking.units]);
     constant = false;
   });
   const units = readoutU!.shape[2];

@@ -4,7 +4,18 @@
  * [filters, channels, k, k] are held as an im2col matrix [channels*k*k, filters] (row (c*k + ki)*k + kj).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Layer, Model, Tensor } from '../compiler/model/format.ts';
+import { SnncError } from '../compiler/errors.ts';
+import type { ConvLayer, DenseLayer, Layer, Model, SpikingLayer, Tensor } from '../compiler/model/format.ts';
+
+export type WeightedLayer = ConvLayer | DenseLayer | (SpikingLayer & { readonly weights: Tensor });
+
+/** Training handles conv, dense and dense spiking layers; pools and identity synapses come from imported models only. */
+export function weighted(layer: Layer): WeightedLayer {
+  if (layer.kind === 'pool' || !layer.weights) {
+    throw new SnncError('unsupported', `${layer.name}: training supports conv, dense and dense spiking layers, not ${layer.kind === 'pool' ? 'pools' : 'identity synapses'}`);
+  }
+  return layer as WeightedLayer;
+}
 
 export interface LayerParams {
   readonly w: tf.Variable<tf.Rank.R2>;
@@ -21,12 +32,13 @@ function transposed(t: Tensor, rows: number, cols: number): Float32Array {
   return out;
 }
 
-function layerRows(layer: Layer): number {
+function layerRows(layer: WeightedLayer): number {
   return layer.kind === 'conv' ? layer.filters : layer.units;
 }
 
 export function toParams(model: Model): ModelParams {
-  return model.layers.map((layer) => {
+  return model.layers.map((l) => {
+    const layer = weighted(l);
     const rows = layerRows(layer);
     const cols = layer.weights.data.length / rows;
     const trainable = layer.kind !== 'conv' || layer.learned;
@@ -39,7 +51,8 @@ export function toParams(model: Model): ModelParams {
 
 /** The model with its weights replaced by the current values of `params`. */
 export function fromParams<M extends Model>(model: M, params: ModelParams): M {
-  const layers = model.layers.map((layer, i) => {
+  const layers = model.layers.map((l, i) => {
+    const layer = weighted(l);
     const p = params[i]!;
     const rows = layerRows(layer);
     const cols = layer.weights.data.length / rows;

@@ -96,7 +96,9 @@ export function helpText(command: string, usage: string, summary: string, specs:
   const lines = [`usage: snnc ${command} ${usage}`, '', summary, ''];
   for (const [name, spec] of Object.entries(specs)) {
     const value = spec.kind === 'boolean' ? '' : spec.choices ? ` <${spec.choices.join('|')}>` : ` <${spec.kind}>`;
-    lines.push(`  --${name}${value}`.padEnd(36) + spec.help);
+    const flag = `  --${name}${value}`;
+    // A long choice list gets its help on the next line rather than running into it.
+    lines.push(flag.length < 36 ? flag.padEnd(36) + spec.help : `${flag}\n${' '.repeat(36)}${spec.help}`);
   }
   return lines.join('\n');
 }

@@ -9,5 +9,7 @@ import { verifyCommand } from './commands/verify.ts';
 import { trainCommand } from './commands/train.ts';
 import { plotCommand } from './commands/plot.ts';
 import { reportCommand } from './commands/report.ts';
+import { importCommand } from './commands/import.ts';
+import { exportCommand } from './commands/export.ts';
 
-export const commands: readonly Command[] = [compileCommand, irCommand, runCommand, evalCommand, verifyCommand, dataCommand, trainCommand, plotCommand, reportCommand];
+export const commands: readonly Command[] = [compileCommand, irCommand, runCommand, evalCommand, verifyCommand, importCommand, exportCommand, dataCommand, trainCommand, plotCommand, reportCommand];

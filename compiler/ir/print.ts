@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { ConvOp } from './conv.ts';
 import { formatType } from './int-type.ts';
+import type { PoolOp } from './pool.ts';
 import type { Program } from './program.ts';
 import { unreachable } from './registry.ts';
 import type { Factor, SpikingOp } from './spiking.ts';
@@ -30,15 +31,29 @@ function factor(f: Factor): string {
   return `* ${f.mul} >> ${f.shift} (${real(f.mul / 2 ** f.shift)})`;
 }
 
+/** Stride and padding only where they differ from 1 and 0, so programs without them print as they always did. */
+function window(op: ConvOp | PoolOp): string {
+  return `${op.stride !== 1 ? `, stride ${op.stride}` : ''}${op.padding !== 0 ? `, padding ${op.padding}` : ''}`;
+}
+
 function printConv(op: ConvOp): string[] {
   return [
-    `layer ${op.name}: conv ${op.kernel}x${op.kernel} [${op.inShape.join(', ')}] -> [${op.outShape.join(', ')}]${op.learned ? '' : ' (fixed bank)'}`,
+    `layer ${op.name}: conv ${op.kernel}x${op.kernel}${window(op)} [${op.inShape.join(', ')}] -> [${op.outShape.join(', ')}]${op.learned ? '' : ' (fixed bank)'}`,
     `  in          ${formatType(op.inType)}`,
     `  weights     ${formatType(op.weightType)} [${op.outShape[0]}, ${op.inShape[0]}, ${op.kernel}, ${op.kernel}] ${summarize(op.weights)}`,
     `  weightFrac  ${summarize(op.weightFrac)}`,
     `  bias        ${summarize(op.bias)}`,
     `  acc         ${formatType(op.accType)}`,
     `  outShift    ${summarize(op.outShift)}`,
+    `  out         ${formatType(op.outType)}`,
+  ];
+}
+
+function printPool(op: PoolOp): string[] {
+  return [
+    `layer ${op.name}: pool ${op.mode} ${op.kernel}x${op.kernel}${window(op)} [${op.inShape.join(', ')}] -> [${op.outShape.join(', ')}]`,
+    `  in          ${formatType(op.inType)}`,
+    `  scale       ${factor(op.scale)}`,
     `  out         ${formatType(op.outType)}`,
   ];
 }
@@ -52,6 +67,8 @@ function printSpiking(op: SpikingOp): string[] {
         return `excess: (u - threshold) >> ${out.shift} -> ${formatType(out.type)}`;
       case 'binary':
         return `binary -> ${formatType(out.type)}`;
+      case 'membrane':
+        return `membrane (never fires): u >> ${out.shift} -> ${formatType(out.type)}`;
       default:
         return unreachable(out, 'output mode');
     }
@@ -65,14 +82,19 @@ function printSpiking(op: SpikingOp): string[] {
         return 'subtract: u - threshold';
       case 'zero':
         return 'zero';
+      case 'value':
+        return `value: ${r.value} (${real(r.value * 2 ** -op.membraneType.frac)})`;
+      case 'none':
+        return 'none';
       default:
         return unreachable(r, 'reset mode');
     }
   })();
+  const weights = op.synapse === 'identity' ? `identity (acc = x), ${formatType(op.weightType)} unused` : `${formatType(op.weightType)} [${op.units}, ${op.inputs}] ${summarize(op.weights)}`;
   return [
-    `layer ${op.name}: spiking ${op.inputs} -> ${op.units}, delay ${op.delay}`,
+    `layer ${op.name}: spiking${op.synapse === 'identity' ? ' identity' : ''} ${op.inputs} -> ${op.units}, delay ${op.delay}`,
     `  in          ${formatType(op.inType)}`,
-    `  weights     ${formatType(op.weightType)} [${op.units}, ${op.inputs}] ${summarize(op.weights)}`,
+    `  weights     ${weights}`,
     `  weightFrac  ${summarize(op.weightFrac)}`,
     `  acc         ${formatType(op.accType)}, accShift ${summarize(op.accShift)}`,
     `  bias        ${summarize(op.bias)}`,
@@ -105,10 +127,13 @@ export function printProgram(p: Program): string {
       case 'spiking':
         lines.push(...printSpiking(op), '');
         break;
+      case 'pool':
+        lines.push(...printPool(op), '');
+        break;
       default:
         unreachable(op, 'layer kind');
     }
   }
-  lines.push(`readout     ${p.readout.kind} of the last membrane over t = ${p.readout.begin}..${p.timesteps - 1} -> ${formatType(p.readout.scoreType)} (1 lsb = ${real(p.readout.realPerLsb)})`);
+  lines.push(`readout     ${p.readout.kind} of the last ${p.readout.source} over t = ${p.readout.begin}..${p.timesteps - 1} -> ${formatType(p.readout.scoreType)} (1 lsb = ${real(p.readout.realPerLsb)})`);
   return lines.join('\n') + '\n';
 }

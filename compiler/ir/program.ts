@@ -2,10 +2,11 @@
 import type { ConvOp } from './conv.ts';
 import type { IrEncoder } from './encoder.ts';
 import type { IntType } from './int-type.ts';
+import type { PoolOp } from './pool.ts';
 import type { IrReadout } from './readout.ts';
 import type { SpikingOp } from './spiking.ts';
 
-export type IrLayer = ConvOp | SpikingOp;
+export type IrLayer = ConvOp | SpikingOp | PoolOp;
 
 export const IR_FORMAT_VERSION = 1;
 

@@ -1,36 +1,41 @@
 /**
  * @fileoverview Random valid IR programs for tests and differential fuzzing: every layer kind, output mode, reset
- * mode and delay, decays of 0 and 1, threshold 0, and extreme weights that drive saturation.
+ * mode and delay, decays of 0 and 1, threshold 0, and extreme weights that drive saturation. The default generator
+ * makes the original conv -> dense spiking programs (its seeds stay stable); `extended: true` (random-extended.ts)
+ * mixes in stride/padding, pools, identity synapses, membrane outputs, value/none resets and output readouts.
  */
 import { intType, maxOf, minOf, signedBitsFor, type IntType } from './int-type.ts';
 import type { IrEncoder } from './encoder.ts';
+import { makeRandom } from './mulberry32.ts';
 import type { IrLayer, Program } from './program.ts';
+import { outputForReset, randomExtendedProgram } from './random-extended.ts';
 import type { IrOutput, IrReset, SpikingOp } from './spiking.ts';
 import type { ConvOp } from './conv.ts';
 
-/** Deterministic small PRNG for generation (mulberry32), independent of the jitter generator. */
-export function makeRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { makeRandom };
 
 export interface RandomProgramOptions {
+  /** Default generator: a conv first (true), never (false), or at random. Extended: conv layers forced / excluded. */
   readonly conv?: boolean;
   readonly output?: IrOutput['kind'];
+  /** 'none' forces output 'membrane' (and throws with any other `output`). */
   readonly reset?: IrReset['kind'];
   readonly delay?: 0 | 1;
   readonly encoder?: IrEncoder['kind'];
   readonly weightBits?: number;
   readonly timesteps?: number;
+  /** Random mixes of every IR feature (a different stream of programs than the default for the same seed). */
+  readonly extended?: boolean;
+  /** Extended only: at least one pool (true) or none (false). */
+  readonly pool?: boolean;
+  /** Extended only: at least one identity spiking layer (true) or none (false). */
+  readonly identity?: boolean;
+  /** Extended only: the readout source (random when absent; the default generator always reads the membrane). */
+  readonly source?: 'membrane' | 'output';
 }
 
 export function randomProgram(seed: number, options: RandomProgramOptions = {}): Program {
+  if (options.extended) return randomExtendedProgram(seed, options);
   const rand = makeRandom(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
   const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)]!;
@@ -58,7 +63,7 @@ export function randomProgram(seed: number, options: RandomProgramOptions = {}):
     const accBound = 2 ** 20 + channels * kernel * kernel * (wMax + 1) * maxOf(xType);
     const outType = intType(true, int(2, 12), 4);
     const conv: ConvOp = {
-      kind: 'conv', name: 'conv0', inShape: shape, outShape, kernel, inType: xType, weights, weightType,
+      kind: 'conv', name: 'conv0', inShape: shape, outShape, kernel, stride: 1, padding: 0, inType: xType, weights, weightType,
       weightFrac: new Array(filters).fill(0),
       bias: Array.from({ length: filters }, () => int(-(2 ** 20), 2 ** 20)),
       accType: intType(true, signedBitsFor(accBound), inType.frac), outShift: Array.from({ length: filters }, () => int(0, 14)),
@@ -75,20 +80,27 @@ export function randomProgram(seed: number, options: RandomProgramOptions = {}):
     const units = last ? int(2, 5) : int(1, 8);
     const membraneType = intType(true, int(8, 32), int(0, 12));
     const mMax = maxOf(membraneType);
-    const outputKind = options.output ?? pick(['excess', 'binary'] as const);
-    const output: IrOutput = outputKind === 'excess' ? { kind: 'excess', shift: int(0, 12), type: intType(false, int(1, 12), 0) } : { kind: 'binary', type: intType(false, 1, 0) };
+    const outputKind = outputForReset(options.output, options.reset) ?? pick(['excess', 'binary'] as const);
+    const output: IrOutput =
+      outputKind === 'excess' ? { kind: 'excess', shift: int(0, 12), type: intType(false, int(1, 12), 0) }
+      : outputKind === 'binary' ? { kind: 'binary', type: intType(false, 1, 0) }
+      : { kind: 'membrane', shift: int(0, 12), type: intType(true, int(2, 12), 0) };
     const resetKind = options.reset ?? pick(['refractory', 'subtract', 'zero'] as const);
-    const reset: IrReset = resetKind === 'refractory' ? { kind: 'refractory', mul: int(0, 2 ** 17), shift: 16 } : { kind: resetKind };
+    const reset: IrReset =
+      resetKind === 'refractory' ? { kind: 'refractory', mul: int(0, 2 ** 17), shift: 16 }
+      : resetKind === 'value' ? { kind: 'value', value: int(-(mMax >> 2), mMax >> 2) }
+      : { kind: resetKind };
     const weights = Array.from({ length: units * inputs }, weight);
     const accBound = inputs * (wMax + 1) * Math.max(maxOf(xType), -minOf(xType));
     const op: SpikingOp = {
-      kind: 'spiking', name: `layer${l}`, inputs, units, inType: xType, weights, weightType,
+      kind: 'spiking', name: `layer${l}`, inputs, units, inType: xType, synapse: 'dense', weights, weightType,
       weightFrac: new Array(units).fill(0), accType: intType(true, signedBitsFor(accBound), xType.frac),
       accShift: Array.from({ length: units }, () => int(0, 3)),
       bias: Array.from({ length: units }, () => int(-(mMax >> 2), mMax >> 2)),
       membraneType,
       decay: pick([{ mul: 0, shift: 16 }, { mul: 65536, shift: 16 }, { mul: int(0, 65536), shift: 16 }, { mul: int(0, 255), shift: 8 }]),
-      threshold: rand() < 0.2 ? 0 : int(0, mMax >> 1),
+      // drawn here, after the decay, so the default stream of programs is what it always was
+      threshold: ((drawn: number) => (output.kind === 'membrane' ? 0 : drawn))(rand() < 0.2 ? 0 : int(0, mMax >> 1)),
       output, reset, delay: options.delay ?? pick([0, 1] as const),
     };
     layers.push(op);
@@ -101,7 +113,7 @@ export function randomProgram(seed: number, options: RandomProgramOptions = {}):
     format: 'snnc-ir', version: 1, name: `random${seed}`, sourceSha256: '0'.repeat(64), timesteps, classes: lastOp.units,
     input: { shape: [channels, height, width], type: inType, realPerLsb: 1 / 255 },
     encoder, layers,
-    readout: { kind: 'sum', begin, scoreType: intType(true, lastOp.membraneType.bits + 13, lastOp.membraneType.frac), realPerLsb: 2 ** -lastOp.membraneType.frac },
+    readout: { kind: 'sum', source: 'membrane', begin, scoreType: intType(true, lastOp.membraneType.bits + 13, lastOp.membraneType.frac), realPerLsb: 2 ** -lastOp.membraneType.frac },
     quantization: { weightBits, granularity: 'layer', activationBits: 8, calibration: { dataset: 'none', images: 0, seed }, provenNoSaturation: false },
   };
 }

@@ -1,7 +1,7 @@
 /** @fileoverview The one list of IR layer kinds; printers, validators and targets switch over it exhaustively. */
 import type { IrLayer } from './program.ts';
 
-export const LAYER_KINDS = ['conv', 'spiking'] as const satisfies readonly IrLayer['kind'][];
+export const LAYER_KINDS = ['conv', 'spiking', 'pool'] as const satisfies readonly IrLayer['kind'][];
 
 export type LayerKind = (typeof LAYER_KINDS)[number];
 

@@ -39,14 +39,18 @@ export interface InputSpec {
 export type Encoder = { readonly kind: 'jitter' } | { readonly kind: 'direct' };
 
 /**
- * Conv (stateless, applied each timestep): y[c,i,j] = b[c] + sum_{ci,ki,kj} w[c,ci,ki,kj] * x[ci,i+ki,j+kj].
- * Stride 1, no padding; the output is flattened (CHW) for the next layer. `learned: false` marks a fixed bank (Gabor).
+ * Conv (stateless, applied each timestep):
+ *   y[c,i,j] = b[c] + sum_{ci,ki,kj} w[c,ci,ki,kj] * x[ci, i*stride+ki-padding, j*stride+kj-padding]   (0 outside)
+ * stride (default 1) and zero padding (default 0) are omitted from model.json at their defaults. The output is
+ * flattened (CHW) for the next layer. `learned: false` marks a fixed bank (Gabor).
  */
 export interface ConvLayer {
   readonly kind: 'conv';
   readonly name: string;
   readonly filters: number;
   readonly kernel: number;
+  readonly stride?: number;
+  readonly padding?: number;
   readonly weights: Tensor; // [filters, inChannels, kernel, kernel]
   readonly bias: Tensor; // [filters]
   readonly learned: boolean;
@@ -55,13 +59,15 @@ export interface ConvLayer {
 export type ResetMode =
   | { readonly kind: 'refractory'; readonly penalty: number } // v = v - (penalty/threshold) * v
   | { readonly kind: 'subtract' } // v = v - threshold
-  | { readonly kind: 'zero' }; // v = 0
+  | { readonly kind: 'zero' } // v = 0
+  | { readonly kind: 'value'; readonly value: number } // v = value (NIR v_reset)
+  | { readonly kind: 'none' }; // output 'membrane' only: never fires
 
 /**
- * Spiking layer (dense synapse W [units, inputs], bias b). At step t, with input x_t:
- *   u_t   = decay * v_{t-1} + W x_t + b          (v_{-1} = 0)
- *   f_t   = u_t > threshold
- *   o_t   = excess: f_t ? u_t - threshold : 0      binary: f_t ? 1 : 0
+ * Spiking layer (dense synapse W [units, inputs], or identity when `weights` is absent; bias b). At step t, input x_t:
+ *   u_t   = decay * v_{t-1} + W x_t + b          (v_{-1} = 0; identity: W x_t = x_t, inputs == units)
+ *   f_t   = output membrane: false               otherwise: u_t > threshold
+ *   o_t   = excess: f_t ? u_t - threshold : 0      binary: f_t ? 1 : 0      membrane: u_t (non-firing LI / integrator)
  *   v_t   = f_t ? reset(u_t) : u_t
  * Visible at step t: output o_t and membrane u_t (delay 0), or o_{t-1} and u_{t-1} (delay 1, zero at t = 0).
  */
@@ -69,13 +75,26 @@ export interface SpikingLayer {
   readonly kind: 'spiking';
   readonly name: string;
   readonly units: number;
-  readonly weights: Tensor; // [units, inputs]
+  readonly weights?: Tensor; // [units, inputs]; absent: identity synapse
   readonly bias: Tensor; // [units]
   readonly decay: number;
-  readonly threshold: number;
-  readonly output: 'excess' | 'binary';
+  readonly threshold: number; // 0 with output membrane
+  readonly output: 'excess' | 'binary' | 'membrane';
   readonly reset: ResetMode;
   readonly delay: 0 | 1;
+}
+
+/**
+ * Pool (stateless, each timestep), per channel, square window, zero padding (0 outside):
+ *   sum: y[c,i,j] = sum_{ki,kj} x[c, i*stride+ki-padding, j*stride+kj-padding]     avg: that sum / kernel^2
+ */
+export interface PoolLayer {
+  readonly kind: 'pool';
+  readonly name: string;
+  readonly mode: 'sum' | 'avg';
+  readonly kernel: number;
+  readonly stride: number;
+  readonly padding: number;
 }
 
 /** ANN dense layer: y = act(W x + b). `leaky-relu` uses `alpha`. */
@@ -89,11 +108,15 @@ export interface DenseLayer {
   readonly alpha?: number;
 }
 
-export type Layer = ConvLayer | SpikingLayer | DenseLayer;
+export type Layer = ConvLayer | SpikingLayer | PoolLayer | DenseLayer;
 
-/** Readout: scores[k] = sum (or mean) over t in [begin, T) of the last spiking layer's visible membrane. */
+/**
+ * Readout: scores[k] = sum (or mean) over t in [begin, T) of the last spiking layer's visible membrane (source
+ * 'membrane', the default, omitted from model.json) or of its visible output (source 'output': spike counts).
+ */
 export interface Readout {
   readonly kind: 'sum' | 'mean';
+  readonly source?: 'membrane' | 'output';
   readonly begin: number;
 }
 
@@ -105,7 +128,7 @@ export interface SnnModel {
   readonly input: InputSpec;
   readonly encoder: Encoder;
   readonly timesteps: number;
-  readonly layers: readonly (ConvLayer | SpikingLayer)[];
+  readonly layers: readonly (ConvLayer | SpikingLayer | PoolLayer)[];
   readonly readout: Readout;
   readonly classes: number;
 }

@@ -8,8 +8,9 @@ import { checkModelShapes } from './shapes.ts';
 import {
   MODEL_FORMAT_VERSION, MODEL_JSON, WEIGHTS_BIN,
   type ConvLayer, type DenseLayer, type Encoder, type InputSpec, type Layer, type Model, type ModelMetadata,
-  type Readout, type ResetMode, type SpikingLayer, type Tensor,
+  type PoolLayer, type Readout, type ResetMode, type SpikingLayer, type Tensor,
 } from './format.ts';
+import { windowOutput, type ImageShape } from './shapes.ts';
 
 /** Largest tensor we accept, so a hostile shape cannot make us allocate gigabytes. */
 const MAX_TENSOR_ELEMENTS = 1 << 26;
@@ -69,18 +70,30 @@ export function parseModel(root: JsonObject, blob: Buffer): Model {
   const layerList = array(root.layers, 'layers');
   if (layerList.length === 0) throw new SnncError('model', 'layers: a model needs at least one layer');
   const layers: Layer[] = [];
-  let [inChannels, height, width] = input.shape;
-  let inWidth = inChannels * height * width;
+  // What reaches the next layer: a CHW image (input, conv, pool, identity spiking) or a flat vector (image undefined).
+  let image: ImageShape | undefined = input.shape;
+  let inWidth = input.shape[0] * input.shape[1] * input.shape[2];
   layerList.forEach((value, i) => {
-    const layer = readLayer(value, `layers[${i}]`, tensor, inChannels, inWidth);
+    const layer = readLayer(value, `layers[${i}]`, tensor, image, inWidth);
     layers.push(layer);
-    if (layer.kind === 'conv') {
-      [inChannels, height, width] = [layer.filters, height - layer.kernel + 1, width - layer.kernel + 1];
-      if (height < 1 || width < 1) throw new SnncError('model', `layers[${i}]: a ${layer.kernel}x${layer.kernel} kernel does not fit the ${height + layer.kernel - 1}-pixel input`);
-      inWidth = inChannels * height * width;
-    } else {
-      inChannels = layer.units;
-      inWidth = layer.units;
+    switch (layer.kind) {
+      case 'conv':
+      case 'pool':
+        image = windowOutput(layer, image!, `layers[${i}]`);
+        inWidth = image[0] * image[1] * image[2];
+        break;
+      case 'spiking':
+        if (layer.weights) image = undefined;
+        inWidth = layer.units;
+        break;
+      case 'dense':
+        image = undefined;
+        inWidth = layer.units;
+        break;
+      default: {
+        const never: never = layer;
+        return never;
+      }
     }
   });
   if (kind === 'snn') {
@@ -90,7 +103,7 @@ export function parseModel(root: JsonObject, blob: Buffer): Model {
       encoder: readEncoder(root.encoder),
       timesteps: integer(root.timesteps, 'timesteps', 1, MAX_TIMESTEPS),
       layers: layers.map((l, i) => {
-        if (l.kind === 'dense') throw new SnncError('model', `layers[${i}]: an snn model has conv and spiking layers, not dense`);
+        if (l.kind === 'dense') throw new SnncError('model', `layers[${i}]: an snn model has conv, pool and spiking layers, not dense`);
         return l;
       }),
       readout: readReadout(root.readout),
@@ -102,7 +115,7 @@ export function parseModel(root: JsonObject, blob: Buffer): Model {
   const model: Model = {
     format: 'snnc-model', version: 1, kind, metadata, input, classes,
     layers: layers.map((l, i) => {
-      if (l.kind === 'spiking') throw new SnncError('model', `layers[${i}]: an ann model has conv and dense layers, not spiking`);
+      if (l.kind === 'spiking' || l.kind === 'pool') throw new SnncError('model', `layers[${i}]: an ann model has conv and dense layers, not ${l.kind}`);
       return l;
     }),
   };
@@ -176,34 +189,62 @@ function readEncoder(value: unknown): Encoder {
 
 function readReadout(value: unknown): Readout {
   const r = object(value, 'readout');
-  onlyKeys(r, 'readout', ['kind', 'begin']);
-  return { kind: oneOf(r.kind, 'readout.kind', ['sum', 'mean'] as const), begin: integer(r.begin, 'readout.begin', 0, MAX_TIMESTEPS - 1) };
+  onlyKeys(r, 'readout', ['kind', 'source', 'begin']);
+  const kind = oneOf(r.kind, 'readout.kind', ['sum', 'mean'] as const);
+  // 'membrane' is the default and is never written, so that a model means one thing in one spelling.
+  const source = r.source === undefined ? 'membrane' : oneOf(r.source, 'readout.source', ['membrane', 'output'] as const);
+  return { kind, ...(source === 'output' ? { source } : {}), begin: integer(r.begin, 'readout.begin', 0, MAX_TIMESTEPS - 1) };
 }
 
 type TensorReader = (value: unknown, path: string, shape: readonly number[]) => Tensor;
 
-function readLayer(value: unknown, path: string, tensor: TensorReader, inChannels: number, inWidth: number): Layer {
+/** Largest kernel, stride and padding accepted (the IR's limits). */
+const MAX_KERNEL = 64;
+
+/** stride and padding of a conv or pool: integers, stride >= 1, 0 <= padding < kernel. */
+function readWindow(l: JsonObject, path: string, kernel: number, required: boolean): { stride: number; padding: number } {
+  const stride = l.stride === undefined && !required ? 1 : integer(l.stride, `${path}.stride`, 1, MAX_KERNEL);
+  const padding = l.padding === undefined && !required ? 0 : integer(l.padding, `${path}.padding`, 0, MAX_KERNEL);
+  if (padding >= kernel) throw new SnncError('model', `${path}.padding: ${padding} must be smaller than the kernel (${kernel})`);
+  return { stride, padding };
+}
+
+function readLayer(value: unknown, path: string, tensor: TensorReader, image: ImageShape | undefined, inWidth: number): Layer {
   const l = object(value, path);
-  const kind = oneOf(l.kind, `${path}.kind`, ['conv', 'spiking', 'dense'] as const);
+  const kind = oneOf(l.kind, `${path}.kind`, ['conv', 'spiking', 'dense', 'pool'] as const);
   const name = string(l.name, `${path}.name`);
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) throw new SnncError('model', `${path}.name: "${name}" must be an identifier (letters, digits, _)`);
+  if ((kind === 'conv' || kind === 'pool') && !image) {
+    throw new SnncError('model', `${path}: a ${kind} layer needs an image, but the layer before it outputs a flat vector (only conv, pool and identity spiking layers keep the image shape)`);
+  }
   if (kind === 'conv') {
-    onlyKeys(l, path, ['kind', 'name', 'filters', 'kernel', 'weights', 'bias', 'learned']);
+    onlyKeys(l, path, ['kind', 'name', 'filters', 'kernel', 'stride', 'padding', 'weights', 'bias', 'learned']);
     const filters = integer(l.filters, `${path}.filters`, 1, 1024);
-    const kernel = integer(l.kernel, `${path}.kernel`, 1, 64);
+    const kernel = integer(l.kernel, `${path}.kernel`, 1, MAX_KERNEL);
+    const { stride, padding } = readWindow(l, path, kernel, false);
     const conv: ConvLayer = {
       kind, name, filters, kernel,
-      weights: tensor(l.weights, `${path}.weights`, [filters, inChannels, kernel, kernel]),
+      // Defaults are left out, so that models written before stride and padding existed re-write byte for byte.
+      ...(stride !== 1 ? { stride } : {}),
+      ...(padding !== 0 ? { padding } : {}),
+      weights: tensor(l.weights, `${path}.weights`, [filters, image![0], kernel, kernel]),
       bias: tensor(l.bias, `${path}.bias`, [filters]),
       learned: l.learned === undefined ? true : l.learned === true,
     };
     return conv;
   }
+  if (kind === 'pool') {
+    onlyKeys(l, path, ['kind', 'name', 'mode', 'kernel', 'stride', 'padding']);
+    const mode = oneOf(l.mode, `${path}.mode`, ['sum', 'avg'] as const);
+    const kernel = integer(l.kernel, `${path}.kernel`, 1, MAX_KERNEL);
+    const pool: PoolLayer = { kind, name, mode, kernel, ...readWindow(l, path, kernel, true) };
+    return pool;
+  }
   const units = integer(l.units, `${path}.units`, 1, 65536);
-  const weights = tensor(l.weights, `${path}.weights`, [units, inWidth]);
-  const bias = tensor(l.bias, `${path}.bias`, [units]);
   if (kind === 'dense') {
     onlyKeys(l, path, ['kind', 'name', 'units', 'weights', 'bias', 'activation', 'alpha']);
+    const weights = tensor(l.weights, `${path}.weights`, [units, inWidth]);
+    const bias = tensor(l.bias, `${path}.bias`, [units]);
     const activation = oneOf(l.activation, `${path}.activation`, ['relu', 'leaky-relu', 'sigmoid', 'none'] as const);
     const dense: DenseLayer = {
       kind, name, units, weights, bias, activation,
@@ -212,14 +253,21 @@ function readLayer(value: unknown, path: string, tensor: TensorReader, inChannel
     return dense;
   }
   onlyKeys(l, path, ['kind', 'name', 'units', 'weights', 'bias', 'decay', 'threshold', 'output', 'reset', 'delay']);
+  if (l.weights === undefined && units !== inWidth) {
+    throw new SnncError('model', `${path}.units: a spiking layer without weights (identity synapse) needs units == its ${inWidth} inputs, got ${units}`);
+  }
+  const weights = l.weights === undefined ? undefined : tensor(l.weights, `${path}.weights`, [units, inWidth]);
+  const bias = tensor(l.bias, `${path}.bias`, [units]);
   const decay = finite(l.decay, `${path}.decay`);
   if (decay < 0 || decay > 1) throw new SnncError('model', `${path}.decay: must be in [0, 1], got ${decay}`);
   const threshold = finite(l.threshold, `${path}.threshold`);
   if (threshold < 0) throw new SnncError('model', `${path}.threshold: must be >= 0, got ${threshold}`);
+  const output = oneOf(l.output, `${path}.output`, ['excess', 'binary', 'membrane'] as const);
+  if (output === 'membrane' && threshold !== 0) throw new SnncError('model', `${path}.threshold: must be 0 with output "membrane" (the layer never fires), got ${threshold}`);
+  const reset = readReset(l.reset, `${path}.reset`, threshold);
+  if (reset.kind === 'none' && output !== 'membrane') throw new SnncError('model', `${path}.reset: reset "none" needs output "membrane" (a firing layer must reset), got output "${output}"`);
   const spiking: SpikingLayer = {
-    kind, name, units, weights, bias, decay, threshold,
-    output: oneOf(l.output, `${path}.output`, ['excess', 'binary'] as const),
-    reset: readReset(l.reset, `${path}.reset`, threshold),
+    kind, name, units, ...(weights ? { weights } : {}), bias, decay, threshold, output, reset,
     delay: oneOf(l.delay, `${path}.delay`, [0, 1] as const),
   };
   return spiking;
@@ -227,13 +275,25 @@ function readLayer(value: unknown, path: string, tensor: TensorReader, inChannel
 
 function readReset(value: unknown, path: string, threshold: number): ResetMode {
   const r = object(value, path);
-  const kind = oneOf(r.kind, `${path}.kind`, ['refractory', 'subtract', 'zero'] as const);
-  if (kind !== 'refractory') {
-    onlyKeys(r, path, ['kind']);
-    return { kind };
+  const kind = oneOf(r.kind, `${path}.kind`, ['refractory', 'subtract', 'zero', 'value', 'none'] as const);
+  switch (kind) {
+    case 'refractory': {
+      onlyKeys(r, path, ['kind', 'penalty']);
+      const penalty = finite(r.penalty, `${path}.penalty`);
+      if (threshold === 0) throw new SnncError('model', `${path}: refractory reset divides by the threshold, which is 0`);
+      return { kind, penalty };
+    }
+    case 'value':
+      onlyKeys(r, path, ['kind', 'value']);
+      return { kind, value: finite(r.value, `${path}.value`) };
+    case 'subtract':
+    case 'zero':
+    case 'none':
+      onlyKeys(r, path, ['kind']);
+      return { kind };
+    default: {
+      const never: never = kind;
+      return never;
+    }
   }
-  onlyKeys(r, path, ['kind', 'penalty']);
-  const penalty = finite(r.penalty, `${path}.penalty`);
-  if (threshold === 0) throw new SnncError('model', `${path}: refractory reset divides by the threshold, which is 0`);
-  return { kind, penalty };
 }

@@ -13,12 +13,13 @@ export function describeState(state: LoweringState): string {
   ];
   model.layers.forEach((layer, l) => {
     let w = 0;
-    for (const x of layer.weights.data) w = Math.max(w, Math.abs(x));
-    const parts = [`layer ${layer.name}: ${layer.kind}, max |w| ${real(w)}`];
+    const weights = layer.kind === 'pool' ? undefined : layer.weights;
+    for (const x of weights?.data ?? []) w = Math.max(w, Math.abs(x));
+    const parts = [`layer ${layer.name}: ${layer.kind}${weights ? `, max |w| ${real(w)}` : layer.kind === 'pool' ? ` ${layer.mode} ${layer.kernel}x${layer.kernel}` : ', identity synapse'}`];
     const r = state.ranges?.[l];
     if (r) parts.push(`max output ${real(r.maxOutput)}`, `max |membrane| ${real(r.maxMembrane)}`);
     const f = state.formats?.[l];
-    if (f) parts.push(`in frac ${f.inFrac}`, `weight frac ${Math.min(...f.weightFrac)}..${Math.max(...f.weightFrac)}`, `state frac ${f.stateFrac}`, `out frac ${f.outFrac}`);
+    if (f) parts.push(`in frac ${f.inFrac}`, ...(f.weightFrac.length > 0 ? [`weight frac ${Math.min(...f.weightFrac)}..${Math.max(...f.weightFrac)}`] : []), `state frac ${f.stateFrac}`, `out frac ${f.outFrac}`);
     lines.push(parts.join(', '));
   });
   return lines.join('\n') + '\n';

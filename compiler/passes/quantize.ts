@@ -3,12 +3,16 @@
  * from zero at compile time; saturating to the symmetric weight range). Widths here are provisional; range-analysis
  * narrows them from the actual integers.
  */
+import { unreachable } from '../ir/registry.ts';
 import { SnncError } from '../errors.ts';
 import type { ConvOp } from '../ir/conv.ts';
 import { intType, type IntType } from '../ir/int-type.ts';
+import type { PoolOp } from '../ir/pool.ts';
 import type { IrLayer, Program } from '../ir/program.ts';
 import type { IrOutput, IrReset, SpikingOp } from '../ir/spiking.ts';
-import type { ConvLayer, SpikingLayer } from '../model/format.ts';
+import { windowOutSize } from '../ir/validate.ts';
+import type { ConvLayer, PoolLayer, ResetMode, SpikingLayer } from '../model/format.ts';
+import { spikingOutType } from './choose-formats.ts';
 import { FACTOR_SHIFT, INPUT_BITS, INPUT_FRAC, MAX_MEMBRANE_BITS } from './formats-policy.ts';
 import type { LayerFormats, LoweringState, Pass } from './state.ts';
 
@@ -31,30 +35,62 @@ export function toFactor(value: number): { mul: number; shift: number } {
   return { mul: Math.round(value * 2 ** shift), shift };
 }
 
-function lowerConv(layer: ConvLayer, f: LayerFormats, inShape: readonly [number, number, number], inType: IntType, weightBits: number): ConvOp {
-  const [, h, w] = inShape;
-  const outType = intType(true, 0, f.outFrac);
+type Shape = readonly [number, number, number];
+
+function windowShape(inShape: Shape, channels: number, kernel: number, stride: number, padding: number): [number, number, number] {
+  return [channels, windowOutSize(inShape[1], kernel, stride, padding), windowOutSize(inShape[2], kernel, stride, padding)];
+}
+
+function lowerConv(layer: ConvLayer, f: LayerFormats, inShape: Shape, inType: IntType, weightBits: number, activationBits: number): ConvOp {
+  const stride = layer.stride ?? 1;
+  const padding = layer.padding ?? 0;
   return {
-    kind: 'conv', name: layer.name, inShape, outShape: [layer.filters, h - layer.kernel + 1, w - layer.kernel + 1], kernel: layer.kernel, inType,
+    kind: 'conv', name: layer.name, inShape, outShape: windowShape(inShape, layer.filters, layer.kernel, stride, padding), kernel: layer.kernel, stride, padding, inType,
     weights: quantizeRows(layer.weights.data, layer.filters, f.weightFrac, 2 ** (weightBits - 1) - 1),
     weightType: intType(true, weightBits, Math.max(...f.weightFrac)),
     weightFrac: f.weightFrac,
     bias: Array.from(layer.bias.data, (b, c) => roundAway(b * 2 ** (f.weightFrac[c]! + f.inFrac))),
     accType: intType(true, WIDE, Math.max(...f.weightFrac) + f.inFrac),
     outShift: f.weightFrac.map((wf) => wf + f.inFrac - f.outFrac),
-    outType, learned: layer.learned,
+    outType: intType(true, activationBits, f.outFrac), learned: layer.learned,
   };
 }
 
-function lowerSpiking(layer: SpikingLayer, f: LayerFormats, inType: IntType, weightBits: number, activationBits: number): SpikingOp {
+function lowerPool(layer: PoolLayer, f: LayerFormats, inShape: Shape, inType: IntType): PoolOp {
+  if (!f.pool) throw new SnncError('ir', `layer ${layer.name}: choose-formats gave the pool no output type`);
+  return {
+    kind: 'pool', name: layer.name, mode: layer.mode, inShape, outShape: windowShape(inShape, inShape[0], layer.kernel, layer.stride, layer.padding),
+    kernel: layer.kernel, stride: layer.stride, padding: layer.padding, inType, scale: f.pool.scale, outType: f.pool.outType,
+  };
+}
+
+/** Resets in membrane units (frac fm); a reset value rounds half away from zero like every compile-time constant. */
+function lowerReset(reset: ResetMode, threshold: number, fm: number): IrReset {
+  switch (reset.kind) {
+    case 'refractory':
+      return { kind: 'refractory', ...toFactor(reset.penalty / threshold) };
+    case 'value':
+      return { kind: 'value', value: roundAway(reset.value * 2 ** fm) };
+    case 'subtract':
+    case 'zero':
+    case 'none':
+      return { kind: reset.kind };
+    default:
+      return unreachable(reset, 'reset mode');
+  }
+}
+
+function lowerSpiking(layer: SpikingLayer, f: LayerFormats, inputs: number, inType: IntType, weightBits: number, activationBits: number): SpikingOp {
   const fm = f.stateFrac;
   const membraneType = intType(true, MAX_MEMBRANE_BITS, fm);
-  const output: IrOutput = layer.output === 'binary' ? { kind: 'binary', type: intType(false, 1, 0) } : { kind: 'excess', shift: fm - f.outFrac, type: intType(false, activationBits, f.outFrac) };
-  const reset: IrReset = layer.reset.kind === 'refractory' ? { kind: 'refractory', ...toFactor(layer.reset.penalty / layer.threshold) } : { kind: layer.reset.kind };
+  const type = spikingOutType(layer, f.outFrac, activationBits);
+  const output: IrOutput = layer.output === 'binary' ? { kind: 'binary', type } : { kind: layer.output, shift: fm - f.outFrac, type };
+  const identity = !layer.weights;
   return {
-    kind: 'spiking', name: layer.name, inputs: layer.weights.shape[1]!, units: layer.units, inType,
-    weights: quantizeRows(layer.weights.data, layer.units, f.weightFrac, 2 ** (weightBits - 1) - 1),
-    weightType: intType(true, weightBits, Math.max(...f.weightFrac)),
+    kind: 'spiking', name: layer.name, inputs, units: layer.units, inType, synapse: identity ? 'identity' : 'dense',
+    weights: layer.weights ? quantizeRows(layer.weights.data, layer.units, f.weightFrac, 2 ** (weightBits - 1) - 1) : [],
+    // identity: the implicit weight 1 at frac 0, which s2.0 holds (the field is unused)
+    weightType: identity ? intType(true, 2, 0) : intType(true, weightBits, Math.max(...f.weightFrac)),
     weightFrac: f.weightFrac,
     accType: intType(true, WIDE, fm),
     accShift: f.weightFrac.map((wf) => fm - wf - f.inFrac),
@@ -62,7 +98,8 @@ function lowerSpiking(layer: SpikingLayer, f: LayerFormats, inType: IntType, wei
     membraneType,
     decay: toFactor(layer.decay),
     threshold: roundAway(layer.threshold * 2 ** fm),
-    output, reset, delay: layer.delay,
+    // a membrane output never fires, so its reset is never applied: written as none
+    output, reset: layer.output === 'membrane' ? { kind: 'none' } : lowerReset(layer.reset, layer.threshold, fm), delay: layer.delay,
   };
 }
 
@@ -70,31 +107,47 @@ export function buildProgram(state: LoweringState): Program {
   const { model, options, formats } = state;
   if (!formats) throw new SnncError('ir', 'quantize needs choose-formats to run first');
   const timesteps = options.timesteps ?? model.timesteps;
-  const inputType = intType(false, INPUT_BITS, INPUT_FRAC);
+  const inputType = intType(false, INPUT_BITS, state.inputFrac ?? INPUT_FRAC);
   let inType = inputType;
-  let shape = model.input.shape;
+  let shape: Shape = model.input.shape;
+  let width = shape[0] * shape[1] * shape[2];
   const layers: IrLayer[] = model.layers.map((layer, l) => {
     const f = formats[l]!;
-    if (layer.kind === 'conv') {
-      const op = { ...lowerConv(layer, f, shape, inType, options.weightBits), outType: intType(true, options.activationBits, f.outFrac) };
-      shape = op.outShape;
-      inType = op.outType;
-      return op;
+    switch (layer.kind) {
+      case 'conv':
+      case 'pool': {
+        const op = layer.kind === 'conv' ? lowerConv(layer, f, shape, inType, options.weightBits, options.activationBits) : lowerPool(layer, f, shape, inType);
+        shape = op.outShape;
+        width = shape[0] * shape[1] * shape[2];
+        inType = op.outType;
+        return op;
+      }
+      case 'spiking': {
+        // an identity layer keeps `shape` (the image its input had); a dense one makes a flat vector
+        const op = lowerSpiking(layer, f, width, inType, options.weightBits, options.activationBits);
+        width = op.units;
+        inType = op.output.type;
+        return op;
+      }
+      default: {
+        const never: never = layer;
+        return never;
+      }
     }
-    const op = lowerSpiking(layer, f, inType, options.weightBits, options.activationBits);
-    inType = op.output.type;
-    return op;
   });
-  const last = layers[layers.length - 1] as SpikingOp;
+  const last = layers[layers.length - 1];
+  if (last?.kind !== 'spiking') throw new SnncError('model', 'the last layer must be spiking: the readout reads it');
   const window = timesteps - model.readout.begin;
+  const source = model.readout.source ?? 'membrane';
+  const scoreFrac = source === 'output' ? last.output.type.frac : last.membraneType.frac;
   return {
     format: 'snnc-ir', version: 1, name: model.metadata.name, sourceSha256: state.sourceSha256, timesteps, classes: model.classes,
     input: { shape: model.input.shape, type: inputType, realPerLsb: state.originalScale ?? model.input.scale },
     encoder: model.encoder.kind === 'jitter' ? { kind: 'jitter', prng: 'xorshift32', jitterBits: options.jitterBits, outType: inputType } : { kind: 'direct', outType: inputType },
     layers,
     readout: {
-      kind: model.readout.kind, begin: model.readout.begin, scoreType: intType(true, WIDE, last.membraneType.frac),
-      realPerLsb: 2 ** -last.membraneType.frac / (model.readout.kind === 'mean' ? window : 1),
+      kind: model.readout.kind, source, begin: model.readout.begin, scoreType: intType(true, WIDE, scoreFrac),
+      realPerLsb: 2 ** -scoreFrac / (model.readout.kind === 'mean' ? window : 1),
     },
     quantization: {
       weightBits: options.weightBits, granularity: options.granularity, activationBits: options.activationBits,

@@ -1,6 +1,8 @@
 /** @fileoverview What flows through the lowering pipeline: the float model, then calibration, formats, and the program. */
 import type { SnnModel } from '../model/format.ts';
+import type { IntType } from '../ir/int-type.ts';
 import type { Program } from '../ir/program.ts';
+import type { Factor } from '../ir/spiking.ts';
 
 export interface LowerOptions {
   /** 2..16 */
@@ -25,7 +27,7 @@ export interface CalibrationSet {
 
 /** Largest real values seen per layer during calibration. */
 export interface LayerRanges {
-  /** conv: max |y| over every filter; spiking: max excess output (0 if it never fired). */
+  /** conv, pool: max |y|; spiking: max |visible output| (excess or membrane; 0 if it never fired). */
   readonly maxOutput: number;
   /** spiking: max |visible membrane|. */
   readonly maxMembrane: number;
@@ -34,12 +36,14 @@ export interface LayerRanges {
 /** Fraction bits chosen per layer. */
 export interface LayerFormats {
   readonly inFrac: number;
-  /** Per output channel (unit or filter); all equal for per-layer granularity. */
+  /** Per output channel (unit or filter); all equal for per-layer granularity; 0s for an identity synapse; [] for pools. */
   readonly weightFrac: readonly number[];
-  /** conv: the output frac; spiking: the membrane frac. */
+  /** conv: the output frac; spiking: the membrane frac; pool: the output frac. */
   readonly stateFrac: number;
-  /** spiking excess outputs: the output frac. */
+  /** spiking excess and membrane outputs: the output frac. */
   readonly outFrac: number;
+  /** pool only: the exact output type and the scale that produces it (choose-formats decides both). */
+  readonly pool?: { readonly outType: IntType; readonly scale: Factor };
 }
 
 export interface LoweringState {
@@ -47,8 +51,10 @@ export interface LoweringState {
   readonly options: LowerOptions;
   readonly calibration: CalibrationSet;
   readonly sourceSha256: string;
-  /** The model's pixel scale before fold-input-scale moved it into the first layer. */
+  /** The model's pixel scale before fold-input-scale moved it into the first weighted layer. */
   readonly originalScale?: number;
+  /** Fraction bits of the u8 input (INPUT_FRAC unless the input scale is a power of two read by an identity layer). */
+  readonly inputFrac?: number;
   readonly ranges?: readonly LayerRanges[];
   readonly formats?: readonly LayerFormats[];
   readonly program?: Program;

@@ -1,6 +1,7 @@
 /**
  * @fileoverview Differential fuzzing: random programs (every mode, conv or not, decays 0 and 1, threshold 0, extreme
- * weights, every weight width) through every target; any disagreement with the golden runtime is shrunk and saved.
+ * weights, every weight width; with `extended`, also strides, pools, identity synapses, membrane outputs, value and
+ * none resets, output readouts) through every target; any disagreement with the golden runtime is shrunk and saved.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,8 @@ export interface FuzzOptions {
   /** Where shrunk failing cases are saved as JSON fixtures. */
   readonly fixtures?: string;
   readonly log?: (line: string) => void;
+  /** Every other model from `randomProgram(seed, { extended: true })`: strides, pools, identity synapses, ... */
+  readonly extended?: boolean;
 }
 
 export async function fuzzTarget(target: Target, options: FuzzOptions): Promise<TargetFuzzStats> {
@@ -51,7 +54,7 @@ export async function fuzzTarget(target: Target, options: FuzzOptions): Promise<
   try {
     for (let m = 0; m < options.models; m++) {
       const modelSeed = options.seed * 100_003 + m;
-      const program: Program = randomProgram(modelSeed);
+      const program: Program = randomProgram(modelSeed, { extended: options.extended === true && m % 2 === 1 });
       try {
         target.check(program);
       } catch (e) {

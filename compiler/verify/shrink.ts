@@ -12,11 +12,11 @@ export interface FailingCase {
   readonly seed: number;
 }
 
-/** Drops unit j of spiking layer l, and the matching input column of the next layer. */
+/** Drops unit j of dense spiking layer l, and the matching input column of the next (dense spiking) layer. */
 function dropUnit(program: Program, l: number, j: number): Program | undefined {
   const op = program.layers[l];
   const next = program.layers[l + 1];
-  if (op?.kind !== 'spiking' || op.units <= 1 || next?.kind !== 'spiking') return undefined;
+  if (op?.kind !== 'spiking' || op.synapse !== 'dense' || op.units <= 1 || next?.kind !== 'spiking' || next.synapse !== 'dense') return undefined;
   const pick = <T>(xs: readonly T[]): T[] => xs.filter((_, k) => k !== j);
   const shrunk: SpikingOp = { ...op, units: op.units - 1, weights: op.weights.filter((_, k) => Math.floor(k / op.inputs) !== j), weightFrac: pick(op.weightFrac), accShift: pick(op.accShift), bias: pick(op.bias) };
   const following: SpikingOp = { ...next, inputs: next.inputs - 1, weights: next.weights.filter((_, k) => k % next.inputs !== j) };
@@ -25,7 +25,7 @@ function dropUnit(program: Program, l: number, j: number): Program | undefined {
 }
 
 function zeroWeights(program: Program, l: number, from: number, to: number): Program {
-  const layers = program.layers.map((op, k) => (k !== l ? op : { ...op, weights: op.weights.map((w, i) => (i >= from && i < to ? 0 : w)) }));
+  const layers = program.layers.map((op, k) => (k !== l || op.kind === 'pool' ? op : { ...op, weights: op.weights.map((w, i) => (i >= from && i < to ? 0 : w)) }));
   return { ...program, layers } as Program;
 }
 
@@ -39,6 +39,7 @@ function candidates(c: FailingCase): FailingCase[] {
       const d = dropUnit(p, l, j);
       if (d) out.push({ ...c, program: d });
     }
+    if (op.kind === 'pool') return;
     const n = op.weights.length;
     for (let size = n; size >= 1; size = Math.floor(size / 2)) for (let from = 0; from < n; from += size) if (op.weights.slice(from, from + size).some((w) => w !== 0)) out.push({ ...c, program: zeroWeights(p, l, from, from + size) });
   });

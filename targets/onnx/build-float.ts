@@ -6,7 +6,7 @@ import type { AnnModel, Model, SnnModel } from '../../compiler/model/format.ts';
 import { unreachable } from '../../compiler/ir/registry.ts';
 import type { BuildOptions } from './build-int.ts';
 import { JITTER_STATE } from './build-int.ts';
-import { floatConvLayer, floatDense, floatSpikingLayer } from './float-layers.ts';
+import { floatConvLayer, floatDense, floatPoolLayer, floatSpikingLayer } from './float-layers.ts';
 import { GraphBuilder, NameTable } from './graph-builder.ts';
 import { graphInputs, LABEL_OUTPUT, SCORES_OUTPUT } from './graph-io.ts';
 import { jitterDraws, jitterSetup } from './jitter-graph.ts';
@@ -45,9 +45,17 @@ function addSnn(g: GraphBuilder, model: SnnModel, inputs: ReturnType<typeof grap
         features = conv.units;
         return conv;
       }
+      case 'pool': {
+        const pool = floatPoolLayer(g, layer, shape);
+        shape = pool.outShape;
+        features = pool.units;
+        return pool;
+      }
       case 'spiking': {
         const spiking = floatSpikingLayer(g, layer, features, inputs.batch);
         features = layer.units;
+        // An identity layer keeps its input's CHW shape; a dense one makes a flat vector.
+        if (layer.weights !== undefined) shape = [layer.units, 1, 1];
         return spiking;
       }
       default:
@@ -59,6 +67,7 @@ function addSnn(g: GraphBuilder, model: SnnModel, inputs: ReturnType<typeof grap
     timesteps: model.timesteps,
     classes: model.classes,
     readoutBegin: model.readout.begin,
+    readoutSource: model.readout.source ?? 'membrane',
     pixels: pixelCount,
     layers,
     encoderStates,

@@ -10,6 +10,7 @@ import { GraphBuilder, NameTable } from './graph-builder.ts';
 import { graphInputs } from './graph-io.ts';
 import { jitterDraws, jitterSetup } from './jitter-graph.ts';
 import type { GraphProto } from './proto.ts';
+import { poolLayer } from './pool-graph.ts';
 import { spikingLayer } from './spiking-graph.ts';
 import { BATCH, type CarriedState } from './step.ts';
 import { addTimesteps } from './timestep-graph.ts';
@@ -35,6 +36,8 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
     switch (op.kind) {
       case 'conv':
         return convLayer(g, op, magnitudes[l]!);
+      case 'pool':
+        return poolLayer(g, op);
       case 'spiking':
         return spikingLayer(g, op, batch, magnitudes[l]!);
       default:
@@ -45,6 +48,7 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
     timesteps: program.timesteps,
     classes: program.classes,
     readoutBegin: program.readout.begin,
+    readoutSource: program.readout.source,
     pixels: pixelCount,
     layers,
     encoderStates,

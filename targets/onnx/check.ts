@@ -6,9 +6,11 @@
 import { SnncError } from '../../compiler/errors.ts';
 import type { ConvOp } from '../../compiler/ir/conv.ts';
 import { formatType, maxOf, minOf, type IntType } from '../../compiler/ir/int-type.ts';
+import type { PoolOp } from '../../compiler/ir/pool.ts';
 import type { Program } from '../../compiler/ir/program.ts';
 import { unreachable } from '../../compiler/ir/registry.ts';
 import type { SpikingOp } from '../../compiler/ir/spiking.ts';
+import { windowOut } from './conv-graph.ts';
 import { EXACT_LIMIT, ROUND_LIFT_LOG2 } from './int-math.ts';
 
 /** The largest pixel value: the image input is uint8. */
@@ -44,12 +46,25 @@ function weightsOk(weights: readonly number[], count: number, name: string): voi
   if (weights.some((w) => !Number.isSafeInteger(w))) refuse(`${name} has a weight that is not a safe integer`);
 }
 
+/** Checks a conv's or pool's kernel, stride, padding and shapes, and that it receives `features` values. */
+function checkWindow(op: ConvOp | PoolOp, features: number, what: string): void {
+  const [c, h, w] = op.inShape;
+  const [, oh, ow] = op.outShape;
+  const { kernel: k, stride, padding } = op;
+  if (c * h * w !== features) refuse(`${op.name} takes ${c * h * w} inputs but receives ${features}`);
+  if (!Number.isInteger(k) || k < 1 || !Number.isInteger(stride) || stride < 1 || !Number.isInteger(padding) || padding < 0 || padding >= k) {
+    refuse(`${op.name}: kernel ${k}, stride ${stride}, padding ${padding} is not a window (kernel >= 1, stride >= 1, 0 <= padding < kernel)`);
+  }
+  if (h + 2 * padding < k || w + 2 * padding < k || oh !== windowOut(h, op) || ow !== windowOut(w, op)) {
+    refuse(`${op.name}: output shape [${op.outShape}] is not a valid ${what} of [${op.inShape}] with kernel ${k}, stride ${stride}, padding ${padding}`);
+  }
+}
+
 /** Checks one conv layer given the largest |x| of its input. */
 function checkConv(op: ConvOp, features: number, xAbs: number): void {
-  const [c, h, w] = op.inShape;
-  const [f, oh, ow] = op.outShape;
-  if (c * h * w !== features) refuse(`${op.name} takes ${c * h * w} inputs but receives ${features}`);
-  if (oh !== h - op.kernel + 1 || ow !== w - op.kernel + 1 || op.kernel < 1) refuse(`${op.name}: output shape [${op.outShape}] is not a valid stride-1 conv of [${op.inShape}] with kernel ${op.kernel}`);
+  const [c] = op.inShape;
+  const [f] = op.outShape;
+  checkWindow(op, features, 'conv');
   const taps = c * op.kernel * op.kernel;
   weightsOk(op.weights, f * taps, op.name);
   if (op.bias.length !== f || op.outShift.length !== f) refuse(`${op.name}: bias and outShift need ${f} entries`);
@@ -61,32 +76,72 @@ function checkConv(op: ConvOp, features: number, xAbs: number): void {
   }
 }
 
+/** Checks one pool layer given the largest |x| of its input. */
+function checkPool(op: PoolOp, features: number, xAbs: number): void {
+  checkWindow(op, features, `${op.mode} pool`);
+  if (op.outShape[0] !== op.inShape[0]) refuse(`${op.name}: a pool keeps its ${op.inShape[0]} channels, output shape [${op.outShape}]`);
+  factorOk(op.scale, `${op.name} scale`);
+  const sum = op.kernel * op.kernel * xAbs;
+  exact(sum * op.scale.mul + half(op.scale.shift), `${op.name} window sum * scale.mul`);
+}
+
+function factorOk(factor: { readonly mul: number; readonly shift: number }, what: string): void {
+  if (!Number.isSafeInteger(factor.mul) || factor.mul < 0) refuse(`${what}.mul ${factor.mul} is not an integer >= 0`);
+  shiftOk(factor.shift, `${what}.shift`);
+}
+
 /** Checks one spiking layer given the largest |x| of its input. */
 function checkSpiking(op: SpikingOp, features: number, xAbs: number): void {
   if (op.inputs !== features) refuse(`${op.name} takes ${op.inputs} inputs but receives ${features}`);
-  weightsOk(op.weights, op.units * op.inputs, op.name);
+  if (op.reset.kind === 'none' && op.output.kind !== 'membrane') refuse(`${op.name}: reset none needs output membrane, but output ${op.output.kind} fires`);
+  const identity = op.synapse === 'identity';
+  if (identity && op.inputs !== op.units) refuse(`${op.name}: an identity synapse needs as many inputs as units, not ${op.inputs} and ${op.units}`);
+  weightsOk(op.weights, identity ? 0 : op.units * op.inputs, op.name);
   if (op.bias.length !== op.units || op.accShift.length !== op.units) refuse(`${op.name}: bias and accShift need ${op.units} entries`);
   if (op.membraneType.bits > 48) refuse(`${op.name}: membrane type ${formatType(op.membraneType)} is wider than 48 bits`);
   const membrane = magnitude(op.membraneType);
-  // v is u (clamped), a clamped refractory reset, u - threshold, or 0.
-  const vAbs = membrane + Math.abs(op.threshold);
-  for (const [factor, name] of [[op.decay, 'decay'], ...(op.reset.kind === 'refractory' ? [[op.reset, 'reset']] as const : [])] as const) {
-    if (!Number.isSafeInteger(factor.mul) || factor.mul < 0) refuse(`${op.name} ${name}.mul ${factor.mul} is not an integer >= 0`);
-    shiftOk(factor.shift, `${op.name} ${name}.shift`);
-  }
+  // v is u (clamped), a clamped refractory reset, u - threshold, 0, or a reset value.
+  const vAbs = Math.max(membrane + Math.abs(op.threshold), op.reset.kind === 'value' ? Math.abs(op.reset.value) : 0);
+  if (op.reset.kind === 'value' && !Number.isSafeInteger(op.reset.value)) refuse(`${op.name} reset value ${op.reset.value} is not a safe integer`);
+  for (const [factor, name] of [[op.decay, 'decay'], ...(op.reset.kind === 'refractory' ? [[op.reset, 'reset']] as const : [])] as const) factorOk(factor, `${op.name} ${name}`);
   const decayed = vAbs * op.decay.mul + half(op.decay.shift);
   exact(decayed, `${op.name} v * decay.mul`);
   for (let j = 0; j < op.units; j++) {
-    let acc = 0;
-    for (let i = 0; i < op.inputs; i++) acc += Math.abs(op.weights[j * op.inputs + i]!) * xAbs;
+    let acc = identity ? xAbs : 0;
+    if (!identity) for (let i = 0; i < op.inputs; i++) acc += Math.abs(op.weights[j * op.inputs + i]!) * xAbs;
     shiftOk(op.accShift[j]!, `${op.name} accShift`);
     exact(acc, `${op.name} unit ${j} accumulator`);
     exact(Math.ceil(decayed / 2 ** op.decay.shift) + acc * 2 ** op.accShift[j]! + Math.abs(op.bias[j]!), `${op.name} unit ${j} membrane sum (acc << accShift)`);
   }
   if (op.reset.kind === 'refractory') exact(membrane * op.reset.mul + half(op.reset.shift), `${op.name} u * reset.mul`);
-  if (op.output.kind === 'excess') {
-    shiftOk(op.output.shift, `${op.name} output.shift`);
-    exact(membrane + Math.abs(op.threshold) + half(op.output.shift), `${op.name} u - threshold`);
+  const out = op.output;
+  switch (out.kind) {
+    case 'excess':
+      shiftOk(out.shift, `${op.name} output.shift`);
+      exact(membrane + Math.abs(op.threshold) + half(out.shift), `${op.name} u - threshold`);
+      break;
+    case 'membrane':
+      shiftOk(out.shift, `${op.name} output.shift`);
+      exact(membrane + half(out.shift), `${op.name} rounded membrane output`);
+      break;
+    case 'binary':
+      break;
+    default:
+      unreachable(out, 'output mode');
+  }
+}
+
+/** The largest |o| of a spiking layer's output. */
+function outputMagnitude(op: SpikingOp): number {
+  const out = op.output;
+  switch (out.kind) {
+    case 'excess':
+    case 'membrane':
+      return magnitude(out.type);
+    case 'binary':
+      return 1;
+    default:
+      return unreachable(out, 'output mode');
   }
 }
 
@@ -96,7 +151,17 @@ export function inputMagnitudes(program: Program): number[] {
   let xAbs = PIXEL_MAX;
   for (const op of program.layers) {
     result.push(xAbs);
-    xAbs = op.kind === 'conv' ? magnitude(op.outType) : op.output.kind === 'excess' ? magnitude(op.output.type) : 1;
+    switch (op.kind) {
+      case 'conv':
+      case 'pool':
+        xAbs = magnitude(op.outType);
+        break;
+      case 'spiking':
+        xAbs = outputMagnitude(op);
+        break;
+      default:
+        unreachable(op, 'layer kind');
+    }
   }
   return result;
 }
@@ -116,6 +181,10 @@ export function checkProgram(program: Program): void {
         checkConv(op, features, magnitudes[l]!);
         features = op.outShape[0] * op.outShape[1] * op.outShape[2];
         break;
+      case 'pool':
+        checkPool(op, features, magnitudes[l]!);
+        features = op.outShape[0] * op.outShape[1] * op.outShape[2];
+        break;
       case 'spiking':
         checkSpiking(op, features, magnitudes[l]!);
         features = op.units;
@@ -127,8 +196,20 @@ export function checkProgram(program: Program): void {
   });
   if (!last) refuse('a program without a spiking layer has no membrane to read out');
   const readout: SpikingOp = last;
+  const final = program.layers[program.layers.length - 1]!;
+  if (final !== readout) refuse(`the readout reads the last layer, which must be spiking, not ${final.kind} ${final.name}`);
   if (readout.units !== program.classes) refuse(`the readout wants ${program.classes} classes but ${readout.name} has ${readout.units} units`);
   const begin = program.readout.begin;
   if (!Number.isInteger(begin) || begin < 0 || begin >= program.timesteps) refuse(`readout.begin ${begin} is outside 0..${program.timesteps - 1}`);
-  exact((program.timesteps - begin) * magnitude(readout.membraneType), 'the readout score');
+  const source = program.readout.source;
+  switch (source) {
+    case 'membrane':
+      exact((program.timesteps - begin) * magnitude(readout.membraneType), 'the readout score');
+      break;
+    case 'output':
+      exact((program.timesteps - begin) * outputMagnitude(readout), 'the readout score');
+      break;
+    default:
+      unreachable(source, 'readout source');
+  }
 }

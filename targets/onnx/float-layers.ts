@@ -2,10 +2,11 @@
  * @fileoverview The float model's layers as float64 ONNX nodes, in the integer graph's shape (im2col conv, MatMul,
  * loop-carried membranes), following runtime/float-reference.ts: weights are float32 values, arithmetic is float64.
  */
-import type { ConvLayer, DenseLayer, SpikingLayer } from '../../compiler/model/format.ts';
+import type { ConvLayer, DenseLayer, PoolLayer, SpikingLayer } from '../../compiler/model/format.ts';
 import { unreachable } from '../../compiler/ir/registry.ts';
-import { batchFirst, gatherPatches, im2colIndices } from './conv-graph.ts';
+import { batchFirst, gatherPatches, im2colIndices, windowOut } from './conv-graph.ts';
 import type { GraphBuilder } from './graph-builder.ts';
+import { poolIndices, windowSums } from './pool-graph.ts';
 import { BATCH, zeros, type CarriedState, type StepLayer } from './step.ts';
 
 const DOUBLE = 11;
@@ -25,10 +26,11 @@ function transpose(values: ArrayLike<number>, rows: number, cols: number): numbe
 export function floatConvLayer(g: GraphBuilder, layer: ConvLayer, inShape: readonly [number, number, number]): StepLayer & { outShape: [number, number, number] } {
   const [channels, height, width] = inShape;
   const k = layer.kernel;
-  const outShape: [number, number, number] = [layer.filters, height - k + 1, width - k + 1];
+  const window = { kernel: k, stride: layer.stride ?? 1, padding: layer.padding ?? 0 };
+  const outShape: [number, number, number] = [layer.filters, windowOut(height, window), windowOut(width, window)];
   const positions = outShape[1] * outShape[2];
   const taps = channels * k * k;
-  const indices = g.initializer(`${layer.name}/im2col_indices`, 'int32', [taps, positions], im2colIndices(inShape, k), `input index of tap (c,ki,kj) for output (i,j); [${taps}, ${positions}]`);
+  const indices = g.initializer(`${layer.name}/im2col_indices`, 'int32', [taps, positions], im2colIndices(inShape, window), `input index of tap (c,ki,kj) for output (i,j); [${taps}, ${positions}]`);
   const weights = floatWeights(g, `${layer.name}/weights`, [layer.filters, taps], layer.weights.data, `[F, C*k*k] = [${layer.filters}, ${taps}]`);
   const bias = floatWeights(g, `${layer.name}/bias`, [layer.filters, 1], layer.bias.data, 'per filter');
   return {
@@ -39,7 +41,7 @@ export function floatConvLayer(g: GraphBuilder, layer: ConvLayer, inShape: reado
     states: [],
     step(body, x) {
       return body.scope(layer.name, () => {
-        const acc = body.op('MatMul', [weights, gatherPatches(body, x, indices)], { name: 'acc', doc: 'sum over (c,ki,kj) of weights * x, [F, P*N]' });
+        const acc = body.op('MatMul', [weights, gatherPatches(body, x, indices, window.padding > 0)], { name: 'acc', doc: 'sum over (c,ki,kj) of weights * x, [F, P*N]' });
         const y = body.op('Add', [acc, bias], { name: 'acc_plus_bias' });
         return { x: batchFirst(body, y, layer.filters, positions, 'y'), next: {} };
       });
@@ -47,8 +49,36 @@ export function floatConvLayer(g: GraphBuilder, layer: ConvLayer, inShape: reado
   };
 }
 
+/** A sum or average pool in float64: the window sum (ReduceSum of the gathered window), divided by kernel^2 for avg. */
+export function floatPoolLayer(g: GraphBuilder, layer: PoolLayer, inShape: readonly [number, number, number]): StepLayer & { outShape: [number, number, number] } {
+  const [channels, height, width] = inShape;
+  const outShape: [number, number, number] = [channels, windowOut(height, layer), windowOut(width, layer)];
+  const units = channels * outShape[1] * outShape[2];
+  const taps = layer.kernel * layer.kernel;
+  const indices = g.initializer(`${layer.name}/window_indices`, 'int32', [units, taps], poolIndices(inShape, layer), `input index of tap (ki,kj) for output (c,i,j); [${units}, ${taps}]`);
+  return {
+    name: layer.name,
+    kind: 'pool',
+    units,
+    outShape,
+    states: [],
+    step(body, x) {
+      return body.scope(layer.name, () => {
+        const sum = windowSums(body, x, indices, taps, layer.padding > 0);
+        if (layer.mode === 'sum') return { x: sum, next: {} };
+        // A vector divisor, not a scalar: ONNX Runtime's MatMulScaleFusion would fold a scalar into a following
+        // MatMul's float32 alpha, rounding 1/kernel^2 to float32.
+        const divisor = body.constant('double', new Array<number>(units).fill(taps), [units], `${layer.name}/kernel_area`);
+        return { x: body.op('Div', [sum, divisor], { name: 'avg', doc: `window sum / ${taps}` }), next: {} };
+      });
+    },
+  };
+}
+
 export function floatSpikingLayer(g: GraphBuilder, layer: SpikingLayer, inputs: number, batch: string): StepLayer {
-  const weights = floatWeights(g, `${layer.name}/weights_T`, [inputs, layer.units], transpose(layer.weights.data, layer.units, inputs), `[inputs, units] = [${inputs}, ${layer.units}] (transposed)`);
+  const dense = layer.weights;
+  const weights = dense === undefined ? undefined
+    : floatWeights(g, `${layer.name}/weights_T`, [inputs, layer.units], transpose(dense.data, layer.units, inputs), `[inputs, units] = [${inputs}, ${layer.units}] (transposed)`);
   const bias = floatWeights(g, `${layer.name}/bias`, [layer.units], layer.bias.data, 'per unit');
   const state = (key: string, doc: string): CarriedState => ({
     key: `${layer.name}/${key}`, dtype: 'double', dims: [BATCH, layer.units], initial: zeros(g, batch, [layer.units], 'double', `${layer.name}/${key}_init`), doc,
@@ -62,16 +92,11 @@ export function floatSpikingLayer(g: GraphBuilder, layer: SpikingLayer, inputs: 
     states,
     step(body, x, current) {
       return body.scope(layer.name, () => {
-        const input = body.op('Add', [body.op('MatMul', [x, weights], { name: 'Wx' }), bias], { name: 'current', doc: 'W x + b' });
+        const synapse = weights === undefined ? x : body.op('MatMul', [x, weights], { name: 'Wx' });
+        const input = body.op('Add', [synapse, bias], { name: 'current', doc: weights === undefined ? 'x + b (identity synapse)' : 'W x + b' });
         const decayed = body.op('Mul', [current(`${layer.name}/v`), body.constant('double', layer.decay)], { name: 'decayed', doc: `decay ${layer.decay} * v` });
         const u = body.op('Add', [decayed, input], { name: 'u' });
-        const threshold = body.constant('double', layer.threshold);
-        const fired = body.op('Greater', [u, threshold], { name: 'fired', doc: `u > threshold ${layer.threshold}` });
-        const zero = body.constant('double', 0);
-        const o = layer.output === 'excess'
-          ? body.op('Where', [fired, body.op('Sub', [u, threshold], { name: 'excess' }), zero], { name: 'o', doc: 'u - threshold when fired' })
-          : body.op('Cast', [fired], { name: 'o', attrs: { to: { int: DOUBLE } }, dtype: 'double', doc: 'binary spike' });
-        const v = body.op('Where', [fired, floatReset(body, layer, u), u], { name: 'v_after_reset', doc: `reset: ${layer.reset.kind}` });
+        const { o, v } = floatFire(body, layer, u);
         if (layer.delay === 0) return { x: o, membrane: u, next: { [`${layer.name}/v`]: v } };
         const visibleU = body.op('Identity', [current(`${layer.name}/pending_u`)], { name: 'visible_u' });
         const visibleO = body.op('Identity', [current(`${layer.name}/pending_o`)], { name: 'visible_o' });
@@ -79,6 +104,19 @@ export function floatSpikingLayer(g: GraphBuilder, layer: SpikingLayer, inputs: 
       });
     },
   };
+}
+
+/** The output o and the state v left for the next step (a membrane output never fires: o = u, v = u). */
+function floatFire(g: GraphBuilder, layer: SpikingLayer, u: string): { o: string; v: string } {
+  if (layer.output === 'membrane') return { o: g.op('Identity', [u], { name: 'o', doc: 'membrane output: o = u, never fires' }), v: u };
+  const threshold = g.constant('double', layer.threshold);
+  const fired = g.op('Greater', [u, threshold], { name: 'fired', doc: `u > threshold ${layer.threshold}` });
+  const zero = g.constant('double', 0);
+  const o = layer.output === 'excess'
+    ? g.op('Where', [fired, g.op('Sub', [u, threshold], { name: 'excess' }), zero], { name: 'o', doc: 'u - threshold when fired' })
+    : g.op('Cast', [fired], { name: 'o', attrs: { to: { int: DOUBLE } }, dtype: 'double', doc: 'binary spike' });
+  const v = g.op('Where', [fired, floatReset(g, layer, u), u], { name: 'v_after_reset', doc: `reset: ${layer.reset.kind}` });
+  return { o, v };
 }
 
 function floatReset(g: GraphBuilder, layer: SpikingLayer, u: string): string {
@@ -93,6 +131,10 @@ function floatReset(g: GraphBuilder, layer: SpikingLayer, u: string): string {
       return g.op('Sub', [u, g.constant('double', layer.threshold)], { name: 'reset_subtract' });
     case 'zero':
       return g.op('Mul', [u, g.constant('double', 0)], { name: 'reset_zero' });
+    case 'value':
+      return g.constant('double', reset.value);
+    case 'none':
+      return u;
     default:
       return unreachable(reset, 'reset mode');
   }

@@ -11,10 +11,7 @@ import { BATCH, zeros, type CarriedState, type StepLayer } from './step.ts';
 
 /** `xAbs` bounds the input's magnitude, hence the accumulator's (see exact-matmul.ts). */
 export function spikingLayer(g: GraphBuilder, op: SpikingOp, batch: string, xAbs: number): StepLayer {
-  const transposed: number[] = [];
-  for (let i = 0; i < op.inputs; i++) for (let j = 0; j < op.units; j++) transposed.push(op.weights[j * op.inputs + i]!);
-  const dtype = exactFloatType(dotBound(op.weights, op.units, op.inputs, xAbs));
-  const weights = integerWeightsAsFloat(g, `${op.name}/weights_T`, [op.inputs, op.units], transposed, dtype, `[inputs, units] = [${op.inputs}, ${op.units}] (transposed), ${op.weightType.bits}-bit`);
+  const synapse = synapseOf(g, op, xAbs);
   const bias = g.initializer(`${op.name}/bias`, 'int64', [op.units], op.bias, 'per unit, in membrane units');
   const state = (key: string, doc: string): CarriedState => ({
     key: `${op.name}/${key}`, dtype: 'int64', dims: [BATCH, op.units], initial: zeros(g, batch, [op.units], 'int64', `${op.name}/${key}_init`), doc,
@@ -28,15 +25,12 @@ export function spikingLayer(g: GraphBuilder, op: SpikingOp, batch: string, xAbs
     states,
     step(body, x, current) {
       return body.scope(op.name, () => {
-        const acc = exactMatMul(body, toFloat(body, x, dtype, `x_${dtype}`), weights, 'acc', `sum_i weights[j,i] * x_i in ${dtype}`);
+        const acc = synapse(body, x);
         const aligned = shiftLeft(body, acc, op.accShift, 'acc_shifted', `${op.name}/2^accShift`, { rank: 2, channelAxis: 1 });
         const decayed = scaleBy(body, current(`${op.name}/v`), op.decay, 'decay');
         const sum = body.op('Add', [body.op('Add', [decayed, aligned], { name: 'decayed_plus_acc' }), bias], { name: 'u_unclamped' });
         const u = clamp(body, sum, op.membraneType, 'u');
-        const threshold = body.constant('int64', op.threshold);
-        const fired = body.op('Greater', [u, threshold], { name: 'fired', doc: `u > threshold ${op.threshold} (strict)` });
-        const o = output(body, op, u, fired);
-        const v = body.op('Where', [fired, reset(body, op, u), u], { name: 'v_after_reset', doc: `reset: ${op.reset.kind}` });
+        const { o, v } = fireAndReset(body, op, u);
         if (op.delay === 0) return { x: o, membrane: u, next: { [`${op.name}/v`]: v } };
         const visibleU = body.op('Identity', [current(`${op.name}/pending_u`)], { name: 'visible_u', doc: 'delay 1: last step\'s u' });
         const visibleO = body.op('Identity', [current(`${op.name}/pending_o`)], { name: 'visible_o', doc: 'delay 1: last step\'s o' });
@@ -44,6 +38,37 @@ export function spikingLayer(g: GraphBuilder, op: SpikingOp, batch: string, xAbs
       });
     },
   };
+}
+
+/** The synapse's acc [N, units] from x [N, inputs]: an exact float MatMul (dense), or x itself (identity). */
+function synapseOf(g: GraphBuilder, op: SpikingOp, xAbs: number): (body: GraphBuilder, x: string) => string {
+  switch (op.synapse) {
+    case 'identity':
+      return (_body, x) => x;
+    case 'dense': {
+      const transposed: number[] = [];
+      for (let i = 0; i < op.inputs; i++) for (let j = 0; j < op.units; j++) transposed.push(op.weights[j * op.inputs + i]!);
+      const dtype = exactFloatType(dotBound(op.weights, op.units, op.inputs, xAbs));
+      const weights = integerWeightsAsFloat(g, `${op.name}/weights_T`, [op.inputs, op.units], transposed, dtype, `[inputs, units] = [${op.inputs}, ${op.units}] (transposed), ${op.weightType.bits}-bit`);
+      return (body, x) => exactMatMul(body, toFloat(body, x, dtype, `x_${dtype}`), weights, 'acc', `sum_i weights[j,i] * x_i in ${dtype}`);
+    }
+    default:
+      return unreachable(op.synapse, 'synapse');
+  }
+}
+
+/** The output o and the state v left for the next step, from the clamped membrane u. */
+function fireAndReset(g: GraphBuilder, op: SpikingOp, u: string): { o: string; v: string } {
+  if (op.output.kind === 'membrane') {
+    // Never fires: v = u whatever the reset, and o follows the membrane.
+    const rounded = roundShift(g, u, [op.output.shift], 'o_round', `${op.name}/output_shift`);
+    return { o: clamp(g, rounded, op.output.type, 'o'), v: u };
+  }
+  const threshold = g.constant('int64', op.threshold);
+  const fired = g.op('Greater', [u, threshold], { name: 'fired', doc: `u > threshold ${op.threshold} (strict)` });
+  const o = output(g, op, u, fired);
+  const v = g.op('Where', [fired, reset(g, op, u), u], { name: 'v_after_reset', doc: `reset: ${op.reset.kind}` });
+  return { o, v };
 }
 
 function output(g: GraphBuilder, op: SpikingOp, u: string, fired: string): string {
@@ -57,6 +82,8 @@ function output(g: GraphBuilder, op: SpikingOp, u: string, fired: string): strin
       const clamped = clamp(g, rounded, out.type, 'excess_clamp');
       return g.op('Where', [fired, clamped, g.constant('int64', 0)], { name: 'o', doc: 'excess output when fired, else 0' });
     }
+    case 'membrane':
+      throw new Error('a membrane output never fires (fireAndReset handles it)');
     default:
       return unreachable(out, 'output mode');
   }
@@ -73,6 +100,10 @@ function reset(g: GraphBuilder, op: SpikingOp, u: string): string {
       return g.op('Sub', [u, g.constant('int64', op.threshold)], { name: 'reset_subtract', doc: 'u - threshold' });
     case 'zero':
       return g.op('Mul', [u, g.constant('int64', 0)], { name: 'reset_zero' });
+    case 'value':
+      return g.constant('int64', mode.value);
+    case 'none':
+      return u;
     default:
       return unreachable(mode, 'reset mode');
   }

@@ -30,7 +30,7 @@ export interface LayerStepResult {
 
 export interface StepLayer {
   readonly name: string;
-  readonly kind: 'conv' | 'spiking';
+  readonly kind: 'conv' | 'spiking' | 'pool';
   /** Features of the visible output (and membrane) per image. */
   readonly units: number;
   readonly states: readonly CarriedState[];

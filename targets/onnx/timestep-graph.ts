@@ -8,12 +8,12 @@ import type { DType } from './proto.ts';
 import { BATCH, type CarriedState, type StepLayer } from './step.ts';
 import { driveTimesteps, type ScanValue } from './timestep-loop.ts';
 
-const READOUT_MEMBRANE = 'readout/membrane';
-
 export interface TimestepGraph {
   readonly timesteps: number;
   readonly classes: number;
   readonly readoutBegin: number;
+  /** What the scores sum: the last layer's visible membrane, or its visible output. */
+  readonly readoutSource: 'membrane' | 'output';
   readonly pixels: number;
   readonly layers: readonly StepLayer[];
   /** Encoder states (the jitter generator's), carried before the layers'. */
@@ -32,6 +32,7 @@ export interface TimestepGraph {
 export function addTimesteps(g: GraphBuilder, spec: TimestepGraph): void {
   const states = [...spec.encoderStates, ...spec.layers.flatMap((l) => l.states)];
   const traceUnits = new Map<string, number>();
+  const readoutKey = `readout/${spec.readoutSource}`;
   const stacked = driveTimesteps(g, spec.timesteps, states, (body, current) => {
     const next: Record<string, string> = {};
     const scans: ScanValue[] = [];
@@ -47,16 +48,15 @@ export function addTimesteps(g: GraphBuilder, spec: TimestepGraph): void {
       const result = layer.step(body, x, current);
       Object.assign(next, result.next);
       x = result.x;
-      if (result.membrane !== undefined) {
-        membrane = result.membrane;
-        trace(traceOutputName(layer.name, 'membrane'), membrane, layer.units, `${layer.name}: visible membrane u`);
-      }
+      membrane = result.membrane;
+      if (membrane !== undefined) trace(traceOutputName(layer.name, 'membrane'), membrane, layer.units, `${layer.name}: visible membrane u`);
       trace(traceOutputName(layer.name, 'output'), x, layer.units, `${layer.name}: visible output`);
     }
-    if (membrane === undefined) throw new Error('no spiking layer to read out (check() refuses such programs)');
-    scans.push({ key: READOUT_MEMBRANE, value: membrane, dtype: spec.dtype, doc: 'the last spiking layer\'s visible membrane, for the readout' });
+    if (membrane === undefined) throw new Error('the last layer is not spiking: nothing to read out (check() refuses such programs)');
+    const summed = spec.readoutSource === 'output' ? x : membrane;
+    scans.push({ key: readoutKey, value: summed, dtype: spec.dtype, doc: `the last spiking layer's visible ${spec.readoutSource}, for the readout` });
     return { next, scans };
   }, spec.unroll);
-  addReadout(g, stacked.get(READOUT_MEMBRANE)!, spec.readoutBegin, spec.timesteps, spec.classes, (sum) => spec.finishScores?.(g, sum) ?? sum);
+  addReadout(g, stacked.get(readoutKey)!, spec.readoutBegin, spec.timesteps, spec.classes, (sum) => spec.finishScores?.(g, sum) ?? sum);
   for (const [key, units] of traceUnits) g.output(stacked.get(key)!, key, [spec.timesteps, BATCH, units], `${key} at every timestep [T, N, ${units}]`);
 }

@@ -10,7 +10,9 @@ import type { ModelPlan } from './plan.ts';
 function infoInitializer(plan: ModelPlan, programSha256: string): string {
   const p = plan.program;
   const layers = p.layers.map((op) => `    { name: ${quote(op.name)}, kind: '${op.kind}' },`);
-  const membrane = formatType(plan.last.op.membraneType);
+  const summed = p.readout.source === 'output'
+    ? `visible output (${plan.last.op.output.kind === 'binary' ? 'spike counts' : formatType(plan.last.op.output.type)})`
+    : `membrane (${formatType(plan.last.op.membraneType)})`;
   return [
     '{',
     `  name: ${quote(p.name)},`,
@@ -23,7 +25,7 @@ function infoInitializer(plan: ModelPlan, programSha256: string): string {
     `  timesteps: ${p.timesteps},`,
     `  classes: ${p.classes},`,
     `  encoder: '${p.encoder.kind}',`,
-    `  /** Scores sum the last layer's membrane (${membrane}) over timesteps ${p.readout.begin}..${p.timesteps - 1}; one score unit is this real value. */`,
+    `  /** Scores sum the last layer's ${summed} over timesteps ${p.readout.begin}..${p.timesteps - 1}; one score unit is this real value. */`,
     `  scoreRealPerLsb: ${p.readout.realPerLsb},`,
     '  layers: [',
     ...layers,
@@ -32,7 +34,7 @@ function infoInitializer(plan: ModelPlan, programSha256: string): string {
   ].join('\n');
 }
 
-const TYPES = `/** Class scores (integers, the sum of the last layer's visible membrane) and the winning class. */
+const TYPES = (source: string): string => `/** Class scores (integers, the sum of the last layer's visible ${source}) and the winning class. */
 export interface InferResult {
   readonly scores: number[];
   /** The smallest class index with the largest score. */
@@ -42,10 +44,10 @@ export interface InferResult {
 const LAYER_TRACE = `/** One layer's visible values at every timestep (the shape of the snnc golden runtime's trace). */
 export interface LayerTrace {
   readonly name: string;
-  readonly kind: 'conv' | 'spiking';
-  /** membrane[t][j]: visible membrane u of unit j at timestep t (spiking layers; empty for conv). */
+  readonly kind: 'conv' | 'spiking' | 'pool';
+  /** membrane[t][j]: visible membrane u of unit j at timestep t (spiking layers; empty for conv and pool). */
   readonly membrane: number[][];
-  /** output[t][j]: visible output o (spiking) or y (conv, CHW). */
+  /** output[t][j]: visible output o (spiking) or y (conv and pool, CHW). */
   readonly output: number[][];
 }`;
 
@@ -140,6 +142,6 @@ export function firstDifference(expected: TraceLike, actual: TraceLike): string 
 export function apiStatements(plan: ModelPlan, programSha256: string): (string | StatementStructures)[] {
   return [
     `\n/** What this module computes. */\nexport const modelInfo = ${infoInitializer(plan, programSha256)} as const;`,
-    TYPES, LAYER_TRACE, MODEL_TRACE, TRACE_LIKE, INFER, traceFunction(plan), FIRST_DIFFERENCE, RECORDER, DENSE, ARGMAX,
+    TYPES(plan.program.readout.source === 'output' ? 'output' : 'membrane'), LAYER_TRACE, MODEL_TRACE, TRACE_LIKE, INFER, traceFunction(plan), FIRST_DIFFERENCE, RECORDER, DENSE, ARGMAX,
   ];
 }

@@ -4,6 +4,8 @@
  */
 import { formatType } from '../../compiler/ir/int-type.ts';
 import type { IrLayer, Program } from '../../compiler/ir/program.ts';
+import { unreachable } from '../../compiler/ir/registry.ts';
+import type { SpikingOp } from '../../compiler/ir/spiking.ts';
 import type { ModelPlan } from './plan.ts';
 
 /** No comment terminator may leak from user-chosen names into the generated comment. */
@@ -11,13 +13,48 @@ function safe(text: string): string {
   return text.replace(/\*\//g, '* /').replace(/[\r\n]/g, ' ');
 }
 
-function layerLine(op: IrLayer): string {
-  if (op.kind === 'conv') {
-    return `${safe(op.name)}: conv ${op.inShape.join('x')} -> ${op.outShape.join('x')}, kernel ${op.kernel}, weights ${formatType(op.weightType)}, out ${formatType(op.outType)}`;
+/** `, stride 2, padding 1` when either differs from the default. */
+function windowNote(op: { readonly stride: number; readonly padding: number }): string {
+  return op.stride === 1 && op.padding === 0 ? '' : `, stride ${op.stride}, padding ${op.padding}`;
+}
+
+function resetText(reset: SpikingOp['reset']): string {
+  switch (reset.kind) {
+    case 'refractory':
+      return `refractory ${reset.mul}/2^${reset.shift}`;
+    case 'value':
+      return `value ${reset.value}`;
+    case 'subtract':
+    case 'zero':
+    case 'none':
+      return reset.kind;
+    default:
+      return unreachable(reset, 'reset mode');
   }
-  const reset = op.reset.kind === 'refractory' ? `refractory ${op.reset.mul}/2^${op.reset.shift}` : op.reset.kind;
-  return `${safe(op.name)}: spiking ${op.inputs} -> ${op.units}, weights ${formatType(op.weightType)}, membrane ${formatType(op.membraneType)}, ` +
-    `threshold ${op.threshold}, decay ${op.decay.mul}/2^${op.decay.shift}, ${op.output.kind} output, ${reset} reset, delay ${op.delay}`;
+}
+
+function spikingLine(op: SpikingOp): string {
+  const synapse = op.synapse === 'identity' ? `spiking ${op.inputs} -> ${op.units} (identity synapse)` : `spiking ${op.inputs} -> ${op.units}, weights ${formatType(op.weightType)}`;
+  if (op.output.kind === 'membrane') {
+    return `${safe(op.name)}: ${synapse}, membrane ${formatType(op.membraneType)}, decay ${op.decay.mul}/2^${op.decay.shift}, ` +
+      `membrane output (never fires) shift ${op.output.shift} to ${formatType(op.output.type)}, delay ${op.delay}`;
+  }
+  return `${safe(op.name)}: ${synapse}, membrane ${formatType(op.membraneType)}, ` +
+    `threshold ${op.threshold}, decay ${op.decay.mul}/2^${op.decay.shift}, ${op.output.kind} output, ${resetText(op.reset)} reset, delay ${op.delay}`;
+}
+
+function layerLine(op: IrLayer): string {
+  switch (op.kind) {
+    case 'conv':
+      return `${safe(op.name)}: conv ${op.inShape.join('x')} -> ${op.outShape.join('x')}, kernel ${op.kernel}${windowNote(op)}, weights ${formatType(op.weightType)}, out ${formatType(op.outType)}`;
+    case 'pool':
+      return `${safe(op.name)}: ${op.mode} pool ${op.inShape.join('x')} -> ${op.outShape.join('x')}, kernel ${op.kernel}${windowNote(op)}, ` +
+        `scale ${op.scale.mul}/2^${op.scale.shift}, out ${formatType(op.outType)}`;
+    case 'spiking':
+      return spikingLine(op);
+    default:
+      return unreachable(op, 'layer kind');
+  }
 }
 
 function encoderLine(program: Program): string {
@@ -31,7 +68,7 @@ function modelLines(program: Program): string[] {
   return [
     `Input: ${c}x${h}x${w} pixels (CHW, 0..255), ${encoderLine(program)}; ${program.timesteps} timesteps; ${program.classes} classes.`,
     ...program.layers.map((op) => `  ${layerLine(op)}`),
-    `Readout: sum of the last layer's visible membrane over timesteps ${program.readout.begin}..${program.timesteps - 1}.`,
+    `Readout: sum of the last layer's visible ${program.readout.source === 'output' ? 'output' : 'membrane'} over timesteps ${program.readout.begin}..${program.timesteps - 1}.`,
   ];
 }
 

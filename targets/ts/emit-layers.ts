@@ -1,13 +1,15 @@
 /**
- * @fileoverview Per-layer code of the generated model: event-driven conv scatter and spiking updates, written into the
- * body of its `run` function. Every formula is docs/ir.md's; the plan says which integer operators are exact.
+ * @fileoverview Per-layer code of the generated model: event-driven conv and pool scatters (stride and zero padding
+ * included) and spiking updates, written into the body of its `run` function. Every formula is docs/ir.md's; the plan says which integer operators are exact.
  */
 import type { CodeBlockWriter } from 'ts-morph';
-import { formatType } from '../../compiler/ir/int-type.ts';
+import { formatType, type IntType } from '../../compiler/ir/int-type.ts';
 import { unreachable } from '../../compiler/ir/registry.ts';
+import type { ConvOp } from '../../compiler/ir/conv.ts';
+import type { PoolOp } from '../../compiler/ir/pool.ts';
 import { accumulate, clampStatements, roundShiftExpr, scaleByExpr } from './expr.ts';
-import { factorRange, foldFactor, type ConvPlan, type SpikingPlan, type Stream } from './plan.ts';
-import { intersect, roundShiftRange, type ArrayKind, type Range } from './ranges.ts';
+import { factorRange, foldFactor, type ConvPlan, type PoolPlan, type SpikingPlan, type Stream } from './plan.ts';
+import { clampRange, intersect, rangeOf, roundShiftRange, type ArrayKind, type Range } from './ranges.ts';
 
 /** What a layer writes: an optional part run once per inference (constant input), and its part in each timestep. */
 export interface LayerCode {
@@ -30,6 +32,60 @@ function pushEvent(w: CodeBlockWriter, prefix: string, index: string, value: str
   w.writeLine(mayBeZero ? `if (${value} !== 0) { ${push} }` : push);
 }
 
+/** The geometry of a window op (conv or pool) over one CHW plane. */
+interface Window {
+  readonly height: number;
+  readonly width: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly kernel: number;
+  readonly stride: number;
+  readonly padding: number;
+}
+
+/**
+ * Loops over the kernel taps (ky, kx) through which the input at (iy, ix) feeds an output (oy, ox), i.e.
+ * oy * stride + ky - padding = iy: ky runs from max(0, ty - (outHeight-1)*stride) to min(kernel-1, ty) in steps of
+ * stride, ty = iy + padding, starting at the first ky with ky = ty (mod stride); likewise kx. `body` receives the
+ * expressions of oy and ox.
+ */
+function forEachTap(w: CodeBlockWriter, g: Window, body: (oy: string, ox: string) => void): void {
+  const { kernel: k, stride: s, padding } = g;
+  // ty, tx: the input's position in the padded image.
+  if (padding > 0) w.writeLine(`const ty = iy + ${padding}, tx = ix + ${padding};`);
+  const [ty, tx] = padding > 0 ? ['ty', 'tx'] : ['iy', 'ix'];
+  const reachY = (g.outHeight - 1) * s;
+  const reachX = (g.outWidth - 1) * s;
+  // Below the reach, the first tap is the smallest ky >= 0 congruent to ty modulo the stride.
+  const first = (t: string, reach: number): string => `${t} > ${reach} ? ${t} - ${reach} : ${s === 1 ? '0' : `${t} % ${s}`}`;
+  w.writeLine(`const kyHi = ${ty} < ${k - 1} ? ${ty} : ${k - 1};`);
+  w.writeLine(`const kxLo = ${first(tx, reachX)};`);
+  w.writeLine(`const kxHi = ${tx} < ${k - 1} ? ${tx} : ${k - 1};`);
+  const step = s === 1 ? '++' : ` += ${s}`;
+  const out = (t: string, kv: string): string => (s === 1 ? `${t} - ${kv}` : `(${t} - ${kv}) / ${s}`);
+  w.write(`for (let ky = ${first(ty, reachY)}; ky <= kyHi; ky${step})`).block(() => {
+    w.write(`for (let kx = kxLo; kx <= kxHi; kx${step})`).block(() => body(s === 1 ? `(${out(ty, 'ky')})` : out(ty, 'ky'), out(tx, 'kx')));
+  });
+}
+
+/** Binds c, iy, ix of event index i in a CHW input of `height` x `width` planes. */
+function bindPosition(w: CodeBlockWriter, height: number, width: number): void {
+  w.writeLine(`const c = (i / ${height * width}) | 0;`);
+  w.writeLine(`const iy = ((i - c * ${height * width}) / ${width}) | 0;`);
+  w.writeLine(`const ix = i - c * ${height * width} - iy * ${width};`);
+}
+
+function geometry(op: ConvOp | PoolOp): Window {
+  const [, height, width] = op.inShape;
+  const [, outHeight, outWidth] = op.outShape;
+  return { height, width, outHeight, outWidth, kernel: op.kernel, stride: op.stride, padding: op.padding };
+}
+
+/** ` stride 2, padding 1` when either differs from the default, for comments. */
+function windowNote(op: ConvOp | PoolOp): string {
+  return op.stride === 1 && op.padding === 0 ? '' : `, stride ${op.stride}, padding ${op.padding}`;
+}
+
 export function convCode(p: ConvPlan): LayerCode {
   const { op, prefix: l } = p;
   const [channels, height, width] = op.inShape;
@@ -38,22 +94,15 @@ export function convCode(p: ConvPlan): LayerCode {
   const plane = outHeight * outWidth;
   const uniform = op.outShift.every((s) => s === op.outShift[0]);
   const compute = (w: CodeBlockWriter): void => {
-    w.writeLine(`// ${op.name}: conv ${channels}x${height}x${width} -> ${filters}x${outHeight}x${outWidth}, kernel ${k}, out ${formatType(op.outType)}; each input event scatters into the outputs it feeds.`);
+    w.writeLine(`// ${op.name}: conv ${channels}x${height}x${width} -> ${filters}x${outHeight}x${outWidth}, kernel ${k}${windowNote(op)}, out ${formatType(op.outType)}; each input event scatters into the outputs it feeds.`);
     w.writeLine(`for (let f = 0; f < ${filters}; f++) ${l}Acc.fill(${l}Bias[f]!, f * ${plane}, f * ${plane} + ${plane});`);
     forEachEvent(w, p.input, (times) => {
-      w.writeLine(`const c = (i / ${height * width}) | 0;`);
-      w.writeLine(`const iy = ((i - c * ${height * width}) / ${width}) | 0;`);
-      w.writeLine(`const ix = i - c * ${height * width} - iy * ${width};`);
-      w.writeLine(`const kyHi = iy < ${k - 1} ? iy : ${k - 1};`);
-      w.writeLine(`const kxLo = ix > ${outWidth - 1} ? ix - ${outWidth - 1} : 0;`);
-      w.writeLine(`const kxHi = ix < ${k - 1} ? ix : ${k - 1};`);
-      w.write(`for (let ky = iy > ${outHeight - 1} ? iy - ${outHeight - 1} : 0; ky <= kyHi; ky++)`).block(() => {
-        w.write('for (let kx = kxLo; kx <= kxHi; kx++)').block(() => {
-          w.writeLine(`const wb = ((c * ${k} + ky) * ${k} + kx) * ${filters};`);
-          w.writeLine(`let q = (iy - ky) * ${outWidth} + ix - kx;`);
-          w.write(`for (let f = 0; f < ${filters}; f++, q += ${plane})`).block(() => {
-            w.writeLine(`${l}Acc[q] = ${accumulate(p.accKind, `${l}Acc[q]!`, `${l}W[wb + f]!${times}`)};`);
-          });
+      bindPosition(w, height, width);
+      forEachTap(w, geometry(op), (oy, ox) => {
+        w.writeLine(`const wb = ((c * ${k} + ky) * ${k} + kx) * ${filters};`);
+        w.writeLine(`let q = ${oy} * ${outWidth} + ${ox};`);
+        w.write(`for (let f = 0; f < ${filters}; f++, q += ${plane})`).block(() => {
+          w.writeLine(`${l}Acc[q] = ${accumulate(p.accKind, `${l}Acc[q]!`, `${l}W[wb + f]!${times}`)};`);
         });
       });
     });
@@ -69,6 +118,40 @@ export function convCode(p: ConvPlan): LayerCode {
         w.writeLine(`${l}Y[q] = y;`);
         pushEvent(w, l, 'q', 'y', true);
       });
+    });
+  };
+  const record = (w: CodeBlockWriter): void => {
+    w.writeLine(`if (rec) rec.layers[${p.index}]!.output.push(Array.from(${l}Y));`);
+  };
+  if (p.input.constant) return { once: compute, step: record };
+  return { step: (w) => (compute(w), record(w)) };
+}
+
+export function poolCode(p: PoolPlan): LayerCode {
+  const { op, prefix: l } = p;
+  const [channels, height, width] = op.inShape;
+  const [, outHeight, outWidth] = op.outShape;
+  const plane = outHeight * outWidth;
+  const size = channels * plane;
+  const compute = (w: CodeBlockWriter): void => {
+    w.writeLine(`// ${op.name}: ${op.mode} pool ${channels}x${height}x${width} -> ${channels}x${outHeight}x${outWidth}, kernel ${op.kernel}${windowNote(op)}, ` +
+      `scale ${op.scale.mul}/2^${op.scale.shift}, out ${formatType(op.outType)}; each input event adds into the windows holding it.`);
+    w.writeLine(`${l}Acc.fill(0);`);
+    forEachEvent(w, p.input, (times) => {
+      bindPosition(w, height, width);
+      forEachTap(w, geometry(op), (oy, ox) => {
+        const q = `c * ${plane} + ${oy} * ${outWidth} + ${ox}`;
+        w.writeLine(`const q = ${q};`);
+        w.writeLine(`${l}Acc[q] = ${accumulate(p.accKind, `${l}Acc[q]!`, times === '' ? '1' : 'x')};`);
+      });
+    });
+    w.writeLine(`${l}N = 0;`);
+    w.write(`for (let q = 0; q < ${size}; q++)`).block(() => {
+      const scaled = scaleByExpr(`${l}Acc[q]!`, p.scale, p.acc) ?? '0';
+      w.writeLine(`${p.shifted.min < p.outRange.min || p.shifted.max > p.outRange.max ? 'let' : 'const'} y = ${scaled};`);
+      for (const line of clampStatements('y', p.shifted, p.outRange)) w.writeLine(line);
+      w.writeLine(`${l}Y[q] = y;`);
+      pushEvent(w, l, 'q', 'y', true);
     });
   };
   const record = (w: CodeBlockWriter): void => {
@@ -94,9 +177,24 @@ function outputLines(p: SpikingPlan, u: Range): (w: CodeBlockWriter) => void {
         pushEvent(w, l, 'j', 'o', shifted.min <= 0);
       };
     }
+    case 'membrane':
+      throw new Error('a membrane output never fires: spikingCode writes it outside the firing branch');
     default:
       return unreachable(out, 'output mode');
   }
+}
+
+/** o = clamp(roundShift(u, shift), type) for u in `u`, every step (a membrane output never fires). */
+function membraneOutputLines(p: SpikingPlan, shift: number, type: IntType, u: Range): (w: CodeBlockWriter) => void {
+  const l = p.prefix;
+  const shifted = roundShiftRange(u, shift);
+  const clamps = clampStatements('o', shifted, rangeOf(type));
+  const o = roundShiftExpr('u', shift, u);
+  return (w) => {
+    w.writeLine(`${clamps.length > 0 ? 'let' : 'const'} o = ${o};`);
+    for (const line of clamps) w.writeLine(line);
+    pushEvent(w, l, 'j', 'o', true);
+  };
 }
 
 function resetLines(p: SpikingPlan, u: Range): (w: CodeBlockWriter) => void {
@@ -105,6 +203,10 @@ function resetLines(p: SpikingPlan, u: Range): (w: CodeBlockWriter) => void {
   switch (reset.kind) {
     case 'zero':
       return (w) => w.writeLine(`${l}V[j] = 0;`);
+    case 'value':
+      return (w) => w.writeLine(`${l}V[j] = ${reset.value};`);
+    case 'none':
+      return (w) => w.writeLine(`${l}V[j] = u;`);
     case 'subtract':
       return (w) => w.writeLine(op.threshold === 0 ? `${l}V[j] = u;` : `${l}V[j] = u - ${op.threshold};`);
     case 'refractory': {
@@ -173,6 +275,14 @@ export function spikingCode(p: SpikingPlan): LayerCode {
   const input = p.input;
   const drive = (w: CodeBlockWriter): void => {
     const packing = p.packing;
+    if (op.synapse === 'identity') {
+      const unit = p.weights.every((f) => f === 1);
+      const term = input.val === undefined ? (unit ? '1' : `${l}W[i]!`) : unit ? 'x' : `${l}W[i]! * x`;
+      w.writeLine(`// ${op.name}: identity synapse, drive_j = bias_j + (x_j << accShift_j), in membrane units.`);
+      w.writeLine(`${l}D.set(${l}Bias);`);
+      forEachEvent(w, input, () => w.writeLine(`${l}D[i] = ${accumulate(p.driveKind, `${l}D[i]!`, term)};`));
+      return;
+    }
     if (packing === undefined) {
       w.writeLine(`// ${op.name}: drive = bias + sum over input events of (w << accShift) * x, in membrane units.`);
       w.writeLine(`${l}D.set(${l}Bias);`);
@@ -193,25 +303,34 @@ export function spikingCode(p: SpikingPlan): LayerCode {
   };
   const u = intersect(p.preClamp, p.membrane);
   const fired = { min: Math.max(u.min, op.threshold + 1), max: u.max };
-  const decayed = scaleByExpr(`${l}V[j]!`, p.decay, p.membrane);
-  const output = outputLines(p, fired);
-  const reset = resetLines(p, fired);
+  const decayed = scaleByExpr(`${l}V[j]!`, p.decay, p.state);
+  // A membrane output integrates and never fires; every other output fires and resets.
+  const neuron = op.output.kind === 'membrane'
+    ? { fires: false as const, output: membraneOutputLines(p, op.output.shift, op.output.type, clampRange(p.preClamp, p.membrane)) }
+    : { fires: true as const, output: outputLines(p, fired), reset: resetLines(p, fired) };
   const update = (w: CodeBlockWriter): void => {
     if (op.delay === 1) swapDelayed(w, p);
-    w.writeLine(`// ${op.name}: membrane ${formatType(op.membraneType)}, threshold ${op.threshold}, ${op.output.kind} output, ${op.reset.kind} reset.`);
+    w.writeLine(op.output.kind === 'membrane'
+      ? `// ${op.name}: membrane ${formatType(op.membraneType)}, membrane output (never fires), shift ${op.output.shift}, out ${formatType(op.output.type)}.`
+      : `// ${op.name}: membrane ${formatType(op.membraneType)}, threshold ${op.threshold}, ${op.output.kind} output, ${op.reset.kind} reset.`);
     w.writeLine(`${l}N = 0;`);
     w.write(`for (let j = 0; j < ${units}; j++)`).block(() => {
       const clamps = clampStatements('u', p.preClamp, p.membrane);
       w.writeLine(`${clamps.length > 0 ? 'let' : 'const'} u = ${decayed === undefined ? '' : `${decayed} + `}${l}D[j]!;`);
       for (const line of clamps) w.writeLine(line);
       w.writeLine(`${l}U[j] = u;`);
+      if (!neuron.fires) {
+        w.writeLine(`${l}V[j] = u; // a membrane output never fires`);
+        neuron.output(w);
+        return;
+      }
       if (fired.min > fired.max) {
         w.writeLine(`${l}V[j] = u; // u never exceeds the threshold`);
         return;
       }
       w.write(`if (u > ${op.threshold})`).block(() => {
-        output(w);
-        reset(w);
+        neuron.output(w);
+        neuron.reset(w);
       });
       w.write('else').block(() => w.writeLine(`${l}V[j] = u;`));
     });

@@ -4,7 +4,8 @@
  */
 import { IndentationText, Project, QuoteKind, StructureKind, VariableDeclarationKind, type CodeBlockWriter, type StatementStructures } from 'ts-morph';
 import { apiStatements } from './api-source.ts';
-import { convCode, spikingCode, type LayerCode } from './emit-layers.ts';
+import { unreachable } from '../../compiler/ir/registry.ts';
+import { convCode, poolCode, spikingCode, type LayerCode } from './emit-layers.ts';
 import { headerComment } from './emit-header.ts';
 import { wrapItems } from './expr.ts';
 import type { LayerPlan, ModelPlan, SpikingPlan } from './plan.ts';
@@ -57,6 +58,34 @@ function uniformShift(shifts: readonly number[]): boolean {
   return shifts.every((s) => s === shifts[0]);
 }
 
+/** The synapse's constants and buffers: identity factors, plain transposed weights, or lane-packed weights. */
+function synapseDeclarations(p: SpikingPlan, name: string, driveDoc: string): Declaration[] {
+  const { op, prefix: l, packing } = p;
+  const units = op.units;
+  const bias = constant(`${l}Bias`, `${name}: per-unit bias, membrane units.`, p.driveKind, [...op.bias]);
+  if (op.synapse === 'identity') {
+    const unit = p.weights.every((f) => f === 1);
+    return [
+      ...(unit ? [] : [constant(`${l}W`, `${name}: identity synapse, 2^accShift per unit.`, p.weightKind, p.weights)]),
+      bias,
+      buffer(`${l}D`, driveDoc, p.driveKind, units),
+    ];
+  }
+  const weightsDoc = `${name}: weights transposed to [input][unit], each multiplied by 2^accShift[unit].`;
+  if (packing === undefined) return [constant(`${l}W`, weightsDoc, p.weightKind, p.weights), bias, buffer(`${l}D`, driveDoc, p.driveKind, units)];
+  return [
+    constant(`${l}W`, weightsDoc, p.weightKind, p.weights, false),
+    {
+      name: `${l}P`, local: true,
+      doc: `${name}: the weights packed ${packing.lanes} units per double, ${packing.laneBits}-bit lanes (exact: |partial sums| < 2^${packing.laneBits - 1}).`,
+      init: `packLanes(${moduleName(`${l}W`)}, ${op.inputs}, ${units}, ${packing.lanes}, ${packing.laneBits})`,
+    },
+    buffer(`${l}Acc`, `${name}: packed accumulators, one double per ${packing.lanes} units.`, 'Float64Array', packing.words),
+    constant(`${l}Bias`, `${name}: per-unit bias, membrane units (zero-padded to whole words).`, p.driveKind, [...op.bias, ...new Array<number>(packing.words * packing.lanes - units).fill(0)]),
+    buffer(`${l}D`, driveDoc, p.driveKind, packing.words * packing.lanes),
+  ];
+}
+
 function layerDeclarations(p: LayerPlan): Declaration[] {
   const l = p.prefix;
   const name = p.op.name.replace(/\*\//g, '* /');
@@ -77,6 +106,15 @@ function layerDeclarations(p: LayerPlan): Declaration[] {
       buffer(`${l}Val`, `${name}: nonzero output values.`, p.out.valKind, size),
     ];
   }
+  if (p.kind === 'pool') {
+    const size = p.out.length;
+    return [
+      buffer(`${l}Acc`, `${name}: window sums, ${p.accKind === 'Float64Array' ? 'doubles (range' : `${p.accKind} (proven range`} ${p.acc.min}..${p.acc.max}).`, p.accKind, size),
+      buffer(`${l}Y`, `${name}: output, dense CHW.`, p.out.valKind, size),
+      buffer(`${l}Idx`, `${name}: nonzero output indices.`, 'Int32Array', size),
+      buffer(`${l}Val`, `${name}: nonzero output values.`, p.out.valKind, size),
+    ];
+  }
   const op = p.op;
   const units = op.units;
   const pair = (suffix: string, doc: string, kind: ArrayKind): Declaration[] =>
@@ -84,28 +122,10 @@ function layerDeclarations(p: LayerPlan): Declaration[] {
       ? [buffer(`${l}${suffix}A`, doc, kind, units, false), buffer(`${l}${suffix}B`, `${doc} (second of the delay pair)`, kind, units, false)]
       : [buffer(`${l}${suffix}`, doc, kind, units)];
   const driveDoc = `${name}: drive = (acc << accShift) + bias; ${p.driveKind === 'Int32Array' ? 'int32 (proven range' : 'doubles (range'} ${p.drive.min}..${p.drive.max}).`;
-  const weightsDoc = `${name}: weights transposed to [input][unit], each multiplied by 2^accShift[unit].`;
-  const packing = p.packing;
-  const synapse = packing === undefined
-    ? [
-      constant(`${l}W`, weightsDoc, p.weightKind, p.weights),
-      constant(`${l}Bias`, `${name}: per-unit bias, membrane units.`, p.driveKind, [...op.bias]),
-      buffer(`${l}D`, driveDoc, p.driveKind, units),
-    ]
-    : [
-      constant(`${l}W`, weightsDoc, p.weightKind, p.weights, false),
-      {
-        name: `${l}P`, local: true,
-        doc: `${name}: the weights packed ${packing.lanes} units per double, ${packing.laneBits}-bit lanes (exact: |partial sums| < 2^${packing.laneBits - 1}).`,
-        init: `packLanes(${moduleName(`${l}W`)}, ${op.inputs}, ${units}, ${packing.lanes}, ${packing.laneBits})`,
-      },
-      buffer(`${l}Acc`, `${name}: packed accumulators, one double per ${packing.lanes} units.`, 'Float64Array', packing.words),
-      constant(`${l}Bias`, `${name}: per-unit bias, membrane units (zero-padded to whole words).`, p.driveKind, [...op.bias, ...new Array<number>(packing.words * packing.lanes - units).fill(0)]),
-      buffer(`${l}D`, driveDoc, p.driveKind, packing.words * packing.lanes),
-    ];
+  const synapse = synapseDeclarations(p, name, driveDoc);
   return [
     ...synapse,
-    buffer(`${l}V`, `${name}: membrane state v after reset.`, p.membraneKind, units),
+    buffer(`${l}V`, `${name}: membrane state v after reset.`, p.stateKind, units),
     ...pair('U', `${name}: membrane u before reset.`, p.membraneKind),
     ...pair('Idx', `${name}: indices of units with nonzero output.`, 'Int32Array'),
     ...(p.out.binary ? [] : pair('Val', `${name}: their outputs.`, p.out.valKind)),
@@ -202,8 +222,11 @@ function runBody(plan: ModelPlan, decls: readonly Declaration[], codes: readonly
         code.step(w);
       }
       w.blankLineIfLastNot();
-      const add = `for (let k = 0; k < ${program.classes}; k++) scores[k] = scores[k]! + ${(last as SpikingPlan).visibleU}[k]!;`;
-      w.writeLine(`// Readout: sum the last layer's visible membrane from t = ${program.readout.begin}.`);
+      const vis = last.out;
+      const add = program.readout.source === 'output'
+        ? `for (let n = 0; n < ${vis.n}; n++) scores[${vis.idx}[n]!] = scores[${vis.idx}[n]!]! + ${vis.val === undefined ? '1' : `${vis.val}[n]!`};`
+        : `for (let k = 0; k < ${program.classes}; k++) scores[k] = scores[k]! + ${last.visibleU}[k]!;`;
+      w.writeLine(`// Readout: sum the last layer's visible ${program.readout.source === 'output' ? 'outputs (its nonzero events)' : 'membrane'} from t = ${program.readout.begin}.`);
       w.writeLine(program.readout.begin > 0 ? `if (t >= ${program.readout.begin}) ${add}` : add);
     });
   };
@@ -222,9 +245,22 @@ function packLanes(w: ArrayLike<number>, inputs: number, units: number, lanes: n
   return packed;
 }`;
 
+function layerCode(p: LayerPlan): LayerCode {
+  switch (p.kind) {
+    case 'conv':
+      return convCode(p);
+    case 'pool':
+      return poolCode(p);
+    case 'spiking':
+      return spikingCode(p);
+    default:
+      return unreachable(p, 'layer kind');
+  }
+}
+
 /** The text of `model.ts` for a planned program. */
 export function emitModelSource(plan: ModelPlan, programSha256: string): string {
-  const codes = plan.layers.map((p) => (p.kind === 'conv' ? convCode(p) : spikingCode(p)));
+  const codes = plan.layers.map(layerCode);
   const decls = declarations(plan);
   const packs = plan.layers.some((p) => p.kind === 'spiking' && p.packing !== undefined);
   const statements: (string | StatementStructures)[] = [

@@ -1,6 +1,11 @@
-/** @fileoverview A program's fingerprint: sha256 of its canonical JSON (sorted keys), so key order never matters. */
+/**
+ * @fileoverview A program's fingerprint: sha256 of its canonical JSON (sorted keys), so key order never matters.
+ * Fields that the IR added later are left out at their defaults (conv stride 1 and padding 0, the dense synapse, the
+ * membrane readout), so a program written before they existed keeps its fingerprint and its emitted model stays valid.
+ */
 import { createHash } from 'node:crypto';
-import type { Program } from '../../compiler/ir/program.ts';
+import type { IrLayer, Program } from '../../compiler/ir/program.ts';
+import { unreachable } from '../../compiler/ir/registry.ts';
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
@@ -12,6 +17,20 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+function withoutDefaults(op: IrLayer): object {
+  switch (op.kind) {
+    case 'conv':
+      return { ...op, stride: op.stride === 1 ? undefined : op.stride, padding: op.padding === 0 ? undefined : op.padding };
+    case 'spiking':
+      return { ...op, synapse: op.synapse === 'dense' ? undefined : op.synapse };
+    case 'pool':
+      return op;
+    default:
+      return unreachable(op, 'layer kind');
+  }
+}
+
 export function programSha256(program: Program): string {
-  return createHash('sha256').update(canonical(program)).digest('hex');
+  const readout = { ...program.readout, source: program.readout.source === 'membrane' ? undefined : program.readout.source };
+  return createHash('sha256').update(canonical({ ...program, layers: program.layers.map(withoutDefaults), readout })).digest('hex');
 }

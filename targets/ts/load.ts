@@ -33,7 +33,7 @@ export interface GeneratedTrace {
   readonly scores: number[];
   readonly label: number;
   readonly inputs: number[][];
-  readonly layers: { readonly name: string; readonly kind: 'conv' | 'spiking'; readonly membrane: number[][]; readonly output: number[][] }[];
+  readonly layers: { readonly name: string; readonly kind: 'conv' | 'spiking' | 'pool'; readonly membrane: number[][]; readonly output: number[][] }[];
 }
 
 function isModel(value: unknown): value is GeneratedModel {

@@ -4,10 +4,12 @@
  */
 import { SnncError } from '../../compiler/errors.ts';
 import type { ConvOp } from '../../compiler/ir/conv.ts';
-import type { Program } from '../../compiler/ir/program.ts';
+import type { PoolOp } from '../../compiler/ir/pool.ts';
+import type { IrLayer, Program } from '../../compiler/ir/program.ts';
 import { unreachable } from '../../compiler/ir/registry.ts';
 import type { Factor, SpikingOp } from '../../compiler/ir/spiking.ts';
-import { arrayKindFor, dotRange, fitsInt32, hull, rangeOf, roundShiftRange, SAFE, within, type ArrayKind, type Range } from './ranges.ts';
+import { windowOutSize } from '../../compiler/ir/validate.ts';
+import { arrayKindFor, clampRange, dotRange, fitsInt32, hull, rangeOf, roundShiftRange, SAFE, within, type ArrayKind, type Range } from './ranges.ts';
 
 /**
  * A sparse stream of values between stages: `n` entries of (`idx`, `val`), nonzero values only, in increasing index
@@ -71,13 +73,33 @@ export interface FoldedFactor {
   readonly shift: number;
 }
 
+/** A sum or average pool: an event-driven scatter of window sums, then scaleBy and the output clamp. */
+export interface PoolPlan {
+  readonly kind: 'pool';
+  readonly op: PoolOp;
+  readonly index: number;
+  readonly prefix: string;
+  readonly input: Stream;
+  /** Window sums and all their partial sums: at most kernel^2 input values each. */
+  readonly acc: Range;
+  readonly accKind: ArrayKind;
+  readonly scale: FoldedFactor;
+  /** Output before the clamp. */
+  readonly shifted: Range;
+  readonly outRange: Range;
+  readonly out: Stream;
+}
+
 export interface SpikingPlan {
   readonly kind: 'spiking';
   readonly op: SpikingOp;
   readonly index: number;
   readonly prefix: string;
   readonly input: Stream;
-  /** Weights transposed to [input][unit], each multiplied by 2^accShift[unit]: drive = bias + sum w' x, exactly. */
+  /**
+   * dense: weights transposed to [input][unit], each multiplied by 2^accShift[unit]: drive = bias + sum w' x, exactly.
+   * identity: 2^accShift[unit] per unit: drive_j = bias_j + 2^accShift[j] * x_j.
+   */
   readonly weights: readonly number[];
   readonly weightKind: ArrayKind;
   /** Range of drive_j = (acc_j << accShift_j) + bias_j and of all its partial sums. */
@@ -87,6 +109,9 @@ export interface SpikingPlan {
   readonly driveKind: ArrayKind;
   readonly membrane: Range;
   readonly membraneKind: ArrayKind;
+  /** Values of the state v: the membrane's, and a `value` reset's constant. */
+  readonly state: Range;
+  readonly stateKind: ArrayKind;
   readonly decay: FoldedFactor;
   /** Range of u before its clamp. */
   readonly preClamp: Range;
@@ -95,7 +120,7 @@ export interface SpikingPlan {
   readonly visibleU: string;
 }
 
-export type LayerPlan = ConvPlan | SpikingPlan;
+export type LayerPlan = ConvPlan | SpikingPlan | PoolPlan;
 
 export interface ModelPlan {
   readonly program: Program;
@@ -137,13 +162,26 @@ function stream(prefix: string, length: number, values: Range, binary: boolean, 
   };
 }
 
+/** Refuses a conv or pool whose kernel, stride, padding and shapes do not agree (docs/ir.md). */
+function requireWindow(op: ConvOp | PoolOp, where: string, what: string): void {
+  const { kernel: k, stride, padding } = op;
+  const [, height, width] = op.inShape;
+  const [, outHeight, outWidth] = op.outShape;
+  if (!Number.isInteger(k) || k < 1) throw new SnncError('ir', `${where}: kernel ${k} is not an integer >= 1`);
+  if (!Number.isInteger(stride) || stride < 1) throw new SnncError('ir', `${where}: stride ${stride} is not an integer >= 1`);
+  if (!Number.isInteger(padding) || padding < 0 || padding >= k) throw new SnncError('ir', `${where}: padding ${padding} is outside 0..${k - 1}`);
+  if (height + 2 * padding < k || width + 2 * padding < k || outHeight !== windowOutSize(height, k, stride, padding) || outWidth !== windowOutSize(width, k, stride, padding)) {
+    throw new SnncError('ir', `${where}: outShape does not match a ${k}x${k} ${what} with stride ${stride} and padding ${padding}`);
+  }
+}
+
 function planConv(op: ConvOp, index: number, input: Stream): ConvPlan {
   const [channels, height, width] = op.inShape;
   const [filters, outHeight, outWidth] = op.outShape;
   const k = op.kernel;
   const where = `layer ${op.name}`;
   if (input.length !== channels * height * width) throw new SnncError('ir', `${where}: input of ${input.length} values, inShape holds ${channels * height * width}`);
-  if (outHeight !== height - k + 1 || outWidth !== width - k + 1 || k < 1) throw new SnncError('ir', `${where}: outShape does not match a valid ${k}x${k} convolution`);
+  requireWindow(op, where, 'convolution');
   requireLength(op.weights.length, filters * channels * k * k, `${where} weights`);
   requireLength(op.bias.length, filters, `${where} bias`);
   requireLength(op.outShift.length, filters, `${where} outShift`);
@@ -168,12 +206,43 @@ function planConv(op: ConvOp, index: number, input: Stream): ConvPlan {
   };
 }
 
-function outputValues(op: SpikingOp): { values: Range; binary: boolean } {
+function planPool(op: PoolOp, index: number, input: Stream): PoolPlan {
+  const [channels, height, width] = op.inShape;
+  const [outChannels, outHeight, outWidth] = op.outShape;
+  const where = `layer ${op.name}`;
+  if (input.length !== channels * height * width) throw new SnncError('ir', `${where}: input of ${input.length} values, inShape holds ${channels * height * width}`);
+  if (outChannels !== channels) throw new SnncError('ir', `${where}: pooling keeps the ${channels} channels, outShape has ${outChannels}`);
+  requireWindow(op, where, `${op.mode} pool`);
+  if (!Number.isSafeInteger(op.scale.mul) || op.scale.mul < 0 || !Number.isInteger(op.scale.shift) || op.scale.shift < 0) {
+    throw new SnncError('ir', `${where}: scale ${op.scale.mul}/2^${op.scale.shift} is not a factor (mul >= 0, shift >= 0)`);
+  }
+  // The input range contains 0, so a window of at most kernel^2 values and every partial sum lie in kernel^2 * range.
+  const taps = op.kernel * op.kernel;
+  const acc = { min: taps * input.values.min, max: taps * input.values.max };
+  requireSafe(acc, `${where} window sum`);
+  const scale = foldFactor(op.scale);
+  requireSafe({ min: acc.min * scale.mul, max: acc.max * scale.mul }, `${where} scaled window sum`);
+  const shifted = factorRange(acc, scale);
+  const outRange = rangeOf(op.outType);
+  const values = { min: Math.max(outRange.min, Math.min(0, shifted.min)), max: Math.min(outRange.max, Math.max(0, shifted.max)) };
+  const prefix = `l${index}`;
+  return {
+    kind: 'pool', op, index, prefix, input, acc, accKind: arrayKindFor(acc), scale, shifted, outRange,
+    out: stream(prefix, channels * outHeight * outWidth, values, false, input.constant),
+  };
+}
+
+/** Visible output values; `u` is the range of the clamped membrane (used by the membrane output). */
+function outputValues(op: SpikingOp, u: Range): { values: Range; binary: boolean } {
   switch (op.output.kind) {
     case 'binary':
       return { values: { min: 0, max: 1 }, binary: true };
     case 'excess':
       return { values: { min: 0, max: Math.max(0, rangeOf(op.output.type).max) }, binary: false };
+    case 'membrane': {
+      const o = clampRange(roundShiftRange(u, op.output.shift), rangeOf(op.output.type));
+      return { values: { min: Math.min(0, o.min), max: Math.max(0, o.max) }, binary: false };
+    }
     default:
       return unreachable(op.output, 'output mode');
   }
@@ -191,43 +260,86 @@ export function planPacking(acc: Range, maxWeight: number, units: number): Packi
   return { lanes, laneBits, words: Math.ceil(units / lanes) };
 }
 
+/** Range of the state v: the membrane's, widened by a `value` reset's constant (the golden runtime does not clamp it). */
+function stateRange(op: SpikingOp, membrane: Range): Range {
+  return op.reset.kind === 'value' ? hull([membrane, { min: op.reset.value, max: op.reset.value }]) : membrane;
+}
+
 function planSpiking(op: SpikingOp, index: number, input: Stream): SpikingPlan {
   const where = `layer ${op.name}`;
   requireLength(input.length, op.inputs, `${where} input`);
-  requireLength(op.weights.length, op.units * op.inputs, `${where} weights`);
   requireLength(op.bias.length, op.units, `${where} bias`);
   requireLength(op.accShift.length, op.units, `${where} accShift`);
   if (op.threshold < 0) throw new SnncError('ir', `${where}: threshold ${op.threshold} is negative`);
-  const weights = new Array<number>(op.units * op.inputs);
+  if (op.reset.kind === 'none' && op.output.kind !== 'membrane') throw new SnncError('ir', `${where}: reset none needs output membrane, but output ${op.output.kind} fires`);
+  const identity = op.synapse === 'identity';
+  if (identity && op.inputs !== op.units) throw new SnncError('ir', `${where}: an identity synapse needs inputs == units, got ${op.inputs} and ${op.units}`);
+  requireLength(op.weights.length, identity ? 0 : op.units * op.inputs, `${where} weights`);
   const perUnit: Range[] = [];
-  for (let j = 0; j < op.units; j++) {
-    const factor = 2 ** op.accShift[j]!;
-    const row = op.weights.slice(j * op.inputs, (j + 1) * op.inputs).map((w) => w * factor);
-    row.forEach((w, i) => (weights[i * op.units + j] = w));
-    perUnit.push(dotRange(row, input.values, op.bias[j]!));
+  let weights: number[];
+  if (identity) {
+    weights = op.accShift.map((s) => 2 ** s);
+    weights.forEach((w, j) => perUnit.push(dotRange([w], input.values, op.bias[j]!)));
+  } else {
+    weights = new Array<number>(op.units * op.inputs);
+    for (let j = 0; j < op.units; j++) {
+      const factor = 2 ** op.accShift[j]!;
+      const row = op.weights.slice(j * op.inputs, (j + 1) * op.inputs).map((w) => w * factor);
+      row.forEach((w, i) => (weights[i * op.units + j] = w));
+      perUnit.push(dotRange(row, input.values, op.bias[j]!));
+    }
   }
   const drive = hull(perUnit);
   requireSafe(drive, `${where} accumulator`);
   const maxWeight = weights.reduce((a, w) => Math.max(a, Math.abs(w)), 0);
   const membrane = rangeOf(op.membraneType);
+  const state = stateRange(op, membrane);
   const decay = foldFactor(op.decay);
-  const decayed = factorRange(membrane, decay);
+  const decayed = factorRange(state, decay);
   const preClamp = { min: decayed.min + drive.min, max: decayed.max + drive.max };
   requireSafe(preClamp, `${where} membrane update`);
-  requireSafe({ min: membrane.min * decay.mul, max: membrane.max * decay.mul }, `${where} decay product`);
+  requireSafe({ min: state.min * decay.mul, max: state.max * decay.mul }, `${where} decay product`);
   if (op.reset.kind === 'refractory') requireSafe({ min: 0, max: membrane.max * op.reset.mul }, `${where} reset product`);
   const prefix = `l${index}`;
-  const { values, binary } = outputValues(op);
+  const { values, binary } = outputValues(op, clampRange(preClamp, membrane));
   return {
     kind: 'spiking', op, index, prefix, input, weights,
     weightKind: arrayKindFor(hull(weights.map((w) => ({ min: w, max: w })))),
     drive, driveKind: fitsInt32(drive) ? 'Int32Array' : 'Float64Array',
-    packing: planPacking(hull(perUnit.map((r, j) => ({ min: r.min - op.bias[j]!, max: r.max - op.bias[j]! }))), maxWeight, op.units),
+    packing: identity ? undefined : planPacking(hull(perUnit.map((r, j) => ({ min: r.min - op.bias[j]!, max: r.max - op.bias[j]! }))), maxWeight, op.units),
     membrane, membraneKind: fitsInt32(membrane) ? 'Int32Array' : 'Float64Array',
+    state, stateKind: fitsInt32(state) ? 'Int32Array' : 'Float64Array',
     decay, preClamp,
     out: stream(op.delay === 1 ? `${prefix}Vis` : prefix, op.units, values, binary, false),
     visibleU: op.delay === 1 ? `${prefix}UVis` : `${prefix}U`,
   };
+}
+
+/** Range of one score: T - begin visible values of the last layer, membranes or outputs by the readout's source. */
+function scoreRange(program: Program, last: SpikingPlan): Range {
+  const steps = program.timesteps - program.readout.begin;
+  const source = program.readout.source;
+  switch (source) {
+    case 'membrane':
+      return { min: last.membrane.min * steps, max: last.membrane.max * steps };
+    case 'output':
+      return { min: last.out.values.min * steps, max: last.out.values.max * steps };
+    default:
+      return unreachable(source, 'readout source');
+  }
+}
+
+function planLayer(op: IrLayer, index: number, input: Stream): LayerPlan {
+  switch (op.kind) {
+    case 'conv':
+      return planConv(op, index, input);
+    case 'pool':
+      return planPool(op, index, input);
+    case 'spiking':
+      return planSpiking(op, index, input);
+    default:
+      return unreachable(op, 'layer kind');
+  }
 }
 
 /** Analyses a program; throws SnncError('ir' | 'unsupported') for what cannot be emitted exactly. */
@@ -252,15 +364,16 @@ export function planModel(program: Program): ModelPlan {
   const layers: LayerPlan[] = [];
   let input = encoder.out;
   program.layers.forEach((op, index) => {
-    const plan = op.kind === 'conv' ? planConv(op, index, input) : planSpiking(op, index, input);
+    const plan = planLayer(op, index, input);
     layers.push(plan);
     input = plan.out;
   });
   const last = layers[layers.length - 1];
-  if (last?.kind !== 'spiking') throw new SnncError('unsupported', 'the last layer must be spiking: the readout sums its membrane');
+  if (last?.kind !== 'spiking') throw new SnncError('unsupported', 'the last layer must be spiking: the readout sums its visible values');
   if (last.op.units !== program.classes) throw new SnncError('ir', `the last layer has ${last.op.units} units, the program ${program.classes} classes`);
   if (!Number.isInteger(program.timesteps) || program.timesteps < 1) throw new SnncError('ir', `timesteps ${program.timesteps} must be >= 1`);
-  const scoreBound = Math.max(-last.membrane.min, last.membrane.max) * program.timesteps;
-  requireSafe({ min: -scoreBound, max: scoreBound }, 'the score');
+  const begin = program.readout.begin;
+  if (!Number.isInteger(begin) || begin < 0 || begin >= program.timesteps) throw new SnncError('ir', `readout.begin ${begin} is outside 0..${program.timesteps - 1}`);
+  requireSafe(scoreRange(program, last), 'the score');
   return { program, encoder, layers, last };
 }

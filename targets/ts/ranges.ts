@@ -40,6 +40,12 @@ export function intersect(a: Range, b: Range): Range {
   return { min: Math.max(a.min, b.min), max: Math.min(a.max, b.max) };
 }
 
+/** The values of clamp(a, bounds) for a in r (clamping is monotone). */
+export function clampRange(r: Range, bounds: Range): Range {
+  const clamp = (a: number): number => Math.min(Math.max(a, bounds.min), bounds.max);
+  return { min: clamp(r.min), max: clamp(r.max) };
+}
+
 /** The values of roundShift(a, s) for a in r: the function is monotone, so the ends map to the ends. */
 export function roundShiftRange(r: Range, shift: number): Range {
   if (shift === 0) return r;

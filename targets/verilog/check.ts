@@ -1,11 +1,13 @@
 /**
  * @fileoverview What the hardware can implement exactly. Widths are sized from the program's actual values, so no
- * value range is refused; what is refused is structure the architecture does not have (a conv layer after a spiking
- * layer: conv events carry {channel, row, column}, which only the pixel loader and conv cores produce), and fields
- * outside the IR's stated ranges, each with a one-line SnncError('unsupported', ...).
+ * value range is refused; what is refused is structure the architecture does not have (a conv or pool layer after a
+ * dense spiking layer, whose output has no image shape for the coordinates their events carry), and fields outside the
+ * IR's stated ranges, each with a one-line SnncError('unsupported', ...).
  */
 import { SnncError } from '../../compiler/errors.ts';
-import type { IntType } from '../../compiler/ir/int-type.ts';
+import type { ConvOp } from '../../compiler/ir/conv.ts';
+import { maxOf, minOf, type IntType } from '../../compiler/ir/int-type.ts';
+import type { PoolOp } from '../../compiler/ir/pool.ts';
 import type { Program } from '../../compiler/ir/program.ts';
 import { unreachable } from '../../compiler/ir/registry.ts';
 
@@ -55,30 +57,52 @@ export function checkProgram(program: Program): void {
       unreachable(encoder, 'encoder');
   }
   if (program.layers.length === 0) refuse('the program has no layers');
-  let shape: readonly number[] = program.input.shape;
-  let seenSpiking = false;
+  // The image flowing between layers, or undefined after a dense spiking layer (a flat vector).
+  let shape: readonly number[] | undefined = program.input.shape;
+  let size = channels * height * width;
+  const window = (op: ConvOp | PoolOp): void => {
+    if (!shape) refuse(`${op.kind} layer ${op.name} follows a dense spiking layer; its events need the image coordinates a dense layer's outputs lack`);
+    const [c, h, w] = op.inShape;
+    if (c !== shape[0] || h !== shape[1] || w !== shape[2]) refuse(`${op.kind} layer ${op.name} expects ${op.inShape.join('x')}, gets ${shape.join('x')}`);
+    const { kernel: k, stride: s, padding: p } = op;
+    if (!isCount(k) || !isCount(s) || s > 64 || !Number.isSafeInteger(p) || p < 0 || p >= k) refuse(`${op.kind} layer ${op.name}: kernel ${k}, stride ${s}, padding ${p} (kernel >= 1, stride 1..64, 0 <= padding < kernel)`);
+    const out = (n: number): number => Math.floor((n + 2 * p - k) / s) + 1;
+    const [f, oh, ow] = op.outShape;
+    if (h + 2 * p < k || w + 2 * p < k || oh !== out(h) || ow !== out(w) || !isCount(f)) {
+      refuse(`${op.kind} layer ${op.name}: shape ${op.outShape.join('x')} is not the kernel ${k}, stride ${s}, padding ${p} window of ${op.inShape.join('x')}`);
+    }
+    shape = op.outShape;
+    size = f * oh * ow;
+  };
   for (const op of program.layers) {
-    const size = shape.reduce((a, b) => a * b, 1);
     switch (op.kind) {
       case 'conv': {
-        if (seenSpiking) refuse(`conv layer ${op.name} follows a spiking layer; conv layers must come first (their events carry image coordinates)`);
-        const [c, h, w] = op.inShape;
-        if (c !== shape[0] || h !== shape[1] || w !== shape[2]) refuse(`conv layer ${op.name} expects ${op.inShape.join('x')}, gets ${shape.join('x')}`);
+        window(op);
+        const [c] = op.inShape;
+        const [f] = op.outShape;
         const k = op.kernel;
-        const [f, oh, ow] = op.outShape;
-        if (!isCount(k) || k > h || k > w || oh !== h - k + 1 || ow !== w - k + 1 || !isCount(f)) refuse(`conv layer ${op.name}: shape ${op.outShape.join('x')} is not a valid stride-1 convolution with kernel ${k}`);
         if (op.weights.length !== f * c * k * k || op.bias.length !== f || op.outShift.length !== f) refuse(`conv layer ${op.name}: tensor lengths do not match its shape`);
         checkIntegers(op.weights, `${op.name}.weights`);
         checkIntegers(op.bias, `${op.name}.bias`);
         checkShifts(op.outShift, `${op.name}.outShift`, 31);
         checkType(op.outType, `${op.name}.outType`);
-        shape = op.outShape;
+        break;
+      }
+      case 'pool': {
+        if (op.mode !== 'sum' && op.mode !== 'avg') refuse(`pool layer ${op.name}: mode ${String(op.mode)} (sum or avg)`);
+        if (op.outShape[0] !== op.inShape[0]) refuse(`pool layer ${op.name}: ${op.outShape[0]} output channels for ${op.inShape[0]} input channels`);
+        window(op);
+        if (!Number.isSafeInteger(op.scale.mul) || op.scale.mul < 0 || op.scale.mul > 2 ** 20) refuse(`${op.name}.scale.mul = ${op.scale.mul} is outside 0..2^20`);
+        checkShifts([op.scale.shift], `${op.name}.scale.shift`, 31);
+        checkType(op.outType, `${op.name}.outType`);
         break;
       }
       case 'spiking': {
-        seenSpiking = true;
         if (op.inputs !== size) refuse(`spiking layer ${op.name} takes ${op.inputs} inputs, gets ${size}`);
-        if (!isCount(op.units) || op.weights.length !== op.units * op.inputs || op.bias.length !== op.units || op.accShift.length !== op.units) {
+        const identity = op.synapse === 'identity';
+        if (op.synapse !== 'dense' && !identity) refuse(`spiking layer ${op.name}: synapse ${String(op.synapse)} (dense or identity)`);
+        if (identity && (op.units !== op.inputs || op.weights.length !== 0)) refuse(`spiking layer ${op.name}: an identity synapse needs units == inputs and no weights`);
+        if (!isCount(op.units) || (!identity && op.weights.length !== op.units * op.inputs) || op.bias.length !== op.units || op.accShift.length !== op.units) {
           refuse(`spiking layer ${op.name}: tensor lengths do not match ${op.units} units x ${op.inputs} inputs`);
         }
         checkIntegers(op.weights, `${op.name}.weights`);
@@ -88,10 +112,39 @@ export function checkProgram(program: Program): void {
         checkType(op.output.type, `${op.name}.output.type`);
         checkFactor(op.decay, `${op.name}.decay`);
         if (!Number.isSafeInteger(op.threshold) || op.threshold < 0) refuse(`${op.name}.threshold = ${op.threshold} (a non-negative integer is required)`);
-        if (op.output.kind === 'excess') checkShifts([op.output.shift], `${op.name}.output.shift`, 31);
-        if (op.reset.kind === 'refractory') checkFactor(op.reset, `${op.name}.reset`);
+        const output = op.output;
+        switch (output.kind) {
+          case 'excess':
+          case 'membrane':
+            checkShifts([output.shift], `${op.name}.output.shift`, 31);
+            break;
+          case 'binary':
+            break;
+          default:
+            unreachable(output, 'output mode');
+        }
+        const reset = op.reset;
+        switch (reset.kind) {
+          case 'refractory':
+            checkFactor(reset, `${op.name}.reset`);
+            break;
+          case 'subtract':
+          case 'zero':
+            break;
+          case 'value':
+            if (!Number.isSafeInteger(reset.value) || reset.value < minOf(op.membraneType) || reset.value > maxOf(op.membraneType)) {
+              refuse(`${op.name}.reset.value = ${reset.value} is outside the membrane type`);
+            }
+            break;
+          case 'none':
+            if (output.kind !== 'membrane') refuse(`${op.name}: reset none needs output membrane (a firing layer must reset)`);
+            break;
+          default:
+            unreachable(reset, 'reset mode');
+        }
         if (op.delay !== 0 && op.delay !== 1) refuse(`${op.name}.delay = ${String(op.delay)} (0 or 1)`);
-        shape = [op.units];
+        if (!identity) shape = undefined;
+        size = op.units;
         break;
       }
       default:
@@ -99,8 +152,10 @@ export function checkProgram(program: Program): void {
     }
   }
   const last = program.layers[program.layers.length - 1]!;
-  if (last.kind !== 'spiking') refuse(`the last layer ${last.name} is not a spiking layer (the readout sums a membrane)`);
+  if (last.kind !== 'spiking') refuse(`the last layer ${last.name} is not a spiking layer (the readout sums its membrane or output)`);
   if (program.classes !== last.units) refuse(`classes = ${program.classes} but the last layer has ${last.units} units`);
   const begin = program.readout.begin;
   if (!Number.isSafeInteger(begin) || begin < 0 || begin >= program.timesteps) refuse(`readout.begin = ${begin} is outside 0..${program.timesteps - 1}`);
+  const source = program.readout.source;
+  if (source !== 'membrane' && source !== 'output') refuse(`readout.source = ${String(source)} (membrane or output)`);
 }

@@ -16,6 +16,7 @@ import { ramModule } from './cores/ram.ts';
 import { readoutModule } from './cores/readout.ts';
 import { synapseModule } from './cores/synapse.ts';
 import { convModule } from './cores/conv.ts';
+import { coordsModule } from './cores/coords.ts';
 import { convFilters, convWeights, memFileName, spikingUnits, spikingWeights } from './mem-files.ts';
 import type { Module } from './netlist.ts';
 import { planDesign, type DesignPlan } from './plan.ts';
@@ -60,7 +61,8 @@ export function cycleBound(plan: DesignPlan): number {
   let inputs = plan.pixels;
   for (const s of plan.stages) {
     if (s.kind === 'spiking') {
-      perStep += (inputs + 8) * s.groups + s.op.units + 16;
+      // An identity layer makes one pass over its inputs, then walks its units (the two do not overlap).
+      perStep += (inputs + 8) * s.groups + s.op.units + 16 + (s.identity ? s.op.units + 16 : 0);
       inputs = s.op.units;
     } else {
       const [filters, oh, ow] = s.op.outShape;
@@ -74,7 +76,10 @@ export function cycleBound(plan: DesignPlan): number {
 function coreModules(plan: DesignPlan): Module[] {
   const modules = [ramModule(), eventListModule(), eventReaderModule(), plan.beatPixels === 1 ? loaderModule() : packedLoaderModule(), controllerModule(), schedulerModule(), readoutModule()];
   if (plan.program.encoder.kind === 'jitter') modules.push(prngModule());
-  if (plan.stages.some((s) => s.kind === 'spiking')) modules.push(synapseModule(), neuronModule(), sequencerModule());
+  const spiking = plan.stages.filter((s) => s.kind === 'spiking');
+  if (spiking.some((s) => !s.identity)) modules.push(synapseModule());
+  if (spiking.length > 0) modules.push(neuronModule(), sequencerModule());
+  if (spiking.some((s) => plan.lists[s.layer + 1]?.coords)) modules.push(coordsModule());
   if (plan.stages.some((s) => s.kind === 'conv')) modules.push(convModule());
   return modules;
 }
@@ -82,7 +87,7 @@ function coreModules(plan: DesignPlan): Module[] {
 function memFiles(plan: DesignPlan): EmittedFile[] {
   return plan.stages.flatMap((s) =>
     s.kind === 'spiking'
-      ? [{ path: memFileName(s.layer, 'weights'), contents: spikingWeights(s) }, { path: memFileName(s.layer, 'units'), contents: spikingUnits(s) }]
+      ? [...(s.identity ? [] : [{ path: memFileName(s.layer, 'weights'), contents: spikingWeights(s) }]), { path: memFileName(s.layer, 'units'), contents: spikingUnits(s) }]
       : [{ path: memFileName(s.layer, 'weights'), contents: convWeights(s) }, { path: memFileName(s.layer, 'units'), contents: convFilters(s) }],
   );
 }

@@ -1,6 +1,7 @@
 /**
  * @fileoverview The $readmemh images: weight words laid out for the lanes, and per-unit / per-filter constants.
  * One hex word per line; lane 0 (or the low field) in the least significant bits; negative values in two's complement.
+ * A pool stage's images are those of its conv form (plan.ts poolAsConv); an identity spiking layer has no weights.
  */
 import type { ConvPlan, SpikingPlan } from './plan.ts';
 

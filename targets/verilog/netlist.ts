@@ -6,7 +6,7 @@
 
 export type UnaryOp = '~' | '!' | '-' | '&' | '|' | '^';
 export type BinaryOp =
-  | '+' | '-' | '*' | '&' | '|' | '^' | '&&' | '||'
+  | '+' | '-' | '*' | '/' | '%' | '&' | '|' | '^' | '&&' | '||'
   | '==' | '!=' | '<' | '<=' | '>' | '>='
   | '<<' | '>>' | '>>>' | '<<<';
 /** System functions usable inside expressions. */
@@ -110,6 +110,9 @@ const bin = (op: BinaryOp) => (left: Expr, right: Expr): Expr => ({ kind: 'binar
 export const add = bin('+');
 export const sub = bin('-');
 export const mul = bin('*');
+/** Unsigned division and remainder; used only by a constant (a parameter), where synthesis reduces the divider. */
+export const div = bin('/');
+export const mod = bin('%');
 export const and = bin('&');
 export const or = bin('|');
 export const xor = bin('^');

@@ -5,7 +5,9 @@
  */
 import type { ConvOp } from '../../compiler/ir/conv.ts';
 import { maxOf, minOf, type IntType } from '../../compiler/ir/int-type.ts';
-import type { Program } from '../../compiler/ir/program.ts';
+import type { PoolOp } from '../../compiler/ir/pool.ts';
+import type { IrLayer, Program } from '../../compiler/ir/program.ts';
+import { unreachable } from '../../compiler/ir/registry.ts';
 import type { Factor, SpikingOp } from '../../compiler/ir/spiking.ts';
 import { countBits, indexBits } from './cores/common.ts';
 
@@ -61,14 +63,18 @@ export interface ListPlan {
   readonly depth: number;
   readonly banks: 1 | 2;
   readonly countBits: number;
-  /** Consumer wants coordinates: the producer writes {c, r, s}. */
+  /** Consumer wants coordinates (a conv or pool consumer): the producer writes {c, r, s} of the consumer's inShape. */
   readonly coords: boolean;
+  /** With coords: the consumer's input shape, which a spiking producer's coordinate counter walks. */
+  readonly shape?: readonly [channels: number, height: number, width: number];
 }
 
 export interface SpikingPlan {
   readonly kind: 'spiking';
   readonly layer: number;
   readonly op: SpikingOp;
+  /** Identity synapse: no weights and no MACs; the step's events go to a unit-addressed RAM the neuron core reads. */
+  readonly identity: boolean;
   readonly lanes: number;
   readonly groups: number;
   readonly unitBits: number;
@@ -91,16 +97,28 @@ export interface SpikingPlan {
   /** Bits of v * decay.mul plus its rounding constant 2^(shift-1); likewise for the reset product. */
   readonly decayWidth: number;
   readonly resetWidth: number;
+  /** The threshold compared against (0 for output membrane, which never fires). */
   readonly threshold: bigint;
+  /** Reset 'value': v after a spike (0 for other resets). */
+  readonly resetValue: bigint;
   readonly outBits: number;
+  readonly outMin: bigint;
   readonly outMax: bigint;
+  /** Holds u - threshold (or u, for output membrane), its rounding constant, and the output clamp bounds. */
   readonly excessBits: number;
 }
 
+/**
+ * A conv stage; a pool layer runs on the same core as the conv with weights w[f,c,ki,kj] = (f == c) * scale.mul, bias 0
+ * and outShift scale.shift (`poolAsConv`), which is exactly clamp(roundShift(windowSum * mul, shift), outType).
+ */
 export interface ConvPlan {
   readonly kind: 'conv';
   readonly layer: number;
+  /** The conv the core computes (for a pool layer, its conv form). */
   readonly op: ConvOp;
+  /** The IR layer it implements. */
+  readonly source: ConvOp | PoolOp;
   readonly lanes: number;
   readonly groups: number;
   readonly chBits: number;
@@ -125,6 +143,9 @@ export interface ConvPlan {
   readonly flatBits: number;
   /** Output event address: flat CHW index bits, or coordinate bits for a conv consumer. */
   readonly outIndexBits: number;
+  /** Signed bits of the window quotients (r + padding - ki) / stride, and bits of their remainders. */
+  readonly quotientBits: number;
+  readonly remainderBits: number;
 }
 
 export type StagePlan = SpikingPlan | ConvPlan;
@@ -174,10 +195,13 @@ function weightBitsOf(weights: readonly number[], type: IntType): number {
 
 /** `inType` is the type of the values the producer actually sends (the encoder's or the previous layer's output). */
 function planSpiking(op: SpikingOp, layer: number, lanesWanted: number, inType: IntType): SpikingPlan {
-  const lanes = Math.min(lanesWanted, op.units);
-  const groups = Math.ceil(op.units / lanes);
-  const weightBits = weightBitsOf(op.weights, op.weightType);
-  const accBits = signedBits(rowBound(op.weights, op.units, op.inputs, absMax(inType)));
+  const identity = op.synapse === 'identity';
+  // The identity synapse has no accumulator lanes: the neuron core walks every unit in one group.
+  const lanes = identity ? 1 : Math.min(lanesWanted, op.units);
+  const groups = identity ? 1 : Math.ceil(op.units / lanes);
+  const weightBits = identity ? 1 : weightBitsOf(op.weights, op.weightType);
+  // acc_j = x_j for the identity synapse: the producer's value as a signed number.
+  const accBits = identity ? hwBits(inType) : signedBits(rowBound(op.weights, op.units, op.inputs, absMax(inType)));
   const memBits = hwBits(op.membraneType);
   const memMin = big(minOf(op.membraneType));
   const memMax = big(maxOf(op.membraneType));
@@ -194,20 +218,39 @@ function planSpiking(op: SpikingOp, layer: number, lanesWanted: number, inType: 
   const resetWidth = max(memBits + reset.bits, reset.shift + 1) + 1;
   // Every intermediate of the update (the sum, the decay and reset products, u - penalty) fits SUM_BITS.
   const sumBits = max(signedBits(decayMax + accMax + biasMax), decayWidth, accBits + shiftMax, biasBits, resetWidth + 1, memBits + 1) + 1;
-  const threshold = big(op.threshold) > memMax ? memMax : big(op.threshold);
+  const membraneOut = op.output.kind === 'membrane';
+  const threshold = membraneOut ? 0n : big(op.threshold) > memMax ? memMax : big(op.threshold);
+  const outMin = big(minOf(op.output.type));
   const outMax = big(maxOf(op.output.type));
-  const round = op.output.kind === 'excess' && op.output.shift > 0 ? 1n << big(op.output.shift - 1) : 0n;
-  const excessBits = max(signedBits(memMax - memMin + round), memBits + 1, signedBits(outMax)) + 1;
+  const outShift = op.output.kind === 'binary' ? 0 : op.output.shift;
+  const round = outShift > 0 ? 1n << big(outShift - 1) : 0n;
+  const excessBits = max(signedBits(memMax - memMin + round), memBits + 1, signedBits(outMax), signedBits(-outMin)) + 1;
   return {
-    kind: 'spiking', layer, op, lanes, groups,
+    kind: 'spiking', layer, op, identity, lanes, groups,
     unitBits: indexBits(op.units), laneBits: indexBits(lanes), groupBits: indexBits(groups), indexBits: indexBits(op.inputs),
     wAddrBits: indexBits(op.inputs * groups), weightBits, accBits, macBits: max(accBits, weightBits, hwBits(inType) + 1),
     memBits, memMin, memMax, sumBits, biasBits, accShift: shiftMin, shiftBits: shiftMax === shiftMin ? 0 : indexBits(shiftMax - shiftMin + 1),
-    decay, reset, decayWidth, resetWidth, threshold, outBits: op.output.type.bits, outMax, excessBits,
+    decay, reset, decayWidth, resetWidth, threshold, resetValue: op.reset.kind === 'value' ? big(op.reset.value) : 0n,
+    outBits: op.output.type.bits, outMin, outMax, excessBits,
   };
 }
 
-function planConv(op: ConvOp, layer: number, lanesWanted: number, coordsOut: boolean, inType: IntType): ConvPlan {
+/** A pool layer as the conv the conv core computes: a diagonal filter bank of scale.mul, no bias, outShift scale.shift. */
+export function poolAsConv(op: PoolOp): ConvOp {
+  const [channels] = op.inShape;
+  const k = op.kernel;
+  const weights: number[] = [];
+  for (let f = 0; f < channels; f++) for (let c = 0; c < channels; c++) for (let i = 0; i < k * k; i++) weights.push(f === c ? op.scale.mul : 0);
+  return {
+    kind: 'conv', name: op.name, inShape: op.inShape, outShape: op.outShape, kernel: k, stride: op.stride, padding: op.padding,
+    inType: op.inType, weights, weightType: { signed: true, bits: signedBits(big(op.scale.mul)), frac: 0 }, weightFrac: new Array<number>(channels).fill(0),
+    bias: new Array<number>(channels).fill(0), accType: { signed: true, bits: 48, frac: op.inType.frac },
+    outShift: new Array<number>(channels).fill(op.scale.shift), outType: op.outType, learned: false,
+  };
+}
+
+function planConv(source: ConvOp | PoolOp, layer: number, lanesWanted: number, coordsOut: boolean, inType: IntType): ConvPlan {
+  const op = source.kind === 'pool' ? poolAsConv(source) : source;
   const [channels, height, width] = op.inShape;
   const [filters, outHeight, outWidth] = op.outShape;
   const lanes = Math.min(lanesWanted, filters);
@@ -226,7 +269,7 @@ function planConv(op: ConvOp, layer: number, lanesWanted: number, coordsOut: boo
   const rowBits = indexBits(outHeight);
   const colBits = indexBits(outWidth);
   return {
-    kind: 'conv', layer, op, lanes, groups,
+    kind: 'conv', layer, op, source, lanes, groups,
     chBits: indexBits(channels), rowBits: indexBits(height), colBits: indexBits(width),
     filterBits: chBits, laneBits: indexBits(lanes), groupBits: indexBits(groups), posBits: indexBits(outHeight * outWidth),
     wAddrBits: indexBits(channels * k * k * groups), aAddrBits: indexBits(outHeight * outWidth * groups),
@@ -235,7 +278,23 @@ function planConv(op: ConvOp, layer: number, lanesWanted: number, coordsOut: boo
     outMin: big(minOf(op.outType)), outMax: big(maxOf(op.outType)),
     flatBits: indexBits(filters * outHeight * outWidth),
     outIndexBits: coordsOut ? chBits + rowBits + colBits : indexBits(filters * outHeight * outWidth),
+    // (r + padding - ki) / stride lies in [-(kernel - 1), height - 1 + padding]; the stride itself must fit too.
+    quotientBits: signedBits(big(max(k, height + op.padding, width + op.padding, op.stride))),
+    remainderBits: indexBits(op.stride),
   };
+}
+
+/** The type of the values a layer sends on. */
+function outTypeOf(op: IrLayer): IntType {
+  switch (op.kind) {
+    case 'conv':
+    case 'pool':
+      return op.outType;
+    case 'spiking':
+      return op.output.type;
+    default:
+      return unreachable(op, 'layer kind');
+  }
 }
 
 /** The plan for `program` with `lanes` neurons (or conv filters) per cycle. Call after target.check. */
@@ -243,29 +302,36 @@ export function planDesign(program: Program, lanes: number): DesignPlan {
   const [channels, height, width] = program.input.shape;
   const pixels = channels * height * width;
   const layers = program.layers;
-  const consumerIsConv = (l: number): boolean => layers[l]?.kind === 'conv';
+  /** The input shape of layer l when it takes coordinates (a conv or pool), else undefined. */
+  const windowShape = (l: number): readonly [number, number, number] | undefined => {
+    const op = layers[l];
+    return op?.kind === 'conv' || op?.kind === 'pool' ? op.inShape : undefined;
+  };
+  const consumerIsConv = (l: number): boolean => windowShape(l) !== undefined;
   const producedType = (l: number): IntType => {
     const before = layers[l - 1];
-    return before === undefined ? program.input.type : before.kind === 'conv' ? before.outType : before.output.type;
+    return before === undefined ? program.input.type : outTypeOf(before);
   };
   const stages: StagePlan[] = layers.map((op, l) =>
-    op.kind === 'conv' ? planConv(op, l, lanes, consumerIsConv(l + 1), producedType(l)) : planSpiking(op, l, lanes, producedType(l)));
+    op.kind === 'spiking' ? planSpiking(op, l, lanes, producedType(l)) : planConv(op, l, lanes, consumerIsConv(l + 1), producedType(l)));
   const inputIndexBits = indexBits(pixels);
+  const coordBits = (shape: readonly [number, number, number]): number => shape.reduce((a, d) => a + indexBits(d), 0);
   const lists: ListPlan[] = [{
     name: 'input', addrBits: consumerIsConv(0) ? indexBits(channels) + indexBits(height) + indexBits(width) : inputIndexBits,
-    value: valuePlan(program.input.type), depth: pixels, banks: 1, countBits: countBits(pixels), coords: consumerIsConv(0),
+    value: valuePlan(program.input.type), depth: pixels, banks: 1, countBits: countBits(pixels), coords: consumerIsConv(0), shape: windowShape(0),
   }];
   stages.forEach((stage, l) => {
     if (l === stages.length - 1) return;
     const op = stage.op;
     if (stage.kind === 'conv') {
       const depth = stage.op.outShape.reduce((a, b) => a * b, 1);
-      lists.push({ name: op.name, addrBits: stage.outIndexBits, value: valuePlan(stage.op.outType), depth, banks: 2, countBits: countBits(depth), coords: consumerIsConv(l + 1) });
+      lists.push({ name: op.name, addrBits: stage.outIndexBits, value: valuePlan(stage.op.outType), depth, banks: 2, countBits: countBits(depth), coords: consumerIsConv(l + 1), shape: windowShape(l + 1) });
     } else {
       const spiking = stage.op;
+      const shape = windowShape(l + 1);
       lists.push({
-        name: op.name, addrBits: stage.unitBits, value: valuePlan(spiking.output.type), depth: spiking.units,
-        banks: 2, countBits: countBits(spiking.units), coords: false,
+        name: op.name, addrBits: shape ? coordBits(shape) : stage.unitBits, value: valuePlan(spiking.output.type), depth: spiking.units,
+        banks: 2, countBits: countBits(spiking.units), coords: shape !== undefined, shape,
       });
     }
   });
@@ -275,15 +341,20 @@ export function planDesign(program: Program, lanes: number): DesignPlan {
   const lastStep = program.timesteps - 1 - delay;
   const any = lastStep >= firstStep;
   const counted = any ? lastStep - firstStep + 1 : 0;
-  const vMax = -last.memMin > last.memMax ? -last.memMin : last.memMax;
+  // The readout sums the visible membrane u, or the visible output o (sign- or zero-extended by one bit).
+  const fromOutput = program.readout.source === 'output';
+  const low = fromOutput ? last.outMin : last.memMin;
+  const high = fromOutput ? last.outMax : last.memMax;
+  const vMax = -low > high ? -low : high;
+  const readBits = fromOutput ? last.outBits + 1 : last.memBits;
   return {
     program, lanes, pixels, pixelBits: program.input.type.bits,
     beatPixels: lists[0]!.coords ? 1 : Math.max(1, Math.min(pixels, Math.floor(INPUT_BUS_BITS / program.input.type.bits))),
     input: { chBits: indexBits(channels), rowBits: indexBits(height), colBits: indexBits(width), indexBits: inputIndexBits },
     stages, lists, stepBits: indexBits(program.timesteps), stageBits: indexBits(stages.length),
     readout: {
-      classes: program.classes, classBits: last.unitBits, memBits: last.memBits,
-      scoreBits: max(signedBits(big(counted) * vMax), last.memBits),
+      classes: program.classes, classBits: last.unitBits, memBits: readBits,
+      scoreBits: max(signedBits(big(counted) * vMax), readBits),
       any, first: any ? firstStep : 0, last: any ? lastStep : 0,
     },
   };

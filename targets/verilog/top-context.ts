@@ -31,6 +31,8 @@ export interface StageWires {
   readonly trace: {
     readonly valid: Expr; readonly step: Expr; readonly index: Expr; readonly membrane?: Expr; readonly output: Expr; readonly outSigned: boolean;
   };
+  /** The value the readout adds when this is the last stage: u, or o extended to plan.readout.memBits. */
+  readonly score?: Expr;
   /** Signals only the trace ports read (marked unused without traces). */
   readonly quiet: readonly Expr[];
 }

@@ -1,4 +1,4 @@
-/** @fileoverview A conv stage in the top level: the stage's event reader feeding one snn_conv instance. */
+/** @fileoverview A conv or pool stage in the top level: the stage's event reader feeding one snn_conv instance. */
 import { cat, index, land, lit, ne, num, str } from './netlist.ts';
 import { memFileName } from './mem-files.ts';
 import type { ConvPlan } from './plan.ts';
@@ -30,8 +30,9 @@ export function convInstances(ctx: TopContext, c: ConvPlan): StageWires {
     W_ADDR_BITS: num(c.wAddrBits), A_ADDR_BITS: num(c.aAddrBits), X_BITS: num(list.value.bits), X_SIGNED: num(list.value.signed ? 1 : 0),
     WEIGHT_BITS: num(c.weightBits), ACC_BITS: num(c.accBits), MAC_BITS: num(c.macBits), BIAS_BITS: num(c.biasBits), SHIFT_BITS: num(c.shiftBits),
     SUM_BITS: num(c.sumBits), OUT_BITS: num(c.outBits), OUT_MIN: lit(c.outMin, c.sumBits, true), OUT_MAX: lit(c.outMax, c.sumBits, true),
-    FLAT_BITS: num(c.flatBits), WIDE_BITS: num(Math.max(c.aAddrBits, c.rowBits, c.colBits)), KKG: num(op.kernel * op.kernel * c.groups),
+    FLAT_BITS: num(c.flatBits), WIDE_BITS: num(Math.max(c.aAddrBits, indexBits(outH), indexBits(outW))), KKG: num(op.kernel * op.kernel * c.groups),
     POSITIONS: num(outH * outW), ENTRY_BITS: num(c.outIndexBits), COORDS_OUT: num(plan.lists[l + 1]?.coords ? 1 : 0),
+    STRIDE: num(op.stride), PADDING: num(op.padding), Q_BITS: num(c.quotientBits), REM_BITS: num(c.remainderBits),
     WEIGHTS_FILE: str(memFileName(l, 'weights')), PARAMS_FILE: str(memFileName(l, 'units')),
   }, {
     clk: ctx.clk, rst: ctx.rst, start: ctx.start(l), in_valid: ev.valid, in_entry: ev.entry, in_x: ev.x, in_idle: ev.idle, in_ready: ready,

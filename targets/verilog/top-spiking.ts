@@ -1,8 +1,14 @@
-/** @fileoverview A spiking stage in the top level: event reader, synapse, neuron core and sequencer, wired. */
-import { cat, type Expr, index, land, lit, ne, num, str } from './netlist.ts';
+/**
+ * @fileoverview A spiking stage in the top level: event reader, synapse (dense only), neuron core and sequencer, wired.
+ * An identity layer has no synapse: the reader's events go straight to the neuron core, one pass per step, and the
+ * stage reports idle only once the core is done (its event RAM is read while the next step would write it). When a
+ * conv or pool layer consumes the outputs, a coordinate counter turns the unit order into {channel, row, column}.
+ */
+import { cat, type Expr, index, land, lit, lnot, ne, num, str, sext, zext } from './netlist.ts';
 import { memFileName } from './mem-files.ts';
 import type { SpikingPlan } from './plan.ts';
 import { readerInstance, type StageWires, type TopContext } from './top-context.ts';
+import { indexBits } from './cores/common.ts';
 
 export function spikingInstances(ctx: TopContext, s: SpikingPlan): StageWires {
   const { b, plan } = ctx;
@@ -13,16 +19,22 @@ export function spikingInstances(ctx: TopContext, s: SpikingPlan): StageWires {
   const passStart = w('pass_start');
   const passFirst = w('pass_first');
   const ev = readerInstance(ctx, l, lit(1, 1), passStart, passFirst);
-  const synIdle = w('syn_idle');
+  const synIdle = s.identity ? undefined : w('syn_idle');
   const accWord = w('acc_word', s.lanes * s.accBits);
-  b.instance('snn_synapse', `${p}synapse`, {
-    LANES: num(s.lanes), GROUPS: num(s.groups), INPUTS: num(s.op.inputs), INDEX_BITS: num(s.indexBits),
-    X_BITS: num(list.value.bits), X_SIGNED: num(list.value.signed ? 1 : 0), WEIGHT_BITS: num(s.weightBits),
-    ACC_BITS: num(s.accBits), MAC_BITS: num(s.macBits), W_ADDR_BITS: num(s.wAddrBits), WEIGHTS_FILE: str(memFileName(l, 'weights')),
-  }, {
-    clk: ctx.clk, rst: ctx.rst, pass_start: passStart, pass_first: passFirst, in_valid: ev.valid, in_index: ev.entry, in_x: ev.x,
-    idle: synIdle, acc_word: accWord,
-  });
+  let passIdle = ev.idle;
+  if (!synIdle) {
+    b.assign(accWord, lit(0, s.lanes * s.accBits));
+  } else {
+    b.instance('snn_synapse', `${p}synapse`, {
+      LANES: num(s.lanes), GROUPS: num(s.groups), INPUTS: num(s.op.inputs), INDEX_BITS: num(s.indexBits),
+      X_BITS: num(list.value.bits), X_SIGNED: num(list.value.signed ? 1 : 0), WEIGHT_BITS: num(s.weightBits),
+      ACC_BITS: num(s.accBits), MAC_BITS: num(s.macBits), W_ADDR_BITS: num(s.wAddrBits), WEIGHTS_FILE: str(memFileName(l, 'weights')),
+    }, {
+      clk: ctx.clk, rst: ctx.rst, pass_start: passStart, pass_first: passFirst, in_valid: ev.valid, in_index: ev.entry, in_x: ev.x,
+      idle: synIdle, acc_word: accWord,
+    });
+    passIdle = land(ev.idle, synIdle);
+  }
   const [capture, restart, updBusy, updFirst, idle, passesDone, outDone] = ['capture', 'restart', 'upd_busy', 'upd_first', 'idle', 'passes_done', 'out_done'].map((n) => w(n)) as [Expr, Expr, Expr, Expr, Expr, Expr, Expr];
   const updStep = w('upd_step', plan.stepBits);
   const outValid = w('out_valid');
@@ -30,32 +42,58 @@ export function spikingInstances(ctx: TopContext, s: SpikingPlan): StageWires {
   const outU = w('out_u', s.memBits, true);
   const outO = w('out_o', s.outBits);
   const op = s.op;
+  const outputKind = { excess: 0, binary: 1, membrane: 2 }[op.output.kind];
+  const resetKind = { refractory: 0, subtract: 1, zero: 2, value: 3, none: 4 }[op.reset.kind];
   b.instance('snn_neuron', `${p}neuron`, {
     UNITS: num(op.units), LANES: num(s.lanes), UNIT_BITS: num(s.unitBits), LANE_BITS: num(s.laneBits),
     ACC_BITS: num(s.accBits), MEM_BITS: num(s.memBits), SUM_BITS: num(s.sumBits), BIAS_BITS: num(s.biasBits),
     SHIFT_BITS: num(s.shiftBits), ACC_SHIFT: num(s.accShift),
     DECAY_BITS: num(s.decay.bits), DECAY_MUL: lit(s.decay.mul, s.decay.bits, true), DECAY_SHIFT: num(s.decay.shift), DECAY_WIDTH: num(s.decayWidth),
     THRESHOLD: lit(s.threshold, s.memBits, true), MEM_MIN: lit(s.memMin, s.sumBits, true), MEM_MAX: lit(s.memMax, s.sumBits, true),
-    OUTPUT_KIND: num(op.output.kind === 'excess' ? 0 : 1), OUT_BITS: num(s.outBits), OUT_SHIFT: num(op.output.kind === 'excess' ? op.output.shift : 0),
-    EXCESS_BITS: num(s.excessBits), OUT_MAX: lit(s.outMax, s.excessBits, true),
-    RESET_KIND: num(op.reset.kind === 'refractory' ? 0 : op.reset.kind === 'subtract' ? 1 : 2),
+    OUTPUT_KIND: num(outputKind), OUT_BITS: num(s.outBits), OUT_SHIFT: num(op.output.kind === 'binary' ? 0 : op.output.shift),
+    EXCESS_BITS: num(s.excessBits), OUT_MIN: lit(s.outMin, s.excessBits, true), OUT_MAX: lit(s.outMax, s.excessBits, true),
+    RESET_KIND: num(resetKind), RESET_VALUE: lit(s.resetValue, s.memBits, true),
     RESET_BITS: num(s.reset.bits), RESET_MUL: lit(s.reset.mul, s.reset.bits, true), RESET_SHIFT: num(s.reset.shift), RESET_WIDTH: num(s.resetWidth),
     PARAMS_FILE: str(memFileName(l, 'units')),
+    IDENTITY: num(s.identity ? 1 : 0), X_BITS: num(list.value.bits), X_SIGNED: num(list.value.signed ? 1 : 0),
   }, {
-    clk: ctx.clk, rst: ctx.rst, capture, restart, first: updFirst, acc_word: accWord, busy: updBusy,
-    out_valid: outValid, out_index: outIndex, out_u: outU, out_o: outO,
+    clk: ctx.clk, rst: ctx.rst, capture, restart, first: updFirst, acc_word: accWord,
+    ev_valid: s.identity ? ev.valid : lit(0, 1), ev_index: s.identity ? ev.entry : lit(0, s.unitBits), ev_x: s.identity ? ev.x : lit(0, list.value.bits),
+    busy: updBusy, out_valid: outValid, out_index: outIndex, out_u: outU, out_o: outO,
   });
+  const seqIdle = s.identity ? w('seq_idle') : idle;
   b.instance('snn_sequencer', `${p}sequencer`, { GROUPS: num(s.groups), GROUP_BITS: num(s.groupBits), STEP_BITS: num(plan.stepBits) }, {
-    clk: ctx.clk, rst: ctx.rst, start: ctx.start(l), step: ctx.step(l), pass_idle: land(ev.idle, synIdle), upd_busy: updBusy,
-    idle, pass_start: passStart, pass_first: passFirst, capture, restart, passes_done: passesDone, out_done: outDone, upd_step: updStep, upd_first: updFirst,
+    clk: ctx.clk, rst: ctx.rst, start: ctx.start(l), step: ctx.step(l), pass_idle: passIdle, upd_busy: updBusy,
+    idle: seqIdle, pass_start: passStart, pass_first: passFirst, capture, restart, passes_done: passesDone, out_done: outDone, upd_step: updStep, upd_first: updFirst,
   });
+  // The identity core's event RAM is read during the update: the next step's events must wait for it.
+  if (s.identity) b.assign(idle, land(seqIdle, lnot(updBusy)));
   const last = l === plan.stages.length - 1;
+  const next = plan.lists[l + 1];
+  let entry: Expr = outIndex;
+  if (next?.coords && next.shape) {
+    const [channels, height, width] = next.shape;
+    entry = w('out_coords', next.addrBits);
+    b.instance('snn_coords', `${p}coords`, {
+      CHANNELS: num(channels), HEIGHT: num(height), WIDTH: num(width), CH_BITS: num(indexBits(channels)), ROW_BITS: num(indexBits(height)), COL_BITS: num(indexBits(width)),
+    }, { clk: ctx.clk, rst: ctx.rst, advance: outValid, coords: entry });
+  }
+  let score: Expr | undefined;
+  if (last) {
+    if (plan.program.readout.source === 'output') {
+      score = w('out_score', plan.readout.memBits, true);
+      b.assign(score, op.output.type.signed ? sext(outO, num(s.outBits), num(plan.readout.memBits)) : zext(outO, num(s.outBits), num(plan.readout.memBits)));
+    } else score = outU;
+  }
   return {
     evWe: land(outValid, ne(outO, num(0))),
-    evData: cat(outIndex, outO),
+    evData: cat(entry, outO),
     evBank: index(updStep, num(0)),
     idle, passesDone, outDone,
     trace: { valid: outValid, step: updStep, index: outIndex, membrane: outU, output: outO, outSigned: op.output.type.signed },
-    quiet: last ? [outO, updStep] : [outU, updStep],
+    score,
+    // Only the trace ports read these: the last layer's o or u (whichever the readout does not sum), and a non-last
+    // layer's u and, when coordinates replace it in the events, its unit index.
+    quiet: last ? [score === outU ? outO : outU, updStep] : [outU, updStep, ...(entry === outIndex ? [] : [outIndex])],
   };
 }

@@ -125,7 +125,7 @@ export function topModule(plan: DesignPlan, options: TopOptions): Module {
     STEP_BITS: num(plan.stepBits), ANY: num(ro.any ? 1 : 0), FIRST: num(ro.first), LAST: num(ro.last),
   }, {
     clk, rst, clear, step: lastWires.trace.step, add_valid: lastWires.trace.valid, add_index: lastWires.trace.index,
-    add_u: lastWires.trace.membrane ?? num(0), finish, out_valid: outValid, out_ready: outReady, out_class: outClass,
+    add_u: lastWires.score ?? num(0), finish, out_valid: outValid, out_ready: outReady, out_class: outClass,
     out_score: outScore, out_label: outLabel, out_last: outLast, done: readoutDone,
   });
 

@@ -33,7 +33,7 @@ export function parseTrace(text: string): TraceRecord[] {
 export function recordsToTrace(program: Program, records: readonly TraceRecord[]): TargetTrace {
   return {
     layers: program.layers.map((op, l) => {
-      const width = op.kind === 'conv' ? op.outShape.reduce((a, b) => a * b, 1) : op.units;
+      const width = op.kind === 'spiking' ? op.units : op.outShape.reduce((a, b) => a * b, 1);
       const delay = op.kind === 'spiking' ? op.delay : 0;
       const computed = Array.from({ length: program.timesteps }, () => ({ u: new Array<number>(width).fill(NaN), o: new Array<number>(width).fill(NaN) }));
       for (const r of records) {
@@ -45,7 +45,7 @@ export function recordsToTrace(program: Program, records: readonly TraceRecord[]
       }
       const visible = (t: number): { u: number[]; o: number[] } => (t < delay ? { u: new Array<number>(width).fill(0), o: new Array<number>(width).fill(0) } : computed[t - delay]!);
       const steps = Array.from({ length: program.timesteps }, (_, t) => visible(t));
-      return { membrane: op.kind === 'conv' ? [] : steps.map((s) => s.u), output: steps.map((s) => s.o) };
+      return { membrane: op.kind === 'spiking' ? steps.map((s) => s.u) : [], output: steps.map((s) => s.o) };
     }),
   };
 }

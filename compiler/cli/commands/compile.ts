@@ -3,8 +3,8 @@ import { SnncError } from '../../errors.ts';
 import { fillDirAtomic, writeFilesInside } from '../../fs-atomic.ts';
 import { printProgram } from '../../ir/print.ts';
 import type { Program } from '../../ir/program.ts';
-import { calibrationSet, lowerModel, modelSha256, requireSnn } from '../../lower.ts';
-import { readModel } from '../../model/read-model.ts';
+import { calibrationSet, lowerModel, requireSnn } from '../../lower.ts';
+import { loadModelArg, nirDatasetFlag, nirFlags } from '../../frontends/load-model-arg.ts';
 import { PASS_NAMES } from '../../passes/pipeline.ts';
 import { DEFAULT_CALIBRATION_IMAGES } from '../../passes/formats-policy.ts';
 import { targets } from '../../../targets/registry.ts';
@@ -31,11 +31,14 @@ const flags: FlagSpecs = {
   precision: { kind: 'string', choices: ['int', 'float'], help: 'onnx: float also exports the float model' },
   traces: { kind: 'boolean', help: 'add per-layer trace outputs (onnx) and debug dumps (verilog)' },
   unroll: { kind: 'boolean', help: 'onnx: unroll the timesteps instead of a Loop (at most 256)' },
+  dataset: nirDatasetFlag,
+  ...nirFlags,
 };
 
-/** Compiles MODEL to a Program with the lowering flags of `args`. */
+/** Compiles MODEL (a model directory or a .nir file, see load-model-arg.ts) to a Program with the lowering flags of `args`. */
 export async function compileFromArgs(modelPath: string, args: ParsedArgs, log: (line: string) => void, dump?: (text: string) => void): Promise<Program> {
-  const model = requireSnn(readModel(modelPath), modelPath);
+  const { model: loaded, sha256 } = await loadModelArg(modelPath, args);
+  const model = requireSnn(loaded, modelPath);
   const calibration = await calibrationSet(model, flagNumber(args, 'calibration-images') ?? DEFAULT_CALIBRATION_IMAGES, log);
   const granularity = flagString(args, 'granularity') as 'layer' | 'channel' | undefined;
   const options = {
@@ -46,7 +49,7 @@ export async function compileFromArgs(modelPath: string, args: ParsedArgs, log: 
     ...(flagNumber(args, 'timesteps') !== undefined ? { timesteps: flagNumber(args, 'timesteps')! } : {}),
   };
   const dumpAfter = flagString(args, 'dump-after');
-  return lowerModel({ model, sourceSha256: modelSha256(modelPath), calibration, options, hooks: { ...(dumpAfter ? { dumpAfter } : {}), ...(dump ? { dump } : {}) } });
+  return lowerModel({ model, sourceSha256: sha256, calibration, options, hooks: { ...(dumpAfter ? { dumpAfter } : {}), ...(dump ? { dump } : {}) } });
 }
 
 function selectTargets(args: ParsedArgs): { chosen: readonly Target[]; explicit: boolean } {
@@ -73,7 +76,7 @@ export const compileCommand: Command = {
       ...(flagString(args, 'precision') ? { precision: flagString(args, 'precision') as 'int' | 'float' } : {}),
       traces: flagBool(args, 'traces'),
       unroll: flagBool(args, 'unroll'),
-      model: readModel(modelPath!),
+      model: (await loadModelArg(modelPath!, args)).model,
       log: io.log,
     };
     const emitted: { target: string; files: { path: string; bytes: number }[] }[] = [];

@@ -1,6 +1,6 @@
 /** @fileoverview `snnc eval MODEL`: float vs fixed-point accuracy on a dataset split, and how often they agree. */
 import { SnncError } from '../../errors.ts';
-import { readModel } from '../../model/read-model.ts';
+import { loadModelArg, nirFlags } from '../../frontends/load-model-arg.ts';
 import { requireSnn } from '../../lower.ts';
 import { evaluate } from '../../evaluate.ts';
 import { DATASET_NAMES, isDatasetName } from '../../../data/datasets.ts';
@@ -15,6 +15,7 @@ const flags: FlagSpecs = {
   split: { kind: 'string', choices: ['train', 'test'], help: 'split (default test)' },
   limit: { kind: 'int', min: 1, help: 'evaluate the first N images only' },
   ...lowerFlags,
+  ...nirFlags,
 };
 
 export const evalCommand: Command = {
@@ -24,7 +25,7 @@ export const evalCommand: Command = {
   flags,
   async run(args, io) {
     const [modelPath] = positionals(args, ['MODEL'], 'eval');
-    const model = requireSnn(readModel(modelPath!), modelPath!);
+    const model = requireSnn((await loadModelArg(modelPath!, args)).model, modelPath!);
     const name = flagString(args, 'dataset') ?? model.metadata.dataset;
     if (!isDatasetName(name)) throw new SnncError('usage', `--dataset: unknown dataset "${name}"`);
     const split = (flagString(args, 'split') ?? 'test') as 'train' | 'test';

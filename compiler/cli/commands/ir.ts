@@ -7,6 +7,7 @@ import { parseProgram } from '../../ir/validate.ts';
 import { positionals, type ParsedArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { compileFromArgs, lowerFlags } from './compile.ts';
+import { nirDatasetFlag, nirFlags } from '../../frontends/load-model-arg.ts';
 
 /** MODEL may be a model dir, a build dir (with ir.json) or an ir.json file. */
 export async function loadProgram(path: string, args: ParsedArgs, log: (line: string) => void, dump?: (text: string) => void): Promise<Program> {
@@ -19,7 +20,7 @@ export const irCommand: Command = {
   name: 'ir',
   usage: 'MODEL|BUILD_DIR|ir.json [--json] [lowering flags]',
   summary: 'print the fixed-point IR of a model',
-  flags: { ...lowerFlags, json: { kind: 'boolean', help: 'print the IR as JSON instead of text' } },
+  flags: { ...lowerFlags, ...nirFlags, dataset: nirDatasetFlag, json: { kind: 'boolean', help: 'print the IR as JSON instead of text' } },
   async run(args, io) {
     const [path] = positionals(args, ['MODEL'], 'ir');
     const program = await loadProgram(path!, args, io.log, (text) => io.out(text.trimEnd()));

@@ -1,6 +1,6 @@
 /** @fileoverview `snnc run MODEL`: class scores of one image, float and fixed point side by side. */
 import { SnncError } from '../../errors.ts';
-import { readModel } from '../../model/read-model.ts';
+import { loadModelArg, nirFlags } from '../../frontends/load-model-arg.ts';
 import { requireSnn } from '../../lower.ts';
 import { runSnnFloat } from '../../../runtime/float-reference.ts';
 import { runGolden } from '../../../runtime/golden.ts';
@@ -18,6 +18,7 @@ const flags: FlagSpecs = {
   image: { kind: 'string', help: 'a PNG file instead of a dataset image' },
   seed: { kind: 'int', min: 0, max: 2 ** 32 - 1, help: 'jitter seed (default: the image index, 0 for --image)' },
   ...lowerFlags,
+  ...nirFlags,
 };
 
 export const runCommand: Command = {
@@ -27,7 +28,7 @@ export const runCommand: Command = {
   flags,
   async run(args, io) {
     const [modelPath] = positionals(args, ['MODEL'], 'run');
-    const model = requireSnn(readModel(modelPath!), modelPath!);
+    const model = requireSnn((await loadModelArg(modelPath!, args)).model, modelPath!);
     const file = flagString(args, 'image');
     const index = flagNumber(args, 'index');
     if ((file === undefined) === (index === undefined)) throw new SnncError('usage', 'snnc run: give exactly one of --index I or --image FILE.png');

@@ -1,6 +1,7 @@
 /** @fileoverview The build summary (summary.md and summary.json): what was compiled, at which widths, into what. */
 import { formatType } from '../../ir/int-type.ts';
 import type { Program } from '../../ir/program.ts';
+import { unreachable } from '../../ir/registry.ts';
 
 export interface SummaryFacts {
   readonly compileMs: number;
@@ -9,11 +10,21 @@ export interface SummaryFacts {
 }
 
 export function buildSummary(program: Program, facts: SummaryFacts): { json: object; text: string } {
-  const layers = program.layers.map((op) =>
-    op.kind === 'conv'
-      ? { name: op.name, kind: op.kind, weights: op.weights.length, weightType: formatType(op.weightType), accType: formatType(op.accType), outType: formatType(op.outType) }
-      : { name: op.name, kind: op.kind, weights: op.weights.length, weightType: formatType(op.weightType), accType: formatType(op.accType), membraneType: formatType(op.membraneType), outType: formatType(op.output.type) },
-  );
+  const layers = program.layers.map((op) => {
+    switch (op.kind) {
+      case 'conv':
+        return { name: op.name, kind: op.kind, weights: op.weights.length, weightType: formatType(op.weightType), accType: formatType(op.accType), outType: formatType(op.outType) };
+      case 'pool':
+        return { name: op.name, kind: `${op.kind} ${op.mode}`, weights: 0, weightType: '-', accType: '-', outType: formatType(op.outType) };
+      case 'spiking':
+        return {
+          name: op.name, kind: op.synapse === 'identity' ? 'spiking identity' : op.kind, weights: op.weights.length,
+          weightType: op.synapse === 'identity' ? '-' : formatType(op.weightType), accType: formatType(op.accType), membraneType: formatType(op.membraneType), outType: formatType(op.output.type),
+        };
+      default:
+        return unreachable(op, 'layer kind');
+    }
+  });
   const json = {
     name: program.name,
     sourceSha256: program.sourceSha256,

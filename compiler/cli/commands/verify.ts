@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SnncError } from '../../errors.ts';
 import type { Program } from '../../ir/program.ts';
 import { parseProgram } from '../../ir/validate.ts';
-import { readModel } from '../../model/read-model.ts';
+import { loadModelArg, nirFlags } from '../../frontends/load-model-arg.ts';
 import { verifyTargets, type VerifyRow } from '../../verify/verify.ts';
 import { randomPixels } from '../../ir/random-program.ts';
 import { targets } from '../../../targets/registry.ts';
@@ -25,6 +25,7 @@ const flags: FlagSpecs = {
   report: { kind: 'string', help: 'also write the table as JSON to FILE' },
   lanes: { kind: 'int', min: 1, max: 4096, help: 'verilog: neurons updated in parallel' },
   ...lowerFlags,
+  ...nirFlags,
 };
 
 function datasetOf(program: Program): string {
@@ -71,7 +72,7 @@ export const verifyCommand: Command = {
     const bar = progress(io, 'verify', batch.images.length * chosen.length);
     const offsets = new Map(chosen.map((t, i) => [t.name, i * batch.images.length]));
     const { rows, goldenPerSecond } = await verifyTargets(program, isBuild ? path : undefined, chosen, batch, {
-      emit: { ...(lanes !== undefined ? { lanes } : {}), ...(isBuild ? {} : { model: readModel(path!) }), log: io.log },
+      emit: { ...(lanes !== undefined ? { lanes } : {}), ...(isBuild ? {} : { model: (await loadModelArg(path!, args)).model }), log: io.log },
       chunk: Math.max(10, Math.ceil(batch.images.length / 20)),
       onProgress: (name, done) => bar.tick((offsets.get(name) ?? 0) + done, name),
     });

@@ -10,6 +10,7 @@ import { makeRandom, randomPixels, randomProgram } from '../../../compiler/ir/ra
 import { runFloat } from '../../../runtime/float-reference.ts';
 import { FLOAT_MODEL_FILE } from '../emit.ts';
 import { OnnxModelSession } from '../run-ort.ts';
+import { avgPoolModel, cubaModel, sinabsModel } from '../../../test/support/feature-models.ts';
 import { emitToTemp, SEEDS } from './helpers.ts';
 
 const METADATA: ModelMetadata = { name: 'random-float', dataset: 'mnist', arch: 'random', seed: 0, trainCommand: 'none' };
@@ -85,4 +86,11 @@ test('the float ANN graph computes what the float reference computes, every acti
   let nonzero = 0;
   for (let seed = 1; seed <= 8; seed++) nonzero += await compare(t, randomFloatModel(seed, 'ann'), seed);
   t.true(nonzero > 100);
+});
+
+test('the float graph of the NIR features (strided padded conv, identity synapses, pools, membrane outputs, value and none resets, output readouts) computes what the float reference computes', async (t) => {
+  const models: Model[] = [sinabsModel(3), cubaModel(4), cubaModel(5, { kind: 'value', value: -0.25 }), avgPoolModel(6)];
+  let nonzero = 0;
+  for (const [i, model] of models.entries()) nonzero += await compare(t, model, 100 + i);
+  t.true(nonzero > 60, `only ${nonzero} nonzero scores`);
 });

@@ -5,6 +5,7 @@
 import test from 'ava';
 import { randomProgram } from '../../../compiler/ir/random-program.ts';
 import { assertGolden } from '../../../test/support/golden.ts';
+import { cubaLif, sinabsConvNet } from '../../ts/test/feature-programs.ts';
 import { emitOnnxModels } from '../emit.ts';
 import { irSha256 } from '../model-proto.ts';
 import { modelText } from '../print-graph.ts';
@@ -23,4 +24,11 @@ test('a tiny direct program, unrolled, with trace outputs', (t) => {
   const program = randomProgram(5, { conv: false, encoder: 'direct', timesteps: 2, delay: 0, output: 'binary', reset: 'subtract' });
   const [model] = emitOnnxModels(program, { unroll: true, traces: true });
   assertGolden(t, `${GOLDEN}tiny-direct-unrolled-traces.txt`, modelText(model!.contents as Uint8Array));
+});
+
+test('the NIR features: padded conv, identity spiking, sum pool on spikes, spike-count readout (Loop); membrane output, value reset (unrolled)', (t) => {
+  const [sinabs] = emitOnnxModels(sinabsConvNet(), {});
+  assertGolden(t, `${GOLDEN}feature-sinabs-conv-net-loop.txt`, modelText(sinabs!.contents as Uint8Array));
+  const [cuba] = emitOnnxModels(cubaLif(), { unroll: true });
+  assertGolden(t, `${GOLDEN}feature-cuba-lif-unrolled.txt`, modelText(cuba!.contents as Uint8Array));
 });

@@ -7,7 +7,9 @@ import test from 'ava';
 import { existsSync } from 'node:fs';
 import type { Program } from '../../../compiler/ir/program.ts';
 import { calibrationSet, DEFAULT_CALIBRATION_IMAGES, lowerModel, modelSha256, requireSnn } from '../../../compiler/lower.ts';
+import type { SnnModel } from '../../../compiler/model/format.ts';
 import { readModel } from '../../../compiler/model/read-model.ts';
+import { avgPoolModel, cubaModel, sinabsModel } from '../../../test/support/feature-models.ts';
 import { loadDataset } from '../../../data/load.ts';
 import { target } from '../index.ts';
 import { emitToTemp, goldenBatch } from './helpers.ts';
@@ -42,3 +44,17 @@ if (existsSync(`${EXAMPLE}/model.json`)) {
 test('a synthetic MNIST-sized program (jitter, conv, 4608-100-10): ONNX Runtime equals the golden runtime on MNIST test images', async (t) => {
   await assertExact(t, syntheticMnist({ timesteps: 6, conv: true, seed: 3 }), 40);
 });
+
+const FEATURE_MODELS: readonly [string, () => SnnModel][] = [
+  ['Sinabs-style IF conv net (conv stride 2 padding 1, identity IF, sum pool, spike counts)', () => sinabsModel(3)],
+  ['snnTorch-style CubaLIF MLP (membrane outputs, reset none, identity LIF)', () => cubaModel(4)],
+  ['avg-pool net (identity LIF with value reset, avg pools, LI readout)', () => avgPoolModel(6)],
+];
+
+for (const [name, make] of FEATURE_MODELS) {
+  test(`a lowered ${name}: ONNX Runtime equals the golden runtime on ${IMAGES} MNIST test images`, async (t) => {
+    const model = make();
+    const program = lowerModel({ model, sourceSha256: '0'.repeat(64), calibration: await calibrationSet(model, 64) });
+    await assertExact(t, program, IMAGES);
+  });
+}

@@ -8,6 +8,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SnnModel } from '../../../compiler/model/format.ts';
 import { randomProgram } from '../../../compiler/ir/random-program.ts';
+import { cubaLif, poolAvgPadded, sinabsConvNet } from '../../ts/test/feature-programs.ts';
+import { avgPoolModel, sinabsModel } from '../../../test/support/feature-models.ts';
 import { emitToTemp } from './helpers.ts';
 import { syntheticMnist } from './synthetic-mnist.ts';
 
@@ -46,9 +48,16 @@ test('every kind of emitted model passes onnx.checker with full_check', (t) => {
     emitToTemp(t, randomProgram(3, { conv: true, encoder: 'jitter', delay: 1, timesteps: 3 }), { traces: true }),
     emitToTemp(t, randomProgram(4, { conv: false, encoder: 'direct', delay: 0, timesteps: 3 }), { unroll: true }),
     emitToTemp(t, syntheticMnist({ timesteps: 2, conv: true }), { precision: 'float', model: floatSnn() }),
+    // The NIR features: padded and strided windows, pools, identity synapses, membrane outputs, value resets, output readouts.
+    emitToTemp(t, sinabsConvNet(), { traces: true }),
+    emitToTemp(t, cubaLif(), { unroll: true, traces: true }),
+    emitToTemp(t, poolAvgPadded(), {}),
+    emitToTemp(t, sinabsConvNet(), { precision: 'float', model: sinabsModel(3) }),
+    emitToTemp(t, cubaLif(), { precision: 'float', model: avgPoolModel(6), unroll: true }),
+    ...[0, 1, 2].map((k) => emitToTemp(t, randomProgram(8100 + k, { extended: true, pool: true, identity: k !== 1 }), { traces: k === 0, unroll: k === 2 })),
   ];
   const files = dirs.flatMap((dir) => readdirSync(dir).map((f) => join(dir, f)));
-  t.is(files.length, 4);
+  t.is(files.length, 14);
   const result = spawnSync(python, ['-c', CHECK, ...files], { encoding: 'utf8' });
   t.is(result.status, 0, result.stderr.split('\n').filter((l) => l.trim()).slice(-3).join('\n'));
   t.is(result.stdout.split('\n').filter((l) => l.startsWith('ok ')).length, files.length);

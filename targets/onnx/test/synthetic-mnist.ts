@@ -31,7 +31,7 @@ export function syntheticMnist(options: SyntheticOptions): Program {
     const filters = 4;
     const outType = intType(false, 8, 4);
     const conv: ConvOp = {
-      kind: 'conv', name: 'conv', inShape: [1, 28, 28], outShape: [filters, 24, 24], kernel: 5, inType: pixelType,
+      kind: 'conv', name: 'conv', inShape: [1, 28, 28], outShape: [filters, 24, 24], kernel: 5, stride: 1, padding: 0, inType: pixelType,
       weights: weights(filters * 25), weightType, weightFrac: new Array(filters).fill(7),
       bias: Array.from({ length: filters }, () => Math.round(2000 * normal())),
       accType: intType(true, signedBitsFor(25 * 128 * 255 + 8000), 15), outShift: new Array(filters).fill(8), outType, learned: true,
@@ -45,7 +45,7 @@ export function syntheticMnist(options: SyntheticOptions): Program {
     let bound = 0;
     for (let j = 0; j < units; j++) bound = Math.max(bound, w.slice(j * inputs, (j + 1) * inputs).reduce((a, v) => a + Math.abs(v) * maxOf(inType), 0));
     return {
-      kind: 'spiking', name, inputs, units, inType, weights: w, weightType, weightFrac: new Array(units).fill(7),
+      kind: 'spiking', name, inputs, units, inType, synapse: 'dense', weights: w, weightType, weightFrac: new Array(units).fill(7),
       accType: intType(true, signedBitsFor(bound), inType.frac + 7), accShift: new Array(units).fill(0),
       bias: Array.from({ length: units }, () => Math.round(500 * normal())), membraneType: intType(true, 24, 8),
       decay: { mul: 61440, shift: 16 }, threshold,
@@ -58,7 +58,7 @@ export function syntheticMnist(options: SyntheticOptions): Program {
     input: { shape: [1, 28, 28], type: pixelType, realPerLsb: 1 / 255 },
     encoder: { kind: 'jitter', prng: 'xorshift32', jitterBits: options.jitterBits ?? 8, outType: pixelType },
     layers,
-    readout: { kind: 'sum', begin: 0, scoreType: intType(true, 24 + 13, 8), realPerLsb: 2 ** -8 },
+    readout: { kind: 'sum', source: 'membrane', begin: 0, scoreType: intType(true, 24 + 13, 8), realPerLsb: 2 ** -8 },
     quantization: { weightBits: 8, granularity: 'layer', activationBits: 8, calibration: { dataset: 'none', images: 0, seed }, provenNoSaturation: false },
   };
 }

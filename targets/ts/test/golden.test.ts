@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { randomProgram } from '../../../compiler/ir/random-program.ts';
 import { assertGolden } from '../../../test/support/golden.ts';
 import { target } from '../index.ts';
+import { cubaLif, sinabsConvNet } from './feature-programs.ts';
 
 const golden = (name: string): string => fileURLToPath(new URL(`golden/${name}`, import.meta.url));
 
@@ -25,6 +26,23 @@ test('direct encoder: the encoder and conv run once per image, outside the times
   // The conv scatter precedes the timestep loop; only its trace recording is inside.
   t.true(source.indexOf('scatters into the outputs') < source.indexOf('for (let t = 0; t < 3; t++)'));
   assertGolden(t, golden('direct-conv.model.ts'), source);
+});
+
+test('conv with padding -> identity spiking -> sum pool on spikes -> dense, read as spike counts: model.ts, README.md', async (t) => {
+  const files = await target.emit(sinabsConvNet(), {});
+  assertGolden(t, golden('sinabs-conv-net.model.ts'), String(files[0]!.contents));
+  assertGolden(t, golden('sinabs-conv-net.README.md'), String(files[1]!.contents));
+});
+
+test('membrane output (reset none) -> identity synapse with shifts, value reset and delay 1: model.ts', async (t) => {
+  const files = await target.emit(cubaLif(), {});
+  const source = String(files[0]!.contents);
+  // The membrane-output layer has no threshold test at all; the spiking layer after it has one.
+  const syn = source.slice(source.indexOf('// syn: membrane'), source.indexOf('// lif: identity synapse'));
+  t.true(syn.includes('never fires'));
+  t.false(syn.includes('if (u >'));
+  t.true(source.slice(source.indexOf('// lif: membrane')).includes('if (u > 700)'));
+  assertGolden(t, golden('cuba-lif.model.ts'), source);
 });
 
 test('emitting is deterministic', async (t) => {

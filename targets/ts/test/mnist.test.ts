@@ -7,9 +7,11 @@ import test, { type ExecutionContext } from 'ava';
 import { existsSync } from 'node:fs';
 import type { Program } from '../../../compiler/ir/program.ts';
 import { calibrationSet, DEFAULT_CALIBRATION_IMAGES, lowerModel, modelSha256, requireSnn } from '../../../compiler/lower.ts';
+import type { SnnModel } from '../../../compiler/model/format.ts';
 import { readModel } from '../../../compiler/model/read-model.ts';
 import { loadDataset } from '../../../data/load.ts';
 import { runGolden } from '../../../runtime/golden.ts';
+import { avgPoolModel, cubaModel, sinabsModel } from '../../../test/support/feature-models.ts';
 import { tinyModel, type TinyModelOptions } from '../../../test/support/tiny-model.ts';
 import { target } from '../index.ts';
 import { emitTo, scratchDir } from './support.ts';
@@ -50,5 +52,19 @@ for (const [name, options] of VARIANTS) {
     const model = tinyModel(11, options);
     const program = lowerModel({ model, sourceSha256: '0'.repeat(64), calibration: await calibrationSet(model, 64) });
     await assertExact(t, program, IMAGES);
+  });
+}
+
+const FEATURE_MODELS: readonly [string, () => SnnModel][] = [
+  ['Sinabs-style IF conv net (conv stride 2 padding 1, identity IF, sum pool, spike counts)', () => sinabsModel(3)],
+  ['snnTorch-style CubaLIF MLP (membrane outputs, reset none, identity LIF)', () => cubaModel(4)],
+  ['avg-pool net (identity LIF with value reset, avg pools, LI readout)', () => avgPoolModel(6)],
+];
+
+for (const [name, make] of FEATURE_MODELS) {
+  test(`a lowered ${name}: the generated model equals the golden runtime on 200 MNIST test images`, async (t) => {
+    const model = make();
+    const program = lowerModel({ model, sourceSha256: '0'.repeat(64), calibration: await calibrationSet(model, 64) });
+    await assertExact(t, program, 200);
   });
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { randomProgram } from '../../../compiler/ir/random-program.ts';
 import type { Program } from '../../../compiler/ir/program.ts';
+import { featurePrograms } from './feature-programs.ts';
 import { emitTo, scratchDir, widen } from './support.ts';
 import { syntheticMnistProgram } from './synthetic-mnist.ts';
 
@@ -37,6 +38,8 @@ const PROGRAMS: readonly Program[] = [
   widen(randomProgram(24, { conv: true, encoder: 'jitter', delay: 1, output: 'excess', reset: 'refractory' })),
   widen(randomProgram(25, { conv: true, encoder: 'direct', delay: 0, output: 'binary', reset: 'subtract' })),
   syntheticMnistProgram(8),
+  ...featurePrograms().map((f) => f.program),
+  ...[0, 1, 2, 3, 4, 5].map((k) => randomProgram(9000 + k, { extended: true, pool: k % 2 === 0, identity: k % 3 === 0 })),
 ];
 
 test('every generated module compiles with tsc --strict and friends, alone, and imports nothing', async (t) => {

@@ -41,6 +41,7 @@ export function widen(program: Program): Program {
     if (op.kind === 'conv') {
       return { ...op, bias: op.bias.map((b, f) => (f % 2 === 0 ? 1 : -1) * (2 ** 34 + b)), outShift: op.outShift.map((_, f) => 29 + (f % 3)), accType: wide };
     }
+    if (op.kind === 'pool') return op;
     return { ...op, accShift: op.accShift.map((s, j) => s + 12 + (j % 3)), accType: wide, membraneType: intType(false, 32, op.membraneType.frac) };
   });
   const last = layers[layers.length - 1] as SpikingOp;

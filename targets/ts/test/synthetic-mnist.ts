@@ -19,7 +19,7 @@ export function syntheticMnistProgram(timesteps: number, seed = 1): Program {
     let bound = 0;
     for (let j = 0; j < units; j++) bound = Math.max(bound, w.slice(j * inputs, (j + 1) * inputs).reduce((a, v) => a + Math.abs(v) * xMax, 0));
     return {
-      kind: 'spiking', name, inputs, units, inType, weights: w, weightType, weightFrac: new Array(units).fill(7),
+      kind: 'spiking', name, inputs, units, inType, synapse: 'dense', weights: w, weightType, weightFrac: new Array(units).fill(7),
       accType: intType(true, signedBitsFor(bound), inType.frac + 7), accShift: new Array(units).fill(0),
       bias: Array.from({ length: units }, () => Math.round(500 * normal())), membraneType,
       decay: { mul: 61440, shift: 16 }, threshold: 20000,
@@ -33,7 +33,7 @@ export function syntheticMnistProgram(timesteps: number, seed = 1): Program {
     input: { shape: [1, 28, 28], type: intType(false, 8, 8), realPerLsb: 1 / 255 },
     encoder: { kind: 'jitter', prng: 'xorshift32', jitterBits: 8, outType: intType(false, 8, 8) },
     layers: [hidden, out],
-    readout: { kind: 'sum', begin: 0, scoreType: intType(true, 24 + 13, 8), realPerLsb: 2 ** -8 },
+    readout: { kind: 'sum', source: 'membrane', begin: 0, scoreType: intType(true, 24 + 13, 8), realPerLsb: 2 ** -8 },
     quantization: { weightBits: 8, granularity: 'layer', activationBits: 8, calibration: { dataset: 'none', images: 0, seed }, provenNoSaturation: false },
   };
 }

@@ -1,12 +1,14 @@
 /**
  * @fileoverview snn_conv: the conv window unit, event-driven. Scatter phase: an input event (c, r, s, x) visits every
- * kernel offset (ki, kj) and filter group g, and where the output position (r-ki, s-kj) is inside the valid output it
- * adds w[f, c, ki, kj] * x into the accumulators of LANES filters at once (a zero pixel is never an event). Output
- * phase: for every position and filter, y = clamp(roundShift(acc + bias[f], shift[f])), cleared behind itself; each
- * nonzero y becomes an event for the next layer.
+ * kernel offset (ki, kj) and filter group g, and where the output position
+ *   oi = (r + PADDING - ki) / STRIDE,  oj = (s + PADDING - kj) / STRIDE     (both exact divisions, inside the output)
+ * exists it adds w[f, c, ki, kj] * x into the accumulators of LANES filters at once (a zero pixel is never an event;
+ * zero padding adds nothing). The quotients are divided once per event and then stepped down with ki and kj, so the
+ * walk needs no divider. Output phase: for every position and filter, y = clamp(roundShift(acc + bias[f], shift[f])),
+ * cleared behind itself; each nonzero y becomes an event for the next layer.
  */
 import {
-  add, cat, cond, eq, ge, gt, if_, land, lit, lnot, lor, lt, minus1, ModuleBuilder, mul, ne, num, part, range, ref, repeat,
+  add, cat, cond, div, eq, gt, if_, land, lit, lnot, lor, lt, minus1, mod, ModuleBuilder, mul, ne, num, part, range, ref, repeat,
   set, sext, shl, sshr, str, sub, switch_, zext, type Expr, type Module,
 } from '../netlist.ts';
 import { atMost, markUnused, sized } from './common.ts';
@@ -16,7 +18,7 @@ const SCATTER = 1;
 const OUTPUT = 2;
 
 export function convModule(): Module {
-  const b = new ModuleBuilder('snn_conv', 'event-driven convolution (valid padding, stride 1), LANES filters at once');
+  const b = new ModuleBuilder('snn_conv', 'event-driven convolution (zero padding, any stride), LANES filters at once');
   const P = (name: string, doc?: string): Expr => b.param(name, num(1), doc);
   const channels = P('CHANNELS');
   const kernel = P('KERNEL');
@@ -48,11 +50,15 @@ export function convModule(): Module {
   b.wideParam('OUT_MIN', sumBits, true, lit(0, 1, true));
   b.wideParam('OUT_MAX', sumBits, true, lit(0, 1, true));
   const flatBits = P('FLAT_BITS', 'bits of a flat CHW output index');
-  const wideBits = P('WIDE_BITS', 'max(A_ADDR_BITS, ROW_BITS, COL_BITS): the scatter address before truncation');
+  const wideBits = P('WIDE_BITS', 'max(A_ADDR_BITS, OROW_BITS, OCOL_BITS): the scatter address before truncation');
   const kkgParam = P('KKG', 'KERNEL * KERNEL * GROUPS');
   const positionsParam = P('POSITIONS', 'OUT_H * OUT_W');
   const entryBits = P('ENTRY_BITS', 'FLAT_BITS, or FILTER_BITS + OROW_BITS + OCOL_BITS');
   const coordsOut = P('COORDS_OUT', '1: events carry {filter, row, column} for a conv consumer');
+  const stride = P('STRIDE');
+  const padding = b.param('PADDING', num(0));
+  const qBits = P('Q_BITS', 'signed bits of a window quotient (r + PADDING - ki) / STRIDE');
+  const remBits = P('REM_BITS', 'bits of its remainder');
   b.stringParam('WEIGHTS_FILE', '', 'words [channel][ki][kj][group], lane 0 low');
   b.stringParam('PARAMS_FILE', '', 'per filter {shift, bias}');
   const clk = b.input('clk');
@@ -77,42 +83,77 @@ export function convModule(): Module {
   const lastK = sized(b, 'LAST_K', kBits, kernel, 1);
   const lastGroup = sized(b, 'LAST_GROUP', groupBits, groups, 1);
   const kkg = sized(b, 'KKG_W', wAddrBits, kkgParam);
-  const lastOi = sized(b, 'LAST_OI', rowBits, outH, 1);
-  const lastOj = sized(b, 'LAST_OJ', colBits, outW, 1);
+  const lastOi = sized(b, 'LAST_OI', qBits, outH, 1);
+  const lastOj = sized(b, 'LAST_OJ', qBits, outW, 1);
+  const lastRem = sized(b, 'LAST_REM', remBits, stride, 1);
   const busy = b.reg('busy');
-  const curR = b.reg('cur_r', rowBits);
-  const curS = b.reg('cur_s', colBits);
   const curX = b.reg('cur_x', xBits);
   const wBase = b.reg('w_base', wAddrBits);
   const wStep = b.reg('w_step', wAddrBits);
   const ki = b.reg('ki', kBits);
   const kj = b.reg('kj', kBits);
   const group = b.reg('group', groupBits);
+  b.comment('(r + PADDING - ki) = rq * STRIDE + rr, likewise (s + PADDING - kj) = sq * STRIDE + sr (sq0, sr0 at kj = 0)');
+  const rq = b.reg('rq', qBits);
+  const rr = b.reg('rr', remBits);
+  const sq = b.reg('sq', qBits);
+  const sr = b.reg('sr', remBits);
+  const sq0 = b.reg('sq0', qBits);
+  const sr0 = b.reg('sr0', remBits);
   const lastOfEvent = b.wire('last_of_event');
   b.assign(lastOfEvent, land(land(eq(ki, lastK), eq(kj, lastK)), eq(group, lastGroup)));
   b.assign(inReady, land(eq(state, num(SCATTER)), lor(lnot(busy), lastOfEvent)));
   const inC = b.wire('in_c', chBits);
   b.assign(inC, range(inEntry, minus1(add(add(chBits, rowBits), colBits)), add(rowBits, colBits)));
-  const ki2 = b.wire('ki_wide', rowBits);
-  const kj2 = b.wire('kj_wide', colBits);
-  b.assign(ki2, zext(ki, kBits, rowBits));
-  b.assign(kj2, zext(kj, kBits, colBits));
-  const oi = b.wire('oi', rowBits);
-  const oj = b.wire('oj', colBits);
-  b.assign(oi, sub(curR, ki2));
-  b.assign(oj, sub(curS, kj2));
+  const inR = b.wire('in_r', rowBits);
+  const inS = b.wire('in_s', colBits);
+  b.assign(inR, range(inEntry, minus1(add(rowBits, colBits)), colBits));
+  b.assign(inS, range(inEntry, minus1(colBits), num(0)));
+  const pad = sized(b, 'PADDING_Q', qBits, padding);
+  const rPadded = b.wire('r_padded', qBits);
+  const sPadded = b.wire('s_padded', qBits);
+  b.assign(rPadded, add(zext(inR, rowBits, qBits), pad));
+  b.assign(sPadded, add(zext(inS, colBits, qBits), pad));
+  const rq0 = b.wire('rq_in', qBits);
+  const rr0 = b.wire('rr_in', remBits);
+  const sqIn = b.wire('sq_in', qBits);
+  const srIn = b.wire('sr_in', remBits);
+  b.generateIf('divide', eq(stride, num(1)), (g) => {
+    g.assign(rq0, rPadded);
+    g.assign(sqIn, sPadded);
+    g.assign(rr0, lit(0, 1));
+    g.assign(srIn, lit(0, 1));
+  }, (g) => {
+    const strideQ = sized(g, 'STRIDE_Q', qBits, stride);
+    const rMod = g.wire('r_mod', qBits);
+    const sMod = g.wire('s_mod', qBits);
+    g.assign(rq0, div(rPadded, strideQ));
+    g.assign(sqIn, div(sPadded, strideQ));
+    g.assign(rMod, mod(rPadded, strideQ));
+    g.assign(sMod, mod(sPadded, strideQ));
+    g.assign(rr0, range(rMod, minus1(remBits), num(0)));
+    g.assign(srIn, range(sMod, minus1(remBits), num(0)));
+    markUnused(g, 'mod', rMod, sMod);
+  });
+  const oi = b.wire('oi', oRowBits);
+  const oj = b.wire('oj', oColBits);
+  b.assign(oi, range(rq, minus1(oRowBits), num(0)));
+  b.assign(oj, range(sq, minus1(oColBits), num(0)));
   const inside = b.wire('in_window');
-  const rowOk = atMost(b, 'row_ok', oi, rowBits, lastOi);
-  const colOk = atMost(b, 'col_ok', oj, colBits, lastOj);
-  b.assign(inside, land(land(ge(curR, ki2), rowOk), land(ge(curS, kj2), colOk)));
+  b.comment('a negative quotient reads as a large unsigned one, so one unsigned bound test covers both ends');
+  const rowOk = atMost(b, 'row_ok', rq, qBits, lastOi);
+  const colOk = atMost(b, 'col_ok', sq, qBits, lastOj);
+  b.assign(inside, land(land(eq(rr, num(0)), rowOk), land(eq(sr, num(0)), colOk)));
   b.comment('(oi * OUT_W + oj) * GROUPS + group, computed wide and truncated: inside the output it fits A_ADDR_BITS');
   const wide = b.wire('scatter_wide', wideBits);
-  b.assign(wide, add(mul(add(mul(zext(oi, rowBits, wideBits), sized(b, 'OUT_W_WIDE', wideBits, outW)), zext(oj, colBits, wideBits)), sized(b, 'GROUPS_WIDE', wideBits, groups)), zext(group, groupBits, wideBits)));
+  b.assign(wide, add(mul(add(mul(zext(oi, oRowBits, wideBits), sized(b, 'OUT_W_WIDE', wideBits, outW)), zext(oj, oColBits, wideBits)), sized(b, 'GROUPS_WIDE', wideBits, groups)), zext(group, groupBits, wideBits)));
   const scatterAddr = b.wire('scatter_addr', aAddrBits);
   b.assign(scatterAddr, range(wide, minus1(aAddrBits), num(0)));
   markUnused(b, 'wide', wide);
   const issue = b.wire('issue');
   b.assign(issue, land(busy, inside));
+  /** One step down of (q, r): q * STRIDE + r decreases by 1. */
+  const down = (q: Expr, r: Expr) => [if_(eq(r, num(0)), [set(q, sub(q, num(1))), set(r, lastRem)], [set(r, sub(r, num(1)))])];
 
   b.comment('output pass: walk (position, group, lane), one filter per cycle');
   const lastLane = sized(b, 'LAST_LANE', laneBits, lanes, 1);
@@ -179,12 +220,12 @@ export function convModule(): Module {
         set(wStep, add(wStep, num(1))),
         if_(ne(group, lastGroup), [set(group, add(group, num(1)))], [
           set(group, num(0)),
-          if_(ne(kj, lastK), [set(kj, add(kj, num(1)))], [set(kj, num(0)), set(ki, add(ki, num(1)))]),
+          if_(ne(kj, lastK), [set(kj, add(kj, num(1))), ...down(sq, sr)], [set(kj, num(0)), set(ki, add(ki, num(1))), set(sq, sq0), set(sr, sr0), ...down(rq, rr)]),
         ]),
       ], [
         set(busy, land(inValid, inReady)),
         if_(land(inValid, inReady), [
-          set(curR, range(inEntry, minus1(add(rowBits, colBits)), colBits)), set(curS, range(inEntry, minus1(colBits), num(0))), set(curX, inX),
+          set(rq, rq0), set(rr, rr0), set(sq, sqIn), set(sr, srIn), set(sq0, sqIn), set(sr0, srIn), set(curX, inX),
           set(wBase, mul(zext(inC, chBits, wAddrBits), kkg)), set(wStep, num(0)), set(ki, num(0)), set(kj, num(0)), set(group, num(0)),
         ]),
       ]),

@@ -6,8 +6,12 @@
  *   s2  v * DECAY_MUL, acc << shift                              s3  sum = roundShift(..) + acc + bias (exact)
  *   s4  u = clamp(sum)                                           s5  fired = u > THRESHOLD, u - THRESHOLD, u * RESET_MUL
  *   s6  the two round-half-up shifts                             s7  output and v' = fired ? reset(u) : u
- *   s8  write v', present (j, u, o): the layer turns nonzero o into events and the readout adds u.
+ *   s8  write v', present (j, u, o): the layer turns nonzero o into events and the readout adds u (or o).
  * v reads as 0 in step 0 (`first`, latched at capture), so no clearing pass is needed between inferences.
+ * Output membrane (OUTPUT_KIND 2) never fires: o = clamp(roundShift(u, OUT_SHIFT)), v' = u.
+ * IDENTITY = 1 (acc_j = x_j): no synapse; the step's events (ev_*) are written to a unit-addressed RAM, and one capture
+ * walks every unit, reading acc[j] at s0 and clearing it behind itself at s1. The top starts the layer's next step only
+ * once this core is idle, so event writes and the walk never overlap.
  */
 import {
   add, cond, eq, gt, if_, index, shl, lit, lnot, lor, lt, minus1, ModuleBuilder, mul, num, part, range, ref, repeat, set, sext,
@@ -49,23 +53,31 @@ export function neuronModule(): Module {
   b.wideParam('THRESHOLD', memBits, true, lit(0, 16, true));
   b.wideParam('MEM_MIN', sumBits, true, lit(0, 40, true));
   b.wideParam('MEM_MAX', sumBits, true, lit(0, 40, true));
-  const outputKind = b.param('OUTPUT_KIND', num(0), '0 excess, 1 binary');
+  const outputKind = b.param('OUTPUT_KIND', num(0), '0 excess, 1 binary, 2 membrane (never fires)');
   const outBits = b.param('OUT_BITS', num(8));
   const outShift = b.param('OUT_SHIFT', num(0));
   const excessBits = b.param('EXCESS_BITS', num(34));
+  b.wideParam('OUT_MIN', excessBits, true, lit(0, 34, true));
   b.wideParam('OUT_MAX', excessBits, true, lit(255, 34, true));
-  const resetKind = b.param('RESET_KIND', num(0), '0 refractory, 1 subtract, 2 zero');
+  const resetKind = b.param('RESET_KIND', num(0), '0 refractory, 1 subtract, 2 zero, 3 value, 4 none');
+  b.wideParam('RESET_VALUE', memBits, true, lit(0, 16, true));
   const resetBits = b.param('RESET_BITS', num(2));
   b.wideParam('RESET_MUL', resetBits, true, lit(0, 2, true));
   const resetShift = b.param('RESET_SHIFT', num(0));
   const resetWidth = b.param('RESET_WIDTH', num(4), 'holds u * RESET_MUL and the rounding constant');
   b.stringParam('PARAMS_FILE', '', 'per unit {shift, bias}');
+  const identity = b.param('IDENTITY', num(0), '1: acc_j = x_j from the events ev_*, no accumulator lanes');
+  const xBits = b.param('X_BITS', num(1), 'identity: bits of an event value');
+  const xSigned = b.param('X_SIGNED', num(0), 'identity: 1 if event values are signed');
   const clk = b.input('clk');
   const rst = b.input('rst');
   const first = b.input('first', undefined);
   const capture = b.input('capture');
   const restart = b.input('restart', undefined);
   const accWord = b.input('acc_word', mul(lanes, accBits));
+  const evValid = b.input('ev_valid');
+  const evIndex = b.input('ev_index', unitBits);
+  const evX = b.input('ev_x', xBits);
   const busy = b.output('busy');
   const outValid = b.output('out_valid', undefined, { reg: true });
   const outIndex = b.output('out_index', unitBits, { reg: true });
@@ -79,13 +91,11 @@ export function neuronModule(): Module {
   const s0 = b.reg('s0');
   const j0 = b.reg('j0', unitBits);
   const q0 = b.reg('q0', laneBits);
-  const shadow = b.reg('shadow', mul(lanes, accBits));
   const lastJ0 = b.wire('last_j0');
   const endGroup0 = b.wire('end_group0');
   b.assign(lastJ0, eq(j0, lastUnit));
-  b.assign(endGroup0, lor(lastJ0, eq(q0, lastLane)));
+  b.generateIf('walk', eq(identity, num(0)), (g) => g.assign(endGroup0, lor(lastJ0, eq(q0, lastLane))), (g) => g.assign(endGroup0, lastJ0));
   b.always(clk, [
-    if_(capture, [set(shadow, accWord)]),
     if_(rst, [set(s0, num(0))], [if_(capture, [set(s0, num(1)), set(q0, num(0)), if_(restart, [set(j0, num(0))])], [
       if_(s0, [
         if_(endGroup0, [set(s0, num(0)), if_(lnot(lastJ0), [set(j0, add(j0, num(1)))])], [
@@ -125,8 +135,25 @@ export function neuronModule(): Module {
   stage(1);
   const q1 = b.reg('q1', laneBits);
   b.always(clk, [set(q1, q0)]);
+  const accUnit = b.wire('acc_unit', accBits, true);
+  b.generateIf('lanes', eq(identity, num(0)), (g) => {
+    g.comment('dense: capture latches the accumulators, so the synapse can start on the next group');
+    const shadow = g.reg('shadow', mul(lanes, accBits));
+    g.always(clk, [if_(capture, [set(shadow, accWord)])]);
+    g.assign(accUnit, part(shadow, mul(q1, accBits), accBits));
+    markUnused(g, 'events', evValid, evIndex, evX);
+  }, (g) => {
+    const accRead = g.wire('acc_read', accBits);
+    const x = g.wire('x_wide', accBits);
+    g.generateIf('x_sign', eq(xSigned, num(1)), (h) => h.assign(x, sext(evX, xBits, accBits)), (h) => h.assign(x, cat(repeat(sub(accBits, xBits), lit(0, 1)), evX)));
+    g.instance('snn_ram', 'acc_ram', { WIDTH: accBits, DEPTH: units, ADDR_BITS: unitBits, HAS_INIT: num(0), INIT_FILE: str('') }, {
+      clk, re: s0, raddr: j0, rdata: accRead, we: lor(evValid, valid[1]!), waddr: cond(valid[1]!, unit[1]!, evIndex), wdata: cond(valid[1]!, repeat(accBits, lit(0, 1)), x),
+    });
+    g.assign(accUnit, accRead);
+    markUnused(g, 'lanes', accWord, q1);
+  });
   const [acc1, v1, params1] = regs(1, [
-    ['acc', accBits, part(shadow, mul(q1, accBits), accBits), true],
+    ['acc', accBits, accUnit, true],
     ['v', memBits, cond(firstStep, num(0), vRead), true],
     ['params', paramBits, unitParams, false],
   ]);
@@ -165,17 +192,26 @@ export function neuronModule(): Module {
     ['shifted', excessBits, shifted, true],
     ['penalty', resetWidth, penalty, true],
   ]);
-  b.comment('s7: output (excess | binary) and reset (refractory | subtract | zero)');
+  b.comment('s7: output (excess | binary | membrane) and reset (refractory | subtract | zero | value | none)');
   stage(7);
-  const fired = index(fired6!, num(0));
+  const fired = b.wire('fires');
   const o = b.wire('o', outBits);
+  const max = ref('OUT_MAX');
+  const min = ref('OUT_MIN');
+  const low = (e: Expr): Expr => range(e, minus1(outBits), num(0));
   b.generateIf('excess', eq(outputKind, num(0)), (g) => {
-    const max = ref('OUT_MAX');
-    g.assign(o, cond(fired, cond(gt(shifted6!, max), range(max, minus1(outBits), num(0)), range(shifted6!, minus1(outBits), num(0))), num(0)));
-  }, (g) => {
-    g.assign(o, cat(repeat(sub(outBits, num(1)), lit(0, 1)), fired));
-    markUnused(g, 'excess', shifted6!);
-  });
+    g.assign(fired, index(fired6!, num(0)));
+    g.assign(o, cond(fired, cond(gt(shifted6!, max), low(max), low(shifted6!)), num(0)));
+  }, (g) => g.generateIf('binary', eq(outputKind, num(1)), (h) => {
+    h.assign(fired, index(fired6!, num(0)));
+    h.assign(o, cat(repeat(sub(outBits, num(1)), lit(0, 1)), fired));
+    markUnused(h, 'excess', shifted6!);
+  }, (h) => {
+    h.comment('membrane: never fires; o = clamp(roundShift(u, OUT_SHIFT))');
+    h.assign(fired, lit(0, 1));
+    h.assign(o, cond(lt(shifted6!, min), low(min), cond(gt(shifted6!, max), low(max), low(shifted6!))));
+    markUnused(h, 'fired', fired6!);
+  }));
   const resetValue = b.wire('reset_value', memBits, true);
   b.generateIf('refractory', eq(resetKind, num(0)), (g) => {
     const lowered = g.wire('lowered', sumBits, true);
@@ -183,7 +219,9 @@ export function neuronModule(): Module {
     g.assign(resetValue, clampMembrane(lowered, memBits));
   }, (g) => {
     markUnused(g, 'penalty', penalty6!);
-    g.generateIf('subtract', eq(resetKind, num(1)), (h) => h.assign(resetValue, sub(u6!, threshold)), (h) => h.assign(resetValue, num(0)));
+    g.generateIf('subtract', eq(resetKind, num(1)), (h) => h.assign(resetValue, sub(u6!, threshold)), (h) =>
+      h.generateIf('zero', eq(resetKind, num(2)), (i) => i.assign(resetValue, num(0)), (i) =>
+        i.generateIf('value', eq(resetKind, num(3)), (j) => j.assign(resetValue, ref('RESET_VALUE')), (j) => j.assign(resetValue, u6!))));
   });
   b.comment('s8: write back and present');
   b.always(clk, [

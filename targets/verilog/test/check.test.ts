@@ -3,8 +3,11 @@ import test from 'ava';
 import { SnncError } from '../../../compiler/errors.ts';
 import type { Program } from '../../../compiler/ir/program.ts';
 import { randomProgram } from '../../../compiler/ir/random-program.ts';
+import type { ConvOp } from '../../../compiler/ir/conv.ts';
+import type { PoolOp } from '../../../compiler/ir/pool.ts';
 import type { SpikingOp } from '../../../compiler/ir/spiking.ts';
 import { checkProgram } from '../check.ts';
+import { FEATURE_DESIGNS } from './feature-programs.ts';
 import { TINY } from './programs.ts';
 
 const hidden = TINY.layers[1] as SpikingOp;
@@ -19,13 +22,27 @@ function refused(t: import('ava').ExecutionContext, program: Program, pattern: R
 
 test('random programs of every mode are accepted', (t) => {
   for (let seed = 1; seed <= 60; seed++) t.notThrows(() => checkProgram(randomProgram(seed)), `seed ${seed}`);
+  for (let seed = 1; seed <= 200; seed++) t.notThrows(() => checkProgram(randomProgram(seed, { extended: true })), `extended seed ${seed}`);
+  for (const { program } of FEATURE_DESIGNS) t.notThrows(() => checkProgram(program), program.name);
   t.notThrows(() => checkProgram(TINY));
 });
 
-test('a conv layer after a spiking layer is refused', (t) => {
+test('a conv layer after a dense spiking layer is refused', (t) => {
   const first: SpikingOp = { ...hidden, name: 'first', inputs: 9, units: 8, weights: new Array(72).fill(1), bias: new Array(8).fill(0), accShift: new Array(8).fill(0), weightFrac: new Array(8).fill(0) };
   const conv = { ...TINY.layers[0]!, inShape: [2, 2, 2] as const, outShape: [2, 1, 1] as const };
-  refused(t, { ...TINY, layers: [first, conv, out] } as Program, /conv layer conv follows a spiking layer/);
+  refused(t, { ...TINY, layers: [first, conv, out] } as Program, /conv layer conv follows a dense spiking layer/);
+  const pool: PoolOp = { kind: 'pool', name: 'pool', mode: 'sum', inShape: [2, 2, 2], outShape: [2, 1, 1], kernel: 2, stride: 1, padding: 0, inType: first.output.type, scale: { mul: 1, shift: 0 }, outType: first.output.type };
+  refused(t, { ...TINY, layers: [first, pool, out] } as Program, /pool layer pool follows a dense spiking layer/);
+});
+
+test('windows that do not produce their output shape, and bad identity layers, are refused', (t) => {
+  const conv = TINY.layers[0] as ConvOp;
+  refused(t, { ...TINY, layers: [{ ...conv, stride: 2 }, hidden, out] }, /conv layer conv: shape 2x2x2 is not the kernel 2, stride 2, padding 0 window of 1x3x3/);
+  refused(t, { ...TINY, layers: [{ ...conv, padding: 2 }, hidden, out] }, /kernel 2, stride 1, padding 2/);
+  const identity: SpikingOp = { ...hidden, synapse: 'identity', units: 8, weights: [], bias: new Array(8).fill(0), accShift: new Array(8).fill(0), weightFrac: new Array(8).fill(0) };
+  refused(t, { ...TINY, layers: [conv, { ...identity, units: 7 }, out] }, /identity synapse needs units == inputs and no weights/);
+  refused(t, { ...TINY, layers: [conv, { ...identity, reset: { kind: 'value', value: 5000 } }, out] }, /reset.value = 5000 is outside the membrane type/);
+  refused(t, { ...TINY, layers: [conv, { ...identity, reset: { kind: 'none' } }, out] }, /reset none needs output membrane/);
 });
 
 test('signed pixels, a foreign generator and out-of-range jitter bits are refused', (t) => {

@@ -2,9 +2,10 @@
 import test from 'ava';
 import { simulate } from '../simulate.ts';
 import { assertGoldenScores, batchFor, emitTo } from './support.ts';
+import { FEATURE_DESIGNS } from './feature-programs.ts';
 import { MODE_DESIGNS, TINY } from './programs.ts';
 
-for (const { name, program, lanes } of [MODE_DESIGNS[0]!, MODE_DESIGNS[4]!, { name: 'tiny', program: TINY, lanes: 1 }]) {
+for (const { name, program, lanes } of [MODE_DESIGNS[0]!, MODE_DESIGNS[4]!, { name: 'tiny', program: TINY, lanes: 1 }, ...FEATURE_DESIGNS]) {
   test(`${name}, ${lanes} lane(s): Icarus matches the golden runtime on 4 images`, (t) => {
     const dir = emitTo(program, { lanes });
     const batch = batchFor(program, 4, 77);

@@ -1,9 +1,13 @@
 /** @fileoverview The hardware plan: exact factor normalisation, widths from the actual weights, memory word layout. */
 import test from 'ava';
+import { maxOf, minOf } from '../../../compiler/ir/int-type.ts';
+import { makeRandom, randomProgram } from '../../../compiler/ir/random-program.ts';
 import { scaleBy } from '../../../runtime/fixed.ts';
+import { convStep, poolStep } from '../../../runtime/golden.ts';
 import { emitDesign } from '../design.ts';
 import { packWord } from '../mem-files.ts';
-import { normalizeFactor, planDesign, signedBits, type SpikingPlan } from '../plan.ts';
+import { normalizeFactor, planDesign, poolAsConv, signedBits, type SpikingPlan } from '../plan.ts';
+import { FEATURE_DESIGNS } from './feature-programs.ts';
 import { TINY } from './programs.ts';
 
 test('signedBits is the smallest two\'s-complement width holding [-bound, bound]', (t) => {
@@ -51,4 +55,29 @@ test('weight words put lane 0 in the low bits, two\'s complement', (t) => {
   t.is(hidden[0], 'e5', 'input 0: unit 0 weight 5 in the low nibble, unit 1 weight -2 above it');
   t.is(hidden[8], '04', 'group 1 holds unit 2 and an empty lane');
   t.deepEqual(String(files.get('mem/s1_units.hex')).trim().split('\n'), ['0c', '6c', '05'], '{accShift - min (1 bit), bias (6 bits)}');
+});
+
+test('a pool layer computed as its conv form is exactly the golden pool', (t) => {
+  for (let seed = 1; seed <= 300; seed++) {
+    const program = randomProgram(seed, { extended: true, pool: true });
+    for (const op of program.layers) {
+      if (op.kind !== 'pool') continue;
+      const size = op.inShape.reduce((a, b) => a * b, 1);
+      const rand = makeRandom(seed);
+      const [lo, hi] = [minOf(op.inType), maxOf(op.inType)];
+      const x = Array.from({ length: size }, () => lo + Math.floor(rand() * (hi - lo + 1)));
+      t.deepEqual(convStep(poolAsConv(op), x), poolStep(op, x), `seed ${seed}, ${op.name}`);
+    }
+  }
+});
+
+test('an identity layer has one group, no weight image, and an accumulator as wide as its input', (t) => {
+  const program = FEATURE_DESIGNS.find((d) => d.name === 'sinabs')!.program;
+  const plan = planDesign(program, 2);
+  const identity = plan.stages[1] as SpikingPlan;
+  t.deepEqual([identity.identity, identity.groups, identity.accBits], [true, 1, 6]);
+  t.deepEqual(plan.lists.map((l) => [l.name, l.addrBits, l.coords]), [['input', 7, true], ['conv', 7, false], ['if', 8, true], ['sum', 4, false]]);
+  const paths = emitDesign(program, { lanes: 2, traces: false }).map((f) => f.path);
+  t.false(paths.includes('mem/s1_weights.hex'));
+  t.true(paths.includes('mem/s1_units.hex') && paths.includes('mem/s2_weights.hex') && paths.includes('rtl/snn_coords.v'));
 });

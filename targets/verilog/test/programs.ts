@@ -37,12 +37,12 @@ export const TINY: Program = {
   encoder: { kind: 'jitter', prng: 'xorshift32', jitterBits: 4, outType: u8 },
   layers: [
     {
-      kind: 'conv', name: 'conv', inShape: [1, 3, 3], outShape: [2, 2, 2], kernel: 2, inType: u8,
+      kind: 'conv', name: 'conv', inShape: [1, 3, 3], outShape: [2, 2, 2], kernel: 2, stride: 1, padding: 0, inType: u8,
       weights: [3, -2, 1, 0, -1, 2, 2, -3], weightType: { signed: true, bits: 4, frac: 0 }, weightFrac: [0, 0],
       bias: [-40, 25], accType: { signed: true, bits: 14, frac: 8 }, outShift: [3, 2], outType: { signed: true, bits: 6, frac: 4 }, learned: true,
     },
     {
-      kind: 'spiking', name: 'hidden', inputs: 8, units: 3, inType: { signed: true, bits: 6, frac: 4 },
+      kind: 'spiking', name: 'hidden', inputs: 8, units: 3, inType: { signed: true, bits: 6, frac: 4 }, synapse: 'dense',
       weights: [5, -3, 2, 7, -8, 1, 0, 4, -2, 6, 3, -1, 2, -7, 5, 1, 4, 4, -6, 2, 0, 3, -5, 7],
       weightType: { signed: true, bits: 4, frac: 0 }, weightFrac: [0, 0, 0], accType: { signed: true, bits: 11, frac: 4 },
       accShift: [0, 1, 0], bias: [12, -20, 5], membraneType: { signed: true, bits: 12, frac: 4 }, decay: { mul: 58982, shift: 16 },
@@ -50,13 +50,13 @@ export const TINY: Program = {
       reset: { kind: 'refractory', mul: 98304, shift: 16 }, delay: 1,
     },
     {
-      kind: 'spiking', name: 'out', inputs: 3, units: 2, inType: { signed: false, bits: 4, frac: 2 },
+      kind: 'spiking', name: 'out', inputs: 3, units: 2, inType: { signed: false, bits: 4, frac: 2 }, synapse: 'dense',
       weights: [3, -2, 5, -4, 6, 1], weightType: { signed: true, bits: 4, frac: 0 }, weightFrac: [0, 0],
       accType: { signed: true, bits: 9, frac: 2 }, accShift: [2, 2], bias: [-3, 4], membraneType: { signed: true, bits: 10, frac: 4 },
       decay: { mul: 3, shift: 2 }, threshold: 30, output: { kind: 'binary', type: { signed: false, bits: 1, frac: 0 } },
       reset: { kind: 'subtract' }, delay: 0,
     },
   ],
-  readout: { kind: 'sum', begin: 1, scoreType: { signed: true, bits: 14, frac: 4 }, realPerLsb: 1 / 16 },
+  readout: { kind: 'sum', source: 'membrane', begin: 1, scoreType: { signed: true, bits: 14, frac: 4 }, realPerLsb: 1 / 16 },
   quantization: { weightBits: 4, granularity: 'channel', activationBits: 6, calibration: { dataset: 'none', images: 0, seed: 0 }, provenNoSaturation: false },
 };

@@ -58,10 +58,10 @@ export interface InferResult {
 /** One layer's visible values at every timestep (the shape of the snnc golden runtime's trace). */
 export interface LayerTrace {
   readonly name: string;
-  readonly kind: 'conv' | 'spiking';
-  /** membrane[t][j]: visible membrane u of unit j at timestep t (spiking layers; empty for conv). */
+  readonly kind: 'conv' | 'spiking' | 'pool';
+  /** membrane[t][j]: visible membrane u of unit j at timestep t (spiking layers; empty for conv and pool). */
   readonly membrane: number[][];
-  /** output[t][j]: visible output o (spiking) or y (conv, CHW). */
+  /** output[t][j]: visible output o (spiking) or y (conv and pool, CHW). */
   readonly output: number[][];
 }
 

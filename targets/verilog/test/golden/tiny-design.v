@@ -708,17 +708,22 @@ module snn_neuron #(
   parameter signed [MEM_BITS-1:0] THRESHOLD = 16'sd0,
   parameter signed [SUM_BITS-1:0] MEM_MIN = 40'sd0,
   parameter signed [SUM_BITS-1:0] MEM_MAX = 40'sd0,
-  parameter integer OUTPUT_KIND = 0, // 0 excess, 1 binary
+  parameter integer OUTPUT_KIND = 0, // 0 excess, 1 binary, 2 membrane (never fires)
   parameter integer OUT_BITS = 8,
   parameter integer OUT_SHIFT = 0,
   parameter integer EXCESS_BITS = 34,
+  parameter signed [EXCESS_BITS-1:0] OUT_MIN = 34'sd0,
   parameter signed [EXCESS_BITS-1:0] OUT_MAX = 34'sd255,
-  parameter integer RESET_KIND = 0, // 0 refractory, 1 subtract, 2 zero
+  parameter integer RESET_KIND = 0, // 0 refractory, 1 subtract, 2 zero, 3 value, 4 none
+  parameter signed [MEM_BITS-1:0] RESET_VALUE = 16'sd0,
   parameter integer RESET_BITS = 2,
   parameter signed [RESET_BITS-1:0] RESET_MUL = 2'sd0,
   parameter integer RESET_SHIFT = 0,
   parameter integer RESET_WIDTH = 4, // holds u * RESET_MUL and the rounding constant
-  parameter PARAMS_FILE = "" // per unit {shift, bias}
+  parameter PARAMS_FILE = "", // per unit {shift, bias}
+  parameter integer IDENTITY = 0, // 1: acc_j = x_j from the events ev_*, no accumulator lanes
+  parameter integer X_BITS = 1, // identity: bits of an event value
+  parameter integer X_SIGNED = 0 // identity: 1 if event values are signed
 ) (
   input wire clk,
   input wire rst,
@@ -726,6 +731,9 @@ module snn_neuron #(
   input wire capture,
   input wire restart,
   input wire [(LANES * ACC_BITS)-1:0] acc_word,
+  input wire ev_valid,
+  input wire [UNIT_BITS-1:0] ev_index,
+  input wire [X_BITS-1:0] ev_x,
   output wire busy,
   output reg out_valid,
   output reg [UNIT_BITS-1:0] out_index,
@@ -738,15 +746,17 @@ module snn_neuron #(
   reg s0;
   reg [UNIT_BITS-1:0] j0;
   reg [LANE_BITS-1:0] q0;
-  reg [(LANES * ACC_BITS)-1:0] shadow;
   wire last_j0;
   wire end_group0;
   assign last_j0 = j0 == LAST_UNIT;
-  assign end_group0 = last_j0 || (q0 == LAST_LANE);
+  generate
+  if (IDENTITY == 0) begin : walk
+    assign end_group0 = last_j0 || (q0 == LAST_LANE);
+  end else begin : walk_else
+    assign end_group0 = last_j0;
+  end
+  endgenerate
   always @(posedge clk) begin
-    if (capture) begin
-      shadow <= acc_word;
-    end
     if (rst) begin
       s0 <= 0;
     end else if (capture) begin
@@ -817,11 +827,52 @@ module snn_neuron #(
   always @(posedge clk) begin
     q1 <= q0;
   end
+  wire signed [ACC_BITS-1:0] acc_unit;
+  generate
+  if (IDENTITY == 0) begin : lanes
+    // dense: capture latches the accumulators, so the synapse can start on the next group
+    reg [(LANES * ACC_BITS)-1:0] shadow;
+    always @(posedge clk) begin
+      if (capture) begin
+        shadow <= acc_word;
+      end
+    end
+    assign acc_unit = shadow[q1 * ACC_BITS +: ACC_BITS];
+    wire unused_events;
+    assign unused_events = |{ev_valid, ev_index, ev_x};
+  end else begin : lanes_else
+    wire [ACC_BITS-1:0] acc_read;
+    wire [ACC_BITS-1:0] x_wide;
+    if (X_SIGNED == 1) begin : x_sign
+      assign x_wide = $signed({{(ACC_BITS - X_BITS){ev_x[X_BITS - 1]}}, ev_x});
+    end else begin : x_sign_else
+      assign x_wide = {{(ACC_BITS - X_BITS){1'd0}}, ev_x};
+    end
+    snn_ram #(
+      .WIDTH(ACC_BITS),
+      .DEPTH(UNITS),
+      .ADDR_BITS(UNIT_BITS),
+      .HAS_INIT(0),
+      .INIT_FILE("")
+    ) acc_ram (
+      .clk(clk),
+      .re(s0),
+      .raddr(j0),
+      .rdata(acc_read),
+      .we(ev_valid || s1),
+      .waddr(s1 ? j1 : ev_index),
+      .wdata(s1 ? {ACC_BITS{1'd0}} : x_wide)
+    );
+    assign acc_unit = acc_read;
+    wire unused_lanes;
+    assign unused_lanes = |{acc_word, q1};
+  end
+  endgenerate
   reg signed [ACC_BITS-1:0] acc1;
   reg signed [MEM_BITS-1:0] v1;
   reg [(BIAS_BITS + SHIFT_BITS)-1:0] params1;
   always @(posedge clk) begin
-    acc1 <= shadow[q1 * ACC_BITS +: ACC_BITS];
+    acc1 <= acc_unit;
     v1 <= first_step ? 0 : v_read;
     params1 <= unit_params;
   end
@@ -913,21 +964,32 @@ module snn_neuron #(
     shifted6 <= shifted;
     penalty6 <= penalty;
   end
-  // s7: output (excess | binary) and reset (refractory | subtract | zero)
+  // s7: output (excess | binary | membrane) and reset (refractory | subtract | zero | value | none)
   reg s7;
   reg [UNIT_BITS-1:0] j7;
   always @(posedge clk) begin
     s7 <= rst ? 0 : s6;
     j7 <= j6;
   end
+  wire fires;
   wire [OUT_BITS-1:0] o;
   generate
   if (OUTPUT_KIND == 0) begin : excess
-    assign o = fired6[0] ? ((shifted6 > OUT_MAX) ? OUT_MAX[OUT_BITS - 1:0] : shifted6[OUT_BITS - 1:0]) : 0;
+    assign fires = fired6[0];
+    assign o = fires ? ((shifted6 > OUT_MAX) ? OUT_MAX[OUT_BITS - 1:0] : shifted6[OUT_BITS - 1:0]) : 0;
   end else begin : excess_else
-    assign o = {{(OUT_BITS - 1){1'd0}}, fired6[0]};
-    wire unused_excess;
-    assign unused_excess = |shifted6;
+    if (OUTPUT_KIND == 1) begin : binary
+      assign fires = fired6[0];
+      assign o = {{(OUT_BITS - 1){1'd0}}, fires};
+      wire unused_excess;
+      assign unused_excess = |shifted6;
+    end else begin : binary_else
+      // membrane: never fires; o = clamp(roundShift(u, OUT_SHIFT))
+      assign fires = 1'd0;
+      assign o = (shifted6 < OUT_MIN) ? OUT_MIN[OUT_BITS - 1:0] : ((shifted6 > OUT_MAX) ? OUT_MAX[OUT_BITS - 1:0] : shifted6[OUT_BITS - 1:0]);
+      wire unused_fired;
+      assign unused_fired = |fired6;
+    end
   end
   endgenerate
   wire signed [MEM_BITS-1:0] reset_value;
@@ -942,7 +1004,15 @@ module snn_neuron #(
     if (RESET_KIND == 1) begin : subtract
       assign reset_value = u6 - THRESHOLD;
     end else begin : subtract_else
-      assign reset_value = 0;
+      if (RESET_KIND == 2) begin : zero
+        assign reset_value = 0;
+      end else begin : zero_else
+        if (RESET_KIND == 3) begin : value
+          assign reset_value = RESET_VALUE;
+        end else begin : value_else
+          assign reset_value = u6;
+        end
+      end
     end
   end
   endgenerate
@@ -952,7 +1022,7 @@ module snn_neuron #(
     out_index <= j7;
     out_u <= u6;
     out_o <= o;
-    v_new <= fired6[0] ? reset_value : u6;
+    v_new <= fires ? reset_value : u6;
   end
   assign busy = (((((((s0 || s1) || s2) || s3) || s4) || s5) || s6) || s7) || out_valid;
 endmodule
@@ -1037,7 +1107,7 @@ endmodule
 
 // ==== rtl/snn_conv.v ====
 `timescale 1ns / 1ps
-// snn_conv: event-driven convolution (valid padding, stride 1), LANES filters at once
+// snn_conv: event-driven convolution (zero padding, any stride), LANES filters at once
 // Generated by snnc; edit the generator (targets/verilog), not this file.
 module snn_conv #(
   parameter integer CHANNELS = 1,
@@ -1070,11 +1140,15 @@ module snn_conv #(
   parameter signed [SUM_BITS-1:0] OUT_MIN = 1'sd0,
   parameter signed [SUM_BITS-1:0] OUT_MAX = 1'sd0,
   parameter integer FLAT_BITS = 1, // bits of a flat CHW output index
-  parameter integer WIDE_BITS = 1, // max(A_ADDR_BITS, ROW_BITS, COL_BITS): the scatter address before truncation
+  parameter integer WIDE_BITS = 1, // max(A_ADDR_BITS, OROW_BITS, OCOL_BITS): the scatter address before truncation
   parameter integer KKG = 1, // KERNEL * KERNEL * GROUPS
   parameter integer POSITIONS = 1, // OUT_H * OUT_W
   parameter integer ENTRY_BITS = 1, // FLAT_BITS, or FILTER_BITS + OROW_BITS + OCOL_BITS
   parameter integer COORDS_OUT = 1, // 1: events carry {filter, row, column} for a conv consumer
+  parameter integer STRIDE = 1,
+  parameter integer PADDING = 0,
+  parameter integer Q_BITS = 1, // signed bits of a window quotient (r + PADDING - ki) / STRIDE
+  parameter integer REM_BITS = 1, // bits of its remainder
   parameter WEIGHTS_FILE = "", // words [channel][ki][kj][group], lane 0 low
   parameter PARAMS_FILE = "" // per filter {shift, bias}
 ) (
@@ -1101,53 +1175,89 @@ module snn_conv #(
   localparam [K_BITS-1:0] LAST_K = KERNEL[K_BITS - 1:0] - 1;
   localparam [GROUP_BITS-1:0] LAST_GROUP = GROUPS[GROUP_BITS - 1:0] - 1;
   localparam [W_ADDR_BITS-1:0] KKG_W = KKG[W_ADDR_BITS - 1:0];
-  localparam [ROW_BITS-1:0] LAST_OI = OUT_H[ROW_BITS - 1:0] - 1;
-  localparam [COL_BITS-1:0] LAST_OJ = OUT_W[COL_BITS - 1:0] - 1;
+  localparam [Q_BITS-1:0] LAST_OI = OUT_H[Q_BITS - 1:0] - 1;
+  localparam [Q_BITS-1:0] LAST_OJ = OUT_W[Q_BITS - 1:0] - 1;
+  localparam [REM_BITS-1:0] LAST_REM = STRIDE[REM_BITS - 1:0] - 1;
   reg busy;
-  reg [ROW_BITS-1:0] cur_r;
-  reg [COL_BITS-1:0] cur_s;
   reg [X_BITS-1:0] cur_x;
   reg [W_ADDR_BITS-1:0] w_base;
   reg [W_ADDR_BITS-1:0] w_step;
   reg [K_BITS-1:0] ki;
   reg [K_BITS-1:0] kj;
   reg [GROUP_BITS-1:0] group;
+  // (r + PADDING - ki) = rq * STRIDE + rr, likewise (s + PADDING - kj) = sq * STRIDE + sr (sq0, sr0 at kj = 0)
+  reg [Q_BITS-1:0] rq;
+  reg [REM_BITS-1:0] rr;
+  reg [Q_BITS-1:0] sq;
+  reg [REM_BITS-1:0] sr;
+  reg [Q_BITS-1:0] sq0;
+  reg [REM_BITS-1:0] sr0;
   wire last_of_event;
   assign last_of_event = ((ki == LAST_K) && (kj == LAST_K)) && (group == LAST_GROUP);
   assign in_ready = (state == 1) && ((!busy) || last_of_event);
   wire [CH_BITS-1:0] in_c;
   assign in_c = in_entry[((CH_BITS + ROW_BITS) + COL_BITS) - 1:ROW_BITS + COL_BITS];
-  wire [ROW_BITS-1:0] ki_wide;
-  wire [COL_BITS-1:0] kj_wide;
-  assign ki_wide = {{(ROW_BITS - K_BITS){1'd0}}, ki};
-  assign kj_wide = {{(COL_BITS - K_BITS){1'd0}}, kj};
-  wire [ROW_BITS-1:0] oi;
-  wire [COL_BITS-1:0] oj;
-  assign oi = cur_r - ki_wide;
-  assign oj = cur_s - kj_wide;
+  wire [ROW_BITS-1:0] in_r;
+  wire [COL_BITS-1:0] in_s;
+  assign in_r = in_entry[(ROW_BITS + COL_BITS) - 1:COL_BITS];
+  assign in_s = in_entry[COL_BITS - 1:0];
+  localparam [Q_BITS-1:0] PADDING_Q = PADDING[Q_BITS - 1:0];
+  wire [Q_BITS-1:0] r_padded;
+  wire [Q_BITS-1:0] s_padded;
+  assign r_padded = {{(Q_BITS - ROW_BITS){1'd0}}, in_r} + PADDING_Q;
+  assign s_padded = {{(Q_BITS - COL_BITS){1'd0}}, in_s} + PADDING_Q;
+  wire [Q_BITS-1:0] rq_in;
+  wire [REM_BITS-1:0] rr_in;
+  wire [Q_BITS-1:0] sq_in;
+  wire [REM_BITS-1:0] sr_in;
+  generate
+  if (STRIDE == 1) begin : divide
+    assign rq_in = r_padded;
+    assign sq_in = s_padded;
+    assign rr_in = 1'd0;
+    assign sr_in = 1'd0;
+  end else begin : divide_else
+    localparam [Q_BITS-1:0] STRIDE_Q = STRIDE[Q_BITS - 1:0];
+    wire [Q_BITS-1:0] r_mod;
+    wire [Q_BITS-1:0] s_mod;
+    assign rq_in = r_padded / STRIDE_Q;
+    assign sq_in = s_padded / STRIDE_Q;
+    assign r_mod = r_padded % STRIDE_Q;
+    assign s_mod = s_padded % STRIDE_Q;
+    assign rr_in = r_mod[REM_BITS - 1:0];
+    assign sr_in = s_mod[REM_BITS - 1:0];
+    wire unused_mod;
+    assign unused_mod = |{r_mod, s_mod};
+  end
+  endgenerate
+  wire [OROW_BITS-1:0] oi;
+  wire [OCOL_BITS-1:0] oj;
+  assign oi = rq[OROW_BITS - 1:0];
+  assign oj = sq[OCOL_BITS - 1:0];
   wire in_window;
+  // a negative quotient reads as a large unsigned one, so one unsigned bound test covers both ends
   wire row_ok;
   generate
-  if (LAST_OI == ((1 << ROW_BITS) - 1)) begin : row_ok_check
+  if (LAST_OI == ((1 << Q_BITS) - 1)) begin : row_ok_check
     assign row_ok = 1'd1;
   end else begin : row_ok_check_else
-    assign row_ok = oi <= LAST_OI;
+    assign row_ok = rq <= LAST_OI;
   end
   endgenerate
   wire col_ok;
   generate
-  if (LAST_OJ == ((1 << COL_BITS) - 1)) begin : col_ok_check
+  if (LAST_OJ == ((1 << Q_BITS) - 1)) begin : col_ok_check
     assign col_ok = 1'd1;
   end else begin : col_ok_check_else
-    assign col_ok = oj <= LAST_OJ;
+    assign col_ok = sq <= LAST_OJ;
   end
   endgenerate
-  assign in_window = ((cur_r >= ki_wide) && row_ok) && ((cur_s >= kj_wide) && col_ok);
+  assign in_window = ((rr == 0) && row_ok) && ((sr == 0) && col_ok);
   // (oi * OUT_W + oj) * GROUPS + group, computed wide and truncated: inside the output it fits A_ADDR_BITS
   wire [WIDE_BITS-1:0] scatter_wide;
   localparam [WIDE_BITS-1:0] OUT_W_WIDE = OUT_W[WIDE_BITS - 1:0];
   localparam [WIDE_BITS-1:0] GROUPS_WIDE = GROUPS[WIDE_BITS - 1:0];
-  assign scatter_wide = ((({{(WIDE_BITS - ROW_BITS){1'd0}}, oi} * OUT_W_WIDE) + {{(WIDE_BITS - COL_BITS){1'd0}}, oj}) * GROUPS_WIDE) + {{(WIDE_BITS - GROUP_BITS){1'd0}}, group};
+  assign scatter_wide = ((({{(WIDE_BITS - OROW_BITS){1'd0}}, oi} * OUT_W_WIDE) + {{(WIDE_BITS - OCOL_BITS){1'd0}}, oj}) * GROUPS_WIDE) + {{(WIDE_BITS - GROUP_BITS){1'd0}}, group};
   wire [A_ADDR_BITS-1:0] scatter_addr;
   assign scatter_addr = scatter_wide[A_ADDR_BITS - 1:0];
   wire unused_wide;
@@ -1246,16 +1356,34 @@ module snn_conv #(
           group <= 0;
           if (kj != LAST_K) begin
             kj <= kj + 1;
+            if (sr == 0) begin
+              sq <= sq - 1;
+              sr <= LAST_REM;
+            end else begin
+              sr <= sr - 1;
+            end
           end else begin
             kj <= 0;
             ki <= ki + 1;
+            sq <= sq0;
+            sr <= sr0;
+            if (rr == 0) begin
+              rq <= rq - 1;
+              rr <= LAST_REM;
+            end else begin
+              rr <= rr - 1;
+            end
           end
         end
       end else begin
         busy <= in_valid && in_ready;
         if (in_valid && in_ready) begin
-          cur_r <= in_entry[(ROW_BITS + COL_BITS) - 1:COL_BITS];
-          cur_s <= in_entry[COL_BITS - 1:0];
+          rq <= rq_in;
+          rr <= rr_in;
+          sq <= sq_in;
+          sr <= sr_in;
+          sq0 <= sq_in;
+          sr0 <= sr_in;
           cur_x <= in_x;
           w_base <= {{(W_ADDR_BITS - CH_BITS){1'd0}}, in_c} * KKG_W;
           w_step <= 0;
@@ -1581,6 +1709,10 @@ module snn_top (
     .POSITIONS(4),
     .ENTRY_BITS(3),
     .COORDS_OUT(0),
+    .STRIDE(1),
+    .PADDING(0),
+    .Q_BITS(3),
+    .REM_BITS(1),
     .WEIGHTS_FILE("mem/s0_weights.hex"),
     .PARAMS_FILE("mem/s0_units.hex")
   ) s0_conv (
@@ -1689,13 +1821,18 @@ module snn_top (
     .OUT_BITS(4),
     .OUT_SHIFT(2),
     .EXCESS_BITS(15),
+    .OUT_MIN(15'sd0),
     .OUT_MAX(15'sd15),
     .RESET_KIND(0),
+    .RESET_VALUE(12'sd0),
     .RESET_BITS(3),
     .RESET_MUL(3'sd3),
     .RESET_SHIFT(1),
     .RESET_WIDTH(16),
-    .PARAMS_FILE("mem/s1_units.hex")
+    .PARAMS_FILE("mem/s1_units.hex"),
+    .IDENTITY(0),
+    .X_BITS(6),
+    .X_SIGNED(1)
   ) s1_neuron (
     .clk(clk),
     .rst(rst),
@@ -1703,6 +1840,9 @@ module snn_top (
     .restart(s1_restart),
     .first(s1_upd_first),
     .acc_word(s1_acc_word),
+    .ev_valid(1'd0),
+    .ev_index(2'd0),
+    .ev_x(6'd0),
     .busy(s1_upd_busy),
     .out_valid(s1_out_valid),
     .out_index(s1_out_index),
@@ -1819,13 +1959,18 @@ module snn_top (
     .OUT_BITS(1),
     .OUT_SHIFT(0),
     .EXCESS_BITS(12),
+    .OUT_MIN(12'sd0),
     .OUT_MAX(12'sd1),
     .RESET_KIND(1),
+    .RESET_VALUE(10'sd0),
     .RESET_BITS(1),
     .RESET_MUL(1'sd0),
     .RESET_SHIFT(0),
     .RESET_WIDTH(12),
-    .PARAMS_FILE("mem/s2_units.hex")
+    .PARAMS_FILE("mem/s2_units.hex"),
+    .IDENTITY(0),
+    .X_BITS(4),
+    .X_SIGNED(0)
   ) s2_neuron (
     .clk(clk),
     .rst(rst),
@@ -1833,6 +1978,9 @@ module snn_top (
     .restart(s2_restart),
     .first(s2_upd_first),
     .acc_word(s2_acc_word),
+    .ev_valid(1'd0),
+    .ev_index(1'd0),
+    .ev_x(4'd0),
     .busy(s2_upd_busy),
     .out_valid(s2_out_valid),
     .out_index(s2_out_index),
@@ -2228,7 +2376,7 @@ d
   "format": "snnc-verilog-design",
   "version": 1,
   "program": "tiny",
-  "programSha256": "9e86b685ac5f1d5e9773f5722a2f6041710ba06b2290cc000999a616ebf10384",
+  "programSha256": "6f9c56c3ad01c1eec40c92de8cc57e2c3963d83f1b2e746b7874c2ea877233ca",
   "top": "snn_top",
   "testbench": "snn_tb",
   "rtl": [
@@ -2259,5 +2407,5 @@ d
   "scoreBits": 12,
   "timesteps": 3,
   "maxCycles": 2388,
-  "fingerprint": "d313b6ad"
+  "fingerprint": "ab0fca97"
 }

@@ -1,0 +1,28 @@
+/** @fileoverview `snnc import MODEL.nir --out DIR`: read a NIR graph and write it as an snnc float model directory. */
+import { writeModel } from '../../model/write-model.ts';
+import { importNir, nirFlags, nirDatasetFlag } from '../../frontends/load-model-arg.ts';
+import { flagString, positionals, type FlagSpecs } from '../args.ts';
+import type { Command } from '../command.ts';
+
+const flags: FlagSpecs = {
+  out: { kind: 'string', help: 'model directory to write (default: MODEL without .nir)' },
+  dataset: nirDatasetFlag,
+  timesteps: { kind: 'int', min: 1, max: 4096, help: 'timesteps of the model (default: the file\'s snnc head, else 25)' },
+  ...nirFlags,
+};
+
+export const importCommand: Command = {
+  name: 'import',
+  usage: 'MODEL.nir [--out DIR] [--dt DT] [--dataset mnist] [--input-scale S] [--encoder direct|jitter] [--timesteps T]',
+  summary: 'import a NIR graph (snnTorch, Sinabs, Norse, ...) as an snnc float model',
+  flags,
+  async run(args, io) {
+    const [file] = positionals(args, ['MODEL.nir'], 'import');
+    const model = await importNir(file!, args);
+    const out = flagString(args, 'out') ?? file!.replace(/\.nir$/i, '');
+    writeModel(model, out);
+    const kinds = model.layers.map((l) => (l.kind === 'spiking' ? `${l.name}(${l.weights ? 'dense' : 'identity'} ${l.output})` : `${l.name}(${l.kind})`));
+    io.out(`imported ${file} to ${out}: ${model.layers.length} layers ${kinds.join(' -> ')}, ${model.classes} classes, T=${model.timesteps}`);
+    return 0;
+  },
+};

@@ -1,0 +1,386 @@
+/**
+ * @fileoverview NIR graph -> snnc float model. Walks the Input -> Output chain: Affine/Linear (+ Scale) then a neuron
+ * is a dense spiking layer; Conv2d is a conv layer whose following neuron becomes an identity spiking layer (neuron
+ * gains folded into the conv filters); SumPool2d/AvgPool2d are pool layers; Flatten only reshapes. Neurons use the
+ * forward-Euler discretization of discretize.ts; see docs/nir.md for every equation and refusal.
+ */
+import { SnncError } from '../../errors.ts';
+import { unreachable } from '../../ir/registry.ts';
+import type { ConvLayer, PoolLayer, ResetMode, SnnModel, SpikingLayer, Tensor } from '../../model/format.ts';
+import { nirChain } from './chain.ts';
+import { eulerDecay, integratorGain, leakBias, leakyGain } from './discretize.ts';
+import type { NdArray, NirGraph, NirNode, Pair } from './graph.ts';
+import { DECAY_METADATA_KEY, DECAY_METADATA_TOLERANCE, decodeHead, resolveHead, RESET_METADATA_KEY, type NirImportOptions } from './model-head.ts';
+import { LayerNames } from './names.ts';
+
+type Layer = ConvLayer | PoolLayer | SpikingLayer;
+
+/** A synapse waiting for its neuron: W [out, in] and b, float64 until the neuron's gains are folded in. */
+interface Pending {
+  readonly node: string;
+  readonly out: number;
+  readonly inputs: number;
+  readonly weight: Float64Array;
+  readonly bias: Float64Array;
+}
+
+/** One neuron population's per-step parameters (see discretize.ts). */
+interface Neuron {
+  readonly decay: number;
+  readonly gain: Float64Array;
+  readonly bias: Float64Array;
+  readonly threshold: number;
+  readonly output: SpikingLayer['output'];
+  readonly reset: ResetMode;
+}
+
+const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+const f32 = (data: ArrayLike<number>, shape: readonly number[]): Tensor => ({ shape: [...shape], data: Float32Array.from(data) });
+
+/** How a node's input gain is computed, for error messages. */
+function gainFormula(node: NirNode): string {
+  return node.type === 'IF' || node.type === 'I' ? 'dt*r' : node.type === 'CubaLIF' ? '(dt*w_in/tau_syn)*(dt*r/tau_mem)' : 'dt*r/tau';
+}
+
+class Importer {
+  private readonly layers: Layer[] = [];
+  private pending: Pending | undefined;
+  /** Index of a conv layer that nothing but Flatten has followed yet: a neuron's gains fold into it. */
+  private openConv: number | undefined;
+  private shape: number[];
+  private readonly names = new LayerNames();
+
+  constructor(
+    private readonly file: string,
+    private readonly dt: number,
+    inputShape: readonly number[],
+    private readonly resetOverride: 'file' | 'subtract',
+    private readonly fixedConvs: ReadonlySet<string>,
+  ) {
+    this.shape = [...inputShape];
+  }
+
+  fail(name: string, node: NirNode, message: string): never {
+    throw new SnncError('model', `${this.file}: node '${name}' (${node.type}): ${message}`);
+  }
+
+  /** One value per neuron from a parameter that holds `count` values or a single broadcast value. */
+  perNeuron(name: string, node: NirNode, param: string, a: NdArray, count: number): Float64Array {
+    if (a.data.length === count) return a.data;
+    if (a.data.length === 1) return new Float64Array(count).fill(a.data[0]!);
+    return this.fail(name, node, `${param} has ${a.data.length} values for ${count} neurons`);
+  }
+
+  uniform(name: string, node: NirNode, param: string, values: Float64Array, what: string): number {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of values) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+    if (lo !== hi) this.fail(name, node, `per-neuron ${param} (${lo} .. ${hi}) cannot be held by snnc's layer-wide ${what}`);
+    return lo;
+  }
+
+  decayOf(name: string, node: NirNode, param: string, tau: Float64Array): number {
+    const t = this.uniform(name, node, param, tau, 'decay');
+    const decay = eulerDecay(t, this.dt);
+    if (!(t > 0) || decay < 0) {
+      this.fail(name, node, `${param} = ${t} is shorter than the step dt = ${this.dt} (decay 1 - dt/${param} = ${decay} < 0); pass the exporter's step with --dt (snnTorch writes dt = 1e-4)`);
+    }
+    const exact = node.metadata.get(DECAY_METADATA_KEY);
+    if (exact === undefined || node.type === 'CubaLIF') return decay;
+    if (typeof exact === 'string' || exact.length !== 1 || !(Math.abs(exact[0]! - decay) <= DECAY_METADATA_TOLERANCE)) {
+      this.fail(name, node, `metadata ${DECAY_METADATA_KEY} = ${String(exact)} disagrees with 1 - dt/${param} = ${decay} (dt = ${this.dt}); was the file exported with another --dt?`);
+    }
+    return exact[0]!;
+  }
+
+  resetOf(name: string, node: NirNode & { vReset?: NdArray }, count: number, threshold: number): ResetMode {
+    const vReset = node.vReset ? this.uniform(name, node, 'v_reset', this.perNeuron(name, node, 'v_reset', node.vReset, count), 'reset value') : 0;
+    const recorded = node.metadata.get(RESET_METADATA_KEY);
+    if (recorded !== undefined && recorded !== 'subtract' && recorded !== 'value') this.fail(name, node, `metadata reset "${String(recorded)}" is not "subtract" or "value"`);
+    if (recorded === 'subtract' || (recorded === undefined && this.resetOverride === 'subtract')) {
+      if (vReset !== 0) this.fail(name, node, `v_reset = ${vReset} conflicts with a subtract reset (v := v - v_threshold)`);
+      if (threshold === 0) this.fail(name, node, 'a subtract reset needs a nonzero v_threshold');
+      return { kind: 'subtract' };
+    }
+    return vReset === 0 ? { kind: 'zero' } : { kind: 'value', value: vReset };
+  }
+
+  threshold(name: string, node: NirNode, param: string, a: NdArray, count: number): number {
+    const t = this.uniform(name, node, param, this.perNeuron(name, node, param, a, count), 'threshold');
+    if (t < 0) this.fail(name, node, `${param} = ${t} is negative; snnc thresholds are >= 0`);
+    return t;
+  }
+
+  /** The per-step neuron of a NIR neuron node with `count` inputs. */
+  neuron(name: string, node: NirNode, count: number): Neuron {
+    const per = (param: string, a: NdArray): Float64Array => this.perNeuron(name, node, param, a, count);
+    const zeros = new Float64Array(count);
+    switch (node.type) {
+      case 'LIF':
+      case 'LI': {
+        const tau = per('tau', node.tau);
+        const decay = this.decayOf(name, node, 'tau', tau);
+        const r = per('r', node.r);
+        const vLeak = per('v_leak', node.vLeak);
+        const gain = r.map((ri, i) => leakyGain(ri, tau[i]!, this.dt));
+        const bias = vLeak.map((v, i) => leakBias(v, tau[i]!, this.dt));
+        if (node.type === 'LI') return { decay, gain, bias, threshold: 0, output: 'membrane', reset: { kind: 'none' } };
+        const threshold = this.threshold(name, node, 'v_threshold', node.vThreshold, count);
+        return { decay, gain, bias, threshold, output: 'binary', reset: this.resetOf(name, node, count, threshold) };
+      }
+      case 'IF':
+      case 'I': {
+        const gain = per('r', node.r).map((ri) => integratorGain(ri, this.dt));
+        if (node.type === 'I') return { decay: 1, gain, bias: zeros, threshold: 0, output: 'membrane', reset: { kind: 'none' } };
+        const threshold = this.threshold(name, node, 'v_threshold', node.vThreshold, count);
+        return { decay: 1, gain, bias: zeros, threshold, output: 'binary', reset: this.resetOf(name, node, count, threshold) };
+      }
+      case 'Threshold': {
+        const threshold = this.threshold(name, node, 'threshold', node.threshold, count);
+        return { decay: 0, gain: new Float64Array(count).fill(1), bias: zeros, threshold, output: 'binary', reset: { kind: 'zero' } };
+      }
+      default:
+        return this.fail(name, node, 'internal: not a neuron');
+    }
+  }
+
+  /**
+   * Emits a spiking layer for `neuron`, folding its input gains into the pending synapse (dense layer), or into the open
+   * conv's filters (identity layer; gains constant per channel), or requiring gain 1 (identity layer).
+   */
+  emitNeuron(layerName: string, name: string, node: NirNode, n: Neuron, count: number): void {
+    const base = { kind: 'spiking' as const, name: this.names.take(layerName), units: count, decay: n.decay, threshold: n.threshold, output: n.output, reset: n.reset, delay: 0 as const };
+    if (this.pending) {
+      const p = this.pending;
+      const w = new Float64Array(p.weight.length);
+      for (let i = 0; i < p.out; i++) for (let j = 0; j < p.inputs; j++) w[i * p.inputs + j] = n.gain[i]! * p.weight[i * p.inputs + j]!;
+      const b = p.bias.map((bi, i) => (n.bias[i] === 0 ? n.gain[i]! * bi : n.gain[i]! * bi + n.bias[i]!)); // keeps a -0 bias
+      this.layers.push({ ...base, weights: f32(w, [p.out, p.inputs]), bias: f32(b, [p.out]) });
+      this.pending = undefined;
+      this.shape = [p.out];
+      return;
+    }
+    if (this.openConv !== undefined) {
+      const conv = this.layers[this.openConv] as ConvLayer;
+      const per = count / conv.filters;
+      const channelGain: number[] = [];
+      for (let c = 0; c < conv.filters; c++) {
+        const g = n.gain[c * per]!;
+        for (let k = 1; k < per; k++) if (n.gain[c * per + k] !== g) this.fail(name, node, `input gain ${gainFormula(node)} differs inside channel ${c}; only a per-channel gain folds into the conv filters`);
+        channelGain.push(g);
+      }
+      if (channelGain.some((g) => g !== 1)) {
+        const k = conv.weights.data.length / conv.filters;
+        this.layers[this.openConv] = {
+          ...conv,
+          weights: { shape: conv.weights.shape, data: conv.weights.data.map((v, i) => Math.fround(channelGain[Math.floor(i / k)]! * v)) },
+          bias: { shape: conv.bias.shape, data: conv.bias.data.map((v, c) => Math.fround(channelGain[c]! * v)) },
+        };
+      }
+    } else {
+      const bad = n.gain.findIndex((g) => g !== 1);
+      if (bad >= 0) this.fail(name, node, `input gain ${gainFormula(node)} = ${n.gain[bad]} must be 1 here: no Affine, Linear or Conv2d directly before it to fold it into`);
+    }
+    this.openConv = undefined;
+    this.layers.push({ ...base, bias: f32(n.bias, [count]) });
+  }
+
+  synapse(name: string, node: NirNode, weight: NdArray, bias: NdArray | undefined): void {
+    this.noPending(name, node);
+    if (weight.shape.length !== 2) this.fail(name, node, `weight must be 2-D [out, in], got [${weight.shape.join(', ')}]`);
+    const [out, inputs] = weight.shape as [number, number];
+    if (inputs !== numel(this.shape)) this.fail(name, node, `weight takes ${inputs} inputs, the incoming tensor [${this.shape.join(', ')}] has ${numel(this.shape)}`);
+    if (bias && bias.data.length !== out) this.fail(name, node, `bias has ${bias.data.length} values for ${out} outputs`);
+    this.pending = { node: name, out, inputs, weight: weight.data, bias: bias ? bias.data : new Float64Array(out) };
+    this.openConv = undefined;
+  }
+
+  noPending(name: string, node: NirNode): void {
+    if (this.pending) this.fail(name, node, `follows the synapse '${this.pending.node}' with no neuron between; every snnc layer ends in a neuron`);
+  }
+
+  chw(name: string, node: NirNode): [number, number, number] {
+    if (this.shape.length !== 3) this.fail(name, node, `needs a [C, H, W] input, the incoming tensor is [${this.shape.join(', ')}]`);
+    return this.shape as [number, number, number];
+  }
+
+  square(name: string, node: NirNode, what: string, p: Pair): number {
+    if (p[0] !== p[1]) this.fail(name, node, `non-square ${what} ${p[0]}x${p[1]}; snnc supports equal height and width only`);
+    return p[0];
+  }
+
+  conv(name: string, node: Extract<NirNode, { type: 'Conv2d' }>): void {
+    this.noPending(name, node);
+    const [c, h, w] = this.chw(name, node);
+    if (node.weight.shape.length !== 4) this.fail(name, node, `weight must be [C_out, C_in, kH, kW], got [${node.weight.shape.join(', ')}]`);
+    const [filters, cin, kh, kw] = node.weight.shape as [number, number, number, number];
+    if (node.groups !== 1) this.fail(name, node, `groups = ${node.groups}; snnc supports groups = 1 only`);
+    if (node.dilation[0] !== 1 || node.dilation[1] !== 1) this.fail(name, node, `dilation ${node.dilation.join('x')}; snnc supports dilation 1 only`);
+    const kernel = this.square(name, node, 'kernel', [kh, kw]);
+    const stride = this.square(name, node, 'stride', node.stride);
+    let padding: number;
+    if (node.padding === 'valid') padding = 0;
+    else if (node.padding === 'same') {
+      if (stride !== 1 || kernel % 2 === 0) this.fail(name, node, `padding 'same' needs stride 1 and an odd kernel (got stride ${stride}, kernel ${kernel})`);
+      padding = (kernel - 1) / 2;
+    } else padding = this.square(name, node, 'padding', node.padding);
+    if (cin !== c) this.fail(name, node, `weight takes ${cin} input channels, the incoming tensor has ${c}`);
+    if (stride < 1 || padding < 0 || padding >= kernel) this.fail(name, node, `stride ${stride} / padding ${padding} out of range (stride >= 1, 0 <= padding < kernel ${kernel})`);
+    if (node.inputShape && (node.inputShape[0] !== h || node.inputShape[1] !== w)) this.fail(name, node, `input_shape ${node.inputShape.join('x')} does not match the incoming ${h}x${w}`);
+    if (node.bias.data.length !== filters) this.fail(name, node, `bias has ${node.bias.data.length} values for ${filters} filters`);
+    const oh = Math.floor((h + 2 * padding - kernel) / stride) + 1;
+    const ow = Math.floor((w + 2 * padding - kernel) / stride) + 1;
+    if (oh < 1 || ow < 1) this.fail(name, node, `a ${kernel}x${kernel} kernel does not fit the ${h}x${w} input`);
+    const layerName = this.names.take(name);
+    this.layers.push({
+      kind: 'conv', name: layerName, filters, kernel, ...(stride !== 1 ? { stride } : {}), ...(padding !== 0 ? { padding } : {}),
+      weights: f32(node.weight.data, [filters, cin, kernel, kernel]), bias: f32(node.bias.data, [filters]), learned: !this.fixedConvs.has(layerName),
+    });
+    this.openConv = this.layers.length - 1;
+    this.shape = [filters, oh, ow];
+  }
+
+  pool(name: string, node: Extract<NirNode, { type: 'SumPool2d' | 'AvgPool2d' }>): void {
+    this.noPending(name, node);
+    const [c, h, w] = this.chw(name, node);
+    const kernel = this.square(name, node, 'kernel_size', node.kernelSize);
+    const stride = this.square(name, node, 'stride', node.stride);
+    const padding = this.square(name, node, 'padding', node.padding);
+    if (kernel < 1 || stride < 1 || padding < 0 || padding >= kernel) this.fail(name, node, `kernel ${kernel} / stride ${stride} / padding ${padding} out of range`);
+    const oh = Math.floor((h + 2 * padding - kernel) / stride) + 1;
+    const ow = Math.floor((w + 2 * padding - kernel) / stride) + 1;
+    if (oh < 1 || ow < 1) this.fail(name, node, `a ${kernel}x${kernel} window does not fit the ${h}x${w} input`);
+    this.layers.push({ kind: 'pool', name: this.names.take(name), mode: node.type === 'SumPool2d' ? 'sum' : 'avg', kernel, stride, padding });
+    this.openConv = undefined;
+    this.shape = [c, oh, ow];
+  }
+
+  scale(name: string, node: Extract<NirNode, { type: 'Scale' }>): void {
+    const s = node.scale.data;
+    if (this.pending) {
+      const p = this.pending;
+      const per = this.perNeuron(name, node, 'scale', node.scale, p.out);
+      this.pending = { ...p, weight: p.weight.map((v, i) => v * per[Math.floor(i / p.inputs)]!), bias: p.bias.map((v, i) => v * per[i]!) };
+      return;
+    }
+    if (this.openConv === undefined) this.fail(name, node, 'must directly follow an Affine, Linear or Conv2d (snnc folds a Scale into their weights)');
+    const conv = this.layers[this.openConv] as ConvLayer;
+    const count = numel(this.shape);
+    const per = this.perNeuron(name, node, 'scale', { shape: [s.length], data: s }, count);
+    const perChannel = count / conv.filters;
+    const k = conv.weights.data.length / conv.filters;
+    const gains: number[] = [];
+    for (let c = 0; c < conv.filters; c++) {
+      for (let j = 1; j < perChannel; j++) if (per[c * perChannel + j] !== per[c * perChannel]) this.fail(name, node, `scale differs inside channel ${c}; only a per-channel scale folds into the conv filters`);
+      gains.push(per[c * perChannel]!);
+    }
+    this.layers[this.openConv] = {
+      ...conv,
+      weights: { shape: conv.weights.shape, data: conv.weights.data.map((v, i) => Math.fround(gains[Math.floor(i / k)]! * v)) },
+      bias: { shape: conv.bias.shape, data: conv.bias.data.map((v, c) => Math.fround(gains[c]! * v)) },
+    };
+  }
+
+  flatten(name: string, node: Extract<NirNode, { type: 'Flatten' }>): void {
+    const rank = this.shape.length;
+    const start = node.startDim < 0 ? node.startDim + rank : node.startDim;
+    const end = node.endDim < 0 ? node.endDim + rank : node.endDim;
+    if (start < 0 || end >= rank || start > end) {
+      if (rank === 1) return; // flattening a vector is a no-op whatever the dims say
+      this.fail(name, node, `start_dim ${node.startDim} / end_dim ${node.endDim} do not fit the incoming [${this.shape.join(', ')}]`);
+    }
+    const kept = [...this.shape.slice(0, start), ...this.shape.slice(end + 1)];
+    if (kept.some((d) => d !== 1)) this.fail(name, node, `flattens dims ${start}..${end} of [${this.shape.join(', ')}] and leaves a tensor of rank > 1; snnc flattens whole tensors`);
+    this.shape = [numel(this.shape)];
+  }
+
+  visit(name: string, node: NirNode): void {
+    switch (node.type) {
+      case 'Affine':
+        return this.synapse(name, node, node.weight, node.bias);
+      case 'Linear':
+        return this.synapse(name, node, node.weight, undefined);
+      case 'Scale':
+        return this.scale(name, node);
+      case 'Conv2d':
+        return this.conv(name, node);
+      case 'SumPool2d':
+      case 'AvgPool2d':
+        return this.pool(name, node);
+      case 'Flatten':
+        return this.flatten(name, node);
+      case 'LIF':
+      case 'IF':
+      case 'LI':
+      case 'I':
+      case 'Threshold': {
+        const count = this.pending ? this.pending.out : numel(this.shape);
+        return this.emitNeuron(name, name, node, this.neuron(name, node, count), count);
+      }
+      case 'CubaLIF':
+        return this.cubaLif(name, node);
+      case 'Input':
+      case 'Output':
+        return this.fail(name, node, 'an Input or Output node inside the chain');
+      case 'unsupported':
+        return this.fail(name, node, 'not supported');
+      default:
+        return unreachable(node, 'NIR node type');
+    }
+  }
+
+  /**
+   * CubaLIF = [synaptic current I: a membrane-output layer, decay 1 - dt/tau_syn, gains dt w_in/tau_syn * dt R/tau_mem
+   * folded in] + [identity LIF driven by this step's I_t, decay 1 - dt/tau_mem, bias (dt/tau_mem) v_leak].
+   */
+  cubaLif(name: string, node: Extract<NirNode, { type: 'CubaLIF' }>): void {
+    const count = this.pending ? this.pending.out : numel(this.shape);
+    const per = (param: string, a: NdArray): Float64Array => this.perNeuron(name, node, param, a, count);
+    const tauSyn = per('tau_syn', node.tauSyn);
+    const tauMem = per('tau_mem', node.tauMem);
+    const wIn = node.wIn ? per('w_in', node.wIn) : new Float64Array(count).fill(1);
+    const r = per('r', node.r);
+    const synDecay = this.decayOf(name, node, 'tau_syn', tauSyn);
+    const memDecay = this.decayOf(name, node, 'tau_mem', tauMem);
+    const gain = wIn.map((w, i) => leakyGain(w, tauSyn[i]!, this.dt) * leakyGain(r[i]!, tauMem[i]!, this.dt));
+    const current: Neuron = { decay: synDecay, gain, bias: new Float64Array(count), threshold: 0, output: 'membrane', reset: { kind: 'none' } };
+    this.emitNeuron(`${name}_syn`, name, node, current, count);
+    const threshold = this.threshold(name, node, 'v_threshold', node.vThreshold, count);
+    const vLeak = per('v_leak', node.vLeak);
+    const bias = vLeak.map((v, i) => leakBias(v, tauMem[i]!, this.dt));
+    const membrane: Neuron = { decay: memDecay, gain: new Float64Array(count).fill(1), bias, threshold, output: 'binary', reset: this.resetOf(name, node, count, threshold) };
+    this.emitNeuron(name, name, node, membrane, count);
+  }
+
+  finish(outName: string, out: NirNode & { shape: readonly number[] }): Layer[] {
+    if (this.pending) throw new SnncError('model', `${this.file}: the synapse '${this.pending.node}' feeds the Output with no neuron; the last snnc layer must be a neuron layer`);
+    const last = this.layers[this.layers.length - 1];
+    if (!last || last.kind !== 'spiking') throw new SnncError('model', `${this.file}: the node before the Output '${outName}' must be a neuron (LIF, IF, LI, I, CubaLIF or Threshold), got ${last ? last.kind : 'nothing'}`);
+    if (numel(out.shape) !== last.units) throw new SnncError('model', `${this.file}: the Output '${outName}' has shape [${out.shape.join(', ')}], the last layer has ${last.units} neurons`);
+    return this.layers;
+  }
+}
+
+/** Maps a NIR graph to an snnc float model; every refusal is one SnncError line naming the node. */
+export function nirToModel(graph: NirGraph, file: string, options: NirImportOptions = {}): SnnModel {
+  const head = resolveHead(decodeHead(graph, file), options, file);
+  const chain = nirChain(graph, file);
+  const input = chain[0]!;
+  const output = chain[chain.length - 1]!;
+  if (input.node.type !== 'Input' || output.node.type !== 'Output') throw new SnncError('model', `${file}: internal: chain does not run Input -> Output`);
+  const inputCount = numel(head.input.shape);
+  if (numel(input.node.shape) !== inputCount || (input.node.shape.length === 3 && input.node.shape.some((d, i) => d !== head.input.shape[i]))) {
+    throw new SnncError('model', `${file}: the Input node '${input.name}' has shape [${input.node.shape.join(', ')}], but ${head.metadata.dataset} images are ${head.input.shape.join('x')} (choose --dataset)`);
+  }
+  const importer = new Importer(file, head.dt, head.input.shape, options.reset ?? 'file', new Set(head.fixedConvs));
+  for (const { name, node } of chain.slice(1, -1)) importer.visit(name, node);
+  const layers = importer.finish(output.name, output.node);
+  const last = layers[layers.length - 1] as SpikingLayer;
+  if (last.units < 2) throw new SnncError('model', `${file}: the last layer has ${last.units} neuron; a classifier needs at least 2 classes`);
+  const readout = head.readout ?? { kind: 'sum' as const, ...(last.output === 'membrane' ? {} : { source: 'output' as const }), begin: 0 };
+  if (readout.begin >= head.timesteps) throw new SnncError('usage', `the readout starts at step ${readout.begin}, but there are only ${head.timesteps} timesteps`);
+  return {
+    format: 'snnc-model', version: 1, kind: 'snn', metadata: head.metadata, input: head.input, encoder: head.encoder, timesteps: head.timesteps,
+    layers, readout, classes: last.units,
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * @fileoverview What a NIR file cannot say about an snnc model (input image spec, encoder, timesteps, readout, model
+ * metadata, the dt of the export) travels in the graph metadata as one JSON string "snnc"; import takes it from
+ * there, from flags, or from defaults, in that order of precedence: flags, file, defaults.
+ */
+import { basename } from 'node:path';
+import { SnncError } from '../../errors.ts';
+import type { Dataset, Encoder, InputSpec, ModelMetadata, Readout } from '../../model/format.ts';
+import { DATASETS } from '../../../data/datasets.ts';
+import type { NirGraph } from './graph.ts';
+
+/** Graph metadata key of our JSON head. */
+export const SNNC_METADATA_KEY = 'snnc';
+/** Node metadata key recording a reset NIR's primitives cannot state ("subtract": v := v - v_threshold). */
+export const RESET_METADATA_KEY = 'reset';
+/** Node metadata key with the exact decay when no float64 tau gives it as 1 - dt/tau (decays below 0.5). */
+export const DECAY_METADATA_KEY = 'snnc_decay';
+/** How far the metadata decay may sit from 1 - dt/tau: the rounding of that expression, a few ulps of 1. */
+export const DECAY_METADATA_TOLERANCE = 4 * Number.EPSILON;
+
+/** Defaults for files from other tools. */
+export const NIR_DEFAULTS = { dt: 1, dataset: 'mnist' as Dataset, inputScale: 1 / 255, encoder: 'direct' as const, timesteps: 25 };
+
+export interface SnncHead {
+  readonly dt: number;
+  readonly metadata: ModelMetadata;
+  readonly input: InputSpec;
+  readonly encoder: Encoder;
+  readonly timesteps: number;
+  readonly readout: Readout;
+  /** Conv layers with `learned: false` (fixed banks). */
+  readonly fixedConvs: readonly string[];
+}
+
+export interface NirImportOptions {
+  readonly dt?: number;
+  readonly dataset?: Dataset;
+  readonly inputScale?: number;
+  readonly encoder?: 'direct' | 'jitter';
+  readonly timesteps?: number;
+  readonly readout?: 'membrane' | 'output';
+  /** 'subtract': every firing neuron resets by subtraction (snnTorch's and Sinabs's default, which NIR cannot record). */
+  readonly reset?: 'file' | 'subtract';
+  readonly name?: string;
+}
+
+export function encodeHead(head: SnncHead): string {
+  return JSON.stringify({ format: 'snnc-nir-head', version: 1, ...head });
+}
+
+/** The head our exporter wrote, or undefined for files from other tools. */
+export function decodeHead(graph: NirGraph, file: string): Partial<SnncHead> | undefined {
+  const raw = graph.metadata.get(SNNC_METADATA_KEY);
+  if (raw === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = typeof raw === 'string' ? JSON.parse(raw) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || (parsed as { format?: unknown }).format !== 'snnc-nir-head') {
+    throw new SnncError('model', `${file}: graph metadata "${SNNC_METADATA_KEY}" is not an snnc head (JSON with format "snnc-nir-head")`);
+  }
+  const { format: _f, version: _v, ...head } = parsed as Record<string, unknown>;
+  return head as Partial<SnncHead>;
+}
+
+/** Input spec: --dataset's image shape, else the file's, else MNIST; --input-scale, else the file's, else 1/255. */
+export function resolveHead(head: Partial<SnncHead> | undefined, options: NirImportOptions, file: string): Omit<SnncHead, 'readout'> & { readout?: Readout } {
+  const dataset = options.dataset ?? head?.metadata?.dataset ?? NIR_DEFAULTS.dataset;
+  const shape = options.dataset !== undefined || !head?.input ? DATASETS[dataset].shape : head.input.shape;
+  const scale = options.inputScale ?? head?.input?.scale ?? NIR_DEFAULTS.inputScale;
+  const dt = options.dt ?? head?.dt ?? NIR_DEFAULTS.dt;
+  if (!(dt > 0) || !Number.isFinite(dt)) throw new SnncError('usage', `--dt: must be a positive number, got ${dt}`);
+  const name = options.name ?? head?.metadata?.name ?? basename(file).replace(/\.nir$/i, '');
+  const metadata: ModelMetadata = head?.metadata
+    ? { ...head.metadata, name, dataset }
+    : { name, dataset, arch: 'nir', seed: 0, trainCommand: `unknown (imported from NIR file ${basename(file)})`, notes: `imported from NIR with dt = ${dt}` };
+  const readout = options.readout !== undefined
+    ? { kind: head?.readout?.kind ?? 'sum', ...(options.readout === 'output' ? { source: 'output' as const } : {}), begin: head?.readout?.begin ?? 0 }
+    : head?.readout;
+  return {
+    dt,
+    metadata,
+    input: { shape: [shape[0], shape[1], shape[2]], scale },
+    encoder: options.encoder ? { kind: options.encoder } : (head?.encoder ?? { kind: NIR_DEFAULTS.encoder }),
+    timesteps: options.timesteps ?? head?.timesteps ?? NIR_DEFAULTS.timesteps,
+    ...(readout ? { readout } : {}),
+    fixedConvs: head?.fixedConvs ?? [],
+  };
+}
