@@ -62,7 +62,6 @@ const ROW_NOTES: Readonly<Record<string, string>> = {
 /** Rows without a model in examples/, keyed `dataset-arch`: why (the session's queue ran one job at a time on 2 cores). */
 const UNTRAINED_NOTES: Readonly<Record<string, string>> = {
   'cifar10-snn-gabor': 'queued (6 epochs), not finished this session: 2-core budget',
-  'cifar10-snn-binary': 'queued (6 epochs), not finished this session: 2-core budget',
 };
 
 /** measure: use the cache, measure what is missing; fresh: measure everything again; cached: never measure. */
