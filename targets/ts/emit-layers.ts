@@ -120,8 +120,13 @@ export function convCode(p: ConvPlan): LayerCode {
       });
     });
   };
+  return statelessCode(p, compute);
+}
+
+/** A stateless layer (conv, pool): computed once when its input is constant over time, else every step; traced each step. */
+function statelessCode(p: ConvPlan | PoolPlan, compute: (w: CodeBlockWriter) => void): LayerCode {
   const record = (w: CodeBlockWriter): void => {
-    w.writeLine(`if (rec) rec.layers[${p.index}]!.output.push(Array.from(${l}Y));`);
+    w.writeLine(`if (rec) rec.layers[${p.index}]!.output.push(Array.from(${p.prefix}Y));`);
   };
   if (p.input.constant) return { once: compute, step: record };
   return { step: (w) => (compute(w), record(w)) };
@@ -154,11 +159,7 @@ export function poolCode(p: PoolPlan): LayerCode {
       pushEvent(w, l, 'q', 'y', true);
     });
   };
-  const record = (w: CodeBlockWriter): void => {
-    w.writeLine(`if (rec) rec.layers[${p.index}]!.output.push(Array.from(${l}Y));`);
-  };
-  if (p.input.constant) return { once: compute, step: record };
-  return { step: (w) => (compute(w), record(w)) };
+  return statelessCode(p, compute);
 }
 
 function outputLines(p: SpikingPlan, u: Range): (w: CodeBlockWriter) => void {

@@ -9,7 +9,7 @@ import { SnncError } from '../../../compiler/errors.ts';
 import type { Program } from '../../../compiler/ir/program.ts';
 import { randomPixels, randomProgram } from '../../../compiler/ir/random-program.ts';
 import { traceGolden } from '../../../runtime/golden.ts';
-import { featureImages, featurePrograms, poolSum } from '../../ts/test/feature-programs.ts';
+import { featureImages, featurePrograms, poolSum } from '../../../test/support/target-feature-programs.ts';
 import { target } from '../index.ts';
 import { traceOutputName } from '../graph-io.ts';
 import { OnnxModelSession } from '../run-ort.ts';

@@ -5,7 +5,7 @@
 import test from 'ava';
 import { randomProgram } from '../../../compiler/ir/random-program.ts';
 import { assertGolden } from '../../../test/support/golden.ts';
-import { cubaLif, sinabsConvNet } from '../../ts/test/feature-programs.ts';
+import { cubaLif, sinabsConvNet } from '../../../test/support/target-feature-programs.ts';
 import { emitOnnxModels } from '../emit.ts';
 import { irSha256 } from '../model-proto.ts';
 import { modelText } from '../print-graph.ts';

@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SnnModel } from '../../../compiler/model/format.ts';
 import { randomProgram } from '../../../compiler/ir/random-program.ts';
-import { cubaLif, poolAvgPadded, sinabsConvNet } from '../../ts/test/feature-programs.ts';
+import { cubaLif, poolAvgPadded, sinabsConvNet } from '../../../test/support/target-feature-programs.ts';
 import { avgPoolModel, sinabsModel } from '../../../test/support/feature-models.ts';
 import { emitToTemp } from './helpers.ts';
 import { syntheticMnist } from './synthetic-mnist.ts';

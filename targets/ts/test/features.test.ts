@@ -11,7 +11,7 @@ import { runGolden, traceGolden } from '../../../runtime/golden.ts';
 import { target } from '../index.ts';
 import { loadModel } from '../load.ts';
 import { planModel } from '../plan.ts';
-import { convStridePadding, featureImages, featurePrograms, poolAvgPadded, poolSum } from './feature-programs.ts';
+import { convStridePadding, featureImages, featurePrograms, poolAvgPadded, poolSum } from '../../../test/support/target-feature-programs.ts';
 import { emitAndLoad, emitTo, pixelsOf, scratchDir } from './support.ts';
 
 const ramp = (program: Program): Uint8Array => Uint8Array.from({ length: pixelsOf(program) }, (_, i) => i + 1);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { randomProgram } from '../../../compiler/ir/random-program.ts';
 import { assertGolden } from '../../../test/support/golden.ts';
 import { target } from '../index.ts';
-import { cubaLif, sinabsConvNet } from './feature-programs.ts';
+import { cubaLif, sinabsConvNet } from '../../../test/support/target-feature-programs.ts';
 
 const golden = (name: string): string => fileURLToPath(new URL(`golden/${name}`, import.meta.url));
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { randomProgram } from '../../../compiler/ir/random-program.ts';
 import type { Program } from '../../../compiler/ir/program.ts';
-import { featurePrograms } from './feature-programs.ts';
+import { featurePrograms } from '../../../test/support/target-feature-programs.ts';
 import { emitTo, scratchDir, widen } from './support.ts';
 import { syntheticMnistProgram } from './synthetic-mnist.ts';
 
