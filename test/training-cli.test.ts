@@ -45,6 +45,8 @@ test('snnc train and plot refuse bad input with one line and exit code 2', async
     [['train', '--arch', 'snn'], /--out is required/],
     [['train', '--arch', 'mlp', '--out', 'x'], /"mlp" is not one of ann-relu/],
     [['train', '--arch', 'snn', '--out', 'x', '--threads', '0'], /--threads: 0 is outside/],
+    [['train', '--arch', 'snn', '--conv', 'spiking', '--out', 'x'], /--conv: snn has no conv layer/],
+    [['train', '--arch', 'snn-conv3', '--conv', 'relu', '--out', 'x'], /"relu" is not one of linear, spiking/],
     [['plot', 'filters', 'examples/mnist-snn', '--out', join(scratch, 'f.png')], /has no conv layer/],
     [['plot', 'bars', 'examples/mnist-snn', '--out', 'x.png'], /"bars" is not one of filters, raster, curves/],
   ];

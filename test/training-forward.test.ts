@@ -16,7 +16,7 @@ import { setWeights, shardGradients } from '../training/step.ts';
 import { centeringVector, computeCentering, foldCentering } from '../training/centering.ts';
 import type { LoadedDataset } from '../data/load.ts';
 import { annForward, convFlat, repeatSteps, scaledInputs, snnForward, spikingSteps } from '../training/tf-forward.ts';
-import { disposeParams, fromParams, toParams, weighted } from '../training/tf-params.ts';
+import { disposeParams, fromParams, paramVariables, toParams, weighted } from '../training/tf-params.ts';
 import { tinyModel } from './support/tiny-model.ts';
 
 const FLOAT32_TOLERANCE = 1e-4;
@@ -172,6 +172,30 @@ test('initial models are a pure function of the seed and each architecture has t
   t.false(cifar.layers[0]!.kind === 'conv' && cifar.layers[0]!.learned);
 });
 
+test('a spiking conv feeds an identity-synapse layer of the paper neuron; tfjs matches the float reference, centering folded', (t) => {
+  const meta = { name: 'x', dataset: 'mnist' as const, arch: 'snn-conv3', seed: 4, trainCommand: 'test' };
+  const model = initialModel({ arch: 'snn-conv3', conv: 'spiking', dataset: 'mnist', seed: 4, timesteps: 4, classes: 10, metadata: meta }) as SnnModel;
+  t.deepEqual(model.layers.map((l) => [l.kind, l.name, l.kind === 'pool' ? 0 : l.kind === 'conv' ? l.filters : l.units]), [['conv', 'conv', 5], ['spiking', 'conv_neurons', 5 * 26 * 26], ['spiking', 'hidden', 100], ['spiking', 'out', 10]]);
+  const neurons = model.layers[1] as SpikingLayer;
+  t.is(neurons.weights, undefined);
+  t.deepEqual([neurons.decay, neurons.threshold, neurons.output, neurons.reset, neurons.delay], [0.9, 1, 'excess', { kind: 'refractory', penalty: 1.5 }, 0]);
+  const params = toParams(model);
+  t.is(params[1], null);
+  t.deepEqual(fromParams(model, params).layers[1], neurons);
+  const centering = { layer: 0, mean: Float32Array.of(0.1) };
+  const center = { layer: 0, vector: tf.tensor1d(centeringVector(model, centering)) };
+  const image = randomImage(8);
+  const { scores, traces } = snnForward(model, params, referenceJitter(model, image, 6), true, center);
+  const reference = runSnnFloat(foldCentering(model, centering), image, 6);
+  near(t, scores.dataSync(), Array.from(reference.scores), 'scores');
+  const fired = traces[0]!.o.greater(0).sum().dataSync()[0]!;
+  t.true(fired > 0, 'some conv neurons fire on a digit');
+  const gabor = initialModel({ arch: 'snn-gabor', conv: 'spiking', dataset: 'mnist', seed: 4, timesteps: 4, classes: 10, metadata: meta });
+  const images = { count: 1, image: () => image } as unknown as LoadedDataset;
+  t.is(computeCentering(gabor, images, 'feature'), undefined, 'a fixed conv feeding neurons is not centered');
+  disposeParams(params);
+});
+
 test('the Gabor bank is zero-mean and unit-norm per filter, with distinct orientations', (t) => {
   const bank = gaborBank(5, 1, 5);
   const filters = Array.from({ length: 5 }, (_, f) => Array.from(bank.data.subarray(f * 25, (f + 1) * 25)));
@@ -219,7 +243,7 @@ test('the linear op (hand-written gradient) has the gradients of x W + b', (t) =
 test('a training step leaves no tensor behind (workers run thousands of them)', (t) => {
   const model = tinyModel(5, { conv: 3, timesteps: 3 });
   const params = toParams(model);
-  const trainable = params.flatMap((p) => [p.w, p.b]);
+  const trainable = paramVariables(params);
   const shard = { pixels: randomImage(1), labels: Int32Array.from([3]), n: 1, seed: 9 };
   const net = { model, params, center: { layer: 0, vector: tf.fill([784], 0.2) as tf.Tensor1D } };
   const step = (): void => {

@@ -51,3 +51,16 @@ test('the raster marks a spike exactly where the float reference fires', (t) => 
   const [spikesLeft, top] = [152 + 240 + 20, 16 + 26 + 7 + 6];
   t.deepEqual(pixel(canvas.rgba, canvas.width, spikesLeft + 10, top + 10), [0, 0, 0]);
 });
+
+test('a layer of more than 400 units is drawn as every k-th unit, and the rows show those units', (t) => {
+  // an identity layer over the 784 pixels, fed directly: even pixels bright (1 + 0.5 > threshold), odd ones dark
+  const model = tinyModel(4, { hidden: 2, encoder: 'direct', timesteps: 2 });
+  const pixels: SpikingLayer = { ...(model.layers[0] as SpikingLayer), name: 'pixels', units: 784, bias: { shape: [784], data: new Float32Array(784).fill(0.5) } };
+  delete (pixels as { weights?: Tensor }).weights;
+  const image = Uint8Array.from({ length: 784 }, (_, i) => (i % 2 === 0 ? 255 : 0));
+  const canvas = rasterFigure({ ...model, layers: [pixels, ...model.layers] }, image, 0, 1);
+  // 784 units > 400: every 2nd unit, 392 rows of 2 px, below one extra line naming the units shown
+  const [spikesLeft, top] = [152 + 240 + 20, 16 + 26 + 7 + 6 + 11];
+  for (const row of [0, 5, 391]) t.deepEqual(pixel(canvas.rgba, canvas.width, spikesLeft + 10, top + 2 * row + 1), [0, 0, 0], `row ${row}`);
+  t.deepEqual(pixel(canvas.rgba, canvas.width, spikesLeft + 10, top + 2 * 392), [170, 170, 170], 'the panel border follows row 391');
+});

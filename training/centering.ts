@@ -6,12 +6,12 @@
  *
  * m is the mean of what that op sees on the training set: per input feature for a dense or spiking layer (the encoded
  * pixel, times 1/2 under jitter since E[u] = 1/2, or a fixed Gabor conv's output), per channel for a learned conv
- * (a conv folds only a per-channel constant into its bias).
+ * (a conv folds only a per-channel constant into its bias). Nothing is centered when a fixed conv feeds spiking neurons.
  */
 import type { ConvLayer, Model } from '../compiler/model/format.ts';
 import { convForward } from '../runtime/float-reference.ts';
 import type { LoadedDataset } from '../data/load.ts';
-import { weighted } from './tf-params.ts';
+import { isIdentitySpiking, weighted } from './tf-params.ts';
 
 export interface Centering {
   /** Index in model.layers of the op whose input is centered. */
@@ -61,6 +61,8 @@ export function computeCentering(model: Model, train: LoadedDataset, mode: Cente
   for (; layer < model.layers.length && model.layers[layer]!.kind === 'conv'; layer++) {
     ({ y: features, shape } = convForward(model.layers[layer] as ConvLayer, features, shape as [number, number, number]));
   }
+  // A fixed conv that feeds its own neurons: the first trained op reads spikes, not a linear function of the input.
+  if (isIdentitySpiking(model.layers[layer]!)) return undefined;
   return { layer, mean: Float32Array.from(features) };
 }
 

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../compiler/model/format.ts';
 import { initBackend } from './backend.ts';
 import { setWeights, shardGradients, type Shard } from './step.ts';
-import { toParams } from './tf-params.ts';
+import { paramVariables, toParams } from './tf-params.ts';
 
 export interface WorkerInit {
   readonly model: Model;
@@ -25,7 +25,7 @@ const port = parentPort!;
 const init = workerData as WorkerInit;
 await initBackend(init.backend);
 const params = toParams(init.model);
-const trainable = params.flatMap((p) => [p.w, p.b]).filter((v) => v.trainable);
+const trainable = paramVariables(params).filter((v) => v.trainable);
 const net = { model: init.model, params, ...(init.center ? { center: { layer: init.center.layer, vector: tf.tensor1d(init.center.vector) } } : {}) };
 port.on('message', (request: WorkerRequest) => {
   try {

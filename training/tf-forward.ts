@@ -60,12 +60,19 @@ export function spikingSteps(layer: SpikingLayer, currents: tf.Tensor3D): Spikin
 }
 
 function checkTrainable(layer: SpikingLayer | PoolLayer): SpikingLayer {
-  if (layer.kind === 'pool' || !layer.weights) throw new SnncError('unsupported', `${layer.name}: training supports conv and dense spiking layers, not pools or identity synapses`);
+  if (layer.kind === 'pool') throw new SnncError('unsupported', `${layer.name}: training supports conv, dense and identity spiking layers, not pools`);
   if (layer.output === 'membrane' || layer.reset.kind === 'value' || layer.reset.kind === 'none') {
     throw new SnncError('unsupported', `${layer.name}: training supports excess and binary outputs with refractory, subtract and zero resets`);
   }
   if (layer.delay !== 0) throw new SnncError('unsupported', `${layer.name}: training supports delay 0 only`);
   return layer;
+}
+
+/** A spiking layer's input currents: W x + b, or x + b for an identity synapse (whose bias is fixed). */
+function synapse(layer: SpikingLayer, x: tf.Tensor2D, p: LayerParams | null, constant: boolean): tf.Tensor2D {
+  if (p) return linear(x, p.w, p.b, constant);
+  if (x.shape[1] !== layer.units) throw new SnncError('model', `${layer.name}: an identity synapse needs ${layer.units} inputs, got ${x.shape[1]}`);
+  return x.add(tf.tensor1d(layer.bias.data));
 }
 
 export interface SnnForward {
@@ -92,15 +99,15 @@ export function snnForward(model: SnnModel, params: ModelParams, xt: tf.Tensor3D
   const lastSpiking = model.layers.map((l) => l.kind).lastIndexOf('spiking');
   let readoutU: tf.Tensor3D | undefined;
   model.layers.forEach((layer, i) => {
-    const p = params[i]!;
+    const p = params[i] ?? null;
     if (center?.layer === i) act = act.sub(center.vector);
     if (layer.kind === 'conv') {
-      ({ y: act, shape } = convFlat(act, layer, p, shape));
+      ({ y: act, shape } = convFlat(act, layer, p!, shape));
       constant = constant && !layer.learned;
       return;
     }
     const spiking = checkTrainable(layer);
-    const currents = linear(act, p.w, p.b, constant).reshape([steps, batch, spiking.units]) as tf.Tensor3D;
+    const currents = synapse(spiking, act, p, constant).reshape([steps, batch, spiking.units]) as tf.Tensor3D;
     const { u, o } = spikingRecurrence(spiking, currents, withTraces ? 'both' : i === lastSpiking ? 'u' : 'o');
     if (withTraces) traces.push({ u: u!, o: o! });
     if (i === lastSpiking) readoutU = u!;

@@ -9,7 +9,7 @@ import type { ConvLayer, DenseLayer, Layer, Model, SpikingLayer, Tensor } from '
 
 export type WeightedLayer = ConvLayer | DenseLayer | (SpikingLayer & { readonly weights: Tensor });
 
-/** Training handles conv, dense and dense spiking layers; pools and identity synapses come from imported models only. */
+/** Training handles conv, dense and dense spiking layers; pools come from imported models only. */
 export function weighted(layer: Layer): WeightedLayer {
   if (layer.kind === 'pool' || !layer.weights) {
     throw new SnncError('unsupported', `${layer.name}: training supports conv, dense and dense spiking layers, not ${layer.kind === 'pool' ? 'pools' : 'identity synapses'}`);
@@ -17,13 +17,26 @@ export function weighted(layer: Layer): WeightedLayer {
   return layer as WeightedLayer;
 }
 
+/** A spiking layer fed one to one by the layer before it (the conv's own neurons): it has no trained parameters. */
+export function isIdentitySpiking(layer: Layer): layer is SpikingLayer {
+  return layer.kind === 'spiking' && !layer.weights;
+}
+
 export interface LayerParams {
   readonly w: tf.Variable<tf.Rank.R2>;
   readonly b: tf.Variable<tf.Rank.R1>;
 }
 
-/** One entry per model layer, same order. Fixed layers (a Gabor bank) get non-trainable variables. */
-export type ModelParams = readonly LayerParams[];
+/**
+ * One entry per model layer, same order. Fixed layers (a Gabor bank) get non-trainable variables; an identity
+ * spiking layer gets none (null): its bias stays as initialised, zero.
+ */
+export type ModelParams = readonly (LayerParams | null)[];
+
+/** Every variable of `params`, trainable or not. */
+export function paramVariables(params: ModelParams): tf.Variable[] {
+  return params.flatMap((p) => (p ? [p.w, p.b] : []));
+}
 
 function transposed(t: Tensor, rows: number, cols: number): Float32Array {
   // t is [rows, cols] row-major; returns [cols, rows]
@@ -38,6 +51,7 @@ function layerRows(layer: WeightedLayer): number {
 
 export function toParams(model: Model): ModelParams {
   return model.layers.map((l) => {
+    if (isIdentitySpiking(l)) return null;
     const layer = weighted(l);
     const rows = layerRows(layer);
     const cols = layer.weights.data.length / rows;
@@ -52,8 +66,9 @@ export function toParams(model: Model): ModelParams {
 /** The model with its weights replaced by the current values of `params`. */
 export function fromParams<M extends Model>(model: M, params: ModelParams): M {
   const layers = model.layers.map((l, i) => {
+    const p = params[i];
+    if (!p) return l;
     const layer = weighted(l);
-    const p = params[i]!;
     const rows = layerRows(layer);
     const cols = layer.weights.data.length / rows;
     const w = p.w.dataSync() as Float32Array;
@@ -67,5 +82,5 @@ export function fromParams<M extends Model>(model: M, params: ModelParams): M {
 }
 
 export function disposeParams(params: ModelParams): void {
-  for (const p of params) tf.dispose([p.w, p.b]);
+  tf.dispose(paramVariables(params));
 }

@@ -11,14 +11,14 @@ import { serializeModel } from '../compiler/model/write-model.ts';
 import { DATASETS } from '../data/datasets.ts';
 import { loadDataset, type LoadedDataset } from '../data/load.ts';
 import { Adam } from './adam.ts';
-import { ARCHS, initialModel, SeededRandom, type ArchName } from './arch.ts';
+import { ARCHS, initialModel, SeededRandom, type ArchName, type ConvMode } from './arch.ts';
 import { initBackend, type BackendInfo } from './backend.ts';
 import { epochDir, latestCheckpoint, loadCheckpoint, saveCheckpoint, type EpochRecord, type TrainState } from './checkpoint.ts';
 import { evaluateFloat, type FloatScore } from './evaluate.ts';
 import { EpochProgress, type ProgressSink } from './progress.ts';
 import { forwardScores, shardGradients, type Net, type Shard, type ShardGradients } from './step.ts';
 import { computeCentering, centeringVector, foldCentering, type CenteringMode } from './centering.ts';
-import { fromParams, toParams } from './tf-params.ts';
+import { disposeParams, fromParams, paramVariables, toParams } from './tf-params.ts';
 import { combineShards, GradWorkers, shardSizes } from './worker-pool.ts';
 
 export interface TrainConfig {
@@ -45,6 +45,8 @@ export interface TrainConfig {
   readonly threads: number;
   /** Input centering folded into the first trained op's bias (centering.ts); 'feature' unless asked otherwise. */
   readonly center: CenteringMode;
+  /** What a conv arch's conv feeds (arch.ts); 'linear' when absent. */
+  readonly conv?: ConvMode;
 }
 
 export interface TrainResult {
@@ -184,7 +186,7 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
   const testSet = loadDataset(config.dataset, 'test', config.testLimit === undefined ? {} : { limit: config.testLimit });
   const runConfig = {
     arch: config.arch, dataset: config.dataset, epochs: config.epochs, timesteps: config.timesteps, batch: config.batch,
-    lr: config.lr, seed: config.seed, threads: config.threads, center: config.center,
+    lr: config.lr, seed: config.seed, threads: config.threads, center: config.center, conv: config.conv ?? 'linear',
   };
   const metadata: ModelMetadata = {
     name: `${config.dataset}-${config.arch}`, dataset: config.dataset, arch: config.arch, seed: config.seed,
@@ -192,7 +194,7 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
   };
 
   // `model` holds the structure and, while training, the centered-space weights (centering.ts); export folds them.
-  let model: Model = initialModel({ arch: config.arch, dataset: config.dataset, seed: config.seed, timesteps: config.timesteps, classes, metadata });
+  let model: Model = initialModel({ arch: config.arch, conv: runConfig.conv, dataset: config.dataset, seed: config.seed, timesteps: config.timesteps, classes, metadata });
   const centering = computeCentering(model, trainSet, config.center);
   let history: EpochRecord[] = [];
   let startEpoch = 0;
@@ -201,8 +203,8 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
   if (config.resume && !resumeFrom) io.log(`resume: no checkpoint in ${config.checkpoints}, starting from scratch`);
   if (resumeFrom) {
     restored = loadCheckpoint(resumeFrom);
-    // checkpoints from before --threads and --center existed were single-threaded and uncentered
-    const saved: Readonly<Record<string, string | number>> = { threads: 1, center: 'none', ...restored.state.config };
+    // checkpoints from before --threads, --center and --conv existed were single-threaded and uncentered
+    const saved: Readonly<Record<string, string | number>> = { threads: 1, center: 'none', conv: 'linear', ...restored.state.config };
     const mismatch = Object.entries(runConfig).find(([k, v]) => k !== 'epochs' && saved[k] !== v);
     if (mismatch) throw new SnncError('usage', `--resume: ${resumeFrom} was trained with --${mismatch[0]} ${saved[mismatch[0]]}, not ${mismatch[1]}`);
     model = { ...restored.model, metadata };
@@ -218,7 +220,7 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
   }
   const center = centering ? { layer: centering.layer, vector: centeringVector(model, centering) } : undefined;
   const net: Net = { model, params, ...(center ? { center: { layer: center.layer, vector: tf.tensor1d(center.vector) } } : {}) };
-  const trainable = params.flatMap((p) => [p.w, p.b]).filter((v) => v.trainable);
+  const trainable = paramVariables(params).filter((v) => v.trainable);
   const optimizer = new Adam(trainable);
   if (restored) {
     try {
@@ -258,7 +260,7 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
   };
   writeTrainedModel(config.out, final, { history, seconds, backend: backend.name, threads: config.threads });
   optimizer.dispose();
-  for (const p of params) tf.dispose([p.w, p.b]);
+  disposeParams(params);
   if (net.center) net.center.vector.dispose();
   return { model: final, history, score, backend, seconds };
 }

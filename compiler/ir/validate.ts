@@ -10,6 +10,7 @@ import type { PoolOp } from './pool.ts';
 import type { IrLayer, Program } from './program.ts';
 import { unreachable } from './registry.ts';
 import type { SpikingOp } from './spiking.ts';
+import { largest } from '../array-extent.ts';
 
 /** Limits from docs/ir.md: they keep every exact intermediate below 2^53. */
 export const LIMITS = {
@@ -132,7 +133,7 @@ function checkSpiking(c: Checker, op: SpikingOp, path: string): void {
   c.ints(op.bias, op.units, op.membraneType, `${path}.bias`);
   c.shifts(op.accShift, op.units, `${path}.accShift`);
   c.check(op.weightFrac.length === op.units, `${path}.weightFrac`, `expected ${op.units} values`);
-  c.check(Math.max(...op.accShift, 0) + op.accType.bits <= LIMITS.wideBits, `${path}.accShift`, 'shifted accumulator exceeds 48 bits');
+  c.check(largest(op.accShift, 0) + op.accType.bits <= LIMITS.wideBits, `${path}.accShift`, 'shifted accumulator exceeds 48 bits');
   c.factor(op.decay, `${path}.decay`);
   c.check(Number.isInteger(op.threshold) && op.threshold >= 0 && op.threshold <= maxOf(op.membraneType), `${path}.threshold`, `${op.threshold} must be an integer in [0, max membrane]`);
   c.check(op.delay === 0 || op.delay === 1, `${path}.delay`, 'must be 0 or 1');

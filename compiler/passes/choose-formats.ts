@@ -10,6 +10,7 @@ import type { SpikingLayer } from '../model/format.ts';
 import { fracFor, INPUT_BITS, INPUT_FRAC, MAX_MEMBRANE_BITS, MAX_SHIFT, MIN_FRAC } from './formats-policy.ts';
 import { poolFormat } from './pool-format.ts';
 import type { LayerFormats, LayerRanges, LowerOptions, Pass } from './state.ts';
+import { largest, smallest } from '../array-extent.ts';
 
 function maxAbsRows(data: Float32Array, rows: number): number[] {
   const cols = data.length / rows;
@@ -24,9 +25,9 @@ function maxAbsRows(data: Float32Array, rows: number): number[] {
 function weightFracs(data: Float32Array, rows: number, options: LowerOptions): { rowMax: number[]; weightFrac: number[] } {
   const wMax = 2 ** (options.weightBits - 1) - 1;
   const rowMax = maxAbsRows(data, rows);
-  const layerFrac = fracFor(Math.max(...rowMax), wMax);
+  const layerFrac = fracFor(largest(rowMax), wMax);
   // Channels may differ by at most MAX_SHIFT fraction bits, so every alignment shift is a legal IR shift.
-  const coarsest = Math.min(...rowMax.map((m) => (m > 0 ? fracFor(m, wMax) : layerFrac)));
+  const coarsest = smallest(rowMax.map((m) => (m > 0 ? fracFor(m, wMax) : layerFrac)));
   const weightFrac = options.granularity === 'channel' ? rowMax.map((m) => Math.min(m > 0 ? fracFor(m, wMax) : layerFrac, coarsest + MAX_SHIFT)) : rowMax.map(() => layerFrac);
   return { rowMax, weightFrac };
 }
@@ -55,11 +56,11 @@ function spikingFormats(layer: SpikingLayer, range: LayerRanges, inFrac: number,
   if (layer.weights) {
     const w = weightFracs(layer.weights.data, layer.units, options);
     weightFrac = w.weightFrac;
-    accFrac = Math.max(...weightFrac) + inFrac;
+    accFrac = largest(weightFrac) + inFrac;
     const excess = signedBitsFor(peak * 2 ** accFrac) - MAX_MEMBRANE_BITS;
     if (excess > 0) {
-      if (Math.min(...weightFrac) - excess < MIN_FRAC) {
-        throw new SnncError('unsupported', `layer ${layer.name}: its weights (max |w| ${Math.max(...w.rowMax).toPrecision(4)}) and membrane range (${(peak / 4).toPrecision(4)}) do not fit one ${MAX_MEMBRANE_BITS}-bit format`);
+      if (smallest(weightFrac) - excess < MIN_FRAC) {
+        throw new SnncError('unsupported', `layer ${layer.name}: its weights (max |w| ${largest(w.rowMax).toPrecision(4)}) and membrane range (${(peak / 4).toPrecision(4)}) do not fit one ${MAX_MEMBRANE_BITS}-bit format`);
       }
       weightFrac = weightFrac.map((f) => f - excess);
       accFrac -= excess;
@@ -133,7 +134,7 @@ export const chooseFormats: Pass = {
         case 'conv': {
           const { weightFrac } = weightFracs(layer.weights.data, layer.filters, options);
           // The output may not keep more fraction bits than the least precise filter's accumulator has.
-          const outFrac = Math.min(fracFor(range.maxOutput, aSignedMax), Math.min(...weightFrac) + inFrac);
+          const outFrac = Math.min(fracFor(range.maxOutput, aSignedMax), smallest(weightFrac) + inFrac);
           f = { inFrac, weightFrac, stateFrac: outFrac, outFrac };
           inType = intType(true, options.activationBits, outFrac);
           break;

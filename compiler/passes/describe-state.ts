@@ -1,5 +1,6 @@
 /** @fileoverview Text form of the lowering state before a program exists (for --dump-after on early passes). */
 import type { LoweringState } from './state.ts';
+import { largest, smallest } from '../array-extent.ts';
 
 function real(x: number): string {
   return Number(x.toPrecision(6)).toString();
@@ -19,7 +20,7 @@ export function describeState(state: LoweringState): string {
     const r = state.ranges?.[l];
     if (r) parts.push(`max output ${real(r.maxOutput)}`, `max |membrane| ${real(r.maxMembrane)}`);
     const f = state.formats?.[l];
-    if (f) parts.push(`in frac ${f.inFrac}`, ...(f.weightFrac.length > 0 ? [`weight frac ${Math.min(...f.weightFrac)}..${Math.max(...f.weightFrac)}`] : []), `state frac ${f.stateFrac}`, `out frac ${f.outFrac}`);
+    if (f) parts.push(`in frac ${f.inFrac}`, ...(f.weightFrac.length > 0 ? [`weight frac ${smallest(f.weightFrac)}..${largest(f.weightFrac)}`] : []), `state frac ${f.stateFrac}`, `out frac ${f.outFrac}`);
     lines.push(parts.join(', '));
   });
   return lines.join('\n') + '\n';

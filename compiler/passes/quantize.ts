@@ -15,6 +15,7 @@ import type { ConvLayer, PoolLayer, ResetMode, SpikingLayer } from '../model/for
 import { spikingOutType } from './choose-formats.ts';
 import { FACTOR_SHIFT, INPUT_BITS, INPUT_FRAC, MAX_MEMBRANE_BITS } from './formats-policy.ts';
 import type { LayerFormats, LoweringState, Pass } from './state.ts';
+import { largest } from '../array-extent.ts';
 
 /** Provisional width of accumulators and scores, before range analysis. */
 const WIDE = 48;
@@ -47,10 +48,10 @@ function lowerConv(layer: ConvLayer, f: LayerFormats, inShape: Shape, inType: In
   return {
     kind: 'conv', name: layer.name, inShape, outShape: windowShape(inShape, layer.filters, layer.kernel, stride, padding), kernel: layer.kernel, stride, padding, inType,
     weights: quantizeRows(layer.weights.data, layer.filters, f.weightFrac, 2 ** (weightBits - 1) - 1),
-    weightType: intType(true, weightBits, Math.max(...f.weightFrac)),
+    weightType: intType(true, weightBits, largest(f.weightFrac)),
     weightFrac: f.weightFrac,
     bias: Array.from(layer.bias.data, (b, c) => roundAway(b * 2 ** (f.weightFrac[c]! + f.inFrac))),
-    accType: intType(true, WIDE, Math.max(...f.weightFrac) + f.inFrac),
+    accType: intType(true, WIDE, largest(f.weightFrac) + f.inFrac),
     outShift: f.weightFrac.map((wf) => wf + f.inFrac - f.outFrac),
     outType: intType(true, activationBits, f.outFrac), learned: layer.learned,
   };
@@ -90,7 +91,7 @@ function lowerSpiking(layer: SpikingLayer, f: LayerFormats, inputs: number, inTy
     kind: 'spiking', name: layer.name, inputs, units: layer.units, inType, synapse: identity ? 'identity' : 'dense',
     weights: layer.weights ? quantizeRows(layer.weights.data, layer.units, f.weightFrac, 2 ** (weightBits - 1) - 1) : [],
     // identity: the implicit weight 1 at frac 0, which s2.0 holds (the field is unused)
-    weightType: identity ? intType(true, 2, 0) : intType(true, weightBits, Math.max(...f.weightFrac)),
+    weightType: identity ? intType(true, 2, 0) : intType(true, weightBits, largest(f.weightFrac)),
     weightFrac: f.weightFrac,
     accType: intType(true, WIDE, fm),
     accShift: f.weightFrac.map((wf) => fm - wf - f.inFrac),

@@ -15,6 +15,7 @@ import { MAX_MEMBRANE_BITS, MAX_SHIFT } from './formats-policy.ts';
 /** Accumulators and scores must stay exact in a double and an int64 (docs/ir.md). */
 const WIDE_BITS = 48;
 import type { Pass } from './state.ts';
+import { largest } from '../array-extent.ts';
 
 function maxAbs(t: IntType): number {
   return Math.max(maxOf(t), -minOf(t));
@@ -37,7 +38,7 @@ function refuse(op: { name: string }, what: string): never {
 
 function narrowConv(op: ConvOp): ConvOp {
   const bounds = rowBounds(op.weights, op.outShape[0], op.inType).map((b, f) => b + Math.abs(op.bias[f]!));
-  const bits = signedBitsFor(Math.max(...bounds));
+  const bits = signedBitsFor(largest(bounds));
   if (bits > WIDE_BITS) refuse(op, `its accumulator needs ${bits} bits (at most ${WIDE_BITS})`);
   if (op.outShift.some((s) => s > MAX_SHIFT)) refuse(op, `its output shift exceeds ${MAX_SHIFT}`);
   return { ...op, accType: intType(true, bits, op.accType.frac) };
@@ -74,8 +75,8 @@ function checkPool(op: PoolOp): PoolOp {
 
 function narrowSpiking(op: SpikingOp, timesteps: number): { op: SpikingOp; proven: boolean } {
   const accBounds = op.synapse === 'identity' ? new Array<number>(op.units).fill(maxAbs(op.inType)) : rowBounds(op.weights, op.units, op.inType);
-  const accType = intType(true, signedBitsFor(Math.max(...accBounds, 1)), op.accType.frac);
-  if (accType.bits + Math.max(...op.accShift) > WIDE_BITS) refuse(op, `its aligned accumulator needs ${accType.bits + Math.max(...op.accShift)} bits (at most ${WIDE_BITS})`);
+  const accType = intType(true, signedBitsFor(largest(accBounds, 1)), op.accType.frac);
+  if (accType.bits + largest(op.accShift) > WIDE_BITS) refuse(op, `its aligned accumulator needs ${accType.bits + largest(op.accShift)} bits (at most ${WIDE_BITS})`);
   if (op.output.kind !== 'binary' && op.output.shift > MAX_SHIFT) refuse(op, `its output shift exceeds ${MAX_SHIFT}`);
   if (op.output.kind !== 'binary' && op.output.shift < 0) refuse(op, 'its output keeps more fraction bits than its membrane');
   if (op.accShift.some((s) => s < 0)) refuse(op, 'its accumulator has more fraction bits than its membrane');

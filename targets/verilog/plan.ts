@@ -10,6 +10,7 @@ import type { IrLayer, Program } from '../../compiler/ir/program.ts';
 import { unreachable } from '../../compiler/ir/registry.ts';
 import type { Factor, SpikingOp } from '../../compiler/ir/spiking.ts';
 import { countBits, indexBits } from './cores/common.ts';
+import { largest, smallest } from '../../compiler/array-extent.ts';
 
 /** Bits of a two's-complement value holding every integer in [-bound, bound]. */
 export function signedBits(bound: bigint): number {
@@ -187,8 +188,8 @@ function rowBound(weights: readonly number[], rows: number, cols: number, xMax: 
 /** Bits for the weights: the declared type, widened if an actual value falls outside it. */
 function weightBitsOf(weights: readonly number[], type: IntType): number {
   let bits = hwBits(type);
-  const low = Math.min(0, ...weights);
-  const high = Math.max(0, ...weights);
+  const low = smallest(weights, 0);
+  const high = largest(weights, 0);
   while (low < -(2 ** (bits - 1)) || high > 2 ** (bits - 1) - 1) bits++;
   return bits;
 }
@@ -208,8 +209,8 @@ function planSpiking(op: SpikingOp, layer: number, lanesWanted: number, inType: 
   const vMax = -memMin > memMax ? -memMin : memMax;
   const decay = normalizeFactor(op.decay);
   const reset = op.reset.kind === 'refractory' ? normalizeFactor(op.reset) : normalizeFactor({ mul: 0, shift: 0 });
-  const shiftMin = Math.min(...op.accShift);
-  const shiftMax = Math.max(...op.accShift);
+  const shiftMin = smallest(op.accShift);
+  const shiftMax = largest(op.accShift);
   const biasMax = op.bias.reduce((m, b) => (big(Math.abs(b)) > m ? big(Math.abs(b)) : m), 0n);
   const biasBits = signedBits(biasMax);
   const decayMax = (vMax * big(decay.mul)) / (1n << big(decay.shift)) + 1n;
@@ -260,7 +261,7 @@ function planConv(source: ConvOp | PoolOp, layer: number, lanesWanted: number, c
   const accBits = signedBits(rowBound(op.weights, filters, channels * k * k, absMax(inType)));
   const biasMax = op.bias.reduce((m, b) => (big(Math.abs(b)) > m ? big(Math.abs(b)) : m), 0n);
   const biasBits = signedBits(biasMax);
-  const shiftMax = Math.max(...op.outShift);
+  const shiftMax = largest(op.outShift);
   const round = shiftMax > 0 ? 1n << big(shiftMax - 1) : 0n;
   const accMax = 1n << big(accBits - 1);
   const outBits = hwBits(op.outType);

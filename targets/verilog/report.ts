@@ -12,6 +12,7 @@ import { readDesign, simulate, type Simulator } from './simulate.ts';
 import {
   pnrHarness, placeUp5k, synthIce40, synthXilinx, UP5K, up5kOverflow, type Ice40Estimate, type PlaceResult, type XilinxEstimate,
 } from './synth.ts';
+import { largest, smallest } from '../../compiler/array-extent.ts';
 
 export const REFERENCE_MHZ = 100;
 
@@ -67,7 +68,7 @@ export function hardwareReport(dirArg: string, options: ReportOptions = {}): Har
     log(`simulating ${options.batch.batch.images.length} ${options.batch.source} images`);
     const result = simulate(dir, options.batch.batch, { simulator: options.simulator });
     const c = result.cycles;
-    cycles = { images: c.length, source: options.batch.source, mean: c.reduce((a, b) => a + b, 0) / c.length, min: Math.min(...c), max: Math.max(...c) };
+    cycles = { images: c.length, source: options.batch.source, mean: c.reduce((a, b) => a + b, 0) / c.length, min: smallest(c), max: largest(c) };
   }
   if (options.xilinx ?? true) {
     log('yosys synth_xilinx');

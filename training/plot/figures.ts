@@ -60,6 +60,10 @@ function drawImage(canvas: Canvas, x0: number, y0: number, image: Uint8Array, sh
  * For one input: the image, then per spiking layer its membrane u (units x timesteps, scaled by 2x threshold) and its
  * spikes (black where the layer fired), as computed by the float reference with jitter seed `seed`.
  */
+/** Most unit rows drawn per layer, and the line that says which units a sampled layer shows. */
+const RASTER_MAX_ROWS = 400;
+const SAMPLED_NOTE_HEIGHT = TEXT_HEIGHT + 4;
+
 export function rasterFigure(model: SnnModel, image: Uint8Array, label: number, seed: number): Canvas {
   const spikingIndex = model.layers.map((l, i) => (l.kind === 'spiking' ? i : -1)).filter((i) => i >= 0);
   const spiking = spikingIndex.map((i) => model.layers[i] as SpikingLayer);
@@ -76,31 +80,39 @@ export function rasterFigure(model: SnnModel, image: Uint8Array, label: number, 
   const [, h, w] = model.input.shape;
   const imgPx = Math.max(1, Math.floor(112 / Math.max(h, w)));
   const left = MARGIN + w * imgPx + 24;
-  const rowsH = spiking.map((l) => Math.max(2, Math.floor(200 / l.units)) * l.units);
+  // a conv's neurons (thousands) are drawn as every k-th unit, so each layer panel stays a few hundred rows tall
+  const shown = spiking.map((l) => {
+    const every = Math.ceil(l.units / RASTER_MAX_ROWS);
+    return Array.from({ length: Math.ceil(l.units / every) }, (_, r) => r * every);
+  });
+  const rowsH = shown.map((units) => Math.max(2, Math.floor(200 / units.length)) * units.length);
   const panelGap = 20;
   const title = `${model.metadata.name}: LABEL ${label}, PREDICTED ${result.label}, SEED ${seed}`;
   const width = Math.max(left + 2 * panelW + panelGap + MARGIN, textWidth(title, TITLE_SCALE) + 2 * MARGIN);
-  const height = MARGIN + TITLE_HEIGHT + rowsH.reduce((a, b) => a + b + 3 * TEXT_HEIGHT + 16, 0) + 2 * TEXT_HEIGHT + MARGIN;
+  const notes = shown.filter((units, s) => units.length < spiking[s]!.units).length * SAMPLED_NOTE_HEIGHT;
+  const height = MARGIN + TITLE_HEIGHT + rowsH.reduce((a, b) => a + b + 3 * TEXT_HEIGHT + 16, 0) + notes + 2 * TEXT_HEIGHT + MARGIN;
   const canvas = new Canvas(width, height);
   canvas.text(MARGIN, height - MARGIN - TEXT_HEIGHT, 'MEMBRANE: BLUE < 0 < RED, SATURATING AT +-2X THRESHOLD. SPIKES: BLACK WHERE U > THRESHOLD.', GREY);
   canvas.text(MARGIN, MARGIN, title, BLACK, TITLE_SCALE);
   drawImage(canvas, MARGIN, MARGIN + TITLE_HEIGHT + TEXT_HEIGHT + 6, image, model.input.shape, imgPx);
   let y = MARGIN + TITLE_HEIGHT;
   spiking.forEach((layer, s) => {
-    const rowH = rowsH[s]! / layer.units;
+    const units = shown[s]!;
+    const rowH = rowsH[s]! / units.length;
     canvas.text(left, y, `${layer.name.toUpperCase()}: MEMBRANE U`);
     canvas.text(left + panelW + panelGap, y, `${layer.name.toUpperCase()}: SPIKES`);
-    const y0 = y + TEXT_HEIGHT + 6;
+    if (units.length < layer.units) canvas.text(left, y + TEXT_HEIGHT + 4, `UNITS 0, ${units[1]}, ${2 * units[1]!}, ... OF ${layer.units}`, GREY);
+    const y0 = y + TEXT_HEIGHT + 6 + (units.length < layer.units ? SAMPLED_NOTE_HEIGHT : 0);
     for (let t = 0; t < T; t++) {
       const u = trace.membrane[s]![t]!;
       const o = trace.output[s]![t]!;
-      for (let n = 0; n < layer.units; n++) {
-        canvas.fillRect(left + t * colW, y0 + n * rowH, colW, rowH, diverging(u[n]! / (2 * layer.threshold)));
-        canvas.fillRect(left + panelW + panelGap + t * colW, y0 + n * rowH, colW, rowH, o[n]! > 0 ? BLACK : WHITE);
-      }
+      units.forEach((n, r) => {
+        canvas.fillRect(left + t * colW, y0 + r * rowH, colW, rowH, diverging(u[n]! / (2 * layer.threshold)));
+        canvas.fillRect(left + panelW + panelGap + t * colW, y0 + r * rowH, colW, rowH, o[n]! > 0 ? BLACK : WHITE);
+      });
     }
     // name the units of small layers (the output layer's rows are the classes)
-    if (rowH >= TEXT_HEIGHT + 2) for (let n = 0; n < layer.units; n++) canvas.text(left - textWidth(`${n}`) - 4, y0 + n * rowH + (rowH - TEXT_HEIGHT) / 2, `${n}`);
+    if (rowH >= TEXT_HEIGHT + 2) for (let n = 0; n < units.length; n++) canvas.text(left - textWidth(`${n}`) - 4, y0 + n * rowH + (rowH - TEXT_HEIGHT) / 2, `${n}`);
     canvas.strokeRect(left - 1, y0 - 1, panelW + 2, rowsH[s]! + 2, GREY);
     canvas.strokeRect(left + panelW + panelGap - 1, y0 - 1, panelW + 2, rowsH[s]! + 2, GREY);
     const axisY = y0 + rowsH[s]! + 4;

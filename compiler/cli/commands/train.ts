@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { SnncError } from '../../errors.ts';
 import { DATASET_NAMES } from '../../../data/datasets.ts';
-import { ARCH_NAMES, isArchName } from '../../../training/arch.ts';
+import { ARCH_NAMES, ARCHS, CONV_MODES, isArchName, type ConvMode } from '../../../training/arch.ts';
 import { CENTERING_MODES, type CenteringMode } from '../../../training/centering.ts';
 import { train } from '../../../training/trainer.ts';
 import { flagBool, flagNumber, flagString, type ParsedArgs } from '../args.ts';
@@ -35,6 +35,7 @@ export const trainCommand: Command = {
     'train-limit': { kind: 'int', help: 'use only the first N training images', min: 1 },
     'test-limit': { kind: 'int', help: 'score on only the first N test images', min: 1 },
     threads: { kind: 'int', help: `data-parallel threads; part of the run's definition, like --seed (default ${TRAIN_DEFAULTS.threads})`, min: 1, max: 64 },
+    conv: { kind: 'string', help: 'conv archs: the conv feeds the hidden layer (linear) or its own spiking neurons (default linear)', choices: CONV_MODES },
     center: { kind: 'string', help: `input centering folded into the first bias, see docs/training.md (default ${TRAIN_DEFAULTS.center})`, choices: CENTERING_MODES },
     backend: { kind: 'string', help: 'force a tfjs backend (default: fastest available)', choices: ['tensorflow', 'wasm', 'wasm-threaded', 'cpu'] },
   },
@@ -47,6 +48,8 @@ export const trainCommand: Command = {
     const trainLimit = flagNumber(args, 'train-limit');
     const testLimit = flagNumber(args, 'test-limit');
     const backend = flagString(args, 'backend') as 'tensorflow' | 'wasm' | 'wasm-threaded' | 'cpu' | undefined;
+    const conv = flagString(args, 'conv') as ConvMode | undefined;
+    if (conv !== undefined && !ARCHS[arch].conv) throw new SnncError('usage', `--conv: ${arch} has no conv layer`);
     const settings = {
       arch, dataset,
       epochs: flagNumber(args, 'epochs') ?? TRAIN_DEFAULTS.epochs,
@@ -56,6 +59,7 @@ export const trainCommand: Command = {
       seed: flagNumber(args, 'seed') ?? TRAIN_DEFAULTS.seed,
       threads: flagNumber(args, 'threads') ?? TRAIN_DEFAULTS.threads,
       center: (flagString(args, 'center') ?? TRAIN_DEFAULTS.center) as CenteringMode,
+      ...(conv === undefined ? {} : { conv }),
     };
     const limits = [...(trainLimit === undefined ? [] : [`--train-limit ${trainLimit}`]), ...(testLimit === undefined ? [] : [`--test-limit ${testLimit}`])];
     // Every setting spelled out, defaults included, so the recorded command reproduces the run even if defaults change.
