@@ -9,7 +9,7 @@ import type { ConvLayer, DenseLayer, Layer, Model, SpikingLayer, Tensor } from '
 
 export type WeightedLayer = ConvLayer | DenseLayer | (SpikingLayer & { readonly weights: Tensor });
 
-/** Training handles conv, dense and dense spiking layers; pools come from imported models only. */
+/** A layer with weights: conv, dense or dense spiking. Pools (imported models only) and identity spiking layers have none. */
 export function weighted(layer: Layer): WeightedLayer {
   if (layer.kind === 'pool' || !layer.weights) {
     throw new SnncError('unsupported', `${layer.name}: training supports conv, dense and dense spiking layers, not ${layer.kind === 'pool' ? 'pools' : 'identity synapses'}`);

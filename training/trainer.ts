@@ -231,7 +231,7 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
   }
   const exported = (): Model => foldCentering(fromParams(model, params), centering);
   const workers = config.threads > 1 ? await GradWorkers.start(config.threads - 1, { model, ...(center ? { center } : {}), ...(config.backend ? { backend: config.backend } : {}) }) : undefined;
-  io.log(`train: ${config.arch} on ${config.dataset}, ${trainSet.count} images, ${ARCHS[config.arch].kind === 'snn' ? `T=${config.timesteps}, ` : ''}batch ${config.batch}, ${config.epochs} epochs, lr ${config.lr}, seed ${config.seed}, ${config.threads} thread${config.threads > 1 ? 's' : ''}, centering ${config.center}`);
+  io.log(`train: ${config.arch} on ${config.dataset}, ${trainSet.count} images, ${ARCHS[config.arch].kind === 'snn' ? `T=${config.timesteps}, ` : ''}batch ${config.batch}, ${config.epochs} epochs, lr ${config.lr}, seed ${config.seed}, ${config.threads} thread${config.threads > 1 ? 's' : ''}, centering ${config.center}${runConfig.conv === 'spiking' ? ', spiking conv' : ''}`);
 
   try {
     for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
