@@ -72,7 +72,8 @@ function checkTrainable(layer: SpikingLayer | PoolLayer): SpikingLayer {
 function synapse(layer: SpikingLayer, x: tf.Tensor2D, p: LayerParams | null, constant: boolean): tf.Tensor2D {
   if (p) return linear(x, p.w, p.b, constant);
   if (x.shape[1] !== layer.units) throw new SnncError('model', `${layer.name}: an identity synapse needs ${layer.units} inputs, got ${x.shape[1]}`);
-  return x.add(tf.tensor1d(layer.bias.data));
+  // training's own identity layers keep a zero bias: skip a batch-sized add (and its gradient) on every step
+  return layer.bias.data.every((b) => b === 0) ? x : x.add(tf.tensor1d(layer.bias.data));
 }
 
 export interface SnnForward {

@@ -1,5 +1,5 @@
 /** @fileoverview Helpers shared by the core builders: bit counts, constants for comparisons, unused-signal markers. */
-import { cat, eq, type Expr, le, lit, type ModuleBuilder, num, range, reduceOr, shl, sub } from '../netlist.ts';
+import { add, cat, eq, type Expr, if_, land, le, lit, type ModuleBuilder, ne, num, range, reduceOr, set, shl, type Stmt, sub } from '../netlist.ts';
 
 /** Bits to index `count` items (at least 1). */
 export function indexBits(count: number): number {
@@ -45,3 +45,38 @@ export function atMost(b: ModuleBuilder, name: string, value: Expr, width: Expr,
 
 export const ONE = num(1);
 export const ZERO = num(0);
+
+/** The registers of a CHW counter and the statements that drive them (see `chwCounter`). */
+export interface ChwCounter {
+  readonly ch: Expr;
+  readonly row: Expr;
+  readonly col: Expr;
+  /** True at the last unit, (CHANNELS-1, HEIGHT-1, WIDTH-1). */
+  readonly last: Expr;
+  /** Back to (0, 0, 0). */
+  readonly clear: readonly Stmt[];
+  /** On to the next unit in CHW order (column fastest); not valid at `last`, where the caller clears. */
+  readonly step: Stmt;
+}
+
+/**
+ * {channel, row, column} registers walking a CHANNELS x HEIGHT x WIDTH volume in CHW order, with their LAST_* bounds,
+ * for a module that has the CHANNELS, HEIGHT, WIDTH and CH/ROW/COL_BITS parameters.
+ */
+export function chwCounter(b: ModuleBuilder, dims: { channels: Expr; height: Expr; width: Expr; chBits: Expr; rowBits: Expr; colBits: Expr }): ChwCounter {
+  const lastCh = sized(b, 'LAST_CH', dims.chBits, dims.channels, 1);
+  const lastRow = sized(b, 'LAST_ROW', dims.rowBits, dims.height, 1);
+  const lastCol = sized(b, 'LAST_COL', dims.colBits, dims.width, 1);
+  const ch = b.reg('ch', dims.chBits);
+  const row = b.reg('row', dims.rowBits);
+  const col = b.reg('col', dims.colBits);
+  return {
+    ch, row, col,
+    last: land(land(eq(ch, lastCh), eq(row, lastRow)), eq(col, lastCol)),
+    clear: [set(ch, num(0)), set(row, num(0)), set(col, num(0))],
+    step: if_(ne(col, lastCol), [set(col, add(col, num(1)))], [
+      set(col, num(0)),
+      if_(ne(row, lastRow), [set(row, add(row, num(1)))], [set(row, num(0)), set(ch, add(ch, num(1)))]),
+    ]),
+  };
+}

@@ -3,8 +3,8 @@
  * core presents every unit once per step in increasing order (unit j = flat CHW index), so a counter that advances on
  * each presented unit and wraps after the last holds the coordinates of the unit being presented.
  */
-import { add, cat, eq, if_, land, ModuleBuilder, ne, num, set, type Module } from '../netlist.ts';
-import { sized } from './common.ts';
+import { add, cat, if_, ModuleBuilder, num, type Module } from '../netlist.ts';
+import { chwCounter } from './common.ts';
 
 export function coordsModule(): Module {
   const b = new ModuleBuilder('snn_coords', 'CHW coordinates of the units a neuron core presents in order');
@@ -18,25 +18,8 @@ export function coordsModule(): Module {
   const rst = b.input('rst');
   const advance = b.input('advance');
   const coords = b.output('coords', add(add(chBits, rowBits), colBits));
-  const lastCh = sized(b, 'LAST_CH', chBits, channels, 1);
-  const lastRow = sized(b, 'LAST_ROW', rowBits, height, 1);
-  const lastCol = sized(b, 'LAST_COL', colBits, width, 1);
-  const ch = b.reg('ch', chBits);
-  const row = b.reg('row', rowBits);
-  const col = b.reg('col', colBits);
-  b.assign(coords, cat(ch, row, col));
-  const last = land(land(eq(ch, lastCh), eq(row, lastRow)), eq(col, lastCol));
-  b.always(clk, [
-    if_(rst, [set(ch, num(0)), set(row, num(0)), set(col, num(0))], [
-      if_(advance, [
-        if_(last, [set(ch, num(0)), set(row, num(0)), set(col, num(0))], [
-          if_(ne(col, lastCol), [set(col, add(col, num(1)))], [
-            set(col, num(0)),
-            if_(ne(row, lastRow), [set(row, add(row, num(1)))], [set(row, num(0)), set(ch, add(ch, num(1)))]),
-          ]),
-        ]),
-      ]),
-    ]),
-  ]);
+  const c = chwCounter(b, { channels, height, width, chBits, rowBits, colBits });
+  b.assign(coords, cat(c.ch, c.row, c.col));
+  b.always(clk, [if_(rst, [...c.clear], [if_(advance, [if_(c.last, [...c.clear], [c.step])])])]);
   return b.build();
 }

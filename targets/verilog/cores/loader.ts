@@ -4,7 +4,7 @@
  * flat index, or {channel, row, column} when a conv layer consumes it (COORDS = 1).
  */
 import { add, cat, eq, if_, land, ModuleBuilder, ne, num, set, type Module } from '../netlist.ts';
-import { sized } from './common.ts';
+import { chwCounter } from './common.ts';
 
 export function loaderModule(): Module {
   const b = new ModuleBuilder('snn_loader', 'pixel stream to input event list');
@@ -28,35 +28,22 @@ export function loaderModule(): Module {
   const done = b.output('done');
   const evWe = b.output('ev_we');
   const evData = b.output('ev_data', add(entryBits, pixelBits));
-  const lastCh = sized(b, 'LAST_CH', chBits, channels, 1);
-  const lastRow = sized(b, 'LAST_ROW', rowBits, height, 1);
-  const lastCol = sized(b, 'LAST_COL', colBits, width, 1);
   const index = b.reg('index', indexBits);
-  const ch = b.reg('ch', chBits);
-  const row = b.reg('row', rowBits);
-  const col = b.reg('col', colBits);
+  const c = chwCounter(b, { channels, height, width, chBits, rowBits, colBits });
   const take = b.wire('take');
   const last = b.wire('last');
   const entry = b.wire('entry', entryBits);
   b.assign(inReady, active);
   b.assign(take, land(inValid, active));
-  b.assign(last, land(land(eq(ch, lastCh), eq(row, lastRow)), eq(col, lastCol)));
+  b.assign(last, c.last);
   b.assign(firstBeat, land(take, eq(index, num(0))));
   b.assign(done, land(take, last));
   b.assign(evWe, land(take, ne(inPixel, num(0))));
-  b.generateIf('address', eq(coords, num(1)), (g) => g.assign(entry, cat(ch, row, col)), (g) => g.assign(entry, index));
+  b.generateIf('address', eq(coords, num(1)), (g) => g.assign(entry, cat(c.ch, c.row, c.col)), (g) => g.assign(entry, index));
   b.assign(evData, cat(entry, inPixel));
   b.always(clk, [
-    if_(rst, [set(index, num(0)), set(ch, num(0)), set(row, num(0)), set(col, num(0))], [
-      if_(take, [
-        if_(last, [set(index, num(0)), set(ch, num(0)), set(row, num(0)), set(col, num(0))], [
-          set(index, add(index, num(1))),
-          if_(ne(col, lastCol), [set(col, add(col, num(1)))], [
-            set(col, num(0)),
-            if_(ne(row, lastRow), [set(row, add(row, num(1)))], [set(row, num(0)), set(ch, add(ch, num(1)))]),
-          ]),
-        ]),
-      ]),
+    if_(rst, [set(index, num(0)), ...c.clear], [
+      if_(take, [if_(last, [set(index, num(0)), ...c.clear], [set(index, add(index, num(1))), c.step])]),
     ]),
   ]);
   return b.build();

@@ -246,10 +246,10 @@ module snn_loader #(
   output wire ev_we,
   output wire [(ENTRY_BITS + PIXEL_BITS)-1:0] ev_data
 );
+  reg [INDEX_BITS-1:0] index;
   localparam [CH_BITS-1:0] LAST_CH = CHANNELS[CH_BITS - 1:0] - 1;
   localparam [ROW_BITS-1:0] LAST_ROW = HEIGHT[ROW_BITS - 1:0] - 1;
   localparam [COL_BITS-1:0] LAST_COL = WIDTH[COL_BITS - 1:0] - 1;
-  reg [INDEX_BITS-1:0] index;
   reg [CH_BITS-1:0] ch;
   reg [ROW_BITS-1:0] row;
   reg [COL_BITS-1:0] col;
@@ -2407,5 +2407,5 @@ d
   "scoreBits": 12,
   "timesteps": 3,
   "maxCycles": 2388,
-  "fingerprint": "ab0fca97"
+  "fingerprint": "77389443"
 }
