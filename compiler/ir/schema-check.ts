@@ -1,6 +1,6 @@
 /**
  * @fileoverview A small checker for the subset of JSON Schema (2020-12) that snnc's file schemas use: type, const,
- * enum, integer bounds, items, item counts, properties, required, additionalProperties false, local $ref, a oneOf
+ * enum, integer bounds, items, prefixItems, item counts, properties, required, additionalProperties false, local $ref, a oneOf
  * told apart by one `const` property, and `default` (filled in by `withDefaults`). Messages use json-check's words.
  */
 import { SnncError, type SnncErrorCode } from '../errors.ts';
@@ -20,6 +20,8 @@ export interface Schema {
   readonly minimum?: number;
   readonly maximum?: number;
   readonly items?: Schema;
+  /** Per-position schemas of a fixed-length array (before `items`). */
+  readonly prefixItems?: readonly Schema[];
   readonly minItems?: number;
   readonly maxItems?: number;
   readonly properties?: { readonly [name: string]: Schema };
@@ -41,17 +43,33 @@ export function resolveRef(root: Schema, s: Schema): Schema {
 /** The property whose `const` tells a oneOf's object branches apart (`kind` in snnc's files). */
 export function discriminator(root: Schema, branches: readonly Schema[]): string {
   const first = resolveRef(root, branches[0]!);
-  const key = Object.keys(first.properties ?? {}).find((k) => branches.every((b) => resolveRef(root, b).properties?.[k]?.const !== undefined));
-  if (key === undefined) throw new Error('schema: a oneOf needs a property with a const in every branch');
+  const constOf = (b: Schema, k: string): string | number | undefined => resolveRef(root, b).properties?.[k]?.const;
+  const key = Object.keys(first.properties ?? {}).find((k) => new Set(branches.map((b) => constOf(b, k))).size === branches.length && branches.every((b) => constOf(b, k) !== undefined));
+  if (key === undefined) throw new Error('schema: a oneOf needs a property with a different const in every branch');
   return key;
 }
 
+/** A field's path below `path`; the root's own fields are named bare (`timesteps`, `layers[0].kind`). */
+function below(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
+/** Where a value is: its path, or `rootName` for the root itself. */
+interface Place {
+  readonly path: string;
+  readonly rootName: string;
+}
+
+function named(at: Place): string {
+  return at.path === '' ? at.rootName : at.path;
+}
+
 /** The oneOf branch that `value` names by its discriminating property, or a one-line error. */
-function pickBranch(root: Schema, branches: readonly Schema[], value: unknown, path: string): Schema {
+function pickBranch(root: Schema, branches: readonly Schema[], value: unknown, at: Place): Schema {
   const key = discriminator(root, branches);
   const options = branches.map((b) => resolveRef(root, b).properties![key]!.const!);
-  const obj = object(value, path);
-  const chosen = oneOf(obj[key], `${path}.${key}`, options);
+  const obj = object(value, named(at));
+  const chosen = oneOf(obj[key], below(at.path, key), options);
   return resolveRef(root, branches[options.indexOf(chosen)]!);
 }
 
@@ -61,72 +79,67 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
 
-/** Throws at the first place `value` breaks `schema` (at `path`), naming that JSON path. */
-function check(root: Schema, schema: Schema, value: unknown, path: string): void {
+/** Throws at the first place `value` breaks `schema`, naming that JSON path. */
+function check(root: Schema, schema: Schema, value: unknown, at: Place): void {
   const s = resolveRef(root, schema);
+  const name = named(at);
   if (s.oneOf) {
-    check(root, pickBranch(root, s.oneOf, value, path), value, path);
+    check(root, pickBranch(root, s.oneOf, value, at), value, at);
     return;
   }
   if (s.const !== undefined || s.enum !== undefined) {
-    oneOf(value, path, s.enum ?? [s.const!]);
+    oneOf(value, name, s.enum ?? [s.const!]);
     return;
   }
   switch (s.type) {
     case 'integer':
-      integer(value, path, s.minimum ?? -Number.MAX_SAFE_INTEGER, s.maximum ?? Number.MAX_SAFE_INTEGER);
+      integer(value, name, s.minimum ?? -Number.MAX_SAFE_INTEGER, s.maximum ?? Number.MAX_SAFE_INTEGER);
       return;
     case 'number':
-      finite(value, path);
+      finite(value, name);
       return;
     case 'string':
-      string(value, path);
+      string(value, name);
       return;
     case 'boolean':
-      if (typeof value !== 'boolean') throw new SnncError('model', `${path}: expected a boolean, got ${describe(value)}`);
+      if (typeof value !== 'boolean') throw new SnncError('model', `${name}: expected a boolean, got ${describe(value)}`);
       return;
     case 'array': {
-      const items = array(value, path);
+      const items = array(value, name);
       const min = s.minItems ?? 0;
       const max = s.maxItems ?? Infinity;
       if (items.length < min || items.length > max) {
         const wanted = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
-        throw new SnncError('model', `${path}: expected ${wanted} items, got ${items.length}`);
+        throw new SnncError('model', `${name}: expected ${wanted} items, got ${items.length}`);
       }
-      if (s.items) items.forEach((item, i) => check(root, s.items!, item, `${path}[${i}]`));
+      items.forEach((item, i) => {
+        const sub = s.prefixItems?.[i] ?? s.items;
+        if (sub) check(root, sub, item, { ...at, path: `${name}[${i}]` });
+      });
       return;
     }
     case 'object': {
-      const obj = object(value, path);
+      const obj = object(value, name);
       const properties = s.properties ?? {};
-      if (s.additionalProperties === false) onlyKeys(obj, path, Object.keys(properties));
+      if (s.additionalProperties === false) onlyKeys(obj, name, Object.keys(properties));
       for (const [key, sub] of Object.entries(properties)) {
         if (obj[key] === undefined && !s.required?.includes(key)) continue;
-        check(root, sub, obj[key], path === '' ? key : `${path}.${key}`);
+        check(root, sub, obj[key], { ...at, path: below(at.path, key) });
       }
       return;
     }
     default:
-      throw new Error(`schema: no type at ${path}`);
+      throw new Error(`schema: no type at ${name}`);
   }
 }
 
 /**
- * Checks `value` against `root`, throwing SnncError(`code`) with one line: `path: what is wrong`. The root object's
- * own fields are named bare (`timesteps`); `rootName` names the root itself (`model: unknown field "x"`).
+ * Checks `value` against `root`, throwing SnncError(`code`) with one line: `path: what is wrong`. The root's own
+ * fields are named bare (`timesteps`); `rootName` names the root itself (`model: unknown field "x"`).
  */
 export function checkSchema(root: Schema, value: unknown, rootName: string, code: SnncErrorCode): void {
   try {
-    const s = resolveRef(root, root);
-    if (s.type === 'object' || s.oneOf) {
-      // Name root-level problems by rootName, and fields below it by their bare JSON path.
-      const top = s.oneOf ? pickBranch(root, s.oneOf, value, rootName) : s;
-      const obj = object(value, rootName);
-      if (top.additionalProperties === false) onlyKeys(obj, rootName, Object.keys(top.properties ?? {}));
-      check(root, { ...top, additionalProperties: true }, obj, '');
-    } else {
-      check(root, s, value, rootName);
-    }
+    check(root, root, value, { path: '', rootName });
   } catch (e) {
     if (e instanceof SnncError && e.code !== code) throw new SnncError(code, e.message);
     throw e;
@@ -139,7 +152,7 @@ export function checkSchema(root: Schema, value: unknown, rootName: string, code
  */
 export function withDefaults(root: Schema, schema: Schema, value: unknown): unknown {
   let s = resolveRef(root, schema);
-  if (s.oneOf) s = pickBranch(root, s.oneOf, value, '');
+  if (s.oneOf) s = pickBranch(root, s.oneOf, value, { path: '', rootName: 'value' });
   if (s.type === 'array' && s.items && Array.isArray(value)) return value.map((item: unknown) => withDefaults(root, s.items!, item));
   if (s.type !== 'object' || typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };

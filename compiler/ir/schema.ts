@@ -5,39 +5,10 @@
  * (a weight within its weightType, padding below kernel, proven widths) stay in validate.ts.
  */
 import type { Schema } from './schema-check.ts';
+import { bool, choice, int, ints, kinds, num, record, ref, str, tag } from './schema-build.ts';
 
 const SAFE = 2 ** 48;
 const MEMBRANE = 2 ** 31;
-
-function int(minimum: number, maximum: number, description: string): Schema {
-  return { type: 'integer', minimum, maximum, description };
-}
-
-function ints(minimum: number, maximum: number, description: string): Schema {
-  return { type: 'array', items: { type: 'integer', minimum, maximum }, description };
-}
-
-function ref(name: string, description: string): Schema {
-  return { $ref: `#/$defs/${name}`, description };
-}
-
-function str(description: string): Schema {
-  return { type: 'string', description };
-}
-
-function tag(value: string, description: string): Schema {
-  return { const: value, description };
-}
-
-function choice(values: readonly (string | number)[], description: string, dflt?: string | number): Schema {
-  return { enum: values, description, ...(dflt !== undefined ? { default: dflt } : {}) };
-}
-
-/** An object whose listed fields are all required except those named in `optional`; no other field is allowed. */
-function record(description: string, properties: Record<string, Schema>, optional: readonly string[] = []): Schema {
-  const required = Object.keys(properties).filter((k) => !optional.includes(k));
-  return { type: 'object', description, properties, required, additionalProperties: false };
-}
 
 function imageShape(description: string): Schema {
   return { type: 'array', items: { type: 'integer', minimum: 1, maximum: 4096 }, minItems: 3, maxItems: 3, description };
@@ -45,32 +16,31 @@ function imageShape(description: string): Schema {
 
 const window = {
   kernel: int(1, 64, 'Square window side.'),
-  stride: { ...int(1, 64, 'Step between windows.') },
-  padding: { ...int(0, 63, 'Zeros added on every side; must be below `kernel`.') },
+  stride: int(1, 64, 'Step between windows.'),
+  padding: int(0, 63, 'Zeros added on every side; must be below `kernel`.'),
 };
 
 export const IR_SCHEMA: Schema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
-  $id: 'https://snnc.dev/schemas/ir.schema.json',
   title: 'snnc fixed-point IR (ir.json), version 1',
   description: 'Generated from compiler/ir/schema.ts; docs/ir.md gives the meaning of every field.',
   $ref: '#/$defs/program',
   $defs: {
     program: record('The whole program: one file, `ir.json`.', {
       format: tag('snnc-ir', 'Always `"snnc-ir"`.'),
-      version: { const: 1, description: 'Always `1`.' },
+      version: tag(1, 'Always `1`.'),
       name: str('The model name (informational).'),
       sourceSha256: str('sha256 of the source model files (provenance; any string is accepted).'),
       timesteps: int(1, 4096, 'T: timesteps per inference.'),
       classes: int(1, 65536, 'K: scores per inference; the last spiking layer has this many units.'),
       input: ref('input', 'The image the program reads.'),
       encoder: ref('encoder', 'How pixels become the first layer\'s input each timestep.'),
-      layers: { type: 'array', minItems: 1, items: { oneOf: [{ $ref: '#/$defs/conv' }, { $ref: '#/$defs/spiking' }, { $ref: '#/$defs/pool' }] }, description: 'The ops, run in order every timestep; the last is spiking.' },
+      layers: { type: 'array', minItems: 1, items: kinds(['conv', 'spiking', 'pool'], 'An op.'), description: 'The ops, run in order every timestep; the last is spiking.' },
       readout: ref('readout', 'How the scores are summed.'),
       quantization: ref('quantization', 'How the compiler chose the integers (informational).'),
     }),
     intType: record('An integer type: `v` stands for `v * 2^-frac`. Printed `s16.8` (signed) or `u8.8`.', {
-      signed: { type: 'boolean', description: 'Two\'s complement range `[-2^(bits-1), 2^(bits-1)-1]`, else `[0, 2^bits-1]`.' },
+      signed: bool('Two\'s complement range `[-2^(bits-1), 2^(bits-1)-1]`, else `[0, 2^bits-1]`.'),
       bits: int(1, 48, 'Total bits, sign included; each field narrows this (see the limits).'),
       frac: int(-64, 64, 'Fraction bits. **May be negative**: `u1.-3` steps by 8, `s8.-22` by 2^22.'),
     }),
@@ -81,9 +51,9 @@ export const IR_SCHEMA: Schema = {
     input: record('The input image.', {
       shape: imageShape('`[channels, height, width]`; pixels arrive in CHW order.'),
       type: ref('intType', 'Pixel type, unsigned, at most 16 bits: `u8.8` for 0..255 images. Its frac is nominal.'),
-      realPerLsb: { type: 'number', description: 'Real value of one pixel unit in the float model (1/255 beside `u8.8`); informational, the compiler folds it into the first layer\'s weights.' },
+      realPerLsb: num('Real value of one pixel unit in the float model (1/255 beside `u8.8`); informational, the compiler folds it into the first layer\'s weights.'),
     }),
-    encoder: { oneOf: [{ $ref: '#/$defs/jitterEncoder' }, { $ref: '#/$defs/directEncoder' }], description: 'Chosen by `kind`.' },
+    encoder: kinds(['jitterEncoder', 'directEncoder'], 'Chosen by `kind`.'),
     jitterEncoder: record('`x_t[i] = floor(p[i] * r / 2^jitterBits)` with a fresh draw r per nonzero pixel.', {
       kind: tag('jitter', '`"jitter"`.'),
       prng: tag('xorshift32', 'The generator; always `"xorshift32"`.'),
@@ -110,7 +80,7 @@ export const IR_SCHEMA: Schema = {
       accType: ref('intType', 'Holds every `|acc|` (proven); frac = largest `weightFrac` + `inType.frac`, before `outShift`.'),
       outShift: ints(0, 31, 'Per filter right shift from accumulator to output.'),
       outType: ref('intType', 'Output type; 1..16 bits.'),
-      learned: { type: 'boolean', description: '`false` for a fixed filter bank (Gabor); informational.' },
+      learned: bool('`false` for a fixed filter bank (Gabor); informational.'),
     }, ['stride', 'padding']),
     pool: record('Stateless sum or average pool, per channel, every timestep.', {
       kind: tag('pool', '`"pool"`.'),
@@ -146,7 +116,7 @@ export const IR_SCHEMA: Schema = {
       reset: ref('reset', 'What a firing unit\'s membrane becomes, chosen by `kind`.'),
       delay: choice([0, 1], '`1`: the layer shows the previous timestep\'s values (zeros at t = 0).'),
     }, ['synapse']),
-    output: { oneOf: [{ $ref: '#/$defs/excessOutput' }, { $ref: '#/$defs/binaryOutput' }, { $ref: '#/$defs/membraneOutput' }], description: 'Chosen by `kind`.' },
+    output: kinds(['excessOutput', 'binaryOutput', 'membraneOutput'], 'Chosen by `kind`.'),
     excessOutput: record('`f ? clamp(roundShift(u - threshold, shift), type) : 0`.', {
       kind: tag('excess', '`"excess"`.'),
       shift: int(0, 31, 'Right shift from membrane to output units.'),
@@ -161,10 +131,7 @@ export const IR_SCHEMA: Schema = {
       shift: int(0, 31, 'Right shift from membrane to output units.'),
       type: ref('intType', '1..16 bits, signed or not.'),
     }),
-    reset: {
-      oneOf: ['refractory', 'subtract', 'zero', 'value', 'none'].map((kind) => ({ $ref: `#/$defs/${kind}Reset` })),
-      description: 'Chosen by `kind`.',
-    },
+    reset: kinds(['refractoryReset', 'subtractReset', 'zeroReset', 'valueReset', 'noneReset'], 'Chosen by `kind`.'),
     refractoryReset: record('`clamp(u - scaleBy(u, {mul, shift}), membraneType)`.', {
       kind: tag('refractory', '`"refractory"`.'),
       mul: int(0, 2 ** 20, 'Multiplier.'),
@@ -182,7 +149,7 @@ export const IR_SCHEMA: Schema = {
       source: choice(['membrane', 'output'], 'Sum the last layer\'s visible membrane or its visible output.', 'membrane'),
       begin: int(0, 4096, 'First timestep summed; below `timesteps`.'),
       scoreType: ref('intType', 'Holds every score (proven); at most 48 bits.'),
-      realPerLsb: { type: 'number', description: 'Real value of one score unit (for softmax and float comparison).' },
+      realPerLsb: num('Real value of one score unit (for softmax and float comparison).'),
     }, ['source']),
     quantization: record('How the compiler lowered the float model; no target reads it.', {
       weightBits: int(1, 32, 'The `--weight-bits` used.'),
@@ -193,7 +160,7 @@ export const IR_SCHEMA: Schema = {
         images: int(0, 2 ** 31, 'How many images.'),
         seed: int(0, 2 ** 32 - 1, 'First jitter seed.'),
       }),
-      provenNoSaturation: { type: 'boolean', description: 'True when range analysis proves no membrane clamp can trigger.' },
+      provenNoSaturation: bool('True when range analysis proves no membrane clamp can trigger.'),
     }),
   },
 };
