@@ -90,11 +90,12 @@ export const IR_SCHEMA: Schema = {
       outShape: imageShape('`[C, outH, outW]`.'),
       ...window,
       inType: ref('intType', 'Type of the input values.'),
-      scale: record('`{mul, shift}`: `y = clamp(scaleBy(window sum, scale), outType)`.', {
-        mul: int(0, 2 ** 20, 'Multiplier.'),
-        shift: int(0, 31, 'Right shift, rounded half up.'),
-      }),
+      scale: ref('poolScale', '`y = clamp(scaleBy(window sum, scale), outType)`.'),
       outType: ref('intType', 'Output type; 1..16 bits.'),
+    }),
+    poolScale: record('A pool\'s real factor `mul / 2^shift` (shift up to 31, unlike `factor`).', {
+      mul: int(0, 2 ** 20, 'Multiplier.'),
+      shift: int(0, 31, 'Right shift, rounded half up.'),
     }),
     spiking: record('Synapse and membrane per unit: stateful.', {
       kind: tag('spiking', '`"spiking"`.'),
@@ -155,12 +156,13 @@ export const IR_SCHEMA: Schema = {
       weightBits: int(1, 32, 'The `--weight-bits` used.'),
       granularity: choice(['layer', 'channel'], 'Weight scales per layer or per output channel.'),
       activationBits: int(1, 32, 'The `--activation-bits` used.'),
-      calibration: record('Images the ranges were measured on.', {
-        dataset: str('Dataset name (`mnist train`, `none`).'),
-        images: int(0, 2 ** 31, 'How many images.'),
-        seed: int(0, 2 ** 32 - 1, 'First jitter seed.'),
-      }),
+      calibration: ref('calibration', 'Images the ranges were measured on.'),
       provenNoSaturation: bool('True when range analysis proves no membrane clamp can trigger.'),
+    }),
+    calibration: record('Images the ranges were measured on.', {
+      dataset: str('Dataset name (`mnist train`, `none`).'),
+      images: int(0, 2 ** 31, 'How many images.'),
+      seed: int(0, 2 ** 32 - 1, 'First jitter seed.'),
     }),
   },
 };
