@@ -75,7 +75,7 @@ export function renderSchemaTables(schema: Schema): string {
   return Object.entries(schema.$defs ?? {}).map(([name, s]) => tableOf(name, s)).join('\n\n') + '\n';
 }
 
-const BEGIN = (source: string): string => `<!-- field tables: generated from ${source}; UPDATE_GOLDEN=1 npx ava test/ir-schema.test.ts rewrites them -->`;
+const BEGIN = (source: string): string => `<!-- field tables: generated from ${source}; UPDATE_GOLDEN=1 npm test rewrites them -->`;
 const END = '<!-- end of generated field tables -->';
 
 /** `doc` with the text between the markers replaced by `tables`; throws if the markers are missing. */

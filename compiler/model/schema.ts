@@ -38,19 +38,19 @@ export const MODEL_SCHEMA: Schema = {
       encoder: ref('encoder', 'How pixels become the first layer\'s input each step.'),
       timesteps: int(1, 4096, 'T: steps per inference.'),
       classes: int(2, MAX_DIM, 'Scores per inference; the last layer has this many units.'),
-      layers: { type: 'array', minItems: 1, items: kinds(LAYER_KINDS.map((k) => `${k}Layer`), 'A layer.'), description: 'Conv, pool and spiking layers in order; the last is spiking.' },
+      layers: { type: 'array', minItems: 1, items: kinds(LAYER_KINDS.map((k) => `${k}Layer`), 'A layer.'), description: 'Conv, pool and spiking layers (a dense layer is refused); the last is spiking.' },
       readout: ref('readout', 'How the scores are summed.'),
       weightsFile: ref('weightsFile', 'The weights blob.'),
     }),
     annModel: record('A float baseline, evaluated once; `snnc compile` refuses it.', {
       ...modelFields('ann'),
       classes: int(2, MAX_DIM, 'Scores per inference; the last layer has this many units.'),
-      layers: { type: 'array', minItems: 1, items: kinds(LAYER_KINDS.map((k) => `${k}Layer`), 'A layer.'), description: 'Conv layers, then dense layers.' },
+      layers: { type: 'array', minItems: 1, items: kinds(LAYER_KINDS.map((k) => `${k}Layer`), 'A layer.'), description: 'Conv layers, then dense layers (spiking and pool layers are refused).' },
       weightsFile: ref('weightsFile', 'The weights blob.'),
     }),
     metadata: {
       type: 'object',
-      description: 'Provenance; fields not listed here are ignored (and not written back).',
+      description: 'Provenance. Not strict, unlike the rest: unknown fields are read past and not written back.',
       properties: {
         name: str('The model name.'),
         dataset: choice(['mnist', 'fashion-mnist', 'cifar10'], 'What it was trained on.'),
@@ -67,7 +67,7 @@ export const MODEL_SCHEMA: Schema = {
     },
     accuracy: {
       type: 'object',
-      description: 'Test accuracy; fields not listed here are ignored.',
+      description: 'Test accuracy.',
       properties: {
         test: num('Fraction correct, 0..1.'),
         crossEntropy: num('Mean test cross-entropy.'),
