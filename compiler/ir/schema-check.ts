@@ -112,6 +112,15 @@ function check(root: Schema, schema: Schema, value: unknown, at: Place): void {
         const wanted = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
         throw new SnncError('model', `${name}: expected ${wanted} items, got ${items.length}`);
       }
+      const plain = s.items?.type === 'integer' && !s.prefixItems ? s.items : undefined;
+      if (plain) {
+        // Weight tensors hold millions of integers: build a path only for the first one out of range.
+        const lo = plain.minimum ?? -Number.MAX_SAFE_INTEGER;
+        const hi = plain.maximum ?? Number.MAX_SAFE_INTEGER;
+        const bad = items.findIndex((v) => !(Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi));
+        if (bad >= 0) integer(items[bad], `${name}[${bad}]`, lo, hi);
+        return;
+      }
       items.forEach((item, i) => {
         const sub = s.prefixItems?.[i] ?? s.items;
         if (sub) check(root, sub, item, { ...at, path: `${name}[${i}]` });
