@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SnncError } from '../compiler/errors.ts';
-import { randomProgram } from '../compiler/ir/random-program.ts';
+import { randomPixels, randomProgram } from '../compiler/ir/random-program.ts';
+import { lowerModel } from '../compiler/lower.ts';
 import { IR_SCHEMA } from '../compiler/ir/schema.ts';
 import type { Schema } from '../compiler/ir/schema-check.ts';
 import { renderSchemaTables, spliceTables } from '../compiler/ir/schema-doc.ts';
@@ -19,6 +20,7 @@ import { cli } from './support/cli.ts';
 import { featureProgram } from './support/feature-program.ts';
 import { assertGolden } from './support/golden.ts';
 import { walkSchema } from './support/schema-walk.ts';
+import { tinyModel } from './support/tiny-model.ts';
 
 const DOCS = new URL('../docs/', import.meta.url).pathname;
 const IR_MD = join(DOCS, 'ir.md');
@@ -142,4 +144,18 @@ test('negative fraction bits load (the compiler writes u1.-3 and s8.-22)', (t) =
   t.throws(() => parseProgram(JSON.stringify({ ...featureProgram(), readout: { ...featureProgram().readout, scoreType: { signed: true, bits: 8, frac: -65 } } }), 'x.json'), {
     message: 'x.json: readout.scoreType.frac: expected an integer in [-64, 64], got -65',
   });
+});
+
+test('the schema lists fields in the order the compiler writes them, so the doc tables read like an ir.json', (t) => {
+  const calibration = { dataset: 'none', images: [randomPixels(1, 784), randomPixels(2, 784)], seeds: [0, 1] };
+  const program = lowerModel({ model: tinyModel(1, { conv: 3 }), sourceSha256: 'x', calibration });
+  const defs = IR_SCHEMA.$defs!;
+  const order = (def: string): string[] => Object.keys(defs[def]!.properties!);
+  t.deepEqual(Object.keys(program), order('program'));
+  t.deepEqual(Object.keys(program.input), order('input'));
+  t.deepEqual(Object.keys(program.encoder), order('jitterEncoder'));
+  t.deepEqual(Object.keys(program.readout), order('readout'));
+  t.deepEqual(Object.keys(program.quantization), order('quantization'));
+  t.deepEqual(program.layers.map((l) => l.kind), ['conv', 'spiking', 'spiking']);
+  for (const layer of program.layers) t.deepEqual(Object.keys(layer), order(layer.kind), layer.name);
 });
