@@ -75,6 +75,13 @@ test("docs/ir.md's example is complete, loads with the normal reader, and runs o
   t.is(printed.code, 0);
   t.deepEqual(printed.err, []);
   t.regex(printed.out.join('\n'), /doc-example/);
+  // Leave out a field the old doc never mentioned: refused in one line, exit 2, naming it.
+  const partial = JSON.parse(example.json) as { encoder: Record<string, unknown> };
+  delete partial.encoder.prng;
+  writeFileSync(file, JSON.stringify(partial));
+  const refused = await cli('ir', file);
+  t.is(refused.code, 2);
+  t.deepEqual(refused.err, [`snnc: ${file}: encoder.prng: expected one of "xorshift32", got nothing`]);
 });
 
 test('missing and mistyped fields are refused in one line naming the JSON path', (t) => {
