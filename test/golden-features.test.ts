@@ -96,12 +96,12 @@ test('the validator refuses broken uses of the new features, one line each', (t)
     weightType: intType(true, 8, 0), weightFrac: [0, 0], bias: [0, 0], accType: intType(true, 8, 0), outShift: [0, 0], outType: intType(true, 4, 0), learned: true,
   };
   const cases: [Program, RegExp][] = [
-    [withLayer(p, 0, { stride: 0 }), /layers\[0\] \(conv\)\.stride: 0 is outside \[1, 64\]/],
+    [withLayer(p, 0, { stride: 0 }), /^invalid IR: layers\[0\]\.stride: expected an integer in \[1, 64\], got 0$/],
     [withLayer(p, 0, { padding: 2 }), /padding: 2 must be an integer in \[0, kernel - 1\]/],
     [withLayer(p, 0, { outShape: [1, 3, 3] }), /outShape: \[1, 3, 3\] is not the 2x2 stride 2 padding 1 output of \[1, 3, 3\] \(expected \[1, 2, 2\]\)/],
     [withLayer(p, 1, { kernel: 5, padding: 1 }), /kernel: a 5x5 window does not fit the padded 2x2 input/],
-    [withLayer(p, 1, { scale: { mul: 2 ** 21, shift: 0 } }), /scale: mul 2097152 is outside \[0, 2\^20\]/],
-    [withLayer(p, 1, { scale: { mul: 1, shift: 40 } }), /scale: shift 40 is outside \[0, 31\]/],
+    [withLayer(p, 1, { scale: { mul: 2 ** 21, shift: 0 } }), /^invalid IR: layers\[1\]\.scale\.mul: expected an integer in \[0, 1048576\], got 2097152$/],
+    [withLayer(p, 1, { scale: { mul: 1, shift: 40 } }), /^invalid IR: layers\[1\]\.scale\.shift: expected an integer in \[0, 31\], got 40$/],
     [withLayer(p, 3, { units: 5 }), /units: an identity synapse needs units == inputs/],
     [withLayer(p, 3, { weights: [1, 1, 1, 1] }), /weights: an identity synapse has no weights/],
     [withLayer(p, 3, { accType: intType(true, 8, 0) }), /accType: does not hold the largest possible input/],

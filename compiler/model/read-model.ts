@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { SnncError } from '../errors.ts';
 import { array, finite, integer, object, oneOf, onlyKeys, optional, string, type JsonObject } from './json-check.ts';
 import { checkModelShapes } from './shapes.ts';
+import { checkModelSchema } from './schema.ts';
 import {
   MODEL_FORMAT_VERSION, MODEL_JSON, WEIGHTS_BIN,
   type ConvLayer, type DenseLayer, type Encoder, type InputSpec, type Layer, type Model, type ModelMetadata,
@@ -62,6 +63,7 @@ export function parseModel(root: JsonObject, blob: Buffer): Model {
   if (version !== MODEL_FORMAT_VERSION) {
     throw new SnncError('model', `version: this snnc reads model format ${MODEL_FORMAT_VERSION}, the file is version ${version}`);
   }
+  checkModelSchema(root);
   const kind = oneOf(root.kind, 'kind', ['snn', 'ann'] as const);
   const tensor = (value: unknown, path: string, shape: readonly number[]): Tensor => readTensor(value, path, blob, shape);
   const metadata = readMetadata(root.metadata);
