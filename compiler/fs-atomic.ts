@@ -54,6 +54,16 @@ export function recoverInterrupted(target: string): void {
   }
 }
 
+/**
+ * Checks, before any long work, that `dir` may be written (see checkOutputDir), after undoing what a killed run left
+ * beside it. Returns the canonical target.
+ */
+export function prepareOutputDir(dir: string, guard: OutputGuard = {}): string {
+  const target = checkOutputDir(dir, guard);
+  asOutputErrorSync(dir, () => recoverInterrupted(target));
+  return checkOutputDir(dir, guard);
+}
+
 function makeStaging(target: string, guard: OutputGuard): string {
   mkdirSync(dirname(target), { recursive: true });
   recoverInterrupted(target);

@@ -1,7 +1,7 @@
 /** @fileoverview `snnc compile`: lower a model to the IR and emit every requested target into one atomic build dir. */
 import { SnncError } from '../../errors.ts';
-import { fillDirAtomic, writeFilesInside, type OutputGuard } from '../../fs-atomic.ts';
-import { checkOutputDir, namedOutputPath } from '../../output-guard.ts';
+import { fillDirAtomic, prepareOutputDir, writeFilesInside, type OutputGuard } from '../../fs-atomic.ts';
+import { namedOutputPath } from '../../output-guard.ts';
 import { printProgram } from '../../ir/print.ts';
 import type { Program } from '../../ir/program.ts';
 import { calibrationSet, lowerModel, requireSnn } from '../../lower.ts';
@@ -71,7 +71,7 @@ export const compileCommand: Command = {
     // The folder is checked before the (possibly long) lowering, and again when it is replaced.
     const guard: OutputGuard = { kind: 'build', inputs: [modelPath!], model: modelPath! };
     const explicitOut = flagString(args, 'out');
-    if (explicitOut !== undefined) checkOutputDir(explicitOut, guard);
+    if (explicitOut !== undefined) prepareOutputDir(explicitOut, guard);
     const started = performance.now();
     const program = await compileFromArgs(modelPath!, args, io.log, io.out);
     const compileMs = performance.now() - started;

@@ -1,7 +1,6 @@
 /** @fileoverview `snnc import MODEL.nir --out DIR`: read a NIR graph and write it as an snnc float model directory. */
 import { SnncError } from '../../errors.ts';
-import { writeDirAtomic, type OutputGuard } from '../../fs-atomic.ts';
-import { checkOutputDir } from '../../output-guard.ts';
+import { prepareOutputDir, writeDirAtomic, type OutputGuard } from '../../fs-atomic.ts';
 import { MODEL_JSON, WEIGHTS_BIN } from '../../model/format.ts';
 import { serializeModel } from '../../model/write-model.ts';
 import { importNir, isNirPath, nirFlags, nirDatasetFlag } from '../../frontends/load-model-arg.ts';
@@ -26,7 +25,7 @@ export const importCommand: Command = {
     if (flagString(args, 'out') === undefined && !isNirPath(file!)) throw new SnncError('usage', `snnc import: ${file} does not end in .nir; give --out DIR`);
     const out = flagString(args, 'out') ?? file!.replace(/\.nir$/i, '');
     const guard: OutputGuard = { kind: 'model', inputs: [file!] };
-    checkOutputDir(out, guard);
+    prepareOutputDir(out, guard);
     const model = await importNir(file!, args);
     const { json, weights } = serializeModel(model);
     writeDirAtomic(out, [[MODEL_JSON, json], [WEIGHTS_BIN, weights]], guard);
