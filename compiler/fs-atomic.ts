@@ -79,7 +79,11 @@ function swapIn(staging: string, target: string): void {
   const old = `${staging}.old`;
   if (existsSync(target)) renameSync(target, old);
   renameSync(staging, target);
-  rmSync(old, { recursive: true, force: true });
+  try {
+    rmSync(old, { recursive: true, force: true });
+  } catch {
+    // The new output is in place; a previous one we cannot remove (read-only inside) waits for the next run.
+  }
 }
 
 /** Removes `staging` if the process is interrupted while it exists, then lets the signal end the process as usual. */

@@ -22,13 +22,6 @@ test('--out under /dev/null is one line, exit 2', async (t) => {
   assertSame(t, dir, before);
 });
 
-test('--out /dev/null itself is refused, the device kept', async (t) => {
-  const { model } = caseWithModel('devnull-itself');
-  const r = await compile(model, '--out', '/dev/null');
-  t.is(r.code, 2);
-  assertOneLine(t, r.err, /^snnc: \/dev\/null: exists and is not a folder; snnc writes a folder here$/);
-});
-
 test('--out under /proc is one line, exit 2', async (t) => {
   const { dir, model } = caseWithModel('proc');
   const before = snapshotTree(dir);
