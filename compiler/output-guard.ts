@@ -81,6 +81,12 @@ function checkInputs(path: string, target: string, inputs: readonly string[]): v
   }
 }
 
+/** What no output may touch for MODEL: its folder when MODEL names its model.json, else MODEL (a folder or a .nir file). */
+export function modelInput(model: string): string {
+  const isFile = existsSync(model) && statSync(model).isFile();
+  return isFile && basename(model) === 'model.json' ? dirname(model) : model;
+}
+
 /** The marker of folder `dir`, undefined when it has none or it is not one of ours. */
 export function readMarker(dir: string): OutputMarker | undefined {
   try {

@@ -142,3 +142,12 @@ test('a compile replaces its own earlier build, and an empty folder may be fille
   t.deepEqual(readdirSync(dir).sort(), ['build', 'model'], 'no staging or old folder left beside it');
   assertKept(t, model, modelBefore);
 });
+
+test('a model named by its model.json: --out inside its folder is still refused', async (t) => {
+  const { dir, model } = caseWithModel('json-path');
+  const before = snapshotTree(dir);
+  const r = await compile(join(model, 'model.json'), '--out', join(model, 'build'));
+  t.is(r.code, 2);
+  assertOneLine(t, r.err, /model\/build: is inside the input .*model; snnc never writes into its input$/);
+  assertSame(t, dir, before);
+});

@@ -1,7 +1,7 @@
 /** @fileoverview `snnc compile`: lower a model to the IR and emit every requested target into one atomic build dir. */
 import { SnncError } from '../../errors.ts';
 import { fillDirAtomic, prepareOutputDir, writeFilesInside, type OutputGuard } from '../../fs-atomic.ts';
-import { namedOutputPath } from '../../output-guard.ts';
+import { modelInput, namedOutputPath } from '../../output-guard.ts';
 import { printProgram } from '../../ir/print.ts';
 import type { Program } from '../../ir/program.ts';
 import { calibrationSet, lowerModel, requireSnn } from '../../lower.ts';
@@ -69,7 +69,7 @@ export const compileCommand: Command = {
   async run(args, io) {
     const [modelPath] = positionals(args, ['MODEL'], 'compile');
     // The folder is checked before the (possibly long) lowering, and again when it is replaced.
-    const guard: OutputGuard = { kind: 'build', inputs: [modelPath!], model: modelPath! };
+    const guard: OutputGuard = { kind: 'build', inputs: [modelInput(modelPath!)], model: modelInput(modelPath!) };
     const explicitOut = flagString(args, 'out');
     if (explicitOut !== undefined) prepareOutputDir(explicitOut, guard);
     const started = performance.now();

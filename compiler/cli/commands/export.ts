@@ -5,7 +5,7 @@ import { readModel } from '../../model/read-model.ts';
 import { modelToNir } from '../../frontends/nir/export.ts';
 import { writeNirFile } from '../../frontends/nir/write-nir.ts';
 import { makeParentFolders } from '../../fs-atomic.ts';
-import { checkOutputFile, namedOutputPath, type OutputFileGuard } from '../../output-guard.ts';
+import { checkOutputFile, modelInput, namedOutputPath, type OutputFileGuard } from '../../output-guard.ts';
 import { flagNumber, flagString, positionals, type FlagSpecs } from '../args.ts';
 import type { Command } from '../command.ts';
 
@@ -30,7 +30,7 @@ export const exportCommand: Command = {
     const dt = flagNumber(args, 'dt') ?? 1;
     const { graph, notes } = modelToNir(model, dt);
     const out = flagString(args, 'out') ?? namedOutputPath('.', model.metadata.name, '.nir');
-    const guard: OutputFileGuard = { inputs: [modelPath!], parents: 'create', recognise: { what: 'NIR (HDF5) file', test: (head) => head.subarray(0, 8).equals(HDF5_SIGNATURE) } };
+    const guard: OutputFileGuard = { inputs: [modelInput(modelPath!)], parents: 'create', recognise: { what: 'NIR (HDF5) file', test: (head) => head.subarray(0, 8).equals(HDF5_SIGNATURE) } };
     checkOutputFile(out, guard);
     makeParentFolders(out);
     await writeNirFile(out, graph); // staged beside `out` and renamed over it (hdf5.ts)
