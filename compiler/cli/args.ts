@@ -30,7 +30,10 @@ function parseValue(name: string, spec: FlagSpec, raw: string): string | number 
     }
     return n;
   }
-  const values = spec.kind === 'list' ? raw.split(',').map((s) => s.trim()).filter((s) => s !== '') : [raw];
+  // An empty value or list item is a typo, never "nothing": `--targets ""` must not check nothing and pass.
+  if (raw.trim() === '') throw new SnncError('usage', `--${name}: empty value`);
+  const values = spec.kind === 'list' ? raw.split(',').map((s) => s.trim()) : [raw];
+  if (values.includes('')) throw new SnncError('usage', `--${name}: empty item in "${raw}" (expected a comma-separated list)`);
   for (const v of values) {
     if (spec.choices && !spec.choices.includes(v)) throw new SnncError('usage', `--${name}: "${v}" is not one of ${spec.choices.join(', ')}`);
   }

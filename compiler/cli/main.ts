@@ -30,13 +30,15 @@ export async function main(argv: readonly string[], io: CommandIO = defaultIO())
     }
     return await command.run(parseArgs(rest, command.flags, command.name), io);
   } catch (e) {
+    // A path or a layer name may hold a newline or an escape sequence: shown escaped, so the error stays one line.
+    const oneLine = (text: string): string => text.replace(/[\u0000-\u001f\u007f]/g, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     if (e instanceof SnncError) {
-      io.log(`snnc: ${e.message}`);
+      io.log(`snnc: ${oneLine(e.message)}`);
       return exitCodeFor[e.code];
     }
     // A bug of ours: still one line, but say where to look.
     const err = e as Error;
-    io.log(`snnc: internal error: ${err?.message ?? String(e)} (set SNNC_DEBUG=1 for the stack)`);
+    io.log(`snnc: internal error: ${oneLine(err?.message ?? String(e))} (set SNNC_DEBUG=1 for the stack)`);
     if (process.env.SNNC_DEBUG) io.log(String(err?.stack));
     return 70;
   }

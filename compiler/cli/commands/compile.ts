@@ -1,6 +1,7 @@
 /** @fileoverview `snnc compile`: lower a model to the IR and emit every requested target into one atomic build dir. */
 import { SnncError } from '../../errors.ts';
-import { fillDirAtomic, writeFilesInside } from '../../fs-atomic.ts';
+import { fillDirAtomic, prepareOutputDir, writeFilesInside, type OutputGuard } from '../../fs-atomic.ts';
+import { modelInput, namedOutputPath } from '../../output-guard.ts';
 import { printProgram } from '../../ir/print.ts';
 import type { Program } from '../../ir/program.ts';
 import { calibrationSet, lowerModel, requireSnn } from '../../lower.ts';
@@ -9,6 +10,7 @@ import { PASS_NAMES } from '../../passes/pipeline.ts';
 import { DEFAULT_CALIBRATION_IMAGES } from '../../passes/formats-policy.ts';
 import { targets } from '../../../targets/registry.ts';
 import type { EmitOptions, Target } from '../../../targets/target.ts';
+import { programHash } from '../../../targets/verilog/design.ts';
 import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpecs, type ParsedArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { buildSummary } from './summary.ts';
@@ -24,7 +26,7 @@ export const lowerFlags: FlagSpecs = {
 };
 
 const flags: FlagSpecs = {
-  out: { kind: 'string', help: 'build directory (default build/<model name>)' },
+  out: { kind: 'string', help: 'build directory (default build/<model name>); replaced only if snnc wrote it for this model' },
   target: { kind: 'list', choices: ['all', 'none', ...targets.map((t) => t.name)], help: 'comma-separated targets (default all)' },
   ...lowerFlags,
   lanes: { kind: 'int', min: 1, max: 4096, help: 'verilog: neurons updated in parallel' },
@@ -66,10 +68,14 @@ export const compileCommand: Command = {
   flags,
   async run(args, io) {
     const [modelPath] = positionals(args, ['MODEL'], 'compile');
+    // The folder is checked before the (possibly long) lowering, and again when it is replaced.
+    const guard: OutputGuard = { kind: 'build', inputs: [modelInput(modelPath!)], model: modelInput(modelPath!) };
+    const explicitOut = flagString(args, 'out');
+    if (explicitOut !== undefined) prepareOutputDir(explicitOut, guard);
     const started = performance.now();
     const program = await compileFromArgs(modelPath!, args, io.log, io.out);
     const compileMs = performance.now() - started;
-    const out = flagString(args, 'out') ?? `build/${program.name}`;
+    const out = explicitOut ?? namedOutputPath('build', program.name);
     const { chosen, explicit } = selectTargets(args);
     const emitOptions: EmitOptions = {
       ...(flagNumber(args, 'lanes') !== undefined ? { lanes: flagNumber(args, 'lanes')! } : {}),
@@ -102,7 +108,7 @@ export const compileCommand: Command = {
         ['summary.json', JSON.stringify(summary.json, null, 2) + '\n'],
         ['summary.md', summary.text],
       ]);
-    });
+    }, { ...guard, fingerprint: programHash(program) });
     io.out(`compiled ${program.name} to ${out} in ${(compileMs / 1000).toFixed(2)} s: ir.json, ir.txt, summary.md${emitted.map((e) => `, ${e.target}/`).join('')}`);
     return 0;
   },

@@ -4,12 +4,17 @@ import { requireSnn } from '../../lower.ts';
 import { readModel } from '../../model/read-model.ts';
 import { modelToNir } from '../../frontends/nir/export.ts';
 import { writeNirFile } from '../../frontends/nir/write-nir.ts';
+import { makeParentFolders } from '../../fs-atomic.ts';
+import { checkOutputFile, modelInput, namedOutputPath, type OutputFileGuard } from '../../output-guard.ts';
 import { flagNumber, flagString, positionals, type FlagSpecs } from '../args.ts';
 import type { Command } from '../command.ts';
 
+/** Every HDF5 file (a NIR file is one) starts with this signature; an existing file without it is not replaced. */
+const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
 const flags: FlagSpecs = {
   to: { kind: 'string', choices: ['nir'], help: 'output format (nir)' },
-  out: { kind: 'string', help: 'file to write (default <model name>.nir)' },
+  out: { kind: 'string', help: 'file to write (default <model name>.nir); an existing file is replaced only if it is HDF5' },
   dt: { kind: 'number', help: 'time step the NIR time constants assume (default 1); import with the same dt' },
 };
 
@@ -24,8 +29,11 @@ export const exportCommand: Command = {
     const model = requireSnn(readModel(modelPath!), modelPath!);
     const dt = flagNumber(args, 'dt') ?? 1;
     const { graph, notes } = modelToNir(model, dt);
-    const out = flagString(args, 'out') ?? `${model.metadata.name}.nir`;
-    await writeNirFile(out, graph);
+    const out = flagString(args, 'out') ?? namedOutputPath('.', model.metadata.name, '.nir');
+    const guard: OutputFileGuard = { inputs: [modelInput(modelPath!)], parents: 'create', recognise: { what: 'NIR (HDF5) file', test: (head) => head.subarray(0, 8).equals(HDF5_SIGNATURE) } };
+    checkOutputFile(out, guard);
+    makeParentFolders(out);
+    await writeNirFile(out, graph); // staged beside `out` and renamed over it (hdf5.ts)
     for (const note of notes) io.log(`snnc: note: ${note}`);
     io.out(`exported ${modelPath} to ${out}: NIR ${graph.version}, ${graph.nodes.size} nodes, dt = ${dt}`);
     return 0;

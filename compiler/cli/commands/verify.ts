@@ -1,5 +1,6 @@
 /** @fileoverview `snnc verify MODEL|DIR`: golden runtime vs every target, a table, a JSON report, exit 0 only on a match. */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../../fs-atomic.ts';
 import { join } from 'node:path';
 import { SnncError } from '../../errors.ts';
 import type { Program } from '../../ir/program.ts';
@@ -79,7 +80,7 @@ export const verifyCommand: Command = {
     bar.done();
     for (const line of formatTable(rows, goldenPerSecond, batch.images.length)) io.out(line);
     const report = flagString(args, 'report');
-    if (report) writeFileSync(report, JSON.stringify({ program: program.name, sourceSha256: program.sourceSha256, images: batch.images.length, goldenPerSecond, rows }, null, 2) + '\n');
+    if (report) writeFileAtomic(report, JSON.stringify({ program: program.name, sourceSha256: program.sourceSha256, images: batch.images.length, goldenPerSecond, rows }, null, 2) + '\n');
     const failed = rows.filter((r) => r.status === 'mismatch' || r.status === 'error' || (names && r.status === 'skipped'));
     if (failed.length > 0) io.log(`snnc: verify failed for ${failed.map((r) => r.target).join(', ')}`);
     return failed.length === 0 ? 0 : 1;
