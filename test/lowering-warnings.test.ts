@@ -42,7 +42,7 @@ test('a normal compile prints no warning and puts the calibration agreement in s
   const r = await compile('examples/mnist-snn');
   t.is(r.code, 0);
   t.deepEqual(r.err, []);
-  t.true(r.summary.includes('- fixed point vs float on the first 128 calibration images: 128 labels agree (100.0 %)\n'), r.summary);
+  t.true(r.summary.includes('- fixed point vs float on the first 64 calibration images: 64 labels agree (100.0 %)\n'), r.summary);
   t.false(r.summary.includes('## Warnings'));
 });
 
@@ -52,16 +52,25 @@ test('--weight-bits 2 on the MNIST example: the zeroed weights and the agreement
   t.deepEqual(r.err, [
     'snnc: warning: hidden: 75,597 of 78,400 weights quantize to 0 at 2-bit weights',
     'snnc: warning: out: 921 of 1,000 weights quantize to 0 at 2-bit weights',
-    'snnc: warning: fixed point agrees with float on 13 of 128 calibration images (10.2 %)',
+    'snnc: warning: fixed point agrees with float on 9 of 64 calibration images (14.1 %)',
   ]);
-  t.true(r.summary.includes('- fixed point vs float on the first 128 calibration images: 13 labels agree (10.2 %)\n'));
+  t.true(r.summary.includes('- fixed point vs float on the first 64 calibration images: 9 labels agree (14.1 %)\n'));
   t.true(r.summary.includes('## Warnings\n- hidden: 75,597 of 78,400 weights quantize to 0 at 2-bit weights\n'));
+});
+
+test('--activation-bits 1 on the MNIST example: the silent hidden layer and the agreement, exit 0', async (t) => {
+  const r = await compile('examples/mnist-snn', '--activation-bits', '1');
+  t.is(r.code, 0);
+  t.deepEqual(r.err, [
+    'snnc: warning: hidden: silent on all 64 calibration images in fixed point (it fires on 64 in float)',
+    'snnc: warning: fixed point agrees with float on 5 of 64 calibration images (7.8 %)',
+  ]);
 });
 
 test('--activation-bits 1 on a tiny model: agreement far below 100 % is a warning, exit 0', async (t) => {
   const r = await compile(saved('tiny5', tinyModel(5)), '--activation-bits', '1', '--calibration-images', '128');
   t.is(r.code, 0);
-  t.deepEqual(r.err, ['snnc: warning: fixed point agrees with float on 53 of 128 calibration images (41.4 %)']);
+  t.deepEqual(r.err, ['snnc: warning: fixed point agrees with float on 29 of 64 calibration images (45.3 %)']);
 });
 
 test('a layer that fires in float and is silent in fixed point is a warning, exit 0', async (t) => {
@@ -71,6 +80,6 @@ test('a layer that fires in float and is silent in fixed point is a warning, exi
   t.deepEqual(normal.err.filter((l) => /silent|quantize to 0/.test(l)), [], 'at 8 bits the small weights survive');
   const r = await compile(model, '--weight-bits', '2', '--calibration-images', '128');
   t.is(r.code, 0);
-  t.true(r.err.includes('snnc: warning: hidden: silent on all 128 calibration images in fixed point (it fires on 128 in float)'), r.err.join('\n'));
+  t.true(r.err.includes('snnc: warning: hidden: silent on all 64 calibration images in fixed point (it fires on 64 in float)'), r.err.join('\n'));
   t.true(r.err.includes('snnc: warning: hidden: 12,528 of 12,544 weights quantize to 0 at 2-bit weights'), r.err.join('\n'));
 });
