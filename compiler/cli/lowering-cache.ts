@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheRoot } from '../../data/cache.ts';
 import { SnncError } from '../errors.ts';
@@ -35,7 +35,9 @@ let sourceFingerprint: string | undefined;
 /** sha256 over the lowering's own source files, so an edited compiler never reads a program its old self wrote. */
 function loweringSourceSha256(): string {
   if (sourceFingerprint) return sourceFingerprint;
-  const hash = createHash('sha256').update(readFileSync(join(REPO_ROOT, 'compiler/lower.ts')));
+  const hash = createHash('sha256');
+  // lower.ts runs the pipeline; compile.ts turns the flags into lowering options.
+  for (const file of ['compiler/lower.ts', 'compiler/cli/commands/compile.ts']) hash.update(file).update(readFileSync(join(REPO_ROOT, file)));
   const walk = (dir: string): void => {
     for (const name of readdirSync(join(REPO_ROOT, dir)).sort()) {
       const rel = `${dir}/${name}`;
@@ -77,7 +79,7 @@ function readCached(file: string, modelSha256: string): CacheEntry | undefined {
 function writeCached(file: string, entry: CacheEntry, log: (line: string) => void): void {
   const staging = `${file}.tmp-${process.pid}-${Date.now()}`;
   try {
-    mkdirSync(join(file, '..'), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(staging, JSON.stringify({ format: CACHE_FORMAT, warnings: entry.warnings, program: entry.program }) + '\n');
     renameSync(staging, file);
   } catch (e) {
