@@ -7,6 +7,7 @@ import type { Model, SnnModel } from './model/format.ts';
 import { modelJsonPath } from './model/read-model.ts';
 import { DEFAULT_CALIBRATION_IMAGES } from './passes/formats-policy.ts';
 import { runPipeline, type PipelineHooks } from './passes/pipeline.ts';
+import { checkLowering, type LoweringChecks } from './passes/check-lowering.ts';
 import { DEFAULT_LOWER_OPTIONS, type CalibrationSet, type LowerOptions } from './passes/state.ts';
 import type { Program } from './ir/program.ts';
 import { loadDataset } from '../data/load.ts';
@@ -60,12 +61,27 @@ export interface LowerRequest {
   readonly calibration: CalibrationSet;
   readonly options?: Partial<LowerOptions>;
   readonly hooks?: PipelineHooks;
+  /** Given (the CLI gives it), the lowered program is checked against float and each finding is passed here. */
+  readonly warn?: (line: string) => void;
+}
+
+/** What checkLowering found for each program lowered with `warn` in this process (summary.md reads it). */
+const checksByProgram = new WeakMap<Program, LoweringChecks>();
+
+export function loweringChecks(program: Program): LoweringChecks | undefined {
+  return checksByProgram.get(program);
 }
 
 export function lowerModel(request: LowerRequest): Program {
   const options = { ...DEFAULT_LOWER_OPTIONS, ...request.options };
   const state = runPipeline({ model: request.model, options, calibration: request.calibration, sourceSha256: request.sourceSha256 }, request.hooks);
-  return state.program!;
+  const program = state.program!;
+  if (request.warn) {
+    const checks = checkLowering(state, program);
+    checksByProgram.set(program, checks);
+    for (const warning of checks.warnings) request.warn(`snnc: warning: ${warning}`);
+  }
+  return program;
 }
 
 export { DEFAULT_CALIBRATION_IMAGES };

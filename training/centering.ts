@@ -11,7 +11,7 @@
 import type { ConvLayer, Model } from '../compiler/model/format.ts';
 import { convForward } from '../runtime/float-reference.ts';
 import type { LoadedDataset } from '../data/load.ts';
-import { isIdentitySpiking, weighted } from './tf-params.ts';
+import { isIdentitySpiking, weighted } from './weighted-layer.ts';
 
 export interface Centering {
   /** Index in model.layers of the op whose input is centered. */

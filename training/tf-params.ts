@@ -4,23 +4,10 @@
  * [filters, channels, k, k] are held as an im2col matrix [channels*k*k, filters] (row (c*k + ki)*k + kj).
  */
 import * as tf from '@tensorflow/tfjs';
-import { SnncError } from '../compiler/errors.ts';
-import type { ConvLayer, DenseLayer, Layer, Model, SpikingLayer, Tensor } from '../compiler/model/format.ts';
+import type { Model, Tensor } from '../compiler/model/format.ts';
+import { isIdentitySpiking, weighted, type WeightedLayer } from './weighted-layer.ts';
 
-export type WeightedLayer = ConvLayer | DenseLayer | (SpikingLayer & { readonly weights: Tensor });
-
-/** A layer with weights: conv, dense or dense spiking. Pools (imported models only) and identity spiking layers have none. */
-export function weighted(layer: Layer): WeightedLayer {
-  if (layer.kind === 'pool' || !layer.weights) {
-    throw new SnncError('unsupported', `${layer.name}: training supports conv, dense and dense spiking layers, not ${layer.kind === 'pool' ? 'pools' : 'identity synapses'}`);
-  }
-  return layer as WeightedLayer;
-}
-
-/** A spiking layer fed one to one by the layer before it (the conv's own neurons): it has no trained parameters. */
-export function isIdentitySpiking(layer: Layer): layer is SpikingLayer {
-  return layer.kind === 'spiking' && !layer.weights;
-}
+export { isIdentitySpiking, weighted, type WeightedLayer };
 
 export interface LayerParams {
   readonly w: tf.Variable<tf.Rank.R2>;

@@ -189,7 +189,8 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
     lr: config.lr, seed: config.seed, threads: config.threads, center: config.center, conv: config.conv ?? 'linear',
   };
   const metadata: ModelMetadata = {
-    name: `${config.dataset}-${config.arch}`, dataset: config.dataset, arch: config.arch, seed: config.seed,
+    // A spiking-conv model is another model than the linear-conv one of the same arch: its name (and build/ dir) differs.
+    name: `${config.dataset}-${config.arch}${runConfig.conv === 'spiking' ? '-spiking' : ''}`, dataset: config.dataset, arch: config.arch, seed: config.seed,
     trainCommand: config.command, epochs: config.epochs, backend: backend.name,
   };
 

@@ -1,4 +1,7 @@
-/** @fileoverview snnc's entry point: dispatches to a command and turns every SnncError into one line and an exit code. */
+/**
+ * @fileoverview snnc's entry point: dispatches to a command (its module loaded only then, see commands.ts) and turns
+ * every SnncError into one line and an exit code.
+ */
 import { SnncError, exitCodeFor } from '../errors.ts';
 import { helpText, parseArgs } from './args.ts';
 import type { CommandIO } from './command.ts';
@@ -22,8 +25,9 @@ export async function main(argv: readonly string[], io: CommandIO = defaultIO())
       io.out(`snnc ${VERSION}`);
       return 0;
     }
-    const command = commands.find((c) => c.name === name);
-    if (!command) throw new SnncError('usage', `snnc: unknown command "${name}" (commands: ${commands.map((c) => c.name).join(', ')})`);
+    const entry = commands.find((c) => c.name === name);
+    if (!entry) throw new SnncError('usage', `snnc: unknown command "${name}" (commands: ${commands.map((c) => c.name).join(', ')})`);
+    const command = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
       io.out(helpText(command.name, command.usage, command.summary, command.flags));
       return 0;

@@ -5,7 +5,6 @@
 import { SnncError } from '../../compiler/errors.ts';
 import type { Program } from '../../compiler/ir/program.ts';
 import type { Batch, BatchResult, EmitOptions, EmittedFile, Target, TargetTrace } from '../target.ts';
-import { emitModelSource } from './emit-module.ts';
 import { readme } from './emit-header.ts';
 import { programSha256 } from './fingerprint.ts';
 import { planModel } from './plan.ts';
@@ -19,6 +18,8 @@ export const target: Target = {
   },
   async emit(program: Program, options: EmitOptions): Promise<readonly EmittedFile[]> {
     const plan = planModel(program);
+    // ts-morph (about a second to load) only when this target emits.
+    const { emitModelSource } = await import('./emit-module.ts');
     const source = emitModelSource(plan, programSha256(program));
     options.log?.(`ts: model.ts, ${Math.round(source.length / 1024)} KiB`);
     return [

@@ -51,7 +51,7 @@ export async function compileFromArgs(modelPath: string, args: ParsedArgs, log: 
     ...(flagNumber(args, 'timesteps') !== undefined ? { timesteps: flagNumber(args, 'timesteps')! } : {}),
   };
   const dumpAfter = flagString(args, 'dump-after');
-  return lowerModel({ model, sourceSha256: sha256, calibration, options, hooks: { ...(dumpAfter ? { dumpAfter } : {}), ...(dump ? { dump } : {}) } });
+  return lowerModel({ model, sourceSha256: sha256, calibration, options, warn: log, hooks: { ...(dumpAfter ? { dumpAfter } : {}), ...(dump ? { dump } : {}) } });
 }
 
 function selectTargets(args: ParsedArgs): { chosen: readonly Target[]; explicit: boolean } {

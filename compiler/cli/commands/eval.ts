@@ -8,7 +8,8 @@ import { loadDataset } from '../../../data/load.ts';
 import { flagNumber, flagString, positionals, type FlagSpecs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { progress } from '../progress.ts';
-import { compileFromArgs, lowerFlags } from './compile.ts';
+import { lowerFlags } from './compile.ts';
+import { compileCached } from '../lowering-cache.ts';
 
 const flags: FlagSpecs = {
   dataset: { kind: 'string', choices: DATASET_NAMES, help: "dataset (default: the model's)" },
@@ -31,7 +32,7 @@ export const evalCommand: Command = {
     const split = (flagString(args, 'split') ?? 'test') as 'train' | 'test';
     const limit = flagNumber(args, 'limit');
     const data = loadDataset(name, split, limit !== undefined ? { limit } : {});
-    const program = await compileFromArgs(modelPath!, args, io.log);
+    const program = await compileCached(modelPath!, args, io.log);
     const bar = progress(io, 'eval', data.count);
     const r = evaluate(model, program, data, (done) => bar.tick(done));
     bar.done();

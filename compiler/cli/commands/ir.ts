@@ -6,14 +6,15 @@ import type { Program } from '../../ir/program.ts';
 import { parseProgram } from '../../ir/validate.ts';
 import { positionals, type ParsedArgs } from '../args.ts';
 import type { Command } from '../command.ts';
-import { compileFromArgs, lowerFlags } from './compile.ts';
+import { lowerFlags } from './compile.ts';
+import { compileCached } from '../lowering-cache.ts';
 import { nirDatasetFlag, nirFlags } from '../../frontends/load-model-arg.ts';
 
 /** MODEL may be a model dir, a build dir (with ir.json) or an ir.json file. */
 export async function loadProgram(path: string, args: ParsedArgs, log: (line: string) => void, dump?: (text: string) => void): Promise<Program> {
   const irFile = existsSync(path) && statSync(path).isDirectory() ? join(path, 'ir.json') : path;
   if (irFile.endsWith('.json') && existsSync(irFile) && !irFile.endsWith('model.json')) return parseProgram(readFileSync(irFile, 'utf8'), irFile);
-  return compileFromArgs(path, args, log, dump);
+  return compileCached(path, args, log, dump);
 }
 
 export const irCommand: Command = {

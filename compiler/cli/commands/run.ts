@@ -9,7 +9,8 @@ import { loadDataset } from '../../../data/load.ts';
 import { readImagePng } from '../../../data/png.ts';
 import { flagNumber, flagString, positionals, type FlagSpecs } from '../args.ts';
 import type { Command } from '../command.ts';
-import { compileFromArgs, lowerFlags } from './compile.ts';
+import { lowerFlags } from './compile.ts';
+import { compileCached } from '../lowering-cache.ts';
 
 const flags: FlagSpecs = {
   dataset: { kind: 'string', choices: DATASET_NAMES, help: "dataset to take the image from (default: the model's)" },
@@ -46,7 +47,7 @@ export const runCommand: Command = {
       what = `${name} ${split} #${index} (label ${data.labels[0]})`;
     }
     const seed = flagNumber(args, 'seed') ?? index ?? 0;
-    const program = await compileFromArgs(modelPath!, args, io.log);
+    const program = await compileCached(modelPath!, args, io.log);
     const float = runSnnFloat(model, pixels, seed);
     const fixed = runGolden(program, pixels, seed);
     io.out(`image ${what}, seed ${seed}, T=${program.timesteps}`);

@@ -2,6 +2,7 @@
 import { formatType } from '../../ir/int-type.ts';
 import type { Program } from '../../ir/program.ts';
 import { unreachable } from '../../ir/registry.ts';
+import { loweringChecks } from '../../lower.ts';
 
 export interface SummaryFacts {
   readonly compileMs: number;
@@ -25,6 +26,8 @@ export function buildSummary(program: Program, facts: SummaryFacts): { json: obj
         return unreachable(op, 'layer kind');
     }
   });
+  const checks = loweringChecks(program);
+  const agreement = checks && checks.agreement.images > 0 ? checks.agreement : undefined;
   const json = {
     name: program.name,
     sourceSha256: program.sourceSha256,
@@ -35,6 +38,8 @@ export function buildSummary(program: Program, facts: SummaryFacts): { json: obj
     compileMs: Math.round(facts.compileMs),
     targets: facts.emitted,
     skipped: facts.skipped,
+    ...(agreement ? { calibrationAgreement: agreement } : {}),
+    ...(checks ? { warnings: checks.warnings } : {}),
   };
   const text = [
     `# ${program.name}`,
@@ -42,6 +47,7 @@ export function buildSummary(program: Program, facts: SummaryFacts): { json: obj
     `- source sha256: ${program.sourceSha256}`,
     `- timesteps: ${program.timesteps}; encoder: ${program.encoder.kind}`,
     `- ${program.quantization.weightBits}-bit weights per ${program.quantization.granularity}, ${program.quantization.activationBits}-bit activations; calibrated on ${program.quantization.calibration.images} ${program.quantization.calibration.dataset} images`,
+    ...(agreement ? [`- fixed point vs float on the first ${agreement.images} calibration images: ${agreement.agree} labels agree (${((100 * agreement.agree) / agreement.images).toFixed(1)} %)`] : []),
     `- membrane saturation: ${program.quantization.provenNoSaturation ? 'proven impossible by range analysis' : 'possible; clamped as docs/ir.md states'}`,
     `- compile time: ${(facts.compileMs / 1000).toFixed(2)} s`,
     '',
@@ -51,6 +57,7 @@ export function buildSummary(program: Program, facts: SummaryFacts): { json: obj
     '',
     `Scores: ${formatType(program.readout.scoreType)}.`,
     '',
+    ...(checks && checks.warnings.length > 0 ? ['## Warnings', ...checks.warnings.map((w) => `- ${w}`), ''] : []),
     '## Targets',
     ...facts.emitted.map((e) => `- ${e.target}: ${e.files.map((f) => `${f.path} (${f.bytes} bytes)`).join(', ')}`),
     ...facts.skipped.map((s) => `- ${s.target}: skipped (${s.reason})`),

@@ -4,7 +4,6 @@ import { SnncError } from '../../errors.ts';
 import { DATASET_NAMES } from '../../../data/datasets.ts';
 import { ARCH_NAMES, ARCHS, CONV_MODES, isArchName, type ConvMode } from '../../../training/arch.ts';
 import { CENTERING_MODES, type CenteringMode } from '../../../training/centering.ts';
-import { train } from '../../../training/trainer.ts';
 import { flagBool, flagNumber, flagString, type ParsedArgs } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 
@@ -64,6 +63,8 @@ export const trainCommand: Command = {
     const limits = [...(trainLimit === undefined ? [] : [`--train-limit ${trainLimit}`]), ...(testLimit === undefined ? [] : [`--test-limit ${testLimit}`])];
     // Every setting spelled out, defaults included, so the recorded command reproduces the run even if defaults change.
     const command = ['snnc train', ...Object.entries(settings).map(([k, v]) => `--${k} ${v}`), ...limits, `--out ${out}`].join(' ');
+    // tfjs loads only when training runs, not for `snnc train --help`.
+    const { train } = await import('../../../training/trainer.ts');
     const result = await train(
       {
         ...settings, out, command,

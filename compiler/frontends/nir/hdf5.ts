@@ -1,6 +1,6 @@
 /** @fileoverview HDF5 as plain data for NIR: read a whole file into a tree of groups and datasets, or write one back. */
 import fs, { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
-import h5wasm, { type Dataset, type Group } from 'h5wasm/node';
+import type { Dataset, Group } from 'h5wasm/node';
 import { SnncError } from '../../errors.ts';
 
 /** A dataset's value: numbers (any int or float width, read as float64 or bigint-free numbers) or strings. */
@@ -22,6 +22,14 @@ export type H5WriteValue =
 export interface H5WriteGroup {
   readonly kind: 'group';
   readonly entries: readonly (readonly [string, H5WriteGroup | H5WriteValue])[];
+}
+
+/** h5wasm, loaded on first use: its wasm bundle costs seconds and hundreds of MB, which commands without NIR skip. */
+let h5wasm: typeof import('h5wasm/node').default;
+
+async function loadH5wasm(): Promise<void> {
+  h5wasm ??= (await import('h5wasm/node')).default;
+  await h5wasm.ready;
 }
 
 /** The HDF5 superblock signature; it sits at offset 0, 512, 1024, 2048, ... */
@@ -129,7 +137,7 @@ export async function readHdf5(path: string): Promise<H5Group> {
   if (!existsSync(path)) throw new SnncError('io', `${path}: no such file`);
   if (!statSync(path).isFile()) throw new SnncError('io', `${path}: not a regular file`);
   if (!hasSignature(path)) throw new SnncError('model', `${path}: not an HDF5 file (no HDF5 signature), so not a NIR file`);
-  await h5wasm.ready;
+  await loadH5wasm();
   const opened = quietly(() => new h5wasm.File(path, 'r'));
   if (opened.error !== undefined || opened.diag.includes('HDF5-DIAG') || !opened.value) {
     throw new SnncError('model', `${path}: corrupt HDF5 file (${diagReason(opened.diag, opened.error)})`);
@@ -168,7 +176,7 @@ function writeGroup(group: Group, tree: H5WriteGroup): void {
 
 /** Writes `tree` as a new HDF5 file at `path`, atomically: a reader sees the old file or the complete new one. */
 export async function writeHdf5(path: string, tree: H5WriteGroup): Promise<void> {
-  await h5wasm.ready;
+  await loadH5wasm();
   const staging = `${path}.tmp-${process.pid}-${Date.now()}`;
   const result = quietly(() => {
     const file = new h5wasm.File(staging, 'w');
