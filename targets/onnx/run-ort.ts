@@ -2,7 +2,9 @@
  * @fileoverview Running an emitted model in onnxruntime-node (CPU), in chunks of images. onnxruntime-node is imported
  * lazily, so loading the target table does not load the native runtime.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { SnncError } from '../../compiler/errors.ts';
 import type { Batch, BatchResult } from '../target.ts';
@@ -18,6 +20,32 @@ export interface SessionOptions {
 export interface RawRun {
   /** Every output of one run, as plain numbers, by output name. */
   readonly outputs: ReadonlyMap<string, { readonly dims: readonly number[]; readonly data: readonly number[] }>;
+}
+
+const TEMP_VARIABLES = ['TMPDIR', 'TMP', 'TEMP'] as const;
+let runtimeStarted = false;
+
+/**
+ * Creates a session. The first one in a process starts ONNX Runtime's environment, whose bundled telemetry library
+ * writes `.ses` and `mat-debug-<pid>.log` into the temp folder; it reads the folder from the environment then, so the
+ * first session is created with the temp variables pointing at a private folder, removed right after.
+ */
+async function createSession(ort: typeof import('onnxruntime-node'), bytes: Uint8Array, options: InferenceSession.SessionOptions): Promise<InferenceSession> {
+  if (runtimeStarted) return ort.InferenceSession.create(bytes, options);
+  const saved = TEMP_VARIABLES.map((name) => [name, process.env[name]] as const);
+  const scratch = mkdtempSync(join(tmpdir(), 'snnc-ort-'));
+  for (const name of TEMP_VARIABLES) process.env[name] = scratch;
+  try {
+    const session = await ort.InferenceSession.create(bytes, options);
+    runtimeStarted = true;
+    return session;
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** An open ONNX Runtime session over one model file. */
@@ -38,7 +66,7 @@ export class OnnxModelSession {
   static async fromBytes(bytes: Uint8Array, what: string, imageShape: readonly [number, number, number], options: SessionOptions = {}): Promise<OnnxModelSession> {
     const ort = await import('onnxruntime-node');
     try {
-      const session = await ort.InferenceSession.create(bytes, {
+      const session = await createSession(ort, bytes, {
         intraOpNumThreads: options.threads ?? 1,
         interOpNumThreads: 1,
         executionProviders: ['cpu'],
