@@ -18,8 +18,9 @@ import { EXAMPLE_DIR } from './support/example.ts';
 const scratch = mkdtempSync(join(tmpdir(), 'snnc-mutation-'));
 const pristine = join(scratch, 'pristine');
 
-/** Row 14, column 14 of a 28x28 image; weights are stored unit-major, so unit 0's weight of it is element 406. */
+/** Row 14, column 14 of a 28x28 image. */
 const CENTRAL_PIXEL = 14 * 28 + 14;
+const HIDDEN_UNITS = 100;
 /** Bit 6 of an 8-bit weight: +-64, several times any trained weight of the example. */
 const WEIGHT_BIT = 1 << 6;
 /** Output-layer bias bit 12 (0.5 at the example's 13 fraction bits) moves class 0's score on every image. */
@@ -57,7 +58,8 @@ test.serial('ts: a flipped weight bit of a central pixel is refused as is, then 
   const dir = copyBuild('ts-weight');
   const file = join(dir, 'ts', 'model.ts');
   const source = readFileSync(file, 'utf8');
-  writeFileSync(file, flipTsElement(source, 'L0_W', CENTRAL_PIXEL, WEIGHT_BIT));
+  // L0_W is input-major ([pixel][unit]), so unit 0's weight of the pixel is element pixel * units.
+  writeFileSync(file, flipTsElement(source, 'L0_W', CENTRAL_PIXEL * HIDDEN_UNITS, WEIGHT_BIT));
   const refused = await cli('verify', dir, '--targets', 'ts', '--samples', '10');
   t.is(refused.code, 2);
   t.deepEqual(refused.err, [`snnc: ${file} differs from what compile wrote (sha256 in manifest.json); pass --as-is to check the files as they are`]);
@@ -92,7 +94,7 @@ test.serial('onnx: a flipped weight bit of a central pixel is located in the mod
   const dir = copyBuild('onnx-weight');
   // hidden/weights_T is [784, 100] float32: row = pixel, column = unit.
   editInitializer(join(dir, 'onnx', 'model.onnx'), 'hidden/weights_T', (raw) => {
-    const at = CENTRAL_PIXEL * 100 * 4;
+    const at = CENTRAL_PIXEL * HIDDEN_UNITS * 4;
     raw.writeFloatLE(raw.readFloatLE(at) + WEIGHT_BIT, at);
   });
   const r = await cli('verify', dir, '--targets', 'onnx', '--samples', '10', '--as-is');
@@ -112,7 +114,7 @@ test.serial('verilog: a flipped weight bit of a central pixel in mem/s0_weights.
   t.timeout(15 * 60_000, 'two verilator builds');
   const dir = copyBuild('verilog-weight');
   const file = join(dir, 'verilog', 'mem', 's0_weights.hex');
-  // Word g * 784 + pixel holds units g*lanes.. of that pixel, unit 0 of group 0 in the low 8 bits.
+  // Word g * 784 + pixel holds units g*lanes.. of that pixel (unit-major, as ir.json), unit 0 of group 0 in the low 8 bits.
   const words = readFileSync(file, 'utf8').split('\n');
   const word = words[CENTRAL_PIXEL]!;
   words[CENTRAL_PIXEL] = word.slice(0, -2) + (parseInt(word.slice(-2), 16) ^ WEIGHT_BIT).toString(16).padStart(2, '0');
