@@ -53,6 +53,11 @@ export interface Target {
   /** Runs the files that `emit` wrote to `dir` on a batch (used by verify and the tests). */
   run(dir: string, program: Program, batch: Batch, options?: RunOptions): Promise<BatchResult>;
   /**
+   * What `emit` wrote into `dir` for this program, with the options recorded there; verify checks a target that runs
+   * code (an import, a simulator build) against it before running it. Targets whose files are data may omit it.
+   */
+  reemit?(dir: string, program: Program): Promise<readonly EmittedFile[]>;
+  /**
    * One inference with every layer's values of the files in `dir` as they are, so verify can name the first differing
    * layer, timestep and neuron; throws SnncError('unsupported', reason) when those files cannot be traced.
    */

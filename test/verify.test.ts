@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { writeModel } from '../compiler/model/write-model.ts';
+import { writeManifest } from '../compiler/verify/manifest.ts';
 import { buildKey, readDesign } from '../targets/verilog/simulate.ts';
 import { cli, cliProcess } from './support/cli.ts';
 import { tinyModel } from './support/tiny-model.ts';
@@ -97,10 +98,10 @@ test.serial('verify and report take a relative build path (tools run with the de
   t.regex(reported.out.find((l) => l.startsWith('cycles')) ?? '', /^cycles +mean \d+ \(min \d+, max \d+\) per inference over 2 random images$/);
 });
 
-test.serial('--simulator icarus runs Icarus, and --report records the simulator, its version, every file hash, the images and seeds', async (t) => {
+test.serial('--simulator icarus runs Icarus (on a relative path too), and --report records the simulator, its version, every file hash, the images and seeds', async (t) => {
   t.timeout(10 * 60_000, 'an icarus build');
   const report = join(scratch, 'icarus.json');
-  const r = await cli('verify', build, '--targets', 'verilog', '--simulator', 'icarus', '--samples', '2', '--seed', '5', '--report', report);
+  const r = await cli('verify', relative(process.cwd(), build), '--targets', 'verilog', '--simulator', 'icarus', '--samples', '2', '--seed', '5', '--report', report);
   t.is(r.code, 0, r.out.concat(r.err).join('\n'));
   t.true(existsSync(join(build, 'verilog', 'icarus', 'snn_tb.vvp')));
   const json = JSON.parse(readFileSync(report, 'utf8')) as { tools: { simulator: string; simulatorVersion: string }; seeds: number[]; imageSource: string; irSha256: string; rows: { files: Record<string, string> }[] };
@@ -157,4 +158,17 @@ test('a verify run through ONNX Runtime leaves no new file in the temp folder', 
   const r = cliProcess(['verify', onnxOnly, '--targets', 'onnx', '--samples', '2'], { TMPDIR: tmp });
   t.is(r.code, 0, r.stderr);
   t.deepEqual(readdirSync(tmp).sort(), before);
+});
+
+test('a statement planted in ts/model.ts is refused even when manifest.json was rewritten to match it', async (t) => {
+  const dir = join(scratch, 'planted-with-manifest');
+  cpSync(build, dir, { recursive: true, filter: (src) => !src.includes('obj_dir') && !src.includes('icarus') });
+  const marker = join(scratch, 'planted-with-manifest-ran');
+  const file = join(dir, 'ts', 'model.ts');
+  writeFileSync(file, `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\n${readFileSync(file, 'utf8')}`);
+  writeManifest(dir);
+  const r = await cli('verify', dir, '--targets', 'ts', '--samples', '2');
+  t.is(r.code, 2);
+  t.deepEqual(r.err, [`snnc: ${file} is not what ${join(dir, 'ir.json')} emits for the ts target, so it is not run (pass --as-is to run it as it is)`]);
+  t.false(existsSync(marker));
 });

@@ -34,6 +34,11 @@ export const target: Target = {
     options.log?.(`verilog: ${files.filter((f) => f.path.startsWith('rtl/')).length} modules, ${lanes} lane(s)${options.traces ? ', with trace ports' : ''}`);
     return files;
   },
+  /** The design as emitted with the lanes and traces design.json records. */
+  async reemit(dir: string, program: Program): Promise<readonly EmittedFile[]> {
+    const info = readDesign(dir);
+    return emitDesign(program, { lanes: info.lanes, traces: info.traces });
+  },
   async run(dir: string, program: Program, batch: Batch, options: RunOptions = {}): Promise<BatchResult> {
     const info = readDesign(dir);
     if (info.programSha256 !== programHash(program)) throw new SnncError('io', `${dir}: the design was emitted for another program (${info.program}); emit it again`);

@@ -1,5 +1,4 @@
 /** @fileoverview `snnc report DIR`: FPGA estimates and measured cycles for an emitted verilog design. */
-import { writeFileSync } from 'node:fs';
 import { SnncError } from '../../errors.ts';
 import { join, resolve } from 'node:path';
 import { DATASET_NAMES, DATASETS, type DatasetName } from '../../../data/datasets.ts';
@@ -8,6 +7,10 @@ import type { Batch } from '../../../targets/target.ts';
 import { formatReport, hardwareReport, randomBatch, resolveDesignDir } from '../../../targets/verilog/report.ts';
 import { chooseSimulator, readDesign, type Simulator } from '../../../targets/verilog/simulate.ts';
 import { manifestRoot, requireUnchanged } from '../../verify/manifest.ts';
+import { requireAsEmitted } from '../../verify/as-emitted.ts';
+import { parseProgram } from '../../ir/validate.ts';
+import { target as verilog } from '../../../targets/verilog/index.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { flagBool, flagNumber, flagString, positionals, type FlagSpecs } from '../args.ts';
 import type { Command } from '../command.ts';
 
@@ -50,8 +53,12 @@ export const reportCommand: Command = {
     // Before yosys or a simulator reads the design: its files must be those compile wrote, unless --as-is.
     const asIs = flagBool(args, 'as-is');
     const recorded = manifestRoot(dir);
-    if (recorded) requireUnchanged(recorded.root, [recorded.prefix], asIs);
-    else if (!asIs) throw new SnncError('io', `${dir}: no manifest.json records this design, so its files cannot be checked (compile it with snnc compile, or pass --as-is)`);
+    if (recorded) requireUnchanged(recorded.root, ['ir.json', recorded.prefix], asIs);
+    if (recorded && !asIs && recorded.prefix === verilog.name) {
+      const irFile = join(recorded.root, 'ir.json');
+      await requireAsEmitted(recorded.root, verilog, parseProgram(readFileSync(irFile, 'utf8'), irFile));
+    }
+    if (!recorded && !asIs) throw new SnncError('io', `${dir}: no manifest.json records this design, so its files cannot be checked (compile it with snnc compile, or pass --as-is)`);
     const design = readDesign(dir);
     const count = flagNumber(args, 'images') ?? DEFAULT_IMAGES;
     const synth = !flagBool(args, 'no-synth');

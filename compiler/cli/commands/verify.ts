@@ -8,6 +8,7 @@ import { parseProgram } from '../../ir/validate.ts';
 import { loadModelArg, nirFlags } from '../../frontends/load-model-arg.ts';
 import { verifyTargets, type VerifyRow } from '../../verify/verify.ts';
 import { requireUnchanged, sha256Bytes, sha256File } from '../../verify/manifest.ts';
+import { requireAsEmitted } from '../../verify/as-emitted.ts';
 import { chooseSimulator, simulatorVersion, type Simulator } from '../../../targets/verilog/simulate.ts';
 import { randomPixels } from '../../ir/random-program.ts';
 import { targets } from '../../../targets/registry.ts';
@@ -90,9 +91,12 @@ export const verifyCommand: Command = {
     const names = flagList(args, 'targets');
     const chosen = names ? targets.filter((t) => names.includes(t.name)) : targets;
     const simulator = chooseSimulator(flagString(args, 'simulator') as Simulator | undefined);
-    // Before anything in the build is read, loaded or built: the files must be those compile wrote, unless --as-is.
-    if (isBuild) requireUnchanged(path, ['ir.json', ...chosen.map((t) => t.name)], flagBool(args, 'as-is'));
+    // Before anything in the build is read, loaded or built: the files must be those compile wrote, and the code that
+    // runs must be what ir.json emits, unless --as-is.
+    const asIs = flagBool(args, 'as-is');
+    if (isBuild) requireUnchanged(path, ['ir.json', ...chosen.map((t) => t.name)], asIs);
     const program = isBuild ? parseProgram(readFileSync(join(path, 'ir.json'), 'utf8'), join(path, 'ir.json')) : await compileFromArgs(pathArg!, args, io.log);
+    if (isBuild && !asIs) for (const target of chosen) await requireAsEmitted(path, target, program);
     const samples = flagNumber(args, 'samples') ?? 100;
     const batch = loadBatch(program, flagString(args, 'dataset') ?? datasetOf(program), (flagString(args, 'split') ?? 'test') as 'train' | 'test', samples, flagNumber(args, 'seed') ?? 0);
     const lanes = flagNumber(args, 'lanes');
