@@ -2,7 +2,7 @@
  * @fileoverview Running an emitted model in onnxruntime-node (CPU), in chunks of images. onnxruntime-node is imported
  * lazily, so loading the target table does not load the native runtime.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
@@ -22,29 +22,22 @@ export interface RawRun {
   readonly outputs: ReadonlyMap<string, { readonly dims: readonly number[]; readonly data: readonly number[] }>;
 }
 
-const TEMP_VARIABLES = ['TMPDIR', 'TMP', 'TEMP'] as const;
 let runtimeStarted = false;
 
 /**
  * Creates a session. The first one in a process starts ONNX Runtime's environment, whose bundled telemetry library
- * writes `.ses` and `mat-debug-<pid>.log` into the temp folder; it reads the folder from the environment then, so the
- * first session is created with the temp variables pointing at a private folder, removed right after.
+ * writes `.ses` and `mat-debug-<pid>.log` into the temp folder and never reads them again: those of the two that did
+ * not exist before are removed right after (a `.ses` that was already there belongs to someone else and stays).
  */
 async function createSession(ort: typeof import('onnxruntime-node'), bytes: Uint8Array, options: InferenceSession.SessionOptions): Promise<InferenceSession> {
   if (runtimeStarted) return ort.InferenceSession.create(bytes, options);
-  const saved = TEMP_VARIABLES.map((name) => [name, process.env[name]] as const);
-  const scratch = mkdtempSync(join(tmpdir(), 'snnc-ort-'));
-  for (const name of TEMP_VARIABLES) process.env[name] = scratch;
+  const litter = ['.ses', `mat-debug-${process.pid}.log`].map((name) => join(tmpdir(), name)).filter((file) => !existsSync(file));
   try {
     const session = await ort.InferenceSession.create(bytes, options);
     runtimeStarted = true;
     return session;
   } finally {
-    for (const [name, value] of saved) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    rmSync(scratch, { recursive: true, force: true });
+    for (const file of litter) rmSync(file, { force: true });
   }
 }
 
