@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseProgram } from '../compiler/ir/validate.ts';
 import { locateMismatch } from '../compiler/verify/compare.ts';
 import { target as verilog } from '../targets/verilog/index.ts';
+import { target as onnxTarget } from '../targets/onnx/index.ts';
 import { onnx } from '../targets/onnx/proto.ts';
 import { cli } from './support/cli.ts';
 import { EXAMPLE_DIR } from './support/example.ts';
@@ -147,4 +148,15 @@ test.serial('verilog: an edit a traced build cannot carry (snn_top.v) is reporte
   const program = parseProgram(readFileSync(join(dir, 'ir.json'), 'utf8'), 'ir.json');
   const where = await locateMismatch(program, verilog, join(dir, 'verilog'), new Uint8Array(784), 0);
   t.deepEqual(where, { unavailable: 'rtl/snn_top.v differs from the design ir.json emits, and the traced build has to re-emit it with trace ports' });
+});
+
+test.serial('onnx: an edit to the graph itself (not its initializers) is reported as location unavailable, with the reason', async (t) => {
+  const dir = copyBuild('onnx-graph');
+  const file = join(dir, 'onnx', 'model.onnx');
+  const model = onnx.ModelProto.decode(readFileSync(file));
+  model.graph!.node![0]!.name = 'edited by hand';
+  writeFileSync(file, onnx.ModelProto.encode(model).finish());
+  const program = parseProgram(readFileSync(join(dir, 'ir.json'), 'utf8'), 'ir.json');
+  const where = await locateMismatch(program, onnxTarget, join(dir, 'onnx'), new Uint8Array(784), 0);
+  t.deepEqual(where, { unavailable: "model.onnx's graph differs from the one ir.json emits in more than its constants, so no traced twin can be built from it" });
 });
