@@ -52,7 +52,7 @@ function loadBatch(program: Program, source: string, split: 'train' | 'test', sa
 }
 
 /** What the JSON report records beyond the table: the files checked, the tools that ran them, the images and seeds. */
-function runRecord(buildDir: string | undefined, rows: readonly VerifyRow[], batch: Batch & { source: string }, simulator: Simulator): Record<string, unknown> {
+function runRecord(buildDir: string | undefined, rows: readonly VerifyRow[], batch: Batch & { source: string }, simulator: Simulator | undefined): Record<string, unknown> {
   const ran = (name: string): boolean => rows.some((r) => r.target === name && (r.status === 'match' || r.status === 'mismatch'));
   const pixels = sha256Bytes(Buffer.concat(batch.images.map((image) => Buffer.from(image))));
   return {
@@ -60,7 +60,7 @@ function runRecord(buildDir: string | undefined, rows: readonly VerifyRow[], bat
     tools: {
       node: process.version,
       ...(ran('onnx') ? { onnxruntime: `onnxruntime-node ${(createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version}` } : {}),
-      ...(ran('verilog') ? { simulator, simulatorVersion: simulatorVersion(simulator) } : {}),
+      ...(ran('verilog') && simulator ? { simulator, simulatorVersion: simulatorVersion(simulator) } : {}),
     },
     imageSource: batch.source,
     imagesSha256: pixels,
@@ -90,7 +90,8 @@ export const verifyCommand: Command = {
     const isBuild = existsSync(path) && statSync(path).isDirectory() && existsSync(join(path, 'ir.json'));
     const names = flagList(args, 'targets');
     const chosen = names ? targets.filter((t) => names.includes(t.name)) : targets;
-    const simulator = chooseSimulator(flagString(args, 'simulator') as Simulator | undefined);
+    // SNNC_SIMULATOR is read only when the verilog target runs.
+    const simulator = chosen.some((t) => t.name === 'verilog') ? chooseSimulator(flagString(args, 'simulator') as Simulator | undefined) : undefined;
     // Before anything in the build is read, loaded or built: the files must be those compile wrote, and the code that
     // runs must be what ir.json emits, unless --as-is.
     const asIs = flagBool(args, 'as-is');
@@ -106,7 +107,7 @@ export const verifyCommand: Command = {
       emit: { ...(lanes !== undefined ? { lanes } : {}), ...(isBuild ? {} : { model: (await loadModelArg(pathArg!, args)).model }), log: io.log },
       chunk: Math.max(10, Math.ceil(batch.images.length / 20)),
       onProgress: (name, done) => bar.tick((offsets.get(name) ?? 0) + done, name),
-      run: { simulator },
+      run: simulator ? { simulator } : {},
     });
     bar.done();
     for (const line of formatTable(rows, goldenPerSecond, batch.images.length)) io.out(line);
