@@ -38,6 +38,12 @@ export interface TargetTrace {
   readonly layers: readonly { readonly membrane: readonly (readonly number[])[]; readonly output: readonly (readonly number[])[] }[];
 }
 
+/** How a target runs (flags of verify and report); targets ignore what does not apply to them. */
+export interface RunOptions {
+  /** verilog: the simulator (default: SNNC_SIMULATOR, else verilator). */
+  readonly simulator?: 'verilator' | 'icarus';
+}
+
 export interface Target {
   readonly name: string;
   readonly summary: string;
@@ -45,7 +51,15 @@ export interface Target {
   check(program: Program): void;
   emit(program: Program, options: EmitOptions): Promise<readonly EmittedFile[]>;
   /** Runs the files that `emit` wrote to `dir` on a batch (used by verify and the tests). */
-  run(dir: string, program: Program, batch: Batch): Promise<BatchResult>;
-  /** One inference with every layer's values, so verify can name the first differing layer, timestep and neuron. */
-  trace?(dir: string, program: Program, pixels: Uint8Array, seed: number): Promise<TargetTrace>;
+  run(dir: string, program: Program, batch: Batch, options?: RunOptions): Promise<BatchResult>;
+  /**
+   * What `emit` wrote into `dir` for this program, with the options recorded there; verify checks a target that runs
+   * code (an import, a simulator build) against it before running it. Targets whose files are data may omit it.
+   */
+  reemit?(dir: string, program: Program): Promise<readonly EmittedFile[]>;
+  /**
+   * One inference with every layer's values of the files in `dir` as they are, so verify can name the first differing
+   * layer, timestep and neuron; throws SnncError('unsupported', reason) when those files cannot be traced.
+   */
+  trace?(dir: string, program: Program, pixels: Uint8Array, seed: number, options?: RunOptions): Promise<TargetTrace>;
 }

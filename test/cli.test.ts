@@ -67,7 +67,7 @@ test('compile writes ir.json, ir.txt and a summary; ir.json reads back to the pr
   const out = join(scratch, 'build');
   const r = await cli('compile', model, '--out', out, '--target', 'none', '--weight-bits', '6');
   t.is(r.code, 0, r.err.join('\n'));
-  t.deepEqual(readdirSync(out).sort(), ['.snnc-output', 'ir.json', 'ir.txt', 'summary.json', 'summary.md']);
+  t.deepEqual(readdirSync(out).sort(), ['.snnc-output', 'ir.json', 'ir.txt', 'manifest.json', 'summary.json', 'summary.md']);
   const program = parseProgram(readFileSync(join(out, 'ir.json'), 'utf8'), 'ir.json');
   t.is(printProgram(program), readFileSync(join(out, 'ir.txt'), 'utf8'));
   t.is(program.quantization.weightBits, 6);

@@ -1,11 +1,17 @@
 /**
- * @fileoverview verify can fail: one flipped bit in an emitted constant (a TS constant, an ONNX initializer, a Verilog
- * memory word) must be reported as a mismatch, located and non-zero-exit.
+ * @fileoverview verify can fail on edited files, and says where: a flipped weight bit of a central pixel (border pixels
+ * are zero in every MNIST image, so their weights are never read) in every target (a TS constant, an ONNX initializer,
+ * a Verilog memory word), a changed operator in the neuron RTL (after a first verify, so the cached simulator build
+ * must be rebuilt), and an edit that cannot be traced, which says why. Edited builds are refused without --as-is.
  */
 import test from 'ava';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseProgram } from '../compiler/ir/validate.ts';
+import { locateMismatch } from '../compiler/verify/compare.ts';
+import { target as verilog } from '../targets/verilog/index.ts';
+import { target as onnxTarget } from '../targets/onnx/index.ts';
 import { onnx } from '../targets/onnx/proto.ts';
 import { cli } from './support/cli.ts';
 import { EXAMPLE_DIR } from './support/example.ts';
@@ -13,11 +19,17 @@ import { EXAMPLE_DIR } from './support/example.ts';
 const scratch = mkdtempSync(join(tmpdir(), 'snnc-mutation-'));
 const pristine = join(scratch, 'pristine');
 
+/** Row 14, column 14 of a 28x28 image. */
+const CENTRAL_PIXEL = 14 * 28 + 14;
+const HIDDEN_UNITS = 100;
+/** Bit 6 of an 8-bit weight: +-64, several times any trained weight of the example. */
+const WEIGHT_BIT = 1 << 6;
 /** Output-layer bias bit 12 (0.5 at the example's 13 fraction bits) moves class 0's score on every image. */
-const FLIPPED_BIT = 1 << 12;
+const BIAS_BIT = 1 << 12;
+const LOCATED_IN_HIDDEN_UNIT_0 = / +10 +\d+ .* image \d+: layer 0 \(hidden\), t=\d+, neuron 0 membrane: golden -?\d+, target -?\d+$/;
 
 test.before(async () => {
-  const r = await cli('compile', EXAMPLE_DIR, '--out', pristine, '--target', 'ts,onnx');
+  const r = await cli('compile', EXAMPLE_DIR, '--out', pristine);
   if (r.code !== 0) throw new Error(r.err.join('\n'));
 });
 
@@ -27,34 +39,124 @@ function copyBuild(name: string): string {
   return dir;
 }
 
-test('the unmodified build verifies', async (t) => {
+/** Rewrites element `index` of `const NAME = new Int16Array([...])` in a generated model.ts. */
+function flipTsElement(source: string, name: string, index: number, bit: number): string {
+  const head = `const ${name} = new `;
+  const start = source.indexOf('[', source.indexOf(head)) + 1;
+  const end = source.indexOf(']', start);
+  const values = source.slice(start, end).split(',');
+  values[index] = values[index]!.replace(/-?\d+/, (v) => String(Number(v) ^ bit));
+  return source.slice(0, start) + values.join(',') + source.slice(end);
+}
+
+test.serial('the unmodified build verifies on every target', async (t) => {
   const r = await cli('verify', copyBuild('clean'), '--samples', '10');
   t.is(r.code, 0, r.out.concat(r.err).join('\n'));
+  t.deepEqual(r.out.slice(2).map((l) => l.split(/ +/).slice(0, 3).join(' ')), ['onnx 10 0', 'verilog 10 0', 'ts 10 0']);
 });
 
-test('a flipped bit in a generated TS constant fails verify', async (t) => {
-  const dir = copyBuild('ts');
+test.serial('ts: a flipped weight bit of a central pixel is refused as is, then caught and located with --as-is', async (t) => {
+  const dir = copyBuild('ts-weight');
   const file = join(dir, 'ts', 'model.ts');
   const source = readFileSync(file, 'utf8');
-  const mutated = source.replace(/(const L1_BIAS = new Int32Array\(\[\s*)(-?\d+)/, (_m, head: string, value: string) => `${head}${Number(value) ^ FLIPPED_BIT}`);
+  // L0_W is input-major ([pixel][unit]), so unit 0's weight of the pixel is element pixel * units.
+  writeFileSync(file, flipTsElement(source, 'L0_W', CENTRAL_PIXEL * HIDDEN_UNITS, WEIGHT_BIT));
+  const refused = await cli('verify', dir, '--targets', 'ts', '--samples', '10');
+  t.is(refused.code, 2);
+  t.deepEqual(refused.err, [`snnc: ${file} differs from what compile wrote (sha256 in manifest.json); pass --as-is to check the files as they are`]);
+  const r = await cli('verify', dir, '--targets', 'ts', '--samples', '10', '--as-is');
+  t.is(r.code, 1, r.out.concat(r.err).join('\n'));
+  t.regex(r.out[2]!, new RegExp(`^ts${LOCATED_IN_HIDDEN_UNIT_0.source}`));
+});
+
+test.serial('ts: a flipped bias bit is located at the output layer', async (t) => {
+  const dir = copyBuild('ts-bias');
+  const file = join(dir, 'ts', 'model.ts');
+  const source = readFileSync(file, 'utf8');
+  const mutated = source.replace(/(const L1_BIAS = new Int32Array\(\[\s*)(-?\d+)/, (_m, head: string, value: string) => `${head}${Number(value) ^ BIAS_BIT}`);
   t.not(mutated, source);
   writeFileSync(file, mutated);
-  const r = await cli('verify', dir, '--targets', 'ts', '--samples', '10');
+  const r = await cli('verify', dir, '--targets', 'ts', '--samples', '10', '--as-is');
   t.is(r.code, 1);
   t.regex(r.out[2]!, /^ts +10 +10 .* image 0: layer 1 \(out\), t=0, neuron 0 membrane: golden -?\d+, target -?\d+$/);
 });
 
-test('a flipped bit in an ONNX initializer fails verify', async (t) => {
-  const dir = copyBuild('onnx');
+function editInitializer(file: string, name: string, edit: (raw: Buffer) => void): void {
+  const model = onnx.ModelProto.decode(readFileSync(file));
+  const init = model.graph!.initializer!.find((i) => i.name === name);
+  if (!init?.rawData) throw new Error(`${name} is not stored as raw data`);
+  const raw = Buffer.from(init.rawData);
+  edit(raw);
+  init.rawData = raw;
+  writeFileSync(file, onnx.ModelProto.encode(model).finish());
+}
+
+test.serial('onnx: a flipped weight bit of a central pixel is located in the model on disk (a traced twin with its initializers)', async (t) => {
+  const dir = copyBuild('onnx-weight');
+  // hidden/weights_T is [784, 100] float32: row = pixel, column = unit.
+  editInitializer(join(dir, 'onnx', 'model.onnx'), 'hidden/weights_T', (raw) => {
+    const at = CENTRAL_PIXEL * HIDDEN_UNITS * 4;
+    raw.writeFloatLE(raw.readFloatLE(at) + WEIGHT_BIT, at);
+  });
+  const r = await cli('verify', dir, '--targets', 'onnx', '--samples', '10', '--as-is');
+  t.is(r.code, 1, r.out.concat(r.err).join('\n'));
+  t.regex(r.out[2]!, new RegExp(`^onnx${LOCATED_IN_HIDDEN_UNIT_0.source}`));
+});
+
+test.serial('onnx: a flipped bias bit is located at the output layer', async (t) => {
+  const dir = copyBuild('onnx-bias');
+  editInitializer(join(dir, 'onnx', 'model.onnx'), 'out/bias', (raw) => raw.writeBigInt64LE(raw.readBigInt64LE(0) ^ BigInt(BIAS_BIT), 0));
+  const r = await cli('verify', dir, '--targets', 'onnx', '--samples', '10', '--as-is');
+  t.is(r.code, 1);
+  t.regex(r.out[2]!, /^onnx +10 +10 .* image 0: layer 1 \(out\), t=0, neuron 0 membrane: golden -?\d+, target -?\d+$/);
+});
+
+test.serial('verilog: a flipped weight bit of a central pixel in mem/s0_weights.hex is located', async (t) => {
+  t.timeout(15 * 60_000, 'two verilator builds');
+  const dir = copyBuild('verilog-weight');
+  const file = join(dir, 'verilog', 'mem', 's0_weights.hex');
+  // Word g * 784 + pixel holds units g*lanes.. of that pixel (unit-major, as ir.json), unit 0 of group 0 in the low 8 bits.
+  const words = readFileSync(file, 'utf8').split('\n');
+  const word = words[CENTRAL_PIXEL]!;
+  words[CENTRAL_PIXEL] = word.slice(0, -2) + (parseInt(word.slice(-2), 16) ^ WEIGHT_BIT).toString(16).padStart(2, '0');
+  writeFileSync(file, words.join('\n'));
+  const r = await cli('verify', dir, '--targets', 'verilog', '--samples', '10', '--as-is');
+  t.is(r.code, 1, r.out.concat(r.err).join('\n'));
+  t.regex(r.out[2]!, new RegExp(`^verilog${LOCATED_IN_HIDDEN_UNIT_0.source}`));
+});
+
+test.serial('verilog: after one verify, a changed operator in rtl/snn_neuron.v rebuilds the simulator, fails and is located', async (t) => {
+  t.timeout(20 * 60_000, 'three verilator builds');
+  const dir = copyBuild('verilog-rtl');
+  const first = await cli('verify', dir, '--targets', 'verilog', '--samples', '10');
+  t.is(first.code, 0, first.out.concat(first.err).join('\n'));
+  const file = join(dir, 'verilog', 'rtl', 'snn_neuron.v');
+  const source = readFileSync(file, 'utf8');
+  // The decay's arithmetic shift becomes a logical one: negative membranes decay to huge positive ones.
+  const mutated = source.replace('(decay2 + decayed_ROUND) >>> DECAY_SHIFT', '(decay2 + decayed_ROUND) >> DECAY_SHIFT');
+  t.not(mutated, source);
+  writeFileSync(file, mutated);
+  const r = await cli('verify', dir, '--targets', 'verilog', '--samples', '10', '--as-is');
+  t.is(r.code, 1, r.out.concat(r.err).join('\n'));
+  t.regex(r.out[2]!, /^verilog +10 +\d+ .* image \d+: layer \d \(\w+\), t=\d+, neuron \d+ membrane: golden -?\d+, target -?\d+$/);
+});
+
+test.serial('verilog: an edit a traced build cannot carry (snn_top.v) is reported as location unavailable, with the reason', async (t) => {
+  const dir = copyBuild('verilog-top');
+  const file = join(dir, 'verilog', 'rtl', 'snn_top.v');
+  writeFileSync(file, readFileSync(file, 'utf8') + '// edited\n');
+  const program = parseProgram(readFileSync(join(dir, 'ir.json'), 'utf8'), 'ir.json');
+  const where = await locateMismatch(program, verilog, join(dir, 'verilog'), new Uint8Array(784), 0);
+  t.deepEqual(where, { unavailable: 'rtl/snn_top.v differs from the design ir.json emits, and the traced build has to re-emit it with trace ports' });
+});
+
+test.serial('onnx: an edit to the graph itself (not its initializers) is reported as location unavailable, with the reason', async (t) => {
+  const dir = copyBuild('onnx-graph');
   const file = join(dir, 'onnx', 'model.onnx');
   const model = onnx.ModelProto.decode(readFileSync(file));
-  const bias = model.graph!.initializer!.find((i) => i.name === 'out/bias');
-  t.truthy(bias?.rawData, 'out/bias is stored as raw little-endian int64');
-  const raw = Buffer.from(bias!.rawData!);
-  raw.writeBigInt64LE(raw.readBigInt64LE(0) ^ BigInt(FLIPPED_BIT), 0);
-  bias!.rawData = raw;
+  model.graph!.node![0]!.name = 'edited by hand';
   writeFileSync(file, onnx.ModelProto.encode(model).finish());
-  const r = await cli('verify', dir, '--targets', 'onnx', '--samples', '10');
-  t.is(r.code, 1);
-  t.regex(r.out[2]!, /^onnx +10 +10 .* image 0: (layer 1 \(out\), t=0, neuron 0 membrane|score 0): golden -?\d+, target -?\d+$/);
+  const program = parseProgram(readFileSync(join(dir, 'ir.json'), 'utf8'), 'ir.json');
+  const where = await locateMismatch(program, onnxTarget, join(dir, 'onnx'), new Uint8Array(784), 0);
+  t.deepEqual(where, { unavailable: "model.onnx's graph differs from the one ir.json emits in more than its constants, so no traced twin can be built from it" });
 });

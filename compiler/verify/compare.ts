@@ -1,7 +1,8 @@
 /** @fileoverview Exact comparison of a target against the golden runtime, down to the first differing neuron. */
+import { SnncError } from '../errors.ts';
 import type { Program } from '../ir/program.ts';
 import { traceGolden } from '../../runtime/golden.ts';
-import type { BatchResult, Target, TargetTrace } from '../../targets/target.ts';
+import type { BatchResult, RunOptions, Target, TargetTrace } from '../../targets/target.ts';
 
 export interface ScoreMismatch {
   readonly image: number;
@@ -49,16 +50,29 @@ export function firstTraceDifference(program: Program, expected: TargetTrace, ac
   return undefined;
 }
 
-/** Locates a mismatch with the target's trace, when it has one. */
-export async function locateMismatch(program: Program, target: Target, dir: string, pixels: Uint8Array, seed: number): Promise<NeuronMismatch | undefined> {
-  if (!target.trace) return undefined;
-  const actual = await target.trace(dir, program, pixels, seed);
-  return firstTraceDifference(program, traceGolden(program, pixels, seed), actual);
+/** Where a mismatch first appears, or why that cannot be said. */
+export type Location = NeuronMismatch | { readonly unavailable: string };
+
+/**
+ * Locates a mismatch by tracing the files in `dir` as they are. A target that cannot trace them (no trace, a file a
+ * traced build would have to regenerate, a failing tool) gives the reason instead of a location.
+ */
+export async function locateMismatch(program: Program, target: Target, dir: string, pixels: Uint8Array, seed: number, options: RunOptions = {}): Promise<Location> {
+  if (!target.trace) return { unavailable: `the ${target.name} target cannot trace` };
+  let actual: TargetTrace;
+  try {
+    actual = await target.trace(dir, program, pixels, seed, options);
+  } catch (e) {
+    if (e instanceof SnncError) return { unavailable: e.message };
+    throw e;
+  }
+  return firstTraceDifference(program, traceGolden(program, pixels, seed), actual)
+    ?? { unavailable: 'the traced run matches the golden runtime at every layer, timestep and neuron, so the difference is in the readout' };
 }
 
-export function describeMismatch(m: ScoreMismatch, where?: NeuronMismatch): string {
-  const first = where
-    ? `layer ${where.layer} (${where.layerName}), t=${where.timestep}, neuron ${where.neuron} ${where.signal}: golden ${where.expected}, target ${where.actual ?? 'nothing'}`
-    : `${m.kind} ${m.index}: golden ${m.expected}, target ${m.actual ?? 'nothing'}`;
-  return `image ${m.image}: ${first}`;
+export function describeMismatch(m: ScoreMismatch, where?: Location): string {
+  const score = `${m.kind} ${m.index}: golden ${m.expected}, target ${m.actual ?? 'nothing'}`;
+  if (!where) return `image ${m.image}: ${score}`;
+  if ('unavailable' in where) return `image ${m.image}: ${score} (location unavailable: ${where.unavailable})`;
+  return `image ${m.image}: layer ${where.layer} (${where.layerName}), t=${where.timestep}, neuron ${where.neuron} ${where.signal}: golden ${where.expected}, target ${where.actual ?? 'nothing'}`;
 }

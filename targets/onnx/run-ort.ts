@@ -2,7 +2,9 @@
  * @fileoverview Running an emitted model in onnxruntime-node (CPU), in chunks of images. onnxruntime-node is imported
  * lazily, so loading the target table does not load the native runtime.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { SnncError } from '../../compiler/errors.ts';
 import type { Batch, BatchResult } from '../target.ts';
@@ -18,6 +20,25 @@ export interface SessionOptions {
 export interface RawRun {
   /** Every output of one run, as plain numbers, by output name. */
   readonly outputs: ReadonlyMap<string, { readonly dims: readonly number[]; readonly data: readonly number[] }>;
+}
+
+let runtimeStarted = false;
+
+/**
+ * Creates a session. The first one in a process starts ONNX Runtime's environment, whose bundled telemetry library
+ * writes `.ses` and `mat-debug-<pid>.log` into the temp folder and never reads them again: those of the two that did
+ * not exist before are removed right after (a `.ses` that was already there belongs to someone else and stays).
+ */
+async function createSession(ort: typeof import('onnxruntime-node'), bytes: Uint8Array, options: InferenceSession.SessionOptions): Promise<InferenceSession> {
+  if (runtimeStarted) return ort.InferenceSession.create(bytes, options);
+  const litter = ['.ses', `mat-debug-${process.pid}.log`].map((name) => join(tmpdir(), name)).filter((file) => !existsSync(file));
+  try {
+    const session = await ort.InferenceSession.create(bytes, options);
+    runtimeStarted = true;
+    return session;
+  } finally {
+    for (const file of litter) rmSync(file, { force: true });
+  }
 }
 
 /** An open ONNX Runtime session over one model file. */
@@ -38,7 +59,7 @@ export class OnnxModelSession {
   static async fromBytes(bytes: Uint8Array, what: string, imageShape: readonly [number, number, number], options: SessionOptions = {}): Promise<OnnxModelSession> {
     const ort = await import('onnxruntime-node');
     try {
-      const session = await ort.InferenceSession.create(bytes, {
+      const session = await createSession(ort, bytes, {
         intraOpNumThreads: options.threads ?? 1,
         interOpNumThreads: 1,
         executionProviders: ['cpu'],

@@ -1,13 +1,18 @@
 /**
  * @fileoverview One inference's per-layer, per-timestep values from ONNX Runtime, shaped like the golden trace. A model
- * emitted without `traces` has no trace outputs, so the traced twin of the same program is built in memory: the same
- * construction with extra outputs, which is what locating a mismatch needs.
+ * emitted without `traces` has no trace outputs, so a traced twin is built in memory: the same construction with extra
+ * outputs, carrying the constants (initializers) of the model on disk, so that an edited weight is traced as it is.
+ * When the graph on disk differs from the one ir.json emits in more than its constants, no twin can be built and the
+ * trace is refused with the reason.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SnncError } from '../../compiler/errors.ts';
 import type { Program } from '../../compiler/ir/program.ts';
 import type { TargetTrace } from '../target.ts';
-import { emitOnnxModels, MODEL_FILE } from './emit.ts';
+import { emitOnnxModels, MAX_UNROLLED_TIMESTEPS, MODEL_FILE } from './emit.ts';
 import { traceOutputName } from './graph-io.ts';
+import { onnx, type ModelProto } from './proto.ts';
 import { OnnxModelSession, type RawRun } from './run-ort.ts';
 
 /** Splits a [T, 1, units] output into T rows. */
@@ -18,13 +23,50 @@ function perTimestep(run: RawRun, name: string, timesteps: number): number[][] {
   return Array.from({ length: timesteps }, (_, t) => out.data.slice(t * units, (t + 1) * units));
 }
 
+/** The model's bytes with every initializer's values removed (names, types and shapes kept): its structure. */
+function structureOf(bytes: Uint8Array): Uint8Array {
+  const model = onnx.ModelProto.decode(bytes);
+  for (const init of model.graph?.initializer ?? []) {
+    init.rawData = new Uint8Array(0);
+    init.int64Data = [];
+    init.int32Data = [];
+    init.floatData = [];
+    init.doubleData = [];
+    init.uint64Data = [];
+  }
+  return onnx.ModelProto.encode(model).finish();
+}
+
+/** The traced twin of `disk` with disk's initializers, or undefined when disk's graph is not one ir.json emits. */
+function tracedTwin(program: Program, disk: Uint8Array): Uint8Array | undefined {
+  const shape = structureOf(disk);
+  for (const unroll of [false, true]) {
+    if (unroll && program.timesteps > MAX_UNROLLED_TIMESTEPS) continue;
+    const [plain] = emitOnnxModels(program, { unroll });
+    if (Buffer.compare(structureOf(plain!.contents as Uint8Array), shape) !== 0) continue;
+    const traced: ModelProto = onnx.ModelProto.decode(emitOnnxModels(program, { unroll, traces: true })[0]!.contents as Uint8Array);
+    const inits = traced.graph?.initializer ?? [];
+    for (const init of onnx.ModelProto.decode(disk).graph?.initializer ?? []) {
+      const at = inits.findIndex((i) => i.name === init.name);
+      if (at < 0) return undefined;
+      inits[at] = init;
+    }
+    return onnx.ModelProto.encode(traced).finish();
+  }
+  return undefined;
+}
+
 export async function traceOnnx(dir: string, program: Program, pixels: Uint8Array, seed: number): Promise<TargetTrace> {
-  let session = await OnnxModelSession.open(join(dir, MODEL_FILE), program.input.shape);
+  const file = join(dir, MODEL_FILE);
+  if (!existsSync(file)) throw new SnncError('io', `${file} does not exist; emit the onnx target first`);
+  const disk = readFileSync(file);
+  let session = await OnnxModelSession.fromBytes(disk, file, program.input.shape);
   const wanted = traceOutputName(program.layers[0]?.name ?? '', 'output');
   if (!session.outputNames.includes(wanted)) {
     await session.close();
-    const [traced] = emitOnnxModels(program, { traces: true });
-    session = await OnnxModelSession.fromBytes(traced!.contents as Uint8Array, `${program.name} (traced)`, program.input.shape);
+    const twin = tracedTwin(program, disk);
+    if (!twin) throw new SnncError('unsupported', `${MODEL_FILE}'s graph differs from the one ir.json emits in more than its constants, so no traced twin can be built from it`);
+    session = await OnnxModelSession.fromBytes(twin, `${file} (traced twin)`, program.input.shape);
   }
   try {
     const run = await session.runRaw([pixels], [seed]);
@@ -38,4 +80,3 @@ export async function traceOnnx(dir: string, program: Program, pixels: Uint8Arra
     await session.close();
   }
 }
-

@@ -27,6 +27,9 @@ export const target: Target = {
       { path: 'README.md', contents: readme(program) },
     ];
   },
+  async reemit(_dir: string, program: Program): Promise<readonly EmittedFile[]> {
+    return this.emit(program, {});
+  },
   async run(dir: string, program: Program, batch: Batch): Promise<BatchResult> {
     if (batch.seeds.length !== batch.images.length) {
       throw new SnncError('usage', `batch has ${batch.images.length} images but ${batch.seeds.length} seeds`);

@@ -51,7 +51,7 @@ export interface DesignInfo {
   readonly scoreBits: number;
   readonly timesteps: number;
   readonly maxCycles: number;
-  /** A hash of every emitted file, so a cached simulator build is reused only for the same design. */
+  /** A hash of every file as emitted (a record; simulator builds are keyed on the bytes on disk, see simulate.ts). */
   readonly fingerprint: string;
 }
 

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { SnncError } from '../../compiler/errors.ts';
 import type { Program } from '../../compiler/ir/program.ts';
-import type { Batch, BatchResult, EmitOptions, EmittedFile, Target, TargetTrace } from '../target.ts';
+import type { Batch, BatchResult, EmitOptions, EmittedFile, RunOptions, Target, TargetTrace } from '../target.ts';
 import { checkProgram } from './check.ts';
 import { emitDesign, programHash } from './design.ts';
 import { readDesign, simulate } from './simulate.ts';
@@ -34,15 +34,21 @@ export const target: Target = {
     options.log?.(`verilog: ${files.filter((f) => f.path.startsWith('rtl/')).length} modules, ${lanes} lane(s)${options.traces ? ', with trace ports' : ''}`);
     return files;
   },
-  async run(dir: string, program: Program, batch: Batch): Promise<BatchResult> {
+  /** The design as emitted with the lanes and traces design.json records. */
+  async reemit(dir: string, program: Program): Promise<readonly EmittedFile[]> {
+    const info = readDesign(dir);
+    return emitDesign(program, { lanes: info.lanes, traces: info.traces });
+  },
+  async run(dir: string, program: Program, batch: Batch, options: RunOptions = {}): Promise<BatchResult> {
     const info = readDesign(dir);
     if (info.programSha256 !== programHash(program)) throw new SnncError('io', `${dir}: the design was emitted for another program (${info.program}); emit it again`);
     // A design emitted with --traces also leaves its per-update records (and, with SNNC_VCD=1, a VCD) beside it.
-    const result = simulate(dir, batch, info.traces ? { traceFile: join(dir, 'trace.txt'), vcdFile: process.env.SNNC_VCD === '1' ? join(dir, 'wave.vcd') : undefined } : {});
+    const traces = info.traces ? { traceFile: join(dir, 'trace.txt'), vcdFile: process.env.SNNC_VCD === '1' ? join(dir, 'wave.vcd') : undefined } : {};
+    const result = simulate(dir, batch, { ...traces, simulator: options.simulator });
     return { scores: result.scores, labels: result.labels };
   },
-  /** Runs a traced build (DIR/debug, emitted on first use, with a VCD there when SNNC_VCD=1) on one image. */
-  async trace(dir: string, program: Program, pixels: Uint8Array, seed: number): Promise<TargetTrace> {
-    return traceDesign(dir, program, pixels, seed, { vcd: process.env.SNNC_VCD === '1' });
+  /** Runs a traced build of the files on disk (DIR/debug, with a VCD there when SNNC_VCD=1) on one image. */
+  async trace(dir: string, program: Program, pixels: Uint8Array, seed: number, options: RunOptions = {}): Promise<TargetTrace> {
+    return traceDesign(dir, program, pixels, seed, { vcd: process.env.SNNC_VCD === '1', simulator: options.simulator });
   },
 };

@@ -3,7 +3,7 @@
  * cycles per inference measured in simulation, turned into latency and throughput at 100 MHz and at the Fmax.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { SnncError } from '../../compiler/errors.ts';
 import { randomPixels } from '../../compiler/ir/random-program.ts';
 import type { Batch } from '../target.ts';
@@ -56,7 +56,8 @@ export function randomBatch(pixels: number, count: number): Batch {
 }
 
 export function hardwareReport(dirArg: string, options: ReportOptions = {}): HardwareReport {
-  const dir = resolveDesignDir(dirArg);
+  // yosys, nextpnr and the simulators run with the design folder as cwd: every path they get must be absolute.
+  const dir = resolveDesignDir(resolve(dirArg));
   const design = readDesign(dir);
   const log = options.log ?? (() => {});
   const work = join(dir, 'synth');

@@ -1,10 +1,13 @@
 /**
- * @fileoverview Simulation runners: build the emitted design once with Verilator (cached in DIR/obj_dir, keyed by the
- * design's fingerprint) or Icarus, write a batch of images as a vector file, run the bench, parse its output file.
+ * @fileoverview Simulation runners: build the emitted design once with Verilator (cached in DIR/obj_dir) or Icarus
+ * (DIR/icarus), write a batch of images as a vector file, run the bench, parse its output file. A cached build is
+ * keyed on the sha256 of the bytes on disk of every file it reads (RTL, bench, memory images, design.json), so an
+ * edited file always rebuilds.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { SnncError } from '../../compiler/errors.ts';
 import type { Batch } from '../target.ts';
 import type { DesignInfo } from './design.ts';
@@ -50,8 +53,13 @@ export function runTool(command: string, args: readonly string[], cwd: string, w
 export function readDesign(dir: string): DesignInfo {
   const file = join(dir, 'design.json');
   if (!existsSync(file)) throw new SnncError('io', `${dir}: no design.json (emit the verilog target there first)`);
-  const info = JSON.parse(readFileSync(file, 'utf8')) as DesignInfo;
-  if (info.format !== 'snnc-verilog-design' || info.version !== 1) throw new SnncError('io', `${file}: not a version 1 snnc verilog design`);
+  let info: DesignInfo;
+  try {
+    info = JSON.parse(readFileSync(file, 'utf8')) as DesignInfo;
+  } catch {
+    throw new SnncError('io', `${file}: not valid JSON`);
+  }
+  if (info?.format !== 'snnc-verilog-design' || info.version !== 1) throw new SnncError('io', `${file}: not a version 1 snnc verilog design`);
   return info;
 }
 
@@ -59,30 +67,65 @@ function sources(info: DesignInfo): string[] {
   return [...info.rtl, ...info.tb];
 }
 
+/** Every file a simulator build reads, relative to the design directory: design.json, the sources, the memory images. */
+export function designInputs(dir: string, info: DesignInfo): string[] {
+  const mem = existsSync(join(dir, 'mem')) ? readdirSync(join(dir, 'mem')).filter((f) => f.endsWith('.hex')).sort().map((f) => `mem/${f}`) : [];
+  return ['design.json', ...sources(info), ...mem];
+}
+
+/** sha256 over the tool, its flags and the path and bytes of every input on disk: the key of a cached build. */
+export function buildKey(dir: string, info: DesignInfo, tool: string, flags: readonly string[]): string {
+  const hash = createHash('sha256').update(`${tool}\0${flags.join('\0')}\0`);
+  for (const path of designInputs(dir, info)) {
+    const file = join(dir, path);
+    if (!existsSync(file)) throw new SnncError('io', `${file} is missing (design.json lists it)`);
+    hash.update(`${path}\0`).update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+/** The simulator's own version line, for reports. */
+export function simulatorVersion(simulator: Simulator): string {
+  const text = simulator === 'verilator' ? runTool('verilator', ['--version'], process.cwd(), 'verilator --version') : iverilogVersion();
+  return text.trim().split('\n')[0]!.trim();
+}
+
+function iverilogVersion(): string {
+  // `iverilog -V` prints its version, then complains that no sources were given (exit 1); only the first line counts.
+  const result = spawnSync('iverilog', ['-V'], { encoding: 'utf8' });
+  if (result.error) throw new SnncError('tool', 'iverilog not found: icarus needs it on PATH (Debian: apt-get install iverilog)');
+  return `${result.stdout}${result.stderr}`;
+}
+
 /** Builds (or reuses) the simulator executable for the design in `dir`; returns the command to run it. */
-export function buildSimulator(dir: string, info: DesignInfo, simulator: Simulator): { command: string; args: string[] } {
+export function buildSimulator(dirArg: string, info: DesignInfo, simulator: Simulator): { command: string; args: string[] } {
+  const dir = resolve(dirArg);
   if (simulator === 'verilator') {
     const mdir = join(dir, 'obj_dir');
-    const stamp = join(mdir, 'snnc-fingerprint');
+    const stamp = join(mdir, 'snnc-build-key');
     const exe = join(mdir, 'snn_sim');
-    if (!(existsSync(exe) && existsSync(stamp) && readFileSync(stamp, 'utf8') === info.fingerprint)) {
+    const flags = [
+      '--binary', '-j', '2', '--top-module', info.testbench, '-Wno-fatal', '--Mdir', mdir, '-o', 'snn_sim',
+      '-CFLAGS', '-O1', ...(info.traces ? ['--trace'] : []),
+    ];
+    const key = buildKey(dir, info, 'verilator', flags);
+    if (!(existsSync(exe) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key)) {
       rmSync(mdir, { recursive: true, force: true });
-      const trace = info.traces ? ['--trace'] : [];
-      runTool('verilator', [
-        '--binary', '-j', '2', '--top-module', info.testbench, '-Wno-fatal', '--Mdir', 'obj_dir', '-o', 'snn_sim',
-        '-CFLAGS', '-O1', ...trace, ...sources(info),
-      ], dir, 'verilator build');
-      writeFileSync(stamp, info.fingerprint);
+      runTool('verilator', [...flags, ...sources(info)], dir, 'verilator build');
+      writeFileSync(stamp, key);
     }
     return { command: exe, args: [] };
   }
   const out = join(dir, 'icarus');
   const vvp = join(out, 'snn_tb.vvp');
-  const stamp = join(out, 'snnc-fingerprint');
-  if (!(existsSync(vvp) && existsSync(stamp) && readFileSync(stamp, 'utf8') === info.fingerprint)) {
+  const stamp = join(out, 'snnc-build-key');
+  const flags = ['-g2005', '-s', info.testbench];
+  const key = buildKey(dir, info, 'iverilog', flags);
+  if (!(existsSync(vvp) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key)) {
+    rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
-    runTool('iverilog', ['-g2005', '-s', info.testbench, '-o', vvp, ...sources(info)], dir, 'icarus build');
-    writeFileSync(stamp, info.fingerprint);
+    runTool('iverilog', [...flags, '-o', vvp, ...sources(info)], dir, 'icarus build');
+    writeFileSync(stamp, key);
   }
   return { command: 'vvp', args: ['-n', vvp] };
 }
@@ -116,7 +159,9 @@ export function parseOutput(text: string, images: number, classes: number): Simu
 }
 
 /** Simulates `batch` on the design emitted in `dir`. */
-export function simulate(dir: string, batch: Batch, options: SimulateOptions = {}): SimulationResult {
+export function simulate(dirArg: string, batch: Batch, options: SimulateOptions = {}): SimulationResult {
+  // Tools run with the design directory as cwd, so every path handed to them must be absolute.
+  const dir = resolve(dirArg);
   const info = readDesign(dir);
   const simulator = chooseSimulator(options.simulator);
   const { command, args } = buildSimulator(dir, info, simulator);
@@ -126,8 +171,8 @@ export function simulate(dir: string, batch: Batch, options: SimulateOptions = {
     const output = join(work, 'out.txt');
     writeFileSync(input, vectorFile(batch, info.pixels));
     const plus = [`+in=${input}`, `+out=${output}`];
-    if (options.traceFile) plus.push(`+trace=${options.traceFile}`);
-    if (options.vcdFile) plus.push(`+vcd=${options.vcdFile}`);
+    if (options.traceFile) plus.push(`+trace=${resolve(options.traceFile)}`);
+    if (options.vcdFile) plus.push(`+vcd=${resolve(options.vcdFile)}`);
     runTool(command, [...args, ...plus], dir, `${simulator} simulation`);
     if (!existsSync(output)) throw new SnncError('tool', `${simulator} simulation wrote no output file`);
     return parseOutput(readFileSync(output, 'utf8'), batch.images.length, info.classes);

@@ -1,18 +1,19 @@
 /**
- * @fileoverview Traces and mismatch location. A traced build of the design (emitted into DIR/debug unless DIR already
- * holds one) writes one record per update (stage, step, unit, membrane, output); these become the visible values per
+ * @fileoverview Traces and mismatch location. A traced build of the design on disk (DIR itself when it has trace
+ * ports, else DIR/debug: the cores and memory images of DIR as they are, with snn_top and the bench re-emitted with
+ * trace ports) writes one record per update (stage, step, unit, membrane, output); these become the visible values per
  * layer and timestep, shaped like traceGolden's, and the first difference names its layer, timestep and neuron.
  * Hardware records what a layer computes at step t; a delay-1 layer makes that visible at t+1 (zeros at t = 0).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { SnncError } from '../../compiler/errors.ts';
 import { writeDirAtomic } from '../../compiler/fs-atomic.ts';
 import type { Program } from '../../compiler/ir/program.ts';
 import { traceGolden } from '../../runtime/golden.ts';
 import type { TargetTrace } from '../target.ts';
 import { emitDesign, programHash } from './design.ts';
-import { readDesign, simulate, type Simulator } from './simulate.ts';
+import { designInputs, readDesign, simulate, type Simulator } from './simulate.ts';
 
 export interface TraceRecord {
   readonly stage: number;
@@ -86,16 +87,37 @@ export interface TraceOptions {
   readonly vcd?: boolean;
 }
 
-/** The traced design for the design in `dir`: `dir` itself when it has trace ports, else `dir/debug` (emitted once). */
-export function tracedDesignDir(dir: string, program: Program): string {
+/** Files a traced build takes from the design on disk as they are; snn_top, the bench and design.json gain trace ports. */
+function carriedOver(path: string): boolean {
+  return (path.startsWith('rtl/') && path !== 'rtl/snn_top.v') || path.startsWith('mem/');
+}
+
+function sameBytes(file: string, contents: string | Uint8Array): boolean {
+  return existsSync(file) && Buffer.compare(readFileSync(file), Buffer.from(contents)) === 0;
+}
+
+/**
+ * The traced design for the design in `dir`: `dir` itself when it has trace ports, else `dir/debug`, built from the
+ * cores and memory images on disk. Throws SnncError('unsupported') when a file the traced build must re-emit (snn_top,
+ * the bench, design.json) differs from what ir.json emits: tracing it would not trace what is on disk.
+ */
+export function tracedDesignDir(dirArg: string, program: Program): string {
+  const dir = resolve(dirArg);
   const info = readDesign(dir);
   if (info.programSha256 !== programHash(program)) throw new SnncError('io', `${dir}: the design was emitted for another program (${info.program})`);
   if (info.traces) return dir;
-  const debug = join(dir, 'debug');
-  const current = existsSync(join(debug, 'design.json')) ? readDesign(debug) : undefined;
-  if (!current || current.programSha256 !== info.programSha256 || current.lanes !== info.lanes) {
-    writeDirAtomic(debug, emitDesign(program, { lanes: info.lanes, traces: true }).map((f) => [f.path, f.contents] as const));
+  const plain = new Map(emitDesign(program, { lanes: info.lanes, traces: false }).map((f) => [f.path, f.contents] as const));
+  for (const path of new Set([...plain.keys(), ...designInputs(dir, info)])) {
+    const expected = plain.get(path);
+    const onDisk = existsSync(join(dir, path));
+    if (expected !== undefined && onDisk && (carriedOver(path) || sameBytes(join(dir, path), expected))) continue;
+    const why = !onDisk ? 'is missing' : expected === undefined ? 'is not part of the design ir.json emits' : 'differs from the design ir.json emits';
+    throw new SnncError('unsupported', `${path} ${why}, and the traced build has to re-emit it with trace ports`);
   }
+  const traced = emitDesign(program, { lanes: info.lanes, traces: true }).map((f) => [f.path, carriedOver(f.path) ? readFileSync(join(dir, f.path)) : f.contents] as const);
+  const debug = join(dir, 'debug');
+  // Rewritten only when a file changed, so the traced simulator build stays cached.
+  if (!traced.every(([path, contents]) => sameBytes(join(debug, path), contents))) writeDirAtomic(debug, traced);
   return debug;
 }
 

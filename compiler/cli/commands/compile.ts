@@ -14,6 +14,7 @@ import { programHash } from '../../../targets/verilog/design.ts';
 import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpecs, type ParsedArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { buildSummary } from './summary.ts';
+import { writeManifest } from '../../verify/manifest.ts';
 
 export const lowerFlags: FlagSpecs = {
   'weight-bits': { kind: 'int', min: 2, max: 16, help: 'weight bits, 2..16 (default 8)' },
@@ -108,6 +109,7 @@ export const compileCommand: Command = {
         ['summary.json', JSON.stringify(summary.json, null, 2) + '\n'],
         ['summary.md', summary.text],
       ]);
+      writeManifest(staging);
     }, { ...guard, fingerprint: programHash(program) });
     io.out(`compiled ${program.name} to ${out} in ${(compileMs / 1000).toFixed(2)} s: ir.json, ir.txt, summary.md${emitted.map((e) => `, ${e.target}/`).join('')}`);
     return 0;

@@ -23,7 +23,7 @@ test('snnc report synthesises, places and measures cycles', async (t) => {
   const { program, lanes } = MODE_DESIGNS[1]!;
   const dir = emitTo(program, { lanes });
   const out: string[] = [];
-  const code = await main(['report', dir, '--images', '3'], { out: (l) => out.push(l), log: () => {}, tty: false });
+  const code = await main(['report', dir, '--images', '3', '--as-is'], { out: (l) => out.push(l), log: () => {}, tty: false });
   t.is(code, 0);
   t.regex(out.find((l) => l.startsWith('7-series')) ?? '', /^7-series +LUT [1-9]\d*, LUT as memory \d+, FF [1-9]\d*, BRAM36 [\d.]+, DSP \d+/);
   t.regex(out.find((l) => l.startsWith('iCE40')) ?? '', /^iCE40 +LUT4 [1-9]\d*, FF [1-9]\d*, EBR \d+, DSP \d+, SPRAM 0/);
