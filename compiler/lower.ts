@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SnncError } from './errors.ts';
+import { terminalProgress } from './cli/progress.ts';
+import { checkWorkBudget } from './model/work.ts';
 import type { Model, SnnModel } from './model/format.ts';
 import { modelJsonPath } from './model/read-model.ts';
 import { DEFAULT_CALIBRATION_IMAGES } from './passes/formats-policy.ts';
@@ -62,10 +64,22 @@ export interface LowerRequest {
   readonly hooks?: PipelineHooks;
 }
 
+/**
+ * Lowers a model after checking the whole calibration against the work budget (input-limits.ts); a bar shows the
+ * calibration's progress on a terminal's stderr.
+ */
 export function lowerModel(request: LowerRequest): Program {
   const options = { ...DEFAULT_LOWER_OPTIONS, ...request.options };
-  const state = runPipeline({ model: request.model, options, calibration: request.calibration, sourceSha256: request.sourceSha256 }, request.hooks);
-  return state.program!;
+  const { model } = request;
+  checkWorkBudget(model, options.timesteps ?? model.timesteps, `model ${model.metadata.name}`, request.calibration.images.length);
+  const bar = request.calibration.onImageDone ? undefined : terminalProgress('calibrate', request.calibration.images.length, Boolean(process.stderr.isTTY));
+  const calibration = bar ? { ...request.calibration, onImageDone: (done: number) => bar.tick(done) } : request.calibration;
+  try {
+    const state = runPipeline({ model, options, calibration, sourceSha256: request.sourceSha256 }, request.hooks);
+    return state.program!;
+  } finally {
+    bar?.done();
+  }
 }
 
 export { DEFAULT_CALIBRATION_IMAGES };

@@ -1,10 +1,13 @@
 /** @fileoverview Reads and validates a model directory (`model.json` + `weights.bin`); every defect is one SnncError line. */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SnncError } from '../errors.ts';
-import { array, finite, integer, object, oneOf, onlyKeys, optional, string, type JsonObject } from './json-check.ts';
+import { array, finite, integer, object, oneOf, onlyKeys, optional, string, type Json, type JsonObject } from './json-check.ts';
 import { checkModelShapes } from './shapes.ts';
+import { formatBytes, MAX_MODEL_JSON_BYTES, MAX_WEIGHTS_BYTES, openRegularFile } from './input-limits.ts';
+import { checkWorkBudget } from './work.ts';
+import { modelNameProblem } from './model-name.ts';
 import {
   MODEL_FORMAT_VERSION, MODEL_JSON, WEIGHTS_BIN,
   type ConvLayer, type DenseLayer, type Encoder, type InputSpec, type Layer, type Model, type ModelMetadata,
@@ -26,15 +29,51 @@ export function modelJsonPath(model: string): string {
 export function readModel(model: string): Model {
   const jsonPath = modelJsonPath(model);
   if (!existsSync(jsonPath)) throw new SnncError('model', `${model}: no ${MODEL_JSON} in this directory`);
+  const text = openRegularFile(jsonPath, { what: MODEL_JSON, maxBytes: MAX_MODEL_JSON_BYTES }).toString('utf8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(jsonPath, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (e) {
     throw new SnncError('model', `${jsonPath}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
   }
   const root = object(parsed, basename(jsonPath));
+  checkModelName(root);
   const weights = readWeightsBlob(root, dirname(jsonPath));
-  return parseModel(root, weights);
+  const result = parseModel(root, weights);
+  // One timestep here (a flag may shorten the model's run); the lowering checks the whole run against the budget.
+  checkWorkBudget(result, 1, jsonPath);
+  return result;
+}
+
+/** Refuses a metadata.name that is not a safe file name, before anything else of the model is read. */
+function checkModelName(root: JsonObject): void {
+  const metadata = root.metadata;
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return; // parseModel reports it
+  const name = (metadata as JsonObject).name;
+  if (typeof name !== 'string') return;
+  const problem = modelNameProblem(name);
+  if (problem) throw new SnncError('model', `metadata.name: ${JSON.stringify(name)} ${problem}`);
+}
+
+/**
+ * Bytes the tensors of `root` can use at most (the sum of their declared sizes), or undefined when a shape is
+ * malformed (parseModel then names the defect). Read before the blob, so a blob far larger than the model is refused
+ * by its stat size alone.
+ */
+function declaredTensorBytes(root: JsonObject): number | undefined {
+  if (!Array.isArray(root.layers)) return undefined;
+  let total = 0;
+  for (const layer of root.layers as readonly Json[]) {
+    if (typeof layer !== 'object' || layer === null || Array.isArray(layer)) return undefined;
+    for (const key of ['weights', 'bias']) {
+      const ref = (layer as JsonObject)[key];
+      if (ref === undefined) continue;
+      const shape = typeof ref === 'object' && ref !== null && !Array.isArray(ref) ? (ref as JsonObject).shape : undefined;
+      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && (d as number) > 0)) return undefined;
+      total += 4 * (shape as number[]).reduce((a, b) => a * b, 1);
+    }
+  }
+  return total;
 }
 
 function readWeightsBlob(root: JsonObject, dir: string): Buffer {
@@ -44,13 +83,15 @@ function readWeightsBlob(root: JsonObject, dir: string): Buffer {
   if (name === '' || name !== basename(name) || name === '..' || name === '.' || name.includes('\0')) {
     throw new SnncError('model', `weightsFile.path: "${name}" must be a plain file name beside model.json`);
   }
-  const bytes = integer(ref.bytes, 'weightsFile.bytes', 0, MAX_TENSOR_ELEMENTS * 16);
+  const bytes = integer(ref.bytes, 'weightsFile.bytes', 0, MAX_WEIGHTS_BYTES);
   const sha256 = string(ref.sha256, 'weightsFile.sha256');
+  const tensorBytes = declaredTensorBytes(root);
+  if (tensorBytes !== undefined && bytes > tensorBytes) {
+    throw new SnncError('model', `weightsFile.bytes: ${formatBytes(bytes)}, but the layers' tensors declare ${formatBytes(tensorBytes)}`);
+  }
   const file = join(dir, name);
   if (!existsSync(file)) throw new SnncError('model', `${file}: weights file is missing`);
-  if (!statSync(file).isFile()) throw new SnncError('model', `${file}: the weights file is not a regular file`);
-  const blob = readFileSync(file);
-  if (blob.length !== bytes) throw new SnncError('model', `${file}: ${blob.length} bytes, model.json says ${bytes} (truncated or wrong file)`);
+  const blob = openRegularFile(file, { what: 'weights file', maxBytes: MAX_WEIGHTS_BYTES, expectedBytes: bytes, expectedNote: `model.json says ${bytes}` });
   const actual = createHash('sha256').update(blob).digest('hex');
   if (actual !== sha256) throw new SnncError('model', `${file}: sha256 ${actual.slice(0, 12)}… does not match model.json (corrupt file)`);
   return blob;
