@@ -11,7 +11,9 @@ const GiB = 1024 * MiB;
 
 /** model.json holds no weights (they are in the blob), so even a large model's JSON is a few kilobytes. */
 export const MAX_MODEL_JSON_BYTES = 16 * MiB;
-/** The weights blob: 2^28 float32 values, four of the largest tensor the reader accepts (2^26 elements). */
+/** Largest tensor the model reader accepts, so a hostile shape cannot make the runtimes allocate gigabytes. */
+export const MAX_TENSOR_ELEMENTS = 1 << 26;
+/** The weights blob: 2^28 float32 values, four of the largest tensor the reader accepts. */
 export const MAX_WEIGHTS_BYTES = GiB;
 /** A PNG for `snnc run --image`: an input is at most 64x4096x4096, so an honest PNG of it is far below this. */
 export const MAX_IMAGE_FILE_BYTES = 64 * MiB;

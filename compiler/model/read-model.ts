@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { SnncError } from '../errors.ts';
 import { array, finite, integer, object, oneOf, onlyKeys, optional, string, type Json, type JsonObject } from './json-check.ts';
 import { checkModelShapes } from './shapes.ts';
-import { formatBytes, MAX_MODEL_JSON_BYTES, MAX_WEIGHTS_BYTES, openRegularFile } from './input-limits.ts';
+import { formatBytes, MAX_MODEL_JSON_BYTES, MAX_TENSOR_ELEMENTS, MAX_WEIGHTS_BYTES, openRegularFile } from './input-limits.ts';
 import { checkWorkBudget } from './work.ts';
 import { modelNameProblem } from './model-name.ts';
 import {
@@ -15,8 +15,6 @@ import {
 } from './format.ts';
 import { windowOutput, type ImageShape } from './shapes.ts';
 
-/** Largest tensor we accept, so a hostile shape cannot make us allocate gigabytes. */
-const MAX_TENSOR_ELEMENTS = 1 << 26;
 const MAX_DIM = 1 << 20;
 const MAX_TIMESTEPS = 4096;
 
