@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SnncError } from '../errors.ts';
-import { array, finite, integer, object, oneOf, onlyKeys, optional, string, type Json, type JsonObject } from './json-check.ts';
+import { array, finite, integer, object, oneOf, onlyKeys, optional, string, type JsonObject } from './json-check.ts';
 import { checkModelShapes } from './shapes.ts';
 import { formatBytes, MAX_MODEL_JSON_BYTES, MAX_TENSOR_ELEMENTS, MAX_WEIGHTS_BYTES, openRegularFile } from './input-limits.ts';
 import { checkWorkBudget } from './work.ts';
-import { modelNameProblem } from './model-name.ts';
+import { checkModelName, declaredTensorBytes } from './pre-read-checks.ts';
 import {
   MODEL_FORMAT_VERSION, MODEL_JSON, WEIGHTS_BIN,
   type ConvLayer, type DenseLayer, type Encoder, type InputSpec, type Layer, type Model, type ModelMetadata,
@@ -41,37 +41,6 @@ export function readModel(model: string): Model {
   // One timestep here (a flag may shorten the model's run); the lowering checks the whole run against the budget.
   checkWorkBudget(result, 1, jsonPath);
   return result;
-}
-
-/** Refuses a metadata.name that is not a safe file name, before anything else of the model is read. */
-function checkModelName(root: JsonObject): void {
-  const metadata = root.metadata;
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) return; // parseModel reports it
-  const name = (metadata as JsonObject).name;
-  if (typeof name !== 'string') return;
-  const problem = modelNameProblem(name);
-  if (problem) throw new SnncError('model', `metadata.name: ${JSON.stringify(name)} ${problem}`);
-}
-
-/**
- * Bytes the tensors of `root` can use at most (the sum of their declared sizes), or undefined when a shape is
- * malformed (parseModel then names the defect). Read before the blob, so a blob far larger than the model is refused
- * by its stat size alone.
- */
-function declaredTensorBytes(root: JsonObject): number | undefined {
-  if (!Array.isArray(root.layers)) return undefined;
-  let total = 0;
-  for (const layer of root.layers as readonly Json[]) {
-    if (typeof layer !== 'object' || layer === null || Array.isArray(layer)) return undefined;
-    for (const key of ['weights', 'bias']) {
-      const ref = (layer as JsonObject)[key];
-      if (ref === undefined) continue;
-      const shape = typeof ref === 'object' && ref !== null && !Array.isArray(ref) ? (ref as JsonObject).shape : undefined;
-      if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && (d as number) > 0)) return undefined;
-      total += 4 * (shape as number[]).reduce((a, b) => a * b, 1);
-    }
-  }
-  return total;
 }
 
 function readWeightsBlob(root: JsonObject, dir: string): Buffer {
