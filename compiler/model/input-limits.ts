@@ -85,7 +85,7 @@ export function openRegularFile(path: string, check: RegularFileCheck, read = tr
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const errno = (e as NodeJS.ErrnoException).code;
-    if (errno === 'ENOENT') throw new SnncError('io', `${path}: no such file`);
+    if (errno === 'ENOENT') throw new SnncError('io', `${path}: no such file (ENOENT)`);
     throw new SnncError('io', `${path}: cannot open the ${check.what} (${errno ?? String(e)})`);
   }
   try {
