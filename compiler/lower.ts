@@ -1,10 +1,10 @@
 /** @fileoverview Lowering entry point: a float model directory in, a validated fixed-point Program out. */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SnncError } from './errors.ts';
 import { terminalProgress } from './cli/progress.ts';
 import { checkWorkBudget } from './model/work.ts';
+import { MAX_MODEL_JSON_BYTES, MAX_WEIGHTS_BYTES, openRegularFile } from './model/input-limits.ts';
 import type { Model, SnnModel } from './model/format.ts';
 import { modelJsonPath } from './model/read-model.ts';
 import { DEFAULT_CALIBRATION_IMAGES } from './passes/formats-policy.ts';
@@ -18,9 +18,10 @@ import { isDatasetName } from '../data/datasets.ts';
 /** sha256 over model.json and weights.bin, so a program names exactly what it was compiled from. */
 export function modelSha256(modelPath: string): string {
   const json = modelJsonPath(modelPath);
-  const hash = createHash('sha256').update(readFileSync(json));
+  const hash = createHash('sha256').update(openRegularFile(json, { what: 'model.json', maxBytes: MAX_MODEL_JSON_BYTES }));
   try {
-    hash.update(readFileSync(join(dirname(json), 'weights.bin')));
+    // Read safely: weightsFile.path may name another file, and a FIFO called weights.bin beside it must not hang us.
+    hash.update(openRegularFile(join(dirname(json), 'weights.bin'), { what: 'weights file', maxBytes: MAX_WEIGHTS_BYTES }));
   } catch {
     // readModel already reported a missing blob; a hash of the JSON alone still identifies the file
   }

@@ -4,7 +4,7 @@
  * file that was there before is still there with the same bytes.
  */
 import test from 'ava';
-import { mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from '../support/cli.ts';
 import { assertRefused, assertUnchanged, editModelJson, fifo, modelDir, removeScratch, scratch, snapshotTree, sparse } from './support/input-files.ts';
@@ -104,5 +104,19 @@ test('weightsFile.bytes above what the tensor shapes declare is refused before r
   const before = snapshotTree(root);
   const r = await cli('compile', model, '--target', 'none');
   assertRefused(t, r, 2, [/weightsFile\.bytes: 536870912 bytes \(512\.0 MiB\), but the layers' tensors declare \d+ bytes/]);
+  assertUnchanged(t, root, before);
+});
+
+test('a FIFO named weights.bin beside a model whose blob is another file does not hang its fingerprint', async (t) => {
+  const { root, model } = workspace('fingerprint-fifo');
+  renameSync(join(model, 'weights.bin'), join(model, 'blob.bin'));
+  editModelJson(model, (json) => {
+    (json.weightsFile as Record<string, unknown>).path = 'blob.bin';
+  });
+  fifo(join(model, 'weights.bin'));
+  const before = snapshotTree(root);
+  const r = await cli('ir', model, '--calibration-images', '4');
+  t.is(r.code, 0, r.err.join('\n'));
+  t.regex(r.out.join('\n'), /tiny1/);
   assertUnchanged(t, root, before);
 });
