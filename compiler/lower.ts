@@ -1,8 +1,10 @@
 /** @fileoverview Lowering entry point: a float model directory in, a validated fixed-point Program out. */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SnncError } from './errors.ts';
+import { terminalProgress } from './cli/progress.ts';
+import { checkWorkBudget } from './model/work.ts';
+import { MAX_MODEL_JSON_BYTES, MAX_WEIGHTS_BYTES, openRegularFile } from './model/input-limits.ts';
 import type { Model, SnnModel } from './model/format.ts';
 import { modelJsonPath } from './model/read-model.ts';
 import { DEFAULT_CALIBRATION_IMAGES } from './passes/formats-policy.ts';
@@ -17,9 +19,10 @@ import { isDatasetName } from '../data/datasets.ts';
 /** sha256 over model.json and weights.bin, so a program names exactly what it was compiled from. */
 export function modelSha256(modelPath: string): string {
   const json = modelJsonPath(modelPath);
-  const hash = createHash('sha256').update(readFileSync(json));
+  const hash = createHash('sha256').update(openRegularFile(json, { what: 'model.json', maxBytes: MAX_MODEL_JSON_BYTES }));
   try {
-    hash.update(readFileSync(join(dirname(json), 'weights.bin')));
+    // Read safely: weightsFile.path may name another file, and a FIFO called weights.bin beside it must not hang us.
+    hash.update(openRegularFile(join(dirname(json), 'weights.bin'), { what: 'weights file', maxBytes: MAX_WEIGHTS_BYTES }));
   } catch {
     // readModel already reported a missing blob; a hash of the JSON alone still identifies the file
   }
@@ -72,9 +75,22 @@ export function loweringChecks(program: Program): LoweringChecks | undefined {
   return checksByProgram.get(program);
 }
 
+/**
+ * Lowers a model after checking the whole calibration against the work budget (input-limits.ts); a bar shows the
+ * calibration's progress on a terminal's stderr.
+ */
 export function lowerModel(request: LowerRequest): Program {
   const options = { ...DEFAULT_LOWER_OPTIONS, ...request.options };
-  const state = runPipeline({ model: request.model, options, calibration: request.calibration, sourceSha256: request.sourceSha256 }, request.hooks);
+  const { model } = request;
+  checkWorkBudget(model, options.timesteps ?? model.timesteps, `model ${model.metadata.name}`, request.calibration.images.length);
+  const bar = request.calibration.onImageDone ? undefined : terminalProgress('calibrate', request.calibration.images.length, Boolean(process.stderr.isTTY));
+  const calibration = bar ? { ...request.calibration, onImageDone: (done: number) => bar.tick(done) } : request.calibration;
+  let state;
+  try {
+    state = runPipeline({ model, options, calibration, sourceSha256: request.sourceSha256 }, request.hooks);
+  } finally {
+    bar?.done();
+  }
   const program = state.program!;
   if (request.warn) {
     const checks = checkLowering(state, program);

@@ -1,6 +1,6 @@
 /** @fileoverview `snnc data fetch`: puts a dataset in the cache, verified, atomically, and does nothing if it is there. */
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SnncError } from '../compiler/errors.ts';
 import { cacheRoot, datasetDir } from './cache.ts';
@@ -39,6 +39,22 @@ async function removeAbandoned(root: string, name: DatasetName): Promise<void> {
   }
 }
 
+/**
+ * The file fetch writes into every dataset folder it makes. A folder without it was not made by snnc (SNNC_CACHE_DIR
+ * may point at a user's own data/), so fetch never replaces it, however incomplete it looks.
+ */
+export const DATASET_MARKER = '.snnc-dataset';
+
+function writtenBySnnc(dir: string): boolean {
+  return existsSync(join(dir, DATASET_MARKER));
+}
+
+/** Refuses to replace `dir` unless fetch wrote it; `problems` says why it would have been replaced. */
+function requireOwnFolder(name: DatasetName, dir: string, problems: readonly string[]): void {
+  if (writtenBySnnc(dir)) return;
+  throw new SnncError('data', `${dir} exists and was not written by snnc data fetch (no ${DATASET_MARKER} file; ${problems[0] ?? 'unverified'}); move it away or set SNNC_CACHE_DIR to another folder, snnc will not replace it`);
+}
+
 /** What is wrong with a dataset folder, one phrase per problem; empty when every file is present and verified. */
 export async function datasetProblems(name: DatasetName, dir: string): Promise<string[]> {
   const problems: string[] = [];
@@ -64,10 +80,12 @@ async function swapIn(name: DatasetName, root: string, staging: string, target: 
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOTDIR') throw e;
   }
-  if ((await datasetProblems(name, target)).length === 0) {
+  const problems = await datasetProblems(name, target);
+  if (problems.length === 0) {
     log(`${name}: another fetch finished first; keeping its copy`);
     return;
   }
+  requireOwnFolder(name, target, problems);
   const old = await mkdtemp(join(root, tempPrefix(name, 'old')));
   await rename(target, join(old, name));
   await rename(staging, target);
@@ -93,6 +111,7 @@ export async function fetchDataset(name: DatasetName, log: Log = () => {}): Prom
       log(`${name}: already fetched and verified in ${target}`);
       return target;
     }
+    requireOwnFolder(name, target, problems);
     log(`${name}: cached copy is incomplete or corrupt (${problems.join('; ')}); fetching again`);
   }
   const staging = await mkdtemp(join(root, tempPrefix(name, 'stage')));
@@ -101,6 +120,7 @@ export async function fetchDataset(name: DatasetName, log: Log = () => {}): Prom
     await STAGERS[name](staging, scratch, log);
     const problems = await datasetProblems(name, staging);
     if (problems.length > 0) throw new SnncError('data', `${name}: fetched files failed verification: ${problems.join('; ')}`);
+    await writeFile(join(staging, DATASET_MARKER), `written by snnc data fetch ${name}; snnc may replace this folder\n`);
     // mkdtemp makes folders private (0700); a dataset is public data, and a cache may be shared between users.
     await chmod(staging, 0o755);
     await swapIn(name, root, staging, target, log);

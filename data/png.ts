@@ -1,7 +1,8 @@
 /** @fileoverview PNG in and out: one image for `snnc run --image`, converted to the model's CHW shape, and plot output. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { SnncError } from '../compiler/errors.ts';
+import { MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS, openRegularFile } from '../compiler/model/input-limits.ts';
 import type { ImageShape } from './datasets.ts';
 
 /** pngjs decodes every colour type (gray, palette, RGB, with or without alpha, 16-bit) to 8-bit RGBA. */
@@ -15,12 +16,27 @@ const LUMA_G = 587;
 const LUMA_B = 114;
 const LUMA_SCALE = 1000;
 
-function decode(file: string): ReturnType<typeof PNG.sync.read> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new SnncError('io', `${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+/** The 8-byte PNG signature, then the IHDR chunk: length 13, "IHDR", width and height as big-endian u32. */
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const IHDR_END = 24;
+
+/** Width and height declared in the IHDR chunk, read before any decoding so a huge declared image is never allocated. */
+function declaredSize(file: string, bytes: Buffer): { width: number; height: number } {
+  if (bytes.length < IHDR_END || !bytes.subarray(0, 8).equals(PNG_SIGNATURE) || bytes.toString('latin1', 12, 16) !== 'IHDR') {
+    throw new SnncError('data', `${file} is not a readable PNG (no PNG signature and IHDR header)`);
+  }
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+/** Reads a user's PNG (a regular file within MAX_IMAGE_FILE_BYTES) and refuses a declared size above the bound or unlike `shape`. */
+function decode(file: string, shape: ImageShape): ReturnType<typeof PNG.sync.read> {
+  const bytes = openRegularFile(file, { what: 'image', maxBytes: MAX_IMAGE_FILE_BYTES, code: 'data' });
+  const { width, height } = declaredSize(file, bytes);
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new SnncError('data', `${file} declares ${width}x${height} pixels, above snnc's bound of ${MAX_IMAGE_PIXELS} pixels`);
+  }
+  if (width !== shape[2] || height !== shape[1]) {
+    throw new SnncError('data', `${file} is ${width}x${height}, the model wants ${shape[2]}x${shape[1]}`);
   }
   try {
     return PNG.sync.read(bytes);
@@ -38,7 +54,7 @@ export function readImagePng(file: string, shape: ImageShape): Uint8Array {
   if (channels !== 1 && channels !== 3) {
     throw new SnncError('data', `${file}: the model wants ${channels} channels; a PNG gives 1 (gray) or 3 (RGB)`);
   }
-  const png = decode(file);
+  const png = decode(file, shape);
   if (png.width !== width || png.height !== height) {
     throw new SnncError('data', `${file} is ${png.width}x${png.height}, the model wants ${width}x${height}`);
   }

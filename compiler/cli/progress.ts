@@ -1,4 +1,4 @@
-/** @fileoverview A one-line progress bar on a terminal (stderr); silent when not a TTY. */
+/** @fileoverview A one-line progress bar on a terminal (stderr); silent when stderr is not a TTY, so logs stay clean. */
 import type { CommandIO } from './command.ts';
 
 export interface Progress {
@@ -6,12 +6,13 @@ export interface Progress {
   done(): void;
 }
 
-export function progress(io: CommandIO, label: string, total: number): Progress {
+/** A bar drawn on stderr when `tty` is true; a silent one otherwise. */
+export function terminalProgress(label: string, total: number, tty: boolean): Progress {
   const started = performance.now();
   let last = 0;
   return {
     tick(done, note = '') {
-      if (!io.tty) return;
+      if (!tty) return;
       const now = performance.now();
       if (now - last < 100 && done < total) return;
       last = now;
@@ -22,7 +23,11 @@ export function progress(io: CommandIO, label: string, total: number): Progress 
       process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${rate.toFixed(0)}/s ETA ${eta.toFixed(0)}s ${note}\x1b[K`);
     },
     done() {
-      if (io.tty) process.stderr.write('\r\x1b[K');
+      if (tty) process.stderr.write('\r\x1b[K');
     },
   };
+}
+
+export function progress(io: CommandIO, label: string, total: number): Progress {
+  return terminalProgress(label, total, io.tty);
 }

@@ -1,11 +1,14 @@
 /** @fileoverview Reads and validates a model directory (`model.json` + `weights.bin`); every defect is one SnncError line. */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { SnncError } from '../errors.ts';
 import { array, finite, integer, object, oneOf, onlyKeys, optional, string, type JsonObject } from './json-check.ts';
 import { checkModelShapes } from './shapes.ts';
 import { checkModelSchema } from './schema.ts';
+import { formatBytes, MAX_MODEL_JSON_BYTES, MAX_TENSOR_ELEMENTS, MAX_WEIGHTS_BYTES, openRegularFile } from './input-limits.ts';
+import { checkWorkBudget } from './work.ts';
+import { checkModelName, declaredTensorBytes } from './pre-read-checks.ts';
 import {
   MODEL_FORMAT_VERSION, MODEL_JSON, WEIGHTS_BIN,
   type ConvLayer, type DenseLayer, type Encoder, type InputSpec, type Layer, type Model, type ModelMetadata,
@@ -13,8 +16,6 @@ import {
 } from './format.ts';
 import { windowOutput, type ImageShape } from './shapes.ts';
 
-/** Largest tensor we accept, so a hostile shape cannot make us allocate gigabytes. */
-const MAX_TENSOR_ELEMENTS = 1 << 26;
 const MAX_DIM = 1 << 20;
 const MAX_TIMESTEPS = 4096;
 
@@ -27,15 +28,20 @@ export function modelJsonPath(model: string): string {
 export function readModel(model: string): Model {
   const jsonPath = modelJsonPath(model);
   if (!existsSync(jsonPath)) throw new SnncError('model', `${model}: no ${MODEL_JSON} in this directory`);
+  const text = openRegularFile(jsonPath, { what: MODEL_JSON, maxBytes: MAX_MODEL_JSON_BYTES }).toString('utf8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(jsonPath, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (e) {
     throw new SnncError('model', `${jsonPath}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
   }
   const root = object(parsed, basename(jsonPath));
+  checkModelName(root);
   const weights = readWeightsBlob(root, dirname(jsonPath));
-  return parseModel(root, weights);
+  const result = parseModel(root, weights);
+  // One timestep here (a flag may shorten the model's run); the lowering checks the whole run against the budget.
+  checkWorkBudget(result, 1, jsonPath);
+  return result;
 }
 
 function readWeightsBlob(root: JsonObject, dir: string): Buffer {
@@ -45,13 +51,15 @@ function readWeightsBlob(root: JsonObject, dir: string): Buffer {
   if (name === '' || name !== basename(name) || name === '..' || name === '.' || name.includes('\0')) {
     throw new SnncError('model', `weightsFile.path: "${name}" must be a plain file name beside model.json`);
   }
-  const bytes = integer(ref.bytes, 'weightsFile.bytes', 0, MAX_TENSOR_ELEMENTS * 16);
+  const bytes = integer(ref.bytes, 'weightsFile.bytes', 0, MAX_WEIGHTS_BYTES);
   const sha256 = string(ref.sha256, 'weightsFile.sha256');
+  const tensorBytes = declaredTensorBytes(root);
+  if (tensorBytes !== undefined && bytes > tensorBytes) {
+    throw new SnncError('model', `weightsFile.bytes: ${formatBytes(bytes)}, but the layers' tensors declare ${formatBytes(tensorBytes)}`);
+  }
   const file = join(dir, name);
   if (!existsSync(file)) throw new SnncError('model', `${file}: weights file is missing`);
-  if (!statSync(file).isFile()) throw new SnncError('model', `${file}: the weights file is not a regular file`);
-  const blob = readFileSync(file);
-  if (blob.length !== bytes) throw new SnncError('model', `${file}: ${blob.length} bytes, model.json says ${bytes} (truncated or wrong file)`);
+  const blob = openRegularFile(file, { what: 'weights file', maxBytes: MAX_WEIGHTS_BYTES, expectedBytes: bytes, expectedNote: `model.json says ${bytes}` });
   const actual = createHash('sha256').update(blob).digest('hex');
   if (actual !== sha256) throw new SnncError('model', `${file}: sha256 ${actual.slice(0, 12)}… does not match model.json (corrupt file)`);
   return blob;

@@ -13,6 +13,7 @@ export const calibrate: Pass = {
         for (const y of output) maxOutput[l] = Math.max(maxOutput[l]!, Math.abs(y));
         if (membrane) for (const u of membrane) maxMembrane[l] = Math.max(maxMembrane[l]!, Math.abs(u));
       });
+      state.calibration.onImageDone?.(i + 1, state.calibration.images.length);
     });
     const ranges: LayerRanges[] = maxOutput.map((out, l) => ({ maxOutput: out, maxMembrane: maxMembrane[l]! }));
     return { ...state, ranges };

@@ -23,6 +23,8 @@ export interface CalibrationSet {
   readonly dataset: string;
   readonly images: readonly Uint8Array[];
   readonly seeds: readonly number[];
+  /** Called after each image is run (a progress bar: calibration can take minutes). */
+  readonly onImageDone?: (done: number, total: number) => void;
 }
 
 /** Largest real values seen per layer during calibration. */

@@ -1,7 +1,8 @@
 /** @fileoverview HDF5 as plain data for NIR: read a whole file into a tree of groups and datasets, or write one back. */
-import fs, { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import fs, { closeSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { Dataset, Group } from 'h5wasm/node';
 import { SnncError } from '../../errors.ts';
+import { MAX_NIR_DATASET_ELEMENTS, MAX_NIR_ENTRIES, MAX_NIR_FILE_BYTES, MAX_NIR_TOTAL_ELEMENTS, openRegularFile } from '../../model/input-limits.ts';
 
 /** A dataset's value: numbers (any int or float width, read as float64 or bigint-free numbers) or strings. */
 export type H5Value =
@@ -119,6 +120,31 @@ function readValue(ds: Dataset, where: string): H5Value {
   return { kind: 'numbers', dtype: kind, shape, data };
 }
 
+/**
+ * Walks the tree reading only shapes (no values) and refuses a file whose datasets together declare more values than
+ * snnc reads: a dataset linked from many places counts once per link, as readGroup would read it once per link.
+ */
+function checkDeclaredSizes(root: Group): void {
+  let entries = 0;
+  let total = 0;
+  const walk = (group: Group, where: string, depth: number): void => {
+    if (depth > MAX_DEPTH) throw new SnncError('model', `${where}: groups nested deeper than ${MAX_DEPTH}`);
+    for (const key of group.keys()) {
+      const path = where === '' ? key : `${where}/${key}`;
+      if (++entries > MAX_NIR_ENTRIES) throw new SnncError('model', `more than ${MAX_NIR_ENTRIES} groups and datasets, above snnc's bound`);
+      const child = group.get(key);
+      if (child instanceof h5wasm.Group) walk(child, path, depth + 1);
+      else if (child instanceof h5wasm.Dataset) {
+        const values = (child.shape ?? []).map(Number).reduce((a, b) => a * b, 1);
+        if (values > MAX_NIR_DATASET_ELEMENTS) throw new SnncError('model', `${path}: declares ${values} values, above snnc's bound of ${MAX_NIR_DATASET_ELEMENTS} per dataset`);
+        total += values;
+        if (total > MAX_NIR_TOTAL_ELEMENTS) throw new SnncError('model', `datasets declare more than ${MAX_NIR_TOTAL_ELEMENTS} values in all (counting each link; reached at ${path}), above snnc's bound`);
+      }
+    }
+  };
+  walk(root, '', 0);
+}
+
 function readGroup(group: Group, where: string, depth: number): H5Group {
   if (depth > MAX_DEPTH) throw new SnncError('model', `${where}: groups nested deeper than ${MAX_DEPTH}`);
   const entries = new Map<string, H5Group | H5Value>();
@@ -134,8 +160,7 @@ function readGroup(group: Group, where: string, depth: number): H5Group {
 
 /** Reads every group and dataset of an HDF5 file; any defect is one SnncError line naming the file. */
 export async function readHdf5(path: string): Promise<H5Group> {
-  if (!existsSync(path)) throw new SnncError('io', `${path}: no such file`);
-  if (!statSync(path).isFile()) throw new SnncError('io', `${path}: not a regular file`);
+  openRegularFile(path, { what: 'NIR file', maxBytes: MAX_NIR_FILE_BYTES }, false);
   if (!hasSignature(path)) throw new SnncError('model', `${path}: not an HDF5 file (no HDF5 signature), so not a NIR file`);
   await loadH5wasm();
   const opened = quietly(() => new h5wasm.File(path, 'r'));
@@ -144,7 +169,10 @@ export async function readHdf5(path: string): Promise<H5Group> {
   }
   const file = opened.value;
   try {
-    const read = quietly(() => readGroup(file, '', 0));
+    const read = quietly(() => {
+      checkDeclaredSizes(file);
+      return readGroup(file, '', 0);
+    });
     if (read.error instanceof SnncError) throw new SnncError(read.error.code, `${path}: ${read.error.message}`);
     if (read.error !== undefined || read.diag.includes('HDF5-DIAG') || !read.value) {
       throw new SnncError('model', `${path}: corrupt HDF5 file (${diagReason(read.diag, read.error)})`);

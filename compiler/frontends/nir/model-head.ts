@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { SnncError } from '../../errors.ts';
 import type { Dataset, Encoder, InputSpec, ModelMetadata, Readout } from '../../model/format.ts';
 import { DATASETS } from '../../../data/datasets.ts';
+import { modelNameProblem } from '../../model/model-name.ts';
 import type { NirGraph } from './graph.ts';
 
 /** Graph metadata key of our JSON head. */
@@ -65,6 +66,21 @@ export function decodeHead(graph: NirGraph, file: string): Partial<SnncHead> | u
   return head as Partial<SnncHead>;
 }
 
+/**
+ * The model name of an import: the one given (flag or the file's head), refused unless it is a safe file name (it
+ * names the default build folder), else the file's base name made safe (other characters become "_").
+ */
+export function importedModelName(given: unknown, file: string): string {
+  if (given !== undefined) {
+    const name = typeof given === 'string' ? given : '';
+    const problem = typeof given === 'string' ? modelNameProblem(name) : 'is not a string';
+    if (problem) throw new SnncError('model', `${file}: model name ${JSON.stringify(given)} ${problem}`);
+    return name;
+  }
+  const safe = basename(file).replace(/\.nir$/i, '').replace(/[^A-Za-z0-9._-]/g, '_').replace(/\.{2,}/g, '_').replace(/^[._-]+/, '').slice(0, 64);
+  return safe === '' ? 'nir-model' : safe;
+}
+
 /** Input spec: --dataset's image shape, else the file's, else MNIST; --input-scale, else the file's, else 1/255. */
 export function resolveHead(head: Partial<SnncHead> | undefined, options: NirImportOptions, file: string): Omit<SnncHead, 'readout'> & { readout?: Readout } {
   const dataset = options.dataset ?? head?.metadata?.dataset ?? NIR_DEFAULTS.dataset;
@@ -72,7 +88,7 @@ export function resolveHead(head: Partial<SnncHead> | undefined, options: NirImp
   const scale = options.inputScale ?? head?.input?.scale ?? NIR_DEFAULTS.inputScale;
   const dt = options.dt ?? head?.dt ?? NIR_DEFAULTS.dt;
   if (!(dt > 0) || !Number.isFinite(dt)) throw new SnncError('usage', `--dt: must be a positive number, got ${dt}`);
-  const name = options.name ?? head?.metadata?.name ?? basename(file).replace(/\.nir$/i, '');
+  const name = importedModelName(options.name ?? head?.metadata?.name, file);
   const metadata: ModelMetadata = head?.metadata
     ? { ...head.metadata, name, dataset }
     : { name, dataset, arch: 'nir', seed: 0, trainCommand: `unknown (imported from NIR file ${basename(file)})`, notes: `imported from NIR with dt = ${dt}` };
