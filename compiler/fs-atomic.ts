@@ -3,7 +3,7 @@
  * beside its target and renamed over it. Only outputs snnc wrote are replaced (see output-guard.ts); what a killed run
  * leaves behind is cleaned, or restored, by the next run.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import { SnncError } from './errors.ts';
 import { checkOutputDir, checkOutputFile, fsFailure, markerFor, OUTPUT_MARKER, readMarker, type OutputFileGuard, type OutputGuard } from './output-guard.ts';
@@ -55,13 +55,21 @@ export function recoverInterrupted(target: string): void {
 }
 
 /**
- * Checks, before any long work, that `dir` may be written (see checkOutputDir), after undoing what a killed run left
- * beside it. Returns the canonical target.
+ * Checks, before any long work, that `dir` may be written (see checkOutputDir) and that its folder accepts new files,
+ * after undoing what a killed run left beside it. Returns the canonical target.
  */
 export function prepareOutputDir(dir: string, guard: OutputGuard = {}): string {
   const target = checkOutputDir(dir, guard);
   asOutputErrorSync(dir, () => recoverInterrupted(target));
+  asOutputErrorSync(dir, () => accessSync(nearestExisting(dirname(target)), constants.W_OK | constants.X_OK));
   return checkOutputDir(dir, guard);
+}
+
+/** The closest folder on the path that exists: the staging folder and any missing parents are made there. */
+function nearestExisting(path: string): string {
+  let at = path;
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  return at;
 }
 
 function makeStaging(target: string, guard: OutputGuard): string {

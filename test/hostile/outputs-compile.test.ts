@@ -138,7 +138,7 @@ test('a compile replaces its own earlier build, and an empty folder may be fille
   const r = await compile(model, '--out', out, '--weight-bits', '6');
   t.is(r.code, 0, r.err.join('\n'));
   t.not(readFileSync(join(out, 'ir.json'), 'utf8'), first);
-  t.deepEqual(readdirSync(out).sort(), ['.snnc-output', 'ir.json', 'ir.txt', 'summary.json', 'summary.md']);
+  t.deepEqual(readdirSync(out).sort(), ['.snnc-output', 'ir.json', 'ir.txt', 'manifest.json', 'summary.json', 'summary.md']);
   t.deepEqual(readdirSync(dir).sort(), ['build', 'model'], 'no staging or old folder left beside it');
   assertKept(t, model, modelBefore);
 });

@@ -1,12 +1,12 @@
 /**
  * @fileoverview Hostile unwritable outputs: each is the user's error, one line with exit 2, never "internal error".
  * CI runs as root, so the cases fail for root too (a path under a file or a device, /proc); the one case only
- * permissions can make fail is skipped when running as root, and says so.
+ * permissions can make fail runs the CLI as `nobody` when the tests run as root.
  */
 import test from 'ava';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli } from '../support/cli.ts';
+import { cli, cliProcess } from '../support/cli.ts';
 import { assertOneLine, assertSame, snapshotTree } from './support/snapshot.ts';
 import { caseWithModel } from './support/cases.ts';
 
@@ -54,16 +54,20 @@ test('--out naming a read-only folder snnc did not write is refused (root includ
   assertSame(t, dir, before);
 });
 
-// Permissions do not stop root, so there is no read-only parent to test as root.
-(isRoot ? test.skip : test)('--out under a read-only folder is one line, exit 2 (skipped as root: root writes anywhere)', async (t) => {
+/** Permissions do not stop root, so as root the CLI runs as `nobody` for this case: the case must fail for root too. */
+const NOBODY = { uid: 65534, gid: 65534 };
+
+test('--out under a read-only folder is one line, exit 2', async (t) => {
   const { dir, model } = caseWithModel('ro-parent');
+  chmodSync(dir, 0o755); // mkdtemp makes it 0700: `nobody` must be able to read the model
   mkdirSync(join(dir, 'locked'));
   chmodSync(join(dir, 'locked'), 0o555);
   const before = snapshotTree(dir);
-  const r = await compile(model, '--out', join(dir, 'locked', 'build'));
+  const argv = ['compile', model, '--target', 'none', '--out', join(dir, 'locked', 'build')];
+  const r = isRoot ? cliProcess(argv, {}, NOBODY) : cliProcess(argv);
   chmodSync(join(dir, 'locked'), 0o755);
   t.is(r.code, 2);
-  assertOneLine(t, r.err, /locked\/build: cannot write \(permission denied\)$/);
+  assertOneLine(t, r.stderr.split('\n').filter((l) => l !== ''), /locked\/build: cannot write \(permission denied\)$/);
   assertSame(t, dir, before);
 });
 

@@ -17,7 +17,8 @@ export async function cli(...argv: string[]): Promise<CliResult> {
 
 const BIN = new URL('../../bin/snnc.mjs', import.meta.url).pathname;
 
-export function cliProcess(argv: readonly string[], env: NodeJS.ProcessEnv = {}): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...argv], { encoding: 'utf8', env: { ...process.env, ...env } });
+/** Runs the real executable; `user` runs it under another uid/gid (tests running as root use it to meet permissions). */
+export function cliProcess(argv: readonly string[], env: NodeJS.ProcessEnv = {}, user?: { uid: number; gid: number }): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...argv], { encoding: 'utf8', env: { ...process.env, ...env }, ...(user ?? {}) });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
