@@ -1,7 +1,8 @@
 /**
  * @fileoverview `SNNC_CACHE_DIR=data snnc data fetch mnist` beside a user's own data/mnist/ (issue 19 item 3): fetch
  * replaces only a folder it wrote itself (marked by data/fetch.ts's DATASET_MARKER) and refuses anything else in one
- * line naming the folder, exit 2, leaving every file as it was.
+ * line naming the folder, exit 2, leaving every file as it was; dataset files that are FIFOs are refused, not opened
+ * blocking.
  */
 import test from 'ava';
 import { mkdirSync, writeFileSync } from 'node:fs';
