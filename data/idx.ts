@@ -1,5 +1,5 @@
 /** @fileoverview IDX files (the MNIST container): header parsing and checks, whole or ranged reads, header encoding. */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { SnncError } from '../compiler/errors.ts';
 
 /** The IDX type byte for unsigned 8-bit data, the only element type our datasets use. */
@@ -84,12 +84,15 @@ function readFully(fd: number, into: Uint8Array, positionBytes: number): number 
 export function readIdxItems(file: string, first = 0, count = Infinity): IdxItems {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // Non-blocking, so a FIFO in a cache folder the user pointed us at cannot hang the open.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     throw new SnncError('data', `${file}: cannot open (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   try {
-    const sizeBytes = fstatSync(fd).size;
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw corrupt(file, 'not a regular file');
+    const sizeBytes = stat.size;
     const head = new Uint8Array(Math.min(sizeBytes, MAGIC_BYTES + DIM_BYTES * MAX_DIMS));
     readFully(fd, head, 0);
     const header = parseIdxHeader(head, file);

@@ -1,22 +1,23 @@
 /**
  * @fileoverview `SNNC_CACHE_DIR=data snnc data fetch mnist` beside a user's own data/mnist/ (issue 19 item 3): fetch
  * replaces only a folder it wrote itself (marked by data/fetch.ts's DATASET_MARKER) and refuses anything else in one
- * line naming the folder, exit 2, leaving every file as it was.
+ * line naming the folder, exit 2, leaving every file as it was; dataset files that are FIFOs are refused, not opened
+ * blocking.
  */
 import test from 'ava';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from '../support/cli.ts';
-import { assertRefused, assertUnchanged, removeScratch, scratch, snapshotTree } from './support/input-files.ts';
+import { assertRefused, assertUnchanged, fifo, modelDir, removeScratch, scratch, snapshotTree } from './support/input-files.ts';
 
 test.after.always(removeScratch);
 
-/** `snnc data fetch mnist` in process with SNNC_CACHE_DIR set (data/cache.ts reads it on every call). */
-async function fetchInto(cache: string): Promise<{ code: number; err: readonly string[] }> {
+/** `snnc ARGS` in process with SNNC_CACHE_DIR set (data/cache.ts reads it on every call). */
+async function withCache(cache: string, ...argv: string[]): Promise<{ code: number; err: readonly string[] }> {
   const saved = process.env.SNNC_CACHE_DIR;
   process.env.SNNC_CACHE_DIR = cache;
   try {
-    return await cli('data', 'fetch', 'mnist');
+    return await cli(...argv);
   } finally {
     if (saved === undefined) delete process.env.SNNC_CACHE_DIR;
     else process.env.SNNC_CACHE_DIR = saved;
@@ -30,7 +31,7 @@ test.serial("a user's own data/mnist/ folder (with their README) is not replaced
   writeFileSync(join(mine, 'README.md'), '# my MNIST notes\n');
   writeFileSync(join(mine, 'train.csv'), 'label,pixels\n');
   const before = snapshotTree(root);
-  const r = await fetchInto(join(root, 'data'));
+  const r = await withCache(join(root, 'data'), 'data', 'fetch', 'mnist');
   assertRefused(t, r, 2, [new RegExp(`${mine.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} exists and was not written by snnc data fetch \\(no \\.snnc-dataset file; `), /snnc will not replace it/]);
   assertUnchanged(t, root, before);
 });
@@ -40,7 +41,19 @@ test.serial('a file where the dataset folder would go is not replaced either', a
   mkdirSync(join(root, 'data'));
   writeFileSync(join(root, 'data', 'mnist'), 'not a folder\n');
   const before = snapshotTree(root);
-  const r = await fetchInto(join(root, 'data'));
+  const r = await withCache(join(root, 'data'), 'data', 'fetch', 'mnist');
   assertRefused(t, r, 2, [/data\/mnist exists and was not written by snnc data fetch/]);
+  assertUnchanged(t, root, before);
+});
+
+test.serial('dataset files that are FIFOs in the cache are refused at once (no hang), exit 2', async (t) => {
+  const root = scratch('cache-fifo');
+  const model = modelDir(root);
+  const mnist = join(root, 'data', 'mnist');
+  mkdirSync(mnist, { recursive: true });
+  for (const name of ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) fifo(join(mnist, name));
+  const before = snapshotTree(root);
+  const r = await withCache(join(root, 'data'), 'run', model, '--index', '0');
+  assertRefused(t, r, 2, [/data\/mnist\/t10k-(images|labels)-idx[13]-ubyte: not a regular file/]);
   assertUnchanged(t, root, before);
 });
