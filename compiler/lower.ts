@@ -2,7 +2,6 @@
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { SnncError } from './errors.ts';
-import { terminalProgress } from './cli/progress.ts';
 import { checkWorkBudget } from './model/work.ts';
 import { MAX_MODEL_JSON_BYTES, MAX_WEIGHTS_BYTES, openRegularFile } from './model/input-limits.ts';
 import type { Model, SnnModel } from './model/format.ts';
@@ -76,21 +75,14 @@ export function loweringChecks(program: Program): LoweringChecks | undefined {
 }
 
 /**
- * Lowers a model after checking the whole calibration against the work budget (input-limits.ts); a bar shows the
- * calibration's progress on a terminal's stderr.
+ * Lowers a model after checking the whole calibration against the work budget (input-limits.ts); the caller may follow
+ * the calibration image by image through `calibration.onImageDone` (the CLI draws a bar with it).
  */
 export function lowerModel(request: LowerRequest): Program {
   const options = { ...DEFAULT_LOWER_OPTIONS, ...request.options };
   const { model } = request;
   checkWorkBudget(model, options.timesteps ?? model.timesteps, `model ${model.metadata.name}`, request.calibration.images.length);
-  const bar = request.calibration.onImageDone ? undefined : terminalProgress('calibrate', request.calibration.images.length, Boolean(process.stderr.isTTY));
-  const calibration = bar ? { ...request.calibration, onImageDone: (done: number) => bar.tick(done) } : request.calibration;
-  let state;
-  try {
-    state = runPipeline({ model, options, calibration, sourceSha256: request.sourceSha256 }, request.hooks);
-  } finally {
-    bar?.done();
-  }
+  const state = runPipeline({ model, options, calibration: request.calibration, sourceSha256: request.sourceSha256 }, request.hooks);
   const program = state.program!;
   if (request.warn) {
     const checks = checkLowering(state, program);

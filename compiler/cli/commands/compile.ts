@@ -13,6 +13,7 @@ import type { EmitOptions, Target } from '../../../targets/target.ts';
 import { programHash } from '../../../targets/verilog/design.ts';
 import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpecs, type ParsedArgs } from '../args.ts';
 import type { Command } from '../command.ts';
+import { terminalProgress } from '../progress.ts';
 import { buildSummary } from './summary.ts';
 import { writeManifest } from '../../verify/manifest.ts';
 
@@ -42,7 +43,9 @@ const flags: FlagSpecs = {
 export async function compileFromArgs(modelPath: string, args: ParsedArgs, log: (line: string) => void, dump?: (text: string) => void): Promise<Program> {
   const { model: loaded, sha256 } = await loadModelArg(modelPath, args);
   const model = requireSnn(loaded, modelPath);
-  const calibration = await calibrationSet(model, flagNumber(args, 'calibration-images') ?? DEFAULT_CALIBRATION_IMAGES, log);
+  const images = await calibrationSet(model, flagNumber(args, 'calibration-images') ?? DEFAULT_CALIBRATION_IMAGES, log);
+  const bar = terminalProgress('calibrate', images.images.length, Boolean(process.stderr.isTTY));
+  const calibration = { ...images, onImageDone: (done: number) => bar.tick(done) };
   const granularity = flagString(args, 'granularity') as 'layer' | 'channel' | undefined;
   const options = {
     ...(flagNumber(args, 'weight-bits') !== undefined ? { weightBits: flagNumber(args, 'weight-bits')! } : {}),
@@ -52,7 +55,11 @@ export async function compileFromArgs(modelPath: string, args: ParsedArgs, log: 
     ...(flagNumber(args, 'timesteps') !== undefined ? { timesteps: flagNumber(args, 'timesteps')! } : {}),
   };
   const dumpAfter = flagString(args, 'dump-after');
-  return lowerModel({ model, sourceSha256: sha256, calibration, options, warn: log, hooks: { ...(dumpAfter ? { dumpAfter } : {}), ...(dump ? { dump } : {}) } });
+  try {
+    return lowerModel({ model, sourceSha256: sha256, calibration, options, warn: log, hooks: { ...(dumpAfter ? { dumpAfter } : {}), ...(dump ? { dump } : {}) } });
+  } finally {
+    bar.done();
+  }
 }
 
 function selectTargets(args: ParsedArgs): { chosen: readonly Target[]; explicit: boolean } {
