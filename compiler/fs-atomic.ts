@@ -50,7 +50,16 @@ export function recoverInterrupted(target: string): void {
     const path = join(parent, name);
     if (!isOursOrEmpty(path)) continue;
     if (match![2] && !existsSync(target)) renameSync(path, target);
-    else rmSync(path, { recursive: true, force: true });
+    else removeIfAllowed(path);
+  }
+}
+
+/** Removes a leftover; one that this user may not remove (read-only inside) stays, and never blocks a run. */
+function removeIfAllowed(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // Left for its owner: it carries our marker and is skipped by name.
   }
 }
 
@@ -61,7 +70,11 @@ export function recoverInterrupted(target: string): void {
 export function prepareOutputDir(dir: string, guard: OutputGuard = {}): string {
   const target = checkOutputDir(dir, guard);
   asOutputErrorSync(dir, () => recoverInterrupted(target));
-  asOutputErrorSync(dir, () => accessSync(nearestExisting(dirname(target)), constants.W_OK | constants.X_OK));
+  asOutputErrorSync(dir, () => {
+    accessSync(nearestExisting(dirname(target)), constants.W_OK | constants.X_OK);
+    // The previous output is removed after the swap: a read-only one would be left behind.
+    if (existsSync(target)) accessSync(target, constants.W_OK | constants.X_OK);
+  });
   return checkOutputDir(dir, guard);
 }
 
@@ -105,6 +118,16 @@ function removeOnSignal(staging: string): () => void {
   for (const s of signals) process.on(s, handler);
   return () => {
     for (const s of signals) process.removeListener(s, handler);
+    // A signal that came during the last synchronous step is dispatched on the next turn of the event loop; without a
+    // listener then, it would be lost and the process would exit 0. Until that turn, one re-raises it.
+    const late = (signal: NodeJS.Signals): void => {
+      for (const s of signals) process.removeListener(s, late);
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    };
+    for (const s of signals) process.on(s, late);
+    setImmediate(() => {
+      for (const s of signals) process.removeListener(s, late);
+    }).unref();
   };
 }
 

@@ -6,8 +6,9 @@ import { renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { SnncError } from '../compiler/errors.ts';
-import type { Dataset, Model, ModelMetadata } from '../compiler/model/format.ts';
+import { TRAINING_JSON, type Dataset, type Model, type ModelMetadata } from '../compiler/model/format.ts';
 import { serializeModel } from '../compiler/model/write-model.ts';
+import { markerFor, OUTPUT_MARKER } from '../compiler/output-guard.ts';
 import { DATASETS } from '../data/datasets.ts';
 import { loadDataset, type LoadedDataset } from '../data/load.ts';
 import { Adam } from './adam.ts';
@@ -116,7 +117,9 @@ export function writeTrainedModel(out: string, model: Model, log: TrainingLog): 
   // weights first: a model.json never points at a weights.bin older than itself
   writeFileAtomic(join(out, 'weights.bin'), weights);
   writeFileAtomic(join(out, 'model.json'), json);
-  writeFileAtomic(join(out, 'training.json'), JSON.stringify(log, null, 2) + '\n');
+  writeFileAtomic(join(out, TRAINING_JSON), JSON.stringify(log, null, 2) + '\n');
+  // Marks the folder as snnc's, so a later `snnc train --out` may write over these files (see checkTrainOutput).
+  writeFileAtomic(join(out, OUTPUT_MARKER), JSON.stringify(markerFor(out, { kind: 'model' })) + '\n');
 }
 
 interface EpochContext {

@@ -40,6 +40,12 @@ export async function main(argv: readonly string[], io: CommandIO = defaultIO())
       io.log(`snnc: ${oneLine(e.message)}`);
       return exitCodeFor[e.code];
     }
+    // A file system call that failed on a path the user gave (a folder that vanished, a full disk): their error.
+    const errno = e as NodeJS.ErrnoException;
+    if (typeof errno?.syscall === 'string' && typeof errno.code === 'string' && typeof errno.path === 'string') {
+      io.log(`snnc: ${oneLine(errno.path)}: ${errno.syscall} failed (${errno.code})`);
+      return exitCodeFor.io;
+    }
     // A bug of ours: still one line, but say where to look.
     const err = e as Error;
     io.log(`snnc: internal error: ${oneLine(err?.message ?? String(e))} (set SNNC_DEBUG=1 for the stack)`);

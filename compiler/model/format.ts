@@ -149,3 +149,5 @@ export type Model = SnnModel | AnnModel;
 export const MODEL_FORMAT_VERSION = 1;
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
+/** The training log `snnc train` writes beside a model it trained. */
+export const TRAINING_JSON = 'training.json';

@@ -6,7 +6,7 @@
 import test from 'ava';
 import { mkdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli } from '../support/cli.ts';
+import { cli, cliProcess } from '../support/cli.ts';
 import { assertRefused, assertUnchanged, editModelJson, fifo, modelDir, removeScratch, scratch, snapshotTree, sparse } from './support/input-files.ts';
 
 test.after.always(removeScratch);
@@ -38,8 +38,10 @@ for (const [label, name, reason] of badNames) {
       (json.metadata as Record<string, unknown>).name = name;
     });
     const before = snapshotTree(root);
-    const r = await cli('compile', model, '--target', 'none');
-    assertRefused(t, r, 2, [/metadata\.name/, reason]);
+    // Without --out the output would be build/<name> under the current folder: run inside the scratch folder, so a
+    // regression writes where the snapshot sees it.
+    const run = cliProcess(['compile', model, '--target', 'none'], {}, { cwd: root });
+    assertRefused(t, { code: run.code, err: run.stderr.split('\n').filter((l) => l !== '') }, 2, [/metadata\.name/, reason]);
     assertUnchanged(t, root, before);
   });
 }

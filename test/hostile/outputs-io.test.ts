@@ -71,6 +71,21 @@ test('--out under a read-only folder is one line, exit 2', async (t) => {
   assertSame(t, dir, before);
 });
 
+test('--out naming a read-only build snnc wrote is one line, exit 2, that build kept and nothing left beside it', async (t) => {
+  const { dir, model } = caseWithModel('ro-own');
+  chmodSync(dir, 0o777); // `nobody` reads the model and may write beside the build
+  const first = await compile(model, '--out', join(dir, 'build'));
+  t.is(first.code, 0, first.err.join('\n'));
+  chmodSync(join(dir, 'build'), 0o555);
+  const before = snapshotTree(dir);
+  const argv = ['compile', model, '--target', 'none', '--out', join(dir, 'build')];
+  const r = isRoot ? cliProcess(argv, {}, NOBODY) : cliProcess(argv);
+  chmodSync(join(dir, 'build'), 0o755);
+  t.is(r.code, 2);
+  assertOneLine(t, r.stderr.split('\n').filter((l) => l !== ''), /build: cannot write \(permission denied\)$/);
+  assertSame(t, dir, before);
+});
+
 /** verify on a build that already holds the ts target, so nothing but the error goes to stderr. */
 async function verifyArgs(model: string): Promise<string[]> {
   const build = join(model, '..', 'build');
@@ -85,6 +100,7 @@ test('verify --report into a missing folder is one line, exit 2', async (t) => {
   const before = snapshotTree(dir);
   const r = await cli(...argv, '--report', join(dir, 'missing', 'report.json'));
   t.is(r.code, 2);
+  t.deepEqual(r.out, [], 'refused before any target ran');
   assertOneLine(t, r.err, /missing\/report\.json: the folder .*missing does not exist$/);
   assertSame(t, dir, before);
 });
@@ -97,6 +113,7 @@ test('verify --report onto a folder is one line, exit 2, the folder kept', async
   const before = snapshotTree(dir);
   const r = await cli(...argv, '--report', join(dir, 'reports'));
   t.is(r.code, 2);
+  t.deepEqual(r.out, [], 'refused before any target ran');
   assertOneLine(t, r.err, /reports: is a folder; name a file to write$/);
   assertSame(t, dir, before);
 });

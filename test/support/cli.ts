@@ -17,8 +17,15 @@ export async function cli(...argv: string[]): Promise<CliResult> {
 
 const BIN = new URL('../../bin/snnc.mjs', import.meta.url).pathname;
 
-/** Runs the real executable; `user` runs it under another uid/gid (tests running as root use it to meet permissions). */
-export function cliProcess(argv: readonly string[], env: NodeJS.ProcessEnv = {}, user?: { uid: number; gid: number }): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...argv], { encoding: 'utf8', env: { ...process.env, ...env }, ...(user ?? {}) });
+/** Where and as whom the executable runs: tests running as root pass another uid/gid to meet permissions. */
+export interface ProcessOptions {
+  readonly cwd?: string;
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
+/** Runs the real executable. */
+export function cliProcess(argv: readonly string[], env: NodeJS.ProcessEnv = {}, options: ProcessOptions = {}): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...argv], { encoding: 'utf8', env: { ...process.env, ...env }, ...options });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -7,10 +7,13 @@ import { loadDataset } from '../../../data/load.ts';
 import type { EpochRecord } from '../../../training/checkpoint.ts';
 import { jitterSeed } from '../../../training/evaluate.ts';
 import { curvesFigure, filtersFigure, rasterFigure } from '../../../training/plot/figures.ts';
+import { checkOutputFile, modelInput } from '../../output-guard.ts';
 import { flagNumber, flagString, positionals, type ParsedArgs } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
 
 const FIGURES = ['filters', 'raster', 'curves'] as const;
+/** The eight bytes every PNG file starts with. */
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export const plotCommand: Command = {
   name: 'plot',
@@ -25,6 +28,8 @@ export const plotCommand: Command = {
     if (!(FIGURES as readonly string[]).includes(figure!)) throw new SnncError('usage', `snnc plot: "${figure}" is not one of ${FIGURES.join(', ')}`);
     const out = flagString(args, 'out');
     if (out === undefined) throw new SnncError('usage', 'snnc plot: --out FILE.png is required');
+    // Refused before drawing: a folder, a device, the model itself, or an existing file that is not a PNG.
+    checkOutputFile(out, { parents: 'create', inputs: [modelInput(modelPath!)], recognise: { what: 'PNG file', test: (head) => head.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE) } });
     const model = readModel(modelPath!);
     let canvas;
     if (figure === 'filters') {

@@ -1,6 +1,9 @@
 /** @fileoverview `snnc train`: trains one architecture on one dataset with tfjs and saves it in the model format. */
 import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 import { SnncError } from '../../errors.ts';
+import { MODEL_JSON, TRAINING_JSON, WEIGHTS_BIN } from '../../model/format.ts';
+import { OUTPUT_MARKER, readMarker } from '../../output-guard.ts';
 import { DATASET_NAMES } from '../../../data/datasets.ts';
 import { ARCH_NAMES, ARCHS, CONV_MODES, isArchName, type ConvMode } from '../../../training/arch.ts';
 import { CENTERING_MODES, type CenteringMode } from '../../../training/centering.ts';
@@ -43,6 +46,7 @@ export const trainCommand: Command = {
     const arch = required(args, 'arch');
     if (!isArchName(arch)) throw new SnncError('usage', `--arch: "${arch}" is not one of ${ARCH_NAMES.join(', ')}`);
     const out = required(args, 'out');
+    checkTrainOutput(out);
     const dataset = (flagString(args, 'dataset') ?? TRAIN_DEFAULTS.dataset) as (typeof DATASET_NAMES)[number];
     const trainLimit = flagNumber(args, 'train-limit');
     const testLimit = flagNumber(args, 'test-limit');
@@ -82,3 +86,17 @@ export const trainCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * Training writes model.json, weights.bin and training.json into OUT beside its checkpoints, so OUT cannot be swapped
+ * whole: it may be missing, hold only checkpoints, or be a model folder snnc wrote (it carries the output marker).
+ */
+function checkTrainOutput(out: string): void {
+  const modelFiles = [MODEL_JSON, WEIGHTS_BIN, TRAINING_JSON];
+  if (!existsSync(out)) return;
+  if (!statSync(out).isDirectory()) throw new SnncError('io', `${out}: exists and is not a folder; snnc train writes a model folder here`);
+  const found = modelFiles.filter((f) => existsSync(join(out, f)));
+  if (found.length > 0 && readMarker(out) === undefined) {
+    throw new SnncError('io', `${out}: holds ${found.join(', ')} that snnc did not write (no ${OUTPUT_MARKER} in it); choose another --out or remove them yourself`);
+  }
+}

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../fs-atomic.ts';
+import { checkOutputFile } from '../../output-guard.ts';
 import { SnncError } from '../../errors.ts';
 import type { Program } from '../../ir/program.ts';
 import { parseProgram } from '../../ir/validate.ts';
@@ -96,6 +97,9 @@ export const verifyCommand: Command = {
     // Before anything in the build is read, loaded or built: the files must be those compile wrote, and the code that
     // runs must be what ir.json emits, unless --as-is.
     const asIs = flagBool(args, 'as-is');
+    // A report path that cannot be written is refused now, not after minutes of simulation.
+    const reportPath = flagString(args, 'report');
+    if (reportPath !== undefined) checkOutputFile(reportPath, { parents: 'refuse', inputs: [path] });
     if (isBuild) requireUnchanged(path, ['ir.json', ...chosen.map((t) => t.name)], asIs);
     const program = isBuild ? parseProgram(readFileSync(join(path, 'ir.json'), 'utf8'), join(path, 'ir.json')) : await compileFromArgs(pathArg!, args, io.log);
     if (isBuild && !asIs) for (const target of chosen) await requireAsEmitted(path, target, program);
