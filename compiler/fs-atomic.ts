@@ -20,7 +20,8 @@ function leftoverPattern(name: string): RegExp {
   return new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.tmp-(\\d+)-\\d+(\\.old)?$`);
 }
 
-function processAlive(pid: number): boolean {
+/** Whether process `pid` still runs: its temporary folders are left alone until it ends. */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

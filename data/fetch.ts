@@ -7,6 +7,7 @@ import { cacheRoot, datasetDir } from './cache.ts';
 import { DATASET_SHA256, hashFile } from './checksums.ts';
 import { datasetFiles, type DatasetName } from './datasets.ts';
 import { STAGERS, type Log } from './sources.ts';
+import { processAlive } from '../compiler/fs-atomic.ts';
 
 /*
  * Files are produced in a staging folder inside the cache root (so the final rename stays on one filesystem), checked
@@ -21,15 +22,6 @@ function tempPrefix(name: DatasetName, kind: 'stage' | 'download' | 'old'): stri
   return `.${name}.tmp-${process.pid}-${kind}-`;
 }
 const TEMP_PID = /^\.([a-z0-9-]+)\.tmp-(\d+)-/;
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Removes temporary folders of `name` whose fetch process is gone (a CIFAR-10 one holds ~300 MB). */
 async function removeAbandoned(root: string, name: DatasetName): Promise<void> {
