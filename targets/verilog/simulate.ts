@@ -98,6 +98,17 @@ function iverilogVersion(): string {
 }
 
 /** Builds (or reuses) the simulator executable for the design in `dir`; returns the command to run it. */
+/** A build takes tens of seconds with nothing to count: on a terminal, say what runs while it does, then clear it. */
+function announced<T>(what: string, step: () => T): T {
+  const tty = Boolean(process.stderr.isTTY);
+  if (tty) process.stderr.write(`${what}...`);
+  try {
+    return step();
+  } finally {
+    if (tty) process.stderr.write('\r\x1b[K');
+  }
+}
+
 export function buildSimulator(dirArg: string, info: DesignInfo, simulator: Simulator): { command: string; args: string[] } {
   const dir = resolve(dirArg);
   if (simulator === 'verilator') {
@@ -111,7 +122,7 @@ export function buildSimulator(dirArg: string, info: DesignInfo, simulator: Simu
     const key = buildKey(dir, info, 'verilator', flags);
     if (!(existsSync(exe) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key)) {
       rmSync(mdir, { recursive: true, force: true });
-      runTool('verilator', [...flags, ...sources(info)], dir, 'verilator build');
+      announced(`building the Verilator simulator of ${dir} (once per design)`, () => runTool('verilator', [...flags, ...sources(info)], dir, 'verilator build'));
       writeFileSync(stamp, key);
     }
     return { command: exe, args: [] };
@@ -124,7 +135,7 @@ export function buildSimulator(dirArg: string, info: DesignInfo, simulator: Simu
   if (!(existsSync(vvp) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key)) {
     rmSync(out, { recursive: true, force: true });
     mkdirSync(out, { recursive: true });
-    runTool('iverilog', [...flags, '-o', vvp, ...sources(info)], dir, 'icarus build');
+    announced(`building the Icarus simulation of ${dir} (once per design)`, () => runTool('iverilog', [...flags, '-o', vvp, ...sources(info)], dir, 'icarus build'));
     writeFileSync(stamp, key);
   }
   return { command: 'vvp', args: ['-n', vvp] };
