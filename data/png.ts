@@ -17,7 +17,8 @@ const LUMA_B = 114;
 const LUMA_SCALE = 1000;
 
 /** The 8-byte PNG signature, then the IHDR chunk: length 13, "IHDR", width and height as big-endian u32. */
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** The eight bytes every PNG file starts with. */
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const IHDR_END = 24;
 
 /** Width and height declared in the IHDR chunk, read before any decoding so a huge declared image is never allocated. */

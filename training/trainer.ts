@@ -2,12 +2,13 @@
  * @fileoverview The training loop behind `snnc train`: seeded init, Adam with a cosine learning-rate schedule,
  * softmax cross-entropy on the readout, a checkpoint per epoch, and a final score from the float reference.
  */
-import { renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { SnncError } from '../compiler/errors.ts';
-import { TRAINING_JSON, type Dataset, type Model, type ModelMetadata } from '../compiler/model/format.ts';
+import { MODEL_JSON, TRAINING_JSON, WEIGHTS_BIN, type Dataset, type Model, type ModelMetadata } from '../compiler/model/format.ts';
 import { serializeModel } from '../compiler/model/write-model.ts';
+import { writeFileAtomic } from '../compiler/fs-atomic.ts';
 import { markerFor, OUTPUT_MARKER } from '../compiler/output-guard.ts';
 import { DATASETS } from '../data/datasets.ts';
 import { loadDataset, type LoadedDataset } from '../data/load.ts';
@@ -96,12 +97,6 @@ function quickAccuracy(net: Net, data: LoadedDataset, batch: number): number {
   return correct / data.count;
 }
 
-function writeFileAtomic(file: string, contents: string | Uint8Array): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, contents);
-  renameSync(tmp, file);
-}
-
 /** Writes the final model (model.json, weights.bin) and its training log (training.json) into `out`. */
 export interface TrainingLog {
   readonly history: readonly EpochRecord[];
@@ -115,8 +110,8 @@ export function writeTrainedModel(out: string, model: Model, log: TrainingLog): 
   mkdirSync(out, { recursive: true });
   const { json, weights } = serializeModel(model);
   // weights first: a model.json never points at a weights.bin older than itself
-  writeFileAtomic(join(out, 'weights.bin'), weights);
-  writeFileAtomic(join(out, 'model.json'), json);
+  writeFileAtomic(join(out, WEIGHTS_BIN), weights);
+  writeFileAtomic(join(out, MODEL_JSON), json);
   writeFileAtomic(join(out, TRAINING_JSON), JSON.stringify(log, null, 2) + '\n');
   // Marks the folder as snnc's, so a later `snnc train --out` may write over these files (see checkTrainOutput).
   writeFileAtomic(join(out, OUTPUT_MARKER), JSON.stringify(markerFor(out, { kind: 'model' })) + '\n');

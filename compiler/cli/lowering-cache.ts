@@ -4,11 +4,12 @@
  * source of the lowering itself; read back through the IR validator, written with a rename.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheRoot } from '../../data/cache.ts';
 import { SnncError } from '../errors.ts';
+import { writeFileAtomic } from '../fs-atomic.ts';
 import { loadModelArg, nirFlags } from '../frontends/load-model-arg.ts';
 import type { Program } from '../ir/program.ts';
 import { loweringChecks } from '../lower.ts';
@@ -77,14 +78,10 @@ function readCached(file: string, modelSha256: string): CacheEntry | undefined {
 }
 
 function writeCached(file: string, entry: CacheEntry, log: (line: string) => void): void {
-  const staging = `${file}.tmp-${process.pid}-${Date.now()}`;
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(staging, JSON.stringify({ format: CACHE_FORMAT, warnings: entry.warnings, program: entry.program }) + '\n');
-    renameSync(staging, file);
+    writeFileAtomic(file, JSON.stringify({ format: CACHE_FORMAT, warnings: entry.warnings, program: entry.program }) + '\n', { parents: 'create' });
   } catch (e) {
     // A cache that cannot be written costs the next run its calibration, nothing more.
-    rmSync(staging, { force: true });
     log(`snnc: note: could not cache the lowered program in ${file} (${(e as Error).message.split('\n')[0]})`);
   }
 }

@@ -4,13 +4,13 @@ import { requireSnn } from '../../lower.ts';
 import { readModel } from '../../model/read-model.ts';
 import { modelToNir } from '../../frontends/nir/export.ts';
 import { writeNirFile } from '../../frontends/nir/write-nir.ts';
+import { HDF5_SIGNATURE } from '../../frontends/nir/hdf5.ts';
 import { makeParentFolders } from '../../fs-atomic.ts';
 import { checkOutputFile, modelInput, namedOutputPath, type OutputFileGuard } from '../../output-guard.ts';
 import { flagNumber, flagString, positionals, type FlagSpecs } from '../args.ts';
 import type { Command } from '../command.ts';
 
 /** Every HDF5 file (a NIR file is one) starts with this signature; an existing file without it is not replaced. */
-const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 const flags: FlagSpecs = {
   to: { kind: 'string', choices: ['nir'], help: 'output format (nir)' },

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { SnncError } from '../../errors.ts';
 import { modelJsonPath, readModel } from '../../model/read-model.ts';
 import { loadDataset } from '../../../data/load.ts';
+import { PNG_SIGNATURE } from '../../../data/png.ts';
 import type { EpochRecord } from '../../../training/checkpoint.ts';
 import { jitterSeed } from '../../../training/evaluate.ts';
 import { curvesFigure, filtersFigure, rasterFigure } from '../../../training/plot/figures.ts';
@@ -12,8 +13,6 @@ import { flagNumber, flagString, positionals, type ParsedArgs } from '../args.ts
 import type { Command, CommandIO } from '../command.ts';
 
 const FIGURES = ['filters', 'raster', 'curves'] as const;
-/** The eight bytes every PNG file starts with. */
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export const plotCommand: Command = {
   name: 'plot',

@@ -34,7 +34,7 @@ async function loadH5wasm(): Promise<void> {
 }
 
 /** The HDF5 superblock signature; it sits at offset 0, 512, 1024, 2048, ... */
-const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+export const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** Deepest group nesting we follow (a NIR file nests graph > nodes > node > metadata). */
 const MAX_DEPTH = 16;
 
@@ -44,7 +44,7 @@ function hasSignature(path: string): boolean {
   try {
     const buf = Buffer.alloc(8);
     for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
-      if (readSync(fd, buf, 0, 8, offset) === 8 && buf.equals(SIGNATURE)) return true;
+      if (readSync(fd, buf, 0, 8, offset) === 8 && buf.equals(HDF5_SIGNATURE)) return true;
     }
     return false;
   } finally {

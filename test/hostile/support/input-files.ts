@@ -3,15 +3,17 @@
  * every file's bytes (to prove a refused command changed nothing), hand-made PNG headers, and the one-line-refusal
  * assertion every case shares.
  */
-import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import type { SnnModel } from '../../../compiler/model/format.ts';
 import { writeModel } from '../../../compiler/model/write-model.ts';
 import { tinyModel } from '../../support/tiny-model.ts';
+import { PNG_SIGNATURE } from '../../../data/png.ts';
+
+export { snapshotTree, assertKept as assertUnchanged } from './snapshot.ts';
 
 const made: string[] = [];
 
@@ -55,61 +57,6 @@ export function sparse(path: string, bytes: number): string {
   return path;
 }
 
-/** Files above this are fingerprinted by their ends, size, inode and mtime, not hashed whole (the sparse giants). */
-const WHOLE_HASH_BYTES = 64 * 1024 * 1024;
-
-/**
- * sha256 of a file, streamed; a file above WHOLE_HASH_BYTES by its first and last MiB plus size, inode and mtime
- * (a command that rewrote or replaced it would change those), so a sparse 3 GiB file costs milliseconds.
- */
-function fingerprintFile(path: string, size: number): string {
-  const hash = createHash('sha256');
-  const buffer = Buffer.alloc(1 << 20);
-  const fd = openSync(path, 'r');
-  try {
-    if (size <= WHOLE_HASH_BYTES) {
-      for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
-    } else {
-      const stat = lstatSync(path);
-      hash.update(buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)));
-      hash.update(buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, size - buffer.length)));
-      hash.update(`${stat.ino} ${stat.mtimeMs}`);
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
-}
-
-/**
- * Every entry under `root` (not following links): files by sha256, links by target, FIFOs and folders by kind. A
- * FIFO or device is never opened, so taking a snapshot cannot hang.
- */
-export function snapshotTree(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (dir: string, rel: string): void => {
-    for (const entry of readdirSync(dir).sort()) {
-      const path = join(dir, entry);
-      const relPath = rel === '' ? entry : `${rel}/${entry}`;
-      const stat = lstatSync(path);
-      if (stat.isSymbolicLink()) out.set(relPath, `link -> ${readlinkSync(path)}`);
-      else if (stat.isDirectory()) {
-        out.set(relPath, 'folder');
-        walk(path, relPath);
-      } else if (stat.isFile()) out.set(relPath, `file ${stat.size} ${fingerprintFile(path, stat.size)}`);
-      else out.set(relPath, stat.isFIFO() ? 'fifo' : 'special');
-    }
-  };
-  walk(root, '');
-  return out;
-}
-
-/** Asserts that every entry of `before` is still under `root`, unchanged (new entries are allowed). */
-export function assertUnchanged(t: ExecutionContext, root: string, before: Map<string, string>): void {
-  const after = snapshotTree(root);
-  for (const [path, what] of before) t.is(after.get(path), what, `${path} changed or disappeared`);
-}
-
 /** The result of a refused command: exit `code`, exactly one stderr line, matching every pattern. */
 export function assertRefused(t: ExecutionContext, result: { code: number; err: readonly string[] }, code: number, patterns: readonly RegExp[]): void {
   t.is(result.code, code, result.err.join('\n'));
@@ -148,6 +95,5 @@ export function pngDeclaring(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // gray
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', Buffer.alloc(0)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', Buffer.alloc(0)), chunk('IEND', Buffer.alloc(0))]);
 }

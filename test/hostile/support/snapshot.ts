@@ -1,27 +1,59 @@
 /** @fileoverview Snapshots a folder tree (paths and bytes) so a test can prove a refused command changed nothing. */
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, lstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 
-/** Relative path -> bytes (a folder is '<dir>', a link '<link> target'), for every entry under `root`. */
+/** Relative path -> what is there (file size and hash, link target, folder, FIFO), for every entry under `root`. */
 export type TreeSnapshot = ReadonlyMap<string, string>;
 
-export function snapshotTree(root: string): TreeSnapshot {
-  const entries = new Map<string, string>();
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
+/** Files above this are fingerprinted by their ends, size, inode and mtime, not hashed whole (the sparse giants). */
+const WHOLE_HASH_BYTES = 64 * 1024 * 1024;
+
+/**
+ * sha256 of a file, streamed; a file above WHOLE_HASH_BYTES by its first and last MiB plus size, inode and mtime
+ * (a command that rewrote or replaced it would change those), so a sparse 3 GiB file costs milliseconds.
+ */
+function fingerprintFile(path: string, size: number): string {
+  const hash = createHash('sha256');
+  const buffer = Buffer.alloc(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    if (size <= WHOLE_HASH_BYTES) {
+      for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) hash.update(buffer.subarray(0, n));
+    } else {
       const stat = lstatSync(path);
-      const key = relative(root, path);
-      if (stat.isSymbolicLink()) entries.set(key, `<link> ${readlinkSync(path)}`);
+      hash.update(buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0)));
+      hash.update(buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, size - buffer.length)));
+      hash.update(`${stat.ino} ${stat.mtimeMs}`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Every entry under `root` (not following links): files by sha256, links by target, FIFOs and folders by kind. A
+ * FIFO or device is never opened, so taking a snapshot cannot hang.
+ */
+export function snapshotTree(root: string): TreeSnapshot {
+  const out = new Map<string, string>();
+  const walk = (dir: string, rel: string): void => {
+    for (const entry of readdirSync(dir).sort()) {
+      const path = join(dir, entry);
+      const relPath = rel === '' ? entry : `${rel}/${entry}`;
+      const stat = lstatSync(path);
+      if (stat.isSymbolicLink()) out.set(relPath, `link -> ${readlinkSync(path)}`);
       else if (stat.isDirectory()) {
-        entries.set(key, '<dir>');
-        walk(path);
-      } else entries.set(key, readFileSync(path).toString('base64'));
+        out.set(relPath, 'folder');
+        walk(path, relPath);
+      } else if (stat.isFile()) out.set(relPath, `file ${stat.size} ${fingerprintFile(path, stat.size)}`);
+      else out.set(relPath, stat.isFIFO() ? 'fifo' : 'special');
     }
   };
-  if (existsSync(root)) walk(root);
-  return entries;
+  if (existsSync(root)) walk(root, '');
+  return out;
 }
 
 /** Asserts that everything in `before` is still under `root` with the same bytes (new entries are allowed). */
