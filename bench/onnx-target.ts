@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Program } from '../compiler/ir/program.ts';
+import type { Program } from '../ir/program.ts';
 import { loadDataset } from '../data/load.ts';
 import { runGolden } from '../runtime/golden.ts';
 import { runGoldenBatch } from '../runtime/golden-batch.ts';

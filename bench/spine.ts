@@ -1,7 +1,7 @@
 /** @fileoverview Benchmark rows of the spine: compile time and golden-runtime speed on the shipped example. */
 import { calibrationSet, lowerModel, modelSha256, requireSnn } from '../compiler/lower.ts';
-import { readModel } from '../compiler/model/read-model.ts';
-import type { Program } from '../compiler/ir/program.ts';
+import { readModel } from '../model/read-model.ts';
+import type { Program } from '../ir/program.ts';
 import { runGolden } from '../runtime/golden.ts';
 import { runSnnFloat } from '../runtime/float-reference.ts';
 import { loadDataset } from '../data/load.ts';

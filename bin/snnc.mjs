@@ -5,5 +5,5 @@ import { register } from 'tsx/esm/api';
 import { register as registerCjs } from 'tsx/cjs/api';
 register();
 registerCjs();
-const { main } = await import('../compiler/cli/main.ts');
+const { main } = await import('../cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -1,16 +1,16 @@
 /** @fileoverview Lowering entry point: a float model directory in, a validated fixed-point Program out. */
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { SnncError } from './errors.ts';
-import { checkWorkBudget } from './model/work.ts';
-import { MAX_MODEL_JSON_BYTES, MAX_WEIGHTS_BYTES, openRegularFile } from './model/input-limits.ts';
-import type { Model, SnnModel } from './model/format.ts';
-import { modelJsonPath } from './model/read-model.ts';
+import { SnncError } from '../base/errors.ts';
+import { checkWorkBudget } from '../model/work.ts';
+import { MAX_MODEL_JSON_BYTES, MAX_WEIGHTS_BYTES, openRegularFile } from '../base/input-limits.ts';
+import type { Model, SnnModel } from '../model/format.ts';
+import { modelJsonPath } from '../model/read-model.ts';
 import { DEFAULT_CALIBRATION_IMAGES } from './passes/formats-policy.ts';
 import { runPipeline, type PipelineHooks } from './passes/pipeline.ts';
 import { checkLowering, type LoweringChecks } from './passes/check-lowering.ts';
 import { DEFAULT_LOWER_OPTIONS, type CalibrationSet, type LowerOptions } from './passes/state.ts';
-import type { Program } from './ir/program.ts';
+import type { Program } from '../ir/program.ts';
 import { loadDataset } from '../data/load.ts';
 import { fetchDataset } from '../data/fetch.ts';
 import { isDatasetName } from '../data/datasets.ts';

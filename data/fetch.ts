@@ -2,18 +2,18 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SnncError } from '../compiler/errors.ts';
+import { SnncError } from '../base/errors.ts';
 import { cacheRoot, datasetDir } from './cache.ts';
 import { DATASET_SHA256, hashFile } from './checksums.ts';
 import { datasetFiles, type DatasetName } from './datasets.ts';
 import { STAGERS, type Log } from './sources.ts';
-import { processAlive } from '../compiler/fs-atomic.ts';
+import { processAlive } from '../base/fs-atomic.ts';
 
 /*
  * Files are produced in a staging folder inside the cache root (so the final rename stays on one filesystem), checked
  * against the pinned sha256 digests, and only then renamed to the dataset's folder. A reader therefore sees either no
  * folder or a complete, verified one. Several fetches may race (parallel test files do): the first rename wins and the
- * others keep the winner's folder once it verifies. (compiler/fs-atomic.ts swaps unconditionally, which is right for
+ * others keep the winner's folder once it verifies. (base/fs-atomic.ts swaps unconditionally, which is right for
  * build outputs but would let racing fetches replace each other's good copy.)
  */
 

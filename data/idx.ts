@@ -1,6 +1,6 @@
 /** @fileoverview IDX files (the MNIST container): header parsing and checks, whole or ranged reads, header encoding. */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { SnncError } from '../compiler/errors.ts';
+import { SnncError } from '../base/errors.ts';
 
 /** The IDX type byte for unsigned 8-bit data, the only element type our datasets use. */
 const UBYTE_TYPE = 0x08;

@@ -1,7 +1,7 @@
 /** @fileoverview Loading a fetched dataset split from the cache into flat CHW uint8 arrays. Never downloads. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SnncError } from '../compiler/errors.ts';
+import { SnncError } from '../base/errors.ts';
 import { datasetDir } from './cache.ts';
 import { DATASETS, type DatasetName, type ImageShape, type Split } from './datasets.ts';
 import { readIdxItems, type IdxItems } from './idx.ts';

@@ -1,8 +1,8 @@
 /** @fileoverview PNG in and out: one image for `snnc run --image`, converted to the model's CHW shape, and plot output. */
 import { writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import { SnncError } from '../compiler/errors.ts';
-import { MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS, openRegularFile } from '../compiler/model/input-limits.ts';
+import { SnncError } from '../base/errors.ts';
+import { MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS, openRegularFile } from '../base/input-limits.ts';
 import type { ImageShape } from './datasets.ts';
 
 /** pngjs decodes every colour type (gray, palette, RGB, with or without alpha, 16-bit) to 8-bit RGBA. */

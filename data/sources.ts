@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { SnncError } from '../compiler/errors.ts';
+import { SnncError } from '../base/errors.ts';
 import { CIFAR_PACKAGE_FILES, decodeCifarPng, parseCifarLabels } from './cifar.ts';
 import { CIFAR_PACKAGE, CIFAR_TARBALL_SHA1, FASHION_MNIST_DEBIAN_DIR, hashFile, MNIST_PACKAGE } from './checksums.ts';
 import { DATASETS, datasetFiles, type DatasetName, type Split } from './datasets.ts';

@@ -2,8 +2,8 @@
  * @fileoverview The IR's integer primitives. Values are JS numbers holding integers below 2^53 in magnitude; the IR
  * validator bounds every type so that no intermediate here can leave that range.
  */
-import type { IntType } from '../compiler/ir/int-type.ts';
-import { maxOf, minOf } from '../compiler/ir/int-type.ts';
+import type { IntType } from '../ir/int-type.ts';
+import { maxOf, minOf } from '../ir/int-type.ts';
 
 /** roundShift(a, s) = floor((a + 2^(s-1)) / 2^s) for s > 0, a for s = 0: round half up. */
 export function roundShift(a: number, shift: number): number {

@@ -2,8 +2,8 @@
  * @fileoverview The float reference simulator: evaluates a model exactly as docs/model-format.md states, in float64.
  * It is the yardstick for accuracy; the fixed-point golden runtime (golden.ts) is the yardstick for targets.
  */
-import type { AnnModel, ConvLayer, DenseLayer, Model, PoolLayer, SnnModel, SpikingLayer } from '../compiler/model/format.ts';
-import { windowSize } from '../compiler/model/shapes.ts';
+import type { AnnModel, ConvLayer, DenseLayer, Model, PoolLayer, SnnModel, SpikingLayer } from '../model/format.ts';
+import { windowSize } from '../model/shapes.ts';
 import { Xorshift32 } from './prng.ts';
 
 const TWO_POW_32 = 4294967296;

@@ -1,7 +1,7 @@
 /** @fileoverview The golden runtime over a batch, split across worker threads (one per core). */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Program } from '../compiler/ir/program.ts';
+import type { Program } from '../ir/program.ts';
 import type { Batch, BatchResult } from '../targets/target.ts';
 import { runGolden } from './golden.ts';
 

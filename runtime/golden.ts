@@ -2,12 +2,12 @@
  * @fileoverview The golden runtime: interprets the fixed-point IR exactly. This is the living definition of the IR
  * (docs/ir.md); it is written for clarity, and every target must match it bit for bit.
  */
-import type { ConvOp } from '../compiler/ir/conv.ts';
-import type { IrEncoder } from '../compiler/ir/encoder.ts';
-import type { PoolOp } from '../compiler/ir/pool.ts';
-import type { Program } from '../compiler/ir/program.ts';
-import { unreachable } from '../compiler/ir/registry.ts';
-import type { SpikingOp } from '../compiler/ir/spiking.ts';
+import type { ConvOp } from '../ir/conv.ts';
+import type { IrEncoder } from '../ir/encoder.ts';
+import type { PoolOp } from '../ir/pool.ts';
+import type { Program } from '../ir/program.ts';
+import { unreachable } from '../ir/registry.ts';
+import type { SpikingOp } from '../ir/spiking.ts';
 import { clamp, roundShift, scaleBy, shiftLeft } from './fixed.ts';
 import { Xorshift32 } from './prng.ts';
 

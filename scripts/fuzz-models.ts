@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fuzzModels } from '../compiler/verify/fuzz-models.ts';
+import { fuzzModels } from '../verify/fuzz-models.ts';
 
 const { values } = parseArgs({ options: { mutations: { type: 'string', default: '10000' }, seed: { type: 'string', default: '1' }, model: { type: 'string', multiple: true } } });
 const models = values.model ?? readdirSync('examples').map((d) => join('examples', d)).filter((d) => existsSync(join(d, 'model.json')));

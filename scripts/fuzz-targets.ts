@@ -3,7 +3,7 @@
  * every target against the golden runtime (every other model uses the extended IR: strides, pools, identity synapses...); shrunk failures go to test/fixtures/regressions/ as regression fixtures.
  */
 import { parseArgs } from 'node:util';
-import { fuzzTarget } from '../compiler/verify/fuzz-targets.ts';
+import { fuzzTarget } from '../verify/fuzz-targets.ts';
 import { targets } from '../targets/registry.ts';
 
 const { values } = parseArgs({ options: { models: { type: 'string', default: '100' }, seed: { type: 'string', default: '1' }, images: { type: 'string', default: '3' }, targets: { type: 'string' } } });

@@ -1,6 +1,6 @@
 /** @fileoverview The shape of a target plug-in: every folder under targets/ exports one `target` of this type. */
-import type { Model } from '../compiler/model/format.ts';
-import type { Program } from '../compiler/ir/program.ts';
+import type { Model } from '../model/format.ts';
+import type { Program } from '../ir/program.ts';
 
 export interface EmitOptions {
   /** Neurons updated in parallel (verilog). */

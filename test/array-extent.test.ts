@@ -1,6 +1,6 @@
 /** @fileoverview largest/smallest: exact on small arrays, and no stack overflow on a layer's worth of weights. */
 import test from 'ava';
-import { largest, smallest } from '../compiler/array-extent.ts';
+import { largest, smallest } from '../base/array-extent.ts';
 
 test('largest and smallest honour the floor and ceiling', (t) => {
   t.is(largest([3, -7, 5]), 5);

@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { commands } from '../compiler/cli/commands.ts';
+import { commands } from '../cli/commands.ts';
 
 const BIN = new URL('../bin/snnc.mjs', import.meta.url).pathname;
 const HOOK = new URL('./support/record-imports.mjs', import.meta.url).href;

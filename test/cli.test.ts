@@ -3,9 +3,9 @@ import test from 'ava';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeModel } from '../compiler/model/write-model.ts';
-import { parseProgram } from '../compiler/ir/validate.ts';
-import { printProgram } from '../compiler/ir/print.ts';
+import { writeModel } from '../model/write-model.ts';
+import { parseProgram } from '../ir/validate.ts';
+import { printProgram } from '../ir/print.ts';
 import { cli, cliProcess } from './support/cli.ts';
 import { tinyModel } from './support/tiny-model.ts';
 

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, trun
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { SnncError } from '../compiler/errors.ts';
+import { SnncError } from '../base/errors.ts';
 import { cacheRoot } from '../data/cache.ts';
 import { FASHION_MNIST_DEBIAN_DIR } from '../data/checksums.ts';
 import { decodeCifarPng, parseCifarLabels } from '../data/cifar.ts';

@@ -12,8 +12,8 @@ import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commands } from '../compiler/cli/commands.ts';
-import { parseArgs } from '../compiler/cli/args.ts';
+import { commands } from '../cli/commands.ts';
+import { parseArgs } from '../cli/args.ts';
 import { documentationFiles, documentedCommands, splitArgs, type DocCommand } from './support/doc-commands.ts';
 import { snntorchMlp, writeRawNir } from './support/nir-build.ts';
 

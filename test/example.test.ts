@@ -1,7 +1,7 @@
 /** @fileoverview The shipped MNIST example: its printed IR, determinism, and float vs 8-bit fixed-point accuracy. */
 import test from 'ava';
-import { printProgram } from '../compiler/ir/print.ts';
-import { evaluate } from '../compiler/evaluate.ts';
+import { printProgram } from '../ir/print.ts';
+import { evaluate } from '../verify/evaluate.ts';
 import { runGolden } from '../runtime/golden.ts';
 import { loadDataset } from '../data/load.ts';
 import { assertGolden } from './support/golden.ts';

@@ -1,6 +1,6 @@
 /** @fileoverview The float reference simulator against hand-computed values. */
 import test from 'ava';
-import type { AnnModel, SnnModel, SpikingLayer } from '../compiler/model/format.ts';
+import type { AnnModel, SnnModel, SpikingLayer } from '../model/format.ts';
 import { runAnnFloat, runSnnFloat } from '../runtime/float-reference.ts';
 
 const t32 = (shape: number[], values: number[]) => ({ shape, data: Float32Array.from(values) });

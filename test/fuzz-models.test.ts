@@ -3,8 +3,8 @@ import test from 'ava';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeModel } from '../compiler/model/write-model.ts';
-import { fuzzModels } from '../compiler/verify/fuzz-models.ts';
+import { writeModel } from '../model/write-model.ts';
+import { fuzzModels } from '../verify/fuzz-models.ts';
 import { tinyModel } from './support/tiny-model.ts';
 import { avgPoolModel, cubaModel, sinabsModel } from './support/feature-models.ts';
 

@@ -2,10 +2,10 @@
 import test from 'ava';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomPixels, randomProgram } from '../compiler/ir/random-program.ts';
-import { shrink } from '../compiler/verify/shrink.ts';
-import { parseProgram } from '../compiler/ir/validate.ts';
-import { caseAgrees, fuzzTarget } from '../compiler/verify/fuzz-targets.ts';
+import { randomPixels, randomProgram } from '../ir/random-program.ts';
+import { shrink } from '../verify/shrink.ts';
+import { parseProgram } from '../ir/validate.ts';
+import { caseAgrees, fuzzTarget } from '../verify/fuzz-targets.ts';
 import { targets } from '../targets/registry.ts';
 
 test('the shrinker keeps only what the failure needs', async (t) => {

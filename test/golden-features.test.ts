@@ -1,10 +1,10 @@
 /** @fileoverview Hand-computed integers for conv stride/padding, pools, identity synapses, membrane outputs, value/none resets and output readouts. */
 import test from 'ava';
-import { SnncError } from '../compiler/errors.ts';
-import { intType } from '../compiler/ir/int-type.ts';
-import { printProgram } from '../compiler/ir/print.ts';
-import type { IrLayer, Program } from '../compiler/ir/program.ts';
-import { parseProgram, validateProgram } from '../compiler/ir/validate.ts';
+import { SnncError } from '../base/errors.ts';
+import { intType } from '../ir/int-type.ts';
+import { printProgram } from '../ir/print.ts';
+import type { IrLayer, Program } from '../ir/program.ts';
+import { parseProgram, validateProgram } from '../ir/validate.ts';
 import { runGolden, traceGolden } from '../runtime/golden.ts';
 import { assertGolden } from './support/golden.ts';
 import { FEATURE_PIXELS, featureProgram } from './support/feature-program.ts';

@@ -1,10 +1,10 @@
 /** @fileoverview Hand-computed integer cases for every neuron, output and reset mode of the golden runtime. */
 import test from 'ava';
-import { intType } from '../compiler/ir/int-type.ts';
-import type { Program } from '../compiler/ir/program.ts';
-import type { SpikingOp } from '../compiler/ir/spiking.ts';
-import { validateProgram } from '../compiler/ir/validate.ts';
-import { randomPixels, randomProgram } from '../compiler/ir/random-program.ts';
+import { intType } from '../ir/int-type.ts';
+import type { Program } from '../ir/program.ts';
+import type { SpikingOp } from '../ir/spiking.ts';
+import { validateProgram } from '../ir/validate.ts';
+import { randomPixels, randomProgram } from '../ir/random-program.ts';
 import { roundShift } from '../runtime/fixed.ts';
 import { runGolden, traceGolden } from '../runtime/golden.ts';
 import { Xorshift32 } from '../runtime/prng.ts';

@@ -1,20 +1,20 @@
 /**
  * @fileoverview The ir.json schema: docs/ir.schema.json and docs/ir.md's field tables are printed from
- * compiler/ir/schema.ts, the validator checks it (one line naming the JSON path, defaults for old files), and the
+ * ir/schema.ts, the validator checks it (one line naming the JSON path, defaults for old files), and the
  * example ir.json written in docs/ir.md loads with the normal reader and runs on the golden runtime.
  */
 import test from 'ava';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SnncError } from '../compiler/errors.ts';
-import { randomPixels, randomProgram } from '../compiler/ir/random-program.ts';
+import { SnncError } from '../base/errors.ts';
+import { randomPixels, randomProgram } from '../ir/random-program.ts';
 import { lowerModel } from '../compiler/lower.ts';
-import { IR_SCHEMA } from '../compiler/ir/schema.ts';
-import type { Schema } from '../compiler/ir/schema-check.ts';
-import { renderSchemaTables, spliceTables } from '../compiler/ir/schema-doc.ts';
-import { parseProgram, validateProgram } from '../compiler/ir/validate.ts';
-import type { Program } from '../compiler/ir/program.ts';
+import { IR_SCHEMA } from '../ir/schema.ts';
+import type { Schema } from '../ir/schema-check.ts';
+import { renderSchemaTables, spliceTables } from '../ir/schema-doc.ts';
+import { parseProgram, validateProgram } from '../ir/validate.ts';
+import type { Program } from '../ir/program.ts';
 import { runGolden } from '../runtime/golden.ts';
 import { cli } from './support/cli.ts';
 import { featureProgram } from './support/feature-program.ts';
@@ -35,13 +35,13 @@ function docExample(): { json: string; pixels: number[]; seed: number; scores: n
   return { json: blocks[0]![1]!, pixels: JSON.parse(stated[1]!), seed: Number(stated[2]), scores: JSON.parse(stated[3]!), label: Number(stated[4]) };
 }
 
-test('docs/ir.schema.json is compiler/ir/schema.ts printed', (t) => {
+test('docs/ir.schema.json is ir/schema.ts printed', (t) => {
   assertGolden(t, join(DOCS, 'ir.schema.json'), JSON.stringify(IR_SCHEMA, null, 2) + '\n');
 });
 
 test("docs/ir.md's field tables are rendered from the schema", (t) => {
   const doc = readFileSync(IR_MD, 'utf8');
-  assertGolden(t, IR_MD, spliceTables(doc, 'compiler/ir/schema.ts', renderSchemaTables(IR_SCHEMA)));
+  assertGolden(t, IR_MD, spliceTables(doc, 'ir/schema.ts', renderSchemaTables(IR_SCHEMA)));
   // Each table is headed by its $defs name and lists each field of it in a row.
   for (const [name, def] of Object.entries(IR_SCHEMA.$defs!)) {
     t.true(doc.includes(`#### \`${name}\``), name);

@@ -1,11 +1,11 @@
 /** @fileoverview The IR's printer (goldens), JSON round trip and validator. */
 import test from 'ava';
-import { printProgram } from '../compiler/ir/print.ts';
-import type { Program } from '../compiler/ir/program.ts';
-import { randomProgram } from '../compiler/ir/random-program.ts';
-import type { SpikingOp } from '../compiler/ir/spiking.ts';
-import { parseProgram, validateProgram } from '../compiler/ir/validate.ts';
-import { SnncError } from '../compiler/errors.ts';
+import { printProgram } from '../ir/print.ts';
+import type { Program } from '../ir/program.ts';
+import { randomProgram } from '../ir/random-program.ts';
+import type { SpikingOp } from '../ir/spiking.ts';
+import { parseProgram, validateProgram } from '../ir/validate.ts';
+import { SnncError } from '../base/errors.ts';
 import { assertGolden } from './support/golden.ts';
 
 const GOLDEN = new URL('./golden/', import.meta.url).pathname;

@@ -7,8 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheRoot } from '../data/cache.ts';
-import { writeModel } from '../compiler/model/write-model.ts';
-import { parseProgram } from '../compiler/ir/validate.ts';
+import { writeModel } from '../model/write-model.ts';
+import { parseProgram } from '../ir/validate.ts';
 import { cli } from './support/cli.ts';
 import { tinyModel } from './support/tiny-model.ts';
 

@@ -1,13 +1,13 @@
 /** @fileoverview Lowering of strides, padding, pools, identity synapses, membrane outputs, value resets and output readouts. */
 import test from 'ava';
-import { SnncError } from '../compiler/errors.ts';
+import { SnncError } from '../base/errors.ts';
 import { calibrationSet, lowerModel } from '../compiler/lower.ts';
-import { intType } from '../compiler/ir/int-type.ts';
-import type { PoolOp } from '../compiler/ir/pool.ts';
-import { printProgram } from '../compiler/ir/print.ts';
-import type { Program } from '../compiler/ir/program.ts';
-import type { SpikingOp } from '../compiler/ir/spiking.ts';
-import type { SnnModel } from '../compiler/model/format.ts';
+import { intType } from '../ir/int-type.ts';
+import type { PoolOp } from '../ir/pool.ts';
+import { printProgram } from '../ir/print.ts';
+import type { Program } from '../ir/program.ts';
+import type { SpikingOp } from '../ir/spiking.ts';
+import type { SnnModel } from '../model/format.ts';
 import { poolFormat } from '../compiler/passes/pool-format.ts';
 import { loadDataset } from '../data/load.ts';
 import { runSnnFloat } from '../runtime/float-reference.ts';

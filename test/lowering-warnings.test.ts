@@ -7,8 +7,8 @@ import test from 'ava';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SnnModel, SpikingLayer } from '../compiler/model/format.ts';
-import { writeModel } from '../compiler/model/write-model.ts';
+import type { SnnModel, SpikingLayer } from '../model/format.ts';
+import { writeModel } from '../model/write-model.ts';
 import { cli } from './support/cli.ts';
 import { tinyModel } from './support/tiny-model.ts';
 

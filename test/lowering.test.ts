@@ -1,11 +1,11 @@
 /** @fileoverview The lowering pipeline: valid programs at every setting, golden IR text, float/fixed agreement. */
 import test from 'ava';
 import { lowerModel, calibrationSet } from '../compiler/lower.ts';
-import { printProgram } from '../compiler/ir/print.ts';
-import { validateProgram } from '../compiler/ir/validate.ts';
+import { printProgram } from '../ir/print.ts';
+import { validateProgram } from '../ir/validate.ts';
 import { membraneBound } from '../compiler/passes/range-analysis.ts';
 import { PASS_NAMES } from '../compiler/passes/pipeline.ts';
-import type { SpikingOp } from '../compiler/ir/spiking.ts';
+import type { SpikingOp } from '../ir/spiking.ts';
 import { runSnnFloat } from '../runtime/float-reference.ts';
 import { runGolden } from '../runtime/golden.ts';
 import { loadDataset } from '../data/load.ts';

@@ -4,9 +4,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncate
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { readModel } from '../compiler/model/read-model.ts';
-import { serializeModel, writeModel } from '../compiler/model/write-model.ts';
-import { SnncError } from '../compiler/errors.ts';
+import { readModel } from '../model/read-model.ts';
+import { serializeModel, writeModel } from '../model/write-model.ts';
+import { SnncError } from '../base/errors.ts';
 import { tinyModel } from './support/tiny-model.ts';
 import { avgPoolModel, cubaModel, sinabsModel } from './support/feature-models.ts';
 

@@ -1,15 +1,15 @@
 /**
  * @fileoverview The model.json schema: docs/model.schema.json and docs/model-format.md's field tables are printed
- * from compiler/model/schema.ts, every shipped example passes it, the reader refuses what it refuses in one line,
+ * from model/schema.ts, every shipped example passes it, the reader refuses what it refuses in one line,
  * and the documented refusal of a refractory factor above 16 holds.
  */
 import test from 'ava';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SnncError } from '../compiler/errors.ts';
-import { renderSchemaTables, spliceTables } from '../compiler/ir/schema-doc.ts';
+import { SnncError } from '../base/errors.ts';
+import { renderSchemaTables, spliceTables } from '../ir/schema-doc.ts';
 import { lowerModel } from '../compiler/lower.ts';
-import { checkModelSchema, MODEL_SCHEMA } from '../compiler/model/schema.ts';
+import { checkModelSchema, MODEL_SCHEMA } from '../model/schema.ts';
 import { assertGolden } from './support/golden.ts';
 import { walkSchema } from './support/schema-walk.ts';
 import { tinyModel } from './support/tiny-model.ts';
@@ -22,13 +22,13 @@ function exampleJson(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(EXAMPLES, name, 'model.json'), 'utf8')) as Record<string, unknown>;
 }
 
-test('docs/model.schema.json is compiler/model/schema.ts printed', (t) => {
+test('docs/model.schema.json is model/schema.ts printed', (t) => {
   assertGolden(t, join(DOCS, 'model.schema.json'), JSON.stringify(MODEL_SCHEMA, null, 2) + '\n');
 });
 
 test("docs/model-format.md's field tables are rendered from the schema", (t) => {
   const doc = readFileSync(MODEL_MD, 'utf8');
-  assertGolden(t, MODEL_MD, spliceTables(doc, 'compiler/model/schema.ts', renderSchemaTables(MODEL_SCHEMA)));
+  assertGolden(t, MODEL_MD, spliceTables(doc, 'model/schema.ts', renderSchemaTables(MODEL_SCHEMA)));
   for (const [name, def] of Object.entries(MODEL_SCHEMA.$defs!)) {
     t.true(doc.includes(`#### \`${name}\``), name);
     for (const field of Object.keys(def.properties ?? {})) t.true(doc.includes(`| \`${field}\` |`), `${name}.${field}`);

@@ -6,7 +6,7 @@ import test from 'ava';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseProgram } from '../compiler/ir/validate.ts';
+import { parseProgram } from '../ir/validate.ts';
 import { runGolden } from '../runtime/golden.ts';
 import { loadDataset } from '../data/load.ts';
 import { cli, cliProcess } from './support/cli.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { nirToModel } from '../compiler/frontends/nir/import.ts';
 import { readNirFile } from '../compiler/frontends/nir/read-nir.ts';
 import type { NirImportOptions } from '../compiler/frontends/nir/model-head.ts';
-import type { ConvLayer, PoolLayer, SnnModel, SpikingLayer } from '../compiler/model/format.ts';
+import type { ConvLayer, PoolLayer, SnnModel, SpikingLayer } from '../model/format.ts';
 import { cubaLifNet, sinabsConvNet, snntorchMlp, SNNTORCH_DT, uniform, writeRawNir, type RawGraph } from './support/nir-build.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'snnc-nir-import-'));

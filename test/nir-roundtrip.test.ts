@@ -7,9 +7,9 @@ import { modelToNir } from '../compiler/frontends/nir/export.ts';
 import { nirToModel } from '../compiler/frontends/nir/import.ts';
 import { readNirFile } from '../compiler/frontends/nir/read-nir.ts';
 import { writeNirFile } from '../compiler/frontends/nir/write-nir.ts';
-import { readModel } from '../compiler/model/read-model.ts';
-import { serializeModel } from '../compiler/model/write-model.ts';
-import type { ConvLayer, PoolLayer, SnnModel, SpikingLayer, Tensor } from '../compiler/model/format.ts';
+import { readModel } from '../model/read-model.ts';
+import { serializeModel } from '../model/write-model.ts';
+import type { ConvLayer, PoolLayer, SnnModel, SpikingLayer, Tensor } from '../model/format.ts';
 import { uniform } from './support/nir-build.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'snnc-nir-rt-'));
@@ -80,7 +80,7 @@ for (const [name, m] of models) {
 
 test('round trip through the CLI: export then import rewrites model.json and weights.bin byte for byte', async (t) => {
   const { cli } = await import('./support/cli.ts');
-  const { writeModel } = await import('../compiler/model/write-model.ts');
+  const { writeModel } = await import('../model/write-model.ts');
   const { readFileSync } = await import('node:fs');
   const src = join(dir, 'cli-src');
   writeModel(models[4]![1], src);

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { readModel } from '../compiler/model/read-model.ts';
+import { readModel } from '../model/read-model.ts';
 import { fetchDataset } from '../data/fetch.ts';
 import { cli } from './support/cli.ts';
 

@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import * as tf from '@tensorflow/tfjs';
-import type { SnnModel, SpikingLayer } from '../compiler/model/format.ts';
+import type { SnnModel, SpikingLayer } from '../model/format.ts';
 import { runAnnFloat, runSnnFloat } from '../runtime/float-reference.ts';
 import { Xorshift32 } from '../runtime/prng.ts';
 import { initialModel } from '../training/arch.ts';

@@ -1,6 +1,6 @@
 /** @fileoverview The figures: exact pixels where the data decide them, and one-line errors for impossible plots. */
 import test from 'ava';
-import type { ConvLayer, SnnModel, SpikingLayer, Tensor } from '../compiler/model/format.ts';
+import type { ConvLayer, SnnModel, SpikingLayer, Tensor } from '../model/format.ts';
 import { glyph, GLYPH_HEIGHT, GLYPH_WIDTH } from '../training/plot/font.ts';
 import { curvesFigure, filtersFigure, rasterFigure } from '../training/plot/figures.ts';
 import { tinyModel } from './support/tiny-model.ts';

@@ -6,7 +6,7 @@ import test from 'ava';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readModel } from '../compiler/model/read-model.ts';
+import { readModel } from '../model/read-model.ts';
 import { fetchDataset } from '../data/fetch.ts';
 import { loadDataset } from '../data/load.ts';
 import { epochDir } from '../training/checkpoint.ts';

@@ -2,8 +2,8 @@
  * @fileoverview The trainable architectures (`--arch`): their fixed hyperparameters and a seeded initial model in the
  * spine's float format. Training starts from, checkpoints to and ends as a `Model`; weights live in no other shape.
  */
-import { SnncError } from '../compiler/errors.ts';
-import type { ConvLayer, Dataset, DenseLayer, InputSpec, Model, ModelMetadata, SpikingLayer, Tensor } from '../compiler/model/format.ts';
+import { SnncError } from '../base/errors.ts';
+import type { ConvLayer, Dataset, DenseLayer, InputSpec, Model, ModelMetadata, SpikingLayer, Tensor } from '../model/format.ts';
 import { Xorshift32 } from '../runtime/prng.ts';
 import { gaborBank } from './gabor.ts';
 

@@ -8,7 +8,7 @@
  * pixel, times 1/2 under jitter since E[u] = 1/2, or a fixed Gabor conv's output), per channel for a learned conv
  * (a conv folds only a per-channel constant into its bias). Nothing is centered when a fixed conv feeds spiking neurons.
  */
-import type { ConvLayer, Model } from '../compiler/model/format.ts';
+import type { ConvLayer, Model } from '../model/format.ts';
 import { convForward } from '../runtime/float-reference.ts';
 import type { LoadedDataset } from '../data/load.ts';
 import { isIdentitySpiking, weighted } from './weighted-layer.ts';

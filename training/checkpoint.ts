@@ -4,11 +4,11 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SnncError } from '../compiler/errors.ts';
-import { writeDirAtomic } from '../compiler/fs-atomic.ts';
-import type { Model } from '../compiler/model/format.ts';
-import { readModel } from '../compiler/model/read-model.ts';
-import { serializeModel } from '../compiler/model/write-model.ts';
+import { SnncError } from '../base/errors.ts';
+import { writeDirAtomic } from '../base/fs-atomic.ts';
+import type { Model } from '../model/format.ts';
+import { readModel } from '../model/read-model.ts';
+import { serializeModel } from '../model/write-model.ts';
 import type { AdamState } from './adam.ts';
 
 /** One epoch's numbers, as printed in the summary and plotted as training curves. */

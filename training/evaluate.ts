@@ -2,7 +2,7 @@
  * @fileoverview Test-set accuracy and mean cross-entropy measured with the float reference simulator (runtime/), the
  * numbers recorded in a model's metadata. Image i of the split is run with jitter seed `offset + i`.
  */
-import type { Model } from '../compiler/model/format.ts';
+import type { Model } from '../model/format.ts';
 import { runFloat } from '../runtime/float-reference.ts';
 import type { LoadedDataset } from '../data/load.ts';
 

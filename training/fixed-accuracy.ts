@@ -3,12 +3,12 @@
  * through the worker batch) and in float (runtime/float-reference.ts) at any T, cached in results/fixed-point.json.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { SnnModel } from '../compiler/model/format.ts';
-import { readModel } from '../compiler/model/read-model.ts';
+import type { SnnModel } from '../model/format.ts';
+import { readModel } from '../model/read-model.ts';
 import { calibrationSet, DEFAULT_CALIBRATION_IMAGES, lowerModel, modelSha256, requireSnn } from '../compiler/lower.ts';
 import { loadDataset, type LoadedDataset } from '../data/load.ts';
 import { isDatasetName } from '../data/datasets.ts';
-import { SnncError } from '../compiler/errors.ts';
+import { SnncError } from '../base/errors.ts';
 import { runSnnFloat } from '../runtime/float-reference.ts';
 import { runGoldenBatch } from '../runtime/golden-batch.ts';
 import { jitterSeed } from './evaluate.ts';

@@ -2,7 +2,7 @@
  * @fileoverview A fixed Gabor filter bank for the `snn-gabor` conv front end: one orientation per filter, evenly spread
  * over 180 degrees, zero-mean so a flat patch gives no response, and the same kernel on every input channel.
  */
-import type { Tensor } from '../compiler/model/format.ts';
+import type { Tensor } from '../model/format.ts';
 
 /** Wavelength and envelope width as fractions of the kernel size, chosen so one stripe pair fits the kernel. */
 const WAVELENGTH_PER_KERNEL = 0.8;

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import type { Model } from '../compiler/model/format.ts';
+import type { Model } from '../model/format.ts';
 import { initBackend } from './backend.ts';
 import { setWeights, shardGradients, type Shard } from './step.ts';
 import { paramVariables, toParams } from './tf-params.ts';

@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Dataset, Model } from '../compiler/model/format.ts';
-import { readModel } from '../compiler/model/read-model.ts';
+import type { Dataset, Model } from '../model/format.ts';
+import { readModel } from '../model/read-model.ts';
 import type { ArchName } from './arch.ts';
 import type { EpochRecord } from './checkpoint.ts';
 import { cachedAccuracy, fixedAccuracy, percent } from './fixed-accuracy.ts';

@@ -11,7 +11,7 @@
  * 1 (subtract) or 1 - f_t (zero).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { SpikingLayer } from '../compiler/model/format.ts';
+import type { SpikingLayer } from '../model/format.ts';
 import { surrogateDerivative } from './surrogate.ts';
 
 /**

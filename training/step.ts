@@ -3,7 +3,7 @@
  * of raw pixels, and the loss gradient of one shard of a batch.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Model } from '../compiler/model/format.ts';
+import type { Model } from '../model/format.ts';
 import { annForward, jitter, repeatSteps, scaledInputs, snnForward, type InputCenter } from './tf-forward.ts';
 import type { ModelParams } from './tf-params.ts';
 

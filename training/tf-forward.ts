@@ -6,8 +6,8 @@
  * The gradient flows through u_t, through the excess output and through the reset's u factor, never through f_t.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SnncError } from '../compiler/errors.ts';
-import type { AnnModel, ConvLayer, DenseLayer, InputSpec, PoolLayer, SnnModel, SpikingLayer } from '../compiler/model/format.ts';
+import { SnncError } from '../base/errors.ts';
+import type { AnnModel, ConvLayer, DenseLayer, InputSpec, PoolLayer, SnnModel, SpikingLayer } from '../model/format.ts';
 import { spikingRecurrence } from './spiking-kernel.ts';
 import { convConstInput, linear } from './tf-ops.ts';
 import type { LayerParams, ModelParams } from './tf-params.ts';

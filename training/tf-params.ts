@@ -4,7 +4,7 @@
  * [filters, channels, k, k] are held as an im2col matrix [channels*k*k, filters] (row (c*k + ki)*k + kj).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Model, Tensor } from '../compiler/model/format.ts';
+import type { Model, Tensor } from '../model/format.ts';
 import { isIdentitySpiking, weighted, type WeightedLayer } from './weighted-layer.ts';
 
 export { isIdentitySpiking, weighted, type WeightedLayer };

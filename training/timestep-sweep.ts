@@ -3,7 +3,7 @@
  * writes results/timesteps.md. Run: nice -n 15 npx tsx training/timestep-sweep.ts [MODEL] [--fresh | --cached-only]
  */
 import { writeFileSync } from 'node:fs';
-import { readModel } from '../compiler/model/read-model.ts';
+import { readModel } from '../model/read-model.ts';
 import { requireSnn } from '../compiler/lower.ts';
 import { cachedAccuracy, fixedAccuracy, floatAccuracy, percent, type Accuracy } from './fixed-accuracy.ts';
 

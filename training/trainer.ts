@@ -5,11 +5,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { SnncError } from '../compiler/errors.ts';
-import { MODEL_JSON, TRAINING_JSON, WEIGHTS_BIN, type Dataset, type Model, type ModelMetadata } from '../compiler/model/format.ts';
-import { serializeModel } from '../compiler/model/write-model.ts';
-import { writeFileAtomic } from '../compiler/fs-atomic.ts';
-import { markerFor, OUTPUT_MARKER } from '../compiler/output-guard.ts';
+import { SnncError } from '../base/errors.ts';
+import { MODEL_JSON, TRAINING_JSON, WEIGHTS_BIN, type Dataset, type Model, type ModelMetadata } from '../model/format.ts';
+import { serializeModel } from '../model/write-model.ts';
+import { writeFileAtomic } from '../base/fs-atomic.ts';
+import { markerFor, OUTPUT_MARKER } from '../base/output-guard.ts';
 import { DATASETS } from '../data/datasets.ts';
 import { loadDataset, type LoadedDataset } from '../data/load.ts';
 import { Adam } from './adam.ts';

@@ -1,6 +1,6 @@
 /** @fileoverview Which layers training holds parameters for; plain data checks, free of tfjs so the CLI loads them cheaply. */
-import { SnncError } from '../compiler/errors.ts';
-import type { ConvLayer, DenseLayer, Layer, SpikingLayer, Tensor } from '../compiler/model/format.ts';
+import { SnncError } from '../base/errors.ts';
+import type { ConvLayer, DenseLayer, Layer, SpikingLayer, Tensor } from '../model/format.ts';
 
 export type WeightedLayer = ConvLayer | DenseLayer | (SpikingLayer & { readonly weights: Tensor });
 

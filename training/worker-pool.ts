@@ -3,7 +3,7 @@
  * extra core gets its own worker and its own shard of every batch (see grad-worker.ts).
  */
 import { Worker } from 'node:worker_threads';
-import { SnncError } from '../compiler/errors.ts';
+import { SnncError } from '../base/errors.ts';
 import type { WorkerInit, WorkerRequest } from './grad-worker.ts';
 import type { Shard, ShardGradients } from './step.ts';
 

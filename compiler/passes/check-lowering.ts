@@ -3,8 +3,8 @@
  * spiking layers that fall silent, and how often the fixed-point label agrees with float on calibration images. The
  * CLI prints each finding as a warning (not an error: the program is exact, it just computes something else).
  */
-import type { Model } from '../model/format.ts';
-import type { Program } from '../ir/program.ts';
+import type { Model } from '../../model/format.ts';
+import type { Program } from '../../ir/program.ts';
 import { runSnnFloat } from '../../runtime/float-reference.ts';
 import { traceGolden } from '../../runtime/golden.ts';
 import type { LoweringState } from './state.ts';

@@ -1,5 +1,5 @@
 /** @fileoverview Pass: refuse float models that the fixed-point lowering cannot represent exactly enough. */
-import { SnncError } from '../errors.ts';
+import { SnncError } from '../../base/errors.ts';
 import type { Pass } from './state.ts';
 
 export const checkModel: Pass = {

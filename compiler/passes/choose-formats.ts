@@ -4,13 +4,13 @@
  * activations (conv outputs, excess and membrane outputs) fill `activationBits` over the calibrated range. Pools
  * get an exact output type (pool-format.ts). The input type of each layer is tracked to size the pools.
  */
-import { SnncError } from '../errors.ts';
-import { intType, signedBitsFor, type IntType } from '../ir/int-type.ts';
-import type { SpikingLayer } from '../model/format.ts';
+import { SnncError } from '../../base/errors.ts';
+import { intType, signedBitsFor, type IntType } from '../../ir/int-type.ts';
+import type { SpikingLayer } from '../../model/format.ts';
 import { fracFor, INPUT_BITS, INPUT_FRAC, MAX_MEMBRANE_BITS, MAX_SHIFT, MIN_FRAC } from './formats-policy.ts';
 import { poolFormat } from './pool-format.ts';
 import type { LayerFormats, LayerRanges, LowerOptions, Pass } from './state.ts';
-import { largest, smallest } from '../array-extent.ts';
+import { largest, smallest } from '../../base/array-extent.ts';
 
 function maxAbsRows(data: Float32Array, rows: number): number[] {
   const cols = data.length / rows;

@@ -1,6 +1,6 @@
 /** @fileoverview Text form of the lowering state before a program exists (for --dump-after on early passes). */
 import type { LoweringState } from './state.ts';
-import { largest, smallest } from '../array-extent.ts';
+import { largest, smallest } from '../../base/array-extent.ts';
 
 function real(x: number): string {
   return Number(x.toPrecision(6)).toString();

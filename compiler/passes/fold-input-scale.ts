@@ -4,7 +4,7 @@
  * Pools before it are linear (pool(s x) = s pool(x)), so the scale passes through them. An identity spiking layer
  * before any weights cannot absorb a factor: then the scale must be a power of two 2^-k, and the input becomes u8.k.
  */
-import { SnncError } from '../errors.ts';
+import { SnncError } from '../../base/errors.ts';
 import type { Pass } from './state.ts';
 import { INPUT_FRAC } from './formats-policy.ts';
 

@@ -1,7 +1,7 @@
 /** @fileoverview The lowering pipeline: one named list of passes, each a pure (state) => state rewrite. */
-import { SnncError } from '../errors.ts';
-import { printProgram } from '../ir/print.ts';
-import { validateProgram } from '../ir/validate.ts';
+import { SnncError } from '../../base/errors.ts';
+import { printProgram } from '../../ir/print.ts';
+import { validateProgram } from '../../ir/validate.ts';
 import { calibrate } from './calibrate.ts';
 import { checkModel } from './check-model.ts';
 import { chooseFormats } from './choose-formats.ts';

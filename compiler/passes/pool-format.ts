@@ -8,9 +8,9 @@
  * When the exact output would need more than 16 bits (the IR's activation limit), fo drops by the excess d and the
  * shift grows by d: sum and power-of-two avg become an exact power-of-two shift {1, d} with round half up.
  */
-import { intType, maxOf, minOf, signedBitsFor, unsignedBitsFor, type IntType } from '../ir/int-type.ts';
-import type { Factor } from '../ir/spiking.ts';
-import type { PoolLayer } from '../model/format.ts';
+import { intType, maxOf, minOf, signedBitsFor, unsignedBitsFor, type IntType } from '../../ir/int-type.ts';
+import type { Factor } from '../../ir/spiking.ts';
+import type { PoolLayer } from '../../model/format.ts';
 import { MAX_SHIFT } from './formats-policy.ts';
 
 /** The IR's widest activation (pool outputs are activations). */

@@ -3,19 +3,19 @@
  * from zero at compile time; saturating to the symmetric weight range). Widths here are provisional; range-analysis
  * narrows them from the actual integers.
  */
-import { unreachable } from '../ir/registry.ts';
-import { SnncError } from '../errors.ts';
-import type { ConvOp } from '../ir/conv.ts';
-import { intType, type IntType } from '../ir/int-type.ts';
-import type { PoolOp } from '../ir/pool.ts';
-import type { IrLayer, Program } from '../ir/program.ts';
-import type { IrOutput, IrReset, SpikingOp } from '../ir/spiking.ts';
-import { windowOutSize } from '../ir/validate.ts';
-import type { ConvLayer, PoolLayer, ResetMode, SpikingLayer } from '../model/format.ts';
+import { unreachable } from '../../ir/registry.ts';
+import { SnncError } from '../../base/errors.ts';
+import type { ConvOp } from '../../ir/conv.ts';
+import { intType, type IntType } from '../../ir/int-type.ts';
+import type { PoolOp } from '../../ir/pool.ts';
+import type { IrLayer, Program } from '../../ir/program.ts';
+import type { IrOutput, IrReset, SpikingOp } from '../../ir/spiking.ts';
+import { windowOutSize } from '../../ir/validate.ts';
+import type { ConvLayer, PoolLayer, ResetMode, SpikingLayer } from '../../model/format.ts';
 import { spikingOutType } from './choose-formats.ts';
 import { FACTOR_SHIFT, INPUT_BITS, INPUT_FRAC, MAX_MEMBRANE_BITS } from './formats-policy.ts';
 import type { LayerFormats, LoweringState, Pass } from './state.ts';
-import { largest } from '../array-extent.ts';
+import { largest } from '../../base/array-extent.ts';
 
 /** Provisional width of accumulators and scores, before range analysis. */
 const WIDE = 48;

@@ -4,18 +4,18 @@
  * the program is marked free of membrane saturation; otherwise 32 bits with the clamp as part of the semantics.
  * Pools are exact by construction (pool-format.ts): their bound is checked, not narrowed.
  */
-import { SnncError } from '../errors.ts';
-import type { ConvOp } from '../ir/conv.ts';
-import { intType, maxOf, minOf, signedBitsFor, type IntType } from '../ir/int-type.ts';
-import type { PoolOp } from '../ir/pool.ts';
-import type { IrLayer } from '../ir/program.ts';
-import type { SpikingOp } from '../ir/spiking.ts';
+import { SnncError } from '../../base/errors.ts';
+import type { ConvOp } from '../../ir/conv.ts';
+import { intType, maxOf, minOf, signedBitsFor, type IntType } from '../../ir/int-type.ts';
+import type { PoolOp } from '../../ir/pool.ts';
+import type { IrLayer } from '../../ir/program.ts';
+import type { SpikingOp } from '../../ir/spiking.ts';
 import { MAX_MEMBRANE_BITS, MAX_SHIFT } from './formats-policy.ts';
 
 /** Accumulators and scores must stay exact in a double and an int64 (docs/ir.md). */
 const WIDE_BITS = 48;
 import type { Pass } from './state.ts';
-import { largest } from '../array-extent.ts';
+import { largest } from '../../base/array-extent.ts';
 
 function maxAbs(t: IntType): number {
   return Math.max(maxOf(t), -minOf(t));

@@ -1,8 +1,8 @@
 /** @fileoverview What flows through the lowering pipeline: the float model, then calibration, formats, and the program. */
-import type { SnnModel } from '../model/format.ts';
-import type { IntType } from '../ir/int-type.ts';
-import type { Program } from '../ir/program.ts';
-import type { Factor } from '../ir/spiking.ts';
+import type { SnnModel } from '../../model/format.ts';
+import type { IntType } from '../../ir/int-type.ts';
+import type { Program } from '../../ir/program.ts';
+import type { Factor } from '../../ir/spiking.ts';
 
 export interface LowerOptions {
   /** 2..16 */

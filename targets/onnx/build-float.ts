@@ -2,8 +2,8 @@
  * @fileoverview The float model as an ONNX graph in float64 ops, the same shape as the integer graph (inputs, jitter
  * generator, Loop, im2col conv, MatMul, readout), computing what runtime/float-reference.ts computes.
  */
-import type { AnnModel, Model, SnnModel } from '../../compiler/model/format.ts';
-import { unreachable } from '../../compiler/ir/registry.ts';
+import type { AnnModel, Model, SnnModel } from '../../model/format.ts';
+import { unreachable } from '../../ir/registry.ts';
 import type { BuildOptions } from './build-int.ts';
 import { JITTER_STATE } from './build-int.ts';
 import { floatConvLayer, floatDense, floatPoolLayer, floatSpikingLayer } from './float-layers.ts';

@@ -2,8 +2,8 @@
  * @fileoverview The integer graph of a Program: inputs (image, seed), the encoder, the timestep loop over every layer,
  * the readout, and optional per-layer traces. Every value is an exact int64.
  */
-import type { Program } from '../../compiler/ir/program.ts';
-import { unreachable } from '../../compiler/ir/registry.ts';
+import type { Program } from '../../ir/program.ts';
+import { unreachable } from '../../ir/registry.ts';
 import { inputMagnitudes } from './check.ts';
 import { convLayer } from './conv-graph.ts';
 import { GraphBuilder, NameTable } from './graph-builder.ts';

@@ -3,13 +3,13 @@
  * interval bounds on every intermediate, which must stay below 2^53 (the lift of int-math.ts's roundShift; int64
  * itself would allow 2^63). Anything else is refused with SnncError('unsupported') naming the construct.
  */
-import { SnncError } from '../../compiler/errors.ts';
-import type { ConvOp } from '../../compiler/ir/conv.ts';
-import { formatType, maxOf, minOf, type IntType } from '../../compiler/ir/int-type.ts';
-import type { PoolOp } from '../../compiler/ir/pool.ts';
-import type { Program } from '../../compiler/ir/program.ts';
-import { unreachable } from '../../compiler/ir/registry.ts';
-import type { SpikingOp } from '../../compiler/ir/spiking.ts';
+import { SnncError } from '../../base/errors.ts';
+import type { ConvOp } from '../../ir/conv.ts';
+import { formatType, maxOf, minOf, type IntType } from '../../ir/int-type.ts';
+import type { PoolOp } from '../../ir/pool.ts';
+import type { Program } from '../../ir/program.ts';
+import { unreachable } from '../../ir/registry.ts';
+import type { SpikingOp } from '../../ir/spiking.ts';
 import { windowOut } from './conv-graph.ts';
 import { EXACT_LIMIT, ROUND_LIFT_LOG2 } from './int-math.ts';
 

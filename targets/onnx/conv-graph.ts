@@ -4,8 +4,8 @@
  * last ([C*H*W, N]) so that Gather copies rows of N values: the receptive fields [C*k*k, P, N] times the [F, C*k*k]
  * weights are one GEMM, [F, P, N], turned back to [N, F*P] (CHW) at the end.
  */
-import type { ConvOp } from '../../compiler/ir/conv.ts';
-import { windowOutSize } from '../../compiler/ir/validate.ts';
+import type { ConvOp } from '../../ir/conv.ts';
+import { windowOutSize } from '../../ir/validate.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import { clamp, roundShift } from './int-math.ts';
 import { dotBound, exactFloatType, exactMatMul, integerWeightsAsFloat, toFloat } from './exact-matmul.ts';

@@ -1,6 +1,6 @@
 /** @fileoverview The onnx target's emit: `model.onnx` (exact integers), and `model-float.onnx` with --precision float. */
-import { SnncError } from '../../compiler/errors.ts';
-import type { Program } from '../../compiler/ir/program.ts';
+import { SnncError } from '../../base/errors.ts';
+import type { Program } from '../../ir/program.ts';
 import type { EmitOptions, EmittedFile } from '../target.ts';
 import { buildFloatGraph } from './build-float.ts';
 import { buildIntGraph } from './build-int.ts';

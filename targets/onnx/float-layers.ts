@@ -2,8 +2,8 @@
  * @fileoverview The float model's layers as float64 ONNX nodes, in the integer graph's shape (im2col conv, MatMul,
  * loop-carried membranes), following runtime/float-reference.ts: weights are float32 values, arithmetic is float64.
  */
-import type { ConvLayer, DenseLayer, PoolLayer, SpikingLayer } from '../../compiler/model/format.ts';
-import { unreachable } from '../../compiler/ir/registry.ts';
+import type { ConvLayer, DenseLayer, PoolLayer, SpikingLayer } from '../../model/format.ts';
+import { unreachable } from '../../ir/registry.ts';
 import { batchFirst, gatherPatches, im2colIndices, windowOut } from './conv-graph.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import { poolIndices, windowSums } from './pool-graph.ts';

@@ -8,8 +8,8 @@
  *   floor((a + 2^(s-1)) / 2^s) = (a + 2^(s-1) + 2^53) / 2^s - 2^(53-s)       for |a| < 2^53 (check.ts proves it)
  * Everything stays below 2^55 in int64, so no step can wrap.
  */
-import type { IntType } from '../../compiler/ir/int-type.ts';
-import { formatType, maxOf, minOf } from '../../compiler/ir/int-type.ts';
+import type { IntType } from '../../ir/int-type.ts';
+import { formatType, maxOf, minOf } from '../../ir/int-type.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import type { Scalar } from './proto.ts';
 

@@ -1,7 +1,7 @@
 /** @fileoverview The ModelProto around a graph: opset, IR version, producer, and provenance metadata for Netron. */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Program } from '../../compiler/ir/program.ts';
+import type { Program } from '../../ir/program.ts';
 import { onnx, type GraphProto } from './proto.ts';
 
 /**

@@ -3,7 +3,7 @@
  * flattened CHW input, summed exactly in int64 (ReduceSum), then scaleBy and the output clamp. ONNX's AveragePool and
  * LpPool have no integer kernels and divide in float; a window sum of integers needs neither.
  */
-import type { PoolOp } from '../../compiler/ir/pool.ts';
+import type { PoolOp } from '../../ir/pool.ts';
 import { appendZeroRow, windowOut, type WindowSpec } from './conv-graph.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import { clamp, scaleBy } from './int-math.ts';

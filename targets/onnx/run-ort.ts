@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { SnncError } from '../../compiler/errors.ts';
+import { SnncError } from '../../base/errors.ts';
 import type { Batch, BatchResult } from '../target.ts';
 import { IMAGE_INPUT, LABEL_OUTPUT, SCORES_OUTPUT, SEED_INPUT } from './graph-io.ts';
 

@@ -2,8 +2,8 @@
  * @fileoverview The IR's spiking op as int64 ONNX nodes, one timestep (docs/ir.md, "Spiking op"). The membrane `v`
  * is loop-carried; with delay 1 so are the previous step's (u, o), which are what the layer makes visible.
  */
-import { unreachable } from '../../compiler/ir/registry.ts';
-import type { SpikingOp } from '../../compiler/ir/spiking.ts';
+import { unreachable } from '../../ir/registry.ts';
+import type { SpikingOp } from '../../ir/spiking.ts';
 import { dotBound, exactFloatType, exactMatMul, integerWeightsAsFloat, toFloat } from './exact-matmul.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import { clamp, roundShift, scaleBy, shiftLeft } from './int-math.ts';

@@ -7,8 +7,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SnncError } from '../../compiler/errors.ts';
-import type { Program } from '../../compiler/ir/program.ts';
+import { SnncError } from '../../base/errors.ts';
+import type { Program } from '../../ir/program.ts';
 import type { TargetTrace } from '../target.ts';
 import { emitOnnxModels, MAX_UNROLLED_TIMESTEPS, MODEL_FILE } from './emit.ts';
 import { traceOutputName } from './graph-io.ts';

@@ -3,7 +3,7 @@
  * helpers. The trace has exactly the shape of `traceGolden` in runtime/golden.ts, so the two compare with deepEqual.
  */
 import type { StatementStructures } from 'ts-morph';
-import { formatType } from '../../compiler/ir/int-type.ts';
+import { formatType } from '../../ir/int-type.ts';
 import { quote } from './expr.ts';
 import type { ModelPlan } from './plan.ts';
 

@@ -2,10 +2,10 @@
  * @fileoverview The header doc comment of a generated model.ts and its README.md: what the model is, its API, and how
  * to use it as the golden model of a test bench.
  */
-import { formatType } from '../../compiler/ir/int-type.ts';
-import type { IrLayer, Program } from '../../compiler/ir/program.ts';
-import { unreachable } from '../../compiler/ir/registry.ts';
-import type { SpikingOp } from '../../compiler/ir/spiking.ts';
+import { formatType } from '../../ir/int-type.ts';
+import type { IrLayer, Program } from '../../ir/program.ts';
+import { unreachable } from '../../ir/registry.ts';
+import type { SpikingOp } from '../../ir/spiking.ts';
 import type { ModelPlan } from './plan.ts';
 
 /** No comment terminator may leak from user-chosen names into the generated comment. */

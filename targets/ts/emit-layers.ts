@@ -3,10 +3,10 @@
  * included) and spiking updates, written into the body of its `run` function. Every formula is docs/ir.md's; the plan says which integer operators are exact.
  */
 import type { CodeBlockWriter } from 'ts-morph';
-import { formatType, type IntType } from '../../compiler/ir/int-type.ts';
-import { unreachable } from '../../compiler/ir/registry.ts';
-import type { ConvOp } from '../../compiler/ir/conv.ts';
-import type { PoolOp } from '../../compiler/ir/pool.ts';
+import { formatType, type IntType } from '../../ir/int-type.ts';
+import { unreachable } from '../../ir/registry.ts';
+import type { ConvOp } from '../../ir/conv.ts';
+import type { PoolOp } from '../../ir/pool.ts';
 import { accumulate, clampStatements, roundShiftExpr, scaleByExpr } from './expr.ts';
 import { factorRange, foldFactor, type ConvPlan, type PoolPlan, type SpikingPlan, type Stream } from './plan.ts';
 import { clampRange, intersect, rangeOf, roundShiftRange, type ArrayKind, type Range } from './ranges.ts';

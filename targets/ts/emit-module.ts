@@ -4,7 +4,7 @@
  */
 import { IndentationText, Project, QuoteKind, StructureKind, VariableDeclarationKind, type CodeBlockWriter, type StatementStructures } from 'ts-morph';
 import { apiStatements } from './api-source.ts';
-import { unreachable } from '../../compiler/ir/registry.ts';
+import { unreachable } from '../../ir/registry.ts';
 import { convCode, poolCode, spikingCode, type LayerCode } from './emit-layers.ts';
 import { headerComment } from './emit-header.ts';
 import { wrapItems } from './expr.ts';

@@ -4,8 +4,8 @@
  * membrane readout), so a program written before they existed keeps its fingerprint and its emitted model stays valid.
  */
 import { createHash } from 'node:crypto';
-import type { IrLayer, Program } from '../../compiler/ir/program.ts';
-import { unreachable } from '../../compiler/ir/registry.ts';
+import type { IrLayer, Program } from '../../ir/program.ts';
+import { unreachable } from '../../ir/registry.ts';
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;

@@ -2,8 +2,8 @@
  * @fileoverview The ts target plug-in: emits `model.ts`, a standalone bit-exact TypeScript model of one program
  * (weights embedded, no imports), and runs it on batches for verification.
  */
-import { SnncError } from '../../compiler/errors.ts';
-import type { Program } from '../../compiler/ir/program.ts';
+import { SnncError } from '../../base/errors.ts';
+import type { Program } from '../../ir/program.ts';
 import type { Batch, BatchResult, EmitOptions, EmittedFile, Target, TargetTrace } from '../target.ts';
 import { readme } from './emit-header.ts';
 import { programSha256 } from './fingerprint.ts';

@@ -4,8 +4,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SnncError } from '../../compiler/errors.ts';
-import type { Program } from '../../compiler/ir/program.ts';
+import { SnncError } from '../../base/errors.ts';
+import type { Program } from '../../ir/program.ts';
 import { programSha256 } from './fingerprint.ts';
 
 /** The part of a generated module's API that the target and the tests use. */

@@ -2,13 +2,13 @@
  * @fileoverview The ts target's analysis of a program: value ranges of every stream, folded weight layouts and the
  * storage each buffer needs. The emitters read only this plan, so every exactness decision is made here, once.
  */
-import { SnncError } from '../../compiler/errors.ts';
-import type { ConvOp } from '../../compiler/ir/conv.ts';
-import type { PoolOp } from '../../compiler/ir/pool.ts';
-import type { IrLayer, Program } from '../../compiler/ir/program.ts';
-import { unreachable } from '../../compiler/ir/registry.ts';
-import type { Factor, SpikingOp } from '../../compiler/ir/spiking.ts';
-import { windowOutSize } from '../../compiler/ir/validate.ts';
+import { SnncError } from '../../base/errors.ts';
+import type { ConvOp } from '../../ir/conv.ts';
+import type { PoolOp } from '../../ir/pool.ts';
+import type { IrLayer, Program } from '../../ir/program.ts';
+import { unreachable } from '../../ir/registry.ts';
+import type { Factor, SpikingOp } from '../../ir/spiking.ts';
+import { windowOutSize } from '../../ir/validate.ts';
 import { arrayKindFor, clampRange, dotRange, fitsInt32, hull, rangeOf, roundShiftRange, SAFE, within, type ArrayKind, type Range } from './ranges.ts';
 
 /**

@@ -2,7 +2,7 @@
  * @fileoverview Integer interval arithmetic for the ts target: it proves which values fit 32-bit integer operations
  * and typed arrays, and which clamps can never trigger, so the emitter may use `|0`, `>>` and Int32Array exactly.
  */
-import { maxOf, minOf, type IntType } from '../../compiler/ir/int-type.ts';
+import { maxOf, minOf, type IntType } from '../../ir/int-type.ts';
 
 /** A closed interval of integers [min, max]. */
 export interface Range {

@@ -4,12 +4,12 @@
  * dense spiking layer, whose output has no image shape for the coordinates their events carry), and fields outside the
  * IR's stated ranges, each with a one-line SnncError('unsupported', ...).
  */
-import { SnncError } from '../../compiler/errors.ts';
-import type { ConvOp } from '../../compiler/ir/conv.ts';
-import { maxOf, minOf, type IntType } from '../../compiler/ir/int-type.ts';
-import type { PoolOp } from '../../compiler/ir/pool.ts';
-import type { Program } from '../../compiler/ir/program.ts';
-import { unreachable } from '../../compiler/ir/registry.ts';
+import { SnncError } from '../../base/errors.ts';
+import type { ConvOp } from '../../ir/conv.ts';
+import { maxOf, minOf, type IntType } from '../../ir/int-type.ts';
+import type { PoolOp } from '../../ir/pool.ts';
+import type { Program } from '../../ir/program.ts';
+import { unreachable } from '../../ir/registry.ts';
 
 function refuse(message: string): never {
   throw new SnncError('unsupported', `verilog: ${message}`);

@@ -3,7 +3,7 @@
  * (snn_tb), mem/ ($readmemh images) and design.json (what the runners and the report need to know).
  */
 import { createHash } from 'node:crypto';
-import type { Program } from '../../compiler/ir/program.ts';
+import type { Program } from '../../ir/program.ts';
 import type { EmittedFile } from '../target.ts';
 import { controllerModule, schedulerModule, sequencerModule } from './cores/control.ts';
 import { eventListModule } from './cores/event-list.ts';

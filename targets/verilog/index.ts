@@ -3,8 +3,8 @@
  * (design.ts), simulated with Verilator or Icarus (simulate.ts), refused where it cannot be exact (check.ts).
  */
 import { join } from 'node:path';
-import { SnncError } from '../../compiler/errors.ts';
-import type { Program } from '../../compiler/ir/program.ts';
+import { SnncError } from '../../base/errors.ts';
+import type { Program } from '../../ir/program.ts';
 import type { Batch, BatchResult, EmitOptions, EmittedFile, RunOptions, Target, TargetTrace } from '../target.ts';
 import { checkProgram } from './check.ts';
 import { emitDesign, programHash } from './design.ts';

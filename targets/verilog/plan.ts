@@ -3,14 +3,14 @@
  * Widths come from bounds on the actual weights and types (bigint arithmetic), so every register holds its exact
  * value; the Verilog only wraps where the plan proves the true value fits (see the comments at each width).
  */
-import type { ConvOp } from '../../compiler/ir/conv.ts';
-import { maxOf, minOf, type IntType } from '../../compiler/ir/int-type.ts';
-import type { PoolOp } from '../../compiler/ir/pool.ts';
-import type { IrLayer, Program } from '../../compiler/ir/program.ts';
-import { unreachable } from '../../compiler/ir/registry.ts';
-import type { Factor, SpikingOp } from '../../compiler/ir/spiking.ts';
+import type { ConvOp } from '../../ir/conv.ts';
+import { maxOf, minOf, type IntType } from '../../ir/int-type.ts';
+import type { PoolOp } from '../../ir/pool.ts';
+import type { IrLayer, Program } from '../../ir/program.ts';
+import { unreachable } from '../../ir/registry.ts';
+import type { Factor, SpikingOp } from '../../ir/spiking.ts';
 import { countBits, indexBits } from './cores/common.ts';
-import { largest, smallest } from '../../compiler/array-extent.ts';
+import { largest, smallest } from '../../base/array-extent.ts';
 
 /** Bits of a two's-complement value holding every integer in [-bound, bound]. */
 export function signedBits(bound: bigint): number {

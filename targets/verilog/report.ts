@@ -4,15 +4,15 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SnncError } from '../../compiler/errors.ts';
-import { randomPixels } from '../../compiler/ir/random-program.ts';
+import { SnncError } from '../../base/errors.ts';
+import { randomPixels } from '../../ir/random-program.ts';
 import type { Batch } from '../target.ts';
 import type { DesignInfo } from './design.ts';
 import { readDesign, simulate, type Simulator } from './simulate.ts';
 import {
   pnrHarness, placeUp5k, synthIce40, synthXilinx, UP5K, up5kOverflow, type Ice40Estimate, type PlaceResult, type XilinxEstimate,
 } from './synth.ts';
-import { largest, smallest } from '../../compiler/array-extent.ts';
+import { largest, smallest } from '../../base/array-extent.ts';
 
 export const REFERENCE_MHZ = 100;
 

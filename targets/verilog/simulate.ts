@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SnncError } from '../../compiler/errors.ts';
+import { SnncError } from '../../base/errors.ts';
 import type { Batch } from '../target.ts';
 import type { DesignInfo } from './design.ts';
 

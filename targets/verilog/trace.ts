@@ -7,9 +7,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SnncError } from '../../compiler/errors.ts';
-import { writeDirAtomic } from '../../compiler/fs-atomic.ts';
-import type { Program } from '../../compiler/ir/program.ts';
+import { SnncError } from '../../base/errors.ts';
+import { writeDirAtomic } from '../../base/fs-atomic.ts';
+import type { Program } from '../../ir/program.ts';
 import { traceGolden } from '../../runtime/golden.ts';
 import type { TargetTrace } from '../target.ts';
 import { emitDesign, programHash } from './design.ts';

@@ -1,11 +1,11 @@
 /**
  * @fileoverview The work a model file may ask for (issue 19 item 6): a model past the per-image or calibration budget
- * of compiler/model/input-limits.ts, or with a layer output past its bound, is refused in one line naming the figure
+ * of base/input-limits.ts, or with a layer output past its bound, is refused in one line naming the figure
  * and the bound, before any of that work; calibration reports its progress image by image (drawn only on a TTY).
  */
 import test from 'ava';
-import type { SnnModel, Tensor } from '../../compiler/model/format.ts';
-import { terminalProgress } from '../../compiler/cli/progress.ts';
+import type { SnnModel, Tensor } from '../../model/format.ts';
+import { terminalProgress } from '../../cli/progress.ts';
 import { lowerModel } from '../../compiler/lower.ts';
 import { cli } from '../support/cli.ts';
 import { tinyModel } from '../support/tiny-model.ts';

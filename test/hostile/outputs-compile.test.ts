@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import { join } from 'node:path';
 import { cli } from '../support/cli.ts';
 import { tinyModel } from '../support/tiny-model.ts';
-import { writeModel } from '../../compiler/model/write-model.ts';
+import { writeModel } from '../../model/write-model.ts';
 import { assertKept, assertOneLine, assertSame, snapshotTree } from './support/snapshot.ts';
 import { caseWithModel } from './support/cases.ts';
 

@@ -3,7 +3,7 @@ import test from 'ava';
 import { join } from 'node:path';
 import { cli, cliProcess } from '../support/cli.ts';
 import { tinyModel } from '../support/tiny-model.ts';
-import type { SpikingLayer } from '../../compiler/model/format.ts';
+import type { SpikingLayer } from '../../model/format.ts';
 import { assertOneLine, assertSame, snapshotTree } from './support/snapshot.ts';
 import { caseWithModel } from './support/cases.ts';
 

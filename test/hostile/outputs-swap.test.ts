@@ -6,7 +6,7 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OUTPUT_MARKER, recoverInterrupted } from '../../compiler/fs-atomic.ts';
+import { OUTPUT_MARKER, recoverInterrupted } from '../../base/fs-atomic.ts';
 import { cli } from '../support/cli.ts';
 import { assertKept, assertOneLine, assertSame, snapshotTree } from './support/snapshot.ts';
 import { caseWithModel } from './support/cases.ts';

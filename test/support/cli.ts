@@ -1,6 +1,6 @@
 /** @fileoverview Runs the CLI for tests: in process (fast) or as the real `snnc` executable. */
 import { spawnSync } from 'node:child_process';
-import { main } from '../../compiler/cli/main.ts';
+import { main } from '../../cli/main.ts';
 
 export interface CliResult {
   readonly code: number;

@@ -1,7 +1,7 @@
 /** @fileoverview The shipped example, compiled once per test process with default options. */
-import type { Program } from '../../compiler/ir/program.ts';
-import type { SnnModel } from '../../compiler/model/format.ts';
-import { readModel } from '../../compiler/model/read-model.ts';
+import type { Program } from '../../ir/program.ts';
+import type { SnnModel } from '../../model/format.ts';
+import { readModel } from '../../model/read-model.ts';
 import { calibrationSet, lowerModel, modelSha256, requireSnn } from '../../compiler/lower.ts';
 import { DEFAULT_CALIBRATION_IMAGES } from '../../compiler/passes/formats-policy.ts';
 

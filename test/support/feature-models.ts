@@ -2,8 +2,8 @@
  * @fileoverview Tiny generated float models with the layer kinds NIR models bring (never shipped as examples):
  * a Sinabs-style IF conv net, a snnTorch CubaLIF MLP, and an avg-pool net with value resets.
  */
-import type { ConvLayer, PoolLayer, SnnModel, SpikingLayer, Tensor } from '../../compiler/model/format.ts';
-import { makeRandom } from '../../compiler/ir/random-program.ts';
+import type { ConvLayer, PoolLayer, SnnModel, SpikingLayer, Tensor } from '../../model/format.ts';
+import { makeRandom } from '../../ir/random-program.ts';
 
 function tensor(shape: number[], rand: () => number, scale: number, offset = 0): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);

@@ -3,9 +3,9 @@
  * sum and avg pools, identity spiking layers, a membrane output, value and none resets, an output-source readout),
  * with its integers worked out by hand in test/golden-features.test.ts. Targets may reuse it.
  */
-import { intType } from '../../compiler/ir/int-type.ts';
-import type { Program } from '../../compiler/ir/program.ts';
-import { validateProgram } from '../../compiler/ir/validate.ts';
+import { intType } from '../../ir/int-type.ts';
+import type { Program } from '../../ir/program.ts';
+import { validateProgram } from '../../ir/validate.ts';
 
 /** Pixels 1..9 of a 1x3x3 image, row by row. */
 export const FEATURE_PIXELS = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]);

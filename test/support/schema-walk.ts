@@ -1,5 +1,5 @@
 /** @fileoverview Visits every sub-schema of a schema, for tests that check a property of all of them. */
-import type { Schema } from '../../compiler/ir/schema-check.ts';
+import type { Schema } from '../../ir/schema-check.ts';
 
 /** Every sub-schema of `s`, with the path it sits at, for checks over the whole schema. */
 export function walkSchema(s: Schema, at = '#', out: [string, Schema][] = []): [string, Schema][] {

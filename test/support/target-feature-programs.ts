@@ -4,13 +4,13 @@
  * Every program passes validateProgram; `activity` says which layers must show nonzero values, so a test over them
  * cannot pass on programs that do nothing.
  */
-import { intType, maxOf, minOf, signedBitsFor, type IntType } from '../../compiler/ir/int-type.ts';
-import type { ConvOp } from '../../compiler/ir/conv.ts';
-import type { PoolOp } from '../../compiler/ir/pool.ts';
-import type { IrLayer, Program } from '../../compiler/ir/program.ts';
-import { makeRandom } from '../../compiler/ir/random-program.ts';
-import type { Factor, IrOutput, IrReset, SpikingOp } from '../../compiler/ir/spiking.ts';
-import { validateProgram, windowOutSize } from '../../compiler/ir/validate.ts';
+import { intType, maxOf, minOf, signedBitsFor, type IntType } from '../../ir/int-type.ts';
+import type { ConvOp } from '../../ir/conv.ts';
+import type { PoolOp } from '../../ir/pool.ts';
+import type { IrLayer, Program } from '../../ir/program.ts';
+import { makeRandom } from '../../ir/random-program.ts';
+import type { Factor, IrOutput, IrReset, SpikingOp } from '../../ir/spiking.ts';
+import { validateProgram, windowOutSize } from '../../ir/validate.ts';
 
 type Shape = readonly [number, number, number];
 

@@ -1,6 +1,6 @@
 /** @fileoverview Tiny generated float models for tests (never shipped as examples). */
-import type { ConvLayer, SnnModel, SpikingLayer, Tensor } from '../../compiler/model/format.ts';
-import { makeRandom } from '../../compiler/ir/random-program.ts';
+import type { ConvLayer, SnnModel, SpikingLayer, Tensor } from '../../model/format.ts';
+import { makeRandom } from '../../ir/random-program.ts';
 
 function tensor(shape: number[], rand: () => number, scale: number): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);

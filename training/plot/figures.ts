@@ -2,8 +2,8 @@
  * @fileoverview The figures of issue 3: learned conv filters (the paper's Figure 4), membrane and spike rasters of
  * every spiking layer for one input, and training curves. Each returns a Canvas; the plot command saves it.
  */
-import { SnncError } from '../../compiler/errors.ts';
-import type { ConvLayer, Model, SnnModel, SpikingLayer } from '../../compiler/model/format.ts';
+import { SnncError } from '../../base/errors.ts';
+import type { ConvLayer, Model, SnnModel, SpikingLayer } from '../../model/format.ts';
 import { runSnnFloat } from '../../runtime/float-reference.ts';
 import type { EpochRecord } from '../checkpoint.ts';
 import { BLACK, Canvas, diverging, GREY, grey, SERIES, TEXT_HEIGHT, textWidth, WHITE, type Rgb } from './canvas.ts';

@@ -3,7 +3,7 @@
  * list can hold) and returns its nodes in order; branches, merges, cycles, recurrent edges, subgraphs, stray nodes
  * and unknown primitives are one-line errors naming the node.
  */
-import { SnncError } from '../../errors.ts';
+import { SnncError } from '../../../base/errors.ts';
 import type { NirGraph, NirNode } from './graph.ts';
 
 export const SUPPORTED_PRIMITIVES = ['Input', 'Output', 'Affine', 'Linear', 'Scale', 'Conv2d', 'SumPool2d', 'AvgPool2d', 'Flatten', 'LIF', 'IF', 'LI', 'I', 'CubaLIF', 'Threshold'] as const;

@@ -4,8 +4,8 @@
  * membrane). Parameters are chosen so that import (discretize.ts, same dt) gives back the same model bit for bit;
  * what NIR cannot state exactly (excess output, refractory reset, delay 1, ...) is refused with one line.
  */
-import { SnncError } from '../../errors.ts';
-import type { SnnModel, SpikingLayer } from '../../model/format.ts';
+import { SnncError } from '../../../base/errors.ts';
+import type { SnnModel, SpikingLayer } from '../../../model/format.ts';
 import { rForUnitIntegratorGain, rForUnitLeakyGain, tauForDecay, vLeakForBias } from './discretize.ts';
 import { ndarray, NIR_WRITE_VERSION, type MetadataValue, type NdArray, type NirGraph, type NirNode } from './graph.ts';
 import { DECAY_METADATA_KEY, encodeHead, RESET_METADATA_KEY, SNNC_METADATA_KEY } from './model-head.ts';

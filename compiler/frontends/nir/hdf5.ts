@@ -1,8 +1,8 @@
 /** @fileoverview HDF5 as plain data for NIR: read a whole file into a tree of groups and datasets, or write one back. */
 import fs, { closeSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { Dataset, Group } from 'h5wasm/node';
-import { SnncError } from '../../errors.ts';
-import { MAX_NIR_DATASET_ELEMENTS, MAX_NIR_ENTRIES, MAX_NIR_FILE_BYTES, MAX_NIR_TOTAL_ELEMENTS, openRegularFile } from '../../model/input-limits.ts';
+import { SnncError } from '../../../base/errors.ts';
+import { MAX_NIR_DATASET_ELEMENTS, MAX_NIR_ENTRIES, MAX_NIR_FILE_BYTES, MAX_NIR_TOTAL_ELEMENTS, openRegularFile } from '../../../base/input-limits.ts';
 
 /** A dataset's value: numbers (any int or float width, read as float64 or bigint-free numbers) or strings. */
 export type H5Value =

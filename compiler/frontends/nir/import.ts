@@ -4,9 +4,9 @@
  * gains folded into the conv filters); SumPool2d/AvgPool2d are pool layers; Flatten only reshapes. Neurons use the
  * forward-Euler discretization of discretize.ts; see docs/nir.md for every equation and refusal.
  */
-import { SnncError } from '../../errors.ts';
-import { unreachable } from '../../ir/registry.ts';
-import type { ConvLayer, PoolLayer, ResetMode, SnnModel, SpikingLayer, Tensor } from '../../model/format.ts';
+import { SnncError } from '../../../base/errors.ts';
+import { unreachable } from '../../../ir/registry.ts';
+import type { ConvLayer, PoolLayer, ResetMode, SnnModel, SpikingLayer, Tensor } from '../../../model/format.ts';
 import { nirChain } from './chain.ts';
 import { eulerDecay, integratorGain, leakBias, leakyGain } from './discretize.ts';
 import type { NdArray, NirGraph, NirNode, Pair } from './graph.ts';

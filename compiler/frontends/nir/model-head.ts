@@ -4,10 +4,10 @@
  * there, from flags, or from defaults, in that order of precedence: flags, file, defaults.
  */
 import { basename } from 'node:path';
-import { SnncError } from '../../errors.ts';
-import type { Dataset, Encoder, InputSpec, ModelMetadata, Readout } from '../../model/format.ts';
+import { SnncError } from '../../../base/errors.ts';
+import type { Dataset, Encoder, InputSpec, ModelMetadata, Readout } from '../../../model/format.ts';
 import { DATASETS } from '../../../data/datasets.ts';
-import { modelNameProblem } from '../../model/model-name.ts';
+import { modelNameProblem } from '../../../model/model-name.ts';
 import type { NirGraph } from './graph.ts';
 
 /** Graph metadata key of our JSON head. */

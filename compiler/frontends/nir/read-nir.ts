@@ -3,7 +3,7 @@
  * "node" group holding the NIRGraph: "type" = "NIRGraph", "nodes" (one group per node, each with a "type" string and
  * its parameter datasets, optionally a "metadata" group) and "edges" (an [E, 2] string dataset of (src, dst)).
  */
-import { SnncError } from '../../errors.ts';
+import { SnncError } from '../../../base/errors.ts';
 import type { MetadataValue, NdArray, NirGraph, NirNode, Pair } from './graph.ts';
 import { readHdf5, type H5Group, type H5Value } from './hdf5.ts';
 

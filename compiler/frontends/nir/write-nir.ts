@@ -3,7 +3,7 @@
  * "node" group with type "NIRGraph", "nodes/<name>/{type, params...}" and "edges" [E, 2] strings. Parameters are
  * float64 arrays, shapes and integer hyper-parameters int64, names utf-8 variable-length strings.
  */
-import { unreachable } from '../../ir/registry.ts';
+import { unreachable } from '../../../ir/registry.ts';
 import type { MetadataValue, NdArray, NirGraph, NirNode } from './graph.ts';
 import { writeHdf5, type H5WriteGroup, type H5WriteValue } from './hdf5.ts';
 

@@ -1,10 +1,10 @@
 /** @fileoverview What the onnx target refuses (SnncError 'unsupported', naming the construct) and what it accepts. */
 import test from 'ava';
-import { SnncError } from '../../../compiler/errors.ts';
-import { intType } from '../../../compiler/ir/int-type.ts';
-import type { Program } from '../../../compiler/ir/program.ts';
-import { randomProgram } from '../../../compiler/ir/random-program.ts';
-import type { SpikingOp } from '../../../compiler/ir/spiking.ts';
+import { SnncError } from '../../../base/errors.ts';
+import { intType } from '../../../ir/int-type.ts';
+import type { Program } from '../../../ir/program.ts';
+import { randomProgram } from '../../../ir/random-program.ts';
+import type { SpikingOp } from '../../../ir/spiking.ts';
 import { target } from '../index.ts';
 
 /** A copy of a dense-only program with its first spiking layer changed. */

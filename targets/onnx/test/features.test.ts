@@ -5,9 +5,9 @@
  */
 import test, { type ExecutionContext } from 'ava';
 import { join } from 'node:path';
-import { SnncError } from '../../../compiler/errors.ts';
-import type { Program } from '../../../compiler/ir/program.ts';
-import { randomPixels, randomProgram } from '../../../compiler/ir/random-program.ts';
+import { SnncError } from '../../../base/errors.ts';
+import type { Program } from '../../../ir/program.ts';
+import { randomPixels, randomProgram } from '../../../ir/random-program.ts';
 import { traceGolden } from '../../../runtime/golden.ts';
 import { featureImages, featurePrograms, poolSum } from '../../../test/support/target-feature-programs.ts';
 import { target } from '../index.ts';

@@ -5,8 +5,8 @@
  */
 import test from 'ava';
 import { join } from 'node:path';
-import type { AnnModel, ConvLayer, DenseLayer, Model, ModelMetadata, SnnModel, SpikingLayer } from '../../../compiler/model/format.ts';
-import { makeRandom, randomPixels, randomProgram } from '../../../compiler/ir/random-program.ts';
+import type { AnnModel, ConvLayer, DenseLayer, Model, ModelMetadata, SnnModel, SpikingLayer } from '../../../model/format.ts';
+import { makeRandom, randomPixels, randomProgram } from '../../../ir/random-program.ts';
 import { runFloat } from '../../../runtime/float-reference.ts';
 import { FLOAT_MODEL_FILE } from '../emit.ts';
 import { OnnxModelSession } from '../run-ort.ts';

@@ -3,8 +3,8 @@
  * encoder, output, reset and delay mode, conv and dense, weight bits 2..16, Loop and unrolled graphs.
  */
 import test from 'ava';
-import type { Program } from '../../../compiler/ir/program.ts';
-import { randomProgram, type RandomProgramOptions } from '../../../compiler/ir/random-program.ts';
+import type { Program } from '../../../ir/program.ts';
+import { randomProgram, type RandomProgramOptions } from '../../../ir/random-program.ts';
 import { target } from '../index.ts';
 import { emitToTemp, goldenBatch, randomBatch } from './helpers.ts';
 

@@ -3,7 +3,7 @@
  * graph a reader sees in Netron, node by node, with names, types, attributes and doc strings.
  */
 import test from 'ava';
-import { randomProgram } from '../../../compiler/ir/random-program.ts';
+import { randomProgram } from '../../../ir/random-program.ts';
 import { assertGolden } from '../../../test/support/golden.ts';
 import { cubaLif, sinabsConvNet } from '../../../test/support/target-feature-programs.ts';
 import { emitOnnxModels } from '../emit.ts';

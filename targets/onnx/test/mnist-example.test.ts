@@ -5,10 +5,10 @@
  */
 import test from 'ava';
 import { existsSync } from 'node:fs';
-import type { Program } from '../../../compiler/ir/program.ts';
+import type { Program } from '../../../ir/program.ts';
 import { calibrationSet, DEFAULT_CALIBRATION_IMAGES, lowerModel, modelSha256, requireSnn } from '../../../compiler/lower.ts';
-import type { SnnModel } from '../../../compiler/model/format.ts';
-import { readModel } from '../../../compiler/model/read-model.ts';
+import type { SnnModel } from '../../../model/format.ts';
+import { readModel } from '../../../model/read-model.ts';
 import { avgPoolModel, cubaModel, sinabsModel } from '../../../test/support/feature-models.ts';
 import { loadDataset } from '../../../data/load.ts';
 import { target } from '../index.ts';

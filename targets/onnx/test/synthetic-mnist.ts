@@ -3,11 +3,11 @@
  * jittered pixels (28x28 draws per timestep), an optional 5x5 conv, a 100-unit hidden layer that fires on some steps,
  * and 10 classes. Weights are normal (sigma 24, int8) so both spiking and saturation happen on real images.
  */
-import { intType, maxOf, signedBitsFor, type IntType } from '../../../compiler/ir/int-type.ts';
-import type { ConvOp } from '../../../compiler/ir/conv.ts';
-import type { IrLayer, Program } from '../../../compiler/ir/program.ts';
-import { makeRandom } from '../../../compiler/ir/random-program.ts';
-import type { SpikingOp } from '../../../compiler/ir/spiking.ts';
+import { intType, maxOf, signedBitsFor, type IntType } from '../../../ir/int-type.ts';
+import type { ConvOp } from '../../../ir/conv.ts';
+import type { IrLayer, Program } from '../../../ir/program.ts';
+import { makeRandom } from '../../../ir/random-program.ts';
+import type { SpikingOp } from '../../../ir/spiking.ts';
 
 export interface SyntheticOptions {
   readonly timesteps: number;

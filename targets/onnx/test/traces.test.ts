@@ -3,7 +3,7 @@
  * encoder on a full 28x28 image (784 draws per timestep) and the plug-in's `trace` on models emitted without traces.
  */
 import test from 'ava';
-import { randomProgram } from '../../../compiler/ir/random-program.ts';
+import { randomProgram } from '../../../ir/random-program.ts';
 import { loadDataset } from '../../../data/load.ts';
 import { traceGolden } from '../../../runtime/golden.ts';
 import { target } from '../index.ts';

@@ -1,9 +1,9 @@
 /** @fileoverview The plug-in's refusals and the generated API beyond infer: trace locating, input checks, staleness. */
 import test from 'ava';
-import { intType } from '../../../compiler/ir/int-type.ts';
-import type { Program } from '../../../compiler/ir/program.ts';
-import { randomPixels, randomProgram } from '../../../compiler/ir/random-program.ts';
-import { SnncError } from '../../../compiler/errors.ts';
+import { intType } from '../../../ir/int-type.ts';
+import type { Program } from '../../../ir/program.ts';
+import { randomPixels, randomProgram } from '../../../ir/random-program.ts';
+import { SnncError } from '../../../base/errors.ts';
 import { traceGolden } from '../../../runtime/golden.ts';
 import { target } from '../index.ts';
 import { emitAndLoad, emitTo, pixelsOf, scratchDir } from './support.ts';

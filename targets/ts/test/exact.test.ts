@@ -3,10 +3,10 @@
  * random programs covering every output mode, reset mode, delay, encoder, conv or not, and weight bits 2..16.
  */
 import test from 'ava';
-import { makeRandom, randomPixels, randomProgram, type RandomProgramOptions } from '../../../compiler/ir/random-program.ts';
-import { intType } from '../../../compiler/ir/int-type.ts';
-import type { Program } from '../../../compiler/ir/program.ts';
-import type { SpikingOp } from '../../../compiler/ir/spiking.ts';
+import { makeRandom, randomPixels, randomProgram, type RandomProgramOptions } from '../../../ir/random-program.ts';
+import { intType } from '../../../ir/int-type.ts';
+import type { Program } from '../../../ir/program.ts';
+import type { SpikingOp } from '../../../ir/spiking.ts';
 import { runGolden, traceGolden } from '../../../runtime/golden.ts';
 import { target } from '../index.ts';
 import { loadModel } from '../load.ts';

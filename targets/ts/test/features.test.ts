@@ -4,9 +4,9 @@
  * labels and full traces.
  */
 import test from 'ava';
-import { randomPixels, randomProgram } from '../../../compiler/ir/random-program.ts';
-import type { Program } from '../../../compiler/ir/program.ts';
-import { SnncError } from '../../../compiler/errors.ts';
+import { randomPixels, randomProgram } from '../../../ir/random-program.ts';
+import type { Program } from '../../../ir/program.ts';
+import { SnncError } from '../../../base/errors.ts';
 import { runGolden, traceGolden } from '../../../runtime/golden.ts';
 import { target } from '../index.ts';
 import { loadModel } from '../load.ts';

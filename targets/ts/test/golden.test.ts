@@ -1,7 +1,7 @@
 /** @fileoverview The generated code of two tiny fixed-seed programs, kept as reviewable golden files. */
 import test from 'ava';
 import { fileURLToPath } from 'node:url';
-import { randomProgram } from '../../../compiler/ir/random-program.ts';
+import { randomProgram } from '../../../ir/random-program.ts';
 import { assertGolden } from '../../../test/support/golden.ts';
 import { target } from '../index.ts';
 import { cubaLif, sinabsConvNet } from '../../../test/support/target-feature-programs.ts';

@@ -2,9 +2,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { intType } from '../../../compiler/ir/int-type.ts';
-import type { IrLayer, Program } from '../../../compiler/ir/program.ts';
-import type { SpikingOp } from '../../../compiler/ir/spiking.ts';
+import { intType } from '../../../ir/int-type.ts';
+import type { IrLayer, Program } from '../../../ir/program.ts';
+import type { SpikingOp } from '../../../ir/spiking.ts';
 import { target } from '../index.ts';
 import { loadModel, type GeneratedModel } from '../load.ts';
 

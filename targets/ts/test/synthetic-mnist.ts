@@ -1,8 +1,8 @@
 /** @fileoverview A synthetic MNIST-sized program (784-100-10) for tests and benchmarks until the real example exists. */
-import { intType, signedBitsFor, type IntType } from '../../../compiler/ir/int-type.ts';
-import type { Program } from '../../../compiler/ir/program.ts';
-import { makeRandom } from '../../../compiler/ir/random-program.ts';
-import type { SpikingOp } from '../../../compiler/ir/spiking.ts';
+import { intType, signedBitsFor, type IntType } from '../../../ir/int-type.ts';
+import type { Program } from '../../../ir/program.ts';
+import { makeRandom } from '../../../ir/random-program.ts';
+import type { SpikingOp } from '../../../ir/spiking.ts';
 
 /**
  * A stand-in for the MNIST example until it exists: 784-100-10, jitter encoder, int8 weights drawn from a normal

@@ -1,11 +1,11 @@
 /** @fileoverview target.check: what the hardware refuses, with one-line SnncError('unsupported', ...) messages. */
 import test from 'ava';
-import { SnncError } from '../../../compiler/errors.ts';
-import type { Program } from '../../../compiler/ir/program.ts';
-import { randomProgram } from '../../../compiler/ir/random-program.ts';
-import type { ConvOp } from '../../../compiler/ir/conv.ts';
-import type { PoolOp } from '../../../compiler/ir/pool.ts';
-import type { SpikingOp } from '../../../compiler/ir/spiking.ts';
+import { SnncError } from '../../../base/errors.ts';
+import type { Program } from '../../../ir/program.ts';
+import { randomProgram } from '../../../ir/random-program.ts';
+import type { ConvOp } from '../../../ir/conv.ts';
+import type { PoolOp } from '../../../ir/pool.ts';
+import type { SpikingOp } from '../../../ir/spiking.ts';
 import { checkProgram } from '../check.ts';
 import { FEATURE_DESIGNS } from './feature-programs.ts';
 import { TINY } from './programs.ts';

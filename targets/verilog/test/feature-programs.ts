@@ -5,9 +5,9 @@
  * and a conv (the coordinate counter), membrane outputs (signed and unsigned), value and none resets, and both
  * readout sources, over several lanes and groups.
  */
-import { intType } from '../../../compiler/ir/int-type.ts';
-import type { Program } from '../../../compiler/ir/program.ts';
-import { validateProgram } from '../../../compiler/ir/validate.ts';
+import { intType } from '../../../ir/int-type.ts';
+import type { Program } from '../../../ir/program.ts';
+import { validateProgram } from '../../../ir/validate.ts';
 import { featureProgram } from '../../../test/support/feature-program.ts';
 import type { ModeDesign } from './programs.ts';
 

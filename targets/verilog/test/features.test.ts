@@ -7,7 +7,7 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomProgram } from '../../../compiler/ir/random-program.ts';
+import { randomProgram } from '../../../ir/random-program.ts';
 import { traceGolden } from '../../../runtime/golden.ts';
 import { target } from '../index.ts';
 import { parseTrace, recordsToTrace } from '../trace.ts';

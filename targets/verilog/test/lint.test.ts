@@ -1,6 +1,6 @@
 /** @fileoverview `verilator --lint-only -Wall` is clean on everything emitted, test bench included, with and without traces. */
 import test from 'ava';
-import { randomProgram } from '../../../compiler/ir/random-program.ts';
+import { randomProgram } from '../../../ir/random-program.ts';
 import { emitTo, lint } from './support.ts';
 import { FEATURE_DESIGNS } from './feature-programs.ts';
 import { MODE_DESIGNS, TINY } from './programs.ts';

@@ -5,7 +5,7 @@ import { loadDataset } from '../../../data/load.ts';
 import { exampleProgram, EXAMPLE_DIR } from '../../../test/support/example.ts';
 import { target } from '../index.ts';
 import { assertGoldenScores, lint, scratch } from './support.ts';
-import { writeDirAtomic } from '../../../compiler/fs-atomic.ts';
+import { writeDirAtomic } from '../../../base/fs-atomic.ts';
 
 const IMAGES = 20;
 

@@ -1,7 +1,7 @@
 /** @fileoverview The hardware plan: exact factor normalisation, widths from the actual weights, memory word layout. */
 import test from 'ava';
-import { maxOf, minOf } from '../../../compiler/ir/int-type.ts';
-import { makeRandom, randomProgram } from '../../../compiler/ir/random-program.ts';
+import { maxOf, minOf } from '../../../ir/int-type.ts';
+import { makeRandom, randomProgram } from '../../../ir/random-program.ts';
 import { scaleBy } from '../../../runtime/fixed.ts';
 import { convStep, poolStep } from '../../../runtime/golden.ts';
 import { emitDesign } from '../design.ts';

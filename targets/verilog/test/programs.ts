@@ -2,8 +2,8 @@
  * @fileoverview The generated tiny models the verilog tests build once each: together they cover every layer kind,
  * output mode, reset mode, delay and encoder, several lanes per layer with more than one group, per-unit shifts.
  */
-import type { Program } from '../../../compiler/ir/program.ts';
-import { randomProgram, type RandomProgramOptions } from '../../../compiler/ir/random-program.ts';
+import type { Program } from '../../../ir/program.ts';
+import { randomProgram, type RandomProgramOptions } from '../../../ir/random-program.ts';
 
 export interface ModeDesign {
   readonly name: string;

@@ -2,7 +2,7 @@
 import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../../compiler/cli/main.ts';
+import { main } from '../../../cli/main.ts';
 import { randomBatch } from '../report.ts';
 import { simulate } from '../simulate.ts';
 import { ice40Estimate, parseStat, up5kOverflow, xilinxEstimate } from '../synth.ts';

@@ -3,7 +3,7 @@ import test from 'ava';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SnncError } from '../../../compiler/errors.ts';
+import { SnncError } from '../../../base/errors.ts';
 import { target, DEFAULT_LANES } from '../index.ts';
 import { simulate } from '../simulate.ts';
 import { emitTo, batchFor } from './support.ts';

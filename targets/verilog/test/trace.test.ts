@@ -2,8 +2,8 @@
 import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Program } from '../../../compiler/ir/program.ts';
-import type { SpikingOp } from '../../../compiler/ir/spiking.ts';
+import type { Program } from '../../../ir/program.ts';
+import type { SpikingOp } from '../../../ir/spiking.ts';
 import { traceGolden } from '../../../runtime/golden.ts';
 import { target } from '../index.ts';
 import { describeDifference, firstDifference, locateMismatch, parseTrace, recordsToTrace, traceDesign } from '../trace.ts';

@@ -2,8 +2,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeModel } from '../../../compiler/model/write-model.ts';
-import type { SnnModel } from '../../../compiler/model/format.ts';
+import { writeModel } from '../../../model/write-model.ts';
+import type { SnnModel } from '../../../model/format.ts';
 import { tinyModel } from '../../support/tiny-model.ts';
 
 /** A fresh folder holding `model/` (a tiny SNN, or `model` when given). */

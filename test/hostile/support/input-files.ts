@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
-import type { SnnModel } from '../../../compiler/model/format.ts';
-import { writeModel } from '../../../compiler/model/write-model.ts';
+import type { SnnModel } from '../../../model/format.ts';
+import { writeModel } from '../../../model/write-model.ts';
 import { tinyModel } from '../../support/tiny-model.ts';
 import { PNG_SIGNATURE } from '../../../data/png.ts';
 

@@ -1,0 +1,124 @@
+/** @fileoverview `snnc compile`: lower a model to the IR and emit every requested target into one atomic build dir. */
+import { SnncError } from '../../base/errors.ts';
+import { fillDirAtomic, prepareOutputDir, writeFilesInside, type OutputGuard } from '../../base/fs-atomic.ts';
+import { modelInput, namedOutputPath } from '../../base/output-guard.ts';
+import { printProgram } from '../../ir/print.ts';
+import type { Program } from '../../ir/program.ts';
+import { calibrationSet, lowerModel, requireSnn } from '../../compiler/lower.ts';
+import { loadModelArg, nirDatasetFlag, nirFlags } from '../load-model-arg.ts';
+import { PASS_NAMES } from '../../compiler/passes/pipeline.ts';
+import { DEFAULT_CALIBRATION_IMAGES } from '../../compiler/passes/formats-policy.ts';
+import { targets } from '../../targets/registry.ts';
+import type { EmitOptions, Target } from '../../targets/target.ts';
+import { programHash } from '../../targets/verilog/design.ts';
+import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpecs, type ParsedArgs } from '../args.ts';
+import type { Command } from '../command.ts';
+import { terminalProgress } from '../progress.ts';
+import { buildSummary } from './summary.ts';
+import { writeManifest } from '../../verify/manifest.ts';
+
+export const lowerFlags: FlagSpecs = {
+  'weight-bits': { kind: 'int', min: 2, max: 16, help: 'weight bits, 2..16 (default 8)' },
+  granularity: { kind: 'string', choices: ['layer', 'channel'], help: 'weight scale per layer or per output channel (default channel)' },
+  'activation-bits': { kind: 'int', min: 1, max: 16, help: 'bits of excess outputs and conv outputs (default 8)' },
+  'jitter-bits': { kind: 'int', min: 1, max: 16, help: 'bits per jitter draw (default 8)' },
+  timesteps: { kind: 'int', min: 1, max: 4096, help: "timesteps (default: the model's)" },
+  'calibration-images': { kind: 'int', min: 1, max: 60000, help: `training images used to choose formats (default ${DEFAULT_CALIBRATION_IMAGES})` },
+  'dump-after': { kind: 'string', choices: PASS_NAMES, help: 'print the lowering state after this pass' },
+};
+
+const flags: FlagSpecs = {
+  out: { kind: 'string', help: 'build directory (default build/<model name>); replaced only if snnc wrote it for this model' },
+  target: { kind: 'list', choices: ['all', 'none', ...targets.map((t) => t.name)], help: 'comma-separated targets (default all)' },
+  ...lowerFlags,
+  lanes: { kind: 'int', min: 1, max: 4096, help: 'verilog: neurons updated in parallel' },
+  precision: { kind: 'string', choices: ['int', 'float'], help: 'onnx: float also exports the float model' },
+  traces: { kind: 'boolean', help: 'add per-layer trace outputs (onnx) and debug dumps (verilog)' },
+  unroll: { kind: 'boolean', help: 'onnx: unroll the timesteps instead of a Loop (at most 256)' },
+  dataset: nirDatasetFlag,
+  ...nirFlags,
+};
+
+/** Compiles MODEL (a model directory or a .nir file, see load-model-arg.ts) to a Program with the lowering flags of `args`. */
+export async function compileFromArgs(modelPath: string, args: ParsedArgs, log: (line: string) => void, dump?: (text: string) => void): Promise<Program> {
+  const { model: loaded, sha256 } = await loadModelArg(modelPath, args);
+  const model = requireSnn(loaded, modelPath);
+  const images = await calibrationSet(model, flagNumber(args, 'calibration-images') ?? DEFAULT_CALIBRATION_IMAGES, log);
+  const bar = terminalProgress('calibrate', images.images.length, Boolean(process.stderr.isTTY));
+  const calibration = { ...images, onImageDone: (done: number) => bar.tick(done) };
+  const granularity = flagString(args, 'granularity') as 'layer' | 'channel' | undefined;
+  const options = {
+    ...(flagNumber(args, 'weight-bits') !== undefined ? { weightBits: flagNumber(args, 'weight-bits')! } : {}),
+    ...(granularity ? { granularity } : {}),
+    ...(flagNumber(args, 'activation-bits') !== undefined ? { activationBits: flagNumber(args, 'activation-bits')! } : {}),
+    ...(flagNumber(args, 'jitter-bits') !== undefined ? { jitterBits: flagNumber(args, 'jitter-bits')! } : {}),
+    ...(flagNumber(args, 'timesteps') !== undefined ? { timesteps: flagNumber(args, 'timesteps')! } : {}),
+  };
+  const dumpAfter = flagString(args, 'dump-after');
+  try {
+    return lowerModel({ model, sourceSha256: sha256, calibration, options, warn: log, hooks: { ...(dumpAfter ? { dumpAfter } : {}), ...(dump ? { dump } : {}) } });
+  } finally {
+    bar.done();
+  }
+}
+
+function selectTargets(args: ParsedArgs): { chosen: readonly Target[]; explicit: boolean } {
+  const names = flagList(args, 'target') ?? ['all'];
+  if (names.includes('none')) return { chosen: [], explicit: true };
+  if (names.includes('all')) return { chosen: targets, explicit: false };
+  return { chosen: targets.filter((t) => names.includes(t.name)), explicit: true };
+}
+
+export const compileCommand: Command = {
+  name: 'compile',
+  usage: 'MODEL [--out DIR] [--target all|onnx,verilog,ts|none] [--weight-bits N] [--timesteps T]',
+  summary: 'lower a model to the fixed-point IR and emit targets',
+  flags,
+  async run(args, io) {
+    const [modelPath] = positionals(args, ['MODEL'], 'compile');
+    // The folder is checked before the (possibly long) lowering, and again when it is replaced.
+    const guard: OutputGuard = { kind: 'build', inputs: [modelInput(modelPath!)], model: modelInput(modelPath!) };
+    const explicitOut = flagString(args, 'out');
+    if (explicitOut !== undefined) prepareOutputDir(explicitOut, guard);
+    const started = performance.now();
+    const program = await compileFromArgs(modelPath!, args, io.log, io.out);
+    const compileMs = performance.now() - started;
+    const out = explicitOut ?? namedOutputPath('build', program.name);
+    const { chosen, explicit } = selectTargets(args);
+    const emitOptions: EmitOptions = {
+      ...(flagNumber(args, 'lanes') !== undefined ? { lanes: flagNumber(args, 'lanes')! } : {}),
+      ...(flagString(args, 'precision') ? { precision: flagString(args, 'precision') as 'int' | 'float' } : {}),
+      traces: flagBool(args, 'traces'),
+      unroll: flagBool(args, 'unroll'),
+      model: (await loadModelArg(modelPath!, args)).model,
+      log: io.log,
+    };
+    const emitted: { target: string; files: { path: string; bytes: number }[] }[] = [];
+    const skipped: { target: string; reason: string }[] = [];
+    await fillDirAtomic(out, async (staging) => {
+      for (const target of chosen) {
+        try {
+          target.check(program);
+        } catch (e) {
+          if (explicit || !(e instanceof SnncError) || e.code !== 'unsupported') throw e;
+          skipped.push({ target: target.name, reason: e.message });
+          io.log(`snnc: skipped ${target.name}: ${e.message}`);
+          continue;
+        }
+        const files = await target.emit(program, emitOptions);
+        writeFilesInside(staging, files.map((f) => [`${target.name}/${f.path}`, f.contents] as const));
+        emitted.push({ target: target.name, files: files.map((f) => ({ path: `${target.name}/${f.path}`, bytes: typeof f.contents === 'string' ? Buffer.byteLength(f.contents) : f.contents.length })) });
+      }
+      const summary = buildSummary(program, { compileMs, emitted, skipped });
+      writeFilesInside(staging, [
+        ['ir.json', JSON.stringify(program) + '\n'],
+        ['ir.txt', printProgram(program)],
+        ['summary.json', JSON.stringify(summary.json, null, 2) + '\n'],
+        ['summary.md', summary.text],
+      ]);
+      writeManifest(staging);
+    }, { ...guard, fingerprint: programHash(program) });
+    io.out(`compiled ${program.name} to ${out} in ${(compileMs / 1000).toFixed(2)} s: ir.json, ir.txt, summary.md${emitted.map((e) => `, ${e.target}/`).join('')}`);
+    return 0;
+  },
+};
