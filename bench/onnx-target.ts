@@ -13,7 +13,7 @@ import { runGolden } from '../runtime/golden.ts';
 import { runGoldenBatch } from '../runtime/golden-batch.ts';
 import type { Batch } from '../targets/target.ts';
 import { emitOnnxModels, MODEL_FILE } from '../targets/onnx/emit.ts';
-import { OnnxModelSession } from '../targets/onnx/run-ort.ts';
+import { OnnxModelSession } from '../targets/onnx/run.ts';
 import { syntheticMnist } from '../targets/onnx/test/synthetic-mnist.ts';
 import type { BenchRow } from './row.ts';
 import { compileExample } from './spine.ts';

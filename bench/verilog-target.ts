@@ -19,7 +19,7 @@ import { runGolden } from '../runtime/golden.ts';
 import type { Batch } from '../targets/target.ts';
 import { DEFAULT_LANES, target } from '../targets/verilog/index.ts';
 import { hardwareReport, randomBatch, REFERENCE_MHZ } from '../targets/verilog/report.ts';
-import { readDesign, simulate } from '../targets/verilog/simulate.ts';
+import { readDesign, simulate } from '../targets/verilog/run.ts';
 import type { BenchRow } from './row.ts';
 
 export interface LanesRow {

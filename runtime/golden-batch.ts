@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Program } from '../ir/program.ts';
-import type { Batch, BatchResult } from '../targets/target.ts';
+import type { Batch, BatchResult } from './batch.ts';
 import { runGolden } from './golden.ts';
 
 /** Below this many images, threads cost more than they save. */

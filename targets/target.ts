@@ -1,6 +1,9 @@
 /** @fileoverview The shape of a target plug-in: every folder under targets/ exports one `target` of this type. */
 import type { Model } from '../model/format.ts';
 import type { Program } from '../ir/program.ts';
+import type { Batch, BatchResult } from '../runtime/batch.ts';
+
+export type { Batch, BatchResult };
 
 export interface EmitOptions {
   /** Neurons updated in parallel (verilog). */
@@ -20,17 +23,6 @@ export interface EmittedFile {
   /** Relative to the target's own folder in the build directory (e.g. `model.onnx`). */
   readonly path: string;
   readonly contents: string | Uint8Array;
-}
-
-/** Images and seeds for a batch of inferences; images are CHW pixel arrays of the program's input shape. */
-export interface Batch {
-  readonly images: readonly Uint8Array[];
-  readonly seeds: readonly number[];
-}
-
-export interface BatchResult {
-  readonly scores: readonly (readonly number[])[];
-  readonly labels: readonly number[];
 }
 
 /** Per-layer, per-timestep visible values, shaped like the golden runtime's trace (runtime/golden.ts). */

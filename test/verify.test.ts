@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { writeModel } from '../model/write-model.ts';
 import { writeManifest } from '../verify/manifest.ts';
-import { buildKey, readDesign } from '../targets/verilog/simulate.ts';
+import { buildKey, readDesign } from '../targets/verilog/run.ts';
 import { cli, cliProcess } from './support/cli.ts';
 import { tinyModel } from './support/tiny-model.ts';
 import { randomPixels, randomProgram } from '../ir/random-program.ts';

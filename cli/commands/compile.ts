@@ -10,7 +10,7 @@ import { PASS_NAMES } from '../../compiler/passes/pipeline.ts';
 import { DEFAULT_CALIBRATION_IMAGES } from '../../compiler/passes/formats-policy.ts';
 import { targets } from '../../targets/registry.ts';
 import type { EmitOptions, Target } from '../../targets/target.ts';
-import { programHash } from '../../targets/verilog/design.ts';
+import { programHash } from '../../targets/verilog/emit.ts';
 import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpecs, type ParsedArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { terminalProgress } from '../progress.ts';

@@ -5,7 +5,7 @@ import { DATASET_NAMES, DATASETS, type DatasetName } from '../../data/datasets.t
 import { loadDataset } from '../../data/load.ts';
 import type { Batch } from '../../targets/target.ts';
 import { formatReport, hardwareReport, randomBatch, resolveDesignDir } from '../../targets/verilog/report.ts';
-import { chooseSimulator, readDesign, type Simulator } from '../../targets/verilog/simulate.ts';
+import { chooseSimulator, readDesign, type Simulator } from '../../targets/verilog/run.ts';
 import { manifestRoot, requireUnchanged } from '../../verify/manifest.ts';
 import { requireAsEmitted } from '../../verify/as-emitted.ts';
 import { parseProgram } from '../../ir/validate.ts';

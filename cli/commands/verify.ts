@@ -11,7 +11,7 @@ import { loadModelArg, nirFlags } from '../load-model-arg.ts';
 import { verifyTargets, type VerifyRow } from '../../verify/verify.ts';
 import { requireUnchanged, sha256Bytes, sha256File } from '../../verify/manifest.ts';
 import { requireAsEmitted } from '../../verify/as-emitted.ts';
-import { chooseSimulator, simulatorVersion, type Simulator } from '../../targets/verilog/simulate.ts';
+import { chooseSimulator, simulatorVersion, type Simulator } from '../../targets/verilog/run.ts';
 import { randomPixels } from '../../ir/random-program.ts';
 import { targets } from '../../targets/registry.ts';
 import type { Batch } from '../../targets/target.ts';

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import type { Target } from '../target.ts';
 import { checkProgram } from './check.ts';
 import { emitOnnxModels, MODEL_FILE } from './emit.ts';
-import { OnnxModelSession } from './run-ort.ts';
-import { traceOnnx } from './trace-ort.ts';
+import { OnnxModelSession } from './run.ts';
+import { traceOnnx } from './trace.ts';
 
 export const target: Target = {
   name: 'onnx',

@@ -1,14 +1,14 @@
 /**
  * @fileoverview The verilog target plug-in: an event-driven, time-multiplexed Verilog-2005 design per program
- * (design.ts), simulated with Verilator or Icarus (simulate.ts), refused where it cannot be exact (check.ts).
+ * (emit.ts), simulated with Verilator or Icarus (run.ts), refused where it cannot be exact (check.ts).
  */
 import { join } from 'node:path';
 import { SnncError } from '../../base/errors.ts';
 import type { Program } from '../../ir/program.ts';
 import type { Batch, BatchResult, EmitOptions, EmittedFile, RunOptions, Target, TargetTrace } from '../target.ts';
 import { checkProgram } from './check.ts';
-import { emitDesign, programHash } from './design.ts';
-import { readDesign, simulate } from './simulate.ts';
+import { emitDesign, programHash } from './emit.ts';
+import { readDesign, simulate } from './run.ts';
 import { traceDesign } from './trace.ts';
 
 /**

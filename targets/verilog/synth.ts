@@ -8,8 +8,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { cat, ModuleBuilder, num, range, reduceXor, set, type Module } from './netlist.ts';
 import { printModule } from './print-verilog.ts';
-import { runTool } from './simulate.ts';
-import type { DesignInfo } from './design.ts';
+import { runTool } from './run.ts';
+import type { DesignInfo } from './emit.ts';
 
 /** UP5K capacity (Lattice iCE40 UltraPlus family data sheet). */
 export const UP5K = { lut: 5280, ff: 5280, ebr: 30, dsp: 8, spram: 4 } as const;

@@ -12,8 +12,8 @@ import { writeDirAtomic } from '../../base/fs-atomic.ts';
 import type { Program } from '../../ir/program.ts';
 import { traceGolden } from '../../runtime/golden.ts';
 import type { TargetTrace } from '../target.ts';
-import { emitDesign, programHash } from './design.ts';
-import { designInputs, readDesign, simulate, type Simulator } from './simulate.ts';
+import { emitDesign, programHash } from './emit.ts';
+import { designInputs, readDesign, simulate, type Simulator } from './run.ts';
 
 export interface TraceRecord {
   readonly stage: number;

@@ -12,7 +12,7 @@ import { traceGolden } from '../../../runtime/golden.ts';
 import { featureImages, featurePrograms, poolSum } from '../../../test/support/target-feature-programs.ts';
 import { target } from '../index.ts';
 import { traceOutputName } from '../graph-io.ts';
-import { OnnxModelSession } from '../run-ort.ts';
+import { OnnxModelSession } from '../run.ts';
 import { emitToTemp, goldenBatch } from './helpers.ts';
 
 /**

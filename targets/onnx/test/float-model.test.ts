@@ -9,7 +9,7 @@ import type { AnnModel, ConvLayer, DenseLayer, Model, ModelMetadata, SnnModel, S
 import { makeRandom, randomPixels, randomProgram } from '../../../ir/random-program.ts';
 import { runFloat } from '../../../runtime/float-reference.ts';
 import { FLOAT_MODEL_FILE } from '../emit.ts';
-import { OnnxModelSession } from '../run-ort.ts';
+import { OnnxModelSession } from '../run.ts';
 import { avgPoolModel, cubaModel, sinabsModel } from '../../../test/support/feature-models.ts';
 import { emitToTemp, SEEDS } from './helpers.ts';
 

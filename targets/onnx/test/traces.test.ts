@@ -8,7 +8,7 @@ import { loadDataset } from '../../../data/load.ts';
 import { traceGolden } from '../../../runtime/golden.ts';
 import { target } from '../index.ts';
 import { traceOutputName } from '../graph-io.ts';
-import { OnnxModelSession } from '../run-ort.ts';
+import { OnnxModelSession } from '../run.ts';
 import { emitToTemp, randomBatch } from './helpers.ts';
 import { syntheticMnist } from './synthetic-mnist.ts';
 import { join } from 'node:path';

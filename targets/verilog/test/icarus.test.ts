@@ -1,6 +1,6 @@
 /** @fileoverview Icarus Verilog as a second opinion: the same designs, bit-exact against the golden runtime. */
 import test from 'ava';
-import { simulate } from '../simulate.ts';
+import { simulate } from '../run.ts';
 import { assertGoldenScores, batchFor, emitTo } from './support.ts';
 import { FEATURE_DESIGNS } from './feature-programs.ts';
 import { MODE_DESIGNS, TINY } from './programs.ts';

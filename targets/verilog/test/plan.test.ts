@@ -4,7 +4,7 @@ import { maxOf, minOf } from '../../../ir/int-type.ts';
 import { makeRandom, randomProgram } from '../../../ir/random-program.ts';
 import { scaleBy } from '../../../runtime/fixed.ts';
 import { convStep, poolStep } from '../../../runtime/golden.ts';
-import { emitDesign } from '../design.ts';
+import { emitDesign } from '../emit.ts';
 import { packWord } from '../mem-files.ts';
 import { normalizeFactor, planDesign, poolAsConv, signedBits, type SpikingPlan } from '../plan.ts';
 import { FEATURE_DESIGNS } from './feature-programs.ts';

@@ -2,7 +2,7 @@
 import test from 'ava';
 import { fileURLToPath } from 'node:url';
 import { assertGolden } from '../../../test/support/golden.ts';
-import { emitDesign } from '../design.ts';
+import { emitDesign } from '../emit.ts';
 import { add, cat, cond, eq, index, lit, ModuleBuilder, mul, num, part, range, ref, repeat, set, sext, sshr, sub, lnot, if_ } from '../netlist.ts';
 import { expr, printModule } from '../print-verilog.ts';
 import { TINY } from './programs.ts';

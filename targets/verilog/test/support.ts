@@ -9,8 +9,8 @@ import type { Program } from '../../../ir/program.ts';
 import { randomPixels } from '../../../ir/random-program.ts';
 import { runGolden } from '../../../runtime/golden.ts';
 import type { Batch } from '../../target.ts';
-import { emitDesign } from '../design.ts';
-import type { SimulationResult } from '../simulate.ts';
+import { emitDesign } from '../emit.ts';
+import type { SimulationResult } from '../run.ts';
 import { describeDifference, locateMismatch } from '../trace.ts';
 
 /** A fresh scratch directory (the OS cleans tmp; a failed test leaves its design for inspection). */

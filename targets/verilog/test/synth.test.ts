@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../../cli/main.ts';
 import { randomBatch } from '../report.ts';
-import { simulate } from '../simulate.ts';
+import { simulate } from '../run.ts';
 import { ice40Estimate, parseStat, up5kOverflow, xilinxEstimate } from '../synth.ts';
 import { emitTo } from './support.ts';
 import { MODE_DESIGNS } from './programs.ts';

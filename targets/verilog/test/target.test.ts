@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SnncError } from '../../../base/errors.ts';
 import { target, DEFAULT_LANES } from '../index.ts';
-import { simulate } from '../simulate.ts';
+import { simulate } from '../run.ts';
 import { emitTo, batchFor } from './support.ts';
 import { TINY } from './programs.ts';
 

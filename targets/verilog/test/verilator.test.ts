@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import { target } from '../index.ts';
-import { simulate } from '../simulate.ts';
+import { simulate } from '../run.ts';
 import { assertGoldenScores, batchFor, emitTo } from './support.ts';
 import { MODE_DESIGNS, TINY } from './programs.ts';
 

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { join, resolve } from 'node:path';
 import { SnncError } from '../../base/errors.ts';
 import type { Batch } from '../target.ts';
-import type { DesignInfo } from './design.ts';
+import type { DesignInfo } from './emit.ts';
 
 export type Simulator = 'verilator' | 'icarus';
 

@@ -51,7 +51,7 @@ export interface DesignInfo {
   readonly scoreBits: number;
   readonly timesteps: number;
   readonly maxCycles: number;
-  /** A hash of every file as emitted (a record; simulator builds are keyed on the bytes on disk, see simulate.ts). */
+  /** A hash of every file as emitted (a record; simulator builds are keyed on the bytes on disk, see run.ts). */
   readonly fingerprint: string;
 }
 

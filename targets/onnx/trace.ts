@@ -13,7 +13,7 @@ import type { TargetTrace } from '../target.ts';
 import { emitOnnxModels, MAX_UNROLLED_TIMESTEPS, MODEL_FILE } from './emit.ts';
 import { traceOutputName } from './graph-io.ts';
 import { onnx, type ModelProto } from './proto.ts';
-import { OnnxModelSession, type RawRun } from './run-ort.ts';
+import { OnnxModelSession, type RawRun } from './run.ts';
 
 /** Splits a [T, 1, units] output into T rows. */
 function perTimestep(run: RawRun, name: string, timesteps: number): number[][] {

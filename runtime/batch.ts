@@ -1,0 +1,25 @@
+/**
+ * @fileoverview A batch of inferences as every runner takes it (golden runtime, targets, verify, bench), and the one
+ * way to make one from a dataset: image i of a load runs with jitter seed `firstSeed + i`.
+ */
+import type { LoadedDataset } from '../data/load.ts';
+
+/** Images and seeds for a batch of inferences; images are CHW pixel arrays of the program's input shape. */
+export interface Batch {
+  readonly images: readonly Uint8Array[];
+  readonly seeds: readonly number[];
+}
+
+export interface BatchResult {
+  readonly scores: readonly (readonly number[])[];
+  readonly labels: readonly number[];
+}
+
+/**
+ * The images of `data` as a batch (views, not copies). Seeds count from `firstSeed` (default: the split index of the
+ * first image, `data.offset`, so an image keeps its seed however the split is sliced).
+ */
+export function datasetBatch(data: LoadedDataset, firstSeed = data.offset): Batch {
+  const images = Array.from({ length: data.count }, (_, i) => data.image(i));
+  return { images, seeds: images.map((_, i) => firstSeed + i) };
+}
