@@ -4,6 +4,7 @@
  * check that the rule catches it.
  */
 import test from 'ava';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FLOORS, floorViolations, importCircles, importsOf, readImportGraph } from './support/import-graph.ts';
 
@@ -19,6 +20,12 @@ test('every top-level source folder is on a floor', (t) => {
   const tops = new Set([...graph.keys()].map((f) => f.split('/')[0]!));
   t.deepEqual([...tops].filter((top) => top !== 'test' && !FLOORS.flat().includes(top)), []);
   t.true(graph.size > 250, `read ${graph.size} source files`);
+});
+
+test('docs/architecture.md draws exactly these floors', (t) => {
+  const doc = readFileSync(`${ROOT}docs/architecture.md`, 'utf8');
+  const rows = [...doc.matchAll(/^\| (\d+) \| ([^|]+) \|/gm)].map((m) => ({ floor: Number(m[1]), folders: [...m[2]!.matchAll(/`([a-z]+)\/`/g)].map((f) => f[1]!) }));
+  t.deepEqual(rows, FLOORS.map((folders, floor) => ({ floor, folders: [...folders] })));
 });
 
 test('no import runs up a floor, across a floor, between target plug-ins, or into a test', (t) => {

@@ -34,7 +34,9 @@ export function readImportGraph(root: string): Map<string, string[]> {
       else if (SOURCE.test(entry.name) && !entry.name.endsWith('.d.ts')) graph.set(rel, importsOf(readFileSync(join(root, rel), 'utf8')));
     }
   };
-  for (const top of [...FLOORS.flat(), 'test']) walk(top);
+  for (const top of readdirSync(root, { withFileTypes: true })) {
+    if (top.isDirectory() && !top.name.startsWith('.') && top.name !== 'node_modules') walk(top.name);
+  }
   return graph;
 }
 
