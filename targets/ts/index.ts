@@ -5,10 +5,10 @@
 import { SnncError } from '../../base/errors.ts';
 import type { Program } from '../../ir/program.ts';
 import type { Batch, BatchResult, EmitOptions, EmittedFile, Target, TargetTrace } from '../target.ts';
-import { readme } from './emit-header.ts';
+import { readme } from './describe.ts';
 import { programSha256 } from './fingerprint.ts';
 import { planModel } from './plan.ts';
-import { loadModel } from './load.ts';
+import { loadModel } from './run.ts';
 
 export const target: Target = {
   name: 'ts',
@@ -19,7 +19,7 @@ export const target: Target = {
   async emit(program: Program, options: EmitOptions): Promise<readonly EmittedFile[]> {
     const plan = planModel(program);
     // ts-morph (about a second to load) only when this target emits.
-    const { emitModelSource } = await import('./emit-module.ts');
+    const { emitModelSource } = await import('./module.ts');
     const source = emitModelSource(plan, programSha256(program));
     options.log?.(`ts: model.ts, ${Math.round(source.length / 1024)} KiB`);
     return [

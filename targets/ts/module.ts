@@ -3,10 +3,10 @@
  * allocated once, the `run` loop over timesteps, and the exported API (api-source.ts).
  */
 import { IndentationText, Project, QuoteKind, StructureKind, VariableDeclarationKind, type CodeBlockWriter, type StatementStructures } from 'ts-morph';
-import { apiStatements } from './api-source.ts';
+import { apiStatements } from './api.ts';
 import { unreachable } from '../../ir/registry.ts';
-import { convCode, poolCode, spikingCode, type LayerCode } from './emit-layers.ts';
-import { headerComment } from './emit-header.ts';
+import { convCode, poolCode, spikingCode, type LayerCode } from './layer-code.ts';
+import { headerComment } from './describe.ts';
 import { wrapItems } from './expr.ts';
 import type { LayerPlan, ModelPlan, SpikingPlan } from './plan.ts';
 import type { ArrayKind } from './ranges.ts';
