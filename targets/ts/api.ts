@@ -4,10 +4,7 @@
  * file, so the model's trace and the golden runtime's are one type and compare with deepEqual.
  */
 import { readFileSync } from 'node:fs';
-import {
-  Project, StructureKind, VariableDeclarationKind, type FunctionDeclarationStructure, type InterfaceDeclarationStructure,
-  type StatementStructures,
-} from 'ts-morph';
+import { Project, StructureKind, VariableDeclarationKind, type FunctionDeclarationStructure, type InterfaceDeclarationStructure } from 'ts-morph';
 import { formatType } from '../../ir/int-type.ts';
 import { quote } from './expr.ts';
 import type { ModelPlan } from './plan.ts';

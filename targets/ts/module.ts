@@ -2,7 +2,7 @@
  * @fileoverview Builds the generated model.ts as data: a ts-morph source file structure (header, API, model facts,
  * embedded constants and buffers, the `run` function) that print.ts turns into text.
  */
-import { StructureKind, VariableDeclarationKind, type JSDocStructure, type StatementStructures } from 'ts-morph';
+import { StructureKind, VariableDeclarationKind, type JSDocStructure } from 'ts-morph';
 import { apiStatements } from './api.ts';
 import { declarations, declarationStatements, PACK_LANES } from './declarations.ts';
 import { headerLines } from './describe.ts';

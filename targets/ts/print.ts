@@ -4,13 +4,13 @@
  */
 import {
   printStructure, StructureKind, type InterfaceDeclarationStructure, type JSDocStructure, type PrintStructureOptions,
-  type SourceFileStructure, type StatementStructures, type VariableStatementStructure, type WriterFunction,
+  type SourceFileStructure, type StatementStructures, type VariableStatementStructure,
 } from 'ts-morph';
 
 /** The generated module as data: its header comment and its statements. */
 export interface ModuleStructure {
   readonly header: JSDocStructure;
-  readonly file: SourceFileStructure;
+  readonly file: SourceFileStructure & { readonly statements: readonly ModuleStatement[] };
 }
 
 /**
@@ -24,18 +24,20 @@ export type ModuleStatement = StatementStructures | string;
 
 const OPTIONS: PrintStructureOptions = { indentNumberOfSpaces: 2, useSingleQuote: true };
 
-/** A one-line stand-in for a multi-line text, unique within one statement. */
-function marker(n: number): string {
-  return `__snnc_as_written_${n}__`;
+/** A one-line stand-in for the n-th multi-line text of a statement, found nowhere else in it. */
+function markers(statement: StatementStructures): (n: number) => string {
+  const all = JSON.stringify(statement);
+  let base = '__snnc_as_written_';
+  while (all.includes(base)) base += '_';
+  return (n) => `${base}${n}__`;
 }
 
 /**
- * Prints a structure whose listed texts keep their own line breaks. ts-morph indents every continuation line of an
- * initializer or a member type one level deeper than its first line (a hanging indent), while the module's array
- * literals and the trace's inline object type are laid out already: they are printed as one-line markers and then
- * put back as written.
+ * ts-morph indents every continuation line of an initializer or a member type one level deeper than its first line (a
+ * hanging indent), while the module's array literals and the trace's inline object type are laid out already: such
+ * texts are printed as one-line markers and then put back as written.
  */
-function printAsWritten(structure: StatementStructures, texts: readonly string[]): string {
+function printAsWritten(structure: StatementStructures, marker: (n: number) => string, texts: readonly string[]): string {
   let printed = printStructure(structure, OPTIONS).trimEnd();
   texts.forEach((text, n) => {
     printed = printed.replace(marker(n), () => text);
@@ -44,28 +46,29 @@ function printAsWritten(structure: StatementStructures, texts: readonly string[]
 }
 
 function printVariableStatement(statement: VariableStatementStructure): string {
+  const marker = markers(statement);
   const texts: string[] = [];
   const declarations = statement.declarations.map((d) => {
     if (typeof d.initializer !== 'string' || !d.initializer.includes('\n')) return d;
     texts.push(d.initializer);
     return { ...d, initializer: marker(texts.length - 1) };
   });
-  return printAsWritten({ ...statement, declarations }, texts);
+  return printAsWritten({ ...statement, declarations }, marker, texts);
 }
 
 function printInterface(statement: InterfaceDeclarationStructure): string {
+  const marker = markers(statement);
   const texts: string[] = [];
   const properties = statement.properties?.map((p) => {
     if (typeof p.type !== 'string' || !p.type.includes('\n')) return p;
     texts.push(p.type);
     return { ...p, type: marker(texts.length - 1) };
   });
-  return printAsWritten({ ...statement, properties }, texts);
+  return printAsWritten({ ...statement, properties }, marker, texts);
 }
 
-function printStatement(statement: string | WriterFunction | StatementStructures): string {
+function printStatement(statement: ModuleStatement): string {
   if (typeof statement === 'string') return statement;
-  if (typeof statement === 'function') throw new Error('module statements are structures or strings, not writer functions');
   switch (statement.kind) {
     case StructureKind.VariableStatement:
       return printVariableStatement(statement);
@@ -78,9 +81,6 @@ function printStatement(statement: string | WriterFunction | StatementStructures
 
 /** The text of the module: the header, a blank line, then each statement on its own lines, and a final newline. */
 export function printModule(module: ModuleStructure): string {
-  const statements = typeof module.file.statements === 'string' || typeof module.file.statements === 'function'
-    ? [module.file.statements] : module.file.statements ?? [];
-  const parts = [printStructure(module.header, OPTIONS).trimEnd(), BLANK_LINE];
-  for (const statement of statements) parts.push(printStatement(statement));
+  const parts = [printStructure(module.header, OPTIONS).trimEnd(), BLANK_LINE, ...module.file.statements.map(printStatement)];
   return `${parts.join('\n')}\n`;
 }

@@ -5,7 +5,8 @@
 import { StructureKind, type CodeBlockWriter, type FunctionDeclarationStructure } from 'ts-morph';
 import { unreachable } from '../../ir/registry.ts';
 import { localAliases, moduleName, type Declaration } from './declarations.ts';
-import { convCode, poolCode, spikingCode, type LayerCode } from './layer-code.ts';
+import { convCode, poolCode, type LayerCode } from './layer-code.ts';
+import { spikingCode } from './layer-spiking.ts';
 import type { LayerPlan, ModelPlan } from './plan.ts';
 
 /** Locals of `run`: event counts, and the swappable buffers of delay-1 layers. */
