@@ -1,6 +1,7 @@
 /**
  * @fileoverview The `run` function of a generated model as a ts-morph function structure: one inference, the buffers
- * aliased to locals, the encoder, and the timestep loop whose body each layer writes (layer-code.ts).
+ * aliased to locals, the encoder, and the timestep loop whose body each layer writes (layer-code.ts,
+ * layer-spiking.ts) through the writer function that is the structure's body.
  */
 import { StructureKind, type CodeBlockWriter, type FunctionDeclarationStructure } from 'ts-morph';
 import { unreachable } from '../../ir/registry.ts';
