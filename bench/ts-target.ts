@@ -13,7 +13,7 @@ import { readModel } from '../model/read-model.ts';
 import { loadDataset } from '../data/load.ts';
 import { runGolden } from '../runtime/golden.ts';
 import { target } from '../targets/ts/index.ts';
-import { loadModel } from '../targets/ts/load.ts';
+import { loadModel } from '../targets/ts/run.ts';
 import { syntheticMnistProgram } from '../targets/ts/test/synthetic-mnist.ts';
 import type { BenchRow } from './row.ts';
 

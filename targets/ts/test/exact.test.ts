@@ -9,7 +9,7 @@ import type { Program } from '../../../ir/program.ts';
 import type { SpikingOp } from '../../../ir/spiking.ts';
 import { runGolden, traceGolden } from '../../../runtime/golden.ts';
 import { target } from '../index.ts';
-import { loadModel } from '../load.ts';
+import { loadModel } from '../run.ts';
 import { planModel } from '../plan.ts';
 import { emitTo, pixelsOf, scratchDir, widen } from './support.ts';
 import { syntheticMnistProgram } from './synthetic-mnist.ts';

@@ -9,7 +9,7 @@ import type { Program } from '../../../ir/program.ts';
 import { SnncError } from '../../../base/errors.ts';
 import { runGolden, traceGolden } from '../../../runtime/golden.ts';
 import { target } from '../index.ts';
-import { loadModel } from '../load.ts';
+import { loadModel } from '../run.ts';
 import { planModel } from '../plan.ts';
 import { convStridePadding, featureImages, featurePrograms, poolAvgPadded, poolSum } from '../../../test/support/target-feature-programs.ts';
 import { emitAndLoad, emitTo, pixelsOf, scratchDir } from './support.ts';

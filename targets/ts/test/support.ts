@@ -6,7 +6,7 @@ import { intType } from '../../../ir/int-type.ts';
 import type { IrLayer, Program } from '../../../ir/program.ts';
 import type { SpikingOp } from '../../../ir/spiking.ts';
 import { target } from '../index.ts';
-import { loadModel, type GeneratedModel } from '../load.ts';
+import { loadModel, type GeneratedModel } from '../run.ts';
 
 /** A scratch directory, removed when the test process exits. */
 export function scratchDir(): string {

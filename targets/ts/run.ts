@@ -1,4 +1,7 @@
-/** @fileoverview Importing an emitted model.ts at run time and checking that it belongs to the program at hand. */
+/**
+ * @fileoverview Running an emitted model.ts on a batch: importing it at run time, after checking that it belongs to the
+ * program at hand.
+ */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,34 +9,16 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SnncError } from '../../base/errors.ts';
 import type { Program } from '../../ir/program.ts';
+import type { InferResult, ModelTrace, TraceLike } from '../../runtime/trace.ts';
+import type { Batch, BatchResult } from '../target.ts';
 import { programSha256 } from './fingerprint.ts';
 
-/** The part of a generated module's API that the target and the tests use. */
+/** The part of a generated module's API that the target and the tests use; its types are runtime/trace.ts's. */
 export interface GeneratedModel {
   readonly modelInfo: { readonly name: string; readonly programSha256: string };
-  infer(image: Uint8Array, seed: number): { readonly scores: number[]; readonly label: number };
-  trace(image: Uint8Array, seed: number): GeneratedTrace;
+  infer(image: Uint8Array, seed: number): InferResult;
+  trace(image: Uint8Array, seed: number): ModelTrace;
   firstDifference(expected: TraceLike, actual: TraceLike): string | undefined;
-}
-
-/** What firstDifference reads: a trace of the golden runtime, of a generated model, or a design's dump. */
-export interface TraceLike {
-  readonly scores: readonly number[];
-  readonly label: number;
-  readonly inputs: readonly (readonly number[])[];
-  readonly layers: readonly {
-    readonly name: string;
-    readonly kind: string;
-    readonly membrane: readonly (readonly number[])[];
-    readonly output: readonly (readonly number[])[];
-  }[];
-}
-
-export interface GeneratedTrace {
-  readonly scores: number[];
-  readonly label: number;
-  readonly inputs: number[][];
-  readonly layers: { readonly name: string; readonly kind: 'conv' | 'spiking' | 'pool'; readonly membrane: number[][]; readonly output: number[][] }[];
 }
 
 function isModel(value: unknown): value is GeneratedModel {
@@ -64,4 +49,20 @@ export async function loadModel(dir: string, program: Program): Promise<Generate
     throw new SnncError('io', `${file} was emitted from another program (fingerprint ${module.modelInfo.programSha256.slice(0, 12)}, expected ${expected.slice(0, 12)}); emit it again`);
   }
   return module;
+}
+
+/** Scores and labels of `dir/model.ts` on every image of the batch, each with its seed. */
+export async function runModel(dir: string, program: Program, batch: Batch): Promise<BatchResult> {
+  if (batch.seeds.length !== batch.images.length) {
+    throw new SnncError('usage', `batch has ${batch.images.length} images but ${batch.seeds.length} seeds`);
+  }
+  const model = await loadModel(dir, program);
+  const scores: number[][] = [];
+  const labels: number[] = [];
+  batch.images.forEach((image, n) => {
+    const result = model.infer(image, batch.seeds[n]!);
+    scores.push(result.scores);
+    labels.push(result.label);
+  });
+  return { scores, labels };
 }

@@ -1,0 +1,108 @@
+/**
+ * @fileoverview The `run` function of a generated model as a ts-morph function structure: one inference, the buffers
+ * aliased to locals, the encoder, and the timestep loop whose body each layer writes (layer-code.ts,
+ * layer-spiking.ts) through the writer function that is the structure's body.
+ */
+import { StructureKind, type CodeBlockWriter, type FunctionDeclarationStructure } from 'ts-morph';
+import { unreachable } from '../../ir/registry.ts';
+import { localAliases, moduleName, type Declaration } from './declarations.ts';
+import { convCode, poolCode, type LayerCode } from './layer-code.ts';
+import { spikingCode } from './layer-spiking.ts';
+import type { LayerPlan, ModelPlan } from './plan.ts';
+
+/** Locals of `run`: event counts, and the swappable buffers of delay-1 layers. */
+function runLocals(w: CodeBlockWriter, plan: ModelPlan): void {
+  for (const p of plan.layers) {
+    const l = p.prefix;
+    if (p.kind === 'spiking' && p.op.delay === 1) {
+      const m = (name: string): string => moduleName(`${l}${name}`);
+      w.writeLine(`let ${l}U = ${m('UA')}, ${l}UVis = ${m('UB')};`);
+      w.writeLine(`let ${l}Idx = ${m('IdxA')}, ${l}VisIdx = ${m('IdxB')};`);
+      if (!p.out.binary) w.writeLine(`let ${l}Val = ${m('ValA')}, ${l}VisVal = ${m('ValB')};`);
+      w.writeLine(`let ${l}N = 0, ${l}VisN = 0;`);
+      w.writeLine(`${m('UA')}.fill(0); // the first swap makes it visible: zeros at t = 0`);
+    } else {
+      w.writeLine(`let ${l}N = 0;`);
+    }
+    if (p.kind === 'spiking') w.writeLine(`${l}V.fill(0);`);
+  }
+}
+
+function encoderStep(w: CodeBlockWriter, plan: ModelPlan): void {
+  const { encoder } = plan;
+  if (encoder.kind === 'direct') {
+    w.writeLine('if (rec) rec.inputs.push(dense(PIXELS, pixIdx, pixVal, pixN));');
+    return;
+  }
+  const bits = encoder.jitterBits;
+  // p < 2^8 and r < 2^bits: the product fits an unsigned 32-bit shift when bits <= 24.
+  const x = bits <= 24 ? `(pixVal[n]! * (s >>> ${32 - bits})) >>> ${bits}` : `Math.floor((pixVal[n]! * (s >>> ${32 - bits})) / ${2 ** bits})`;
+  w.writeLine(`// Jitter encoder: one xorshift32 step per nonzero pixel, x = floor(p * r / 2^${bits}) with r the top ${bits} bits.`);
+  w.writeLine('xN = 0;');
+  w.write('for (let n = 0; n < pixN; n++)').block(() => {
+    w.writeLine('s ^= s << 13;').writeLine('s ^= s >>> 17;').writeLine('s ^= s << 5;');
+    w.writeLine(`const x = ${x};`);
+    w.writeLine('if (x !== 0) { xIdx[xN] = pixIdx[n]!; xVal[xN] = x; xN++; }');
+  });
+  w.writeLine('if (rec) rec.inputs.push(dense(PIXELS, xIdx, xVal, xN));');
+}
+
+function runBody(plan: ModelPlan, decls: readonly Declaration[], codes: readonly LayerCode[]): (w: CodeBlockWriter) => void {
+  const { program, last } = plan;
+  return (w) => {
+    w.writeLine('if (image.length !== PIXELS) throw new RangeError(`image has ${image.length} pixels, the model wants ${PIXELS}`);');
+    for (const names of localAliases(decls)) w.writeLine(`const ${names.join(', ')};`);
+    w.writeLine('let pixN = 0;');
+    w.write('for (let i = 0; i < PIXELS; i++)').block(() => {
+      w.writeLine('const p = image[i]!;');
+      w.writeLine('if (p !== 0) { pixIdx[pixN] = i; pixVal[pixN] = p; pixN++; }');
+    });
+    if (plan.encoder.kind === 'jitter') {
+      w.writeLine('// xorshift32 state as int32 bits; seed 0 maps to 0x6d2b79f5 (xorshift has no zero state).');
+      w.writeLine('let s = (seed >>> 0) === 0 ? 0x6d2b79f5 | 0 : seed | 0;');
+      w.writeLine('let xN = 0;');
+    } else {
+      w.writeLine('void seed; // a direct encoder draws no random numbers');
+    }
+    runLocals(w, plan);
+    w.writeLine('scores.fill(0);');
+    for (const code of codes) if (code.once) code.once(w);
+    w.write(`for (let t = 0; t < ${program.timesteps}; t++)`).block(() => {
+      encoderStep(w, plan);
+      for (const code of codes) {
+        w.blankLineIfLastNot();
+        code.step(w);
+      }
+      w.blankLineIfLastNot();
+      const vis = last.out;
+      const add = program.readout.source === 'output'
+        ? `for (let n = 0; n < ${vis.n}; n++) scores[${vis.idx}[n]!] = scores[${vis.idx}[n]!]! + ${vis.val === undefined ? '1' : `${vis.val}[n]!`};`
+        : `for (let k = 0; k < ${program.classes}; k++) scores[k] = scores[k]! + ${last.visibleU}[k]!;`;
+      w.writeLine(`// Readout: sum the last layer's visible ${program.readout.source === 'output' ? 'outputs (its nonzero events)' : 'membrane'} from t = ${program.readout.begin}.`);
+      w.writeLine(program.readout.begin > 0 ? `if (t >= ${program.readout.begin}) ${add}` : add);
+    });
+  };
+}
+
+function layerCode(p: LayerPlan): LayerCode {
+  switch (p.kind) {
+    case 'conv':
+      return convCode(p);
+    case 'pool':
+      return poolCode(p);
+    case 'spiking':
+      return spikingCode(p);
+    default:
+      return unreachable(p, 'layer kind');
+  }
+}
+
+/** `run(image, seed, rec)`: its body is written by the layers' code, loops included. */
+export function runFunction(plan: ModelPlan, decls: readonly Declaration[]): FunctionDeclarationStructure {
+  return {
+    kind: StructureKind.Function, name: 'run',
+    docs: ['One inference: leaves the scores in `scores` and, when `rec` is given, records every visible value.'],
+    parameters: [{ name: 'image', type: 'Uint8Array' }, { name: 'seed', type: 'number' }, { name: 'rec', type: 'Recorder | undefined' }],
+    returnType: 'void', statements: runBody(plan, decls, plan.layers.map(layerCode)),
+  };
+}
