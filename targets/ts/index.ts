@@ -8,14 +8,13 @@ import type { Batch, BatchResult, EmitOptions, EmittedFile, Target, TargetTrace 
 import { readme } from './emit-header.ts';
 import { programSha256 } from './fingerprint.ts';
 import { planModel } from './plan.ts';
+import { checkOptions, checkProgram, LIMITS } from './check.ts';
 import { loadModel } from './load.ts';
 
 export const target: Target = {
   name: 'ts',
   summary: 'standalone bit-exact TypeScript model (model.ts), specialized to the program',
-  check(program: Program): void {
-    planModel(program);
-  },
+  limits: LIMITS, checkOptions, check: checkProgram,
   async emit(program: Program, options: EmitOptions): Promise<readonly EmittedFile[]> {
     const plan = planModel(program);
     // ts-morph (about a second to load) only when this target emits.
