@@ -172,7 +172,7 @@ function valuePlan(t: IntType): ValuePlan {
 }
 
 /** The largest |acc| over rows, bias excluded (0 for no rows), from the bounds' per-row magnitudes. */
-function accBound(rowMagnitudes: readonly number[]): bigint {
+function widestRow(rowMagnitudes: readonly number[]): bigint {
   return big(largest(rowMagnitudes, 0));
 }
 
@@ -193,7 +193,7 @@ function planSpiking(op: SpikingOp, bounds: SpikingBounds, layer: number, lanesW
   const groups = identity ? 1 : Math.ceil(op.units / lanes);
   const weightBits = identity ? 1 : weightBitsOf(op.weights, op.weightType);
   // acc_j = x_j for the identity synapse: the producer's value as a signed number.
-  const accBits = identity ? hwBits(inType) : signedBits(accBound(bounds.accMagnitude));
+  const accBits = identity ? hwBits(inType) : signedBits(widestRow(bounds.accMagnitude));
   const memBits = hwBits(op.membraneType);
   const memMin = big(minOf(op.membraneType));
   const memMax = big(maxOf(op.membraneType));
@@ -250,7 +250,7 @@ function planConv(source: ConvOp | PoolOp, bounds: ConvBounds | PoolBounds, laye
   const groups = Math.ceil(filters / lanes);
   const k = op.kernel;
   const weightBits = weightBitsOf(op.weights, op.weightType);
-  const productMax = source.kind === 'pool' && bounds.kind === 'pool' ? big(bounds.windowMagnitude * source.scale.mul) : bounds.kind === 'conv' ? accBound(bounds.productMagnitude) : 0n;
+  const productMax = source.kind === 'pool' && bounds.kind === 'pool' ? big(bounds.windowMagnitude * source.scale.mul) : bounds.kind === 'conv' ? widestRow(bounds.productMagnitude) : 0n;
   const accBits = signedBits(productMax);
   const biasMax = op.bias.reduce((m, b) => (big(Math.abs(b)) > m ? big(Math.abs(b)) : m), 0n);
   const biasBits = signedBits(biasMax);
