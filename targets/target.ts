@@ -36,9 +36,29 @@ export interface RunOptions {
   readonly simulator?: 'verilator' | 'icarus';
 }
 
+/** What a target can do, declared as data by the target that owns it; the CLI takes its flag ranges from here. */
+export interface TargetLimits {
+  /** `lanes`: neurons (or conv filters) updated in parallel. */
+  readonly lanes?: { readonly min: number; readonly max: number };
+  /** Timesteps per inference. */
+  readonly timesteps?: { readonly min: number; readonly max: number };
+  /** `unroll`: the most timesteps an unrolled graph holds. */
+  readonly unrolledTimesteps?: number;
+  /** Every intermediate of the emitted computation stays below 2^exactBits. */
+  readonly exactBits?: number;
+}
+
+/** What is known before lowering: the emit options and the timesteps the model (or --timesteps) asks for. */
+export interface OptionsToCheck extends EmitOptions {
+  readonly timesteps?: number;
+}
+
 export interface Target {
   readonly name: string;
   readonly summary: string;
+  readonly limits: TargetLimits;
+  /** Throws SnncError('usage', ...) for options outside `limits`; runs before any lowering work. */
+  checkOptions(options: OptionsToCheck): void;
   /** Throws SnncError('unsupported', ...) naming the construct when the program cannot be emitted exactly. */
   check(program: Program): void;
   emit(program: Program, options: EmitOptions): Promise<readonly EmittedFile[]>;

@@ -3,7 +3,7 @@ import test from 'ava';
 import { lowerModel, calibrationSet } from '../compiler/lower.ts';
 import { printProgram } from '../ir/print.ts';
 import { validateProgram } from '../ir/validate.ts';
-import { membraneBound } from '../compiler/passes/range-analysis.ts';
+import { membraneBound } from '../ir/bounds.ts';
 import { PASS_NAMES } from '../compiler/passes/pipeline.ts';
 import type { SpikingOp } from '../ir/spiking.ts';
 import { runSnnFloat } from '../runtime/float-reference.ts';

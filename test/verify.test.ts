@@ -30,6 +30,8 @@ function fakeTarget(corrupt?: { layer: number; t: number; neuron: number }): Tar
   return {
     name: corrupt ? 'broken' : 'exact',
     summary: 'test double',
+    limits: {},
+    checkOptions() {},
     check() {},
     async emit() {
       return [{ path: 'marker.txt', contents: 'x' }];

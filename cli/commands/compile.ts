@@ -8,10 +8,10 @@ import { calibrationSet, lowerModel, requireSnn } from '../../compiler/lower.ts'
 import { loadModelArg, nirDatasetFlag, nirFlags } from '../load-model-arg.ts';
 import { PASS_NAMES } from '../../compiler/passes/pipeline.ts';
 import { DEFAULT_CALIBRATION_IMAGES } from '../../compiler/passes/formats-policy.ts';
-import { targets } from '../../targets/registry.ts';
-import type { EmitOptions, Target } from '../../targets/target.ts';
+import { findTarget, targets } from '../../targets/registry.ts';
+import type { EmitOptions, OptionsToCheck, Target } from '../../targets/target.ts';
 import { programHash } from '../../targets/verilog/emit.ts';
-import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpecs, type ParsedArgs } from '../args.ts';
+import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpec, type FlagSpecs, type ParsedArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { terminalProgress } from '../progress.ts';
 import { buildSummary } from './summary.ts';
@@ -27,11 +27,24 @@ export const lowerFlags: FlagSpecs = {
   'dump-after': { kind: 'string', choices: PASS_NAMES, help: 'print the lowering state after this pass' },
 };
 
+/** `--lanes`: its range is the one the verilog target declares (targets/verilog/check.ts LIMITS), not a second literal. */
+function lanesFlag(): FlagSpec {
+  const range = findTarget('verilog')?.limits.lanes;
+  if (!range) throw new Error('the verilog target declares no lanes limit');
+  return { kind: 'int', min: range.min, max: range.max, help: `verilog: neurons updated in parallel, ${range.min}..${range.max}` };
+}
+export const LANES_FLAG = lanesFlag();
+
+/** Every chosen target's own option limits, checked where the user gives them: before any lowering work. */
+export function checkTargetOptions(chosen: readonly Target[], options: OptionsToCheck): void {
+  for (const target of chosen) target.checkOptions(options);
+}
+
 const flags: FlagSpecs = {
   out: { kind: 'string', help: 'build directory (default build/<model name>); replaced only if snnc wrote it for this model' },
   target: { kind: 'list', choices: ['all', 'none', ...targets.map((t) => t.name)], help: 'comma-separated targets (default all)' },
   ...lowerFlags,
-  lanes: { kind: 'int', min: 1, max: 4096, help: 'verilog: neurons updated in parallel' },
+  lanes: LANES_FLAG,
   precision: { kind: 'string', choices: ['int', 'float'], help: 'onnx: float also exports the float model' },
   traces: { kind: 'boolean', help: 'add per-layer trace outputs (onnx) and debug dumps (verilog)' },
   unroll: { kind: 'boolean', help: 'onnx: unroll the timesteps instead of a Loop (at most 256)' },
@@ -39,10 +52,15 @@ const flags: FlagSpecs = {
   ...nirFlags,
 };
 
-/** Compiles MODEL (a model directory or a .nir file, see load-model-arg.ts) to a Program with the lowering flags of `args`. */
-export async function compileFromArgs(modelPath: string, args: ParsedArgs, log: (line: string) => void, dump?: (text: string) => void): Promise<Program> {
+/**
+ * Compiles MODEL (a model directory or a .nir file, see load-model-arg.ts) to a Program with the lowering flags of
+ * `args`. `beforeLowering` sees the timesteps the program will have (the flag's, else the model's) once the model is
+ * read and before calibration or any pass runs.
+ */
+export async function compileFromArgs(modelPath: string, args: ParsedArgs, log: (line: string) => void, dump?: (text: string) => void, beforeLowering?: (timesteps: number) => void): Promise<Program> {
   const { model: loaded, sha256 } = await loadModelArg(modelPath, args);
   const model = requireSnn(loaded, modelPath);
+  beforeLowering?.(flagNumber(args, 'timesteps') ?? model.timesteps);
   const images = await calibrationSet(model, flagNumber(args, 'calibration-images') ?? DEFAULT_CALIBRATION_IMAGES, log);
   const bar = terminalProgress('calibrate', images.images.length, Boolean(process.stderr.isTTY));
   const calibration = { ...images, onImageDone: (done: number) => bar.tick(done) };
@@ -80,19 +98,19 @@ export const compileCommand: Command = {
     const guard: OutputGuard = { kind: 'build', inputs: [modelInput(modelPath!)], model: modelInput(modelPath!) };
     const explicitOut = flagString(args, 'out');
     if (explicitOut !== undefined) prepareOutputDir(explicitOut, guard);
-    const started = performance.now();
-    const program = await compileFromArgs(modelPath!, args, io.log, io.out);
-    const compileMs = performance.now() - started;
-    const out = explicitOut ?? namedOutputPath('build', program.name);
     const { chosen, explicit } = selectTargets(args);
-    const emitOptions: EmitOptions = {
+    const targetOptions: EmitOptions = {
       ...(flagNumber(args, 'lanes') !== undefined ? { lanes: flagNumber(args, 'lanes')! } : {}),
       ...(flagString(args, 'precision') ? { precision: flagString(args, 'precision') as 'int' | 'float' } : {}),
       traces: flagBool(args, 'traces'),
       unroll: flagBool(args, 'unroll'),
-      model: (await loadModelArg(modelPath!, args)).model,
-      log: io.log,
     };
+    checkTargetOptions(chosen, targetOptions);
+    const started = performance.now();
+    const program = await compileFromArgs(modelPath!, args, io.log, io.out, (timesteps) => checkTargetOptions(chosen, { ...targetOptions, timesteps }));
+    const compileMs = performance.now() - started;
+    const out = explicitOut ?? namedOutputPath('build', program.name);
+    const emitOptions: EmitOptions = { ...targetOptions, model: (await loadModelArg(modelPath!, args)).model, log: io.log };
     const emitted: { target: string; files: { path: string; bytes: number }[] }[] = [];
     const skipped: { target: string; reason: string }[] = [];
     await fillDirAtomic(out, async (staging) => {

@@ -20,7 +20,7 @@ import { loadDataset } from '../../data/load.ts';
 import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpecs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { progress } from '../progress.ts';
-import { compileFromArgs, lowerFlags } from './compile.ts';
+import { checkTargetOptions, compileFromArgs, LANES_FLAG, lowerFlags } from './compile.ts';
 
 const flags: FlagSpecs = {
   targets: { kind: 'list', choices: targets.map((t) => t.name), help: 'targets to check (default: all)' },
@@ -29,7 +29,7 @@ const flags: FlagSpecs = {
   split: { kind: 'string', choices: ['train', 'test'], help: 'split (default test)' },
   seed: { kind: 'int', min: 0, max: 2 ** 32 - 1, help: 'jitter seed of image i is SEED + i (default 0)' },
   report: { kind: 'string', help: 'also write the table as JSON to FILE' },
-  lanes: { kind: 'int', min: 1, max: 4096, help: 'verilog: neurons updated in parallel' },
+  lanes: LANES_FLAG,
   simulator: { kind: 'string', choices: ['verilator', 'icarus'], help: 'verilog: the simulator (default: $SNNC_SIMULATOR if set, else verilator)' },
   'as-is': { kind: 'boolean', help: "check a build's files as they are, even when they differ from manifest.json (runs DIR/ts/model.ts as it is)" },
   ...lowerFlags,
@@ -101,11 +101,15 @@ export const verifyCommand: Command = {
     const reportPath = flagString(args, 'report');
     if (reportPath !== undefined) checkOutputFile(reportPath, { parents: 'refuse', inputs: [path] });
     if (isBuild) requireUnchanged(path, ['ir.json', ...chosen.map((t) => t.name)], asIs);
-    const program = isBuild ? parseProgram(readFileSync(join(path, 'ir.json'), 'utf8'), join(path, 'ir.json')) : await compileFromArgs(pathArg!, args, io.log);
+    const lanes = flagNumber(args, 'lanes');
+    const targetOptions = lanes !== undefined ? { lanes } : {};
+    checkTargetOptions(chosen, targetOptions);
+    const program = isBuild
+      ? parseProgram(readFileSync(join(path, 'ir.json'), 'utf8'), join(path, 'ir.json'))
+      : await compileFromArgs(pathArg!, args, io.log, undefined, (timesteps) => checkTargetOptions(chosen, { ...targetOptions, timesteps }));
     if (isBuild && !asIs) for (const target of chosen) await requireAsEmitted(path, target, program);
     const samples = flagNumber(args, 'samples') ?? 100;
     const batch = loadBatch(program, flagString(args, 'dataset') ?? datasetOf(program), (flagString(args, 'split') ?? 'test') as 'train' | 'test', samples, flagNumber(args, 'seed') ?? 0);
-    const lanes = flagNumber(args, 'lanes');
     const bar = progress(io, 'verify', batch.images.length * chosen.length);
     const offsets = new Map(chosen.map((t, i) => [t.name, i * batch.images.length]));
     const { rows, goldenPerSecond } = await verifyTargets(program, isBuild ? path : undefined, chosen, batch, {

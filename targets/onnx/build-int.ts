@@ -4,7 +4,7 @@
  */
 import type { Program } from '../../ir/program.ts';
 import { unreachable } from '../../ir/registry.ts';
-import { inputMagnitudes } from './check.ts';
+import { planOnnx } from './plan.ts';
 import { convLayer } from './conv-graph.ts';
 import { GraphBuilder, NameTable } from './graph-builder.ts';
 import { graphInputs } from './graph-io.ts';
@@ -31,15 +31,15 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
   const encoder = program.encoder;
   const jitter = encoder.kind === 'jitter' ? jitterSetup(g, pixels, seed, pixelCount, encoder.jitterBits) : undefined;
   const encoderStates: CarriedState[] = jitter ? [{ key: JITTER_STATE, dtype: 'int64', dims: [BATCH, 1], initial: jitter.initialState, doc: 'xorshift32 state (a uint32) at the timestep\'s start' }] : [];
-  const magnitudes = inputMagnitudes(program);
+  const plan = planOnnx(program);
   const layers = program.layers.map((op, l) => {
     switch (op.kind) {
       case 'conv':
-        return convLayer(g, op, magnitudes[l]!);
+        return convLayer(g, op, plan.layers[l]!.matmul!);
       case 'pool':
         return poolLayer(g, op);
       case 'spiking':
-        return spikingLayer(g, op, batch, magnitudes[l]!);
+        return spikingLayer(g, op, batch, plan.layers[l]!.matmul);
       default:
         return unreachable(op, 'layer kind');
     }

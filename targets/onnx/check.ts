@@ -1,9 +1,11 @@
 /**
- * @fileoverview What the ONNX graph can compute exactly, checked before emitting: shapes that chain, a uint8 input, and
- * interval bounds on every intermediate, which must stay below 2^53 (the lift of int-math.ts's roundShift; int64
- * itself would allow 2^63). Anything else is refused with SnncError('unsupported') naming the construct.
+ * @fileoverview What the ONNX graph can compute exactly, checked before emitting: its limits as data (LIMITS), shapes
+ * that chain, a uint8 input, and every intermediate of its graph below 2^53 (the lift of int-math.ts's roundShift;
+ * int64 itself would allow 2^63), computed from the program's bounds (ir/bounds.ts), not derived here. Anything else is
+ * refused with SnncError('unsupported') naming the construct.
  */
 import { SnncError } from '../../base/errors.ts';
+import { programBounds, type ConvBounds, type PoolBounds, type SpikingBounds } from '../../ir/bounds.ts';
 import type { ConvOp } from '../../ir/conv.ts';
 import { formatType, maxOf, minOf, type IntType } from '../../ir/int-type.ts';
 import type { PoolOp } from '../../ir/pool.ts';
@@ -12,9 +14,21 @@ import { unreachable } from '../../ir/registry.ts';
 import type { SpikingOp } from '../../ir/spiking.ts';
 import { windowOut } from './conv-graph.ts';
 import { EXACT_LIMIT, ROUND_LIFT_LOG2 } from './int-math.ts';
+import type { OptionsToCheck, TargetLimits } from '../target.ts';
 
-/** The largest pixel value: the image input is uint8. */
-const PIXEL_MAX = 255;
+/** Unrolling copies the step graph T times; past this the file grows by megabytes for no gain over the Loop. */
+export const MAX_UNROLLED_TIMESTEPS = 256;
+
+/** The onnx target's limits as data: the unrolled graph's length, and the exact integers of its arithmetic. */
+export const LIMITS = { unrolledTimesteps: MAX_UNROLLED_TIMESTEPS, exactBits: ROUND_LIFT_LOG2 } as const satisfies TargetLimits;
+
+/** Refuses `--unroll` past LIMITS.unrolledTimesteps, before any lowering. */
+export function checkOptions(options: OptionsToCheck): void {
+  const timesteps = options.timesteps;
+  if (options.unroll && timesteps !== undefined && timesteps > LIMITS.unrolledTimesteps) {
+    throw new SnncError('usage', `onnx: unrolling ${timesteps} timesteps is refused (at most ${LIMITS.unrolledTimesteps}); use the Loop`);
+  }
+}
 
 function refuse(message: string): never {
   throw new SnncError('unsupported', `onnx: ${message}`);
@@ -60,29 +74,27 @@ function checkWindow(op: ConvOp | PoolOp, features: number, what: string): void 
   }
 }
 
-/** Checks one conv layer given the largest |x| of its input. */
-function checkConv(op: ConvOp, features: number, xAbs: number): void {
+/** The shape of one conv layer that receives `features` values. */
+function convShapeOk(op: ConvOp, features: number): void {
   const [c] = op.inShape;
   const [f] = op.outShape;
   checkWindow(op, features, 'conv');
-  const taps = c * op.kernel * op.kernel;
-  weightsOk(op.weights, f * taps, op.name);
+  weightsOk(op.weights, f * c * op.kernel * op.kernel, op.name);
   if (op.bias.length !== f || op.outShift.length !== f) refuse(`${op.name}: bias and outShift need ${f} entries`);
-  for (let filter = 0; filter < f; filter++) {
-    let sum = Math.abs(op.bias[filter]!);
-    for (let q = 0; q < taps; q++) sum += Math.abs(op.weights[filter * taps + q]!) * xAbs;
-    shiftOk(op.outShift[filter]!, `${op.name} outShift`);
-    exact(sum + half(op.outShift[filter]!), `${op.name} filter ${filter} accumulator`);
-  }
 }
 
-/** Checks one pool layer given the largest |x| of its input. */
-function checkPool(op: PoolOp, features: number, xAbs: number): void {
+/** Every filter's accumulator, with its rounding constant, below 2^53. */
+function convExact(op: ConvOp, bounds: ConvBounds): void {
+  bounds.accMagnitude.forEach((acc, filter) => {
+    shiftOk(op.outShift[filter]!, `${op.name} outShift`);
+    exact(acc + half(op.outShift[filter]!), `${op.name} filter ${filter} accumulator`);
+  });
+}
+
+function poolShapeOk(op: PoolOp, features: number): void {
   checkWindow(op, features, `${op.mode} pool`);
   if (op.outShape[0] !== op.inShape[0]) refuse(`${op.name}: a pool keeps its ${op.inShape[0]} channels, output shape [${op.outShape}]`);
   factorOk(op.scale, `${op.name} scale`);
-  const sum = op.kernel * op.kernel * xAbs;
-  exact(sum * op.scale.mul + half(op.scale.shift), `${op.name} window sum * scale.mul`);
 }
 
 function factorOk(factor: { readonly mul: number; readonly shift: number }, what: string): void {
@@ -90,8 +102,7 @@ function factorOk(factor: { readonly mul: number; readonly shift: number }, what
   shiftOk(factor.shift, `${what}.shift`);
 }
 
-/** Checks one spiking layer given the largest |x| of its input. */
-function checkSpiking(op: SpikingOp, features: number, xAbs: number): void {
+function spikingShapeOk(op: SpikingOp, features: number): void {
   if (op.inputs !== features) refuse(`${op.name} takes ${op.inputs} inputs but receives ${features}`);
   if (op.reset.kind === 'none' && op.output.kind !== 'membrane') refuse(`${op.name}: reset none needs output membrane, but output ${op.output.kind} fires`);
   const identity = op.synapse === 'identity';
@@ -99,20 +110,22 @@ function checkSpiking(op: SpikingOp, features: number, xAbs: number): void {
   weightsOk(op.weights, identity ? 0 : op.units * op.inputs, op.name);
   if (op.bias.length !== op.units || op.accShift.length !== op.units) refuse(`${op.name}: bias and accShift need ${op.units} entries`);
   if (op.membraneType.bits > 48) refuse(`${op.name}: membrane type ${formatType(op.membraneType)} is wider than 48 bits`);
+  if (op.reset.kind === 'value' && !Number.isSafeInteger(op.reset.value)) refuse(`${op.name} reset value ${op.reset.value} is not a safe integer`);
+  for (const [factor, name] of [[op.decay, 'decay'], ...(op.reset.kind === 'refractory' ? [[op.reset, 'reset']] as const : [])] as const) factorOk(factor, `${op.name} ${name}`);
+}
+
+/** Every intermediate of this graph's spiking step below 2^53: its products are taken before their shifts. */
+function spikingExact(op: SpikingOp, bounds: SpikingBounds): void {
   const membrane = magnitude(op.membraneType);
   // v is u (clamped), a clamped refractory reset, u - threshold, 0, or a reset value.
   const vAbs = Math.max(membrane + Math.abs(op.threshold), op.reset.kind === 'value' ? Math.abs(op.reset.value) : 0);
-  if (op.reset.kind === 'value' && !Number.isSafeInteger(op.reset.value)) refuse(`${op.name} reset value ${op.reset.value} is not a safe integer`);
-  for (const [factor, name] of [[op.decay, 'decay'], ...(op.reset.kind === 'refractory' ? [[op.reset, 'reset']] as const : [])] as const) factorOk(factor, `${op.name} ${name}`);
   const decayed = vAbs * op.decay.mul + half(op.decay.shift);
   exact(decayed, `${op.name} v * decay.mul`);
-  for (let j = 0; j < op.units; j++) {
-    let acc = identity ? xAbs : 0;
-    if (!identity) for (let i = 0; i < op.inputs; i++) acc += Math.abs(op.weights[j * op.inputs + i]!) * xAbs;
+  bounds.accMagnitude.forEach((acc, j) => {
     shiftOk(op.accShift[j]!, `${op.name} accShift`);
     exact(acc, `${op.name} unit ${j} accumulator`);
     exact(Math.ceil(decayed / 2 ** op.decay.shift) + acc * 2 ** op.accShift[j]! + Math.abs(op.bias[j]!), `${op.name} unit ${j} membrane sum (acc << accShift)`);
-  }
+  });
   if (op.reset.kind === 'refractory') exact(membrane * op.reset.mul + half(op.reset.shift), `${op.name} u * reset.mul`);
   const out = op.output;
   switch (out.kind) {
@@ -131,68 +144,46 @@ function checkSpiking(op: SpikingOp, features: number, xAbs: number): void {
   }
 }
 
-/** The largest |o| of a spiking layer's output. */
-function outputMagnitude(op: SpikingOp): number {
-  const out = op.output;
-  switch (out.kind) {
-    case 'excess':
-    case 'membrane':
-      return magnitude(out.type);
-    case 'binary':
-      return 1;
-    default:
-      return unreachable(out, 'output mode');
-  }
-}
-
-/** The largest |x| each layer's input can take: the uint8 pixels, then each layer's output clamp. */
-export function inputMagnitudes(program: Program): number[] {
-  const result: number[] = [];
-  let xAbs = PIXEL_MAX;
-  for (const op of program.layers) {
-    result.push(xAbs);
-    switch (op.kind) {
-      case 'conv':
-      case 'pool':
-        xAbs = magnitude(op.outType);
-        break;
-      case 'spiking':
-        xAbs = outputMagnitude(op);
-        break;
-      default:
-        unreachable(op, 'layer kind');
-    }
-  }
-  return result;
-}
-
-export function checkProgram(program: Program): void {
+/** Shapes that chain and fields this graph can hold; returns the last layer when it is spiking. */
+function checkShapes(program: Program): SpikingOp | undefined {
   const [c, h, w] = program.input.shape;
-  const t = program.input.type;
-  if (t.signed || t.bits > 8) refuse(`input type ${formatType(t)} does not fit the uint8 image input`);
-  if (!Number.isInteger(program.timesteps) || program.timesteps < 1) refuse(`timesteps ${program.timesteps}`);
-  if (program.encoder.kind === 'jitter' && !(program.encoder.jitterBits >= 1 && program.encoder.jitterBits <= 16)) refuse(`jitterBits ${program.encoder.jitterBits} is outside 1..16`);
-  const magnitudes = inputMagnitudes(program);
   let features = c * h * w;
   let last: SpikingOp | undefined;
-  program.layers.forEach((op, l) => {
+  for (const op of program.layers) {
     switch (op.kind) {
       case 'conv':
-        checkConv(op, features, magnitudes[l]!);
+        convShapeOk(op, features);
         features = op.outShape[0] * op.outShape[1] * op.outShape[2];
         break;
       case 'pool':
-        checkPool(op, features, magnitudes[l]!);
+        poolShapeOk(op, features);
         features = op.outShape[0] * op.outShape[1] * op.outShape[2];
         break;
       case 'spiking':
-        checkSpiking(op, features, magnitudes[l]!);
+        spikingShapeOk(op, features);
         features = op.units;
         last = op;
         break;
       default:
         unreachable(op, 'layer kind');
     }
+  }
+  return last;
+}
+
+export function checkProgram(program: Program): void {
+  const t = program.input.type;
+  if (t.signed || t.bits > 8) refuse(`input type ${formatType(t)} does not fit the uint8 image input`);
+  if (!Number.isInteger(program.timesteps) || program.timesteps < 1) refuse(`timesteps ${program.timesteps}`);
+  if (program.encoder.kind === 'jitter' && !(program.encoder.jitterBits >= 1 && program.encoder.jitterBits <= 16)) refuse(`jitterBits ${program.encoder.jitterBits} is outside 1..16`);
+  const last = checkShapes(program);
+  const bounds = programBounds(program);
+  program.layers.forEach((op, l) => {
+    const at = bounds.layers[l]!;
+    if (op.kind === 'conv') convExact(op, at as ConvBounds);
+    // The window sum times mul, with the rounding constant of its shift.
+    if (op.kind === 'pool') exact((at as PoolBounds).windowMagnitude * op.scale.mul + half(op.scale.shift), `${op.name} window sum * scale.mul`);
+    if (op.kind === 'spiking') spikingExact(op, at as SpikingBounds);
   });
   if (!last) refuse('a program without a spiking layer has no membrane to read out');
   const readout: SpikingOp = last;
@@ -202,14 +193,6 @@ export function checkProgram(program: Program): void {
   const begin = program.readout.begin;
   if (!Number.isInteger(begin) || begin < 0 || begin >= program.timesteps) refuse(`readout.begin ${begin} is outside 0..${program.timesteps - 1}`);
   const source = program.readout.source;
-  switch (source) {
-    case 'membrane':
-      exact((program.timesteps - begin) * magnitude(readout.membraneType), 'the readout score');
-      break;
-    case 'output':
-      exact((program.timesteps - begin) * outputMagnitude(readout), 'the readout score');
-      break;
-    default:
-      unreachable(source, 'readout source');
-  }
+  if (source !== 'membrane' && source !== 'output') unreachable(source, 'readout source');
+  exact(bounds.scoreMagnitude, 'the readout score');
 }

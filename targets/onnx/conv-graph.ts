@@ -8,7 +8,7 @@ import type { ConvOp } from '../../ir/conv.ts';
 import { windowOutSize } from '../../ir/validate.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import { clamp, roundShift } from './int-math.ts';
-import { dotBound, exactFloatType, exactMatMul, integerWeightsAsFloat, toFloat } from './exact-matmul.ts';
+import { exactMatMul, integerWeightsAsFloat, toFloat, type FloatType } from './exact-matmul.ts';
 import type { StepLayer } from './step.ts';
 
 /** A square window over a CHW input: kernel, stride and zero padding (docs/ir.md, conv and pool). */
@@ -72,14 +72,13 @@ export function batchFirst(g: GraphBuilder, y: string, filters: number, position
   return g.op('Reshape', [nfp, g.constant('int64', [0, -1], [2], 'shape_N_flat')], { name, doc: `flattened CHW [N, ${filters * positions}]` });
 }
 
-/** `xAbs` bounds the input's magnitude, hence the accumulator's (see exact-matmul.ts). */
-export function convLayer(g: GraphBuilder, op: ConvOp, xAbs: number): StepLayer {
+/** `dtype`: the float type in which the plan proved the layer's MatMul exact (plan.ts, exact-matmul.ts). */
+export function convLayer(g: GraphBuilder, op: ConvOp, dtype: FloatType): StepLayer {
   const [filters, outHeight, outWidth] = op.outShape;
   const positions = outHeight * outWidth;
   const taps = op.inShape[0] * op.kernel * op.kernel;
   const indices = g.initializer(`${op.name}/im2col_indices`, 'int32', [taps, positions], im2colIndices(op.inShape, op),
     `input index of tap (c,ki,kj) for output (i,j)${op.padding > 0 ? `, ${op.inShape[0] * op.inShape[1] * op.inShape[2]} in the zero padding` : ''}; [${taps}, ${positions}]`);
-  const dtype = exactFloatType(dotBound(op.weights, filters, taps, xAbs));
   const weights = integerWeightsAsFloat(g, `${op.name}/weights`, [filters, taps], op.weights, dtype, `[F, C*k*k] = [${filters}, ${taps}], ${op.weightType.bits}-bit`);
   const bias = g.initializer(`${op.name}/bias`, 'int64', [filters, 1], op.bias, 'per filter, in accumulator units');
   return {

@@ -4,7 +4,7 @@ import type { Program } from '../../ir/program.ts';
 import type { EmitOptions, EmittedFile } from '../target.ts';
 import { buildFloatGraph } from './build-float.ts';
 import { buildIntGraph } from './build-int.ts';
-import { checkProgram } from './check.ts';
+import { checkOptions, checkProgram } from './check.ts';
 import { modelBytes, OPSET } from './model-proto.ts';
 
 export const MODEL_FILE = 'model.onnx';
@@ -13,14 +13,9 @@ export const FLOAT_MODEL_FILE = 'model-float.onnx';
 /** ONNX reads `unroll` and `traces` from the shared emit options. */
 export type OnnxEmitOptions = EmitOptions;
 
-/** Unrolling copies the step graph T times; past this the file grows by megabytes for no gain over the Loop. */
-export const MAX_UNROLLED_TIMESTEPS = 256;
-
 export function emitOnnxModels(program: Program, options: OnnxEmitOptions): EmittedFile[] {
   checkProgram(program);
-  if (options.unroll && program.timesteps > MAX_UNROLLED_TIMESTEPS) {
-    throw new SnncError('usage', `onnx: unrolling ${program.timesteps} timesteps is refused (at most ${MAX_UNROLLED_TIMESTEPS}); use the Loop`);
-  }
+  checkOptions({ ...options, timesteps: program.timesteps });
   const build = { traces: options.traces ?? false, unroll: options.unroll ?? false };
   const intGraph = buildIntGraph(program, build);
   const files: EmittedFile[] = [{ path: MODEL_FILE, contents: modelBytes(intGraph, program, `snnc ${program.name}: integer SNN, bit-exact with the snnc golden runtime`, { 'snnc.precision': 'int' }) }];

@@ -26,24 +26,6 @@ export function exactFloatType(bound: number): FloatType {
   throw new RangeError(`dot products up to ${bound} are beyond 2^53 (check.ts refuses these programs)`);
 }
 
-/**
- * B for a row-major [rows, cols] weight matrix and inputs |x_i| <= xAbs: the largest sum_i |w[r][i]| * xAbs, and at
- * least the largest |w| (which must convert exactly even when xAbs is 0).
- */
-export function dotBound(weights: readonly number[], rows: number, cols: number, xAbs: number): number {
-  let worst = 0;
-  for (let r = 0; r < rows; r++) {
-    let sum = 0;
-    for (let c = 0; c < cols; c++) {
-      const w = Math.abs(weights[r * cols + c]!);
-      sum += w * xAbs;
-      worst = Math.max(worst, w);
-    }
-    worst = Math.max(worst, sum);
-  }
-  return worst;
-}
-
 /** Integer weights as a float initializer of `dtype` (float32 storage when they fit 24 bits, widened once). */
 export function integerWeightsAsFloat(g: GraphBuilder, name: string, dims: readonly number[], values: readonly number[], dtype: FloatType, doc: string): string {
   const small = values.every((v) => Math.abs(v) <= FLOAT32_EXACT);

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { Target } from '../target.ts';
-import { checkProgram } from './check.ts';
+import { checkOptions, checkProgram, LIMITS } from './check.ts';
 import { emitOnnxModels, MODEL_FILE } from './emit.ts';
 import { OnnxModelSession } from './run.ts';
 import { traceOnnx } from './trace.ts';
@@ -12,6 +12,8 @@ import { traceOnnx } from './trace.ts';
 export const target: Target = {
   name: 'onnx',
   summary: 'integer ONNX model (opset 17, whole inference in the graph), run bit-exactly by ONNX Runtime',
+  limits: LIMITS,
+  checkOptions,
   check: checkProgram,
   async emit(program, options) {
     return emitOnnxModels(program, options);

@@ -4,14 +4,14 @@
  */
 import { unreachable } from '../../ir/registry.ts';
 import type { SpikingOp } from '../../ir/spiking.ts';
-import { dotBound, exactFloatType, exactMatMul, integerWeightsAsFloat, toFloat } from './exact-matmul.ts';
+import { exactMatMul, integerWeightsAsFloat, toFloat, type FloatType } from './exact-matmul.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import { clamp, roundShift, scaleBy, shiftLeft } from './int-math.ts';
 import { BATCH, zeros, type CarriedState, type StepLayer } from './step.ts';
 
-/** `xAbs` bounds the input's magnitude, hence the accumulator's (see exact-matmul.ts). */
-export function spikingLayer(g: GraphBuilder, op: SpikingOp, batch: string, xAbs: number): StepLayer {
-  const synapse = synapseOf(g, op, xAbs);
+/** `dtype`: the float type in which the plan proved a dense synapse's MatMul exact (plan.ts, exact-matmul.ts). */
+export function spikingLayer(g: GraphBuilder, op: SpikingOp, batch: string, dtype: FloatType | undefined): StepLayer {
+  const synapse = synapseOf(g, op, dtype);
   const bias = g.initializer(`${op.name}/bias`, 'int64', [op.units], op.bias, 'per unit, in membrane units');
   const state = (key: string, doc: string): CarriedState => ({
     key: `${op.name}/${key}`, dtype: 'int64', dims: [BATCH, op.units], initial: zeros(g, batch, [op.units], 'int64', `${op.name}/${key}_init`), doc,
@@ -41,14 +41,14 @@ export function spikingLayer(g: GraphBuilder, op: SpikingOp, batch: string, xAbs
 }
 
 /** The synapse's acc [N, units] from x [N, inputs]: an exact float MatMul (dense), or x itself (identity). */
-function synapseOf(g: GraphBuilder, op: SpikingOp, xAbs: number): (body: GraphBuilder, x: string) => string {
+function synapseOf(g: GraphBuilder, op: SpikingOp, dtype: FloatType | undefined): (body: GraphBuilder, x: string) => string {
   switch (op.synapse) {
     case 'identity':
       return (_body, x) => x;
     case 'dense': {
+      if (!dtype) throw new Error(`${op.name}: a dense synapse needs its MatMul type from plan.ts`);
       const transposed: number[] = [];
       for (let i = 0; i < op.inputs; i++) for (let j = 0; j < op.units; j++) transposed.push(op.weights[j * op.inputs + i]!);
-      const dtype = exactFloatType(dotBound(op.weights, op.units, op.inputs, xAbs));
       const weights = integerWeightsAsFloat(g, `${op.name}/weights_T`, [op.inputs, op.units], transposed, dtype, `[inputs, units] = [${op.inputs}, ${op.units}] (transposed), ${op.weightType.bits}-bit`);
       return (body, x) => exactMatMul(body, toFloat(body, x, dtype, `x_${dtype}`), weights, 'acc', `sum_i weights[j,i] * x_i in ${dtype}`);
     }

@@ -4,11 +4,13 @@
  */
 import type { Program } from '../../ir/program.ts';
 import type { EmitOptions, EmittedFile } from '../target.ts';
+import { checkProgram } from './check.ts';
 import { modelLines } from './describe.ts';
 import { programSha256 } from './fingerprint.ts';
 import { planModel } from './plan.ts';
 
 export async function emitModel(program: Program, options: EmitOptions): Promise<readonly EmittedFile[]> {
+  checkProgram(program);
   const plan = planModel(program);
   // ts-morph (about a second to load) only when this target emits.
   const [{ buildModule }, { printModule }] = await Promise.all([import('./module.ts'), import('./print.ts')]);

@@ -10,6 +10,23 @@ import { maxOf, minOf, type IntType } from '../../ir/int-type.ts';
 import type { PoolOp } from '../../ir/pool.ts';
 import type { Program } from '../../ir/program.ts';
 import { unreachable } from '../../ir/registry.ts';
+import type { OptionsToCheck, TargetLimits } from '../target.ts';
+
+/**
+ * The verilog target's limits as data, read by its checks and by the CLI's `--lanes` flag. Lanes: MAC lanes per layer
+ * (a layer with fewer units or filters uses that many); timesteps: the range its step counter is built for.
+ */
+export const LIMITS = {
+  lanes: { min: 1, max: 1024 },
+  timesteps: { min: 1, max: 4096 },
+} as const satisfies TargetLimits;
+
+/** Refuses `--lanes` outside LIMITS.lanes, before any lowering. */
+export function checkOptions(options: OptionsToCheck): void {
+  const lanes = options.lanes;
+  const { min, max } = LIMITS.lanes;
+  if (lanes !== undefined && (!Number.isSafeInteger(lanes) || lanes < min || lanes > max)) throw new SnncError('usage', `--lanes ${lanes}: expected an integer ${min}..${max}`);
+}
 
 function refuse(message: string): never {
   throw new SnncError('unsupported', `verilog: ${message}`);
@@ -40,7 +57,8 @@ function checkFactor(f: { readonly mul: number; readonly shift: number }, what: 
 }
 
 export function checkProgram(program: Program): void {
-  if (!isCount(program.timesteps) || program.timesteps > 4096) refuse(`timesteps = ${program.timesteps} (1..4096 supported)`);
+  const steps = LIMITS.timesteps;
+  if (!isCount(program.timesteps) || program.timesteps < steps.min || program.timesteps > steps.max) refuse(`timesteps = ${program.timesteps} (${steps.min}..${steps.max} supported)`);
   const [channels, height, width] = program.input.shape;
   if (![channels, height, width].every(isCount)) refuse(`input shape ${program.input.shape.join('x')} is not three positive counts`);
   const input = program.input.type;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SnncError } from '../../base/errors.ts';
 import type { Program } from '../../ir/program.ts';
 import type { Batch, BatchResult, EmitOptions, EmittedFile, RunOptions, Target, TargetTrace } from '../target.ts';
-import { checkProgram } from './check.ts';
+import { checkOptions, checkProgram, LIMITS } from './check.ts';
 import { emitDesign, programHash } from './emit.ts';
 import { readDesign, simulate } from './run.ts';
 import { traceDesign } from './trace.ts';
@@ -19,13 +19,15 @@ export const DEFAULT_LANES = 50;
 
 export function lanesOption(options: EmitOptions): number {
   const lanes = options.lanes ?? DEFAULT_LANES;
-  if (!Number.isSafeInteger(lanes) || lanes < 1 || lanes > 1024) throw new SnncError('usage', `--lanes ${lanes}: expected an integer 1..1024`);
+  checkOptions({ lanes });
   return lanes;
 }
 
 export const target: Target = {
   name: 'verilog',
   summary: 'Verilog-2005, event-driven and time-multiplexed (--lanes), with a test bench; simulated by Verilator or Icarus',
+  limits: LIMITS,
+  checkOptions,
   check: checkProgram,
   async emit(program: Program, options: EmitOptions): Promise<readonly EmittedFile[]> {
     checkProgram(program);

@@ -1,9 +1,12 @@
 /**
- * @fileoverview The hardware plan: every width, lane count and constant the design needs, derived from a Program.
- * Widths come from bounds on the actual weights and types (bigint arithmetic), so every register holds its exact
- * value; the Verilog only wraps where the plan proves the true value fits (see the comments at each width).
+ * @fileoverview The hardware plan: every width, lane count and constant the design needs, derived from a Program and
+ * its bounds (ir/bounds.ts: accumulators from the actual weights and declared types), widened in bigint arithmetic,
+ * so every register holds its exact value; the Verilog only wraps where the plan proves the true value fits (see the
+ * comments at each width). It assumes a program check.ts accepted.
  */
+import { programBounds, type ConvBounds, type LayerBounds, type PoolBounds, type SpikingBounds } from '../../ir/bounds.ts';
 import type { ConvOp } from '../../ir/conv.ts';
+import { foldFactor } from '../../ir/interval.ts';
 import { maxOf, minOf, type IntType } from '../../ir/int-type.ts';
 import type { PoolOp } from '../../ir/pool.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
@@ -23,7 +26,6 @@ export function signedBits(bound: bigint): number {
 export const INPUT_BUS_BITS = 32;
 
 const big = (n: number): bigint => BigInt(n);
-const absMax = (t: IntType): bigint => (big(-minOf(t)) > big(maxOf(t)) ? big(-minOf(t)) : big(maxOf(t)));
 const max = (...values: number[]): number => Math.max(...values);
 
 /** Hardware bits of a type: two's complement, with a sign bit added to unsigned types. */
@@ -40,12 +42,7 @@ export interface HwFactor {
 }
 
 export function normalizeFactor(f: Factor): HwFactor {
-  let { mul, shift } = f;
-  while (shift > 0 && mul > 0 && mul % 2 === 0) {
-    mul /= 2;
-    shift -= 1;
-  }
-  if (mul === 0) shift = 0;
+  const { mul, shift } = foldFactor(f);
   return { mul, shift, bits: signedBits(big(mul)) };
 }
 
@@ -174,15 +171,9 @@ function valuePlan(t: IntType): ValuePlan {
   return { bits: t.bits, signed: t.signed, type: t };
 }
 
-/** Largest |sum_i w[row, i] * x_i| over rows, for |x_i| <= xMax. */
-function rowBound(weights: readonly number[], rows: number, cols: number, xMax: bigint): bigint {
-  let best = 0n;
-  for (let r = 0; r < rows; r++) {
-    let s = 0n;
-    for (let c = 0; c < cols; c++) s += big(Math.abs(weights[r * cols + c]!));
-    if (s > best) best = s;
-  }
-  return best * xMax;
+/** The largest |acc| over rows, bias excluded (0 for no rows), from the bounds' per-row magnitudes. */
+function widestRow(rowMagnitudes: readonly number[]): bigint {
+  return big(largest(rowMagnitudes, 0));
 }
 
 /** Bits for the weights: the declared type, widened if an actual value falls outside it. */
@@ -195,14 +186,14 @@ function weightBitsOf(weights: readonly number[], type: IntType): number {
 }
 
 /** `inType` is the type of the values the producer actually sends (the encoder's or the previous layer's output). */
-function planSpiking(op: SpikingOp, layer: number, lanesWanted: number, inType: IntType): SpikingPlan {
+function planSpiking(op: SpikingOp, bounds: SpikingBounds, layer: number, lanesWanted: number, inType: IntType): SpikingPlan {
   const identity = op.synapse === 'identity';
   // The identity synapse has no accumulator lanes: the neuron core walks every unit in one group.
   const lanes = identity ? 1 : Math.min(lanesWanted, op.units);
   const groups = identity ? 1 : Math.ceil(op.units / lanes);
   const weightBits = identity ? 1 : weightBitsOf(op.weights, op.weightType);
   // acc_j = x_j for the identity synapse: the producer's value as a signed number.
-  const accBits = identity ? hwBits(inType) : signedBits(rowBound(op.weights, op.units, op.inputs, absMax(inType)));
+  const accBits = identity ? hwBits(inType) : signedBits(widestRow(bounds.accMagnitude));
   const memBits = hwBits(op.membraneType);
   const memMin = big(minOf(op.membraneType));
   const memMax = big(maxOf(op.membraneType));
@@ -250,7 +241,8 @@ export function poolAsConv(op: PoolOp): ConvOp {
   };
 }
 
-function planConv(source: ConvOp | PoolOp, layer: number, lanesWanted: number, coordsOut: boolean, inType: IntType): ConvPlan {
+/** `bounds`: the layer's; a pool's conv form has rows of kernel^2 taps of scale.mul, so its bound is window * mul. */
+function planConv(source: ConvOp | PoolOp, bounds: ConvBounds | PoolBounds, layer: number, lanesWanted: number, coordsOut: boolean, inType: IntType): ConvPlan {
   const op = source.kind === 'pool' ? poolAsConv(source) : source;
   const [channels, height, width] = op.inShape;
   const [filters, outHeight, outWidth] = op.outShape;
@@ -258,7 +250,8 @@ function planConv(source: ConvOp | PoolOp, layer: number, lanesWanted: number, c
   const groups = Math.ceil(filters / lanes);
   const k = op.kernel;
   const weightBits = weightBitsOf(op.weights, op.weightType);
-  const accBits = signedBits(rowBound(op.weights, filters, channels * k * k, absMax(inType)));
+  const productMax = source.kind === 'pool' && bounds.kind === 'pool' ? big(bounds.windowMagnitude * source.scale.mul) : bounds.kind === 'conv' ? widestRow(bounds.productMagnitude) : 0n;
+  const accBits = signedBits(productMax);
   const biasMax = op.bias.reduce((m, b) => (big(Math.abs(b)) > m ? big(Math.abs(b)) : m), 0n);
   const biasBits = signedBits(biasMax);
   const shiftMax = largest(op.outShift);
@@ -313,8 +306,11 @@ export function planDesign(program: Program, lanes: number): DesignPlan {
     const before = layers[l - 1];
     return before === undefined ? program.input.type : outTypeOf(before);
   };
-  const stages: StagePlan[] = layers.map((op, l) =>
-    op.kind === 'spiking' ? planSpiking(op, l, lanes, producedType(l)) : planConv(op, l, lanes, consumerIsConv(l + 1), producedType(l)));
+  const bounds = programBounds(program);
+  const stages: StagePlan[] = layers.map((op, l) => {
+    const at: LayerBounds = bounds.layers[l]!;
+    return op.kind === 'spiking' ? planSpiking(op, at as SpikingBounds, l, lanes, producedType(l)) : planConv(op, at as ConvBounds | PoolBounds, l, lanes, consumerIsConv(l + 1), producedType(l));
+  });
   const inputIndexBits = indexBits(pixels);
   const coordBits = (shape: readonly [number, number, number]): number => shape.reduce((a, d) => a + indexBits(d), 0);
   const lists: ListPlan[] = [{

@@ -4,6 +4,7 @@ import { intType } from '../../../ir/int-type.ts';
 import type { Program } from '../../../ir/program.ts';
 import { randomPixels, randomProgram } from '../../../ir/random-program.ts';
 import { SnncError } from '../../../base/errors.ts';
+import { validateProgram } from '../../../ir/validate.ts';
 import { traceGolden } from '../../../runtime/golden.ts';
 import { target } from '../index.ts';
 import { emitAndLoad, emitTo, pixelsOf, scratchDir } from './support.ts';
@@ -28,11 +29,13 @@ test('check refuses accumulators that a double cannot hold exactly', (t) => {
   t.regex(error?.message ?? '', /beyond 2\^53/);
 });
 
-test('check refuses inconsistent shapes as IR errors', (t) => {
+test('inconsistent shapes are IR errors from validateProgram, which every program meets before the target', (t) => {
   const op = program.layers[1]!;
   if (op.kind !== 'spiking') throw new Error('expected a spiking second layer');
   const short: Program = { ...program, layers: [program.layers[0]!, { ...op, weights: op.weights.slice(1) }, ...program.layers.slice(2)] };
-  t.is(t.throws(() => target.check(short), { instanceOf: SnncError })?.code, 'ir');
+  const error = t.throws(() => validateProgram(short), { instanceOf: SnncError });
+  t.is(error?.code, 'ir');
+  t.is(error?.message, 'invalid IR: layers[1] (layer0).weights: has 89 values, expected 90 (and 1 more)');
 });
 
 test('firstDifference names the timestep, layer and neuron of the first difference', async (t) => {

@@ -7,6 +7,7 @@ import test from 'ava';
 import { randomPixels, randomProgram } from '../../../ir/random-program.ts';
 import type { Program } from '../../../ir/program.ts';
 import { SnncError } from '../../../base/errors.ts';
+import { validateProgram } from '../../../ir/validate.ts';
 import { runGolden, traceGolden } from '../../../runtime/golden.ts';
 import { target } from '../index.ts';
 import { loadModel } from '../run.ts';
@@ -112,21 +113,24 @@ test('check accepts 300 extended random programs', (t) => {
   for (let seed = 1; seed <= 300; seed++) t.notThrows(() => target.check(randomProgram(seed, { extended: true })), `extended random${seed}`);
 });
 
-test('check refuses windows and identity synapses whose shapes disagree, as IR errors', (t) => {
+test('windows and identity synapses whose shapes disagree are IR errors from validateProgram, met before the target', (t) => {
+  const refused = (p: Program): string | undefined => {
+    const error = t.throws(() => validateProgram(p), { instanceOf: SnncError });
+    t.is(error?.code, 'ir');
+    return error?.message;
+  };
   const program = poolSum();
   const pool = program.layers[0]!;
   if (pool.kind !== 'pool') throw new Error('expected a pool first');
   const wrongShape: Program = { ...program, layers: [{ ...pool, outShape: [2, 3, 3] }, ...program.layers.slice(1)] };
-  t.regex(t.throws(() => target.check(wrongShape), { instanceOf: SnncError })?.message ?? '', /outShape does not match a 2x2 sum pool with stride 2 and padding 0/);
+  t.regex(refused(wrongShape) ?? '', /outShape: \[2, 3, 3\] is not the 2x2 stride 2 padding 0 output of \[2, 4, 4\]/);
   const widePadding: Program = { ...program, layers: [{ ...pool, padding: 2 }, ...program.layers.slice(1)] };
-  t.regex(t.throws(() => target.check(widePadding), { instanceOf: SnncError })?.message ?? '', /padding 2 is outside 0\.\.1/);
+  t.regex(refused(widePadding) ?? '', /padding: 2 must be an integer in \[0, kernel - 1\]/);
   const feature = featurePrograms().find((f) => f.program.name === 'feature-cuba-lif')!.program;
   const lif = feature.layers[1]!;
   if (lif.kind !== 'spiking') throw new Error('expected a spiking layer');
   const uneven: Program = { ...feature, classes: 3, layers: [feature.layers[0]!, { ...lif, units: 3, bias: lif.bias.slice(0, 3), accShift: lif.accShift.slice(0, 3), weightFrac: lif.weightFrac.slice(0, 3) }] };
-  const error = t.throws(() => target.check(uneven), { instanceOf: SnncError });
-  t.is(error?.code, 'ir');
-  t.regex(error?.message ?? '', /identity synapse needs inputs == units, got 4 and 3/);
+  t.is(refused(uneven), 'invalid IR: layers[1] (lif).units: an identity synapse needs units == inputs, got 3 and 4');
   const firingNone: Program = { ...feature, layers: [feature.layers[0]!, { ...lif, reset: { kind: 'none' } }] };
-  t.throws(() => target.check(firingNone), { instanceOf: SnncError, message: 'layer lif: reset none needs output membrane, but output excess fires' });
+  t.is(refused(firingNone), 'invalid IR: layers[1] (lif).reset: reset none needs output membrane (a firing layer must reset), got output excess');
 });
