@@ -65,8 +65,9 @@ test('the conformance sweeps and the widened programs reach every arithmetic pat
   count('hoisted constant input', layers.filter((l) => l.input.constant).length);
 });
 
-test('the shipped example on sparse images matches the golden runtime, over several inferences in a row', async (t) => {
+test('the shipped example (both layers packed) on sparse images matches the golden runtime, over several inferences in a row', async (t) => {
   const { program } = await exampleProgram();
+  t.deepEqual(planModel(program).layers.map((l) => (l.kind === 'spiking' ? l.packing?.lanes : 0)), [2, 2], 'both layers packed, two lanes a word');
   const rand = makeRandom(5);
   const batch = {
     images: Array.from({ length: 8 }, () => Uint8Array.from({ length: 784 }, () => (rand() < 0.19 ? 1 + Math.floor(rand() * 255) : 0))),
