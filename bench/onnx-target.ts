@@ -3,28 +3,27 @@
  * the golden runtime, and exact agreement over the MNIST test set. `benchOnnxTarget` is called by bench/run.ts; alone:
  * `npx tsx bench/onnx-target.ts [images] [agreement-images]`.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Program } from '../ir/program.ts';
+import { compileModelDir } from '../compiler/compile-model-dir.ts';
 import { loadDataset } from '../data/load.ts';
+import { datasetBatch } from '../runtime/batch.ts';
 import { runGolden } from '../runtime/golden.ts';
 import { runGoldenBatch } from '../runtime/golden-batch.ts';
 import type { Batch } from '../targets/target.ts';
 import { emitOnnxModels, MODEL_FILE } from '../targets/onnx/emit.ts';
 import { OnnxModelSession } from '../targets/onnx/run.ts';
-import { syntheticMnist } from '../targets/onnx/test/synthetic-mnist.ts';
 import type { BenchRow } from './row.ts';
-import { compileExample } from './spine.ts';
 
 const MNIST_TEST_IMAGES = 10000;
 /** The golden interpreter is slow; its speed is measured on at most this many images. */
 const GOLDEN_SPEED_IMAGES = 200;
 
 function mnistBatch(count: number): Batch {
-  const data = loadDataset('mnist', 'test', { limit: count });
-  return { images: Array.from({ length: data.count }, (_, i) => data.image(i)), seeds: Array.from({ length: data.count }, (_, i) => i) };
+  return datasetBatch(loadDataset('mnist', 'test', { limit: count }));
 }
 
 /** Images/s of the emitted model over `batch`, after a warm-up run. */
@@ -62,13 +61,11 @@ async function agreement(program: Program, batch: Batch): Promise<number> {
 
 /**
  * Rows for bench/run.ts: ONNX Runtime and golden images/s on `images` MNIST test images, and agreement on
- * `agreementImages` (default: all 10,000). Uses the example at `modelDir` when it exists, else a synthetic
- * MNIST-sized stand-in (784-100-10, jitter, T=32).
+ * `agreementImages` (default: all 10,000), for the example at `modelDir`.
  */
 export async function benchOnnxTarget(modelDir: string, images: number, agreementImages = MNIST_TEST_IMAGES): Promise<BenchRow[]> {
-  const example = existsSync(join(modelDir, 'model.json'));
-  const program = example ? (await compileExample(modelDir)).program : syntheticMnist({ timesteps: 32 });
-  const what = example ? `${modelDir}, T=${program.timesteps}` : `synthetic 784-100-10 stand-in (no ${modelDir} yet), T=${program.timesteps}`;
+  const { program } = await compileModelDir(modelDir);
+  const what = `${modelDir}, T=${program.timesteps}`;
   const batch = mnistBatch(images);
   const loop = await onnxSpeed(program, batch, false);
   const unrolled = await onnxSpeed(program, batch, true);

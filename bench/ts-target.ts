@@ -3,18 +3,17 @@
  * interpreter, at T=128 and at the example's default T. bench/run.ts calls `benchTsExample`; run this file alone for
  * the figures: `npx tsx bench/ts-target.ts [images]`.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Program } from '../ir/program.ts';
-import { calibrationSet, DEFAULT_CALIBRATION_IMAGES, lowerModel, modelSha256, requireSnn } from '../compiler/lower.ts';
-import { readModel } from '../model/read-model.ts';
+import { compileModel, compileModelDir } from '../compiler/compile-model-dir.ts';
 import { loadDataset } from '../data/load.ts';
+import { datasetBatch } from '../runtime/batch.ts';
 import { runGolden } from '../runtime/golden.ts';
 import { target } from '../targets/ts/index.ts';
 import { loadModel } from '../targets/ts/run.ts';
-import { syntheticMnistProgram } from '../targets/ts/test/synthetic-mnist.ts';
 import type { BenchRow } from './row.ts';
 
 /** The paper's PyTorch reference on this 2-core machine at T=128, using both threads (issue 6); the goal is 5x it. */
@@ -91,28 +90,15 @@ export async function benchTsTarget(program: Program, images: readonly Uint8Arra
   }
 }
 
-/** The example compiled as `snnc compile` does, optionally at another T (set on the float model before lowering). */
-async function compileExample(modelDir: string, timesteps?: number): Promise<Program> {
-  const read = requireSnn(readModel(modelDir), modelDir);
-  const model = timesteps === undefined ? read : { ...read, timesteps };
-  return lowerModel({ model, sourceSha256: modelSha256(modelDir), calibration: await calibrationSet(model, DEFAULT_CALIBRATION_IMAGES) });
-}
-
 /**
- * The ts target's rows for `npm run bench`: the example at its default T and at T=128 on `imageCount` MNIST test
- * images. Until the example exists, a synthetic 784-100-10 program (targets/ts/test/synthetic-mnist.ts) stands in.
+ * The ts target's rows for `npm run bench`: the example compiled as `snnc compile` does, at its default T and at T=128
+ * (set on the float model before lowering), on `imageCount` MNIST test images.
  */
 export async function benchTsExample(modelDir: string, imageCount: number): Promise<BenchRow[]> {
-  const data = loadDataset('mnist', 'test', { limit: imageCount });
-  const images = Array.from({ length: data.count }, (_, n) => data.image(n));
-  const programs: [Program, string][] = [];
-  if (existsSync(join(modelDir, 'model.json'))) {
-    const base = await compileExample(modelDir);
-    programs.push([base, `${modelDir} (default T)`]);
-    if (base.timesteps !== 128) programs.push([await compileExample(modelDir, 128), modelDir]);
-  } else {
-    programs.push([syntheticMnistProgram(32), 'synthetic 784-100-10 (no example yet)'], [syntheticMnistProgram(128), 'synthetic 784-100-10 (no example yet)']);
-  }
+  const { images } = datasetBatch(loadDataset('mnist', 'test', { limit: imageCount }));
+  const base = await compileModelDir(modelDir);
+  const programs: [Program, string][] = [[base.program, `${modelDir} (default T)`]];
+  if (base.program.timesteps !== 128) programs.push([(await compileModel({ ...base.model, timesteps: 128 }, modelDir, base.sourceSha256)).program, modelDir]);
   const rows: BenchRow[] = [];
   for (const [program, label] of programs) rows.push(...(await benchTsTarget(program, images, { label, goldenImages: 20 })));
   return rows;

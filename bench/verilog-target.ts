@@ -1,10 +1,10 @@
 /**
  * @fileoverview Benchmarks of the verilog target on the MNIST example: cycles per image measured in Verilator,
  * simulation speed, and (for results/hardware.md) the `--lanes` table with yosys 7-series estimates, plus an UP5K
- * place and route of a smaller model. bench/run.ts calls `benchVerilogTarget`; for the table run
- * `npx tsx bench/verilog-target.ts table [images] [lanes,lanes,...]`.
+ * place and route of a smaller model. bench/run.ts calls `benchVerilogTarget`; alone: `npx tsx bench/verilog-target.ts
+ * [images]`; for the table `npx tsx bench/verilog-target.ts table [images] [lanes,lanes,...]`.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,9 +12,9 @@ import { writeDirAtomic } from '../base/fs-atomic.ts';
 import type { Program } from '../ir/program.ts';
 import { makeRandom } from '../ir/random-program.ts';
 import type { SpikingOp } from '../ir/spiking.ts';
-import { calibrationSet, DEFAULT_CALIBRATION_IMAGES, lowerModel, modelSha256, requireSnn } from '../compiler/lower.ts';
-import { readModel } from '../model/read-model.ts';
+import { compileModelDir } from '../compiler/compile-model-dir.ts';
 import { loadDataset } from '../data/load.ts';
+import { datasetBatch } from '../runtime/batch.ts';
 import { runGolden } from '../runtime/golden.ts';
 import type { Batch } from '../targets/target.ts';
 import { DEFAULT_LANES, target } from '../targets/verilog/index.ts';
@@ -34,14 +34,8 @@ export interface LanesRow {
   readonly exact: string;
 }
 
-async function compileExample(modelDir: string): Promise<Program> {
-  const model = requireSnn(readModel(modelDir), modelDir);
-  return lowerModel({ model, sourceSha256: modelSha256(modelDir), calibration: await calibrationSet(model, DEFAULT_CALIBRATION_IMAGES) });
-}
-
 function mnistBatch(count: number): Batch {
-  const data = loadDataset('mnist', 'test', { limit: count });
-  return { images: Array.from({ length: data.count }, (_, i) => data.image(i)), seeds: Array.from({ length: data.count }, (_, i) => i) };
+  return datasetBatch(loadDataset('mnist', 'test', { limit: count }));
 }
 
 async function emitDir(program: Program, lanes: number): Promise<string> {
@@ -64,8 +58,7 @@ const mean = (values: readonly number[]): number => values.reduce((a, b) => a + 
 
 /** Rows for `npm run bench`: the example at the default lanes, simulated on `imageCount` MNIST test images. */
 export async function benchVerilogTarget(modelDir: string, imageCount: number): Promise<BenchRow[]> {
-  if (!existsSync(join(modelDir, 'model.json'))) return [];
-  const program = await compileExample(modelDir);
+  const { program } = await compileModelDir(modelDir);
   const dir = await emitDir(program, DEFAULT_LANES);
   try {
     const batch = mnistBatch(Math.min(imageCount, 1000));
@@ -140,7 +133,7 @@ async function main(args: readonly string[]): Promise<void> {
   }
   const count = Number(args[1] ?? 200);
   const lanesList = (args[2] ?? '1,4,10,16,25,34,50,100').split(',').map(Number);
-  const program = await compileExample(process.env.SNNC_BENCH_MODEL ?? 'examples/mnist-snn');
+  const { program } = await compileModelDir(process.env.SNNC_BENCH_MODEL ?? 'examples/mnist-snn');
   const batch = mnistBatch(count);
   console.log('| lanes | LUT | LUT as memory | FF | BRAM36 | DSP | cycles (mean) | cycles (max) | us at 100 MHz | bit-exact |');
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');

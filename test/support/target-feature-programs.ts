@@ -1,6 +1,7 @@
 /**
  * @fileoverview Hand-built tiny programs, one per IR feature added for NIR (conv stride and padding, sum and avg pools,
- * identity synapses, membrane outputs, value and none resets, output readouts), shared by the ts and onnx target tests.
+ * identity synapses, membrane outputs, value and none resets, output readouts), part of the shared set every target
+ * runs (conformance-set.ts).
  * Every program passes validateProgram; `activity` says which layers must show nonzero values, so a test over them
  * cannot pass on programs that do nothing.
  */
@@ -183,19 +184,4 @@ export interface FeatureProgram {
 export function featurePrograms(): FeatureProgram[] {
   const all = (p: Program): FeatureProgram => ({ program: p, activity: p.layers.map((l) => l.name) });
   return [convStridePadding(), convStrideSkips(), poolSum(), poolAvgPadded(), sinabsConvNet(), cubaLif(), resetValue(), integratorReadout()].map(all);
-}
-
-/** Test images for a program: all 255, a ramp (pixel i = i + 1), and two seeded random ones. */
-export function featureImages(program: Program): { images: Uint8Array[]; seeds: number[] } {
-  const n = program.input.shape.reduce((a, b) => a * b, 1);
-  const rand = makeRandom(n * 31 + program.layers.length);
-  return {
-    images: [
-      new Uint8Array(n).fill(255),
-      Uint8Array.from({ length: n }, (_, i) => (i + 1) % 256),
-      Uint8Array.from({ length: n }, () => (rand() < 0.3 ? 0 : Math.floor(rand() * 256))),
-      Uint8Array.from({ length: n }, () => (rand() < 0.5 ? 0 : 128 + Math.floor(rand() * 128))),
-    ],
-    seeds: [0, 1, 0xffffffff, 12345],
-  };
 }

@@ -11,7 +11,11 @@ import { runFloat } from '../../../runtime/float-reference.ts';
 import { FLOAT_MODEL_FILE } from '../emit.ts';
 import { OnnxModelSession } from '../run.ts';
 import { avgPoolModel, cubaModel, sinabsModel } from '../../../test/support/feature-models.ts';
-import { emitToTemp, SEEDS } from './helpers.ts';
+import { emitTo } from '../../../test/support/emit-to.ts';
+import { target } from '../index.ts';
+
+/** Seeds at the generator's seeding corners (0, 1, 2^32 - 1, 2^31) and ordinary values. */
+const SEEDS = [0, 1, 0xffffffff, 12345, 2 ** 31, 77] as const;
 
 const METADATA: ModelMetadata = { name: 'random-float', dataset: 'mnist', arch: 'random', seed: 0, trainCommand: 'none' };
 
@@ -57,7 +61,7 @@ function randomFloatModel(seed: number, kind: 'snn' | 'ann'): Model {
 const PROGRAM = randomProgram(1);
 
 async function compare(t: import('ava').ExecutionContext, model: Model, seed: number): Promise<number> {
-  const dir = emitToTemp(t, PROGRAM, { precision: 'float', model });
+  const dir = await emitTo(target, PROGRAM, { precision: 'float', model });
   const session = await OnnxModelSession.open(join(dir, FLOAT_MODEL_FILE), model.input.shape);
   const size = model.input.shape.reduce((a, b) => a * b, 1);
   const images = SEEDS.map((_, i) => randomPixels(seed * 10 + i, size));

@@ -6,12 +6,15 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Program } from '../../../ir/program.ts';
 import type { SnnModel } from '../../../model/format.ts';
+import type { EmitOptions } from '../../target.ts';
 import { randomProgram } from '../../../ir/random-program.ts';
 import { cubaLif, poolAvgPadded, sinabsConvNet } from '../../../test/support/target-feature-programs.ts';
 import { avgPoolModel, sinabsModel } from '../../../test/support/feature-models.ts';
-import { emitToTemp } from './helpers.ts';
-import { syntheticMnist } from './synthetic-mnist.ts';
+import { emitTo } from '../../../test/support/emit-to.ts';
+import { exampleProgram } from '../../../test/support/example.ts';
+import { target } from '../index.ts';
 
 const CHECK = [
   'import onnx, sys',
@@ -38,26 +41,31 @@ function floatSnn(): SnnModel {
   };
 }
 
-test('every kind of emitted model passes onnx.checker with full_check', (t) => {
+test('every kind of emitted model passes onnx.checker with full_check', async (t) => {
   const python = pythonWithOnnx();
   if (!python) {
     t.fail('no python3 with the onnx package: apt-get install -y python3-onnx (or set SNNC_PYTHON)');
     return;
   }
-  const dirs = [
-    emitToTemp(t, randomProgram(3, { conv: true, encoder: 'jitter', delay: 1, timesteps: 3 }), { traces: true }),
-    emitToTemp(t, randomProgram(4, { conv: false, encoder: 'direct', delay: 0, timesteps: 3 }), { unroll: true }),
-    emitToTemp(t, syntheticMnist({ timesteps: 2, conv: true }), { precision: 'float', model: floatSnn() }),
+  const example = await exampleProgram();
+  const emitted: [Program, EmitOptions][] = [
+    [randomProgram(3, { conv: true, encoder: 'jitter', delay: 1, timesteps: 3 }), { traces: true }],
+    [randomProgram(4, { conv: false, encoder: 'direct', delay: 0, timesteps: 3 }), { unroll: true }],
+    [randomProgram(5, { conv: true, timesteps: 2 }), { precision: 'float', model: floatSnn() }],
+    // The shipped example, int and float, as `snnc compile --precision float` writes it.
+    [example.program, { precision: 'float', model: example.model }],
     // The NIR features: padded and strided windows, pools, identity synapses, membrane outputs, value resets, output readouts.
-    emitToTemp(t, sinabsConvNet(), { traces: true }),
-    emitToTemp(t, cubaLif(), { unroll: true, traces: true }),
-    emitToTemp(t, poolAvgPadded(), {}),
-    emitToTemp(t, sinabsConvNet(), { precision: 'float', model: sinabsModel(3) }),
-    emitToTemp(t, cubaLif(), { precision: 'float', model: avgPoolModel(6), unroll: true }),
-    ...[0, 1, 2].map((k) => emitToTemp(t, randomProgram(8100 + k, { extended: true, pool: true, identity: k !== 1 }), { traces: k === 0, unroll: k === 2 })),
+    [sinabsConvNet(), { traces: true }],
+    [cubaLif(), { unroll: true, traces: true }],
+    [poolAvgPadded(), {}],
+    [sinabsConvNet(), { precision: 'float', model: sinabsModel(3) }],
+    [cubaLif(), { precision: 'float', model: avgPoolModel(6), unroll: true }],
+    ...[0, 1, 2].map((k): [Program, EmitOptions] => [randomProgram(8100 + k, { extended: true, pool: true, identity: k !== 1 }), { traces: k === 0, unroll: k === 2 }]),
   ];
-  const files = dirs.flatMap((dir) => readdirSync(dir).map((f) => join(dir, f)));
-  t.is(files.length, 14);
+  const dirs: string[] = [];
+  for (const [program, options] of emitted) dirs.push(await emitTo(target, program, options));
+  const files = dirs.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.onnx')).map((f) => join(dir, f)));
+  t.is(files.length, 16);
   const result = spawnSync(python, ['-c', CHECK, ...files], { encoding: 'utf8' });
   t.is(result.status, 0, result.stderr.split('\n').filter((l) => l.trim()).slice(-3).join('\n'));
   t.is(result.stdout.split('\n').filter((l) => l.startsWith('ok ')).length, files.length);

@@ -7,12 +7,14 @@ import { SnncError } from '../../../base/errors.ts';
 import { validateProgram } from '../../../ir/validate.ts';
 import { traceGolden } from '../../../runtime/golden.ts';
 import { target } from '../index.ts';
-import { emitAndLoad, emitTo, pixelsOf, scratchDir } from './support.ts';
+import { join } from 'node:path';
+import { pixelsOf } from '../../../test/support/batches.ts';
+import { emitTo, tempDir } from '../../../test/support/emit-to.ts';
+import { emitAndLoad } from './support.ts';
 
 const program = randomProgram(31, { conv: true, delay: 1, timesteps: 4 });
 
-test('check accepts every random program and refuses a program whose last layer is a conv', (t) => {
-  for (let seed = 0; seed < 40; seed++) t.notThrows(() => target.check(randomProgram(seed)));
+test('check refuses a program whose last layer is a conv', (t) => {
   const convOnly: Program = { ...program, layers: program.layers.slice(0, 1) };
   t.is(convOnly.layers[0]!.kind, 'conv');
   const error = t.throws(() => target.check(convOnly), { instanceOf: SnncError });
@@ -39,7 +41,7 @@ test('inconsistent shapes are IR errors from validateProgram, which every progra
 });
 
 test('firstDifference names the timestep, layer and neuron of the first difference', async (t) => {
-  const model = await emitAndLoad(scratchDir(), 'm', program);
+  const model = await emitAndLoad(program);
   const image = randomPixels(1, pixelsOf(program));
   const expected = traceGolden(program, image, 9);
   const actual = model.trace(image, 9);
@@ -53,7 +55,7 @@ test('firstDifference names the timestep, layer and neuron of the first differen
 });
 
 test('infer refuses an image of the wrong size, and repeated inferences do not leak state', async (t) => {
-  const model = await emitAndLoad(scratchDir(), 'm', program);
+  const model = await emitAndLoad(program);
   const n = pixelsOf(program);
   t.throws(() => model.infer(new Uint8Array(n + 1), 0), { instanceOf: RangeError, message: `image has ${n + 1} pixels, the model wants ${n}` });
   const image = randomPixels(2, n);
@@ -64,7 +66,7 @@ test('infer refuses an image of the wrong size, and repeated inferences do not l
 });
 
 test('run refuses a model emitted from another program, and a batch with fewer seeds than images', async (t) => {
-  const dir = await emitTo(scratchDir(), 'm', program);
+  const dir = await emitTo(target, program);
   const other = randomProgram(32);
   const image = randomPixels(4, pixelsOf(program));
   const stale = await t.throwsAsync(target.run(dir, other, { images: [], seeds: [] }), { instanceOf: SnncError });
@@ -77,13 +79,13 @@ test('run refuses a model emitted from another program, and a batch with fewer s
 });
 
 test('a model re-emitted at the same path is imported afresh', async (t) => {
-  const dir = scratchDir();
+  const dir = join(tempDir('ts-same'), 'same');
   const a = randomProgram(40, { timesteps: 2 });
   const b = randomProgram(41, { timesteps: 3 });
-  await emitTo(dir, 'same', a);
+  await emitTo(target, a, {}, dir);
   const image = new Uint8Array(pixelsOf(a)).fill(7);
-  await target.run(`${dir}/same`, a, { images: [image], seeds: [1] });
-  await emitTo(dir, 'same', b);
+  await target.run(dir, a, { images: [image], seeds: [1] });
+  await emitTo(target, b, {}, dir);
   const imageB = new Uint8Array(pixelsOf(b)).fill(7);
-  await t.notThrowsAsync(target.run(`${dir}/same`, b, { images: [imageB], seeds: [1] }));
+  await t.notThrowsAsync(target.run(dir, b, { images: [imageB], seeds: [1] }));
 });

@@ -1,36 +1,26 @@
 /**
- * @fileoverview Exact equality of generated models with the golden runtime: scores, labels and full traces on 60
- * random programs covering every output mode, reset mode, delay, encoder, conv or not, and weight bits 2..16.
+ * @fileoverview The ts target's own arithmetic paths: widened programs (doubles wherever 32 bits do not hold), the
+ * conformance sweeps and those programs reaching every path of the emitter (packed lanes, int32 and double drives and
+ * membranes), the shipped example on sparse images several inferences in a row, and packed lanes at the very ends of
+ * their range. Equality on the shared programs and sweeps is in test/conformance.test.ts.
  */
 import test from 'ava';
-import { makeRandom, randomPixels, randomProgram, type RandomProgramOptions } from '../../../ir/random-program.ts';
+import { makeRandom, randomPixels, randomProgram } from '../../../ir/random-program.ts';
 import { intType } from '../../../ir/int-type.ts';
 import type { Program } from '../../../ir/program.ts';
 import type { SpikingOp } from '../../../ir/spiking.ts';
 import { runGolden, traceGolden } from '../../../runtime/golden.ts';
+import { pixelsOf } from '../../../test/support/batches.ts';
+import { sweeps } from '../../../test/support/conformance-set.ts';
+import { emitTo } from '../../../test/support/emit-to.ts';
+import { exampleProgram } from '../../../test/support/example.ts';
 import { target } from '../index.ts';
 import { loadModel } from '../run.ts';
 import { planModel } from '../plan.ts';
-import { emitTo, pixelsOf, scratchDir, widen } from './support.ts';
-import { syntheticMnistProgram } from './synthetic-mnist.ts';
+import { widen } from './support.ts';
 
-const OUTPUTS = ['excess', 'binary'] as const;
-const RESETS = ['refractory', 'subtract', 'zero'] as const;
-const ENCODERS = ['jitter', 'direct'] as const;
-
-/** 48 programs, one per combination of modes, then 6 unconstrained and 6 widened to exercise the double paths. */
-function programs(): Program[] {
-  const list: Program[] = [];
-  const options = (i: number): RandomProgramOptions => ({ weightBits: 2 + (i % 15), timesteps: 1 + (i % 12) });
-  for (const output of OUTPUTS)
-    for (const reset of RESETS)
-      for (const delay of [0, 1] as const)
-        for (const encoder of ENCODERS)
-          for (const conv of [false, true]) list.push(randomProgram(1000 + list.length, { ...options(list.length), output, reset, delay, encoder, conv }));
-  for (let k = 0; k < 6; k++) list.push(randomProgram(1000 + list.length, { weightBits: 2 + (list.length % 15), timesteps: 12 + k }));
-  for (let k = 0; k < 6; k++) list.push(widen(randomProgram(1000 + list.length, { ...options(list.length), conv: k % 2 === 0 })));
-  return list;
-}
+/** Six generated programs widened past 32 bits, half of them with a conv. */
+const WIDE: readonly Program[] = Array.from({ length: 6 }, (_, k) => widen(randomProgram(1054 + k, { weightBits: 2 + ((54 + k) % 15), timesteps: 1 + ((54 + k) % 12), conv: k % 2 === 0 })));
 
 /** Edge images and seeds first (blank, saturated, seed 0 and 2^32-1), then random ones. */
 function images(program: Program, salt: number): { images: Uint8Array[]; seeds: number[] } {
@@ -41,14 +31,9 @@ function images(program: Program, salt: number): { images: Uint8Array[]; seeds: 
   };
 }
 
-const PROGRAMS = programs();
-
-test('60 random programs x 5 images: scores, labels and traces equal the golden runtime', async (t) => {
-  const dir = scratchDir();
-  t.is(PROGRAMS.length, 60);
-  t.deepEqual(new Set(PROGRAMS.map((p) => p.quantization.weightBits)), new Set(Array.from({ length: 15 }, (_, k) => k + 2)));
-  for (const [n, program] of PROGRAMS.entries()) {
-    const folder = await emitTo(dir, `p${n}`, program);
+test('6 widened programs x 5 images: scores, labels and traces equal the golden runtime', async (t) => {
+  for (const [n, program] of WIDE.entries()) {
+    const folder = await emitTo(target, program);
     const batch = images(program, n * 10);
     const got = await target.run(folder, program, batch);
     const want = batch.images.map((image, k) => runGolden(program, image, batch.seeds[k]!));
@@ -63,8 +48,8 @@ test('60 random programs x 5 images: scores, labels and traces equal the golden 
   }
 });
 
-test('the 60 programs reach every arithmetic path of the emitter', (t) => {
-  const layers = PROGRAMS.flatMap((p) => planModel(p).layers);
+test('the conformance sweeps and the widened programs reach every arithmetic path of the emitter', (t) => {
+  const layers = [...sweeps().flatMap((s) => s.programs), ...WIDE].flatMap((p) => planModel(p).layers);
   const spiking = layers.filter((l) => l.kind === 'spiking');
   const conv = layers.filter((l) => l.kind === 'conv');
   const count = (what: string, n: number): void => {
@@ -80,16 +65,15 @@ test('the 60 programs reach every arithmetic path of the emitter', (t) => {
   count('hoisted constant input', layers.filter((l) => l.input.constant).length);
 });
 
-test('a 784-100-10 program on sparse images matches the golden runtime, over several inferences in a row', async (t) => {
-  const program = syntheticMnistProgram(10);
-  const plan = planModel(program);
-  t.deepEqual(plan.layers.map((l) => (l.kind === 'spiking' ? l.packing?.lanes : 0)), [2, 2]);
+test('the shipped example (both layers packed) on sparse images matches the golden runtime, over several inferences in a row', async (t) => {
+  const { program } = await exampleProgram();
+  t.deepEqual(planModel(program).layers.map((l) => (l.kind === 'spiking' ? l.packing?.lanes : 0)), [2, 2], 'both layers packed, two lanes a word');
   const rand = makeRandom(5);
   const batch = {
     images: Array.from({ length: 8 }, () => Uint8Array.from({ length: 784 }, () => (rand() < 0.19 ? 1 + Math.floor(rand() * 255) : 0))),
     seeds: Array.from({ length: 8 }, (_, k) => k * 7919),
   };
-  const got = await target.run(await emitTo(scratchDir(), 'mnist', program), program, batch);
+  const got = await target.run(await emitTo(target, program), program, batch);
   const want = batch.images.map((image, k) => runGolden(program, image, batch.seeds[k]!));
   t.deepEqual(got.scores, want.map((w) => w.scores));
   t.deepEqual(got.labels, want.map((w) => w.label));
@@ -112,7 +96,7 @@ test('packed lanes are exact at the very ends of their range', async (t) => {
   const plan = planModel(program).layers[0]!;
   t.true(plan.kind === 'spiking' && (plan.packing?.lanes ?? 0) >= 2, 'the layer must be packed for this test to mean anything');
   const batch = { images: [new Uint8Array(inputs).fill(255)], seeds: [3] };
-  const got = await target.run(await emitTo(scratchDir(), 'ends', program), program, batch);
+  const got = await target.run(await emitTo(target, program), program, batch);
   const steps = program.timesteps - program.readout.begin;
   const ends = Array.from({ length: units }, (_, j) => steps * (j % 2 === 0 ? -128 : 127) * 255 * inputs);
   t.deepEqual(got.scores, [ends]);
@@ -138,6 +122,6 @@ test('a lane holding exactly the power of two its width is sized by decodes exac
   const plan = planModel(program).layers[1]!;
   t.like(plan, { kind: 'spiking', packing: { laneBits: 12, lanes: 3, words: 1 } });
   const batch = { images: [new Uint8Array(16).fill(255)], seeds: [0] };
-  const got = await target.run(await emitTo(scratchDir(), 'pow2', program), program, batch);
+  const got = await target.run(await emitTo(target, program), program, batch);
   t.deepEqual(got.scores, [[3 * 1024, -3 * 1024, 3 * 1016]]);
 });

@@ -9,8 +9,10 @@ import ts from 'typescript';
 import { randomProgram } from '../../../ir/random-program.ts';
 import type { Program } from '../../../ir/program.ts';
 import { featurePrograms } from '../../../test/support/target-feature-programs.ts';
-import { emitTo, scratchDir, widen } from './support.ts';
-import { syntheticMnistProgram } from './synthetic-mnist.ts';
+import { emitTo, tempDir } from '../../../test/support/emit-to.ts';
+import { exampleProgram } from '../../../test/support/example.ts';
+import { target } from '../index.ts';
+import { widen } from './support.ts';
 
 const OPTIONS: ts.CompilerOptions = {
   strict: true,
@@ -37,16 +39,15 @@ const PROGRAMS: readonly Program[] = [
   randomProgram(23, { conv: false, encoder: 'direct', delay: 0, output: 'binary', reset: 'zero', weightBits: 16 }),
   widen(randomProgram(24, { conv: true, encoder: 'jitter', delay: 1, output: 'excess', reset: 'refractory' })),
   widen(randomProgram(25, { conv: true, encoder: 'direct', delay: 0, output: 'binary', reset: 'subtract' })),
-  syntheticMnistProgram(8),
+  (await exampleProgram()).program,
   ...featurePrograms().map((f) => f.program),
   ...[0, 1, 2, 3, 4, 5].map((k) => randomProgram(9000 + k, { extended: true, pool: k % 2 === 0, identity: k % 3 === 0 })),
 ];
 
 test('every generated module compiles with tsc --strict and friends, alone, and imports nothing', async (t) => {
-  const dir = scratchDir();
   const files: string[] = [];
-  for (const [n, program] of PROGRAMS.entries()) {
-    const file = join(await emitTo(dir, `p${n}`, program), 'model.ts');
+  for (const program of PROGRAMS) {
+    const file = join(await emitTo(target, program), 'model.ts');
     t.deepEqual(ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles, [], `${program.name} imports something`);
     files.push(file);
   }
@@ -57,8 +58,7 @@ test('every generated module compiles with tsc --strict and friends, alone, and 
 });
 
 test('the check catches a broken module (the compile test can fail)', (t) => {
-  const dir = scratchDir();
-  const file = join(dir, 'broken.ts');
+  const file = join(tempDir('ts-broken'), 'broken.ts');
   ts.sys.writeFile(file, 'const x: Int32Array = new Int32Array(1);\nexport const y: number = x[0];\n');
   const problems = ts.getPreEmitDiagnostics(ts.createProgram([file], OPTIONS));
   t.is(problems.length, 1);

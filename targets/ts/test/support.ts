@@ -1,34 +1,14 @@
-/** @fileoverview Test helpers for the ts target: emitting programs into temporary directories and loading them. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/** @fileoverview Test helpers of the ts target: emitting and loading a generated module, and widened programs. */
 import { intType } from '../../../ir/int-type.ts';
 import type { IrLayer, Program } from '../../../ir/program.ts';
 import type { SpikingOp } from '../../../ir/spiking.ts';
+import { emitTo } from '../../../test/support/emit-to.ts';
 import { target } from '../index.ts';
 import { loadModel, type GeneratedModel } from '../run.ts';
 
-/** A scratch directory, removed when the test process exits. */
-export function scratchDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'snnc-ts-test-'));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-/** Emits `program` into `dir/name` (the target's own folder, as `snnc compile` would) and returns that folder. */
-export async function emitTo(dir: string, name: string, program: Program): Promise<string> {
-  const out = join(dir, name);
-  mkdirSync(out, { recursive: true });
-  for (const file of await target.emit(program, {})) writeFileSync(join(out, file.path), file.contents);
-  return out;
-}
-
-export async function emitAndLoad(dir: string, name: string, program: Program): Promise<GeneratedModel> {
-  return loadModel(await emitTo(dir, name, program), program);
-}
-
-export function pixelsOf(program: Program): number {
-  return program.input.shape.reduce((a, b) => a * b, 1);
+/** Emits `program` into a temp folder and imports the generated module. */
+export async function emitAndLoad(program: Program): Promise<GeneratedModel> {
+  return loadModel(await emitTo(target, program), program);
 }
 
 /**

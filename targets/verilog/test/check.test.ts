@@ -1,14 +1,15 @@
-/** @fileoverview target.check: what the hardware refuses, with one-line SnncError('unsupported', ...) messages. */
+/**
+ * @fileoverview target.check: what the hardware refuses, with one-line SnncError('unsupported', ...) messages (what
+ * it accepts is in test/conformance.test.ts).
+ */
 import test from 'ava';
 import { SnncError } from '../../../base/errors.ts';
 import type { Program } from '../../../ir/program.ts';
-import { randomProgram } from '../../../ir/random-program.ts';
 import type { ConvOp } from '../../../ir/conv.ts';
 import type { PoolOp } from '../../../ir/pool.ts';
 import type { SpikingOp } from '../../../ir/spiking.ts';
 import { checkProgram } from '../check.ts';
-import { FEATURE_DESIGNS } from './feature-programs.ts';
-import { TINY } from './programs.ts';
+import { TINY } from '../../../test/support/fixed-programs.ts';
 
 const hidden = TINY.layers[1] as SpikingOp;
 const out = TINY.layers[2] as SpikingOp;
@@ -19,13 +20,6 @@ function refused(t: import('ava').ExecutionContext, program: Program, pattern: R
   t.regex(error!.message, pattern);
   t.false(error!.message.includes('\n'), 'one line');
 }
-
-test('random programs of every mode are accepted', (t) => {
-  for (let seed = 1; seed <= 60; seed++) t.notThrows(() => checkProgram(randomProgram(seed)), `seed ${seed}`);
-  for (let seed = 1; seed <= 200; seed++) t.notThrows(() => checkProgram(randomProgram(seed, { extended: true })), `extended seed ${seed}`);
-  for (const { program } of FEATURE_DESIGNS) t.notThrows(() => checkProgram(program), program.name);
-  t.notThrows(() => checkProgram(TINY));
-});
 
 test('a conv layer after a dense spiking layer is refused', (t) => {
   const first: SpikingOp = { ...hidden, name: 'first', inputs: 9, units: 8, weights: new Array(72).fill(1), bias: new Array(8).fill(0), accShift: new Array(8).fill(0), weightFrac: new Array(8).fill(0) };

@@ -1,28 +1,39 @@
 /** @fileoverview `verilator --lint-only -Wall` is clean on everything emitted, test bench included, with and without traces. */
 import test from 'ava';
 import { randomProgram } from '../../../ir/random-program.ts';
-import { emitTo, lint } from './support.ts';
-import { FEATURE_DESIGNS } from './feature-programs.ts';
-import { MODE_DESIGNS, TINY } from './programs.ts';
+import { sharedCase } from '../../../test/support/conformance-set.ts';
+import { emitTo } from '../../../test/support/emit-to.ts';
+import { exampleProgram } from '../../../test/support/example.ts';
+import { target } from '../index.ts';
+import { lint } from './support.ts';
 
-for (const { name, program, lanes } of [...MODE_DESIGNS, ...FEATURE_DESIGNS, { name: 'tiny', program: TINY, lanes: 2 }]) {
+const DESIGNS = [
+  ...['conv-excess-refractory-delay1-jitter', 'binary-subtract-delay0-direct', 'excess-zero-delay1-jitter', 'conv-binary-zero-delay0-direct', 'mixed-three-layers'].map(sharedCase),
+  ...['features', 'identity-delay-pool', 'strided-identity-conv', 'tiny'].map(sharedCase),
+];
+
+for (const { name, program, lanes } of DESIGNS) {
   for (const traces of [false, true]) {
-    test(`${name}, ${lanes} lane(s)${traces ? ', traced' : ''}: lint clean`, (t) => {
-      t.is(lint(emitTo(program, { lanes, traces })), '');
+    test(`${name}, ${lanes} lane(s)${traces ? ', traced' : ''}: lint clean`, async (t) => {
+      t.is(lint(await emitTo(target, program, { lanes, traces })), '');
     });
   }
 }
 
-test('lint is clean across lane counts and random programs', (t) => {
+test('lint is clean across lane counts and random programs', async (t) => {
   for (let seed = 20; seed < 32; seed++) {
     const lanes = [1, 2, 3, 5, 8, 64][seed % 6]!;
-    t.is(lint(emitTo(randomProgram(seed), { lanes })), '', `seed ${seed}, ${lanes} lanes`);
+    t.is(lint(await emitTo(target, randomProgram(seed), { lanes })), '', `seed ${seed}, ${lanes} lanes`);
   }
 });
 
-test('lint is clean on extended random programs (pools, strides, identity layers, membrane outputs)', (t) => {
+test('lint is clean on extended random programs (pools, strides, identity layers, membrane outputs)', async (t) => {
   for (let seed = 40; seed < 52; seed++) {
     const lanes = [1, 2, 3, 5, 8, 64][seed % 6]!;
-    t.is(lint(emitTo(randomProgram(seed, { extended: true }), { lanes })), '', `extended seed ${seed}, ${lanes} lanes`);
+    t.is(lint(await emitTo(target, randomProgram(seed, { extended: true }), { lanes })), '', `extended seed ${seed}, ${lanes} lanes`);
   }
+});
+
+test('the shipped example at the default lanes is lint clean', async (t) => {
+  t.is(lint(await emitTo(target, (await exampleProgram()).program)), '');
 });

@@ -7,8 +7,7 @@ import { convStep, poolStep } from '../../../runtime/golden.ts';
 import { emitDesign } from '../emit.ts';
 import { packWord } from '../mem-files.ts';
 import { normalizeFactor, planDesign, poolAsConv, signedBits, type SpikingPlan } from '../plan.ts';
-import { FEATURE_DESIGNS } from './feature-programs.ts';
-import { TINY } from './programs.ts';
+import { IDENTITY_DELAY_POOL, TINY } from '../../../test/support/fixed-programs.ts';
 
 test('signedBits is the smallest two\'s-complement width holding [-bound, bound]', (t) => {
   t.deepEqual([0n, 1n, 127n, 128n, 2n ** 40n].map(signedBits), [1, 2, 8, 9, 42]);
@@ -72,7 +71,7 @@ test('a pool layer computed as its conv form is exactly the golden pool', (t) =>
 });
 
 test('an identity layer has one group, no weight image, and an accumulator as wide as its input', (t) => {
-  const program = FEATURE_DESIGNS.find((d) => d.name === 'sinabs')!.program;
+  const program = IDENTITY_DELAY_POOL;
   const plan = planDesign(program, 2);
   const identity = plan.stages[1] as SpikingPlan;
   t.deepEqual([identity.identity, identity.groups, identity.accBits], [true, 1, 6]);

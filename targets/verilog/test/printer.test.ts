@@ -5,7 +5,7 @@ import { assertGolden } from '../../../test/support/golden.ts';
 import { emitDesign } from '../emit.ts';
 import { add, cat, cond, eq, index, lit, ModuleBuilder, mul, num, part, range, ref, repeat, set, sext, sshr, sub, lnot, if_ } from '../netlist.ts';
 import { expr, printModule } from '../print-verilog.ts';
-import { TINY } from './programs.ts';
+import { TINY } from '../../../test/support/fixed-programs.ts';
 
 test('expressions print with explicit parentheses and sized literals', (t) => {
   const a = ref('a');

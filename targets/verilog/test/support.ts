@@ -1,43 +1,16 @@
-/** @fileoverview Shared helpers of the verilog target's tests: emit a design to a scratch dir, lint it, compare. */
+/** @fileoverview Shared helpers of the verilog target's tests: lint an emitted design, compare scores with a located mismatch. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
-import { writeDirAtomic } from '../../../base/fs-atomic.ts';
 import type { Program } from '../../../ir/program.ts';
-import { randomPixels } from '../../../ir/random-program.ts';
 import { runGolden } from '../../../runtime/golden.ts';
 import type { Batch } from '../../target.ts';
-import { emitDesign } from '../emit.ts';
 import type { SimulationResult } from '../run.ts';
 import { describeDifference, locateMismatch } from '../trace.ts';
-
-/** A fresh scratch directory (the OS cleans tmp; a failed test leaves its design for inspection). */
-export function scratch(name: string): string {
-  return mkdtempSync(join(tmpdir(), `snnc-verilog-${name}-`));
-}
-
-export function emitTo(program: Program, options: { lanes: number; traces?: boolean }, name = program.name): string {
-  const dir = scratch(name);
-  writeDirAtomic(dir, emitDesign(program, { lanes: options.lanes, traces: options.traces ?? false }).map((f) => [f.path, f.contents] as const));
-  return dir;
-}
-
 /** Verilator's -Wall lint of everything emitted, test bench included; returns its messages (empty when clean). */
 export function lint(dir: string): string {
   const result = spawnSync('sh', ['-c', 'verilator --lint-only -Wall --timing --top-module snn_tb rtl/*.v tb/snn_tb.v'], { cwd: dir, encoding: 'utf8' });
   if (result.error) throw result.error;
   return result.status === 0 ? '' : `${result.stdout}${result.stderr}`.trim();
-}
-
-/** Deterministic images and seeds for a program. */
-export function batchFor(program: Program, count: number, salt: number): Batch {
-  const pixels = program.input.shape.reduce((a, b) => a * b, 1);
-  return {
-    images: Array.from({ length: count }, (_, i) => randomPixels(salt * 1000 + i, pixels)),
-    seeds: Array.from({ length: count }, (_, i) => (salt * 7919 + i * 104729) >>> 0),
-  };
 }
 
 /**

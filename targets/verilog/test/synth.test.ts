@@ -6,8 +6,9 @@ import { main } from '../../../cli/main.ts';
 import { randomBatch } from '../report.ts';
 import { simulate } from '../run.ts';
 import { ice40Estimate, parseStat, up5kOverflow, xilinxEstimate } from '../synth.ts';
-import { emitTo } from './support.ts';
-import { MODE_DESIGNS } from './programs.ts';
+import { sharedCase } from '../../../test/support/conformance-set.ts';
+import { emitTo } from '../../../test/support/emit-to.ts';
+import { target } from '../index.ts';
 
 test('yosys cell counts become LUT, FF, BRAM and DSP figures', (t) => {
   const cells = parseStat(JSON.stringify({ design: { num_cells_by_type: { LUT2: 10, LUT6: 5, FDRE: 30, FDSE: 2, RAMB18E1: 3, RAMB36E1: 1, DSP48E1: 4, RAM32M: 2, SRL16E: 1, CARRY4: 7 } } }));
@@ -20,8 +21,8 @@ test('yosys cell counts become LUT, FF, BRAM and DSP figures', (t) => {
 });
 
 test('snnc report synthesises, places and measures cycles', async (t) => {
-  const { program, lanes } = MODE_DESIGNS[1]!;
-  const dir = emitTo(program, { lanes });
+  const { program, lanes } = sharedCase('binary-subtract-delay0-direct');
+  const dir = await emitTo(target, program, { lanes });
   const out: string[] = [];
   const code = await main(['report', dir, '--images', '3', '--as-is'], { out: (l) => out.push(l), log: () => {}, tty: false });
   t.is(code, 0);

@@ -1,4 +1,7 @@
-/** @fileoverview The verilog plug-in: emitted files, the lanes option, refusing a stale design, a missing simulator. */
+/**
+ * @fileoverview The verilog plug-in: emitted files, the lanes option, refusing a stale design, a missing simulator,
+ * cycle counts and the cached Verilator build.
+ */
 import test from 'ava';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,8 +9,10 @@ import { join } from 'node:path';
 import { SnncError } from '../../../base/errors.ts';
 import { target, DEFAULT_LANES } from '../index.ts';
 import { simulate } from '../run.ts';
-import { emitTo, batchFor } from './support.ts';
-import { TINY } from './programs.ts';
+import { testBatch } from '../../../test/support/batches.ts';
+import { sharedCase } from '../../../test/support/conformance-set.ts';
+import { emitTo } from '../../../test/support/emit-to.ts';
+import { TINY } from '../../../test/support/fixed-programs.ts';
 
 test('emit writes the cores, the top, the bench, the memory images and design.json', async (t) => {
   const files = await target.emit(TINY, {});
@@ -23,20 +28,20 @@ test('the lanes option must be a positive integer', async (t) => {
 });
 
 test('run refuses a design emitted for another program', async (t) => {
-  const dir = emitTo(TINY, { lanes: 1 });
+  const dir = await emitTo(target, TINY, { lanes: 1 });
   const other = { ...TINY, readout: { ...TINY.readout, begin: 0 } };
-  const error = await t.throwsAsync(target.run(dir, other, batchFor(other, 1, 1)), { instanceOf: SnncError });
+  const error = await t.throwsAsync(target.run(dir, other, testBatch(other, 1)), { instanceOf: SnncError });
   t.is((error as SnncError).code, 'io');
   t.regex(error!.message, /emitted for another program/);
 });
 
-test('a missing simulator is one line with code tool', (t) => {
-  const dir = emitTo(TINY, { lanes: 1 });
+test('a missing simulator is one line with code tool', async (t) => {
+  const dir = await emitTo(target, TINY, { lanes: 1 });
   const path = process.env.PATH;
   process.env.PATH = mkdtempSync(join(tmpdir(), 'snnc-empty-path-'));
   try {
     for (const simulator of ['verilator', 'icarus'] as const) {
-      const error = t.throws(() => simulate(dir, batchFor(TINY, 1, 1), { simulator }), { instanceOf: SnncError });
+      const error = t.throws(() => simulate(dir, testBatch(TINY, 1), { simulator }), { instanceOf: SnncError });
       t.is((error as SnncError).code, 'tool');
       t.regex(error!.message, simulator === 'verilator' ? /^verilator not found/ : /^iverilog not found/);
       t.false(error!.message.includes('\n'));
@@ -44,4 +49,13 @@ test('a missing simulator is one line with code tool', (t) => {
   } finally {
     process.env.PATH = path;
   }
+});
+
+test('cycle counts are measured per image and the cached build is reused', async (t) => {
+  const { program, lanes } = sharedCase('binary-subtract-delay0-direct');
+  const dir = await emitTo(target, program, { lanes });
+  const first = simulate(dir, testBatch(program, 3), { simulator: 'verilator' });
+  const again = simulate(dir, testBatch(program, 3), { simulator: 'verilator' });
+  t.deepEqual(again, first);
+  t.true(first.cycles.every((c) => c >= program.input.shape.reduce((a, b) => a * b, 1)), 'at least one cycle per pixel beat');
 });

@@ -1,4 +1,7 @@
-/** @fileoverview Traced builds: per-layer, per-timestep values equal traceGolden, and a mismatch is located exactly. */
+/**
+ * @fileoverview Traced builds beyond the conformance suite's trace equality: a mismatch is located exactly, the debug
+ * build dumps a VCD, and a design emitted with traces leaves its per-update records beside it.
+ */
 import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,8 +10,10 @@ import type { SpikingOp } from '../../../ir/spiking.ts';
 import { traceGolden } from '../../../runtime/golden.ts';
 import { target } from '../index.ts';
 import { describeDifference, firstDifference, locateMismatch, parseTrace, recordsToTrace, traceDesign } from '../trace.ts';
-import { batchFor, emitTo } from './support.ts';
-import { MODE_DESIGNS, TINY } from './programs.ts';
+import { testBatch } from '../../../test/support/batches.ts';
+import { sharedCase } from '../../../test/support/conformance-set.ts';
+import { emitTo } from '../../../test/support/emit-to.ts';
+import { TINY } from '../../../test/support/fixed-programs.ts';
 
 /** The same program with one bias changed in its last layer. */
 function withBias(program: Program, unit: number, delta: number): Program {
@@ -18,23 +23,10 @@ function withBias(program: Program, unit: number, delta: number): Program {
   return { ...program, layers };
 }
 
-for (const design of [MODE_DESIGNS[0]!, MODE_DESIGNS[2]!]) {
-  test(`${design.name}: the traced build shows exactly the golden values`, async (t) => {
-    const { program, lanes } = design;
-    const dir = emitTo(program, { lanes });
-    const { images, seeds } = batchFor(program, 1, 9);
-    const trace = await target.trace!(dir, program, images[0]!, seeds[0]!);
-    const golden = traceGolden(program, images[0]!, seeds[0]!);
-    t.deepEqual(trace.layers.map((l) => l.output), golden.layers.map((l) => l.output));
-    t.deepEqual(trace.layers.map((l) => l.membrane), golden.layers.map((l) => l.membrane));
-    t.is(firstDifference(program, images[0]!, seeds[0]!, trace), undefined);
-  });
-}
-
-test('a changed bias is reported at its first differing layer, timestep and neuron', (t) => {
-  const { program, lanes } = MODE_DESIGNS[2]!;
-  const dir = emitTo(program, { lanes });
-  const { images, seeds } = batchFor(program, 1, 9);
+test('a changed bias is reported at its first differing layer, timestep and neuron', async (t) => {
+  const { program, lanes } = sharedCase('excess-zero-delay1-jitter');
+  const dir = await emitTo(target, program, { lanes });
+  const { images, seeds } = testBatch(program, 1);
   const changed = withBias(program, 1, 1000);
   // Where the two programs' golden traces first part, found independently of the hardware.
   const before = traceGolden(program, images[0]!, seeds[0]!);
@@ -51,10 +43,10 @@ test('a changed bias is reported at its first differing layer, timestep and neur
   t.is(describeDifference(d!), `layer ${program.layers[last]!.name}, timestep ${step}, neuron 1: membrane ${d!.hardware} in hardware, ${d!.golden} in the golden runtime`);
 });
 
-test('the debug build can dump a VCD', (t) => {
-  const { program, lanes } = MODE_DESIGNS[1]!;
-  const dir = emitTo(program, { lanes });
-  const { images, seeds } = batchFor(program, 1, 3);
+test('the debug build can dump a VCD', async (t) => {
+  const { program, lanes } = sharedCase('binary-subtract-delay0-direct');
+  const dir = await emitTo(target, program, { lanes });
+  const { images, seeds } = testBatch(program, 1);
   t.is(locateMismatch(dir, program, images[0]!, seeds[0]!, { vcd: true }), undefined);
   const vcd = join(dir, 'debug', 'wave.vcd');
   t.true(existsSync(vcd));
@@ -62,8 +54,8 @@ test('the debug build can dump a VCD', (t) => {
 });
 
 test('a design emitted with traces leaves its per-update records beside it', async (t) => {
-  const dir = emitTo(TINY, { lanes: 2, traces: true });
-  const batch = batchFor(TINY, 2, 4);
+  const dir = await emitTo(target, TINY, { lanes: 2, traces: true });
+  const batch = testBatch(TINY, 2);
   await target.run(dir, TINY, batch);
   const text = readFileSync(join(dir, 'trace.txt'), 'utf8');
   const [first, second] = text.split(/^# image \d+\n/m).filter((part) => part !== '');
