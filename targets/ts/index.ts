@@ -6,7 +6,7 @@ import { SnncError } from '../../base/errors.ts';
 import type { Program } from '../../ir/program.ts';
 import type { Batch, BatchResult, EmitOptions, EmittedFile, Target, TargetTrace } from '../target.ts';
 import { readme } from './emit-header.ts';
-import { programSha256 } from './fingerprint.ts';
+import { programSha256 } from '../../ir/fingerprint.ts';
 import { planModel } from './plan.ts';
 import { loadModel } from './load.ts';
 

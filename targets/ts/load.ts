@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SnncError } from '../../base/errors.ts';
 import type { Program } from '../../ir/program.ts';
-import { programSha256 } from './fingerprint.ts';
+import { programSha256 } from '../../ir/fingerprint.ts';
 
 /** The part of a generated module's API that the target and the tests use. */
 export interface GeneratedModel {

@@ -51,7 +51,10 @@ export interface DesignInfo {
   readonly scoreBits: number;
   readonly timesteps: number;
   readonly maxCycles: number;
-  /** A hash of every file as emitted (a record; simulator builds are keyed on the bytes on disk, see run.ts). */
+  /**
+   * designFilesHash: FNV-1a of every file as emitted, not the program's fingerprint (that is programSha256); a record
+   * only, since simulator builds are keyed on the bytes on disk (see run.ts).
+   */
   readonly fingerprint: string;
 }
 
@@ -96,7 +99,11 @@ export function programHash(program: Program): string {
   return createHash('sha256').update(JSON.stringify(program)).digest('hex');
 }
 
-function fingerprint(files: readonly EmittedFile[]): string {
+/**
+ * FNV-1a over the emitted files' paths and contents: a short hash of the design as written (design.json's
+ * `fingerprint`), not of the program, so two lane counts of one program differ here and agree in programSha256.
+ */
+function designFilesHash(files: readonly EmittedFile[]): string {
   let h = 0x811c9dc5;
   for (const f of files) {
     const text = `${f.path}\n${typeof f.contents === 'string' ? f.contents : Buffer.from(f.contents).toString('hex')}`;
@@ -117,7 +124,7 @@ export function emitDesign(program: Program, options: DesignOptions): EmittedFil
   const info: DesignInfo = {
     format: 'snnc-verilog-design', version: 1, program: program.name, programSha256: programHash(program), top: 'snn_top', testbench: 'snn_tb',
     rtl: rtl.map((m) => `rtl/${m.name}.v`), tb: ['tb/snn_tb.v'], lanes: options.lanes, traces: options.traces,
-    pixels: plan.pixels, pixelBits: plan.pixelBits, beatPixels: plan.beatPixels, classes: program.classes, classBits: plan.readout.classBits, scoreBits: plan.readout.scoreBits, timesteps: program.timesteps, maxCycles, fingerprint: fingerprint(files),
+    pixels: plan.pixels, pixelBits: plan.pixelBits, beatPixels: plan.beatPixels, classes: program.classes, classBits: plan.readout.classBits, scoreBits: plan.readout.scoreBits, timesteps: program.timesteps, maxCycles, fingerprint: designFilesHash(files),
   };
   files.push({ path: 'design.json', contents: JSON.stringify(info, null, 2) + '\n' });
   return files;
