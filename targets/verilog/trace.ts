@@ -46,7 +46,7 @@ export function recordsToTrace(program: Program, records: readonly TraceRecord[]
       }
       const visible = (t: number): { u: number[]; o: number[] } => (t < delay ? { u: new Array<number>(width).fill(0), o: new Array<number>(width).fill(0) } : computed[t - delay]!);
       const steps = Array.from({ length: program.timesteps }, (_, t) => visible(t));
-      return { membrane: op.kind === 'spiking' ? steps.map((s) => s.u) : [], output: steps.map((s) => s.o) };
+      return { name: op.name, kind: op.kind, membrane: op.kind === 'spiking' ? steps.map((s) => s.u) : [], output: steps.map((s) => s.o) };
     }),
   };
 }
