@@ -5,7 +5,8 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { SnnModel } from '../model/format.ts';
 import { readModel } from '../model/read-model.ts';
-import { calibrationSet, DEFAULT_CALIBRATION_IMAGES, lowerModel, modelSha256, requireSnn } from '../compiler/lower.ts';
+import { modelSha256, requireSnn } from '../compiler/lower.ts';
+import { compileModelDir } from '../compiler/compile-model-dir.ts';
 import { loadDataset, type LoadedDataset } from '../data/load.ts';
 import { isDatasetName } from '../data/datasets.ts';
 import { SnncError } from '../base/errors.ts';
@@ -91,8 +92,7 @@ export async function fixedAccuracy(dir: string, weightBits: number, opts: Measu
   const data = testImages(model, opts.images);
   return cached(cacheKey(dir, `w${weightBits}`, timesteps, data.count), opts.fresh, async () => {
     opts.log?.(`${dir}: fixed point, ${weightBits}-bit weights, T=${timesteps}, ${data.count} images`);
-    const calibration = await calibrationSet(model, DEFAULT_CALIBRATION_IMAGES, opts.log);
-    const program = lowerModel({ model, sourceSha256: modelSha256(dir), calibration, options: { weightBits, timesteps } });
+    const { program } = await compileModelDir(dir, { options: { weightBits, timesteps }, ...(opts.log ? { log: opts.log } : {}) });
     const { labels } = await runGoldenBatch(program, datasetBatch(data));
     return { correct: labels.filter((label, i) => label === data.labels[i]).length, images: data.count };
   });

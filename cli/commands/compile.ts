@@ -4,7 +4,7 @@ import { fillDirAtomic, prepareOutputDir, writeFilesInside, type OutputGuard } f
 import { modelInput, namedOutputPath } from '../../base/output-guard.ts';
 import { printProgram } from '../../ir/print.ts';
 import type { Program } from '../../ir/program.ts';
-import { calibrationSet, lowerModel, requireSnn } from '../../compiler/lower.ts';
+import { compileModel } from '../../compiler/compile-model-dir.ts';
 import { loadModelArg, nirDatasetFlag, nirFlags } from '../load-model-arg.ts';
 import { PASS_NAMES } from '../../compiler/passes/pipeline.ts';
 import { DEFAULT_CALIBRATION_IMAGES } from '../../compiler/passes/formats-policy.ts';
@@ -13,7 +13,7 @@ import type { EmitOptions, Target } from '../../targets/target.ts';
 import { programHash } from '../../targets/verilog/emit.ts';
 import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpecs, type ParsedArgs } from '../args.ts';
 import type { Command } from '../command.ts';
-import { terminalProgress } from '../progress.ts';
+import { terminalProgress, type Progress } from '../progress.ts';
 import { buildSummary } from './summary.ts';
 import { writeManifest } from '../../verify/manifest.ts';
 
@@ -42,10 +42,6 @@ const flags: FlagSpecs = {
 /** Compiles MODEL (a model directory or a .nir file, see load-model-arg.ts) to a Program with the lowering flags of `args`. */
 export async function compileFromArgs(modelPath: string, args: ParsedArgs, log: (line: string) => void, dump?: (text: string) => void): Promise<Program> {
   const { model: loaded, sha256 } = await loadModelArg(modelPath, args);
-  const model = requireSnn(loaded, modelPath);
-  const images = await calibrationSet(model, flagNumber(args, 'calibration-images') ?? DEFAULT_CALIBRATION_IMAGES, log);
-  const bar = terminalProgress('calibrate', images.images.length, Boolean(process.stderr.isTTY));
-  const calibration = { ...images, onImageDone: (done: number) => bar.tick(done) };
   const granularity = flagString(args, 'granularity') as 'layer' | 'channel' | undefined;
   const options = {
     ...(flagNumber(args, 'weight-bits') !== undefined ? { weightBits: flagNumber(args, 'weight-bits')! } : {}),
@@ -55,10 +51,23 @@ export async function compileFromArgs(modelPath: string, args: ParsedArgs, log: 
     ...(flagNumber(args, 'timesteps') !== undefined ? { timesteps: flagNumber(args, 'timesteps')! } : {}),
   };
   const dumpAfter = flagString(args, 'dump-after');
+  // Made when the calibration images are loaded (the (0, total) call), so the bar's rate counts from there.
+  let bar: Progress | undefined;
   try {
-    return lowerModel({ model, sourceSha256: sha256, calibration, options, warn: log, hooks: { ...(dumpAfter ? { dumpAfter } : {}), ...(dump ? { dump } : {}) } });
+    const { program } = await compileModel(loaded, modelPath, sha256, {
+      ...(flagNumber(args, 'calibration-images') !== undefined ? { calibrationImages: flagNumber(args, 'calibration-images')! } : {}),
+      options,
+      warn: log,
+      log,
+      hooks: { ...(dumpAfter ? { dumpAfter } : {}), ...(dump ? { dump } : {}) },
+      onCalibrationImage: (done, total) => {
+        bar ??= terminalProgress('calibrate', total, Boolean(process.stderr.isTTY));
+        if (done > 0) bar.tick(done);
+      },
+    });
+    return program;
   } finally {
-    bar.done();
+    bar?.done();
   }
 }
 
