@@ -11,7 +11,7 @@ import type { PoolOp } from './pool.ts';
 import type { IrLayer, Program } from './program.ts';
 import type { RandomProgramOptions } from './random-program.ts';
 import type { IrOutput, IrReset, SpikingOp } from './spiking.ts';
-import { windowOutSize } from './validate.ts';
+import { windowOutSize } from './window.ts';
 
 /** An output mode for `reset`: 'none' needs 'membrane'. */
 export function outputForReset(output: IrOutput['kind'] | undefined, reset: IrReset['kind'] | undefined): IrOutput['kind'] | undefined {

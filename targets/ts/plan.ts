@@ -8,7 +8,7 @@ import type { PoolOp } from '../../ir/pool.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
 import { unreachable } from '../../ir/registry.ts';
 import type { Factor, SpikingOp } from '../../ir/spiking.ts';
-import { windowOutSize } from '../../ir/validate.ts';
+import { windowOutSize } from '../../ir/window.ts';
 import { arrayKindFor, clampRange, dotRange, fitsInt32, hull, rangeOf, roundShiftRange, SAFE, within, type ArrayKind, type Range } from './ranges.ts';
 
 /**
