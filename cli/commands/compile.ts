@@ -13,7 +13,7 @@ import type { EmitOptions, Target } from '../../targets/target.ts';
 import { programHash } from '../../targets/verilog/emit.ts';
 import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpecs, type ParsedArgs } from '../args.ts';
 import type { Command } from '../command.ts';
-import { terminalProgress, type Progress } from '../progress.ts';
+import { terminalProgress, type Progress } from '../../base/progress.ts';
 import { buildSummary } from './summary.ts';
 import { writeManifest } from '../../verify/manifest.ts';
 

@@ -18,7 +18,7 @@ import { DATASET_NAMES, isDatasetName } from '../../data/datasets.ts';
 import { loadDataset } from '../../data/load.ts';
 import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpecs } from '../args.ts';
 import type { Command } from '../command.ts';
-import { progress } from '../progress.ts';
+import { terminalProgress } from '../../base/progress.ts';
 import { compileFromArgs, lowerFlags } from './compile.ts';
 
 const flags: FlagSpecs = {
@@ -103,7 +103,7 @@ export const verifyCommand: Command = {
     const samples = flagNumber(args, 'samples') ?? 100;
     const batch = loadBatch(program, flagString(args, 'dataset') ?? datasetOf(program), (flagString(args, 'split') ?? 'test') as 'train' | 'test', samples, flagNumber(args, 'seed') ?? 0);
     const lanes = flagNumber(args, 'lanes');
-    const bar = progress(io, 'verify', batch.images.length * chosen.length);
+    const bar = terminalProgress('verify', batch.images.length * chosen.length, io.tty);
     const offsets = new Map(chosen.map((t, i) => [t.name, i * batch.images.length]));
     const { rows, goldenPerSecond } = await verifyTargets(program, isBuild ? path : undefined, chosen, batch, {
       emit: { ...(lanes !== undefined ? { lanes } : {}), ...(isBuild ? {} : { model: (await loadModelArg(pathArg!, args)).model }), log: io.log },
