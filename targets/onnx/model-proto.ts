@@ -1,6 +1,6 @@
 /** @fileoverview The ModelProto around a graph: opset, IR version, producer, and provenance metadata for Netron. */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { SNNC_VERSION } from '../../base/version.ts';
 import type { Program } from '../../ir/program.ts';
 import { onnx, type GraphProto } from './proto.ts';
 
@@ -11,8 +11,6 @@ import { onnx, type GraphProto } from './proto.ts';
 export const OPSET = 17;
 /** ONNX IR version 8, which ONNX 1.12 pairs with opset 17. */
 export const IR_VERSION = 8;
-
-const SNNC_VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** sha256 of the program's JSON as `snnc compile` writes ir.json (`JSON.stringify(program)` and a newline). */
 export function irSha256(program: Program): string {
