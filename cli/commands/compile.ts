@@ -2,6 +2,7 @@
 import { SnncError } from '../../base/errors.ts';
 import { fillDirAtomic, prepareOutputDir, writeFilesInside, type OutputGuard } from '../../base/fs-atomic.ts';
 import { modelInput, namedOutputPath } from '../../base/output-guard.ts';
+import { programSha256 } from '../../ir/fingerprint.ts';
 import { printProgram } from '../../ir/print.ts';
 import type { Program } from '../../ir/program.ts';
 import { compileModel } from '../../compiler/compile-model-dir.ts';
@@ -10,7 +11,6 @@ import { PASS_NAMES } from '../../compiler/passes/pipeline.ts';
 import { DEFAULT_CALIBRATION_IMAGES } from '../../compiler/passes/formats-policy.ts';
 import { targets } from '../../targets/registry.ts';
 import type { EmitOptions, Target } from '../../targets/target.ts';
-import { programHash } from '../../targets/verilog/emit.ts';
 import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpecs, type ParsedArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { terminalProgress, type Progress } from '../../base/progress.ts';
@@ -126,7 +126,7 @@ export const compileCommand: Command = {
         ['summary.md', summary.text],
       ]);
       writeManifest(staging);
-    }, { ...guard, fingerprint: programHash(program) });
+    }, { ...guard, fingerprint: programSha256(program) });
     io.out(`compiled ${program.name} to ${out} in ${(compileMs / 1000).toFixed(2)} s: ir.json, ir.txt, summary.md${emitted.map((e) => `, ${e.target}/`).join('')}`);
     return 0;
   },
