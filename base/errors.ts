@@ -10,7 +10,11 @@ export type SnncErrorCode =
   | 'tool' // a missing or failing external tool (simulator, synthesizer)
   | 'mismatch'; // verification found differing integers
 
-/** Exit codes: 2 for bad input (usage, model, data), 1 for everything else. */
+/**
+ * Exit codes of a failed command (cli/main.ts returns these; 0 is success): 2 for input that cannot be used as given
+ * (usage, model, ir, data, unsupported, io; also `snnc` with no command), 3 for an external tool that is missing or
+ * failed, 1 for a verification that found differing integers, and INTERNAL_ERROR_EXIT_CODE for a bug of ours.
+ */
 export const exitCodeFor: Record<SnncErrorCode, number> = {
   usage: 2,
   model: 2,
@@ -21,6 +25,9 @@ export const exitCodeFor: Record<SnncErrorCode, number> = {
   tool: 3,
   mismatch: 1,
 };
+
+/** Any error that is not an SnncError or a failed file system call on a user's path: a bug (EX_SOFTWARE of sysexits.h). */
+export const INTERNAL_ERROR_EXIT_CODE = 70;
 
 export class SnncError extends Error {
   constructor(

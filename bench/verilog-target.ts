@@ -18,7 +18,8 @@ import { datasetBatch } from '../runtime/batch.ts';
 import { runGolden } from '../runtime/golden.ts';
 import type { Batch } from '../targets/target.ts';
 import { DEFAULT_LANES, target } from '../targets/verilog/index.ts';
-import { hardwareReport, randomBatch, REFERENCE_MHZ } from '../targets/verilog/report.ts';
+import { hardwareReport, REFERENCE_MHZ } from '../targets/verilog/report.ts';
+import { randomBatch } from '../runtime/batch.ts';
 import { readDesign, simulate } from '../targets/verilog/run.ts';
 import type { BenchRow } from './row.ts';
 

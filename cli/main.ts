@@ -1,13 +1,12 @@
 /**
  * @fileoverview snnc's entry point: dispatches to a command (its module loaded only then, see commands.ts) and turns
- * every SnncError into one line and an exit code.
+ * every SnncError into one line and its exit code (the table in base/errors.ts).
  */
-import { SnncError, exitCodeFor } from '../base/errors.ts';
+import { SnncError, exitCodeFor, INTERNAL_ERROR_EXIT_CODE } from '../base/errors.ts';
+import { SNNC_VERSION } from '../base/version.ts';
 import { helpText, parseArgs } from './args.ts';
 import type { CommandIO } from './command.ts';
 import { commands } from './commands.ts';
-
-const VERSION = '0.1.0';
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -19,10 +18,10 @@ export async function main(argv: readonly string[], io: CommandIO = defaultIO())
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       io.out(usage());
-      return name === undefined ? 2 : 0;
+      return name === undefined ? exitCodeFor.usage : 0;
     }
     if (name === '--version') {
-      io.out(`snnc ${VERSION}`);
+      io.out(`snnc ${SNNC_VERSION}`);
       return 0;
     }
     const entry = commands.find((c) => c.name === name);
@@ -50,7 +49,7 @@ export async function main(argv: readonly string[], io: CommandIO = defaultIO())
     const err = e as Error;
     io.log(`snnc: internal error: ${oneLine(err?.message ?? String(e))} (set SNNC_DEBUG=1 for the stack)`);
     if (process.env.SNNC_DEBUG) io.log(String(err?.stack));
-    return 70;
+    return INTERNAL_ERROR_EXIT_CODE;
   }
 }
 

@@ -8,7 +8,7 @@ import { readModel } from '../model/read-model.ts';
 import type { Program } from '../ir/program.ts';
 import { calibrationSet, DEFAULT_CALIBRATION_IMAGES, lowerModel, modelSha256, requireSnn } from './lower.ts';
 import type { PipelineHooks } from './passes/pipeline.ts';
-import type { LowerOptions } from './passes/state.ts';
+import type { CalibrationSet, LowerOptions } from './passes/state.ts';
 
 export interface CompileOptions {
   /** Training images that choose the formats (default DEFAULT_CALIBRATION_IMAGES). */
@@ -19,8 +19,13 @@ export interface CompileOptions {
   readonly warn?: (line: string) => void;
   /** Progress lines (a dataset fetch for calibration). */
   readonly log?: (line: string) => void;
-  /** Called after each calibration image with the count done and the total (the CLI draws a bar with it). */
+  /**
+   * Called with (0, total) once the calibration images are loaded, then after each image with the count done (the CLI
+   * draws a bar with it, timed from the first call).
+   */
   readonly onCalibrationImage?: (done: number, total: number) => void;
+  /** Calibration images to use instead of the first training images of the model's dataset (the model fuzzer's). */
+  readonly calibration?: CalibrationSet;
 }
 
 export interface CompiledModel {
@@ -33,7 +38,8 @@ export interface CompiledModel {
 /** Lowers a loaded model; `source` names it in errors. */
 export async function compileModel(loaded: Model, source: string, sourceSha256: string, opts: CompileOptions = {}): Promise<CompiledModel> {
   const model = requireSnn(loaded, source);
-  const images = await calibrationSet(model, opts.calibrationImages ?? DEFAULT_CALIBRATION_IMAGES, opts.log);
+  const images = opts.calibration ?? (await calibrationSet(model, opts.calibrationImages ?? DEFAULT_CALIBRATION_IMAGES, opts.log));
+  opts.onCalibrationImage?.(0, images.images.length);
   const calibration = opts.onCalibrationImage ? { ...images, onImageDone: opts.onCalibrationImage } : images;
   const program = lowerModel({ model, sourceSha256, calibration, options: opts.options, hooks: opts.hooks, warn: opts.warn });
   return { model, program, sourceSha256 };

@@ -14,6 +14,7 @@ import type { Program } from '../ir/program.ts';
 import { loadDataset } from '../data/load.ts';
 import { fetchDataset } from '../data/fetch.ts';
 import { isDatasetName } from '../data/datasets.ts';
+import { datasetBatch } from '../runtime/batch.ts';
 
 /** sha256 over model.json and weights.bin, so a program names exactly what it was compiled from. */
 export function modelSha256(modelPath: string): string {
@@ -53,8 +54,8 @@ export async function calibrationSet(model: Model, count: number, log?: (line: s
   if (c !== mc || h !== mh || w !== mw) {
     throw new SnncError('data', `${name} images are ${c}x${h}x${w}, the model wants ${mc}x${mh}x${mw}`);
   }
-  const images = Array.from({ length: data.count }, (_, i) => data.image(i));
-  return { dataset: `${name} train`, images, seeds: images.map((_, i) => i) };
+  // The first training images (offset 0), so image i runs with jitter seed i.
+  return { dataset: `${name} train`, ...datasetBatch(data) };
 }
 
 export interface LowerRequest {

@@ -9,16 +9,9 @@ import { intType, maxOf, minOf, signedBitsFor, type IntType } from './int-type.t
 import { makeRandom } from './mulberry32.ts';
 import type { PoolOp } from './pool.ts';
 import type { IrLayer, Program } from './program.ts';
-import type { RandomProgramOptions } from './random-program.ts';
+import { outputForReset, type RandomProgramOptions } from './random-base.ts';
 import type { IrOutput, IrReset, SpikingOp } from './spiking.ts';
-import { windowOutSize } from './validate.ts';
-
-/** An output mode for `reset`: 'none' needs 'membrane'. */
-export function outputForReset(output: IrOutput['kind'] | undefined, reset: IrReset['kind'] | undefined): IrOutput['kind'] | undefined {
-  if (reset !== 'none') return output;
-  if (output !== undefined && output !== 'membrane') throw new RangeError(`randomProgram: reset none needs output membrane, not ${output}`);
-  return 'membrane';
-}
+import { windowOutSize } from './window.ts';
 
 function maxAbs(t: IntType): number {
   return Math.max(maxOf(t), -minOf(t));

@@ -8,31 +8,13 @@ import { intType, maxOf, minOf, signedBitsFor, type IntType } from './int-type.t
 import type { IrEncoder } from './encoder.ts';
 import { makeRandom } from './mulberry32.ts';
 import type { IrLayer, Program } from './program.ts';
-import { outputForReset, randomExtendedProgram } from './random-extended.ts';
+import { outputForReset, type RandomProgramOptions } from './random-base.ts';
+import { randomExtendedProgram } from './random-extended.ts';
 import type { IrOutput, IrReset, SpikingOp } from './spiking.ts';
 import type { ConvOp } from './conv.ts';
 
 export { makeRandom };
-
-export interface RandomProgramOptions {
-  /** Default generator: a conv first (true), never (false), or at random. Extended: conv layers forced / excluded. */
-  readonly conv?: boolean;
-  readonly output?: IrOutput['kind'];
-  /** 'none' forces output 'membrane' (and throws with any other `output`). */
-  readonly reset?: IrReset['kind'];
-  readonly delay?: 0 | 1;
-  readonly encoder?: IrEncoder['kind'];
-  readonly weightBits?: number;
-  readonly timesteps?: number;
-  /** Random mixes of every IR feature (a different stream of programs than the default for the same seed). */
-  readonly extended?: boolean;
-  /** Extended only: at least one pool (true) or none (false). */
-  readonly pool?: boolean;
-  /** Extended only: at least one identity spiking layer (true) or none (false). */
-  readonly identity?: boolean;
-  /** Extended only: the readout source (random when absent; the default generator always reads the membrane). */
-  readonly source?: 'membrane' | 'output';
-}
+export type { RandomProgramOptions };
 
 export function randomProgram(seed: number, options: RandomProgramOptions = {}): Program {
   if (options.extended) return randomExtendedProgram(seed, options);

@@ -6,6 +6,7 @@
  */
 import type { Schema } from './schema-check.ts';
 import { bool, choice, int, ints, kinds, num, record, ref, str, tag } from './schema-build.ts';
+import { LAYER_KINDS } from './registry.ts';
 
 const SAFE = 2 ** 48;
 const MEMBRANE = 2 ** 31;
@@ -35,7 +36,7 @@ export const IR_SCHEMA: Schema = {
       classes: int(1, 65536, 'K: scores per inference; the last spiking layer has this many units.'),
       input: ref('input', 'The image the program reads.'),
       encoder: ref('encoder', 'How pixels become the first layer\'s input each timestep.'),
-      layers: { type: 'array', minItems: 1, items: kinds(['conv', 'spiking', 'pool'], 'An op.'), description: 'The ops, run in order every timestep; the last is spiking.' },
+      layers: { type: 'array', minItems: 1, items: kinds(LAYER_KINDS, 'An op.'), description: 'The ops, run in order every timestep; the last is spiking.' },
       readout: ref('readout', 'How the scores are summed.'),
       quantization: ref('quantization', 'How the compiler chose the integers (informational).'),
     }),

@@ -13,6 +13,7 @@ import type { IrLayer, Program } from './program.ts';
 import { unreachable } from './registry.ts';
 import type { SpikingOp } from './spiking.ts';
 import { largest } from '../base/array-extent.ts';
+import { windowOutSize } from './window.ts';
 
 /** Limits from docs/ir.md that depend on a field's role; the schema holds the rest. They keep intermediates below 2^53. */
 export const LIMITS = {
@@ -21,11 +22,6 @@ export const LIMITS = {
   wideBits: 48,
   activationBits: [1, 16],
 } as const;
-
-/** Output size of a square window (conv or pool) along one axis: floor((size + 2*padding - kernel)/stride) + 1. */
-export function windowOutSize(size: number, kernel: number, stride: number, padding: number): number {
-  return Math.floor((size + 2 * padding - kernel) / stride) + 1;
-}
 
 class Checker {
   readonly problems: string[] = [];

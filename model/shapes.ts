@@ -1,13 +1,9 @@
 /** @fileoverview Shape inference through conv, pool and identity layers, and the cross-layer checks the per-field schema cannot make. */
 import { SnncError } from '../base/errors.ts';
 import type { ConvLayer, Model, PoolLayer } from './format.ts';
+import { windowOutSize } from '../ir/window.ts';
 
 export type ImageShape = readonly [channels: number, height: number, width: number];
-
-/** One axis of a square window: floor((size + 2*padding - kernel)/stride) + 1. */
-export function windowSize(size: number, kernel: number, stride: number, padding: number): number {
-  return Math.floor((size + 2 * padding - kernel) / stride) + 1;
-}
 
 /** The CHW shape a conv or pool layer makes of `input`; refuses a kernel larger than the padded input. */
 export function windowOutput(layer: ConvLayer | PoolLayer, input: ImageShape, path: string): ImageShape {
@@ -18,7 +14,7 @@ export function windowOutput(layer: ConvLayer | PoolLayer, input: ImageShape, pa
     const padded = padding > 0 ? ` (padded by ${padding})` : '';
     throw new SnncError('model', `${path}: a ${layer.kernel}x${layer.kernel} ${layer.kind} kernel is larger than its ${height}x${width} input${padded}`);
   }
-  return [layer.kind === 'conv' ? layer.filters : channels, windowSize(height, layer.kernel, stride, padding), windowSize(width, layer.kernel, stride, padding)];
+  return [layer.kind === 'conv' ? layer.filters : channels, windowOutSize(height, layer.kernel, stride, padding), windowOutSize(width, layer.kernel, stride, padding)];
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * @fileoverview A batch of inferences as every runner takes it (golden runtime, targets, verify, bench), and the one
- * way to make one from a dataset: image i of a load runs with jitter seed `firstSeed + i`.
+ * way to make one from a dataset (image i of a load runs with jitter seed `firstSeed + i`) or from random pixels.
  */
 import type { LoadedDataset } from '../data/load.ts';
+import { randomPixels } from '../ir/random-program.ts';
 
 /** Images and seeds for a batch of inferences; images are CHW pixel arrays of the program's input shape. */
 export interface Batch {
@@ -21,5 +22,14 @@ export interface BatchResult {
  */
 export function datasetBatch(data: LoadedDataset, firstSeed = data.offset): Batch {
   const images = Array.from({ length: data.count }, (_, i) => data.image(i));
+  return { images, seeds: images.map((_, i) => firstSeed + i) };
+}
+
+/**
+ * `count` random images of `pixels` pixels (about a third zero; image i from randomPixels(firstPixelSeed + i)) with
+ * jitter seeds `firstSeed + i`, for programs and designs without a dataset.
+ */
+export function randomBatch(pixels: number, count: number, firstSeed = 1, firstPixelSeed = firstSeed): Batch {
+  const images = Array.from({ length: count }, (_, i) => randomPixels(firstPixelSeed + i, pixels));
   return { images, seeds: images.map((_, i) => firstSeed + i) };
 }

@@ -3,7 +3,7 @@
  * It is the yardstick for accuracy; the fixed-point golden runtime (golden.ts) is the yardstick for targets.
  */
 import type { AnnModel, ConvLayer, DenseLayer, Model, PoolLayer, SnnModel, SpikingLayer } from '../model/format.ts';
-import { windowSize } from '../model/shapes.ts';
+import { windowOutSize } from '../ir/window.ts';
 import { Xorshift32 } from './prng.ts';
 
 const TWO_POW_32 = 4294967296;
@@ -44,8 +44,8 @@ export function convForward(layer: ConvLayer, x: Float64Array, shape: readonly [
   const k = layer.kernel;
   const stride = layer.stride ?? 1;
   const padding = layer.padding ?? 0;
-  const oh = windowSize(shape[1], k, stride, padding);
-  const ow = windowSize(shape[2], k, stride, padding);
+  const oh = windowOutSize(shape[1], k, stride, padding);
+  const ow = windowOutSize(shape[2], k, stride, padding);
   const y = new Float64Array(layer.filters * oh * ow);
   for (let f = 0; f < layer.filters; f++) {
     for (let i = 0; i < oh; i++) {
@@ -66,8 +66,8 @@ export function convForward(layer: ConvLayer, x: Float64Array, shape: readonly [
 export function poolForward(layer: PoolLayer, x: Float64Array, shape: readonly [number, number, number]): { y: Float64Array; shape: [number, number, number] } {
   const [c, h, w] = shape;
   const k = layer.kernel;
-  const oh = windowSize(h, k, layer.stride, layer.padding);
-  const ow = windowSize(w, k, layer.stride, layer.padding);
+  const oh = windowOutSize(h, k, layer.stride, layer.padding);
+  const ow = windowOutSize(w, k, layer.stride, layer.padding);
   const y = new Float64Array(c * oh * ow);
   for (let ci = 0; ci < c; ci++) {
     for (let i = 0; i < oh; i++) {

@@ -10,27 +10,7 @@ import { unreachable } from '../ir/registry.ts';
 import type { SpikingOp } from '../ir/spiking.ts';
 import { clamp, roundShift, scaleBy, shiftLeft } from './fixed.ts';
 import { Xorshift32 } from './prng.ts';
-
-export interface GoldenResult {
-  readonly scores: readonly number[];
-  readonly label: number;
-}
-
-/** Per layer and timestep: what that layer made visible (spiking) or produced (conv, pool). */
-export interface LayerTrace {
-  readonly name: string;
-  readonly kind: 'conv' | 'spiking' | 'pool';
-  /** membrane[t][j]: the visible membrane u (spiking layers; empty for conv and pool). */
-  readonly membrane: number[][];
-  /** output[t][j]: the visible output o (spiking) or y (conv, pool). */
-  readonly output: number[][];
-}
-
-export interface GoldenTrace extends GoldenResult {
-  /** inputs[t][i]: the encoded input x_t. */
-  readonly inputs: number[][];
-  readonly layers: LayerTrace[];
-}
+import type { InferResult, ModelTrace } from './trace.ts';
 
 /** x_t from pixels: jitter draws one random number per nonzero pixel. */
 export function encode(encoder: IrEncoder, pixels: Uint8Array, prng: Xorshift32 | undefined): number[] {
@@ -166,7 +146,7 @@ export class SpikingState {
 }
 
 /** Runs one inference; with `trace`, records every layer's visible values at every timestep. */
-export function runGolden(program: Program, pixels: Uint8Array, seed: number, trace?: GoldenTrace): GoldenResult {
+export function runGolden(program: Program, pixels: Uint8Array, seed: number, trace?: ModelTrace): InferResult {
   const expected = program.input.shape.reduce((a, b) => a * b, 1);
   if (pixels.length !== expected) throw new RangeError(`image has ${pixels.length} pixels, the program wants ${expected}`);
   const prng = program.encoder.kind === 'jitter' ? new Xorshift32(seed) : undefined;
@@ -200,15 +180,15 @@ export function runGolden(program: Program, pixels: Uint8Array, seed: number, tr
   let label = 0;
   for (let k = 1; k < scores.length; k++) if (scores[k]! > scores[label]!) label = k;
   if (trace) {
-    (trace as { scores: readonly number[] }).scores = scores;
+    (trace as { scores: number[] }).scores = scores;
     (trace as { label: number }).label = label;
   }
   return { scores, label };
 }
 
 /** Runs one inference and returns every layer's values at every step (for locating a mismatch). */
-export function traceGolden(program: Program, pixels: Uint8Array, seed: number): GoldenTrace {
-  const trace: GoldenTrace = {
+export function traceGolden(program: Program, pixels: Uint8Array, seed: number): ModelTrace {
+  const trace: ModelTrace = {
     scores: [],
     label: 0,
     inputs: [],

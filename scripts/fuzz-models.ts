@@ -11,7 +11,7 @@ if (models.length === 0) {
   process.exit(2);
 }
 const started = performance.now();
-const s = fuzzModels(models, Number(values.mutations), Number(values.seed));
+const s = await fuzzModels(models, Number(values.mutations), Number(values.seed));
 const seconds = (performance.now() - started) / 1000;
 for (const report of s.crashReports) console.error(`crash: ${report}`);
 console.log(`fuzz-models: ${s.tried} mutations of ${models.join(', ')} in ${seconds.toFixed(1)} s (seed ${values.seed})`);

@@ -2,6 +2,7 @@
 import type { Model } from '../model/format.ts';
 import type { Program } from '../ir/program.ts';
 import type { Batch, BatchResult } from '../runtime/batch.ts';
+import type { ModelTrace } from '../runtime/trace.ts';
 
 export type { Batch, BatchResult };
 
@@ -25,10 +26,11 @@ export interface EmittedFile {
   readonly contents: string | Uint8Array;
 }
 
-/** Per-layer, per-timestep visible values, shaped like the golden runtime's trace (runtime/golden.ts). */
-export interface TargetTrace {
-  readonly layers: readonly { readonly membrane: readonly (readonly number[])[]; readonly output: readonly (readonly number[])[] }[];
-}
+/**
+ * What a target's `trace` returns: the per-layer, per-timestep part of the one trace type (runtime/trace.ts). A
+ * target need not report the encoded inputs or the scores (verify compares the layers; scores come from `run`).
+ */
+export type TargetTrace = Pick<ModelTrace, 'layers'>;
 
 /** How a target runs (flags of verify and report); targets ignore what does not apply to them. */
 export interface RunOptions {

@@ -8,11 +8,11 @@ import { fuzzModels } from '../verify/fuzz-models.ts';
 import { tinyModel } from './support/tiny-model.ts';
 import { avgPoolModel, cubaModel, sinabsModel } from './support/feature-models.ts';
 
-test('600 mutated models are each read and lowered, or refused in one line', (t) => {
+test('600 mutated models are each read and lowered, or refused in one line', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'snnc-fuzz-'));
   writeModel(tinyModel(9, { conv: 3 }), join(dir, 'a'));
   writeModel(tinyModel(8, { output: 'binary', delay: 1 }), join(dir, 'b'));
-  const s = fuzzModels([join(dir, 'a'), join(dir, 'b')], 600, 7);
+  const s = await fuzzModels([join(dir, 'a'), join(dir, 'b')], 600, 7);
   t.deepEqual(s.crashReports, []);
   t.is(s.crashes, 0);
   t.is(s.multiline, 0);
@@ -21,12 +21,12 @@ test('600 mutated models are each read and lowered, or refused in one line', (t)
   t.true(s.lowered > 0);
 });
 
-test('400 mutated feature models (strides, pools, identity synapses, membrane outputs, new resets) never crash', (t) => {
+test('400 mutated feature models (strides, pools, identity synapses, membrane outputs, new resets) never crash', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'snnc-fuzz-'));
   writeModel(sinabsModel(1), join(dir, 'sinabs'));
   writeModel(cubaModel(2, { kind: 'value', value: 0.25 }), join(dir, 'cuba'));
   writeModel(avgPoolModel(3), join(dir, 'avg'));
-  const s = fuzzModels([join(dir, 'sinabs'), join(dir, 'cuba'), join(dir, 'avg')], 400, 11);
+  const s = await fuzzModels([join(dir, 'sinabs'), join(dir, 'cuba'), join(dir, 'avg')], 400, 11);
   t.deepEqual(s.crashReports, []);
   t.is(s.crashes, 0);
   t.is(s.multiline, 0);

@@ -17,15 +17,16 @@ import type { Program } from '../ir/program.ts';
 import { verifyTargets } from '../verify/verify.ts';
 import { firstTraceDifference } from '../verify/compare.ts';
 import { runGolden, traceGolden } from '../runtime/golden.ts';
-import type { Target, TargetTrace } from '../targets/target.ts';
+import type { Target } from '../targets/target.ts';
+import type { ModelTrace } from '../runtime/trace.ts';
 
 /** A target that computes with the golden runtime, optionally corrupting one trace value and the scores. */
 function fakeTarget(corrupt?: { layer: number; t: number; neuron: number }): Target {
-  const traceOf = (program: Program, pixels: Uint8Array, seed: number): TargetTrace => {
+  const traceOf = (program: Program, pixels: Uint8Array, seed: number): ModelTrace => {
     const trace = traceGolden(program, pixels, seed);
     if (!corrupt) return trace;
     const layers = trace.layers.map((l, i) => (i !== corrupt.layer ? l : { ...l, membrane: l.membrane.map((row, t) => (t !== corrupt.t ? row : row.map((v, j) => (j === corrupt.neuron ? v + 1 : v)))) }));
-    return { layers };
+    return { ...trace, layers };
   };
   return {
     name: corrupt ? 'broken' : 'exact',

@@ -1,10 +1,12 @@
 /**
  * @fileoverview Test-set accuracy and mean cross-entropy measured with the float reference simulator (runtime/), the
- * numbers recorded in a model's metadata. Image i of the split is run with jitter seed `offset + i`.
+ * numbers recorded in a model's metadata. Image i of the split is run with jitter seed `offset + i`
+ * (datasetBatch), so anyone can reproduce a single image's run.
  */
 import type { Model } from '../model/format.ts';
 import { runFloat } from '../runtime/float-reference.ts';
 import type { LoadedDataset } from '../data/load.ts';
+import { datasetBatch } from '../runtime/batch.ts';
 
 export interface FloatScore {
   readonly accuracy: number;
@@ -21,18 +23,14 @@ export function crossEntropy(scores: ArrayLike<number>, label: number): number {
   return Math.log(sum) + max - scores[label]!;
 }
 
-/** Jitter seed of image `index` of a split: the index itself, so anyone can reproduce a single image's run. */
-export function jitterSeed(index: number): number {
-  return index;
-}
-
 export function evaluateFloat(model: Model, data: LoadedDataset, limit = data.count): FloatScore {
   const n = Math.min(limit, data.count);
+  const { images, seeds } = datasetBatch(data);
   let correct = 0;
   let ce = 0;
   for (let i = 0; i < n; i++) {
     const label = data.labels[i]!;
-    const result = runFloat(model, data.image(i), jitterSeed(data.offset + i));
+    const result = runFloat(model, images[i]!, seeds[i]!);
     if (result.label === label) correct++;
     ce += crossEntropy(result.scores, label);
   }

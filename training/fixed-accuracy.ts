@@ -5,13 +5,14 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { SnnModel } from '../model/format.ts';
 import { readModel } from '../model/read-model.ts';
-import { calibrationSet, DEFAULT_CALIBRATION_IMAGES, lowerModel, modelSha256, requireSnn } from '../compiler/lower.ts';
+import { modelSha256, requireSnn } from '../compiler/lower.ts';
+import { compileModelDir } from '../compiler/compile-model-dir.ts';
 import { loadDataset, type LoadedDataset } from '../data/load.ts';
 import { isDatasetName } from '../data/datasets.ts';
 import { SnncError } from '../base/errors.ts';
 import { runSnnFloat } from '../runtime/float-reference.ts';
 import { runGoldenBatch } from '../runtime/golden-batch.ts';
-import { jitterSeed } from './evaluate.ts';
+import { datasetBatch } from '../runtime/batch.ts';
 
 /** The cache sits beside the tables it feeds; delete it (or pass fresh) after a change to lowering or the runtime. */
 export const ACCURACY_CACHE = 'results/fixed-point.json';
@@ -91,11 +92,8 @@ export async function fixedAccuracy(dir: string, weightBits: number, opts: Measu
   const data = testImages(model, opts.images);
   return cached(cacheKey(dir, `w${weightBits}`, timesteps, data.count), opts.fresh, async () => {
     opts.log?.(`${dir}: fixed point, ${weightBits}-bit weights, T=${timesteps}, ${data.count} images`);
-    const calibration = await calibrationSet(model, DEFAULT_CALIBRATION_IMAGES, opts.log);
-    const program = lowerModel({ model, sourceSha256: modelSha256(dir), calibration, options: { weightBits, timesteps } });
-    const images = Array.from({ length: data.count }, (_, i) => data.image(i));
-    const seeds = images.map((_, i) => jitterSeed(data.offset + i));
-    const { labels } = await runGoldenBatch(program, { images, seeds });
+    const { program } = await compileModelDir(dir, { options: { weightBits, timesteps }, ...(opts.log ? { log: opts.log } : {}) });
+    const { labels } = await runGoldenBatch(program, datasetBatch(data));
     return { correct: labels.filter((label, i) => label === data.labels[i]).length, images: data.count };
   });
 }
@@ -108,10 +106,11 @@ export async function floatAccuracy(dir: string, opts: MeasureOptions = {}): Pro
   return cached(cacheKey(dir, 'float', timesteps, data.count), opts.fresh, async () => {
     opts.log?.(`${dir}: float, T=${timesteps}, ${data.count} images`);
     const atT = { ...model, timesteps };
+    const { images, seeds } = datasetBatch(data);
     let correct = 0;
-    for (let i = 0; i < data.count; i++) {
-      if (runSnnFloat(atT, data.image(i), jitterSeed(data.offset + i)).label === data.labels[i]) correct++;
-    }
+    images.forEach((image, i) => {
+      if (runSnnFloat(atT, image, seeds[i]!).label === data.labels[i]) correct++;
+    });
     return { correct, images: data.count };
   });
 }

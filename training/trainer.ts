@@ -17,7 +17,7 @@ import { ARCHS, initialModel, SeededRandom, type ArchName, type ConvMode } from 
 import { initBackend, type BackendInfo } from './backend.ts';
 import { epochDir, latestCheckpoint, loadCheckpoint, saveCheckpoint, type EpochRecord, type TrainState } from './checkpoint.ts';
 import { evaluateFloat, type FloatScore } from './evaluate.ts';
-import { EpochProgress, type ProgressSink } from './progress.ts';
+import { clockTime, progressBar, type ProgressSink } from '../base/progress.ts';
 import { forwardScores, shardGradients, type Net, type Shard, type ShardGradients } from './step.ts';
 import { computeCentering, centeringVector, foldCentering, type CenteringMode } from './centering.ts';
 import { disposeParams, fromParams, paramVariables, toParams } from './tf-params.ts';
@@ -128,6 +128,18 @@ interface EpochContext {
   readonly progress: ProgressSink;
 }
 
+/** Redraw the epoch bar at most this often, so it costs nothing next to a training step. */
+const EPOCH_REDRAW_MS = 200;
+
+/** What the epoch bar shows after `batch/batches`: running loss and accuracy, samples per second, the time left. */
+function epochStatus(batch: number, batches: number, samples: number, loss: number, accuracy: number): (elapsedSeconds: number) => string {
+  return (elapsed) => {
+    const rate = samples / Math.max(elapsed, 1e-9);
+    const eta = ((batches - batch) * elapsed) / Math.max(batch, 1);
+    return `loss ${loss.toFixed(4)} acc ${(100 * accuracy).toFixed(2)}% ${rate.toFixed(0)} samples/s ETA ${clockTime(eta)}`;
+  };
+}
+
 /**
  * One pass over the training set. Each batch is split into `threads` shards: shard 0 runs here, the others on the
  * workers at the same weights, and the optimizer applies their size-weighted mean gradient.
@@ -138,7 +150,7 @@ async function runEpoch(c: EpochContext): Promise<Omit<EpochRecord, 'testAccurac
   const width = trainSet.images.length / trainSet.count;
   const batches = Math.ceil(trainSet.count / config.batch);
   const order = permutation(trainSet.count, new SeededRandom(config.seed + 1000 * (epoch + 1)));
-  const progress = new EpochProgress(c.progress, `epoch ${epoch + 1}/${config.epochs}`, batches);
+  const progress = progressBar(c.progress, `epoch ${epoch + 1}/${config.epochs}`, batches, EPOCH_REDRAW_MS);
   const epochStart = performance.now();
   let [lossSum, correct, seen] = [0, 0, 0];
   const pixels = new Uint8Array(config.batch * width);
@@ -169,7 +181,7 @@ async function runEpoch(c: EpochContext): Promise<Omit<EpochRecord, 'testAccurac
       lossSum += r.loss * sizes[s]!;
     });
     seen += n;
-    progress.update(b + 1, seen, lossSum / seen, correct / seen);
+    progress.tick(b + 1, epochStatus(b + 1, batches, seen, lossSum / seen, correct / seen));
   }
   progress.done();
   const seconds = (performance.now() - epochStart) / 1000;

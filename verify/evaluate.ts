@@ -3,13 +3,8 @@ import type { Program } from '../ir/program.ts';
 import type { SnnModel } from '../model/format.ts';
 import { runSnnFloat } from '../runtime/float-reference.ts';
 import { runGolden } from '../runtime/golden.ts';
-
-export interface EvalData {
-  readonly count: number;
-  readonly offset?: number;
-  readonly labels: Uint8Array;
-  image(i: number): Uint8Array;
-}
+import { datasetBatch } from '../runtime/batch.ts';
+import type { LoadedDataset } from '../data/load.ts';
 
 export interface EvalResult {
   readonly images: number;
@@ -19,16 +14,17 @@ export interface EvalResult {
   readonly fixedImagesPerSecond: number;
 }
 
-export function evaluate(model: SnnModel, program: Program, data: EvalData, onProgress?: (done: number) => void): EvalResult {
+export function evaluate(model: SnnModel, program: Program, data: LoadedDataset, onProgress?: (done: number) => void): EvalResult {
   let floatCorrect = 0;
   let fixedCorrect = 0;
   let agree = 0;
   let fixedMs = 0;
   const timesteps = program.timesteps;
   const floatModel = { ...model, timesteps };
+  const { images, seeds } = datasetBatch(data);
   for (let i = 0; i < data.count; i++) {
-    const pixels = data.image(i);
-    const seed = (data.offset ?? 0) + i;
+    const pixels = images[i]!;
+    const seed = seeds[i]!;
     const label = data.labels[i];
     const f = runSnnFloat(floatModel, pixels, seed).label;
     const start = performance.now();

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SnncError } from '../base/errors.ts';
 import { validateProgram } from '../ir/validate.ts';
-import { randomPixels } from '../ir/random-program.ts';
-import { lowerModel } from '../compiler/lower.ts';
+import { compileModel } from '../compiler/compile-model-dir.ts';
+import { randomBatch } from '../runtime/batch.ts';
 import { readModel } from '../model/read-model.ts';
 import { mutateModel, MUTATION_KINDS } from './mutate-model.ts';
 
@@ -25,7 +25,7 @@ export interface ModelFuzzStats {
   readonly perKind: Map<string, number>;
 }
 
-export function fuzzModels(models: readonly string[], count: number, seed: number): ModelFuzzStats {
+export async function fuzzModels(models: readonly string[], count: number, seed: number): Promise<ModelFuzzStats> {
   const stats: ModelFuzzStats = { tried: 0, accepted: 0, lowered: 0, loweringRefused: 0, refused: 0, multiline: 0, crashes: 0, crashReports: [], refusalSamples: [], perKind: new Map(MUTATION_KINDS.map((k) => [k, 0])) };
   const originals = models.map((m) => ({ json: readFileSync(join(m, 'model.json'), 'utf8'), weights: readFileSync(join(m, 'weights.bin')) }));
   const scratch = mkdtempSync(join(tmpdir(), 'snnc-fuzz-models-'));
@@ -46,8 +46,10 @@ export function fuzzModels(models: readonly string[], count: number, seed: numbe
         stage = 'lower';
         if (model.kind === 'snn') {
           const size = model.input.shape.reduce((a, b) => a * b, 1);
-          const images = [0, 1, 2].map((k) => randomPixels(i * 3 + k, size));
-          validateProgram(lowerModel({ model, sourceSha256: 'fuzz', calibration: { dataset: 'fuzz', images, seeds: [0, 1, 2] }, options: { timesteps: Math.min(model.timesteps, 4) } }));
+          // Three random images (pixels from seeds 3i..3i+2, jitter seeds 0..2) instead of a dataset.
+          const calibration = { dataset: 'fuzz', ...randomBatch(size, 3, 0, i * 3) };
+          const { program } = await compileModel(model, dir, 'fuzz', { calibration, options: { timesteps: Math.min(model.timesteps, 4) } });
+          validateProgram(program);
           stats.lowered++;
         }
       } catch (e) {

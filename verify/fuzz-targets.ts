@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SnncError } from '../base/errors.ts';
 import { writeFilesInside } from '../base/fs-atomic.ts';
-import { randomPixels, randomProgram } from '../ir/random-program.ts';
+import { randomProgram } from '../ir/random-program.ts';
+import { randomBatch } from '../runtime/batch.ts';
 import type { Program } from '../ir/program.ts';
 import { runGolden } from '../runtime/golden.ts';
 import type { Target } from '../targets/target.ts';
@@ -66,8 +67,7 @@ export async function fuzzTarget(target: Target, options: FuzzOptions): Promise<
       }
       stats.models++;
       const size = program.input.shape.reduce((a, b) => a * b, 1);
-      const images = Array.from({ length: options.imagesPerModel }, (_, i) => randomPixels(modelSeed * 31 + i, size));
-      const seeds = images.map((_, i) => modelSeed + i);
+      const { images, seeds } = randomBatch(size, options.imagesPerModel, modelSeed, modelSeed * 31);
       const dir = join(scratch, `m${m}`);
       try {
         writeFilesInside(dir, (await target.emit(program, {})).map((f) => [f.path, f.contents] as const));

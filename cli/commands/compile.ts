@@ -2,18 +2,19 @@
 import { SnncError } from '../../base/errors.ts';
 import { fillDirAtomic, prepareOutputDir, writeFilesInside, type OutputGuard } from '../../base/fs-atomic.ts';
 import { modelInput, namedOutputPath } from '../../base/output-guard.ts';
+import { programSha256 } from '../../ir/fingerprint.ts';
 import { printProgram } from '../../ir/print.ts';
 import type { Program } from '../../ir/program.ts';
-import { calibrationSet, lowerModel, requireSnn } from '../../compiler/lower.ts';
+import { compileModel } from '../../compiler/compile-model-dir.ts';
+import { requireSnn } from '../../compiler/lower.ts';
 import { loadModelArg, nirDatasetFlag, nirFlags } from '../load-model-arg.ts';
 import { PASS_NAMES } from '../../compiler/passes/pipeline.ts';
 import { DEFAULT_CALIBRATION_IMAGES } from '../../compiler/passes/formats-policy.ts';
 import { findTarget, targets } from '../../targets/registry.ts';
 import type { EmitOptions, OptionsToCheck, Target } from '../../targets/target.ts';
-import { programHash } from '../../targets/verilog/emit.ts';
 import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpec, type FlagSpecs, type ParsedArgs } from '../args.ts';
 import type { Command } from '../command.ts';
-import { terminalProgress } from '../progress.ts';
+import { terminalProgress, type Progress } from '../../base/progress.ts';
 import { buildSummary } from './summary.ts';
 import { writeManifest } from '../../verify/manifest.ts';
 
@@ -59,11 +60,7 @@ const flags: FlagSpecs = {
  */
 export async function compileFromArgs(modelPath: string, args: ParsedArgs, log: (line: string) => void, dump?: (text: string) => void, beforeLowering?: (timesteps: number) => void): Promise<Program> {
   const { model: loaded, sha256 } = await loadModelArg(modelPath, args);
-  const model = requireSnn(loaded, modelPath);
-  beforeLowering?.(flagNumber(args, 'timesteps') ?? model.timesteps);
-  const images = await calibrationSet(model, flagNumber(args, 'calibration-images') ?? DEFAULT_CALIBRATION_IMAGES, log);
-  const bar = terminalProgress('calibrate', images.images.length, Boolean(process.stderr.isTTY));
-  const calibration = { ...images, onImageDone: (done: number) => bar.tick(done) };
+  beforeLowering?.(flagNumber(args, 'timesteps') ?? requireSnn(loaded, modelPath).timesteps);
   const granularity = flagString(args, 'granularity') as 'layer' | 'channel' | undefined;
   const options = {
     ...(flagNumber(args, 'weight-bits') !== undefined ? { weightBits: flagNumber(args, 'weight-bits')! } : {}),
@@ -73,10 +70,23 @@ export async function compileFromArgs(modelPath: string, args: ParsedArgs, log: 
     ...(flagNumber(args, 'timesteps') !== undefined ? { timesteps: flagNumber(args, 'timesteps')! } : {}),
   };
   const dumpAfter = flagString(args, 'dump-after');
+  // Made when the calibration images are loaded (the (0, total) call), so the bar's rate counts from there.
+  let bar: Progress | undefined;
   try {
-    return lowerModel({ model, sourceSha256: sha256, calibration, options, warn: log, hooks: { ...(dumpAfter ? { dumpAfter } : {}), ...(dump ? { dump } : {}) } });
+    const { program } = await compileModel(loaded, modelPath, sha256, {
+      ...(flagNumber(args, 'calibration-images') !== undefined ? { calibrationImages: flagNumber(args, 'calibration-images')! } : {}),
+      options,
+      warn: log,
+      log,
+      hooks: { ...(dumpAfter ? { dumpAfter } : {}), ...(dump ? { dump } : {}) },
+      onCalibrationImage: (done, total) => {
+        bar ??= terminalProgress('calibrate', total, Boolean(process.stderr.isTTY));
+        if (done > 0) bar.tick(done);
+      },
+    });
+    return program;
   } finally {
-    bar.done();
+    bar?.done();
   }
 }
 
@@ -135,7 +145,7 @@ export const compileCommand: Command = {
         ['summary.md', summary.text],
       ]);
       writeManifest(staging);
-    }, { ...guard, fingerprint: programHash(program) });
+    }, { ...guard, fingerprint: programSha256(program) });
     io.out(`compiled ${program.name} to ${out} in ${(compileMs / 1000).toFixed(2)} s: ir.json, ir.txt, summary.md${emitted.map((e) => `, ${e.target}/`).join('')}`);
     return 0;
   },

@@ -7,7 +7,7 @@ import { DATASET_NAMES, isDatasetName } from '../../data/datasets.ts';
 import { loadDataset } from '../../data/load.ts';
 import { flagNumber, flagString, positionals, type FlagSpecs } from '../args.ts';
 import type { Command } from '../command.ts';
-import { progress } from '../progress.ts';
+import { terminalProgress } from '../../base/progress.ts';
 import { lowerFlags } from './compile.ts';
 import { compileCached } from '../lowering-cache.ts';
 
@@ -33,7 +33,7 @@ export const evalCommand: Command = {
     const limit = flagNumber(args, 'limit');
     const data = loadDataset(name, split, limit !== undefined ? { limit } : {});
     const program = await compileCached(modelPath!, args, io.log);
-    const bar = progress(io, 'eval', data.count);
+    const bar = terminalProgress('eval', data.count, io.tty);
     const r = evaluate(model, program, data, (done) => bar.tick(done));
     bar.done();
     const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;

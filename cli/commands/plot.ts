@@ -4,9 +4,9 @@ import { dirname, join } from 'node:path';
 import { SnncError } from '../../base/errors.ts';
 import { modelJsonPath, readModel } from '../../model/read-model.ts';
 import { loadDataset } from '../../data/load.ts';
+import { datasetBatch } from '../../runtime/batch.ts';
 import { PNG_SIGNATURE } from '../../data/png.ts';
 import type { EpochRecord } from '../../training/checkpoint.ts';
-import { jitterSeed } from '../../training/evaluate.ts';
 import { curvesFigure, filtersFigure, rasterFigure } from '../../training/plot/figures.ts';
 import { checkOutputFile, modelInput } from '../../base/output-guard.ts';
 import { flagNumber, flagString, positionals, type ParsedArgs } from '../args.ts';
@@ -37,7 +37,8 @@ export const plotCommand: Command = {
       if (model.kind !== 'snn') throw new SnncError('usage', `${modelPath}: a raster needs an snn model, this one is ${model.kind}`);
       const index = flagNumber(args, 'image') ?? 0;
       const data = loadDataset(model.metadata.dataset, 'test', { offset: index, limit: 1 });
-      canvas = rasterFigure(model, data.image(0), data.labels[0]!, jitterSeed(index));
+      const batch = datasetBatch(data); // image `index` of the split, with jitter seed `index`
+      canvas = rasterFigure(model, batch.images[0]!, data.labels[0]!, batch.seeds[0]!);
     } else {
       const file = join(dirname(modelJsonPath(modelPath!)), 'training.json');
       if (!existsSync(file)) throw new SnncError('io', `${file}: no training history beside the model (snnc train writes it)`);

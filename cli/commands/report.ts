@@ -3,8 +3,8 @@ import { SnncError } from '../../base/errors.ts';
 import { join, resolve } from 'node:path';
 import { DATASET_NAMES, DATASETS, type DatasetName } from '../../data/datasets.ts';
 import { loadDataset } from '../../data/load.ts';
-import type { Batch } from '../../targets/target.ts';
-import { formatReport, hardwareReport, randomBatch, resolveDesignDir } from '../../targets/verilog/report.ts';
+import { datasetBatch, randomBatch, type Batch } from '../../runtime/batch.ts';
+import { formatReport, hardwareReport, resolveDesignDir } from '../../targets/verilog/report.ts';
 import { chooseSimulator, readDesign, type Simulator } from '../../targets/verilog/run.ts';
 import { manifestRoot, requireUnchanged } from '../../verify/manifest.ts';
 import { requireAsEmitted } from '../../verify/as-emitted.ts';
@@ -33,11 +33,8 @@ function imagesFor(pixels: number, count: number, name: string | undefined): { b
   if (DATASETS[dataset].shape.reduce((a, b) => a * b, 1) !== pixels) {
     throw new SnncError('usage', `--dataset ${dataset}: its images do not have the design's ${pixels} pixels`);
   }
-  const loaded = loadDataset(dataset, 'test', { limit: count });
   // Seed = image index, as the example model's accuracy figures use.
-  const seeds = Array.from({ length: loaded.count }, (_, i) => i);
-  const images = Array.from({ length: loaded.count }, (_, i) => loaded.image(i));
-  return { batch: { images, seeds }, source: `${dataset} test` };
+  return { batch: datasetBatch(loadDataset(dataset, 'test', { limit: count })), source: `${dataset} test` };
 }
 
 export const reportCommand: Command = {

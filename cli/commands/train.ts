@@ -9,6 +9,7 @@ import { ARCH_NAMES, ARCHS, CONV_MODES, isArchName, type ConvMode } from '../../
 import { CENTERING_MODES, type CenteringMode } from '../../training/centering.ts';
 import { flagBool, flagNumber, flagString, type ParsedArgs } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
+import { stderrSink } from '../../base/progress.ts';
 
 /** Defaults: T=8 keeps hardware latency low at ~98 % MNIST; the rest is the usual Adam setting for this size. */
 export const TRAIN_DEFAULTS = { dataset: 'mnist', epochs: 15, timesteps: 8, batch: 100, lr: 0.002, seed: 1, threads: 2, center: 'feature' } as const;
@@ -78,7 +79,7 @@ export const trainCommand: Command = {
         ...(testLimit === undefined ? {} : { testLimit }),
         ...(backend === undefined ? {} : { backend }),
       },
-      { log: io.log, progress: { tty: io.tty, write: (text) => process.stderr.write(text) } },
+      { log: io.log, progress: stderrSink(io.tty) },
     );
     const last = result.history[result.history.length - 1];
     io.out(`${out}: ${arch} on ${dataset}, test accuracy ${(100 * result.score.accuracy).toFixed(2)}% (float reference, ${result.score.samples} images), cross-entropy ${result.score.crossEntropy.toFixed(4)}`);

@@ -12,14 +12,13 @@ import { verifyTargets, type VerifyRow } from '../../verify/verify.ts';
 import { requireUnchanged, sha256Bytes, sha256File } from '../../verify/manifest.ts';
 import { requireAsEmitted } from '../../verify/as-emitted.ts';
 import { chooseSimulator, simulatorVersion, type Simulator } from '../../targets/verilog/run.ts';
-import { randomPixels } from '../../ir/random-program.ts';
 import { targets } from '../../targets/registry.ts';
-import type { Batch } from '../../targets/target.ts';
+import { datasetBatch, randomBatch, type Batch } from '../../runtime/batch.ts';
 import { DATASET_NAMES, isDatasetName } from '../../data/datasets.ts';
 import { loadDataset } from '../../data/load.ts';
 import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpecs } from '../args.ts';
 import type { Command } from '../command.ts';
-import { progress } from '../progress.ts';
+import { terminalProgress } from '../../base/progress.ts';
 import { checkTargetOptions, compileFromArgs, LANES_FLAG, lowerFlags } from './compile.ts';
 
 const flags: FlagSpecs = {
@@ -43,14 +42,12 @@ function datasetOf(program: Program): string {
 function loadBatch(program: Program, source: string, split: 'train' | 'test', samples: number, seed: number): Batch & { source: string } {
   const size = program.input.shape.reduce((a, b) => a * b, 1);
   if (source === 'random' || !isDatasetName(source)) {
-    const images = Array.from({ length: samples }, (_, i) => randomPixels(seed + i, size));
-    return { images, seeds: images.map((_, i) => seed + i), source: `random (pixels of image i from seed ${seed} + i)` };
+    return { ...randomBatch(size, samples, seed), source: `random (pixels of image i from seed ${seed} + i)` };
   }
   const data = loadDataset(source, split, { limit: samples });
   const [c, h, w] = data.shape;
   if (c * h * w !== size) throw new SnncError('data', `${source} images are ${c}x${h}x${w}, the program wants ${program.input.shape.join('x')}`);
-  const images = Array.from({ length: data.count }, (_, i) => data.image(i));
-  return { images, seeds: images.map((_, i) => seed + i), source: `${source} ${split} images #0..#${data.count - 1}` };
+  return { ...datasetBatch(data, seed), source: `${source} ${split} images #0..#${data.count - 1}` };
 }
 
 /** What the JSON report records beyond the table: the files checked, the tools that ran them, the images and seeds. */
@@ -110,7 +107,7 @@ export const verifyCommand: Command = {
     if (isBuild && !asIs) for (const target of chosen) await requireAsEmitted(path, target, program);
     const samples = flagNumber(args, 'samples') ?? 100;
     const batch = loadBatch(program, flagString(args, 'dataset') ?? datasetOf(program), (flagString(args, 'split') ?? 'test') as 'train' | 'test', samples, flagNumber(args, 'seed') ?? 0);
-    const bar = progress(io, 'verify', batch.images.length * chosen.length);
+    const bar = terminalProgress('verify', batch.images.length * chosen.length, io.tty);
     const offsets = new Map(chosen.map((t, i) => [t.name, i * batch.images.length]));
     const { rows, goldenPerSecond } = await verifyTargets(program, isBuild ? path : undefined, chosen, batch, {
       emit: { ...(lanes !== undefined ? { lanes } : {}), ...(isBuild ? {} : { model: (await loadModelArg(pathArg!, args)).model }), log: io.log },

@@ -10,7 +10,7 @@ import { intType, type IntType } from '../../ir/int-type.ts';
 import type { PoolOp } from '../../ir/pool.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
 import type { IrOutput, IrReset, SpikingOp } from '../../ir/spiking.ts';
-import { windowOutSize } from '../../ir/validate.ts';
+import { windowOutSize } from '../../ir/window.ts';
 import type { ConvLayer, PoolLayer, ResetMode, SpikingLayer } from '../../model/format.ts';
 import { spikingOutType } from './choose-formats.ts';
 import { FACTOR_SHIFT, INPUT_BITS, INPUT_FRAC, MAX_MEMBRANE_BITS } from './formats-policy.ts';

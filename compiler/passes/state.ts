@@ -1,4 +1,5 @@
 /** @fileoverview What flows through the lowering pipeline: the float model, then calibration, formats, and the program. */
+import type { Batch } from '../../runtime/batch.ts';
 import type { SnnModel } from '../../model/format.ts';
 import type { IntType } from '../../ir/int-type.ts';
 import type { Program } from '../../ir/program.ts';
@@ -18,11 +19,9 @@ export interface LowerOptions {
 
 export const DEFAULT_LOWER_OPTIONS: LowerOptions = { weightBits: 8, granularity: 'channel', activationBits: 8, jitterBits: 8 };
 
-/** Calibration images: CHW pixels plus the jitter seed used for each. */
-export interface CalibrationSet {
+/** Calibration images: a batch (CHW pixels plus the jitter seed used for each) and where it came from. */
+export interface CalibrationSet extends Batch {
   readonly dataset: string;
-  readonly images: readonly Uint8Array[];
-  readonly seeds: readonly number[];
   /** Called after each image is run (a progress bar: calibration can take minutes). */
   readonly onImageDone?: (done: number, total: number) => void;
 }

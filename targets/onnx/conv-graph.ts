@@ -5,7 +5,7 @@
  * weights are one GEMM, [F, P, N], turned back to [N, F*P] (CHW) at the end.
  */
 import type { ConvOp } from '../../ir/conv.ts';
-import { windowOutSize } from '../../ir/validate.ts';
+import { windowOutSize } from '../../ir/window.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import { clamp, roundShift } from './int-math.ts';
 import { exactMatMul, integerWeightsAsFloat, toFloat, type FloatType } from './exact-matmul.ts';
@@ -18,7 +18,7 @@ export interface WindowSpec {
   readonly padding: number;
 }
 
-/** Output size along one axis: floor((size + 2 padding - kernel) / stride) + 1. */
+/** Output size along one axis (ir/window.ts) of a window given as a spec. */
 export function windowOut(size: number, w: WindowSpec): number {
   return windowOutSize(size, w.kernel, w.stride, w.padding);
 }

@@ -1,6 +1,6 @@
 /** @fileoverview The ModelProto around a graph: opset, IR version, producer, and provenance metadata for Netron. */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { SNNC_VERSION } from '../../base/version.ts';
+import { programSha256 } from '../../ir/fingerprint.ts';
 import type { Program } from '../../ir/program.ts';
 import { onnx, type GraphProto } from './proto.ts';
 
@@ -12,16 +12,9 @@ export const OPSET = 17;
 /** ONNX IR version 8, which ONNX 1.12 pairs with opset 17. */
 export const IR_VERSION = 8;
 
-const SNNC_VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-/** sha256 of the program's JSON as `snnc compile` writes ir.json (`JSON.stringify(program)` and a newline). */
-export function irSha256(program: Program): string {
-  return createHash('sha256').update(`${JSON.stringify(program)}\n`).digest('hex');
-}
-
 export function modelBytes(graph: GraphProto, program: Program, doc: string, extraMetadata: Readonly<Record<string, string>>): Uint8Array {
   const metadata: Record<string, string> = {
-    'snnc.ir_sha256': irSha256(program),
+    'snnc.program_sha256': programSha256(program),
     'snnc.source_sha256': program.sourceSha256,
     'snnc.program': program.name,
     'snnc.timesteps': String(program.timesteps),

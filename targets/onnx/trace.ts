@@ -73,6 +73,8 @@ export async function traceOnnx(dir: string, program: Program, pixels: Uint8Arra
     const run = await session.runRaw([pixels], [seed]);
     return {
       layers: program.layers.map((op) => ({
+        name: op.name,
+        kind: op.kind,
         membrane: op.kind === 'spiking' ? perTimestep(run, traceOutputName(op.name, 'membrane'), program.timesteps) : [],
         output: perTimestep(run, traceOutputName(op.name, 'output'), program.timesteps),
       })),

@@ -6,7 +6,7 @@ import type { Program } from '../../ir/program.ts';
 import type { EmitOptions, EmittedFile } from '../target.ts';
 import { checkProgram } from './check.ts';
 import { modelLines } from './describe.ts';
-import { programSha256 } from './fingerprint.ts';
+import { programSha256 } from '../../ir/fingerprint.ts';
 import { planModel } from './plan.ts';
 
 export async function emitModel(program: Program, options: EmitOptions): Promise<readonly EmittedFile[]> {

@@ -11,7 +11,7 @@ import { SnncError } from '../../base/errors.ts';
 import type { Program } from '../../ir/program.ts';
 import type { InferResult, ModelTrace, TraceLike } from '../../runtime/trace.ts';
 import type { Batch, BatchResult } from '../target.ts';
-import { programSha256 } from './fingerprint.ts';
+import { programSha256 } from '../../ir/fingerprint.ts';
 
 /** The part of a generated module's API that the target and the tests use; its types are runtime/trace.ts's. */
 export interface GeneratedModel {

@@ -10,6 +10,7 @@ import { maxOf, minOf, type IntType } from '../../ir/int-type.ts';
 import type { PoolOp } from '../../ir/pool.ts';
 import type { Program } from '../../ir/program.ts';
 import { unreachable } from '../../ir/registry.ts';
+import { windowOutSize } from '../../ir/window.ts';
 import type { OptionsToCheck, TargetLimits } from '../target.ts';
 
 /**
@@ -84,7 +85,7 @@ export function checkProgram(program: Program): void {
     if (c !== shape[0] || h !== shape[1] || w !== shape[2]) refuse(`${op.kind} layer ${op.name} expects ${op.inShape.join('x')}, gets ${shape.join('x')}`);
     const { kernel: k, stride: s, padding: p } = op;
     if (!isCount(k) || !isCount(s) || s > 64 || !Number.isSafeInteger(p) || p < 0 || p >= k) refuse(`${op.kind} layer ${op.name}: kernel ${k}, stride ${s}, padding ${p} (kernel >= 1, stride 1..64, 0 <= padding < kernel)`);
-    const out = (n: number): number => Math.floor((n + 2 * p - k) / s) + 1;
+    const out = (n: number): number => windowOutSize(n, k, s, p);
     const [f, oh, ow] = op.outShape;
     if (h + 2 * p < k || w + 2 * p < k || oh !== out(h) || ow !== out(w) || !isCount(f)) {
       refuse(`${op.kind} layer ${op.name}: shape ${op.outShape.join('x')} is not the kernel ${k}, stride ${s}, padding ${p} window of ${op.inShape.join('x')}`);

@@ -2,7 +2,7 @@
  * @fileoverview Emits a design directory: rtl/ (one file per module: the cores the program uses and snn_top), tb/
  * (snn_tb), mem/ ($readmemh images) and design.json (what the runners and the report need to know).
  */
-import { createHash } from 'node:crypto';
+import { programSha256 } from '../../ir/fingerprint.ts';
 import type { Program } from '../../ir/program.ts';
 import type { EmittedFile } from '../target.ts';
 import { controllerModule, schedulerModule, sequencerModule } from './cores/control.ts';
@@ -34,7 +34,7 @@ export interface DesignInfo {
   readonly format: 'snnc-verilog-design';
   readonly version: 1;
   readonly program: string;
-  /** sha256 of the program's JSON: `run` refuses a design emitted for another program. */
+  /** The program's fingerprint (ir/fingerprint.ts): `run` and `trace` refuse a design emitted for another program. */
   readonly programSha256: string;
   readonly top: 'snn_top';
   readonly testbench: 'snn_tb';
@@ -51,7 +51,10 @@ export interface DesignInfo {
   readonly scoreBits: number;
   readonly timesteps: number;
   readonly maxCycles: number;
-  /** A hash of every file as emitted (a record; simulator builds are keyed on the bytes on disk, see run.ts). */
+  /**
+   * designFilesHash: FNV-1a of every file as emitted, not the program's fingerprint (that is programSha256); a record
+   * only, since simulator builds are keyed on the bytes on disk (see run.ts).
+   */
   readonly fingerprint: string;
 }
 
@@ -92,11 +95,11 @@ function memFiles(plan: DesignPlan): EmittedFile[] {
   );
 }
 
-export function programHash(program: Program): string {
-  return createHash('sha256').update(JSON.stringify(program)).digest('hex');
-}
-
-function fingerprint(files: readonly EmittedFile[]): string {
+/**
+ * FNV-1a over the emitted files' paths and contents: a short hash of the design as written (design.json's
+ * `fingerprint`), not of the program, so two lane counts of one program differ here and agree in programSha256.
+ */
+function designFilesHash(files: readonly EmittedFile[]): string {
   let h = 0x811c9dc5;
   for (const f of files) {
     const text = `${f.path}\n${typeof f.contents === 'string' ? f.contents : Buffer.from(f.contents).toString('hex')}`;
@@ -115,9 +118,9 @@ export function emitDesign(program: Program, options: DesignOptions): EmittedFil
     ...memFiles(plan),
   ];
   const info: DesignInfo = {
-    format: 'snnc-verilog-design', version: 1, program: program.name, programSha256: programHash(program), top: 'snn_top', testbench: 'snn_tb',
+    format: 'snnc-verilog-design', version: 1, program: program.name, programSha256: programSha256(program), top: 'snn_top', testbench: 'snn_tb',
     rtl: rtl.map((m) => `rtl/${m.name}.v`), tb: ['tb/snn_tb.v'], lanes: options.lanes, traces: options.traces,
-    pixels: plan.pixels, pixelBits: plan.pixelBits, beatPixels: plan.beatPixels, classes: program.classes, classBits: plan.readout.classBits, scoreBits: plan.readout.scoreBits, timesteps: program.timesteps, maxCycles, fingerprint: fingerprint(files),
+    pixels: plan.pixels, pixelBits: plan.pixelBits, beatPixels: plan.beatPixels, classes: program.classes, classBits: plan.readout.classBits, scoreBits: plan.readout.scoreBits, timesteps: program.timesteps, maxCycles, fingerprint: designFilesHash(files),
   };
   files.push({ path: 'design.json', contents: JSON.stringify(info, null, 2) + '\n' });
   return files;

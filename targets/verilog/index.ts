@@ -7,7 +7,8 @@ import { SnncError } from '../../base/errors.ts';
 import type { Program } from '../../ir/program.ts';
 import type { Batch, BatchResult, EmitOptions, EmittedFile, RunOptions, Target, TargetTrace } from '../target.ts';
 import { checkOptions, checkProgram, LIMITS } from './check.ts';
-import { emitDesign, programHash } from './emit.ts';
+import { emitDesign } from './emit.ts';
+import { programSha256 } from '../../ir/fingerprint.ts';
 import { readDesign, simulate } from './run.ts';
 import { traceDesign } from './trace.ts';
 
@@ -43,7 +44,7 @@ export const target: Target = {
   },
   async run(dir: string, program: Program, batch: Batch, options: RunOptions = {}): Promise<BatchResult> {
     const info = readDesign(dir);
-    if (info.programSha256 !== programHash(program)) throw new SnncError('io', `${dir}: the design was emitted for another program (${info.program}); emit it again`);
+    if (info.programSha256 !== programSha256(program)) throw new SnncError('io', `${dir}: the design was emitted for another program (${info.program}); emit it again`);
     // A design emitted with --traces also leaves its per-update records (and, with SNNC_VCD=1, a VCD) beside it.
     const traces = info.traces ? { traceFile: join(dir, 'trace.txt'), vcdFile: process.env.SNNC_VCD === '1' ? join(dir, 'wave.vcd') : undefined } : {};
     const result = simulate(dir, batch, { ...traces, simulator: options.simulator });

@@ -5,7 +5,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SnncError } from '../../base/errors.ts';
-import { randomPixels } from '../../ir/random-program.ts';
 import type { Batch } from '../target.ts';
 import type { DesignInfo } from './emit.ts';
 import { readDesign, simulate, type Simulator } from './run.ts';
@@ -48,11 +47,6 @@ export function resolveDesignDir(dir: string): string {
   if (existsSync(join(dir, 'design.json'))) return dir;
   if (existsSync(join(dir, 'verilog', 'design.json'))) return join(dir, 'verilog');
   throw new SnncError('io', `${dir}: no verilog design here (expected design.json or verilog/design.json)`);
-}
-
-/** `count` random images (about a third of pixels zero) and seeds 1..count, for designs without a dataset. */
-export function randomBatch(pixels: number, count: number): Batch {
-  return { images: Array.from({ length: count }, (_, i) => randomPixels(i + 1, pixels)), seeds: Array.from({ length: count }, (_, i) => i + 1) };
 }
 
 export function hardwareReport(dirArg: string, options: ReportOptions = {}): HardwareReport {

@@ -97,7 +97,6 @@ function iverilogVersion(): string {
   return `${result.stdout}${result.stderr}`;
 }
 
-/** Builds (or reuses) the simulator executable for the design in `dir`; returns the command to run it. */
 /** A build takes tens of seconds with nothing to count: on a terminal, say what runs while it does, then clear it. */
 function announced<T>(what: string, step: () => T): T {
   const tty = Boolean(process.stderr.isTTY);
@@ -109,6 +108,7 @@ function announced<T>(what: string, step: () => T): T {
   }
 }
 
+/** Builds (or reuses) the simulator executable for the design in `dir`; returns the command to run it. */
 export function buildSimulator(dirArg: string, info: DesignInfo, simulator: Simulator): { command: string; args: string[] } {
   const dir = resolve(dirArg);
   if (simulator === 'verilator') {

@@ -12,7 +12,8 @@ import { writeDirAtomic } from '../../base/fs-atomic.ts';
 import type { Program } from '../../ir/program.ts';
 import { traceGolden } from '../../runtime/golden.ts';
 import type { TargetTrace } from '../target.ts';
-import { emitDesign, programHash } from './emit.ts';
+import { emitDesign } from './emit.ts';
+import { programSha256 } from '../../ir/fingerprint.ts';
 import { designInputs, readDesign, simulate, type Simulator } from './run.ts';
 
 export interface TraceRecord {
@@ -46,7 +47,7 @@ export function recordsToTrace(program: Program, records: readonly TraceRecord[]
       }
       const visible = (t: number): { u: number[]; o: number[] } => (t < delay ? { u: new Array<number>(width).fill(0), o: new Array<number>(width).fill(0) } : computed[t - delay]!);
       const steps = Array.from({ length: program.timesteps }, (_, t) => visible(t));
-      return { membrane: op.kind === 'spiking' ? steps.map((s) => s.u) : [], output: steps.map((s) => s.o) };
+      return { name: op.name, kind: op.kind, membrane: op.kind === 'spiking' ? steps.map((s) => s.u) : [], output: steps.map((s) => s.o) };
     }),
   };
 }
@@ -104,7 +105,7 @@ function sameBytes(file: string, contents: string | Uint8Array): boolean {
 export function tracedDesignDir(dirArg: string, program: Program): string {
   const dir = resolve(dirArg);
   const info = readDesign(dir);
-  if (info.programSha256 !== programHash(program)) throw new SnncError('io', `${dir}: the design was emitted for another program (${info.program})`);
+  if (info.programSha256 !== programSha256(program)) throw new SnncError('io', `${dir}: the design was emitted for another program (${info.program})`);
   if (info.traces) return dir;
   const plain = new Map(emitDesign(program, { lanes: info.lanes, traces: false }).map((f) => [f.path, f.contents] as const));
   for (const path of new Set([...plain.keys(), ...designInputs(dir, info)])) {

@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import type { SnnModel, Tensor } from '../../model/format.ts';
-import { terminalProgress } from '../../cli/progress.ts';
+import { terminalProgress } from '../../base/progress.ts';
 import { lowerModel } from '../../compiler/lower.ts';
 import { cli } from '../support/cli.ts';
 import { tinyModel } from '../support/tiny-model.ts';

@@ -11,7 +11,8 @@ import type { PoolOp } from '../../ir/pool.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
 import { makeRandom } from '../../ir/random-program.ts';
 import type { Factor, IrOutput, IrReset, SpikingOp } from '../../ir/spiking.ts';
-import { validateProgram, windowOutSize } from '../../ir/validate.ts';
+import { validateProgram } from '../../ir/validate.ts';
+import { windowOutSize } from '../../ir/window.ts';
 
 type Shape = readonly [number, number, number];
 

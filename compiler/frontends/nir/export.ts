@@ -10,6 +10,7 @@ import { rForUnitIntegratorGain, rForUnitLeakyGain, tauForDecay, vLeakForBias } 
 import { ndarray, NIR_WRITE_VERSION, type MetadataValue, type NdArray, type NirGraph, type NirNode } from './graph.ts';
 import { DECAY_METADATA_KEY, encodeHead, RESET_METADATA_KEY, SNNC_METADATA_KEY } from './model-head.ts';
 import { LayerNames } from './names.ts';
+import { windowOutSize } from '../../../ir/window.ts';
 
 const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const NO_METADATA: ReadonlyMap<string, MetadataValue> = new Map();
@@ -99,7 +100,7 @@ export function modelToNir(model: SnnModel, dt = 1): NirExport {
           type: 'Conv2d', weight: ndarray(layer.weights.shape, layer.weights.data), bias: ndarray(layer.bias.shape, layer.bias.data),
           stride: [stride, stride], padding: [padding, padding], dilation: [1, 1], groups: 1, inputShape: [h, w], metadata: NO_METADATA,
         });
-        const out = (n: number): number => Math.floor((n + 2 * padding - layer.kernel) / stride) + 1;
+        const out = (n: number): number => windowOutSize(n, layer.kernel, stride, padding);
         shape = [layer.filters, out(h), out(w)];
         break;
       }
@@ -107,7 +108,7 @@ export function modelToNir(model: SnnModel, dt = 1): NirExport {
         const [c, h, w] = shape as [number, number, number];
         const k: [number, number] = [layer.kernel, layer.kernel];
         add(layer.name, { type: layer.mode === 'sum' ? 'SumPool2d' : 'AvgPool2d', kernelSize: k, stride: [layer.stride, layer.stride], padding: [layer.padding, layer.padding], metadata: NO_METADATA });
-        const out = (n: number): number => Math.floor((n + 2 * layer.padding - layer.kernel) / layer.stride) + 1;
+        const out = (n: number): number => windowOutSize(n, layer.kernel, layer.stride, layer.padding);
         shape = [c, out(h), out(w)];
         break;
       }

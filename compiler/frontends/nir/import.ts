@@ -12,6 +12,7 @@ import { eulerDecay, integratorGain, leakBias, leakyGain } from './discretize.ts
 import type { NdArray, NirGraph, NirNode, Pair } from './graph.ts';
 import { DECAY_METADATA_KEY, DECAY_METADATA_TOLERANCE, decodeHead, resolveHead, RESET_METADATA_KEY, type NirImportOptions } from './model-head.ts';
 import { LayerNames } from './names.ts';
+import { windowOutSize } from '../../../ir/window.ts';
 
 type Layer = ConvLayer | PoolLayer | SpikingLayer;
 
@@ -228,8 +229,8 @@ class Importer {
     if (stride < 1 || padding < 0 || padding >= kernel) this.fail(name, node, `stride ${stride} / padding ${padding} out of range (stride >= 1, 0 <= padding < kernel ${kernel})`);
     if (node.inputShape && (node.inputShape[0] !== h || node.inputShape[1] !== w)) this.fail(name, node, `input_shape ${node.inputShape.join('x')} does not match the incoming ${h}x${w}`);
     if (node.bias.data.length !== filters) this.fail(name, node, `bias has ${node.bias.data.length} values for ${filters} filters`);
-    const oh = Math.floor((h + 2 * padding - kernel) / stride) + 1;
-    const ow = Math.floor((w + 2 * padding - kernel) / stride) + 1;
+    const oh = windowOutSize(h, kernel, stride, padding);
+    const ow = windowOutSize(w, kernel, stride, padding);
     if (oh < 1 || ow < 1) this.fail(name, node, `a ${kernel}x${kernel} kernel does not fit the ${h}x${w} input`);
     const layerName = this.names.take(name);
     this.layers.push({
@@ -247,8 +248,8 @@ class Importer {
     const stride = this.square(name, node, 'stride', node.stride);
     const padding = this.square(name, node, 'padding', node.padding);
     if (kernel < 1 || stride < 1 || padding < 0 || padding >= kernel) this.fail(name, node, `kernel ${kernel} / stride ${stride} / padding ${padding} out of range`);
-    const oh = Math.floor((h + 2 * padding - kernel) / stride) + 1;
-    const ow = Math.floor((w + 2 * padding - kernel) / stride) + 1;
+    const oh = windowOutSize(h, kernel, stride, padding);
+    const ow = windowOutSize(w, kernel, stride, padding);
     if (oh < 1 || ow < 1) this.fail(name, node, `a ${kernel}x${kernel} window does not fit the ${h}x${w} input`);
     this.layers.push({ kind: 'pool', name: this.names.take(name), mode: node.type === 'SumPool2d' ? 'sum' : 'avg', kernel, stride, padding });
     this.openConv = undefined;

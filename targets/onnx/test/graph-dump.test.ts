@@ -7,7 +7,7 @@ import { randomProgram } from '../../../ir/random-program.ts';
 import { assertGolden } from '../../../test/support/golden.ts';
 import { cubaLif, sinabsConvNet } from '../../../test/support/target-feature-programs.ts';
 import { emitOnnxModels } from '../emit.ts';
-import { irSha256 } from '../model-proto.ts';
+import { programSha256 } from '../../../ir/fingerprint.ts';
 import { modelText } from '../print-graph.ts';
 
 const GOLDEN = new URL('./golden/', import.meta.url).pathname;
@@ -16,7 +16,7 @@ test('a tiny jitter + conv + delay-1 program in a Loop', (t) => {
   const program = randomProgram(3, { conv: true, encoder: 'jitter', timesteps: 2, delay: 1, output: 'excess', reset: 'refractory' });
   const [model] = emitOnnxModels(program, {});
   const text = modelText(model!.contents as Uint8Array);
-  t.true(text.includes(`snnc.ir_sha256 = ${irSha256(program)}`));
+  t.true(text.includes(`snnc.program_sha256 = ${programSha256(program)}`));
   assertGolden(t, `${GOLDEN}tiny-jitter-conv-loop.txt`, text);
 });
 

@@ -64,6 +64,6 @@ test('the plug-in traces a model emitted without trace outputs (Loop and unrolle
     const { images, seeds } = testBatch(program);
     const actual = await target.trace!(dir, program, images[2]!, seeds[2]!);
     const golden = traceGolden(program, images[2]!, seeds[2]!);
-    t.deepEqual(actual.layers, golden.layers.map((l) => ({ membrane: l.membrane, output: l.output })), program.name);
+    t.deepEqual(actual.layers, golden.layers, program.name);
   }
 });

@@ -7,7 +7,7 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { StructureKind, VariableDeclarationKind, type VariableStatementStructure } from 'ts-morph';
 import { cubaLif, sinabsConvNet } from '../../../test/support/target-feature-programs.ts';
-import { programSha256 } from '../fingerprint.ts';
+import { programSha256 } from '../../../ir/fingerprint.ts';
 import { buildModule } from '../module.ts';
 import { planModel } from '../plan.ts';
 import { BLANK_LINE, printModule } from '../print.ts';

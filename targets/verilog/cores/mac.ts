@@ -1,22 +1,38 @@
 /**
- * @fileoverview The multiply-accumulate lanes shared by the synapse and conv cores: lane q adds w_q * x to
- * accumulator q of a word. Binary inputs (1-bit unsigned, always 1 in an event) gate the weight instead of
- * multiplying. The sum wraps modulo 2^ACC_BITS, which is exact because the plan sizes ACC_BITS for the true sum.
+ * @fileoverview Multiply-accumulate lanes. `laneProduct`, one lane's w * x, is shared by the synapse core (which
+ * registers the product and keeps its accumulators, see synapse.ts) and the conv core's `macLanes` (lane q adds
+ * w_q * x to accumulator q of a word, combinationally). Binary inputs (1-bit unsigned, always 1 in an event) gate the
+ * weight instead of multiplying. Sums wrap modulo 2^ACC_BITS, exact because the plan sizes ACC_BITS for the true sum.
  */
 import { markUnused } from './common.ts';
 import { add, cat, cond, eq, type Expr, index, land, lit, type ModuleBuilder, mul, num, part, range, ref, minus1, sext, signed } from '../netlist.ts';
 
-export interface MacPorts {
-  readonly lanes: Expr;
+/** What one lane's product reads: the input x, its format, and the weight and product widths. */
+export interface ProductPorts {
   readonly weightBits: Expr;
-  readonly accBits: Expr;
   readonly macBits: Expr;
   readonly xBits: Expr;
   readonly xSigned: Expr;
+  readonly x: Expr;
+}
+
+export interface MacPorts extends ProductPorts {
+  readonly lanes: Expr;
+  readonly accBits: Expr;
   readonly wWord: Expr;
   readonly accIn: Expr;
   readonly sumWord: Expr;
-  readonly x: Expr;
+}
+
+/** product = w * x (MAC_BITS wide, signed); for a binary input, w when x is 1, else 0, with no multiplier. */
+export function laneProduct(g: ModuleBuilder, m: ProductPorts, w: Expr, product: Expr): void {
+  g.generateIf('gate', land(eq(m.xBits, num(1)), eq(m.xSigned, num(0))),
+    (h) => h.assign(product, cond(index(m.x, num(0)), sext(w, m.weightBits, m.macBits), num(0))),
+    (h) => {
+      const xs = h.wire('xs', add(m.xBits, num(1)), true);
+      h.assign(xs, cond(eq(m.xSigned, num(1)), sext(m.x, m.xBits, add(m.xBits, num(1))), signed(cat(lit(0, 1), m.x))));
+      h.assign(product, mul(w, xs));
+    });
 }
 
 export function macLanes(b: ModuleBuilder, m: MacPorts): void {
@@ -28,13 +44,7 @@ export function macLanes(b: ModuleBuilder, m: MacPorts): void {
     const total = g.wire('total', m.macBits, true);
     g.assign(w, part(m.wWord, mul(lane, m.weightBits), m.weightBits));
     g.assign(a, part(m.accIn, mul(lane, m.accBits), m.accBits));
-    g.generateIf('gate', land(eq(m.xBits, num(1)), eq(m.xSigned, num(0))),
-      (h) => h.assign(product, cond(index(m.x, num(0)), sext(w, m.weightBits, m.macBits), num(0))),
-      (h) => {
-        const xs = h.wire('xs', add(m.xBits, num(1)), true);
-        h.assign(xs, cond(eq(m.xSigned, num(1)), sext(m.x, m.xBits, add(m.xBits, num(1))), signed(cat(lit(0, 1), m.x))));
-        h.assign(product, mul(w, xs));
-      });
+    laneProduct(g, m, w, product);
     g.assign(total, add(sext(a, m.accBits, m.macBits), product));
     g.assign(part(m.sumWord, mul(lane, m.accBits), m.accBits), range(total, minus1(m.accBits), num(0)));
     markUnused(g, 'total', total);

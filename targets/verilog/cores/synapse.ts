@@ -7,10 +7,10 @@
  * next group's weights.
  */
 import {
-  add, cat, cond, eq, type Expr, if_, index, land, lit, lnot, ModuleBuilder, mul, num, part, range, ref, minus1, repeat, set, sext,
-  signed, zext, type Module,
+  add, cond, type Expr, if_, land, lit, lnot, ModuleBuilder, mul, num, part, range, ref, minus1, repeat, set, sext, zext, type Module,
 } from '../netlist.ts';
 import { markUnused, sized } from './common.ts';
+import { laneProduct, type ProductPorts } from './mac.ts';
 
 export function synapseModule(): Module {
   const b = new ModuleBuilder('snn_synapse', 'synapse memory and output-stationary accumulator lanes');
@@ -64,24 +64,19 @@ export function synapseModule(): Module {
   return b.build();
 }
 
-interface AccumulatorPorts {
+interface AccumulatorPorts extends ProductPorts {
   readonly lanes: Expr;
-  readonly weightBits: Expr;
   readonly accBits: Expr;
-  readonly macBits: Expr;
-  readonly xBits: Expr;
-  readonly xSigned: Expr;
   readonly wWord: Expr;
   readonly accWord: Expr;
-  readonly x: Expr;
   readonly enable: Expr;
   readonly clear: Expr;
   readonly clk: Expr;
 }
 
 /**
- * Lane q: product <= w_q * x, then acc <= clear ? 0 : acc + product (two stages, for clock speed). Binary inputs
- * (1-bit unsigned, always 1 in an event) pass the weight without a multiplier. The sum wraps modulo 2^ACC_BITS, exact
+ * Lane q: product <= w_q * x (mac.ts's laneProduct, registered here), then acc <= clear ? 0 : acc + product (two
+ * stages, for clock speed). The sum wraps modulo 2^ACC_BITS, exact
  * because the plan sizes ACC_BITS for the true sum.
  */
 function accumulatorLanes(b: ModuleBuilder, m: AccumulatorPorts): void {
@@ -93,13 +88,7 @@ function accumulatorLanes(b: ModuleBuilder, m: AccumulatorPorts): void {
     const total = g.wire('total', m.macBits, true);
     const acc = g.reg('acc', m.accBits, true);
     g.assign(w, part(m.wWord, mul(lane, m.weightBits), m.weightBits));
-    g.generateIf('gate', land(eq(m.xBits, num(1)), eq(m.xSigned, num(0))),
-      (h) => h.assign(product, cond(index(m.x, num(0)), sext(w, m.weightBits, m.macBits), num(0))),
-      (h) => {
-        const xs = h.wire('xs', add(m.xBits, num(1)), true);
-        h.assign(xs, cond(eq(m.xSigned, num(1)), sext(m.x, m.xBits, add(m.xBits, num(1))), signed(cat(lit(0, 1), m.x))));
-        h.assign(product, mul(w, xs));
-      });
+    laneProduct(g, m, w, product);
     g.always(m.clk, [set(registered, product)]);
     g.assign(total, add(sext(acc, m.accBits, m.macBits), registered));
     markUnused(g, 'total', total);

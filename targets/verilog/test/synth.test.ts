@@ -3,7 +3,7 @@ import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../../cli/main.ts';
-import { randomBatch } from '../report.ts';
+import { randomBatch } from '../../../runtime/batch.ts';
 import { simulate } from '../run.ts';
 import { ice40Estimate, parseStat, up5kOverflow, xilinxEstimate } from '../synth.ts';
 import { sharedCase } from '../../../test/support/conformance-set.ts';

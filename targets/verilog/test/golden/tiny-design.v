@@ -2376,7 +2376,7 @@ d
   "format": "snnc-verilog-design",
   "version": 1,
   "program": "tiny",
-  "programSha256": "6f9c56c3ad01c1eec40c92de8cc57e2c3963d83f1b2e746b7874c2ea877233ca",
+  "programSha256": "faf0a96afa6c6d4845e7303872d88ec7009ccfced055b104b27a3348ce7c90cc",
   "top": "snn_top",
   "testbench": "snn_tb",
   "rtl": [

@@ -1,11 +1,12 @@
 /**
- * @fileoverview A program's fingerprint: sha256 of its canonical JSON (sorted keys), so key order never matters.
- * Fields that the IR added later are left out at their defaults (conv stride 1 and padding 0, the dense synapse, the
+ * @fileoverview The one program fingerprint: sha256 of a program's canonical JSON (sorted keys), so key order never
+ * matters. Every target records it (the ts model's modelInfo, the verilog design.json, the ONNX metadata) and checks it
+ * before running files against a program; `snnc compile` writes it into the output marker. Fields that the IR added later are left out at their defaults (conv stride 1 and padding 0, the dense synapse, the
  * membrane readout), so a program written before they existed keeps its fingerprint and its emitted model stays valid.
  */
 import { createHash } from 'node:crypto';
-import type { IrLayer, Program } from '../../ir/program.ts';
-import { unreachable } from '../../ir/registry.ts';
+import type { IrLayer, Program } from './program.ts';
+import { unreachable } from './registry.ts';
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
