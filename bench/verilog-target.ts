@@ -17,10 +17,12 @@ import { loadDataset } from '../data/load.ts';
 import { datasetBatch } from '../runtime/batch.ts';
 import { runGolden } from '../runtime/golden.ts';
 import type { Batch } from '../targets/target.ts';
-import { DEFAULT_LANES, target } from '../targets/verilog/index.ts';
+import { target } from '../targets/verilog/index.ts';
+import { DEFAULT_LANES } from '../targets/verilog/check.ts';
 import { hardwareReport, REFERENCE_MHZ } from '../targets/verilog/report.ts';
 import { randomBatch } from '../runtime/batch.ts';
-import { readDesign, simulate } from '../targets/verilog/run.ts';
+import { readDesign } from '../targets/verilog/emit.ts';
+import { simulate } from '../targets/verilog/run.ts';
 import type { BenchRow } from './row.ts';
 
 export interface LanesRow {

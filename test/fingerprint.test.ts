@@ -15,7 +15,7 @@ import { randomBatch } from '../runtime/batch.ts';
 import { onnx } from '../targets/onnx/proto.ts';
 import { targets } from '../targets/registry.ts';
 import type { Target } from '../targets/target.ts';
-import { readDesign } from '../targets/verilog/run.ts';
+import { readDesign } from '../targets/verilog/emit.ts';
 
 /** A direct-encoded conv -> spiking program every target supports. */
 const PROGRAM = randomProgram(3, { conv: true, encoder: 'direct', timesteps: 2, delay: 0, output: 'binary', reset: 'subtract' });

@@ -5,7 +5,8 @@ import { DATASET_NAMES, DATASETS, type DatasetName } from '../../data/datasets.t
 import { loadDataset } from '../../data/load.ts';
 import { datasetBatch, randomBatch, type Batch } from '../../runtime/batch.ts';
 import { formatReport, hardwareReport, resolveDesignDir } from '../../targets/verilog/report.ts';
-import { chooseSimulator, readDesign, type Simulator } from '../../targets/verilog/run.ts';
+import { readDesign } from '../../targets/verilog/emit.ts';
+import { chooseSimulator, type Simulator } from '../../targets/verilog/run.ts';
 import { manifestRoot, requireUnchanged } from '../../verify/manifest.ts';
 import { requireAsEmitted } from '../../verify/as-emitted.ts';
 import { parseProgram } from '../../ir/validate.ts';

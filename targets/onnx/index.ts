@@ -1,12 +1,11 @@
 /**
  * @fileoverview The onnx target plug-in: an integer ONNX model (opset 17) holding the whole inference (jitter
- * generator, timestep Loop, conv, spiking layers, readout), run bit-exactly by ONNX Runtime.
+ * generator, timestep Loop, conv, spiking layers, readout), run bit-exactly by ONNX Runtime. Wiring only.
  */
-import { join } from 'node:path';
 import type { Target } from '../target.ts';
 import { checkOptions, checkProgram, LIMITS } from './check.ts';
-import { emitOnnxModels, MODEL_FILE } from './emit.ts';
-import { OnnxModelSession } from './run.ts';
+import { emitOnnxModels } from './emit.ts';
+import { runOnnx } from './run.ts';
 import { traceOnnx } from './trace.ts';
 
 export const target: Target = {
@@ -15,16 +14,7 @@ export const target: Target = {
   limits: LIMITS,
   checkOptions,
   check: checkProgram,
-  async emit(program, options) {
-    return emitOnnxModels(program, options);
-  },
-  async run(dir, program, batch) {
-    const session = await OnnxModelSession.open(join(dir, MODEL_FILE), program.input.shape);
-    try {
-      return await session.run(batch);
-    } finally {
-      await session.close();
-    }
-  },
+  emit: async (program, options) => emitOnnxModels(program, options),
+  run: runOnnx,
   trace: traceOnnx,
 };

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { SnncError } from '../../base/errors.ts';
+import type { Program } from '../../ir/program.ts';
 import type { Batch, BatchResult } from '../target.ts';
+import { MODEL_FILE } from './emit.ts';
 import { IMAGE_INPUT, LABEL_OUTPUT, SCORES_OUTPUT, SEED_INPUT } from './graph-io.ts';
 
 export interface SessionOptions {
@@ -118,5 +120,15 @@ export class OnnxModelSession {
 
   async close(): Promise<void> {
     await this.session.release();
+  }
+}
+
+/** The target's `run`: one ONNX Runtime session over `dir`'s model.onnx for the whole batch. */
+export async function runOnnx(dir: string, program: Program, batch: Batch): Promise<BatchResult> {
+  const session = await OnnxModelSession.open(join(dir, MODEL_FILE), program.input.shape);
+  try {
+    return await session.run(batch);
+  } finally {
+    await session.close();
   }
 }

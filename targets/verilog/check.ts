@@ -22,6 +22,19 @@ export const LIMITS = {
   timesteps: { min: 1, max: 4096 },
 } as const satisfies TargetLimits;
 
+/**
+ * Lanes when the caller gives none: 50 MAC lanes put the 784-100-10 example under both of its goals (5,000 cycles,
+ * 5,000 7-series LUTs); `--lanes` trades area for speed (results/hardware.md has the table).
+ */
+export const DEFAULT_LANES = 50;
+
+/** The lanes of `options` (DEFAULT_LANES when none), refused outside LIMITS.lanes. */
+export function lanesOption(options: OptionsToCheck): number {
+  const lanes = options.lanes ?? DEFAULT_LANES;
+  checkOptions({ lanes });
+  return lanes;
+}
+
 /** Refuses `--lanes` outside LIMITS.lanes, before any lowering. */
 export function checkOptions(options: OptionsToCheck): void {
   const lanes = options.lanes;

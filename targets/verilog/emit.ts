@@ -3,8 +3,12 @@
  * (snn_tb), mem/ ($readmemh images) and design.json (what the runners and the report need to know).
  */
 import { programSha256 } from '../../ir/fingerprint.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SnncError } from '../../base/errors.ts';
 import type { Program } from '../../ir/program.ts';
-import type { EmittedFile } from '../target.ts';
+import type { EmitOptions, EmittedFile } from '../target.ts';
+import { checkProgram, lanesOption } from './check.ts';
 import { controllerModule, schedulerModule, sequencerModule } from './cores/control.ts';
 import { eventListModule } from './cores/event-list.ts';
 import { eventReaderModule } from './cores/event-reader.ts';
@@ -124,4 +128,33 @@ export function emitDesign(program: Program, options: DesignOptions): EmittedFil
   };
   files.push({ path: 'design.json', contents: JSON.stringify(info, null, 2) + '\n' });
   return files;
+}
+
+/** What emit wrote into `dir`: its design.json, refused in one line if missing or foreign. */
+export function readDesign(dir: string): DesignInfo {
+  const file = join(dir, 'design.json');
+  if (!existsSync(file)) throw new SnncError('io', `${dir}: no design.json (emit the verilog target there first)`);
+  let info: DesignInfo;
+  try {
+    info = JSON.parse(readFileSync(file, 'utf8')) as DesignInfo;
+  } catch {
+    throw new SnncError('io', `${file}: not valid JSON`);
+  }
+  if (info?.format !== 'snnc-verilog-design' || info.version !== 1) throw new SnncError('io', `${file}: not a version 1 snnc verilog design`);
+  return info;
+}
+
+/** The target's `emit`: checks the program and the lanes, then the design files. */
+export async function emitVerilog(program: Program, options: EmitOptions): Promise<readonly EmittedFile[]> {
+  checkProgram(program);
+  const lanes = lanesOption(options);
+  const files = emitDesign(program, { lanes, traces: options.traces ?? false });
+  options.log?.(`verilog: ${files.filter((f) => f.path.startsWith('rtl/')).length} modules, ${lanes} lane(s)${options.traces ? ', with trace ports' : ''}`);
+  return files;
+}
+
+/** The design as emitted into `dir`, with the lanes and traces its design.json records. */
+export async function reemitVerilog(dir: string, program: Program): Promise<readonly EmittedFile[]> {
+  const info = readDesign(dir);
+  return emitDesign(program, { lanes: info.lanes, traces: info.traces });
 }

@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { SnncError } from '../../base/errors.ts';
 import type { Batch } from '../target.ts';
 import type { DesignInfo } from './emit.ts';
-import { readDesign, simulate, type Simulator } from './run.ts';
+import { readDesign } from './emit.ts';
+import { simulate, type Simulator } from './run.ts';
 import {
   pnrHarness, placeUp5k, synthIce40, synthXilinx, UP5K, up5kOverflow, type Ice40Estimate, type PlaceResult, type XilinxEstimate,
 } from './synth.ts';

@@ -9,8 +9,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SnncError } from '../../base/errors.ts';
-import type { Batch } from '../target.ts';
-import type { DesignInfo } from './emit.ts';
+import { programSha256 } from '../../ir/fingerprint.ts';
+import type { Program } from '../../ir/program.ts';
+import type { Batch, BatchResult, RunOptions } from '../target.ts';
+import { readDesign, type DesignInfo } from './emit.ts';
 
 export type Simulator = 'verilator' | 'icarus';
 
@@ -48,19 +50,6 @@ export function runTool(command: string, args: readonly string[], cwd: string, w
     throw new SnncError('tool', `${what}: ${command} exited with ${result.status}: ${tail}`);
   }
   return `${result.stdout}${result.stderr}`;
-}
-
-export function readDesign(dir: string): DesignInfo {
-  const file = join(dir, 'design.json');
-  if (!existsSync(file)) throw new SnncError('io', `${dir}: no design.json (emit the verilog target there first)`);
-  let info: DesignInfo;
-  try {
-    info = JSON.parse(readFileSync(file, 'utf8')) as DesignInfo;
-  } catch {
-    throw new SnncError('io', `${file}: not valid JSON`);
-  }
-  if (info?.format !== 'snnc-verilog-design' || info.version !== 1) throw new SnncError('io', `${file}: not a version 1 snnc verilog design`);
-  return info;
 }
 
 function sources(info: DesignInfo): string[] {
@@ -190,4 +179,14 @@ export function simulate(dirArg: string, batch: Batch, options: SimulateOptions 
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The target's `run`: simulates the design in `dir`, after checking it was emitted for `program`. */
+export async function runVerilog(dir: string, program: Program, batch: Batch, options: RunOptions = {}): Promise<BatchResult> {
+  const info = readDesign(dir);
+  if (info.programSha256 !== programSha256(program)) throw new SnncError('io', `${dir}: the design was emitted for another program (${info.program}); emit it again`);
+  // A design emitted with --traces also leaves its per-update records (and, with SNNC_VCD=1, a VCD) beside it.
+  const traces = info.traces ? { traceFile: join(dir, 'trace.txt'), vcdFile: process.env.SNNC_VCD === '1' ? join(dir, 'wave.vcd') : undefined } : {};
+  const result = simulate(dir, batch, { ...traces, simulator: options.simulator });
+  return { scores: result.scores, labels: result.labels };
 }

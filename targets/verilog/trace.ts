@@ -11,10 +11,10 @@ import { SnncError } from '../../base/errors.ts';
 import { writeDirAtomic } from '../../base/fs-atomic.ts';
 import type { Program } from '../../ir/program.ts';
 import { traceGolden } from '../../runtime/golden.ts';
-import type { TargetTrace } from '../target.ts';
-import { emitDesign } from './emit.ts';
+import type { RunOptions, TargetTrace } from '../target.ts';
+import { emitDesign, readDesign } from './emit.ts';
 import { programSha256 } from '../../ir/fingerprint.ts';
-import { designInputs, readDesign, simulate, type Simulator } from './run.ts';
+import { designInputs, simulate, type Simulator } from './run.ts';
 
 export interface TraceRecord {
   readonly stage: number;
@@ -133,4 +133,9 @@ export function traceDesign(dir: string, program: Program, pixels: Uint8Array, s
 /** Simulates one image with traces and returns where it first departs from the golden runtime, if it does. */
 export function locateMismatch(dir: string, program: Program, pixels: Uint8Array, seed: number, options: TraceOptions = {}): Difference | undefined {
   return firstDifference(program, pixels, seed, traceDesign(dir, program, pixels, seed, options));
+}
+
+/** The target's `trace`: a traced build of the files on disk (DIR/debug, with a VCD there when SNNC_VCD=1), one image. */
+export async function traceVerilog(dir: string, program: Program, pixels: Uint8Array, seed: number, options: RunOptions = {}): Promise<TargetTrace> {
+  return traceDesign(dir, program, pixels, seed, { vcd: process.env.SNNC_VCD === '1', simulator: options.simulator });
 }
