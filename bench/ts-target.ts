@@ -16,8 +16,6 @@ import { target } from '../targets/ts/index.ts';
 import { loadModel } from '../targets/ts/run.ts';
 import type { BenchRow } from './row.ts';
 
-/** The paper's PyTorch reference on this 2-core machine at T=128, using both threads (issue 6); the goal is 5x it. */
-const PYTORCH_T128 = 89;
 
 export interface TsBenchOptions {
   /** Images for the golden interpreter, which is much slower (default: min(images, 50)). */
@@ -81,9 +79,6 @@ export async function benchTsTarget(program: Program, images: readonly Uint8Arra
       { what: `golden interpreter, ${t}`, figure: rate(slow.wall), detail: `${label}; runtime/golden.ts, one thread, ${goldenSet.length} images` },
       { what: `ts target speedup, ${t}`, figure: `${(fast.cpu / slow.cpu).toFixed(1)}x`, detail: 'over the golden interpreter, CPU time' },
     ];
-    if (program.timesteps === 128) {
-      rows.push({ what: 'ts target vs PyTorch reference, T=128', figure: `${(fast.wall / PYTORCH_T128).toFixed(1)}x`, detail: `over ${PYTORCH_T128} images/s (the paper's reference, two threads); goal 5x` });
-    }
     return rows;
   } finally {
     rmSync(dir, { recursive: true, force: true });
