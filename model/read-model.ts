@@ -10,7 +10,7 @@ import { formatBytes, MAX_MODEL_JSON_BYTES, MAX_TENSOR_ELEMENTS, MAX_WEIGHTS_BYT
 import { checkWorkBudget } from './work.ts';
 import { checkModelName, declaredTensorBytes } from './pre-read-checks.ts';
 import {
-  MODEL_FORMAT_VERSION, MODEL_JSON, WEIGHTS_BIN,
+  MODEL_FORMAT_VERSION, MODEL_JSON,
   type ConvLayer, type DenseLayer, type Encoder, type InputSpec, type Layer, type Model, type ModelMetadata,
   type PoolLayer, type Readout, type ResetMode, type SpikingLayer, type Tensor,
 } from './format.ts';

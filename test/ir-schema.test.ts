@@ -11,7 +11,6 @@ import { SnncError } from '../base/errors.ts';
 import { randomPixels, randomProgram } from '../ir/random-program.ts';
 import { lowerModel } from '../compiler/lower.ts';
 import { IR_SCHEMA } from '../ir/schema.ts';
-import type { Schema } from '../ir/schema-check.ts';
 import { renderSchemaTables, spliceTables } from '../ir/schema-doc.ts';
 import { parseProgram, validateProgram } from '../ir/validate.ts';
 import type { Program } from '../ir/program.ts';

@@ -10,7 +10,6 @@ import type { PoolOp } from '../../ir/pool.ts';
 import type { Program } from '../../ir/program.ts';
 import { unreachable } from '../../ir/registry.ts';
 import type { SpikingOp } from '../../ir/spiking.ts';
-import { windowOutSize } from '../../ir/window.ts';
 import { arrayKindFor, fitsInt32, rangeOf, type ArrayKind, type Range } from './ranges.ts';
 
 export { factorInterval as factorRange, foldFactor, type FoldedFactor } from '../../ir/interval.ts';

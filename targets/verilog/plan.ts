@@ -4,13 +4,12 @@
  * so every register holds its exact value; the Verilog only wraps where the plan proves the true value fits (see the
  * comments at each width). It assumes a program check.ts accepted.
  */
-import { programBounds, type ConvBounds, type LayerBounds, type PoolBounds, type SpikingBounds } from '../../ir/bounds.ts';
+import { programBounds, sentType, type ConvBounds, type LayerBounds, type PoolBounds, type SpikingBounds } from '../../ir/bounds.ts';
 import type { ConvOp } from '../../ir/conv.ts';
 import { foldFactor } from '../../ir/interval.ts';
 import { maxOf, minOf, type IntType } from '../../ir/int-type.ts';
 import type { PoolOp } from '../../ir/pool.ts';
-import type { IrLayer, Program } from '../../ir/program.ts';
-import { unreachable } from '../../ir/registry.ts';
+import type { Program } from '../../ir/program.ts';
 import type { Factor, SpikingOp } from '../../ir/spiking.ts';
 import { countBits, indexBits } from './cores/common.ts';
 import { largest, smallest } from '../../base/array-extent.ts';
@@ -278,19 +277,6 @@ function planConv(source: ConvOp | PoolOp, bounds: ConvBounds | PoolBounds, laye
   };
 }
 
-/** The type of the values a layer sends on. */
-function outTypeOf(op: IrLayer): IntType {
-  switch (op.kind) {
-    case 'conv':
-    case 'pool':
-      return op.outType;
-    case 'spiking':
-      return op.output.type;
-    default:
-      return unreachable(op, 'layer kind');
-  }
-}
-
 /** The plan for `program` with `lanes` neurons (or conv filters) per cycle. Call after target.check. */
 export function planDesign(program: Program, lanes: number): DesignPlan {
   const [channels, height, width] = program.input.shape;
@@ -304,7 +290,7 @@ export function planDesign(program: Program, lanes: number): DesignPlan {
   const consumerIsConv = (l: number): boolean => windowShape(l) !== undefined;
   const producedType = (l: number): IntType => {
     const before = layers[l - 1];
-    return before === undefined ? program.input.type : outTypeOf(before);
+    return before === undefined ? program.input.type : sentType(before);
   };
   const bounds = programBounds(program);
   const stages: StagePlan[] = layers.map((op, l) => {
