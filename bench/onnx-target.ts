@@ -13,7 +13,7 @@ import { loadDataset } from '../data/load.ts';
 import { datasetBatch } from '../runtime/batch.ts';
 import { runGolden } from '../runtime/golden.ts';
 import { runGoldenBatch } from '../runtime/golden-batch.ts';
-import type { Batch } from '../targets/target.ts';
+import type { Batch } from '../runtime/batch.ts';
 import { emitOnnxModels, MODEL_FILE } from '../targets/onnx/emit.ts';
 import { OnnxModelSession } from '../targets/onnx/run.ts';
 import type { BenchRow } from './row.ts';

@@ -16,7 +16,7 @@ import { compileModelDir } from '../compiler/compile-model-dir.ts';
 import { loadDataset } from '../data/load.ts';
 import { datasetBatch } from '../runtime/batch.ts';
 import { runGolden } from '../runtime/golden.ts';
-import type { Batch } from '../targets/target.ts';
+import type { Batch } from '../runtime/batch.ts';
 import { target } from '../targets/verilog/index.ts';
 import { DEFAULT_LANES } from '../targets/verilog/check.ts';
 import { hardwareReport, REFERENCE_MHZ } from '../targets/verilog/report.ts';

@@ -4,8 +4,6 @@ import type { Program } from '../ir/program.ts';
 import type { Batch, BatchResult } from '../runtime/batch.ts';
 import type { ModelTrace } from '../runtime/trace.ts';
 
-export type { Batch, BatchResult };
-
 export interface EmitOptions {
   /** Neurons updated in parallel (verilog). */
   readonly lanes?: number;

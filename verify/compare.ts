@@ -2,7 +2,8 @@
 import { SnncError } from '../base/errors.ts';
 import type { Program } from '../ir/program.ts';
 import { traceGolden } from '../runtime/golden.ts';
-import type { BatchResult, RunOptions, Target, TargetTrace } from '../targets/target.ts';
+import type { BatchResult } from '../runtime/batch.ts';
+import type { RunOptions, Target, TargetTrace } from '../targets/target.ts';
 
 export interface ScoreMismatch {
   readonly image: number;

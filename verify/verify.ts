@@ -6,7 +6,8 @@ import { SnncError } from '../base/errors.ts';
 import { fillDirAtomic, writeFilesInside } from '../base/fs-atomic.ts';
 import type { Program } from '../ir/program.ts';
 import { runGoldenBatch } from '../runtime/golden-batch.ts';
-import type { Batch, BatchResult, EmitOptions, RunOptions, Target } from '../targets/target.ts';
+import type { Batch, BatchResult } from '../runtime/batch.ts';
+import type { EmitOptions, RunOptions, Target } from '../targets/target.ts';
 import { compareBatches, describeMismatch, locateMismatch } from './compare.ts';
 import { addToManifest, listFiles, sha256File } from './manifest.ts';
 

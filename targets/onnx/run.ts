@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { SnncError } from '../../base/errors.ts';
 import type { Program } from '../../ir/program.ts';
-import type { Batch, BatchResult } from '../target.ts';
+import type { Batch, BatchResult } from '../../runtime/batch.ts';
 import { MODEL_FILE } from './emit.ts';
 import { IMAGE_INPUT, LABEL_OUTPUT, SCORES_OUTPUT, SEED_INPUT } from './graph-io.ts';
 

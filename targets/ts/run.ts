@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { SnncError } from '../../base/errors.ts';
 import type { Program } from '../../ir/program.ts';
 import type { InferResult, ModelTrace, TraceLike } from '../../runtime/trace.ts';
-import type { Batch, BatchResult } from '../target.ts';
+import type { Batch, BatchResult } from '../../runtime/batch.ts';
 import { programSha256 } from '../../ir/fingerprint.ts';
 
 /** The part of a generated module's API that the target and the tests use; its types are runtime/trace.ts's. */

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SnncError } from '../../base/errors.ts';
-import type { Batch } from '../target.ts';
+import type { Batch } from '../../runtime/batch.ts';
 import type { DesignInfo } from './emit.ts';
 import { readDesign } from './emit.ts';
 import { simulate, type Simulator } from './run.ts';

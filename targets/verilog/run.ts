@@ -11,7 +11,8 @@ import { join, resolve } from 'node:path';
 import { SnncError } from '../../base/errors.ts';
 import { programSha256 } from '../../ir/fingerprint.ts';
 import type { Program } from '../../ir/program.ts';
-import type { Batch, BatchResult, RunOptions } from '../target.ts';
+import type { Batch, BatchResult } from '../../runtime/batch.ts';
+import type { RunOptions } from '../target.ts';
 import { readDesign, type DesignInfo } from './emit.ts';
 
 export type Simulator = 'verilator' | 'icarus';

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import type { ExecutionContext } from 'ava';
 import type { Program } from '../../../ir/program.ts';
 import { runGolden } from '../../../runtime/golden.ts';
-import type { Batch } from '../../target.ts';
+import type { Batch } from '../../../runtime/batch.ts';
 import type { SimulationResult } from '../run.ts';
 import { describeDifference, locateMismatch } from '../trace.ts';
 /** Verilator's -Wall lint of everything emitted, test bench included; returns its messages (empty when clean). */
