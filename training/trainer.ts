@@ -22,6 +22,7 @@ import { forwardScores, shardGradients, type Net, type Shard, type ShardGradient
 import { computeCentering, centeringVector, foldCentering, type CenteringMode } from './centering.ts';
 import { disposeParams, fromParams, paramVariables, toParams } from './tf-params.ts';
 import { combineShards, GradWorkers, shardSizes } from './worker-pool.ts';
+import { augmentBatch, augmentName, NO_AUGMENT, type Augment } from './augment.ts';
 
 export interface TrainConfig {
   readonly arch: ArchName;
@@ -49,6 +50,8 @@ export interface TrainConfig {
   readonly center: CenteringMode;
   /** What a conv arch's conv feeds (arch.ts); 'linear' when absent. */
   readonly conv?: ConvMode;
+  /** Training-image augmentation (augment.ts); none when absent. */
+  readonly augment?: Augment;
 }
 
 export interface TrainResult {
@@ -162,6 +165,7 @@ async function runEpoch(c: EpochContext): Promise<Omit<EpochRecord, 'testAccurac
       pixels.set(trainSet.images.subarray(idx * width, (idx + 1) * width), i * width);
       labels[i] = trainSet.labels[idx]!;
     }
+    augmentBatch(pixels, n, trainSet.shape, config.augment ?? NO_AUGMENT, batchSeed(config.seed, epoch, b));
     const sizes = shardSizes(n, config.threads);
     let offset = 0;
     const shards: Shard[] = sizes.map((size, s) => {
@@ -197,6 +201,7 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
   const runConfig = {
     arch: config.arch, dataset: config.dataset, epochs: config.epochs, timesteps: config.timesteps, batch: config.batch,
     lr: config.lr, seed: config.seed, threads: config.threads, center: config.center, conv: config.conv ?? 'linear',
+    augment: augmentName(config.augment ?? NO_AUGMENT),
   };
   const metadata: ModelMetadata = {
     // A spiking-conv model is another model than the linear-conv one of the same arch: its name (and build/ dir) differs.
@@ -214,8 +219,8 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
   if (config.resume && !resumeFrom) io.log(`resume: no checkpoint in ${config.checkpoints}, starting from scratch`);
   if (resumeFrom) {
     restored = loadCheckpoint(resumeFrom);
-    // checkpoints from before --threads, --center and --conv existed were single-threaded and uncentered
-    const saved: Readonly<Record<string, string | number>> = { threads: 1, center: 'none', conv: 'linear', ...restored.state.config };
+    // checkpoints from before --threads, --center, --conv and --augment existed were single-threaded and uncentered
+    const saved: Readonly<Record<string, string | number>> = { threads: 1, center: 'none', conv: 'linear', augment: 'none', ...restored.state.config };
     const mismatch = Object.entries(runConfig).find(([k, v]) => k !== 'epochs' && saved[k] !== v);
     if (mismatch) throw new SnncError('usage', `--resume: ${resumeFrom} was trained with --${mismatch[0]} ${saved[mismatch[0]]}, not ${mismatch[1]}`);
     model = { ...restored.model, metadata };
@@ -242,7 +247,7 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
   }
   const exported = (): Model => foldCentering(fromParams(model, params), centering);
   const workers = config.threads > 1 ? await GradWorkers.start(config.threads - 1, { model, ...(center ? { center } : {}), ...(config.backend ? { backend: config.backend } : {}) }) : undefined;
-  io.log(`train: ${config.arch} on ${config.dataset}, ${trainSet.count} images, ${ARCHS[config.arch].kind === 'snn' ? `T=${config.timesteps}, ` : ''}batch ${config.batch}, ${config.epochs} epochs, lr ${config.lr}, seed ${config.seed}, ${config.threads} thread${config.threads > 1 ? 's' : ''}, centering ${config.center}${runConfig.conv === 'spiking' ? ', spiking conv' : ''}`);
+  io.log(`train: ${config.arch} on ${config.dataset}, ${trainSet.count} images, ${ARCHS[config.arch].kind === 'snn' ? `T=${config.timesteps}, ` : ''}batch ${config.batch}, ${config.epochs} epochs, lr ${config.lr}, seed ${config.seed}, ${config.threads} thread${config.threads > 1 ? 's' : ''}, centering ${config.center}${runConfig.conv === 'spiking' ? ', spiking conv' : ''}${runConfig.augment === 'none' ? '' : `, augment ${runConfig.augment}`}`);
 
   try {
     for (let epoch = startEpoch; epoch < config.epochs; epoch++) {

@@ -6,6 +6,7 @@ import { MODEL_JSON, TRAINING_JSON, WEIGHTS_BIN } from '../../model/format.ts';
 import { OUTPUT_MARKER, readMarker } from '../../base/output-guard.ts';
 import { DATASET_NAMES } from '../../data/datasets.ts';
 import { ARCH_NAMES, ARCHS, CONV_MODES, isArchName, type ConvMode } from '../../training/arch.ts';
+import { augmentName, parseAugment } from '../../training/augment.ts';
 import { CENTERING_MODES, type CenteringMode } from '../../training/centering.ts';
 import { flagBool, flagNumber, flagString, type ParsedArgs } from '../args.ts';
 import type { Command, CommandIO } from '../command.ts';
@@ -40,6 +41,7 @@ export const trainCommand: Command = {
     threads: { kind: 'int', help: `data-parallel threads; part of the run's definition, like --seed (default ${TRAIN_DEFAULTS.threads})`, min: 1, max: 64 },
     conv: { kind: 'string', help: 'conv archs: the conv feeds the hidden layer (linear) or its own spiking neurons (default linear)', choices: CONV_MODES },
     center: { kind: 'string', help: `input centering folded into the first bias, see docs/training.md (default ${TRAIN_DEFAULTS.center})`, choices: CENTERING_MODES },
+    augment: { kind: 'string', help: 'training-image augmentation: none or shift:N, a random move of up to N pixels (default none)' },
     backend: { kind: 'string', help: 'force a tfjs backend (default: fastest available)', choices: ['tensorflow', 'wasm', 'wasm-threaded', 'cpu'] },
   },
   async run(args: ParsedArgs, io: CommandIO): Promise<number> {
@@ -53,6 +55,7 @@ export const trainCommand: Command = {
     const testLimit = flagNumber(args, 'test-limit');
     const backend = flagString(args, 'backend') as 'tensorflow' | 'wasm' | 'wasm-threaded' | 'cpu' | undefined;
     const conv = flagString(args, 'conv') as ConvMode | undefined;
+    const augment = parseAugment(flagString(args, 'augment') ?? 'none');
     if (conv !== undefined && !ARCHS[arch].conv) throw new SnncError('usage', `--conv: ${arch} has no conv layer`);
     const settings = {
       arch, dataset,
@@ -64,6 +67,7 @@ export const trainCommand: Command = {
       threads: flagNumber(args, 'threads') ?? TRAIN_DEFAULTS.threads,
       center: (flagString(args, 'center') ?? TRAIN_DEFAULTS.center) as CenteringMode,
       ...(conv === undefined ? {} : { conv }),
+      ...(augment.shift === 0 ? {} : { augment: augmentName(augment) }),
     };
     const limits = [...(trainLimit === undefined ? [] : [`--train-limit ${trainLimit}`]), ...(testLimit === undefined ? [] : [`--test-limit ${testLimit}`])];
     // Every setting spelled out, defaults included, so the recorded command reproduces the run even if defaults change.
@@ -72,7 +76,7 @@ export const trainCommand: Command = {
     const { train } = await import('../../training/trainer.ts');
     const result = await train(
       {
-        ...settings, out, command,
+        ...settings, augment, out, command,
         checkpoints: flagString(args, 'checkpoints') ?? join(out, 'checkpoints'),
         resume: flagBool(args, 'resume'),
         ...(trainLimit === undefined ? {} : { trainLimit }),
