@@ -80,8 +80,9 @@ export function loweringChecks(program: Program): LoweringChecks | undefined {
  * the calibration image by image through `calibration.onImageDone` (the CLI draws a bar with it).
  */
 export function lowerModel(request: LowerRequest): Program {
-  const options = { ...DEFAULT_LOWER_OPTIONS, ...request.options };
   const { model } = request;
+  // a QAT model was trained for its weight bits: they are its default
+  const options = { ...DEFAULT_LOWER_OPTIONS, ...(model.metadata.qat ? { weightBits: model.metadata.qat.weightBits } : {}), ...request.options };
   checkWorkBudget(model, options.timesteps ?? model.timesteps, `model ${model.metadata.name}`, request.calibration.images.length);
   const state = runPipeline({ model, options, calibration: request.calibration, sourceSha256: request.sourceSha256 }, request.hooks);
   const program = state.program!;

@@ -25,6 +25,11 @@ export interface ModelMetadata {
   /** Test accuracy in [0,1] and mean test cross-entropy, as measured by training. */
   readonly accuracy?: { readonly test: number; readonly crossEntropy?: number; readonly samples: number };
   readonly epochs?: number;
+  /**
+   * Set by quantization-aware training: the weight bits it trained for (the default of `snnc compile`) and the test
+   * accuracy of its own quantized evaluation, which equals the compiled program's on the same images and seeds.
+   */
+  readonly qat?: { readonly weightBits: number; readonly accuracy: { readonly test: number; readonly samples: number } };
   readonly backend?: string;
   readonly createdAt?: string;
   readonly notes?: string;

@@ -164,6 +164,14 @@ function readMetadata(value: unknown): ModelMetadata {
       samples: integer(a.samples, 'metadata.accuracy.samples', 0, 1e9),
     };
   });
+  const qat = optional(m.qat, (v) => {
+    const q = object(v, 'metadata.qat');
+    const a = object(q.accuracy, 'metadata.qat.accuracy');
+    return {
+      weightBits: integer(q.weightBits, 'metadata.qat.weightBits', 2, 16),
+      accuracy: { test: finite(a.test, 'metadata.qat.accuracy.test'), samples: integer(a.samples, 'metadata.qat.accuracy.samples', 0, 1e9) },
+    };
+  });
   return {
     name: string(m.name, 'metadata.name'),
     dataset: oneOf(m.dataset, 'metadata.dataset', ['mnist', 'fashion-mnist', 'cifar10'] as const),
@@ -172,6 +180,7 @@ function readMetadata(value: unknown): ModelMetadata {
     trainCommand: string(m.trainCommand, 'metadata.trainCommand'),
     ...(acc ? { accuracy: acc } : {}),
     ...(m.epochs !== undefined ? { epochs: integer(m.epochs, 'metadata.epochs', 0, 1e6) } : {}),
+    ...(qat ? { qat } : {}),
     ...(m.backend !== undefined ? { backend: string(m.backend, 'metadata.backend') } : {}),
     ...(m.createdAt !== undefined ? { createdAt: string(m.createdAt, 'metadata.createdAt') } : {}),
     ...(m.notes !== undefined ? { notes: string(m.notes, 'metadata.notes') } : {}),

@@ -59,11 +59,21 @@ export const MODEL_SCHEMA: Schema = {
         trainCommand: str('The exact command that produced the weights.'),
         accuracy: ref('accuracy', 'As measured after training.'),
         epochs: int(0, 1e6, 'Training epochs.'),
+        qat: ref('qat', 'Set by quantization-aware training.'),
         backend: str('tfjs backend used.'),
         createdAt: str('ISO 8601 time.'),
         notes: str('Free text.'),
       },
       required: ['name', 'dataset', 'arch', 'seed', 'trainCommand'],
+    },
+    qat: {
+      type: 'object',
+      description: 'Quantization-aware training: the weight bits trained for (the default of `snnc compile`) and the accuracy of the quantized model.',
+      properties: {
+        weightBits: int(2, 16, 'Weight bits the forward pass quantized to.'),
+        accuracy: ref('accuracy', 'The quantized evaluation: equals the compiled program on the same images and seeds.'),
+      },
+      required: ['weightBits', 'accuracy'],
     },
     accuracy: {
       type: 'object',

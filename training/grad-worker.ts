@@ -8,6 +8,7 @@ import type { Model } from '../model/format.ts';
 import { initBackend } from './backend.ts';
 import { setWeights, shardGradients, type Shard } from './step.ts';
 import { paramVariables, toParams } from './tf-params.ts';
+import type { QatSpec } from './qat-quantizer.ts';
 
 export interface WorkerInit {
   readonly model: Model;
@@ -19,6 +20,8 @@ export interface WorkerRequest {
   readonly id: number;
   readonly weights: readonly Float32Array[];
   readonly shard: Shard;
+  /** Under QAT, the program the forward pass quantizes to (it changes once per epoch). */
+  readonly qat?: QatSpec;
 }
 
 const port = parentPort!;
@@ -30,7 +33,7 @@ const net = { model: init.model, params, ...(init.center ? { center: { layer: in
 port.on('message', (request: WorkerRequest) => {
   try {
     setWeights(trainable, request.weights);
-    const result = shardGradients(net, trainable, request.shard);
+    const result = shardGradients(request.qat ? { ...net, qat: request.qat } : net, trainable, request.shard);
     port.postMessage({ id: request.id, result }, result.grads.map((g) => g.buffer as ArrayBuffer));
   } catch (e) {
     port.postMessage({ id: request.id, error: (e as Error).message });

@@ -6,12 +6,16 @@ import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../model/format.ts';
 import { annForward, jitter, repeatSteps, scaledInputs, snnForward, type InputCenter } from './tf-forward.ts';
 import type { ModelParams } from './tf-params.ts';
+import { encodedInputs, qatForward, shardImageSeeds } from './qat-forward.ts';
+import type { QatSpec } from './qat-quantizer.ts';
 
 /** What a training thread holds: the model's structure, its weights as variables, and the input centering. */
 export interface Net {
   readonly model: Model;
   readonly params: ModelParams;
   readonly center?: InputCenter;
+  /** Quantization-aware training: the program whose formats the forward pass quantizes to (qat-forward.ts). */
+  readonly qat?: QatSpec;
 }
 
 /** Scores [n, classes] for `n` images of raw pixels; `seed` drives the jitter of SNNs. */
@@ -20,6 +24,7 @@ export function forwardScores(net: Net, pixels: Uint8Array, count: number, seed:
   return tf.tidy(() => {
     const x = scaledInputs(pixels, count, model.input);
     if (model.kind === 'ann') return annForward(model, params, x, center);
+    if (net.qat) return qatForward(model, params, net.qat, encodedInputs(net.qat, pixels, count, shardImageSeeds(seed, count)), count).scores;
     const xt = model.encoder.kind === 'jitter' ? jitter(x, model.timesteps, seed) : repeatSteps(x, model.timesteps);
     return snnForward(model, params, xt, false, center).scores;
   });

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { SnncError } from '../base/errors.ts';
-import { MODEL_JSON, TRAINING_JSON, WEIGHTS_BIN, type Dataset, type Model, type ModelMetadata } from '../model/format.ts';
+import { MODEL_JSON, TRAINING_JSON, WEIGHTS_BIN, type Dataset, type Model, type ModelMetadata, type SnnModel } from '../model/format.ts';
 import { serializeModel } from '../model/write-model.ts';
 import { writeFileAtomic } from '../base/fs-atomic.ts';
 import { markerFor, OUTPUT_MARKER } from '../base/output-guard.ts';
@@ -23,6 +23,8 @@ import { computeCentering, centeringVector, foldCentering, type CenteringMode } 
 import { disposeParams, fromParams, paramVariables, toParams } from './tf-params.ts';
 import { combineShards, GradWorkers, shardSizes } from './worker-pool.ts';
 import { augmentBatch, augmentName, NO_AUGMENT, type Augment } from './augment.ts';
+import { fineTuneStart, QatSession } from './qat-session.ts';
+import { qatAccuracy } from './qat-evaluate.ts';
 
 export interface TrainConfig {
   readonly arch: ArchName;
@@ -52,6 +54,10 @@ export interface TrainConfig {
   readonly conv?: ConvMode;
   /** Training-image augmentation (augment.ts); none when absent. */
   readonly augment?: Augment;
+  /** Quantization-aware training at this many weight bits (qat-session.ts); float training when absent. */
+  readonly qatBits?: number;
+  /** A trained float model to start from (fine-tuning) instead of the seeded initial one. */
+  readonly from?: string;
 }
 
 export interface TrainResult {
@@ -174,7 +180,7 @@ async function runEpoch(c: EpochContext): Promise<Omit<EpochRecord, 'testAccurac
       return shard;
     });
     const weights = c.workers ? c.trainable.map((v) => v.dataSync() as Float32Array) : [];
-    const remote = shards.slice(1).map((shard, s) => c.workers!.run(s, weights, shard));
+    const remote = shards.slice(1).map((shard, s) => c.workers!.run(s, weights, shard, c.net.qat));
     const results: ShardGradients[] = [shardGradients(c.net, c.trainable, shards[0]!), ...(await Promise.all(remote))];
     const grads = combineShards(results, sizes).map((g, i) => tf.tensor(g, c.trainable[i]!.shape));
     c.optimizer.apply(grads, lr);
@@ -192,6 +198,11 @@ async function runEpoch(c: EpochContext): Promise<Omit<EpochRecord, 'testAccurac
   return { epoch: epoch + 1, lr, trainLoss: lossSum / seen, trainAccuracy: correct / seen, seconds, samplesPerSecond: seen / seconds };
 }
 
+function requireSnnModel(model: Model): SnnModel {
+  if (model.kind !== 'snn') throw new SnncError('usage', 'QAT trains spiking models');
+  return model;
+}
+
 export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResult> {
   const started = performance.now();
   const backend = await initBackend(config.backend, io.log);
@@ -201,8 +212,10 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
   const runConfig = {
     arch: config.arch, dataset: config.dataset, epochs: config.epochs, timesteps: config.timesteps, batch: config.batch,
     lr: config.lr, seed: config.seed, threads: config.threads, center: config.center, conv: config.conv ?? 'linear',
-    augment: augmentName(config.augment ?? NO_AUGMENT),
+    augment: augmentName(config.augment ?? NO_AUGMENT), qat: config.qatBits ?? 'none', from: config.from ?? 'none',
   };
+  if (config.qatBits !== undefined && config.center !== 'none') throw new SnncError('usage', 'QAT trains the weights as saved: --center must be none');
+  if (config.qatBits !== undefined && ARCHS[config.arch].kind !== 'snn') throw new SnncError('usage', `--qat-bits: ${config.arch} is a float baseline; QAT trains spiking models`);
   const metadata: ModelMetadata = {
     // A spiking-conv model is another model than the linear-conv one of the same arch: its name (and build/ dir) differs.
     name: `${config.dataset}-${config.arch}${runConfig.conv === 'spiking' ? '-spiking' : ''}`, dataset: config.dataset, arch: config.arch, seed: config.seed,
@@ -210,7 +223,9 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
   };
 
   // `model` holds the structure and, while training, the centered-space weights (centering.ts); export folds them.
-  let model: Model = initialModel({ arch: config.arch, conv: runConfig.conv, dataset: config.dataset, seed: config.seed, timesteps: config.timesteps, classes, metadata });
+  let model: Model = config.from
+    ? fineTuneStart(config.from, { arch: config.arch, dataset: config.dataset, timesteps: config.timesteps, classes }, metadata)
+    : initialModel({ arch: config.arch, conv: runConfig.conv, dataset: config.dataset, seed: config.seed, timesteps: config.timesteps, classes, metadata });
   const centering = computeCentering(model, trainSet, config.center);
   let history: EpochRecord[] = [];
   let startEpoch = 0;
@@ -220,7 +235,7 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
   if (resumeFrom) {
     restored = loadCheckpoint(resumeFrom);
     // checkpoints from before --threads, --center, --conv and --augment existed were single-threaded and uncentered
-    const saved: Readonly<Record<string, string | number>> = { threads: 1, center: 'none', conv: 'linear', augment: 'none', ...restored.state.config };
+    const saved: Readonly<Record<string, string | number>> = { threads: 1, center: 'none', conv: 'linear', augment: 'none', qat: 'none', from: 'none', ...restored.state.config };
     const mismatch = Object.entries(runConfig).find(([k, v]) => k !== 'epochs' && saved[k] !== v);
     if (mismatch) throw new SnncError('usage', `--resume: ${resumeFrom} was trained with --${mismatch[0]} ${saved[mismatch[0]]}, not ${mismatch[1]}`);
     model = { ...restored.model, metadata };
@@ -235,7 +250,7 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
     params[centering.layer]!.b.assign(tf.tensor1d(Float32Array.from(bias)));
   }
   const center = centering ? { layer: centering.layer, vector: centeringVector(model, centering) } : undefined;
-  const net: Net = { model, params, ...(center ? { center: { layer: center.layer, vector: tf.tensor1d(center.vector) } } : {}) };
+  let net: Net = { model, params, ...(center ? { center: { layer: center.layer, vector: tf.tensor1d(center.vector) } } : {}) };
   const trainable = paramVariables(params).filter((v) => v.trainable);
   const optimizer = new Adam(trainable);
   if (restored) {
@@ -246,13 +261,17 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
     }
   }
   const exported = (): Model => foldCentering(fromParams(model, params), centering);
+  const qat = config.qatBits === undefined ? undefined : await QatSession.start(exported(), config.qatBits, io.log);
+  if (qat) net = { ...net, qat: qat.spec };
   const workers = config.threads > 1 ? await GradWorkers.start(config.threads - 1, { model, ...(center ? { center } : {}), ...(config.backend ? { backend: config.backend } : {}) }) : undefined;
   io.log(`train: ${config.arch} on ${config.dataset}, ${trainSet.count} images, ${ARCHS[config.arch].kind === 'snn' ? `T=${config.timesteps}, ` : ''}batch ${config.batch}, ${config.epochs} epochs, lr ${config.lr}, seed ${config.seed}, ${config.threads} thread${config.threads > 1 ? 's' : ''}, centering ${config.center}${runConfig.conv === 'spiking' ? ', spiking conv' : ''}${runConfig.augment === 'none' ? '' : `, augment ${runConfig.augment}`}`);
 
   try {
     for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
       const record = await runEpoch({ config, net, trainable, optimizer, workers, trainSet, epoch, progress: io.progress });
-      const testAccuracy = quickAccuracy(net, testSet, 500);
+      if (qat) net = { ...net, qat: qat.refresh(exported()) };
+      // under QAT the per-epoch figure is exact: the program of these weights, jitter seed = image index
+      const testAccuracy = qat ? qatAccuracy(requireSnnModel(model), params, qat.spec, testSet).correct / testSet.count : quickAccuracy(net, testSet, 500);
       history.push({ ...record, testAccuracy });
       io.log(`epoch ${record.epoch}/${config.epochs}: loss ${record.trainLoss.toFixed(4)} train ${(100 * record.trainAccuracy).toFixed(2)}% test ${(100 * testAccuracy).toFixed(2)}% (tfjs) ${record.seconds.toFixed(1)} s, ${record.samplesPerSecond.toFixed(0)} samples/s`);
       const centeredBias = centering ? Array.from(params[centering.layer]!.b.dataSync()) : undefined;
@@ -264,12 +283,15 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
   }
   const trained = exported();
   const score = evaluateFloat(trained, testSet);
+  const quantized = qat ? qatAccuracy(requireSnnModel(model), params, qat.refresh(trained), testSet) : undefined;
+  if (qat && quantized) io.log(`QAT ${qat.weightBits}-bit: ${(100 * quantized.correct / quantized.images).toFixed(2)}% on ${quantized.images} test images (the compiled program's integers, jitter seed = image index)`);
   const seconds = (performance.now() - started) / 1000;
   const final: Model = {
     ...trained,
     metadata: {
       ...metadata,
       accuracy: { test: score.accuracy, crossEntropy: score.crossEntropy, samples: score.samples },
+      ...(qat && quantized ? { qat: { weightBits: qat.weightBits, accuracy: { test: quantized.correct / quantized.images, samples: quantized.images } } } : {}),
       createdAt: new Date().toISOString(),
       notes: `accuracy measured with runtime/float-reference.ts on ${config.dataset} test images 0..${score.samples - 1}, jitter seed = image index; training took ${seconds.toFixed(0)} s`,
     },

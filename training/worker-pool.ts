@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { SnncError } from '../base/errors.ts';
 import type { WorkerInit, WorkerRequest } from './grad-worker.ts';
 import type { Shard, ShardGradients } from './step.ts';
+import type { QatSpec } from './qat-quantizer.ts';
 
 type Reply = { ready: true } | { id: number; result: ShardGradients } | { id: number; error: string };
 
@@ -49,9 +50,9 @@ export class GradWorkers {
   }
 
   /** Gradients of `shard` at `weights`, computed on worker `index`. */
-  run(index: number, weights: readonly Float32Array[], shard: Shard): Promise<ShardGradients> {
+  run(index: number, weights: readonly Float32Array[], shard: Shard, qat?: QatSpec): Promise<ShardGradients> {
     const id = this.nextId++;
-    const request: WorkerRequest = { id, weights, shard };
+    const request: WorkerRequest = { id, weights, shard, ...(qat ? { qat } : {}) };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.workers[index]!.postMessage(request);

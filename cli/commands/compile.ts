@@ -19,7 +19,7 @@ import { buildSummary } from './summary.ts';
 import { writeManifest } from '../../verify/manifest.ts';
 
 export const lowerFlags: FlagSpecs = {
-  'weight-bits': { kind: 'int', min: 2, max: 16, help: 'weight bits, 2..16 (default 8)' },
+  'weight-bits': { kind: 'int', min: 2, max: 16, help: 'weight bits, 2..16 (default 8, or the bits a QAT model was trained for)' },
   granularity: { kind: 'string', choices: ['layer', 'channel'], help: 'weight scale per layer or per output channel (default channel)' },
   'activation-bits': { kind: 'int', min: 1, max: 16, help: 'bits of excess outputs and conv outputs (default 8)' },
   'jitter-bits': { kind: 'int', min: 1, max: 16, help: 'bits per jitter draw (default 8)' },

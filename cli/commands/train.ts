@@ -41,6 +41,8 @@ export const trainCommand: Command = {
     threads: { kind: 'int', help: `data-parallel threads; part of the run's definition, like --seed (default ${TRAIN_DEFAULTS.threads})`, min: 1, max: 64 },
     conv: { kind: 'string', help: 'conv archs: the conv feeds the hidden layer (linear) or its own spiking neurons (default linear)', choices: CONV_MODES },
     center: { kind: 'string', help: `input centering folded into the first bias, see docs/training.md (default ${TRAIN_DEFAULTS.center})`, choices: CENTERING_MODES },
+    'qat-bits': { kind: 'int', help: 'quantization-aware training for N-bit weights: the forward pass computes the compiled integers (implies --center none)', min: 2, max: 16 },
+    from: { kind: 'string', help: 'start from this trained model folder (same arch and dataset), e.g. to fine-tune it with --qat-bits' },
     augment: { kind: 'string', help: 'training-image augmentation: none or shift:N, a random move of up to N pixels (default none)' },
     backend: { kind: 'string', help: 'force a tfjs backend (default: fastest available)', choices: ['tensorflow', 'wasm', 'wasm-threaded', 'cpu'] },
   },
@@ -56,6 +58,9 @@ export const trainCommand: Command = {
     const backend = flagString(args, 'backend') as 'tensorflow' | 'wasm' | 'wasm-threaded' | 'cpu' | undefined;
     const conv = flagString(args, 'conv') as ConvMode | undefined;
     const augment = parseAugment(flagString(args, 'augment') ?? 'none');
+    const qatBits = flagNumber(args, 'qat-bits');
+    const from = flagString(args, 'from');
+    if (qatBits !== undefined && flagString(args, 'center') === 'feature') throw new SnncError('usage', '--qat-bits: QAT trains the weights as saved, so --center must be none');
     if (conv !== undefined && !ARCHS[arch].conv) throw new SnncError('usage', `--conv: ${arch} has no conv layer`);
     const settings = {
       arch, dataset,
@@ -65,9 +70,11 @@ export const trainCommand: Command = {
       lr: flagNumber(args, 'lr') ?? TRAIN_DEFAULTS.lr,
       seed: flagNumber(args, 'seed') ?? TRAIN_DEFAULTS.seed,
       threads: flagNumber(args, 'threads') ?? TRAIN_DEFAULTS.threads,
-      center: (flagString(args, 'center') ?? TRAIN_DEFAULTS.center) as CenteringMode,
+      center: (flagString(args, 'center') ?? (qatBits !== undefined || from !== undefined ? 'none' : TRAIN_DEFAULTS.center)) as CenteringMode,
       ...(conv === undefined ? {} : { conv }),
       ...(augment.shift === 0 ? {} : { augment: augmentName(augment) }),
+      ...(qatBits === undefined ? {} : { 'qat-bits': qatBits }),
+      ...(from === undefined ? {} : { from }),
     };
     const limits = [...(trainLimit === undefined ? [] : [`--train-limit ${trainLimit}`]), ...(testLimit === undefined ? [] : [`--test-limit ${testLimit}`])];
     // Every setting spelled out, defaults included, so the recorded command reproduces the run even if defaults change.
@@ -77,6 +84,7 @@ export const trainCommand: Command = {
     const result = await train(
       {
         ...settings, augment, out, command,
+        ...(qatBits === undefined ? {} : { qatBits }),
         checkpoints: flagString(args, 'checkpoints') ?? join(out, 'checkpoints'),
         resume: flagBool(args, 'resume'),
         ...(trainLimit === undefined ? {} : { trainLimit }),

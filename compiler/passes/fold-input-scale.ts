@@ -8,6 +8,12 @@ import { SnncError } from '../../base/errors.ts';
 import type { Pass } from './state.ts';
 import { INPUT_FRAC } from './formats-policy.ts';
 
+/** The first weighted layer's weights with the pixel scale folded in: w * scale * 2^INPUT_FRAC, in float32. */
+export function foldScale(weights: Float32Array, scale: number): Float32Array {
+  const factor = scale * 2 ** INPUT_FRAC;
+  return weights.map((w) => Math.fround(w * factor));
+}
+
 export const foldInputScale: Pass = {
   name: 'fold-input-scale',
   run(state) {
@@ -24,8 +30,7 @@ export const foldInputScale: Pass = {
       return { ...state, originalScale: scale, inputFrac: frac };
     }
     if (layer.kind === 'pool' || !layer.weights) throw new SnncError('ir', 'fold-input-scale: unreachable layer kind');
-    const factor = scale * 2 ** INPUT_FRAC;
-    const weights = { shape: layer.weights.shape, data: layer.weights.data.map((w) => Math.fround(w * factor)) };
+    const weights = { shape: layer.weights.shape, data: foldScale(layer.weights.data, scale) };
     const layers = model.layers.map((l, i) => (i === first ? { ...layer, weights } : l));
     return {
       ...state,

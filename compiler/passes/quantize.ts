@@ -20,11 +20,13 @@ import { largest } from '../../base/array-extent.ts';
 /** Provisional width of accumulators and scores, before range analysis. */
 const WIDE = 48;
 
-function roundAway(x: number): number {
+/** Round half away from zero: how every compile-time constant becomes an integer. */
+export function roundAway(x: number): number {
   return Math.sign(x) * Math.round(Math.abs(x));
 }
 
-function quantizeRows(data: Float32Array, rows: number, fracs: readonly number[], maxInt: number): number[] {
+/** Row r of `data` ([rows, cols] row-major) at fraction bits fracs[r], saturated to [-maxInt, maxInt]. */
+export function quantizeRows(data: Float32Array, rows: number, fracs: readonly number[], maxInt: number): number[] {
   const cols = data.length / rows;
   return Array.from(data, (w, i) => Math.max(-maxInt, Math.min(maxInt, roundAway(w * 2 ** fracs[Math.floor(i / cols)]!))));
 }
