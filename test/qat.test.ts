@@ -20,6 +20,8 @@ import { initialModel } from '../training/arch.ts';
 import { toParams, disposeParams } from '../training/tf-params.ts';
 import { foldedScale, layerIntegers, qatOp, qatSpec } from '../training/qat-quantizer.ts';
 import { qatIntegerScores } from '../training/qat-evaluate.ts';
+import { shardGradients } from '../training/step.ts';
+import { paramVariables } from '../training/tf-params.ts';
 import { tinyModel } from './support/tiny-model.ts';
 import { cli } from './support/cli.ts';
 
@@ -91,6 +93,41 @@ for (const [name, make, bits] of cases) {
     }
   });
 }
+
+/** Cosine of the angle between two gradient vectors. */
+function cosine(a: Float32Array, b: Float32Array): number {
+  let [ab, aa, bb] = [0, 0, 0];
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i]! * b[i]!;
+    aa += a[i]! * a[i]!;
+    bb += b[i]! * b[i]!;
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
+test.serial('QAT gradients point where float training\'s do when the quantization is fine (16-bit weights)', (t) => {
+  const model = tinyModel(8, { encoder: 'direct', timesteps: 3 });
+  const train = loadDataset('mnist', 'train', { limit: 40 });
+  const calibration = { dataset: 'mnist train', ...datasetBatch(train) };
+  const spec = qatSpec(lowerModel({ model, sourceSha256: 'test', calibration, options: { weightBits: 16 } }));
+  const params = toParams(model);
+  try {
+    const trainable = paramVariables(params).filter((v) => v.trainable);
+    const shard = { pixels: train.images, labels: Int32Array.from(train.labels), n: train.count, seed: 1 };
+    const float = shardGradients({ model, params }, trainable, shard);
+    const qat = shardGradients({ model, params, qat: spec }, trainable, shard);
+    // weights and biases of both layers: the straight-through gradient, with the folded pixel scale, matches
+    float.grads.forEach((g, i) => {
+      const q = qat.grads[i]!;
+      t.true(cosine(g, q) > 0.999, `variable ${i}: cosine ${cosine(g, q)}`);
+      const ratio = Math.sqrt(q.reduce((a, b) => a + b * b, 0) / g.reduce((a, b) => a + b * b, 0));
+      t.true(Math.abs(ratio - 1) < 0.01, `variable ${i}: norm ratio ${ratio}`);
+    });
+    t.true(Math.abs(float.loss - qat.loss) < 0.02 * float.loss, `loss ${float.loss} vs ${qat.loss}`);
+  } finally {
+    disposeParams(params);
+  }
+});
 
 test.serial('a QAT model compiles to a program whose golden accuracy is its own quantized accuracy', async (t) => {
   const out = join(scratch, 'qat4');
