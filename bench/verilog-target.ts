@@ -2,7 +2,8 @@
  * @fileoverview Benchmarks of the verilog target on the MNIST example: cycles per image measured in Verilator,
  * simulation speed, and (for results/hardware.md) the `--lanes` table with yosys 7-series estimates, plus an UP5K
  * place and route of a smaller model. bench/run.ts calls `benchVerilogTarget`; alone: `npx tsx bench/verilog-target.ts
- * [images]`; for the table `npx tsx bench/verilog-target.ts table [images] [lanes,lanes,...]`.
+ * [images]`; for the table `npx tsx bench/verilog-target.ts table [images] [lanes,lanes,...] [weight bits]` (the
+ * model from $SNNC_BENCH_MODEL, default examples/mnist-snn; weight bits default to the model's: 8, or a QAT model's).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -136,7 +137,8 @@ async function main(args: readonly string[]): Promise<void> {
   }
   const count = Number(args[1] ?? 200);
   const lanesList = (args[2] ?? '1,4,10,16,25,34,50,100').split(',').map(Number);
-  const { program } = await compileModelDir(process.env.SNNC_BENCH_MODEL ?? 'examples/mnist-snn');
+  const { program } = await compileModelDir(process.env.SNNC_BENCH_MODEL ?? 'examples/mnist-snn', args[3] ? { options: { weightBits: Number(args[3]) } } : {});
+  log(`${program.name}: ${program.quantization.weightBits}-bit weights`);
   const batch = mnistBatch(count);
   console.log('| lanes | LUT | LUT as memory | FF | BRAM36 | DSP | cycles (mean) | cycles (max) | us at 100 MHz | bit-exact |');
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');

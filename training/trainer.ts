@@ -198,6 +198,16 @@ async function runEpoch(c: EpochContext): Promise<Omit<EpochRecord, 'testAccurac
   return { epoch: epoch + 1, lr, trainLoss: lossSum / seen, trainAccuracy: correct / seen, seconds, samplesPerSecond: seen / seconds };
 }
 
+/**
+ * dataset-arch, then -spiking for a spiking conv, -qatB for QAT at B bits, or -shiftN for an augmented float run: each
+ * is another model than the plain one, so its name (and build/ dir) differs.
+ */
+function modelName(config: TrainConfig, spikingConv: boolean): string {
+  const shift = config.augment?.shift ?? 0;
+  const variant = config.qatBits !== undefined ? `-qat${config.qatBits}` : shift > 0 ? `-shift${shift}` : '';
+  return `${config.dataset}-${config.arch}${spikingConv ? '-spiking' : ''}${variant}`;
+}
+
 function requireSnnModel(model: Model): SnnModel {
   if (model.kind !== 'snn') throw new SnncError('usage', 'QAT trains spiking models');
   return model;
@@ -217,8 +227,7 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
   if (config.qatBits !== undefined && config.center !== 'none') throw new SnncError('usage', 'QAT trains the weights as saved: --center must be none');
   if (config.qatBits !== undefined && ARCHS[config.arch].kind !== 'snn') throw new SnncError('usage', `--qat-bits: ${config.arch} is a float baseline; QAT trains spiking models`);
   const metadata: ModelMetadata = {
-    // A spiking-conv model is another model than the linear-conv one of the same arch: its name (and build/ dir) differs.
-    name: `${config.dataset}-${config.arch}${runConfig.conv === 'spiking' ? '-spiking' : ''}`, dataset: config.dataset, arch: config.arch, seed: config.seed,
+    name: modelName(config, runConfig.conv === 'spiking'), dataset: config.dataset, arch: config.arch, seed: config.seed,
     trainCommand: config.command, epochs: config.epochs, backend: backend.name,
   };
 

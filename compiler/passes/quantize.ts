@@ -28,7 +28,12 @@ export function roundAway(x: number): number {
 /** Row r of `data` ([rows, cols] row-major) at fraction bits fracs[r], saturated to [-maxInt, maxInt]. */
 export function quantizeRows(data: Float32Array, rows: number, fracs: readonly number[], maxInt: number): number[] {
   const cols = data.length / rows;
-  return Array.from(data, (w, i) => Math.max(-maxInt, Math.min(maxInt, roundAway(w * 2 ** fracs[Math.floor(i / cols)]!))));
+  const out = new Array<number>(data.length);
+  for (let r = 0; r < rows; r++) {
+    const scale = 2 ** fracs[r]!;
+    for (let i = r * cols; i < (r + 1) * cols; i++) out[i] = Math.max(-maxInt, Math.min(maxInt, roundAway(data[i]! * scale)));
+  }
+  return out;
 }
 
 /** A real factor as {mul, shift}; lowers the shift if the factor is too large for a 2^20 multiplier. */
