@@ -121,7 +121,7 @@ function hardwareJson(report: HardwareReport): object {
 export const reportCommand: Command = {
   name: 'report',
   usage: 'MODEL|DIR [--images N] [--dataset NAME|random] [--plot FILE.png] [--no-hardware] [--simulator verilator|icarus] [--no-pnr] [--no-synth] [--json] [--as-is] [lowering flags]',
-  summary: 'activity (synaptic operations, neuron updates, spikes, memory reads) and an energy estimate per inference on real data; for a verilog build also FPGA estimates and cycles',
+  summary: 'activity and an energy estimate per inference on real data (synaptic operations, neuron updates, spikes, memory reads); FPGA estimates and cycles of a verilog build',
   flags,
   async run(args, io) {
     const [arg] = positionals(args, ['MODEL|DIR'], 'report');
