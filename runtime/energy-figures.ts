@@ -25,6 +25,8 @@ export const ENERGY_FIGURES = {
 export interface Term {
   readonly what: string;
   readonly pJ: number;
+  /** True for a memory read or write (the rest is arithmetic). */
+  readonly memory?: true;
 }
 
 function byWidth(rows: readonly { bits: number; pJ: number }[], bits: number, exponent: number): number {
@@ -50,7 +52,7 @@ export function formatBytes(bytes: number): string {
 export function memoryTerm(bits: number, arrayBytes: number, role: string): Term {
   const rows = ENERGY_FIGURES.sramRead64;
   const row = rows.find((r) => arrayBytes <= r.bytes) ?? rows[rows.length - 1]!;
-  return { what: `${role} ${bits}b of ${formatBytes(arrayBytes)} (${formatBytes(row.bytes)} SRAM)`, pJ: (row.pJ * bits) / 64 };
+  return { what: `${role} ${bits}b of ${formatBytes(arrayBytes)} (${formatBytes(row.bytes)} SRAM)`, pJ: (row.pJ * bits) / 64, memory: true };
 }
 
 export function floatMacTerms(weightArrayBytes: number): Term[] {

@@ -21,6 +21,8 @@ function costLine(label: string, c: Cost): string {
   return `${label} ${c.terms.map((t) => `${t.what} ${t.pJ.toFixed(3)}`).join(' + ')}${c.terms.length > 1 ? ` = ${c.pJ.toFixed(3)}` : ''} pJ`;
 }
 
+const share = (part: number, whole: number): string => (whole > 0 ? `${((100 * part) / whole).toFixed(1)} %` : '-');
+
 const perStep = (x: number, T: number, of: number): string => `${n(Math.round((10 * x) / T) / 10)}/${of}`;
 
 /** Activity, the memory reads by width and the energy estimate, per layer and total. */
@@ -43,9 +45,9 @@ export function formatEnergy(e: EnergyEstimate, imagesSource: string): string[] 
     '',
     `energy       ESTIMATE per sample, arithmetic and on-chip SRAM only, from the 45 nm figures of ${e.source}`,
     ...table([
-      ['layer', 'kind', 'event-driven nJ', 'dense-equivalent nJ', 'ANN int nJ (1 pass)', 'ANN float32 nJ (1 pass)'],
-      ...e.layers.map((l) => [l.name, kindOf(l), nj(l.eventPj), nj(l.densePj), nj(l.annIntPj), nj(l.annFloatPj)]),
-      ['total', '', nj(t.eventPj), nj(t.densePj), nj(t.annIntPj), nj(t.annFloatPj)],
+      ['layer', 'kind', 'synops nJ', 'updates nJ', 'spikes nJ', 'event-driven nJ', 'of it SRAM', 'dense-equivalent nJ', 'ANN int nJ (1 pass)', 'ANN float32 nJ (1 pass)'],
+      ...e.layers.map((l) => [l.name, kindOf(l), nj(l.synopPj), nj(l.updatePj), nj(l.firePj), nj(l.eventPj), share(l.eventMemoryPj, l.eventPj), nj(l.densePj), nj(l.annIntPj), nj(l.annFloatPj)]),
+      ['total', '', nj(t.synopPj), nj(t.updatePj), nj(t.firePj), nj(t.eventPj), share(t.eventMemoryPj, t.eventPj), nj(t.densePj), nj(t.annIntPj), nj(t.annFloatPj)],
     ]).map((line) => `  ${line}`),
     'per operation (event synop: only nonzero inputs, multiply only for inputs wider than 1 bit; dense synop: always multiplies)',
     ...e.layers.flatMap((l) => costLines(l)),

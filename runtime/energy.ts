@@ -22,6 +22,8 @@ import { addTerm, ENERGY_SOURCE, floatMacTerms, memoryTerm, multTerm, type Term 
 export interface Cost {
   readonly terms: readonly Term[];
   readonly pJ: number;
+  /** The memory terms' part of pJ. */
+  readonly memoryPj: number;
 }
 
 /** One layer, per sample (means over the images). */
@@ -45,6 +47,11 @@ export interface LayerEnergy {
   readonly membraneReads: number;
   readonly annMacs: number;
   readonly cost: { readonly synop: Cost; readonly denseSynop: Cost; readonly update: Cost; readonly fire: Cost };
+  /** The event-driven energy by operation (they sum to eventPj), and the part of it spent on memory. */
+  readonly synopPj: number;
+  readonly updatePj: number;
+  readonly firePj: number;
+  readonly eventMemoryPj: number;
   readonly eventPj: number;
   readonly densePj: number;
   readonly annIntPj: number;
@@ -65,7 +72,7 @@ export interface EnergyEstimate {
 
 const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
 const bitsOf = (n: number): number => Math.max(1, Math.ceil(Math.log2(Math.abs(n) + 1)));
-const cost = (terms: Term[]): Cost => ({ terms, pJ: terms.reduce((s, t) => s + t.pJ, 0) });
+const cost = (terms: Term[]): Cost => ({ terms, pJ: terms.reduce((s, t) => s + t.pJ, 0), memoryPj: terms.reduce((s, t) => s + (t.memory ? t.pJ : 0), 0) });
 
 function weightArrayBytes(op: IrLayer): number {
   return op.kind === 'pool' || (op.kind === 'spiking' && op.synapse === 'identity') ? 0 : Math.ceil((op.weights.length * op.weightType.bits) / 8);
@@ -108,7 +115,7 @@ function layerEnergy(op: IrLayer, a: Activity['layers'][number], images: number,
   const c = { synop: cost(synopTerms(op, false)), denseSynop: cost(synopTerms(op, true)), update: cost(updateTerms(op)), fire: cost(fireTerms(op)) };
   const weighted = weightArrayBytes(op) > 0;
   const [synops, denseSynops, updates, fires] = [mean(a.synops), mean(a.denseSynops), mean(a.updates), mean(sum(a.fires))];
-  const rest = updates * c.update.pJ + fires * c.fire.pJ;
+  const [updatePj, firePj] = [updates * c.update.pJ, fires * c.fire.pJ];
   const annMacs = weighted ? denseSynops / T : 0;
   return {
     name: a.name,
@@ -128,8 +135,12 @@ function layerEnergy(op: IrLayer, a: Activity['layers'][number], images: number,
     membraneReads: op.kind === 'spiking' ? updates : 0,
     annMacs,
     cost: c,
-    eventPj: synops * c.synop.pJ + rest,
-    densePj: denseSynops * c.denseSynop.pJ + rest,
+    synopPj: synops * c.synop.pJ,
+    updatePj,
+    firePj,
+    eventMemoryPj: synops * c.synop.memoryPj + updates * c.update.memoryPj,
+    eventPj: synops * c.synop.pJ + updatePj + firePj,
+    densePj: denseSynops * c.denseSynop.pJ + updatePj + firePj,
     annIntPj: annMacs * c.denseSynop.pJ,
     annFloatPj: weighted ? annMacs * cost(floatMacTerms(4 * (op as { weights: readonly number[] }).weights.length)).pJ : 0,
   };
@@ -139,7 +150,7 @@ function layerEnergy(op: IrLayer, a: Activity['layers'][number], images: number,
 export function estimateEnergy(program: Program, activity: Activity): EnergyEstimate {
   if (activity.images === 0) throw new RangeError('estimateEnergy: no images counted');
   const layers = program.layers.map((op, l) => layerEnergy(op, activity.layers[l]!, activity.images, program.timesteps));
-  const keys = ['nonzeroInputs', 'nonzeroOutputs', 'fires', 'synops', 'denseSynops', 'updates', 'weightReads', 'denseWeightReads', 'membraneReads', 'annMacs', 'eventPj', 'densePj', 'annIntPj', 'annFloatPj'] as const;
+  const keys = ['nonzeroInputs', 'nonzeroOutputs', 'fires', 'synops', 'denseSynops', 'updates', 'weightReads', 'denseWeightReads', 'membraneReads', 'annMacs', 'synopPj', 'updatePj', 'firePj', 'eventMemoryPj', 'eventPj', 'densePj', 'annIntPj', 'annFloatPj'] as const;
   const total = Object.fromEntries(keys.map((k) => [k, sum(layers.map((l) => l[k]))])) as EnergyEstimate['total'];
   const widths = new Map<number, number>();
   const addReads = (bits: number, reads: number): void => void (bits > 0 && reads > 0 && widths.set(bits, (widths.get(bits) ?? 0) + reads));

@@ -89,6 +89,8 @@ test('hand-built program: the energy per operation and per sample follow the sta
   t.deepEqual([first!.synops, first!.denseSynops, first!.updates, first!.fires], [9, 12, 6, 5]);
   t.true(close(first!.eventPj, 9 * (0.1 + 0.2 + 0.625) + 6 * (0.3 + 5)));
   t.true(close(first!.densePj, 12 * (0.1 + 0.2 + 0.625) + 6 * (0.3 + 5)));
+  t.true(close(first!.eventMemoryPj, 9 * 0.625 + 6 * 5), 'weight reads and membrane reads and writes');
+  t.true(close(first!.synopPj + first!.updatePj + first!.firePj, first!.eventPj));
   t.is(e.total.synops, 9 + 10);
   t.is(e.total.annMacs, 2 * 3 + 3 * 2);
   t.deepEqual(e.readsByWidth, [{ bits: 4, reads: 9 + 10 }, { bits: 16, reads: 6 + 4 }]);
