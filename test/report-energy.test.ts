@@ -160,8 +160,9 @@ test('snnc report MODEL prints the activity and the energy estimate with its sou
   // --json: the same estimate, per layer
   const j = await cli('report', model, '--images', '2', '--calibration-images', '16', '--json');
   t.is(j.code, 0, j.err.join('\n'));
-  const parsed = JSON.parse(j.out.join('\n')) as { energy: { layers: { name: string; denseSynops: number }[]; source: string } };
+  const parsed = JSON.parse(j.out.join('\n')) as { activity: { images: number; layers: { updates: number }[] }; energy: { layers: { name: string; denseSynops: number }[]; source: string } };
   t.deepEqual(parsed.energy.layers.map((l) => [l.name, l.denseSynops]), [['hidden', 784 * 16 * 3], ['out', 16 * 10 * 3]]);
+  t.deepEqual([parsed.activity.images, parsed.activity.layers.map((l) => l.updates)], [2, [2 * 16 * 3, 2 * 10 * 3]], 'raw sums over the 2 images');
 });
 
 test('report errors are one line: a missing folder, a folder with no model or build, a bad flag, a plot over a foreign file', async (t) => {

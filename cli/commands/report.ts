@@ -139,9 +139,10 @@ export const reportCommand: Command = {
     const images = count > 0 ? imagesFor(pixels, count, flagString(args, 'dataset'), program?.quantization.calibration.dataset) : undefined;
     let energyLines: string[] = [];
     let energy;
+    let activity;
     if (program && images) {
       const bar = terminalProgress('activity', images.batch.images.length, io.tty);
-      const activity = measureActivity(program, images.batch, (done) => bar.tick(done));
+      activity = measureActivity(program, images.batch, (done) => bar.tick(done));
       bar.done();
       energy = estimateEnergy(program, activity);
       energyLines = formatEnergy(energy, images.description);
@@ -154,7 +155,7 @@ export const reportCommand: Command = {
     } else if (!program) io.log(`snnc: note: ${arg}: no ir.json beside the design, so no activity or energy estimate`);
     const hardware = designDir ? hardwarePart(designDir, images, args, io) : undefined;
     if (flagBool(args, 'json')) {
-      io.out(JSON.stringify({ ...(energy ? { images: images!.description, energy } : {}), ...(hardware ? { hardware: hardwareJson(hardware) } : {}) }, null, 2));
+      io.out(JSON.stringify({ ...(energy ? { images: images!.description, activity, energy } : {}), ...(hardware ? { hardware: hardwareJson(hardware) } : {}) }, null, 2));
     } else {
       for (const line of energyLines) io.out(line);
       if (hardware) for (const line of (energyLines.length ? [''] : []).concat(formatReport(hardware))) io.out(line);
