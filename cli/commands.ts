@@ -22,5 +22,5 @@ export const commands: readonly CommandEntry[] = [
   { name: 'data', summary: 'fetch datasets into the cache (checksums verified)', load: async () => (await import('./commands/data.ts')).dataCommand },
   { name: 'train', summary: 'Train a model (tfjs) and save it in the snnc model format, with a checkpoint per epoch', load: async () => (await import('./commands/train.ts')).trainCommand },
   { name: 'plot', summary: 'Draw a figure of a model as PNG: conv filters, membrane/spike raster for one test image, training curves', load: async () => (await import('./commands/plot.ts')).plotCommand },
-  { name: 'report', summary: 'FPGA estimates (yosys 7-series and iCE40, nextpnr UP5K Fmax) and cycles per inference of a verilog design', load: async () => (await import('./commands/report.ts')).reportCommand },
+  { name: 'report', summary: 'activity and an energy estimate per inference on real data (synaptic operations, neuron updates, spikes, memory reads); FPGA estimates and cycles of a verilog build', load: async () => (await import('./commands/report.ts')).reportCommand },
 ];

@@ -6,8 +6,8 @@ export type Rgb = readonly [number, number, number];
 export const WHITE: Rgb = [255, 255, 255];
 export const BLACK: Rgb = [0, 0, 0];
 export const GREY: Rgb = [170, 170, 170];
-/** Line colours for curves (colour-blind-safe blue, orange, green). */
-export const SERIES: readonly Rgb[] = [[0, 114, 178], [230, 159, 0], [0, 158, 115]];
+/** Line colours for curves (colour-blind-safe Okabe-Ito: blue, orange, green, vermillion, purple, sky blue, black). */
+export const SERIES: readonly Rgb[] = [[0, 114, 178], [230, 159, 0], [0, 158, 115], [213, 94, 0], [204, 121, 167], [86, 180, 233], [0, 0, 0]];
 
 export class Canvas {
   readonly rgba: Uint8Array;

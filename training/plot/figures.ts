@@ -8,9 +8,9 @@ import { runSnnFloat } from '../../runtime/float-reference.ts';
 import type { EpochRecord } from '../checkpoint.ts';
 import { BLACK, Canvas, diverging, GREY, grey, SERIES, TEXT_HEIGHT, textWidth, WHITE, type Rgb } from './canvas.ts';
 
-const MARGIN = 16;
-const TITLE_SCALE = 2;
-const TITLE_HEIGHT = TEXT_HEIGHT * TITLE_SCALE + 12;
+export const MARGIN = 16;
+export const TITLE_SCALE = 2;
+export const TITLE_HEIGHT = TEXT_HEIGHT * TITLE_SCALE + 12;
 
 /** Learned (or fixed) conv kernels: one column per filter, one row per input channel, blue < 0 < red. */
 export function filtersFigure(model: Model): Canvas {
@@ -126,17 +126,23 @@ export function rasterFigure(model: SnnModel, image: Uint8Array, label: number, 
   return canvas;
 }
 
-interface Series {
+export interface Series {
   readonly name: string;
   readonly values: readonly number[];
   readonly colour: Rgb;
+}
+
+/** The x axis of a line panel: its label and the number of the first point (epochs count from 1, timesteps from 0). */
+export interface XAxis {
+  readonly label: string;
+  readonly first: number;
 }
 
 function formatTick(v: number): string {
   return Math.abs(v) >= 10 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(1) : v.toFixed(3);
 }
 
-function linePanel(canvas: Canvas, x0: number, y0: number, w: number, h: number, title: string, series: readonly Series[]): void {
+export function linePanel(canvas: Canvas, x0: number, y0: number, w: number, h: number, title: string, series: readonly Series[], axis: XAxis = { label: 'EPOCH', first: 1 }): void {
   const all = series.flatMap((s) => s.values);
   let [lo, hi] = [Math.min(...all), Math.max(...all)];
   if (hi - lo < 1e-9) [lo, hi] = [lo - 0.5, hi + 0.5];
@@ -154,9 +160,10 @@ function linePanel(canvas: Canvas, x0: number, y0: number, w: number, h: number,
     canvas.text(x0, yOf(v) - TEXT_HEIGHT / 2, formatTick(v));
     canvas.line(px0, yOf(v), px0 + 3, yOf(v), BLACK);
   }
-  canvas.text(px0, py0 + ph + 4, '1');
-  canvas.text(px0 + pw - textWidth(`${n}`), py0 + ph + 4, `${n}`);
-  canvas.text(px0 + pw / 2 - textWidth('EPOCH') / 2, py0 + ph + 4, 'EPOCH');
+  const last = `${axis.first + n - 1}`;
+  canvas.text(px0, py0 + ph + 4, `${axis.first}`);
+  canvas.text(px0 + pw - textWidth(last), py0 + ph + 4, last);
+  canvas.text(px0 + pw / 2 - textWidth(axis.label) / 2, py0 + ph + 4, axis.label);
   series.forEach((s, k) => {
     for (let i = 1; i < s.values.length; i++) canvas.line(xOf(i - 1), yOf(s.values[i - 1]!), xOf(i), yOf(s.values[i]!), s.colour);
     s.values.forEach((v, i) => canvas.fillRect(xOf(i) - 1, yOf(v) - 1, 3, 3, s.colour));
