@@ -1,0 +1,31 @@
+/** @fileoverview The plan in words, one line per stage: the README's plan section and the target's text golden. */
+import { formatType } from '../../ir/int-type.ts';
+import type { LayerPlan, WasmPlan } from './plan.ts';
+
+function describeLayer(l: LayerPlan): string {
+  const sends = l.out.list ? `, sends events (rows of ${l.out.list.rowBytes} bytes)` : '';
+  switch (l.kind) {
+    case 'conv':
+      return `${l.op.name}: conv ${l.op.inShape.join('x')} -> ${l.op.outShape.join('x')}, gather in i64${sends}`;
+    case 'pool':
+      return `${l.op.name}: pool ${l.op.inShape.join('x')} -> ${l.op.outShape.join('x')}, scale ${l.scale.mul}/2^${l.scale.shift}, gather in i64${sends}`;
+    default: {
+      const d = l.dense;
+      const synapse = d
+        ? `dense ${l.op.inputs}->${l.op.units}, ${d.width === 'i32' ? 'i32x4' : 'i64x2'} lanes, weights ${d.width === 'i32' ? 'i16' : 'i32'} [${l.op.inputs}][${d.paddedUnits}]${d.binaryInput ? ', binary input (no multiply)' : ''}`
+        : `identity ${l.op.units}`;
+      const clamp = l.clampLo === null && l.clampHi === null ? 'membrane clamp never triggers' : `membrane clamp ${formatType(l.op.membraneType)}`;
+      return `${l.op.name}: spiking ${synapse}; ${clamp}; decay ${l.decay.mul}/2^${l.decay.shift}; ${l.op.output.kind}, reset ${l.op.reset.kind}, delay ${l.op.delay}${sends}`;
+    }
+  }
+}
+
+export function describePlan(plan: WasmPlan): string[] {
+  const enc = plan.encoder;
+  return [
+    `memory: ${plan.pages} pages; state ${plan.stateBytes} bytes zeroed per inference`,
+    `encoder: ${enc.kind}${enc.kind === 'jitter' ? ` (xorshift32, ${enc.jitterBits} bits)` : ''} over ${plan.pixels} pixels${enc.out.list ? ', sends events' : ''}${enc.out.dense !== undefined ? ', dense' : ''}`,
+    ...plan.layers.map(describeLayer),
+    `readout: ${plan.program.readout.source} from t=${plan.program.readout.begin}, i64 scores`,
+  ];
+}
