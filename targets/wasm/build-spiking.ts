@@ -9,11 +9,13 @@ import { maxOf, minOf } from '../../ir/int-type.ts';
 import type { SpikingPlan } from './plan.ts';
 import { appendEvent, closeList } from './build-windows.ts';
 import {
-  clampLocal64, forRange, get, i32, i64, ifThen, load, op, roundShift64, set, store, v128zero, type Code, type Locals,
+  clampLocal64, forRange, get, i32, i64, load, op, roundShift64, set, store, v128zero, type Code, type Locals,
 } from './wasm-data.ts';
 
-/** Accumulator vectors kept in registers while one pass runs over the events. */
+/** Accumulator vectors kept in registers while one pass runs over the events: i32 and i64 groups of one vector. */
 export const BLOCK = 8;
+/** pair16 groups per pass: two accumulators each, with two rows, their interleave and the inputs (16 registers). */
+export const PAIR_BLOCK = 5;
 
 /** Copies the previous step's u, o and event list to the visible buffers (delay 1), before this step overwrites them. */
 function delayCopies(plan: SpikingPlan): Code {
@@ -30,9 +32,39 @@ function delayCopies(plan: SpikingPlan): Code {
   ];
 }
 
-/** One pass over the input events for `count` vectors starting at weight byte `wb` (a local or a constant). */
+/** Interleaves units 0..3 (LO) or 4..7 (HI) of two rows of 8 i16 weights: (r1[u], r2[u]) pairs for dot_i16x8_s. */
+const LO = [0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23];
+const HI = LO.map((lane) => lane + 8);
+
+/**
+ * pair16: events two at a time, (r1, x1) and (r2, x2) (an odd count gets a zero event); per group of 8 units
+ * acc[u..u+4) += dot_i16x8_s(interleave(W'[r1][g], W'[r2][g]), splat16(x1, x2)) = x1 W'[r1][u] + x2 W'[r2][u].
+ */
+function pairBlock(plan: SpikingPlan, groups: number, wb: Code): Code {
+  const d = plan.dense!;
+  const list = plan.input.list!;
+  const ids = Array.from({ length: groups }, (_, g) => g);
+  const rows = (g: number): Code => [...set('r1', load('v128.load', get('b1'), d.weightsAt + g * 16)), ...set('r2', load('v128.load', get('b2'), d.weightsAt + g * 16))];
+  const dot = (lanes: number[], acc: string): Code => set(acc, op('i32x4.add', get(acc), op('i32x4.dot_i16x8_s', [...get('r1'), ...get('r2'), ['i8x16.shuffle', ...lanes]], get('xs'))));
+  return [
+    ...ids.flatMap((g) => [...set(`a${2 * g}`, v128zero()), ...set(`a${2 * g + 1}`, v128zero())]),
+    ...forRange('k', i32(0), get('events'), 16, [
+      ...set('b1', op('i32.add', load('i32.load', get('k'), list.at), wb)),
+      ...set('b2', op('i32.add', load('i32.load', get('k'), list.at + 8), wb)),
+      ...set('xs', op('i32x4.splat', op('i32.or', op('i32.and', load('i32.load', get('k'), list.at + 4), i32(0xffff)), op('i32.shl', load('i32.load', get('k'), list.at + 12), i32(16))))),
+      ...ids.flatMap((g) => [...rows(g), ...dot(LO, `a${2 * g}`), ...dot(HI, `a${2 * g + 1}`)]),
+    ]),
+    ...ids.flatMap((g) => [
+      ...store('v128.store', op('i32.shl', wb, i32(1)), get(`a${2 * g}`), d.accAt + g * 32),
+      ...store('v128.store', op('i32.shl', wb, i32(1)), get(`a${2 * g + 1}`), d.accAt + g * 32 + 16),
+    ]),
+  ];
+}
+
+/** One pass over the input events for `count` groups starting at weight byte `wb` (a local or a constant). */
 function accumulateBlock(plan: SpikingPlan, count: number, wb: Code): Code {
   const d = plan.dense!;
+  if (d.width === 'pair16') return pairBlock(plan, count, wb);
   const list = plan.input.list!;
   const wide = d.width === 'i64';
   const acc = (m: number): string => `a${m}`;
@@ -54,22 +86,37 @@ function accumulateBlock(plan: SpikingPlan, count: number, wb: Code): Code {
   ];
 }
 
-/** acc of every unit, in full blocks of BLOCK vectors, then the remainder in blocks of 4, 2 and 1. */
+/** Group counts of the passes over the events: at most `block` each, balanced when few (static code). */
+export function passSizes(groups: number, block: number): { looped: number; sizes: number[] } {
+  const passes = Math.ceil(groups / block);
+  if (passes > 4) {
+    const looped = Math.floor(groups / block);
+    return { looped, sizes: groups > looped * block ? [groups - looped * block] : [] };
+  }
+  return { looped: 0, sizes: Array.from({ length: passes }, (_, p) => Math.floor((groups + p) / passes)).reverse() };
+}
+
+/** acc of every unit: passes over the events, each with up to a block of groups in registers. */
 function accumulate(plan: SpikingPlan, locals: Locals): Code {
   const d = plan.dense!;
-  for (let m = 0; m < BLOCK; m++) locals.add(`a${m}`, 'v128');
-  locals.add('xs', 'v128');
-  for (const name of ['k', 'events', 'base', 'wb']) locals.add(name, 'i32');
-  const vectors = d.paddedUnits / d.lanes;
-  const full = Math.floor(vectors / BLOCK);
-  const code: Code[] = [set('events', load('i32.load', i32(0), plan.input.list!.countAt))];
-  if (full > 0) code.push(forRange('wb', i32(0), i32(full * BLOCK * 8), BLOCK * 8, accumulateBlock(plan, BLOCK, get('wb'))));
-  let done = full * BLOCK;
-  for (const size of [4, 2, 1]) {
-    while (vectors - done >= size && size < BLOCK) {
-      code.push(accumulateBlock(plan, size, i32(done * 8)));
-      done += size;
-    }
+  const pairs = d.width === 'pair16';
+  const block = pairs ? PAIR_BLOCK : BLOCK;
+  const groupBytes = d.lanes * d.weightBytes;
+  for (let m = 0; m < 2 * Math.max(block, PAIR_BLOCK); m++) locals.add(`a${m}`, 'v128');
+  for (const name of ['xs', 'r1', 'r2']) locals.add(name, 'v128');
+  for (const name of ['k', 'events', 'base', 'wb', 'b1', 'b2']) locals.add(name, 'i32');
+  const list = plan.input.list!;
+  const { looped, sizes } = passSizes(d.paddedUnits / d.lanes, block);
+  const code: Code[] = [set('events', load('i32.load', i32(0), list.countAt))];
+  if (pairs) {
+    // A zero event after the last one; the count rounded up to whole pairs.
+    code.push(store('i64.store', get('events'), i64(0), list.at), set('events', op('i32.and', op('i32.add', get('events'), i32(8)), i32(-16))));
+  }
+  if (looped > 0) code.push(forRange('wb', i32(0), i32(looped * block * groupBytes), block * groupBytes, accumulateBlock(plan, block, get('wb'))));
+  let done = looped * block;
+  for (const size of sizes) {
+    code.push(accumulateBlock(plan, size, i32(done * groupBytes)));
+    done += size;
   }
   return code.flat();
 }
@@ -98,7 +145,7 @@ function decayed(plan: SpikingPlan): Code {
   return roundShift64(mul === 1 ? v : op('i64.mul', v, i64(mul)), shift);
 }
 
-/** o of a fired unit (into local o64), and its reset (into local v). */
+/** o and v if the unit fires (into locals o64 and vf); selected by the fired flag afterwards. */
 function fire(plan: SpikingPlan): Code {
   const op_ = plan.op;
   const out = op_.output;
@@ -109,32 +156,39 @@ function fire(plan: SpikingPlan): Code {
   let v: Code;
   switch (reset.kind) {
     case 'refractory':
-      v = [...set('v', op('i64.sub', get('u'), roundShift64(op('i64.mul', get('u'), i64(reset.mul)), reset.shift))), ...clampLocal64('v', plan.membraneLo, plan.membraneHi)];
+      v = [...set('vf', op('i64.sub', get('u'), roundShift64(op('i64.mul', get('u'), i64(reset.mul)), reset.shift))), ...clampLocal64('vf', plan.membraneLo, plan.membraneHi)];
       break;
     case 'subtract':
-      v = set('v', op('i64.sub', get('u'), i64(op_.threshold)));
+      v = set('vf', op('i64.sub', get('u'), i64(op_.threshold)));
       break;
     case 'zero':
-      v = set('v', i64(0));
+      v = set('vf', i64(0));
       break;
     case 'value':
-      v = set('v', i64(reset.value));
+      v = set('vf', i64(reset.value));
       break;
     default:
-      v = [];
+      v = set('vf', get('u'));
   }
-  return [...output, ...v];
+  // fired = u > threshold; o = fired ? o : 0; v = fired ? vf : u (selects: firing is data, not a branch to predict).
+  return [
+    ...output,
+    ...v,
+    ...set('fired', op('i64.gt_s', get('u'), i64(op_.threshold))),
+    ...set('o64', op('select', get('o64'), i64(0), get('fired'))),
+    ...set('v', op('select', get('vf'), get('u'), get('fired'))),
+  ];
 }
 
 /** The membrane, output and reset of every unit, and the event list of the nonzero outputs. */
 function update(plan: SpikingPlan, locals: Locals): Code {
-  for (const name of ['u', 'v', 'o64']) locals.add(name, 'i64');
-  for (const name of ['j', 'o', 'nb']) locals.add(name, 'i32');
+  for (const name of ['u', 'v', 'vf', 'o64']) locals.add(name, 'i64');
+  for (const name of ['j', 'o', 'nb', 'fired']) locals.add(name, 'i32');
   const op_ = plan.op;
   const out = op_.output;
   const outputs: Code = out.kind === 'membrane'
     ? [...set('o64', roundShift64(get('u'), out.shift)), ...clampLocal64('o64', minOf(out.type), maxOf(out.type)), ...set('v', get('u'))]
-    : ifThen(op('i64.gt_s', get('u'), i64(op_.threshold)), fire(plan), [...set('o64', i64(0)), ...set('v', get('u'))]);
+    : fire(plan);
   return [
     ...set('nb', i32(0)),
     ...forRange('j', i32(0), i32(op_.units), 1, [
@@ -152,5 +206,6 @@ function update(plan: SpikingPlan, locals: Locals): Code {
 }
 
 export function buildSpiking(plan: SpikingPlan, locals: Locals): Code {
-  return [...delayCopies(plan), ...(plan.dense ? accumulate(plan, locals) : []), ...update(plan, locals)];
+  const skip = process.env.WASM_DEV_SKIP ?? '';
+  return [...delayCopies(plan), ...(plan.dense && !skip.includes('dense') ? accumulate(plan, locals) : []), ...(skip.includes('update') ? [] : update(plan, locals))];
 }

@@ -9,14 +9,17 @@ import {
   clampLocal64, forRange, get, i32, i64, ifThen, load, op, roundShift64, set, store, type Code, type Locals,
 } from './wasm-data.ts';
 
-/** `if (value != 0) list += (index * rowBytes, value)`; `bytes` counts the list's bytes so far. */
+/**
+ * `list += (index * rowBytes, value)` if value != 0, without a branch: the entry is always written at the end of the
+ * list, which grows by 8 bytes only for a nonzero value. `bytes` counts the list's bytes so far.
+ */
 export function appendEvent(list: EventList | undefined, bytes: string, index: Code, value: string): Code {
   if (!list) return [];
-  return ifThen(get(value), [
+  return [
     ...store('i32.store', get(bytes), op('i32.mul', index, i32(list.rowBytes)), list.at),
     ...store('i32.store', get(bytes), get(value), list.at + 4),
-    ...set(bytes, op('i32.add', get(bytes), i32(8))),
-  ]);
+    ...set(bytes, op('i32.add', get(bytes), op('i32.shl', op('i32.ne', get(value), i32(0)), i32(3)))),
+  ];
 }
 
 /** Stores the list's byte count. */

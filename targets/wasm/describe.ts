@@ -1,6 +1,12 @@
 /** @fileoverview The plan in words, one line per stage: the README's plan section and the target's text golden. */
 import { formatType } from '../../ir/int-type.ts';
-import type { LayerPlan, WasmPlan } from './plan.ts';
+import type { DenseGeometry, LayerPlan, WasmPlan } from './plan.ts';
+
+const LANES: Readonly<Record<DenseGeometry['width'], string>> = {
+  pair16: 'i32x4 lanes, two events per i32x4.dot_i16x8_s',
+  i32: 'i32x4 lanes, i32x4.mul',
+  i64: 'i64x2 lanes, i64x2.mul',
+};
 
 function describeLayer(l: LayerPlan): string {
   const sends = l.out.list ? `, sends events (rows of ${l.out.list.rowBytes} bytes)` : '';
@@ -12,7 +18,7 @@ function describeLayer(l: LayerPlan): string {
     default: {
       const d = l.dense;
       const synapse = d
-        ? `dense ${l.op.inputs}->${l.op.units}, ${d.width === 'i32' ? 'i32x4' : 'i64x2'} lanes, weights ${d.width === 'i32' ? 'i16' : 'i32'} [${l.op.inputs}][${d.paddedUnits}]${d.binaryInput ? ', binary input (no multiply)' : ''}`
+        ? `dense ${l.op.inputs}->${l.op.units}, ${LANES[d.width]}, weights ${d.width === 'i64' ? 'i32' : 'i16'} [${l.op.inputs}][${d.paddedUnits}]${d.binaryInput ? ', binary input (no multiply)' : ''}`
         : `identity ${l.op.units}`;
       const clamp = l.clampLo === null && l.clampHi === null ? 'membrane clamp never triggers' : `membrane clamp ${formatType(l.op.membraneType)}`;
       return `${l.op.name}: spiking ${synapse}; ${clamp}; decay ${l.decay.mul}/2^${l.decay.shift}; ${l.op.output.kind}, reset ${l.op.reset.kind}, delay ${l.op.delay}${sends}`;

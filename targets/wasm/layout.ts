@@ -37,9 +37,9 @@ export class Layout {
     return at;
   }
 
-  /** An event list of up to `length` entries (8 bytes each) for a consumer with rows of `rowBytes`. */
+  /** An event list of up to `length` entries (8 bytes each, and one for the consumer's padding) for rows of `rowBytes`. */
   list(length: number, rowBytes: number): EventList {
-    return { at: this.scratch(8 * length), countAt: this.state(4), rowBytes };
+    return { at: this.scratch(8 * (length + 1)), countAt: this.state(4), rowBytes };
   }
 
   get stateBase(): number {

@@ -1,8 +1,9 @@
 /**
  * @fileoverview The wasm target's plan: every decision from the program and its bounds (ir/bounds.ts). The memory
  * layout (constants, scratch, the state that `begin` zeroes), the event lists between layers, and per dense layer the
- * accumulation width: i32x4 lanes when every partial sum of every unit's `sum_i w_ji x_i` fits int32 (bounds of the
- * reached input), else i64x2. Weights are stored transposed, [input][unit], each row padded to the SIMD width, so an
+ * accumulation width: when every partial sum of every unit's `sum_i w_ji x_i` fits int32 (bounds of the reached
+ * input), i32 lanes, fed two events at a time by i32x4.dot_i16x8_s when the inputs also fit int16 ('pair16'), else by
+ * i32x4.mul ('i32'); otherwise i64x2 lanes ('i64'). Weights are stored transposed, [input][unit], each row padded to the SIMD width, so an
  * input event adds one contiguous row. Assumes a program that check.ts accepted.
  */
 import { programBounds, type SpikingBounds } from '../../ir/bounds.ts';
@@ -59,7 +60,7 @@ export interface PoolPlan extends Window {
 
 /** How a dense synapse accumulates: lanes of i32 (weights stored i16) or of i64 (weights stored i32). */
 export interface DenseGeometry {
-  readonly width: 'i32' | 'i64';
+  readonly width: 'pair16' | 'i32' | 'i64';
   readonly lanes: number;
   readonly weightBytes: number;
   readonly paddedUnits: number;
@@ -119,14 +120,18 @@ export const MAX_MEMORY_BYTES = 2 ** 31;
 
 const fitsI32 = (r: Interval): boolean => r.min >= -(2 ** 31) && r.max <= 2 ** 31 - 1;
 
-/** i32 lanes when every partial sum of every unit fits int32 over the reached input `x`. */
+/** Units per SIMD group: 8 for pair16 (two i32x4 accumulators from one row load of 8 i16 weights). */
+export const GROUP_UNITS: Readonly<Record<DenseGeometry['width'], number>> = { pair16: 8, i32: 4, i64: 2 };
+
+/** The widest exact accumulation for the reached input `x`: see the file comment. */
 export function denseGeometry(op: SpikingOp, x: Interval): DenseGeometry {
   let narrow = true;
   for (let j = 0; j < op.units && narrow; j++) narrow = fitsI32(dotInterval(op.weights.slice(j * op.inputs, (j + 1) * op.inputs), x, 0));
-  const lanes = narrow ? 4 : 2;
-  const weightBytes = narrow ? 2 : 4;
+  const width = !narrow ? 'i64' : x.min >= -(2 ** 15) && x.max < 2 ** 15 ? 'pair16' : 'i32';
+  const lanes = GROUP_UNITS[width];
+  const weightBytes = width === 'i64' ? 4 : 2;
   const paddedUnits = Math.ceil(op.units / lanes) * lanes;
-  return { width: narrow ? 'i32' : 'i64', lanes, weightBytes, paddedUnits, rowBytes: paddedUnits * weightBytes };
+  return { width, lanes, weightBytes, paddedUnits, rowBytes: paddedUnits * weightBytes };
 }
 
 const range = (t: IntType): [number, number] => [minOf(t), maxOf(t)];
@@ -203,10 +208,10 @@ function planSpiking(
 ): SpikingPlan {
   let dense: SpikingPlan['dense'];
   if (g) {
-    const rows = g.width === 'i32' ? new Int16Array(op.inputs * g.paddedUnits) : new Int32Array(op.inputs * g.paddedUnits);
+    const rows = g.width !== 'i64' ? new Int16Array(op.inputs * g.paddedUnits) : new Int32Array(op.inputs * g.paddedUnits);
     for (let j = 0; j < op.units; j++) for (let i = 0; i < op.inputs; i++) rows[i * g.paddedUnits + j] = op.weights[j * op.inputs + i]!;
-    const binaryInput = bounds.input.min === 0 && bounds.input.max <= 1;
-    dense = { ...g, weightsAt: m.constant(rows), accAt: m.scratch(g.paddedUnits * (g.width === 'i32' ? 4 : 8)), binaryInput };
+    const binaryInput = g.width !== 'pair16' && bounds.input.min === 0 && bounds.input.max <= 1;
+    dense = { ...g, weightsAt: m.constant(rows), accAt: m.scratch(g.paddedUnits * (g.width === 'i64' ? 8 : 4)), binaryInput };
   }
   const bias = uniform(op.bias);
   const shift = uniform(op.accShift);

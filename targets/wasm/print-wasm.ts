@@ -4,7 +4,7 @@
  */
 import type { Code, Immediate, Local, ValType, WasmFunction, WasmModule } from './wasm-data.ts';
 
-type Kind = 'plain' | 'local' | 'label' | 'block' | 'func' | 'mem' | 'i32' | 'i64';
+type Kind = 'plain' | 'local' | 'label' | 'block' | 'func' | 'mem' | 'i32' | 'i64' | 'lanes';
 interface OpInfo {
   readonly bytes: readonly number[];
   readonly kind: Kind;
@@ -36,7 +36,7 @@ const OPS: Readonly<Record<string, OpInfo>> = {
   'v128.load': mem(4, ...simd(0x00)), 'v128.load8x8_s': mem(3, ...simd(0x01)), 'v128.load16x4_s': mem(3, ...simd(0x03)),
   'v128.load32x2_s': mem(3, ...simd(0x05)), 'v128.store': mem(4, ...simd(0x0b)),
   'v128.const0': plain(...simd(0x0c), ...new Array<number>(16).fill(0)),
-  'i16x8.splat': plain(...simd(0x10)), 'i32x4.splat': plain(...simd(0x11)), 'i64x2.splat': plain(...simd(0x12)),
+  'i8x16.shuffle': { bytes: simd(0x0d), kind: 'lanes' }, 'i16x8.splat': plain(...simd(0x10)), 'i32x4.splat': plain(...simd(0x11)), 'i64x2.splat': plain(...simd(0x12)),
   'i16x8.add': plain(...simd(0x8e)), 'i16x8.mul': plain(...simd(0x95)),
   'i32x4.add': plain(...simd(0xae)), 'i32x4.mul': plain(...simd(0xb5)), 'i32x4.extmul_low_i16x8_s': plain(...simd(0xbc)),
   'i32x4.extmul_high_i16x8_s': plain(...simd(0xbd)), 'i32x4.dot_i16x8_s': plain(...simd(0xba)),
@@ -115,6 +115,10 @@ function body(fn: WasmFunction, funcIndex: ReadonlyMap<string, number>): number[
       case 'i32':
       case 'i64':
         out.push(...sleb(imm[0] as number | bigint));
+        break;
+      case 'lanes':
+        if (imm.length !== 16 || imm.some((l) => typeof l !== 'number' || l < 0 || l > 31)) throw new Error(`${fn.name}: ${name} needs 16 lane indices`);
+        out.push(...(imm as number[]));
         break;
     }
   }

@@ -95,11 +95,11 @@ export function forRange(v: string, from: Code, to: Code, step: number, body: Co
   ];
 }
 
-/** `x := min(max(x, lo), hi)` on i64 local `x`; either side left out when `null`. */
+/** `x := min(max(x, lo), hi)` on i64 local `x`, by selects (no branch to mispredict); a side is left out when `null`. */
 export function clampLocal64(x: string, lo: number | null, hi: number | null): Code {
   return [
-    ...(lo === null ? [] : ifThen(op('i64.lt_s', get(x), i64(lo)), set(x, i64(lo)))),
-    ...(hi === null ? [] : ifThen(op('i64.gt_s', get(x), i64(hi)), set(x, i64(hi)))),
+    ...(lo === null ? [] : set(x, op('select', i64(lo), get(x), op('i64.lt_s', get(x), i64(lo))))),
+    ...(hi === null ? [] : set(x, op('select', i64(hi), get(x), op('i64.gt_s', get(x), i64(hi))))),
   ];
 }
 
