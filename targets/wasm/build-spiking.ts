@@ -40,37 +40,50 @@ const HI = LO.map((lane) => lane + 8);
  * pair16: events two at a time, (r1, x1) and (r2, x2) (an odd count gets a zero event); per group of 8 units
  * acc[u..u+4) += dot_i16x8_s(interleave(W'[r1][g], W'[r2][g]), splat16(x1, x2)) = x1 W'[r1][u] + x2 W'[r2][u].
  */
-function pairBlock(plan: SpikingPlan, groups: number, wb: Code): Code {
+function pairBlock(plan: SpikingPlan, groups: number, wb: Code | number): Code {
   const d = plan.dense!;
+  const { row, weightsAt, accAddr, accAt } = blockAddressing(plan, wb);
   const list = plan.input.list!;
   const ids = Array.from({ length: groups }, (_, g) => g);
-  const rows = (g: number): Code => [...set('r1', load('v128.load', get('b1'), d.weightsAt + g * 16)), ...set('r2', load('v128.load', get('b2'), d.weightsAt + g * 16))];
+  const rows = (g: number): Code => [...set('r1', load('v128.load', get('b1'), weightsAt + g * 16)), ...set('r2', load('v128.load', get('b2'), weightsAt + g * 16))];
+  const x1 = load('i32.load', get('k'), list.at + 4);
   const dot = (lanes: number[], acc: string): Code => set(acc, op('i32x4.add', get(acc), op('i32x4.dot_i16x8_s', [...get('r1'), ...get('r2'), ['i8x16.shuffle', ...lanes]], get('xs'))));
   return [
     ...ids.flatMap((g) => [...set(`a${2 * g}`, v128zero()), ...set(`a${2 * g + 1}`, v128zero())]),
     ...forRange('k', i32(0), get('events'), 16, [
-      ...set('b1', op('i32.add', load('i32.load', get('k'), list.at), wb)),
-      ...set('b2', op('i32.add', load('i32.load', get('k'), list.at + 8), wb)),
-      ...set('xs', op('i32x4.splat', op('i32.or', op('i32.and', load('i32.load', get('k'), list.at + 4), i32(0xffff)), op('i32.shl', load('i32.load', get('k'), list.at + 12), i32(16))))),
+      ...set('b1', row(load('i32.load', get('k'), list.at))),
+      ...set('b2', row(load('i32.load', get('k'), list.at + 8))),
+      ...set('xs', op('i32x4.splat', op('i32.or', d.signedInput ? op('i32.and', x1, i32(0xffff)) : x1, op('i32.shl', load('i32.load', get('k'), list.at + 12), i32(16))))),
       ...ids.flatMap((g) => [...rows(g), ...dot(LO, `a${2 * g}`), ...dot(HI, `a${2 * g + 1}`)]),
     ]),
     ...ids.flatMap((g) => [
-      ...store('v128.store', op('i32.shl', wb, i32(1)), get(`a${2 * g}`), d.accAt + g * 32),
-      ...store('v128.store', op('i32.shl', wb, i32(1)), get(`a${2 * g + 1}`), d.accAt + g * 32 + 16),
+      ...store('v128.store', accAddr, get(`a${2 * g}`), accAt + g * 32),
+      ...store('v128.store', accAddr, get(`a${2 * g + 1}`), accAt + g * 32 + 16),
     ]),
   ];
 }
 
+/**
+ * Addresses of a pass starting at weight byte `wb` of each row (accumulator byte 2 wb): a constant `wb` folds into
+ * the instructions' offsets, a local one is added to the row offset.
+ */
+function blockAddressing(plan: SpikingPlan, wb: Code | number): { row: (offset: Code) => Code; weightsAt: number; accAddr: Code; accAt: number } {
+  const d = plan.dense!;
+  if (typeof wb === 'number') return { row: (offset) => offset, weightsAt: d.weightsAt + wb, accAddr: i32(0), accAt: d.accAt + 2 * wb };
+  return { row: (offset) => op('i32.add', offset, wb), weightsAt: d.weightsAt, accAddr: op('i32.shl', wb, i32(1)), accAt: d.accAt };
+}
+
 /** One pass over the input events for `count` groups starting at weight byte `wb` (a local or a constant). */
-function accumulateBlock(plan: SpikingPlan, count: number, wb: Code): Code {
+function accumulateBlock(plan: SpikingPlan, count: number, wb: Code | number): Code {
   const d = plan.dense!;
   if (d.width === 'pair16') return pairBlock(plan, count, wb);
+  const { row, weightsAt, accAddr, accAt } = blockAddressing(plan, wb);
   const list = plan.input.list!;
   const wide = d.width === 'i64';
   const acc = (m: number): string => `a${m}`;
   const add = wide ? 'i64x2.add' : 'i32x4.add';
   const term = (m: number): Code => {
-    const w = load(wide ? 'v128.load32x2_s' : 'v128.load16x4_s', get('base'), d.weightsAt + m * 8);
+    const w = load(wide ? 'v128.load32x2_s' : 'v128.load16x4_s', get('base'), weightsAt + m * 8);
     return d.binaryInput ? w : op(wide ? 'i64x2.mul' : 'i32x4.mul', w, get('xs'));
   };
   const splat = wide ? op('i64x2.splat', op('i64.extend_i32_s', load('i32.load', get('k'), list.at + 4))) : op('i32x4.splat', load('i32.load', get('k'), list.at + 4));
@@ -78,11 +91,11 @@ function accumulateBlock(plan: SpikingPlan, count: number, wb: Code): Code {
   return [
     ...blocks.flatMap((m) => set(acc(m), v128zero())),
     ...forRange('k', i32(0), get('events'), 8, [
-      ...set('base', op('i32.add', load('i32.load', get('k'), list.at), wb)),
+      ...set('base', row(load('i32.load', get('k'), list.at))),
       ...(d.binaryInput ? [] : set('xs', splat)),
       ...blocks.flatMap((m) => set(acc(m), op(add, get(acc(m)), term(m)))),
     ]),
-    ...blocks.flatMap((m) => store('v128.store', op('i32.shl', wb, i32(1)), get(acc(m)), d.accAt + m * 16)),
+    ...blocks.flatMap((m) => store('v128.store', accAddr, get(acc(m)), accAt + m * 16)),
   ];
 }
 
@@ -115,7 +128,7 @@ function accumulate(plan: SpikingPlan, locals: Locals): Code {
   if (looped > 0) code.push(forRange('wb', i32(0), i32(looped * block * groupBytes), block * groupBytes, accumulateBlock(plan, block, get('wb'))));
   let done = looped * block;
   for (const size of sizes) {
-    code.push(accumulateBlock(plan, size, i32(done * groupBytes)));
+    code.push(accumulateBlock(plan, size, done * groupBytes));
     done += size;
   }
   return code.flat();

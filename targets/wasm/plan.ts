@@ -67,12 +67,21 @@ export interface DenseGeometry {
   readonly rowBytes: number;
 }
 
+export interface DenseBuffers {
+  readonly weightsAt: number;
+  readonly accAt: number;
+  /** Inputs are 0 or 1 (i32 and i64 widths add rows without a multiply). */
+  readonly binaryInput: boolean;
+  /** Inputs can be negative (pair16 masks the first value of a pair to 16 bits). */
+  readonly signedInput: boolean;
+}
+
 export interface SpikingPlan {
   readonly kind: 'spiking';
   readonly op: SpikingOp;
   readonly input: Out;
   /** undefined for the identity synapse. */
-  readonly dense: (DenseGeometry & { readonly weightsAt: number; readonly accAt: number; readonly binaryInput: boolean }) | undefined;
+  readonly dense: (DenseGeometry & DenseBuffers) | undefined;
   /** Per-unit tables (i64 bias, i32 accShift), or the one value every unit shares. */
   readonly bias: { readonly at: number } | { readonly value: number };
   readonly accShift: { readonly at: number } | { readonly value: number };
@@ -211,7 +220,7 @@ function planSpiking(
     const rows = g.width !== 'i64' ? new Int16Array(op.inputs * g.paddedUnits) : new Int32Array(op.inputs * g.paddedUnits);
     for (let j = 0; j < op.units; j++) for (let i = 0; i < op.inputs; i++) rows[i * g.paddedUnits + j] = op.weights[j * op.inputs + i]!;
     const binaryInput = g.width !== 'pair16' && bounds.input.min === 0 && bounds.input.max <= 1;
-    dense = { ...g, weightsAt: m.constant(rows), accAt: m.scratch(g.paddedUnits * (g.width === 'i64' ? 8 : 4)), binaryInput };
+    dense = { ...g, weightsAt: m.constant(rows), accAt: m.scratch(g.paddedUnits * (g.width === 'i64' ? 8 : 4)), binaryInput, signedInput: bounds.input.min < 0 };
   }
   const bias = uniform(op.bias);
   const shift = uniform(op.accShift);
