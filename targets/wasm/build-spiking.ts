@@ -7,6 +7,7 @@
  */
 import { maxOf, minOf } from '../../ir/int-type.ts';
 import type { SpikingPlan } from './plan.ts';
+import { buildVectorUpdate } from './build-update.ts';
 import { appendEvent, closeList } from './build-windows.ts';
 import {
   clampLocal64, forRange, get, i32, i64, load, op, roundShift64, set, store, v128zero, type Code, type Locals,
@@ -220,5 +221,5 @@ function update(plan: SpikingPlan, locals: Locals): Code {
 
 export function buildSpiking(plan: SpikingPlan, locals: Locals): Code {
   const skip = process.env.WASM_DEV_SKIP ?? '';
-  return [...delayCopies(plan), ...(plan.dense && !skip.includes('dense') ? accumulate(plan, locals) : []), ...(skip.includes('update') ? [] : update(plan, locals))];
+  return [...delayCopies(plan), ...(plan.dense && !skip.includes('dense') ? accumulate(plan, locals) : []), ...(skip.includes('update') ? [] : plan.vector ? buildVectorUpdate(plan, locals) : update(plan, locals))];
 }

@@ -21,7 +21,8 @@ function describeLayer(l: LayerPlan): string {
         ? `dense ${l.op.inputs}->${l.op.units}, ${LANES[d.width]}, weights ${d.width === 'i64' ? 'i32' : 'i16'} [${l.op.inputs}][${d.paddedUnits}]${d.binaryInput ? ', binary input (no multiply)' : ''}`
         : `identity ${l.op.units}`;
       const clamp = l.clampLo === null && l.clampHi === null ? 'membrane clamp never triggers' : `membrane clamp ${formatType(l.op.membraneType)}`;
-      return `${l.op.name}: spiking ${synapse}; ${clamp}; decay ${l.decay.mul}/2^${l.decay.shift}; ${l.op.output.kind}, reset ${l.op.reset.kind}, delay ${l.op.delay}${sends}`;
+      const update = l.vector ? `update in i32x4 lanes (decay ${l.vector.decay.mode}${l.vector.reset ? `, reset ${l.vector.reset.mode}` : ''})` : 'update per unit in i64';
+      return `${l.op.name}: spiking ${synapse}; ${update}; ${clamp}; decay ${l.decay.mul}/2^${l.decay.shift}; ${l.op.output.kind}, reset ${l.op.reset.kind}, delay ${l.op.delay}${sends}`;
     }
   }
 }

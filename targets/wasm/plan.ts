@@ -15,6 +15,7 @@ import type { IrLayer, Program } from '../../ir/program.ts';
 import type { SpikingOp } from '../../ir/spiking.ts';
 import type { DataSegment } from './wasm-data.ts';
 import { Layout } from './layout.ts';
+import { planVectorUpdate, type VectorUpdate } from './plan-vector.ts';
 
 /** Nonzero values of a vector as (byte offset of the consumer's weight row, value) pairs; the count is in bytes. */
 export interface EventList {
@@ -91,7 +92,9 @@ export interface SpikingPlan {
   readonly clampHi: number | null;
   readonly membraneLo: number;
   readonly membraneHi: number;
-  /** v: i64 per unit; u and o of this step: i32 per unit; the list of this step's nonzero outputs. */
+  /** The update in i32x4 lanes (plan-vector.ts; buffers padded to 4 units, v and bias i32), or per unit in i64. */
+  readonly vector: VectorUpdate | undefined;
+  /** v: i64 per unit (i32 with a vector update); u and o of this step: i32 per unit; this step's nonzero outputs. */
   readonly vAt: number;
   readonly uAt: number;
   readonly oAt: number;
@@ -151,6 +154,13 @@ function consumerOf(layers: readonly IrLayer[], geometry: readonly (DenseGeometr
   const g = geometry[l + 1];
   if (next?.kind === 'spiking' && next.synapse === 'dense') return { list: g!.rowBytes, dense: false };
   return { list: undefined, dense: next !== undefined };
+}
+
+/** 2^s for each shift, padded with zeros to `length` (the vector update multiplies by them). */
+function powersOfTwo(shifts: readonly number[], length: number): Int32Array {
+  const table = new Int32Array(length);
+  shifts.forEach((s, j) => (table[j] = 2 ** s));
+  return table;
 }
 
 function uniform(values: readonly number[]): number | undefined {
@@ -222,23 +232,31 @@ function planSpiking(
     const binaryInput = g.width !== 'pair16' && bounds.input.min === 0 && bounds.input.max <= 1;
     dense = { ...g, weightsAt: m.constant(rows), accAt: m.scratch(g.paddedUnits * (g.width === 'i64' ? 8 : 4)), binaryInput, signedInput: bounds.input.min < 0 };
   }
-  const bias = uniform(op.bias);
+  const vector = dense && dense.width !== 'i64' ? planVectorUpdate(op, bounds) : undefined;
+  const units = vector ? Math.ceil(op.units / 4) * 4 : op.units;
+  const bias = vector ? undefined : uniform(op.bias);
+  const biasTable = (): Int32Array | BigInt64Array => {
+    if (!vector) return BigInt64Array.from(op.bias, BigInt);
+    const table = new Int32Array(units);
+    table.set(op.bias);
+    return table;
+  };
   const shift = uniform(op.accShift);
   const [membraneLo, membraneHi] = range(op.membraneType);
-  const uAt = m.state(4 * op.units);
-  const oAt = m.state(4 * op.units);
+  const uAt = m.state(4 * units);
+  const oAt = m.state(4 * units);
   const delayed = op.delay === 1;
   const ownList = outOf(oAt).list;
-  const visibleO = delayed ? m.state(4 * op.units) : oAt;
+  const visibleO = delayed ? m.state(4 * units) : oAt;
   return {
-    kind: 'spiking', op, input, dense,
-    bias: bias === undefined ? { at: m.constant(BigInt64Array.from(op.bias, BigInt)) } : { value: bias },
-    accShift: shift === undefined ? { at: m.constant(Int32Array.from(op.accShift)) } : { value: shift },
+    kind: 'spiking', op, input, dense, vector,
+    bias: bias === undefined ? { at: m.constant(biasTable()) } : { value: bias },
+    accShift: shift !== undefined ? { value: shift } : { at: m.constant(vector ? powersOfTwo(op.accShift, units) : Int32Array.from(op.accShift)) },
     decay: foldFactor(op.decay),
     clampLo: bounds.preClamp.min < membraneLo ? membraneLo : null, clampHi: bounds.preClamp.max > membraneHi ? membraneHi : null,
     membraneLo, membraneHi,
-    vAt: m.state(8 * op.units), uAt, oAt, ownList,
-    visibleU: delayed ? m.state(4 * op.units) : uAt,
+    vAt: m.state((vector ? 4 : 8) * units), uAt, oAt, ownList,
+    visibleU: delayed ? m.state(4 * units) : uAt,
     out: delayed ? outOf(visibleO) : { length: op.units, dense: oAt, list: ownList },
   };
 }

@@ -40,6 +40,10 @@ const OPS: Readonly<Record<string, OpInfo>> = {
   'i16x8.add': plain(...simd(0x8e)), 'i16x8.mul': plain(...simd(0x95)),
   'i32x4.add': plain(...simd(0xae)), 'i32x4.mul': plain(...simd(0xb5)), 'i32x4.extmul_low_i16x8_s': plain(...simd(0xbc)),
   'i32x4.extmul_high_i16x8_s': plain(...simd(0xbd)), 'i32x4.dot_i16x8_s': plain(...simd(0xba)),
+  'i32x4.ne': plain(...simd(0x38)), 'i32x4.gt_s': plain(...simd(0x3b)), 'v128.and': plain(...simd(0x4e)),
+  'v128.bitselect': plain(...simd(0x52)), 'i32x4.bitmask': plain(...simd(0xa4)), 'i32x4.shl': plain(...simd(0xab)),
+  'i32x4.shr_s': plain(...simd(0xac)), 'i32x4.shr_u': plain(...simd(0xad)), 'i32x4.sub': plain(...simd(0xb1)),
+  'i32x4.min_s': plain(...simd(0xb6)), 'i32x4.max_s': plain(...simd(0xb8)), 'i32.ctz': plain(0x68),
   'i64x2.add': plain(...simd(0xce)), 'i64x2.mul': plain(...simd(0xd5)),
 };
 
