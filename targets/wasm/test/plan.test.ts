@@ -28,6 +28,12 @@ test('each dense layer gets the narrowest exact width: pair16 for int16 inputs, 
   t.is(out.dense!.rowBytes, 2 * 4, 'i64 lanes: 2 units padded, i32 weights');
 });
 
+test('the membrane update runs in i32x4 lanes only where the bounds prove int32; the exactness test below runs both', (t) => {
+  const updates = (program: Program): string[] => planWasm(program).layers.map((l) => (l.kind === 'spiking' && l.vector ? `lanes ${l.vector.decay.mode}` : 'i64'));
+  t.deepEqual(updates(docExample()), ['lanes split', 'lanes split']);
+  t.deepEqual(updates(wideInputs(300)), ['lanes split', 'i64']);
+});
+
 test('passes over the events: balanced when few, a loop of full blocks when many', (t) => {
   t.deepEqual(passSizes(13, 5), { looped: 0, sizes: [5, 4, 4] });
   t.deepEqual(passSizes(2, 5), { looped: 0, sizes: [2] });
