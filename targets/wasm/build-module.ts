@@ -103,7 +103,7 @@ function step(plan: WasmPlan): WasmFunction {
         return buildSpiking(layer, locals);
     }
   });
-  const body = [...((process.env.WASM_DEV_SKIP ?? '').includes('jitter') ? [] : jitter(plan, locals)), ...layers, ...readout(plan, locals)];
+  const body = [...jitter(plan, locals), ...layers, ...readout(plan, locals)];
   return { name: 'step', params: [], locals: locals.list, body, exported: true };
 }
 

@@ -220,6 +220,5 @@ function update(plan: SpikingPlan, locals: Locals): Code {
 }
 
 export function buildSpiking(plan: SpikingPlan, locals: Locals): Code {
-  const skip = process.env.WASM_DEV_SKIP ?? '';
-  return [...delayCopies(plan), ...(plan.dense && !skip.includes('dense') ? accumulate(plan, locals) : []), ...(skip.includes('update') ? [] : plan.vector ? buildVectorUpdate(plan, locals) : update(plan, locals))];
+  return [...delayCopies(plan), ...(plan.dense ? accumulate(plan, locals) : []), ...(plan.vector ? buildVectorUpdate(plan, locals) : update(plan, locals))];
 }
