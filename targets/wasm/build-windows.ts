@@ -4,7 +4,8 @@
  * outType)`; padding reads as zero. Each output is written to the dense vector and, when a dense layer follows, to
  * its event list.
  */
-import type { ConvPlan, EventList, PoolPlan } from './plan.ts';
+import type { EventList } from './layout.ts';
+import type { ConvPlan, PoolPlan } from './plan.ts';
 import {
   clampLocal64, forRange, get, i32, i64, ifThen, load, op, roundShift64, set, store, type Code, type Locals,
 } from './wasm-data.ts';

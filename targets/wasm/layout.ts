@@ -3,7 +3,13 @@
  * before it is read in every inference) and state (zeroed by `begin`), each region 16-byte aligned, in that order.
  */
 import type { DataSegment } from './wasm-data.ts';
-import type { EventList } from './plan.ts';
+
+/** Nonzero values of a vector as (byte offset of the consumer's weight row, value) pairs; the count is in bytes. */
+export interface EventList {
+  readonly at: number;
+  readonly countAt: number;
+  readonly rowBytes: number;
+}
 
 const align = (n: number): number => Math.ceil(n / 16) * 16;
 /** The first bytes stay unused, so that no buffer sits at address 0. */

@@ -14,15 +14,8 @@ import type { PoolOp } from '../../ir/pool.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
 import type { SpikingOp } from '../../ir/spiking.ts';
 import type { DataSegment } from './wasm-data.ts';
-import { Layout } from './layout.ts';
+import { Layout, type EventList } from './layout.ts';
 import { planVectorUpdate, type VectorUpdate } from './plan-vector.ts';
-
-/** Nonzero values of a vector as (byte offset of the consumer's weight row, value) pairs; the count is in bytes. */
-export interface EventList {
-  readonly at: number;
-  readonly countAt: number;
-  readonly rowBytes: number;
-}
 
 /** What a stage sends on: a dense i32 vector (when a consumer or the trace reads it) and an event list (when a dense layer does). */
 export interface Out {
