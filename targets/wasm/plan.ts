@@ -111,9 +111,12 @@ export interface WasmPlan {
   /** i64 per class, and their f64 copy written at the end of `run`. */
   readonly scoresAt: number;
   readonly scoresOutAt: number;
+  /** The last layer's visible values that the readout sums (i32 per class). */
   readonly readAt: number;
+  /** The region `begin` zeroes. */
   readonly stateAt: number;
   readonly stateBytes: number;
+  /** Memory size in 64 KiB pages, and the constants written into it at instantiation. */
   readonly pages: number;
   readonly segments: readonly DataSegment[];
   readonly encoder: EncoderPlan;
