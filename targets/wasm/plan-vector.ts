@@ -51,7 +51,7 @@ export function planVectorUpdate(op: SpikingOp, bounds: SpikingBounds): VectorUp
   const out = op.output;
   const outShift = out.kind === 'binary' ? 0 : out.shift;
   const half = outShift > 0 ? 2 ** (outShift - 1) : 0;
-  if (!fits(lo - thr, hi + half) || !fits(lo - thr, hi - thr + half)) return undefined;
+  if (thr >= LIMIT || !fits(lo - thr, hi + half) || !fits(lo - thr, hi - thr + half)) return undefined;
   const decay = scale32(foldFactor(op.decay), Math.max(-bounds.state.min, bounds.state.max));
   if (!decay) return undefined;
   let reset: Scale32 | undefined;
