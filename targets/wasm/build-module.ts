@@ -6,6 +6,7 @@
 import { ZERO_SEED_STATE } from '../../runtime/prng.ts';
 import { buildConv, buildPool } from './build-windows.ts';
 import { buildSpiking } from './build-spiking.ts';
+import { encodeStep } from './build-jitter.ts';
 import type { WasmPlan } from './plan.ts';
 import {
   call, forRange, get, i32, ifThen, load, Locals, op, set, store, type Code, type WasmFunction, type WasmModule,
@@ -42,41 +43,9 @@ function begin(plan: WasmPlan): WasmFunction {
     ]),
     ...store('i32.store', i32(0), get('nb'), plan.nzCountAt),
     ...(direct && out.list ? store('i32.store', i32(0), get('lb'), out.list.countAt) : []),
+    ...(plan.prefetch ? encodeStep(plan, locals) : []),
   ];
   return { name: 'begin', params: [{ name: 'seed', type: 'i32' }], locals: locals.list, body, exported: true };
-}
-
-/**
- * Jitter: for each nonzero pixel (i, p) in order, s := xorshift32(s) (shifts 13, 17, 5) and
- * x_i = floor(p * (s >>> (32 - jitterBits)) / 2^jitterBits); nonzero x_i become events.
- */
-function jitter(plan: WasmPlan, locals: Locals): Code {
-  if (plan.encoder.kind !== 'jitter') return [];
-  for (const name of ['k', 's', 'x', 'eb', 'nz']) locals.add(name, 'i32');
-  const bits = plan.encoder.jitterBits;
-  const { dense, list } = plan.encoder.out;
-  const xor = (shift: Code): Code => set('s', op('i32.xor', get('s'), shift));
-  return [
-    ...set('s', load('i32.load', i32(0), plan.prngAt)),
-    ...set('eb', i32(0)),
-    ...set('nz', load('i32.load', i32(0), plan.nzCountAt)),
-    ...forRange('k', i32(0), get('nz'), 16, [
-      ...xor(op('i32.shl', get('s'), i32(13))),
-      ...xor(op('i32.shr_u', get('s'), i32(17))),
-      ...xor(op('i32.shl', get('s'), i32(5))),
-      ...set('x', op('i32.shr_u', op('i32.mul', load('i32.load', get('k'), plan.nzAt + 4), op('i32.shr_u', get('s'), i32(32 - bits))), i32(bits))),
-      ...(dense !== undefined ? store('i32.store', load('i32.load', get('k'), plan.nzAt), get('x'), dense) : []),
-      ...(list
-        ? [
-            ...store('i32.store', get('eb'), load('i32.load', get('k'), plan.nzAt + 8), list.at),
-            ...store('i32.store', get('eb'), get('x'), list.at + 4),
-            ...set('eb', op('i32.add', get('eb'), op('i32.shl', op('i32.ne', get('x'), i32(0)), i32(3)))),
-          ]
-        : []),
-    ]),
-    ...store('i32.store', i32(0), get('s'), plan.prngAt),
-    ...(list ? store('i32.store', i32(0), get('eb'), list.countAt) : []),
-  ];
 }
 
 /** score[k] += the last layer's visible value k, from timestep readout.begin on. */
@@ -103,7 +72,8 @@ function step(plan: WasmPlan): WasmFunction {
         return buildSpiking(layer, locals);
     }
   });
-  const body = [...jitter(plan, locals), ...layers, ...readout(plan, locals)];
+  // With a prefetch, step 0's encoding runs in begin and each step's first layer encodes the next step.
+  const body = [...(plan.prefetch ? [] : encodeStep(plan, locals)), ...layers, ...readout(plan, locals)];
   return { name: 'step', params: [], locals: locals.list, body, exported: true };
 }
 

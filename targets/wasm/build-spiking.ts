@@ -6,7 +6,8 @@
  *   o, v as golden.ts: fired = u > threshold (never for output membrane), outputs and resets per kind.
  */
 import { maxOf, minOf } from '../../ir/int-type.ts';
-import type { SpikingPlan } from './plan.ts';
+import { PAIR_BLOCK, type SpikingPlan } from './plan.ts';
+import { declareJitter, drawSome, finishDraws, startDraws } from './build-jitter.ts';
 import { buildVectorUpdate } from './build-update.ts';
 import { appendEvent, closeList } from './build-windows.ts';
 import {
@@ -15,8 +16,6 @@ import {
 
 /** Accumulator vectors kept in registers while one pass runs over the events: i32 and i64 groups of one vector. */
 export const BLOCK = 8;
-/** pair16 groups per pass: two accumulators each, with two rows, their interleave and the inputs (16 registers). */
-export const PAIR_BLOCK = 5;
 
 /** Copies the previous step's u, o and event list to the visible buffers (delay 1), before this step overwrites them. */
 function delayCopies(plan: SpikingPlan): Code {
@@ -41,7 +40,7 @@ const HI = LO.map((lane) => lane + 8);
  * pair16: events two at a time, (r1, x1) and (r2, x2) (an odd count gets a zero event); per group of 8 units
  * acc[u..u+4) += dot_i16x8_s(interleave(W'[r1][g], W'[r2][g]), splat16(x1, x2)) = x1 W'[r1][u] + x2 W'[r2][u].
  */
-function pairBlock(plan: SpikingPlan, groups: number, wb: Code | number): Code {
+function pairBlock(plan: SpikingPlan, groups: number, wb: Code | number, inject: Code): Code {
   const d = plan.dense!;
   const { row, weightsAt, accAddr, accAt } = blockAddressing(plan, wb);
   const list = plan.input.list!;
@@ -56,6 +55,7 @@ function pairBlock(plan: SpikingPlan, groups: number, wb: Code | number): Code {
       ...set('b2', row(load('i32.load', get('k'), list.at + 8))),
       ...set('xs', op('i32x4.splat', op('i32.or', d.signedInput ? op('i32.and', x1, i32(0xffff)) : x1, op('i32.shl', load('i32.load', get('k'), list.at + 12), i32(16))))),
       ...ids.flatMap((g) => [...rows(g), ...dot(LO, `a${2 * g}`), ...dot(HI, `a${2 * g + 1}`)]),
+      ...inject,
     ]),
     ...ids.flatMap((g) => [
       ...store('v128.store', accAddr, get(`a${2 * g}`), accAt + g * 32),
@@ -75,9 +75,9 @@ function blockAddressing(plan: SpikingPlan, wb: Code | number): { row: (offset: 
 }
 
 /** One pass over the input events for `count` groups starting at weight byte `wb` (a local or a constant). */
-function accumulateBlock(plan: SpikingPlan, count: number, wb: Code | number): Code {
+function accumulateBlock(plan: SpikingPlan, count: number, wb: Code | number, inject: Code = []): Code {
   const d = plan.dense!;
-  if (d.width === 'pair16') return pairBlock(plan, count, wb);
+  if (d.width === 'pair16') return pairBlock(plan, count, wb, inject);
   const { row, weightsAt, accAddr, accAt } = blockAddressing(plan, wb);
   const list = plan.input.list!;
   const wide = d.width === 'i64';
@@ -128,9 +128,19 @@ function accumulate(plan: SpikingPlan, locals: Locals): Code {
   }
   if (looped > 0) code.push(forRange('wb', i32(0), i32(looped * block * groupBytes), block * groupBytes, accumulateBlock(plan, block, get('wb'))));
   let done = looped * block;
-  for (const size of sizes) {
-    code.push(accumulateBlock(plan, size, done * groupBytes));
+  const pre = plan.prefetch;
+  if (pre) {
+    // Step t+1's draws, two pixels per pair of events of the first pass, the rest after it (plan.ts Prefetch).
+    declareJitter(locals);
+    code.push(startDraws(pre.jitter));
+  }
+  for (const [p, size] of sizes.entries()) {
+    code.push(accumulateBlock(plan, size, done * groupBytes, pre && p === 0 ? drawSome(pre.jitter, pre.next, 2) : []));
+    if (pre && p === 0) code.push(finishDraws(pre.jitter, pre.next, undefined));
     done += size;
+  }
+  if (pre) {
+    code.push(op('memory.copy', i32(list.at), i32(pre.next.at), get('eb')), store('i32.store', i32(0), get('eb'), list.countAt));
   }
   return code.flat();
 }

@@ -31,7 +31,7 @@ export function describePlan(plan: WasmPlan): string[] {
   const enc = plan.encoder;
   return [
     `memory: ${plan.pages} pages; state ${plan.stateBytes} bytes zeroed per inference`,
-    `encoder: ${enc.kind}${enc.kind === 'jitter' ? ` (xorshift32, ${enc.jitterBits} bits)` : ''} over ${plan.pixels} pixels${enc.out.list ? ', sends events' : ''}${enc.out.dense !== undefined ? ', dense' : ''}`,
+    `encoder: ${enc.kind}${enc.kind === 'jitter' ? ` (xorshift32, ${enc.jitterBits} bits)` : ''} over ${plan.pixels} pixels${enc.out.list ? ', sends events' : ''}${enc.out.dense !== undefined ? ', dense' : ''}${plan.prefetch ? '; step t+1 drawn during the first pass of step t' : ''}`,
     ...plan.layers.map(describeLayer),
     `readout: ${plan.program.readout.source} from t=${plan.program.readout.begin}, i64 scores`,
   ];

@@ -70,8 +70,29 @@ export interface DenseBuffers {
   readonly signedInput: boolean;
 }
 
+/**
+ * The first layer of a jitter program, dense pair16 with few passes, encodes step t+1 during its first pass over the
+ * events of step t (into `next`), and copies `next` to its input list after its last pass (build-jitter.ts).
+ */
+/** Where the jitter encoder's code finds its pixels and generator. */
+export interface JitterCode {
+  readonly jitterBits: number;
+  readonly nzAt: number;
+  readonly nzCountAt: number;
+  readonly prngAt: number;
+}
+
+export interface Prefetch {
+  readonly jitter: JitterCode;
+  readonly next: EventList;
+}
+
+/** pair16 groups per pass: two accumulators each, with two rows, their interleave and the inputs (16 registers). */
+export const PAIR_BLOCK = 5;
+
 export interface SpikingPlan {
   readonly kind: 'spiking';
+  readonly prefetch: Prefetch | undefined;
   readonly op: SpikingOp;
   readonly input: Out;
   /** undefined for the identity synapse. */
@@ -121,6 +142,7 @@ export interface WasmPlan {
   readonly segments: readonly DataSegment[];
   readonly encoder: EncoderPlan;
   readonly layers: readonly LayerPlan[];
+  readonly prefetch: Prefetch | undefined;
 }
 
 /** The largest wasm memory the target plans (check.ts refuses programs that need more). */
@@ -181,6 +203,12 @@ function planWith(program: Program, m: Layout): WasmPlan {
     kind: enc.kind, jitterBits: enc.kind === 'jitter' ? enc.jitterBits : 0,
     out: outOf(-1, pixels, first.dense ? (enc.kind === 'jitter' ? m.state(4 * pixels) : m.scratch(4 * pixels)) : undefined),
   };
+  const nzCountAt = m.state(4);
+  const prngAt = m.state(4);
+  const g0 = geometry[0];
+  const prefetch: Prefetch | undefined = enc.kind === 'jitter' && g0?.width === 'pair16' && encoder.out.dense === undefined && g0.paddedUnits / g0.lanes <= 4 * PAIR_BLOCK
+    ? { jitter: { jitterBits: enc.jitterBits, nzAt, nzCountAt, prngAt }, next: m.list(pixels, g0.rowBytes) }
+    : undefined;
   const layers: LayerPlan[] = [];
   let input = encoder.out;
   program.layers.forEach((op, l) => {
@@ -199,6 +227,7 @@ function planWith(program: Program, m: Layout): WasmPlan {
       plan = { kind: 'pool', op, input, outLo: lo, outHi: hi, scale: foldFactor(op.scale), out: outOf(l, length, m.scratch(4 * length)) };
     } else {
       plan = planSpiking(op, bounds.layers[l] as SpikingBounds, input, geometry[l], m, (dense, own) => outOf(l, op.units, dense, own));
+      if (l === 0 && prefetch) plan = { ...plan, prefetch };
     }
     layers.push(plan);
     input = plan.out;
@@ -206,14 +235,12 @@ function planWith(program: Program, m: Layout): WasmPlan {
   const last = layers[layers.length - 1] as SpikingPlan;
   const K = program.classes;
   const scoresAt = m.state(8 * K);
-  const nzCountAt = m.state(4);
-  const prngAt = m.state(4);
   const tAt = m.state(4);
   const scoresOutAt = m.scratch(8 * K);
   return {
     program, pixels, pixelsAt, nzAt, nzCountAt, prngAt, tAt, scoresAt, scoresOutAt,
     readAt: program.readout.source === 'output' ? last.out.dense! : last.visibleU,
-    stateAt: m.stateBase, stateBytes: m.stateSize, pages: Math.ceil(m.end / 65536), segments: m.segments, encoder, layers,
+    stateAt: m.stateBase, stateBytes: m.stateSize, pages: Math.ceil(m.end / 65536), segments: m.segments, encoder, layers, prefetch,
   };
 }
 
@@ -245,7 +272,7 @@ function planSpiking(
   const ownList = outOf(oAt).list;
   const visibleO = delayed ? m.state(4 * units) : oAt;
   return {
-    kind: 'spiking', op, input, dense, vector,
+    kind: 'spiking', prefetch: undefined, op, input, dense, vector,
     bias: bias === undefined ? { at: m.constant(biasTable()) } : { value: bias },
     accShift: shift !== undefined ? { value: shift } : { at: m.constant(vector ? powersOfTwo(op.accShift, units) : Int32Array.from(op.accShift)) },
     decay: foldFactor(op.decay),
