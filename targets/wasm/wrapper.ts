@@ -50,7 +50,9 @@ function bind(exports) {
     infer(image, seed) {
       setImage(image);
       const label = exports.run(seed);
-      return { scores: Array.from(scores), label };
+      const out = new Array(scores.length);
+      for (let k = 0; k < scores.length; k++) out[k] = scores[k];
+      return { scores: out, label };
     },
     /** Every layer's visible membrane (spiking) and output at every timestep. */
     trace(image, seed) {
