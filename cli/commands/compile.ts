@@ -99,7 +99,7 @@ function selectTargets(args: ParsedArgs): { chosen: readonly Target[]; explicit:
 
 export const compileCommand: Command = {
   name: 'compile',
-  usage: 'MODEL [--out DIR] [--target all|onnx,verilog,ts|none] [--weight-bits N] [--timesteps T]',
+  usage: 'MODEL [--out DIR] [--target all|onnx,verilog,ts,wasm|none] [--weight-bits N] [--timesteps T]',
   summary: 'lower a model to the fixed-point IR and emit targets',
   flags,
   async run(args, io) {

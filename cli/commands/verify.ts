@@ -79,7 +79,7 @@ export function formatTable(rows: readonly VerifyRow[], goldenPerSecond: number,
 
 export const verifyCommand: Command = {
   name: 'verify',
-  usage: 'MODEL|BUILD_DIR [--targets onnx,verilog,ts] [--samples N] [--dataset mnist] [--seed S] [--simulator verilator|icarus] [--as-is] [--report FILE.json]',
+  usage: 'MODEL|BUILD_DIR [--targets onnx,verilog,ts,wasm] [--samples N] [--dataset mnist] [--seed S] [--simulator verilator|icarus] [--as-is] [--report FILE.json]',
   summary: 'compare every target with the golden runtime, integer for integer',
   flags,
   async run(args, io) {
