@@ -52,7 +52,7 @@ function flipTsElement(source: string, name: string, index: number, bit: number)
 test.serial('the unmodified build verifies on every target', async (t) => {
   const r = await cli('verify', copyBuild('clean'), '--samples', '10');
   t.is(r.code, 0, r.out.concat(r.err).join('\n'));
-  t.deepEqual(r.out.slice(2).map((l) => l.split(/ +/).slice(0, 3).join(' ')), ['onnx 10 0', 'verilog 10 0', 'ts 10 0']);
+  t.deepEqual(r.out.slice(2).map((l) => l.split(/ +/).slice(0, 3).join(' ')), ['onnx 10 0', 'verilog 10 0', 'ts 10 0', 'wasm 10 0']);
 });
 
 test.serial('ts: a flipped weight bit of a central pixel is refused as is, then caught and located with --as-is', async (t) => {

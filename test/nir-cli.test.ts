@@ -44,7 +44,7 @@ for (const [name, build, dt] of nets) {
     t.true(scores.some((s) => s.split(',').some((v) => v !== '0')));
     const verified = await cli('verify', out, '--samples', '5', '--dataset', 'mnist');
     t.is(verified.code, 0, [...verified.out, ...verified.err].join('\n'));
-    for (const target of ['onnx', 'verilog', 'ts']) t.regex(verified.out.join('\n'), new RegExp(`^${target}\\s+5\\s+0\\s`, 'm'), `${target} did not match golden on 5 images`);
+    for (const target of ['onnx', 'verilog', 'ts', 'wasm']) t.regex(verified.out.join('\n'), new RegExp(`^${target}\\s+5\\s+0\\s`, 'm'), `${target} did not match golden on 5 images`);
   });
 }
 
