@@ -121,19 +121,30 @@ function transposedRows(op: SpikingOp): Float64Array {
   return rows;
 }
 
-/** drive_j = bias_j + (acc_j << accShift_j): each input event adds its row (dense) or its own unit (identity). */
+/**
+ * drive_j = bias_j + (acc_j << accShift_j): each input event adds its row (dense) or its own unit (identity). Dense rows
+ * are added four events per pass, which loads and stores each drive value once per four rows; every intermediate is
+ * still a partial sum of the exact dot product.
+ */
 function addDrive(op: SpikingOp, rows: Float64Array, identityFactor: Float64Array, x: Signal, drive: Float64Array): void {
   const units = op.units;
+  const { events, values } = x;
   for (let j = 0; j < units; j++) drive[j] = op.bias[j]!;
-  for (let n = 0; n < x.count; n++) {
-    const i = x.events[n]!;
-    const value = x.values[i]!;
-    if (op.synapse === 'identity') {
-      drive[i] = drive[i]! + value * identityFactor[i]!;
-      continue;
-    }
+  if (op.synapse === 'identity') {
+    for (let n = 0; n < x.count; n++) drive[events[n]!] = drive[events[n]!]! + values[events[n]!]! * identityFactor[events[n]!]!;
+    return;
+  }
+  let n = 0;
+  for (; n + 4 <= x.count; n += 4) {
+    const [i0, i1, i2, i3] = [events[n]!, events[n + 1]!, events[n + 2]!, events[n + 3]!];
+    const [x0, x1, x2, x3] = [values[i0]!, values[i1]!, values[i2]!, values[i3]!];
+    const [r0, r1, r2, r3] = [i0 * units, i1 * units, i2 * units, i3 * units];
+    for (let j = 0; j < units; j++) drive[j] = drive[j]! + rows[r0 + j]! * x0 + rows[r1 + j]! * x1 + rows[r2 + j]! * x2 + rows[r3 + j]! * x3;
+  }
+  for (; n < x.count; n++) {
+    const i = events[n]!;
     const row = i * units;
-    for (let j = 0; j < units; j++) drive[j] = drive[j]! + rows[row + j]! * value;
+    for (let j = 0; j < units; j++) drive[j] = drive[j]! + rows[row + j]! * values[i]!;
   }
 }
 
