@@ -15,12 +15,25 @@ export type GoldenEvaluator = 'definition' | 'fast';
 export interface GoldenBatchOptions {
   /** Default `definition`. */
   readonly evaluator?: GoldenEvaluator;
-  /** Worker threads (default: one per core); a small batch runs on this thread. */
+  /** Worker threads; 1 runs on this thread. Default: up to one per core, as many as the batch pays for (below). */
   readonly threads?: number;
 }
 
-/** Below this many images per thread (definition; fast: 8x more), threads cost more than they save. */
-const MIN_IMAGES_PER_THREAD = 32;
+/**
+ * Work a thread must get to pay for its start-up (loading the runtime through tsx, ~0.5-1 s of CPU), in synaptic
+ * operations counted densely (`denseOperations`): about 30 MNIST images for the definition, 6,000 for the fast form.
+ */
+const MIN_WORK_PER_THREAD: Readonly<Record<GoldenEvaluator, number>> = { definition: 2e7, fast: 4e9 };
+
+/** Multiply-adds of one inference if every input were nonzero: T x (dense weights + conv taps + pool taps). */
+export function denseOperations(program: Program): number {
+  const perStep = program.layers.reduce((sum, op) => {
+    if (op.kind === 'spiking') return sum + (op.synapse === 'dense' ? op.weights.length : op.units);
+    const [channels, height, width] = op.outShape;
+    return sum + channels * height * width * op.kernel ** 2 * (op.kind === 'conv' ? op.inShape[0] : 1);
+  }, 0);
+  return program.timesteps * perStep;
+}
 
 /** The batch on this thread. */
 export function runGoldenInline(program: Program, batch: Batch, evaluator: GoldenEvaluator = 'definition'): BatchResult {
@@ -40,8 +53,8 @@ function runWorker(program: Program, images: readonly Uint8Array[], seeds: reado
 
 export async function runGoldenBatch(program: Program, batch: Batch, options: GoldenBatchOptions = {}): Promise<BatchResult> {
   const evaluator = options.evaluator ?? 'definition';
-  const perThread = MIN_IMAGES_PER_THREAD * (evaluator === 'fast' ? 8 : 1);
-  const n = Math.min(options.threads ?? availableParallelism(), Math.floor(batch.images.length / perThread));
+  const paidFor = Math.floor((denseOperations(program) * batch.images.length) / MIN_WORK_PER_THREAD[evaluator]);
+  const n = Math.min(options.threads ?? Math.min(availableParallelism(), paidFor), batch.images.length);
   if (n <= 1) return runGoldenInline(program, batch, evaluator);
   const size = Math.ceil(batch.images.length / n);
   const parts = await Promise.all(

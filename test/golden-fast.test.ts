@@ -5,6 +5,10 @@
  * an inference (membranes, delay buffers, the encoder's values) would show.
  */
 import test from 'ava';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeModel } from '../model/write-model.ts';
 import type { Program } from '../ir/program.ts';
 import { randomProgram } from '../ir/random-program.ts';
 import type { Batch } from '../runtime/batch.ts';
@@ -12,7 +16,9 @@ import { runGolden } from '../runtime/golden.ts';
 import { runGoldenBatch } from '../runtime/golden-batch.ts';
 import { compileGolden } from '../runtime/golden-fast.ts';
 import { mnistBatch, testBatch } from './support/batches.ts';
+import { cli } from './support/cli.ts';
 import { LOWERED, sharedSet, sweeps } from './support/conformance-set.ts';
+import { tinyModel } from './support/tiny-model.ts';
 
 /** The first image of `batch` whose fast result differs from the definition's, as a message; undefined when none. */
 function firstDifference(program: Program, batch: Batch): string | undefined {
@@ -70,4 +76,20 @@ test('runGoldenBatch on worker threads: the fast and the definition evaluators a
 test('refuses an image of the wrong size, as golden.ts does', (t) => {
   const program = randomProgram(1);
   t.throws(() => compileGolden(program).run(new Uint8Array(1), 0), { instanceOf: RangeError, message: /pixels, the program wants/ });
+});
+
+test('snnc verify compares with the fast golden by default, with the definition on --golden definition', async (t) => {
+  const scratch = mkdtempSync(join(tmpdir(), 'snnc-golden-fast-'));
+  const model = join(scratch, 'tiny');
+  writeModel(tinyModel(7), model);
+  for (const [flags, golden] of [[[], 'fast'], [['--golden', 'definition'], 'definition']] as const) {
+    const report = join(scratch, `${golden}.json`);
+    const r = await cli('verify', model, '--targets', 'ts', '--samples', '20', '--report', report, ...flags);
+    t.is(r.code, 0, r.err.join('\n'));
+    t.regex(r.out[2]!, /^ts +20 +0 +[\d.]+ +none$/, golden);
+    t.like(JSON.parse(readFileSync(report, 'utf8')), { golden, images: 20, rows: [{ target: 'ts', status: 'match' }] });
+  }
+  const bad = await cli('verify', model, '--golden', 'slow');
+  t.not(bad.code, 0);
+  t.regex(bad.err.join('\n'), /--golden/);
 });
