@@ -1,10 +1,11 @@
 /**
  * @fileoverview The golden runtime compiled for speed, for `snnc verify` and the fuzzer. runtime/golden.ts stays the
  * definition (docs/ir.md); this computes the same integers, tested equal to it in test/golden-fast.test.ts:
- *   - a program is compiled once into typed arrays; an inference allocates nothing but its result;
+ *   - a program is compiled once into typed arrays, and every inference reuses its buffers;
  *   - dense synapses are event-driven over transposed rows: W'[i][j] = weights[j,i] * 2^accShift[j], and
  *       drive_j = bias_j + sum_{i: x_i != 0} W'[i][j] * x_i   (= (acc_j << accShift[j]) + bias_j)
- *     so each nonzero input adds one contiguous row and a silent input costs nothing;
+ *     so each nonzero input adds one contiguous row and a silent input costs nothing (conv and pool gather their
+ *     windows as golden.ts does);
  *   - every value is a double holding an integer below 2^53 in magnitude (the validator bounds every intermediate), so
  *     +, * and roundShift(a, s) = floor((a + h) / 2^s), h = s > 0 ? 2^(s-1) : 0, are exact.
  */
@@ -54,7 +55,7 @@ interface Layer {
   step(x: Signal): void;
 }
 
-/** x[c, i, j] of a CHW image, or 0 outside it (zero padding). */
+/** The sum over the kernel window of channel c whose corner is (top, left), weighted when `weights` is given (from `base`); padding reads 0. */
 function windowSum(op: ConvOp | PoolOp, x: Float64Array, c: number, top: number, left: number, weights?: Float64Array, base = 0): number {
   const [, height, width] = op.inShape;
   const k = op.kernel;
@@ -123,8 +124,8 @@ function transposedRows(op: SpikingOp): Float64Array {
 
 /**
  * drive_j = bias_j + (acc_j << accShift_j): each input event adds its row (dense) or its own unit (identity). Dense rows
- * are added four events per pass, which loads and stores each drive value once per four rows; every intermediate is
- * still a partial sum of the exact dot product.
+ * are added four events per pass, which loads and stores each drive value once per four rows. Every intermediate is a
+ * partial sum of the exact dot product, so |it| <= sum_i |W'[i][j]| * max|x| < 2^(accType.bits + accShift[j]) <= 2^48.
  */
 function addDrive(op: SpikingOp, rows: Float64Array, identityFactor: Float64Array, x: Signal, drive: Float64Array): void {
   const units = op.units;
@@ -231,17 +232,7 @@ export function compileGolden(program: Program): FastGolden {
   const jitterBits = encoder.kind === 'jitter' ? encoder.jitterBits : 0;
   const input = signal(size);
   const pixelEvents = new Int32Array(size);
-  const layers = program.layers.map((op): Layer => {
-    switch (op.kind) {
-      case 'conv':
-      case 'pool':
-        return windowLayer(op);
-      case 'spiking':
-        return spikingLayer(op);
-      default:
-        return unreachable(op, 'layer kind');
-    }
-  });
+  const layers = program.layers.map((op): Layer => (op.kind === 'spiking' ? spikingLayer(op) : windowLayer(op)));
   const last = layers[layers.length - 1]!;
   const { begin, source } = program.readout;
   return {
