@@ -35,6 +35,12 @@ export function denseOperations(program: Program): number {
   return program.timesteps * perStep;
 }
 
+/** Worker threads runGoldenBatch starts by default: up to one per core, as many as the batch pays for (1: none). */
+export function defaultThreads(program: Program, images: number, evaluator: GoldenEvaluator): number {
+  const paidFor = Math.floor((denseOperations(program) * images) / MIN_WORK_PER_THREAD[evaluator]);
+  return Math.max(1, Math.min(availableParallelism(), paidFor));
+}
+
 /** The batch on this thread. */
 export function runGoldenInline(program: Program, batch: Batch, evaluator: GoldenEvaluator = 'definition'): BatchResult {
   const infer = evaluator === 'fast' ? compileGolden(program).run : (image: Uint8Array, seed: number) => runGolden(program, image, seed);
@@ -53,8 +59,7 @@ function runWorker(program: Program, images: readonly Uint8Array[], seeds: reado
 
 export async function runGoldenBatch(program: Program, batch: Batch, options: GoldenBatchOptions = {}): Promise<BatchResult> {
   const evaluator = options.evaluator ?? 'definition';
-  const paidFor = Math.floor((denseOperations(program) * batch.images.length) / MIN_WORK_PER_THREAD[evaluator]);
-  const n = Math.min(options.threads ?? Math.min(availableParallelism(), paidFor), batch.images.length);
+  const n = Math.min(options.threads ?? defaultThreads(program, batch.images.length, evaluator), batch.images.length);
   if (n <= 1) return runGoldenInline(program, batch, evaluator);
   const size = Math.ceil(batch.images.length / n);
   const parts = await Promise.all(
