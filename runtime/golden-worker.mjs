@@ -2,13 +2,6 @@
 import { register } from 'tsx/esm/api';
 import { parentPort, workerData } from 'node:worker_threads';
 register();
-const { runGolden } = await import('./golden.ts');
-const { program, images, seeds } = workerData;
-const scores = [];
-const labels = [];
-images.forEach((image, i) => {
-  const r = runGolden(program, image, seeds[i]);
-  scores.push(r.scores);
-  labels.push(r.label);
-});
-parentPort.postMessage({ scores, labels });
+const { runGoldenInline } = await import('./golden-batch.ts');
+const { program, images, seeds, evaluator } = workerData;
+parentPort.postMessage(runGoldenInline(program, { images, seeds }, evaluator));

@@ -1,7 +1,8 @@
 /**
  * @fileoverview Differential fuzzing: random programs (every mode, conv or not, decays 0 and 1, threshold 0, extreme
  * weights, every weight width; with `extended`, also strides, pools, identity synapses, membrane outputs, value and
- * none resets, output readouts) through every target; any disagreement with the golden runtime is shrunk and saved.
+ * none resets, output readouts) through every target; any disagreement with the golden runtime (its compiled form,
+ * runtime/golden-fast.ts, tested equal to the definition) is shrunk and saved.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { writeFilesInside } from '../base/fs-atomic.ts';
 import { randomProgram } from '../ir/random-program.ts';
 import { randomBatch } from '../runtime/batch.ts';
 import type { Program } from '../ir/program.ts';
-import { runGolden } from '../runtime/golden.ts';
+import { compileGolden } from '../runtime/golden-fast.ts';
 import type { Target } from '../targets/target.ts';
 import { shrink, type FailingCase } from './shrink.ts';
 
@@ -31,7 +32,7 @@ export async function caseAgrees(target: Target, c: FailingCase, scratch: string
   try {
     writeFilesInside(dir, (await target.emit(c.program, {})).map((f) => [f.path, f.contents] as const));
     const got = await target.run(dir, c.program, { images: [c.pixels], seeds: [c.seed] });
-    const want = runGolden(c.program, c.pixels, c.seed);
+    const want = compileGolden(c.program).run(c.pixels, c.seed);
     return JSON.stringify(got.scores[0]) === JSON.stringify(want.scores) && got.labels[0] === want.label;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -72,9 +73,10 @@ export async function fuzzTarget(target: Target, options: FuzzOptions): Promise<
       try {
         writeFilesInside(dir, (await target.emit(program, {})).map((f) => [f.path, f.contents] as const));
         const got = await target.run(dir, program, { images, seeds });
+        const golden = compileGolden(program);
         for (let i = 0; i < images.length; i++) {
           stats.images++;
-          const want = runGolden(program, images[i]!, seeds[i]!);
+          const want = golden.run(images[i]!, seeds[i]!);
           if (JSON.stringify(got.scores[i]) === JSON.stringify(want.scores) && got.labels[i] === want.label) continue;
           stats.mismatches++;
           const small = await shrink({ program, pixels: images[i]!, seed: seeds[i]! }, async (c) => !(await caseAgrees(target, c, scratch)));

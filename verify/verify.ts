@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SnncError } from '../base/errors.ts';
 import { fillDirAtomic, writeFilesInside } from '../base/fs-atomic.ts';
 import type { Program } from '../ir/program.ts';
-import { runGoldenBatch } from '../runtime/golden-batch.ts';
+import { runGoldenBatch, type GoldenEvaluator } from '../runtime/golden-batch.ts';
 import type { Batch, BatchResult } from '../runtime/batch.ts';
 import type { EmitOptions, RunOptions, Target } from '../targets/target.ts';
 import { compareBatches, describeMismatch, locateMismatch } from './compare.ts';
@@ -30,6 +30,8 @@ export interface VerifyOptions {
   readonly chunk?: number;
   readonly onProgress?: (target: string, done: number) => void;
   readonly run?: RunOptions;
+  /** The golden runtime to compare with: `fast` (default; runtime/golden-fast.ts, tested equal) or `definition`. */
+  readonly golden?: GoldenEvaluator;
 }
 
 /** Emits a target into `dir` unless `dir/<target>` already exists (and records it in the manifest); returns its folder. */
@@ -69,7 +71,7 @@ async function runChunked(target: Target, dir: string, program: Program, batch: 
 
 export async function verifyTargets(program: Program, buildDir: string | undefined, targets: readonly Target[], batch: Batch, options: VerifyOptions): Promise<{ golden: BatchResult; goldenPerSecond: number; rows: VerifyRow[] }> {
   const started = performance.now();
-  const golden = await runGoldenBatch(program, batch);
+  const golden = await runGoldenBatch(program, batch, { evaluator: options.golden ?? 'fast' });
   const goldenPerSecond = batch.images.length / Math.max((performance.now() - started) / 1000, 1e-9);
   const scratch = buildDir ?? mkdtempSync(join(tmpdir(), 'snnc-verify-'));
   const rows: VerifyRow[] = [];

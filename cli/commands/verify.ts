@@ -30,6 +30,7 @@ const flags: FlagSpecs = {
   report: { kind: 'string', help: 'also write the table as JSON to FILE' },
   lanes: LANES_FLAG,
   simulator: { kind: 'string', choices: ['verilator', 'icarus'], help: 'verilog: the simulator (default: $SNNC_SIMULATOR if set, else verilator)' },
+  golden: { kind: 'string', choices: ['fast', 'definition'], help: 'the golden runtime to compare with: fast (default; runtime/golden-fast.ts, tested equal) or definition (runtime/golden.ts)' },
   'as-is': { kind: 'boolean', help: "check a build's files as they are, even when they differ from manifest.json (runs DIR/ts/model.ts as it is)" },
   ...lowerFlags,
   ...nirFlags,
@@ -79,7 +80,7 @@ export function formatTable(rows: readonly VerifyRow[], goldenPerSecond: number,
 
 export const verifyCommand: Command = {
   name: 'verify',
-  usage: 'MODEL|BUILD_DIR [--targets onnx,verilog,ts,wasm] [--samples N] [--dataset mnist] [--seed S] [--simulator verilator|icarus] [--as-is] [--report FILE.json]',
+  usage: 'MODEL|BUILD_DIR [--targets onnx,verilog,ts,wasm] [--samples N] [--dataset mnist] [--seed S] [--simulator verilator|icarus] [--golden fast|definition] [--as-is] [--report FILE.json]',
   summary: 'compare every target with the golden runtime, integer for integer',
   flags,
   async run(args, io) {
@@ -107,6 +108,7 @@ export const verifyCommand: Command = {
     if (isBuild && !asIs) for (const target of chosen) await requireAsEmitted(path, target, program);
     const samples = flagNumber(args, 'samples') ?? 100;
     const batch = loadBatch(program, flagString(args, 'dataset') ?? datasetOf(program), (flagString(args, 'split') ?? 'test') as 'train' | 'test', samples, flagNumber(args, 'seed') ?? 0);
+    const golden = (flagString(args, 'golden') ?? 'fast') as 'fast' | 'definition';
     const bar = terminalProgress('verify', batch.images.length * chosen.length, io.tty);
     const offsets = new Map(chosen.map((t, i) => [t.name, i * batch.images.length]));
     const { rows, goldenPerSecond } = await verifyTargets(program, isBuild ? path : undefined, chosen, batch, {
@@ -114,12 +116,13 @@ export const verifyCommand: Command = {
       chunk: Math.max(10, Math.ceil(batch.images.length / 20)),
       onProgress: (name, done) => bar.tick((offsets.get(name) ?? 0) + done, name),
       run: simulator ? { simulator } : {},
+      golden,
     });
     bar.done();
     for (const line of formatTable(rows, goldenPerSecond, batch.images.length)) io.out(line);
     const report = flagString(args, 'report');
     if (report) {
-      const record = { program: program.name, sourceSha256: program.sourceSha256, images: batch.images.length, ...runRecord(isBuild ? path : undefined, rows, batch, simulator), goldenPerSecond, rows };
+      const record = { program: program.name, sourceSha256: program.sourceSha256, images: batch.images.length, ...runRecord(isBuild ? path : undefined, rows, batch, simulator), golden, goldenPerSecond, rows };
       writeFileAtomic(report, JSON.stringify(record, null, 2) + '\n');
     }
     const failed = rows.filter((r) => r.status === 'mismatch' || r.status === 'error' || (names && r.status === 'skipped'));

@@ -43,8 +43,11 @@ function uniformShift(shifts: readonly number[]): boolean {
   return shifts.every((s) => s === shifts[0]);
 }
 
-/** The synapse's constants and buffers: identity factors, plain transposed weights, or lane-packed weights. */
-function synapseDeclarations(p: SpikingPlan, name: string, driveDoc: string): Declaration[] {
+/**
+ * The synapse's constants and buffers: identity factors, plain transposed weights, or lane-packed weights; a layer
+ * driven `block` timesteps at a time (plan.ts, TIME_BLOCK) keeps one row of accumulators per timestep of the block.
+ */
+function synapseDeclarations(p: SpikingPlan, name: string, driveDoc: string, block: number): Declaration[] {
   const { op, prefix: l, packing } = p;
   const units = op.units;
   const bias = constant(`${l}Bias`, `${name}: per-unit bias, membrane units.`, p.driveKind, [...op.bias]);
@@ -57,7 +60,9 @@ function synapseDeclarations(p: SpikingPlan, name: string, driveDoc: string): De
     ];
   }
   const weightsDoc = `${name}: weights transposed to [input][unit], each multiplied by 2^accShift[unit].`;
-  if (packing === undefined) return [constant(`${l}W`, weightsDoc, p.weightKind, p.weights), bias, buffer(`${l}D`, driveDoc, p.driveKind, units)];
+  const blockAcc = (kind: ArrayKind, width: number): Declaration[] =>
+    block > 1 ? [buffer(`${l}Acc`, `${name}: drive accumulators of the ${block} timesteps of a block, [timestep][${packing ? 'word' : 'unit'}].`, kind, width * block)] : [];
+  if (packing === undefined) return [constant(`${l}W`, weightsDoc, p.weightKind, p.weights), bias, ...blockAcc(p.driveKind, units), buffer(`${l}D`, driveDoc, p.driveKind, units)];
   return [
     constant(`${l}W`, weightsDoc, p.weightKind, p.weights, false),
     {
@@ -65,13 +70,13 @@ function synapseDeclarations(p: SpikingPlan, name: string, driveDoc: string): De
       doc: `${name}: the weights packed ${packing.lanes} units per double, ${packing.laneBits}-bit lanes (exact: |partial sums| < 2^${packing.laneBits - 1}).`,
       init: `packLanes(${moduleName(`${l}W`)}, ${op.inputs}, ${units}, ${packing.lanes}, ${packing.laneBits})`,
     },
-    buffer(`${l}Acc`, `${name}: packed accumulators, one double per ${packing.lanes} units.`, 'Float64Array', packing.words),
+    ...(block > 1 ? blockAcc('Float64Array', packing.words) : [buffer(`${l}Acc`, `${name}: packed accumulators, one double per ${packing.lanes} units.`, 'Float64Array', packing.words)]),
     constant(`${l}Bias`, `${name}: per-unit bias, membrane units (zero-padded to whole words).`, p.driveKind, [...op.bias, ...new Array<number>(packing.words * packing.lanes - units).fill(0)]),
     buffer(`${l}D`, driveDoc, p.driveKind, packing.words * packing.lanes),
   ];
 }
 
-function layerDeclarations(p: LayerPlan): Declaration[] {
+function layerDeclarations(p: LayerPlan, block: number): Declaration[] {
   const l = p.prefix;
   const name = p.op.name.replace(/\*\//g, '* /');
   if (p.kind === 'conv') {
@@ -107,7 +112,7 @@ function layerDeclarations(p: LayerPlan): Declaration[] {
       ? [buffer(`${l}${suffix}A`, doc, kind, units, false), buffer(`${l}${suffix}B`, `${doc} (second of the delay pair)`, kind, units, false)]
       : [buffer(`${l}${suffix}`, doc, kind, units)];
   const driveDoc = `${name}: drive = (acc << accShift) + bias; ${p.driveKind === 'Int32Array' ? 'int32 (proven range' : 'doubles (range'} ${p.drive.min}..${p.drive.max}).`;
-  const synapse = synapseDeclarations(p, name, driveDoc);
+  const synapse = synapseDeclarations(p, name, driveDoc, block);
   return [
     ...synapse,
     buffer(`${l}V`, `${name}: membrane state v after reset.`, p.stateKind, units),
@@ -125,11 +130,13 @@ export function declarations(plan: ModelPlan): Declaration[] {
     buffer('pixIdx', 'Indices of the nonzero pixels (the only ones that draw random numbers or contribute).', 'Int32Array', pixels),
     buffer('pixVal', 'Their values.', 'Int32Array', pixels),
   ];
-  if (encoder.kind === 'jitter') {
+  if (plan.block > 1) {
+    list.push(buffer('xBlock', `Encoded inputs of ${plan.block} timesteps: [timestep][n], nonzero pixel n's value (0 when its draw gives 0).`, 'Int32Array', plan.block * pixels));
+  } else if (encoder.kind === 'jitter') {
     list.push(buffer('xIdx', 'Encoded input events of the current timestep: indices.', 'Int32Array', pixels));
     list.push(buffer('xVal', 'Encoded input events: values (nonzero).', 'Int32Array', pixels));
   }
-  for (const p of plan.layers) list.push(...layerDeclarations(p));
+  plan.layers.forEach((p, l) => list.push(...layerDeclarations(p, l === 0 ? plan.block : 1)));
   list.push(buffer('scores', 'Class scores, summed in doubles (exact: below 2^53).', 'Float64Array', plan.program.classes));
   return list;
 }

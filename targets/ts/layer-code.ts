@@ -10,9 +10,13 @@ import type { PoolOp } from '../../ir/pool.ts';
 import { accumulate, clampStatements, roundShiftExpr, scaleByExpr } from './expr.ts';
 import type { ConvPlan, PoolPlan, Stream } from './plan.ts';
 
-/** What a layer writes: an optional part run once per inference (constant input), and its part in each timestep. */
+/**
+ * What a layer writes: an optional part run once per inference (constant input) or once per block of timesteps (the
+ * first layer's drive, plan.ts TIME_BLOCK), and its part in each timestep.
+ */
 export interface LayerCode {
   readonly once?: (w: CodeBlockWriter) => void;
+  readonly block?: (w: CodeBlockWriter) => void;
   readonly step: (w: CodeBlockWriter) => void;
 }
 

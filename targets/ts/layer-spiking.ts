@@ -7,6 +7,7 @@ import type { CodeBlockWriter } from 'ts-morph';
 import { formatType, type IntType } from '../../ir/int-type.ts';
 import { unreachable } from '../../ir/registry.ts';
 import { accumulate, clampStatements, roundShiftExpr, scaleByExpr } from './expr.ts';
+import { blockDrive, blockRow, unpackLanes } from './layer-block.ts';
 import { forEachEvent, pushEvent, type LayerCode } from './layer-code.ts';
 import { factorRange, foldFactor, type SpikingPlan, type Stream } from './plan.ts';
 import { clampRange, intersect, rangeOf, roundShiftRange, type ArrayKind, type Range } from './ranges.ts';
@@ -119,7 +120,8 @@ function eventGroups(w: CodeBlockWriter, s: Stream, acc: string, weights: string
   });
 }
 
-export function spikingCode(p: SpikingPlan): LayerCode {
+/** A spiking layer's code; `block` > 1: its drive comes from blockDrive (layer-block.ts), one row per timestep. */
+export function spikingCode(p: SpikingPlan, block = 1): LayerCode {
   const { op, prefix: l } = p;
   const units = op.units;
   const input = p.input;
@@ -143,13 +145,7 @@ export function spikingCode(p: SpikingPlan): LayerCode {
     w.writeLine(`// ${op.name}: acc = sum over input events of (w << accShift) * x, ${lanes} units per double (${laneBits}-bit lanes).`);
     w.writeLine(`${l}Acc.fill(0);`);
     eventGroups(w, input, `${l}Acc`, `${l}P`, words, 'Float64Array');
-    w.writeLine(`// Unpack: the lowest lane is the exact remainder nearest 0, because every lane lies inside +-2^${laneBits - 1}.`);
-    w.write(`for (let k = 0, j = 0; k < ${words}; k++)`).block(() => {
-      w.writeLine(`let p = ${l}Acc[k]!;`);
-      w.writeLine(`for (let m = 1; m < ${lanes}; m++, j++) { const q = Math.round(p * ${2 ** -laneBits}); ${l}D[j] = p - q * ${2 ** laneBits} + ${l}Bias[j]!; p = q; }`);
-      w.writeLine(`${l}D[j] = p + ${l}Bias[j]!;`);
-      w.writeLine('j++;');
-    });
+    unpackLanes(w, p, '');
   };
   const u = intersect(p.preClamp, p.membrane);
   const fired = { min: Math.max(u.min, op.threshold + 1), max: u.max };
@@ -191,6 +187,7 @@ export function spikingCode(p: SpikingPlan): LayerCode {
       w.writeLine(`rec.layers[${p.index}]!.output.push(dense(${units}, ${vis.idx}, ${values}, ${vis.n}));`);
     });
   };
+  if (block > 1) return { block: blockDrive(p, block), step: (w) => (blockRow(w, p), update(w)) };
   if (input.constant) return { once: drive, step: update };
   return { step: (w) => (drive(w), update(w)) };
 }

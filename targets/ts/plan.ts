@@ -124,7 +124,18 @@ export interface ModelPlan {
   readonly encoder: EncoderPlan;
   readonly layers: readonly LayerPlan[];
   readonly last: SpikingPlan;
+  /** Timesteps encoded and driven together (`TIME_BLOCK`, at most T), or 1: each timestep on its own. */
+  readonly block: number;
 }
+
+/**
+ * When a jitter encoder feeds a dense spiking layer, that layer's drive depends on the encoder alone, not on any state:
+ * the encoder draws this many timesteps ahead (in the generator's order) and the drive of all of them is accumulated
+ * in one pass over the nonzero pixels' weight rows, so each weight loaded serves every timestep of the block. Measured
+ * in V8 on the MNIST example (784-100-10): 1.28x the images/s of one timestep per pass at T=8, 1.35x at T=128; blocks
+ * of 2 and 8 timesteps came out within the noise of 4 on this shared machine.
+ */
+export const TIME_BLOCK = 4;
 
 function stream(prefix: string, length: number, values: Range, binary: boolean, constant: boolean): Stream {
   return {
@@ -235,5 +246,7 @@ export function planModel(program: Program): ModelPlan {
     layers.push(plan);
     input = plan.out;
   });
-  return { program, encoder, layers, last: layers[layers.length - 1] as SpikingPlan };
+  const first = program.layers[0]!;
+  const blocked = enc.kind === 'jitter' && first.kind === 'spiking' && first.synapse === 'dense';
+  return { program, encoder, layers, last: layers[layers.length - 1] as SpikingPlan, block: blocked ? Math.min(TIME_BLOCK, program.timesteps) : 1 };
 }

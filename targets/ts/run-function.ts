@@ -28,23 +28,63 @@ function runLocals(w: CodeBlockWriter, plan: ModelPlan): void {
   }
 }
 
+/** x = floor(p * r / 2^bits) of nonzero pixel n, r the top `bits` bits of the generator's new state `s`. */
+function jitterValue(bits: number): string {
+  // p < 2^8 and r < 2^bits: the product fits an unsigned 32-bit shift when bits <= 24.
+  return bits <= 24 ? `(pixVal[n]! * (s >>> ${32 - bits})) >>> ${bits}` : `Math.floor((pixVal[n]! * (s >>> ${32 - bits})) / ${2 ** bits})`;
+}
+
 function encoderStep(w: CodeBlockWriter, plan: ModelPlan): void {
   const { encoder } = plan;
   if (encoder.kind === 'direct') {
     w.writeLine('if (rec) rec.inputs.push(dense(PIXELS, pixIdx, pixVal, pixN));');
     return;
   }
+  if (plan.block > 1) {
+    w.writeLine('if (rec) rec.inputs.push(dense(PIXELS, pixIdx, xBlock.subarray((t - t0) * PIXELS), pixN));');
+    return;
+  }
   const bits = encoder.jitterBits;
-  // p < 2^8 and r < 2^bits: the product fits an unsigned 32-bit shift when bits <= 24.
-  const x = bits <= 24 ? `(pixVal[n]! * (s >>> ${32 - bits})) >>> ${bits}` : `Math.floor((pixVal[n]! * (s >>> ${32 - bits})) / ${2 ** bits})`;
   w.writeLine(`// Jitter encoder: one xorshift32 step per nonzero pixel, x = floor(p * r / 2^${bits}) with r the top ${bits} bits.`);
   w.writeLine('xN = 0;');
   w.write('for (let n = 0; n < pixN; n++)').block(() => {
     w.writeLine('s ^= s << 13;').writeLine('s ^= s >>> 17;').writeLine('s ^= s << 5;');
-    w.writeLine(`const x = ${x};`);
+    w.writeLine(`const x = ${jitterValue(bits)};`);
     w.writeLine('if (x !== 0) { xIdx[xN] = pixIdx[n]!; xVal[xN] = x; xN++; }');
   });
   w.writeLine('if (rec) rec.inputs.push(dense(PIXELS, xIdx, xVal, xN));');
+}
+
+/** The jitter encoder for the timesteps t0 .. t0 + steps - 1, in the generator's order; rows past `steps` read 0. */
+function encoderBlock(w: CodeBlockWriter, plan: ModelPlan, steps: string): void {
+  const bits = plan.encoder.jitterBits;
+  w.writeLine(`// Jitter encoder, ${plan.block} timesteps ahead: one xorshift32 step per nonzero pixel, x = floor(p * r / 2^${bits}) with r the`);
+  w.writeLine(`// top ${bits} bits; xBlock[b * PIXELS + n] is pixel n's value at timestep t0 + b (0 included).`);
+  w.write(`for (let b = 0; b < ${steps}; b++)`).block(() => {
+    w.write('for (let n = 0; n < pixN; n++)').block(() => {
+      w.writeLine('s ^= s << 13;').writeLine('s ^= s >>> 17;').writeLine('s ^= s << 5;');
+      w.writeLine(`xBlock[b * PIXELS + n] = ${jitterValue(bits)};`);
+    });
+  });
+  if (steps !== String(plan.block)) w.writeLine(`if (steps < ${plan.block}) xBlock.fill(0, steps * PIXELS); // the last block is short`);
+}
+
+/** The timestep loop: one loop over t, or (plan.block > 1) blocks of timesteps, each encoded and driven ahead. */
+function timestepLoop(w: CodeBlockWriter, plan: ModelPlan, codes: readonly LayerCode[], step: () => void): void {
+  const { timesteps } = plan.program;
+  const block = plan.block;
+  if (block === 1) {
+    w.write(`for (let t = 0; t < ${timesteps}; t++)`).block(step);
+    return;
+  }
+  w.write(`for (let t0 = 0; t0 < ${timesteps}; t0 += ${block})`).block(() => {
+    const whole = timesteps % block === 0;
+    if (!whole) w.writeLine(`const steps = t0 + ${block} <= ${timesteps} ? ${block} : ${timesteps} - t0;`);
+    const steps = whole ? String(block) : 'steps';
+    encoderBlock(w, plan, steps);
+    for (const code of codes) code.block?.(w);
+    w.write(`for (let t = t0; t < t0 + ${steps}; t++)`).block(step);
+  });
 }
 
 function runBody(plan: ModelPlan, decls: readonly Declaration[], codes: readonly LayerCode[]): (w: CodeBlockWriter) => void {
@@ -60,14 +100,14 @@ function runBody(plan: ModelPlan, decls: readonly Declaration[], codes: readonly
     if (plan.encoder.kind === 'jitter') {
       w.writeLine('// xorshift32 state as int32 bits; seed 0 maps to 0x6d2b79f5 (xorshift has no zero state).');
       w.writeLine('let s = (seed >>> 0) === 0 ? 0x6d2b79f5 | 0 : seed | 0;');
-      w.writeLine('let xN = 0;');
+      if (plan.block === 1) w.writeLine('let xN = 0;');
     } else {
       w.writeLine('void seed; // a direct encoder draws no random numbers');
     }
     runLocals(w, plan);
     w.writeLine('scores.fill(0);');
     for (const code of codes) if (code.once) code.once(w);
-    w.write(`for (let t = 0; t < ${program.timesteps}; t++)`).block(() => {
+    timestepLoop(w, plan, codes, () => {
       encoderStep(w, plan);
       for (const code of codes) {
         w.blankLineIfLastNot();
@@ -84,14 +124,14 @@ function runBody(plan: ModelPlan, decls: readonly Declaration[], codes: readonly
   };
 }
 
-function layerCode(p: LayerPlan): LayerCode {
+function layerCode(p: LayerPlan, block: number): LayerCode {
   switch (p.kind) {
     case 'conv':
       return convCode(p);
     case 'pool':
       return poolCode(p);
     case 'spiking':
-      return spikingCode(p);
+      return spikingCode(p, block);
     default:
       return unreachable(p, 'layer kind');
   }
@@ -103,6 +143,6 @@ export function runFunction(plan: ModelPlan, decls: readonly Declaration[]): Fun
     kind: StructureKind.Function, name: 'run',
     docs: ['One inference: leaves the scores in `scores` and, when `rec` is given, records every visible value.'],
     parameters: [{ name: 'image', type: 'Uint8Array' }, { name: 'seed', type: 'number' }, { name: 'rec', type: 'Recorder | undefined' }],
-    returnType: 'void', statements: runBody(plan, decls, plan.layers.map(layerCode)),
+    returnType: 'void', statements: runBody(plan, decls, plan.layers.map((p, l) => layerCode(p, l === 0 ? plan.block : 1))),
   };
 }

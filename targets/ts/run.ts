@@ -26,6 +26,15 @@ function isModel(value: unknown): value is GeneratedModel {
   return typeof m?.infer === 'function' && typeof m.trace === 'function' && typeof m.modelInfo?.programSha256 === 'string';
 }
 
+/** Fingerprints by program object: hashing the canonical JSON of an MNIST program takes ~0.1 s, and verify runs a batch in chunks. */
+const fingerprints = new WeakMap<Program, string>();
+
+function fingerprintOf(program: Program): string {
+  let sha = fingerprints.get(program);
+  if (sha === undefined) fingerprints.set(program, (sha = programSha256(program)));
+  return sha;
+}
+
 /**
  * Imports `dir/model.ts` (tsx must be registered). Module caches key on the path (some loaders even ignore a query
  * string), so a file re-emitted at the same path would be served stale: instead a copy named by its content's hash is
@@ -44,7 +53,7 @@ export async function loadModel(dir: string, program: Program): Promise<Generate
     rmSync(copy, { force: true });
   }
   if (!isModel(module)) throw new SnncError('io', `${file} is not a model emitted by the ts target`);
-  const expected = programSha256(program);
+  const expected = fingerprintOf(program);
   if (module.modelInfo.programSha256 !== expected) {
     throw new SnncError('io', `${file} was emitted from another program (fingerprint ${module.modelInfo.programSha256.slice(0, 12)}, expected ${expected.slice(0, 12)}); emit it again`);
   }

@@ -1,4 +1,4 @@
-/** @fileoverview The generated code of two tiny fixed-seed programs, kept as reviewable golden files. */
+/** @fileoverview The generated code of tiny fixed-seed programs, kept as reviewable golden files. */
 import test from 'ava';
 import { fileURLToPath } from 'node:url';
 import { randomProgram } from '../../../ir/random-program.ts';
@@ -43,6 +43,22 @@ test('membrane output (reset none) -> identity synapse with shifts, value reset 
   t.false(syn.includes('if (u >'));
   t.true(source.slice(source.indexOf('// lif: membrane')).includes('if (u > 700)'));
   assertGolden(t, golden('cuba-lif.model.ts'), source);
+});
+
+test('jitter encoder into a dense layer: its drive for blocks of 4 timesteps, T=6 ending in a short block', async (t) => {
+  const emit = async (seed: number): Promise<string> => String((await target.emit(randomProgram(seed, { conv: false, encoder: 'jitter', timesteps: 6 }), {}))[0]!.contents);
+  const [packed, plain] = [await emit(7), await emit(2)];
+  for (const source of [packed, plain]) {
+    t.true(source.includes('for (let t0 = 0; t0 < 6; t0 += 4)'));
+    t.true(source.includes('const steps = t0 + 4 <= 6 ? 4 : 6 - t0;'));
+    t.true(source.includes('if (steps < 4) xBlock.fill(0, steps * PIXELS); // the last block is short'));
+    t.true(source.includes('for (let t = t0; t < t0 + steps; t++)'));
+  }
+  assertGolden(t, golden('jitter-dense-packed.model.ts'), packed);
+  // Not packed: int32 accumulators start from the bias, one row per timestep, and are copied out each step.
+  t.true(plain.includes('for (let b = 0; b < 4; b++) l0Acc.set(l0Bias, b * 4);'));
+  t.true(plain.includes('l0Acc[12 + k] = (l0Acc[12 + k]! + w0 * x30 + w1 * x31 + w2 * x32 + w3 * x33) | 0;'));
+  t.true(plain.includes('l0D.set(l0Acc.subarray((t - t0) * 4, (t - t0 + 1) * 4));'));
 });
 
 test('emitting is deterministic', async (t) => {
