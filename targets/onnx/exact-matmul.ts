@@ -34,13 +34,21 @@ export function integerWeightsAsFloat(g: GraphBuilder, name: string, dims: reado
   return g.op('Cast', [stored], { name: `${name}_float64`, attrs: { to: { int: CODE.double } }, dtype: 'double' });
 }
 
-/** Casts an int64 tensor to `dtype` for an exact MatMul. */
+/** A float64 tensor of integers as `dtype` for an exact MatMul (exact: |x| <= B, see the file comment). */
 export function toFloat(g: GraphBuilder, x: string, dtype: FloatType, name: string): string {
+  if (g.dtypeOf(x) === dtype) return x;
   return g.op('Cast', [x], { name, attrs: { to: { int: CODE[dtype] } }, dtype });
 }
 
-/** MatMul(a, b) of float operands holding integers, back to int64; exact by the file comment's bound. */
+/** Integers held in float32 (the jitter encoder's x) as float64, the type of the rest of the graph; exact. */
+export function toDouble(g: GraphBuilder, x: string): string {
+  return toFloat(g, x, 'double', 'x_double');
+}
+
+/** MatMul(a, b) of float operands holding integers, as float64; exact by the file comment's bound. */
 export function exactMatMul(g: GraphBuilder, a: string, b: string, name: string, doc: string): string {
-  const product = g.op('MatMul', [a, b], { name: `${name}_float`, doc: `${doc}; exact: every partial sum is an integer below the type's 2^24 or 2^53` });
-  return g.op('Cast', [product], { name, attrs: { to: { int: 7 } }, dtype: 'int64' });
+  const exactDoc = `${doc}; exact: every partial sum is an integer below the type's 2^24 or 2^53`;
+  if (g.dtypeOf(a) === 'double') return g.op('MatMul', [a, b], { name, doc: exactDoc });
+  const product = g.op('MatMul', [a, b], { name: `${name}_float`, doc: exactDoc });
+  return g.op('Cast', [product], { name, attrs: { to: { int: CODE.double } }, dtype: 'double' });
 }

@@ -17,6 +17,17 @@ export interface OnnxLayerPlan {
 export interface OnnxPlan {
   readonly bounds: ProgramBounds;
   readonly layers: readonly OnnxLayerPlan[];
+  /** Timesteps computed per Loop iteration (a divisor of T): the encoder and the first synapse run on all at once. */
+  readonly block: number;
+}
+
+/** The largest block: its encoder values and first-layer products, [block * N, ...], are held at once. */
+export const MAX_BLOCK = 16;
+
+/** The largest divisor of `timesteps` that is at most MAX_BLOCK. */
+export function blockSize(timesteps: number): number {
+  for (let b = Math.min(MAX_BLOCK, timesteps); b > 1; b--) if (timesteps % b === 0) return b;
+  return 1;
 }
 
 /**
@@ -36,5 +47,5 @@ export function planOnnx(program: Program): OnnxPlan {
     const bound = matmulBound(op, at);
     return { bounds: at, matmul: bound === undefined ? undefined : exactFloatType(bound) };
   });
-  return { bounds, layers };
+  return { bounds, layers, block: blockSize(program.timesteps) };
 }

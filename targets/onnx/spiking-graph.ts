@@ -1,42 +1,44 @@
 /**
- * @fileoverview The IR's spiking op as int64 ONNX nodes, one timestep (docs/ir.md, "Spiking op"). The membrane `v`
+ * @fileoverview The IR's spiking op as exact float64 ONNX nodes (int-math.ts), one timestep (docs/ir.md, "Spiking op"). The membrane `v`
  * is loop-carried; with delay 1 so are the previous step's (u, o), which are what the layer makes visible.
  */
 import { unreachable } from '../../ir/registry.ts';
 import type { SpikingOp } from '../../ir/spiking.ts';
-import { exactMatMul, integerWeightsAsFloat, toFloat, type FloatType } from './exact-matmul.ts';
+import { exactMatMul, integerWeightsAsFloat, toDouble, toFloat, type FloatType } from './exact-matmul.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import { clamp, roundShift, scaleBy, shiftLeft } from './int-math.ts';
-import { BATCH, zeros, type CarriedState, type StepLayer } from './step.ts';
+import { BATCH, zeros, type CarriedState, type LayerStepResult, type SpikingStepLayer } from './step.ts';
 
 /** `dtype`: the float type in which the plan proved a dense synapse's MatMul exact (plan.ts, exact-matmul.ts). */
-export function spikingLayer(g: GraphBuilder, op: SpikingOp, batch: string, dtype: FloatType | undefined): StepLayer {
+export function spikingLayer(g: GraphBuilder, op: SpikingOp, batch: string, dtype: FloatType | undefined): SpikingStepLayer {
   const synapse = synapseOf(g, op, dtype);
-  const bias = g.initializer(`${op.name}/bias`, 'int64', [op.units], op.bias, 'per unit, in membrane units');
+  const bias = g.initializer(`${op.name}/bias`, 'double', [op.units], op.bias, 'per unit, in membrane units');
   const state = (key: string, doc: string): CarriedState => ({
-    key: `${op.name}/${key}`, dtype: 'int64', dims: [BATCH, op.units], initial: zeros(g, batch, [op.units], 'int64', `${op.name}/${key}_init`), doc,
+    key: `${op.name}/${key}`, dtype: 'double', dims: [BATCH, op.units], initial: zeros(g, batch, [op.units], 'double', `${op.name}/${key}_init`), doc,
   });
   const states = [state('v', 'membrane left by the previous timestep')];
   if (op.delay === 1) states.push(state('pending_u', 'delay 1: membrane u computed last step'), state('pending_o', 'delay 1: output o computed last step'));
+  const fromAcc = (body: GraphBuilder, acc: string, current: (key: string) => string): LayerStepResult =>
+    body.scope(op.name, () => {
+      const aligned = shiftLeft(body, acc, op.accShift, 'acc_shifted', `${op.name}/2^accShift`, { rank: 2, channelAxis: 1 });
+      const decayed = scaleBy(body, current(`${op.name}/v`), op.decay, 'decay');
+      const sum = body.op('Add', [body.op('Add', [decayed, aligned], { name: 'decayed_plus_acc' }), bias], { name: 'u_unclamped' });
+      const u = clamp(body, sum, op.membraneType, 'u');
+      const { o, v } = fireAndReset(body, op, u);
+      if (op.delay === 0) return { x: o, membrane: u, next: { [`${op.name}/v`]: v } };
+      const visibleU = body.op('Identity', [current(`${op.name}/pending_u`)], { name: 'visible_u', doc: 'delay 1: last step\'s u' });
+      const visibleO = body.op('Identity', [current(`${op.name}/pending_o`)], { name: 'visible_o', doc: 'delay 1: last step\'s o' });
+      return { x: visibleO, membrane: visibleU, next: { [`${op.name}/v`]: v, [`${op.name}/pending_u`]: u, [`${op.name}/pending_o`]: o } };
+    });
+  const synapseIn = (body: GraphBuilder, x: string): string => body.scope(op.name, () => synapse(body, x));
   return {
     name: op.name,
     kind: 'spiking',
     units: op.units,
     states,
-    step(body, x, current) {
-      return body.scope(op.name, () => {
-        const acc = synapse(body, x);
-        const aligned = shiftLeft(body, acc, op.accShift, 'acc_shifted', `${op.name}/2^accShift`, { rank: 2, channelAxis: 1 });
-        const decayed = scaleBy(body, current(`${op.name}/v`), op.decay, 'decay');
-        const sum = body.op('Add', [body.op('Add', [decayed, aligned], { name: 'decayed_plus_acc' }), bias], { name: 'u_unclamped' });
-        const u = clamp(body, sum, op.membraneType, 'u');
-        const { o, v } = fireAndReset(body, op, u);
-        if (op.delay === 0) return { x: o, membrane: u, next: { [`${op.name}/v`]: v } };
-        const visibleU = body.op('Identity', [current(`${op.name}/pending_u`)], { name: 'visible_u', doc: 'delay 1: last step\'s u' });
-        const visibleO = body.op('Identity', [current(`${op.name}/pending_o`)], { name: 'visible_o', doc: 'delay 1: last step\'s o' });
-        return { x: visibleO, membrane: visibleU, next: { [`${op.name}/v`]: v, [`${op.name}/pending_u`]: u, [`${op.name}/pending_o`]: o } };
-      });
-    },
+    synapse: synapseIn,
+    fromAcc,
+    step: (body, x, current) => fromAcc(body, synapseIn(body, x), current),
   };
 }
 
@@ -44,7 +46,7 @@ export function spikingLayer(g: GraphBuilder, op: SpikingOp, batch: string, dtyp
 function synapseOf(g: GraphBuilder, op: SpikingOp, dtype: FloatType | undefined): (body: GraphBuilder, x: string) => string {
   switch (op.synapse) {
     case 'identity':
-      return (_body, x) => x;
+      return (body, x) => toDouble(body, x);
     case 'dense': {
       if (!dtype) throw new Error(`${op.name}: a dense synapse needs its MatMul type from plan.ts`);
       const transposed: number[] = [];
@@ -64,7 +66,7 @@ function fireAndReset(g: GraphBuilder, op: SpikingOp, u: string): { o: string; v
     const rounded = roundShift(g, u, [op.output.shift], 'o_round', `${op.name}/output_shift`);
     return { o: clamp(g, rounded, op.output.type, 'o'), v: u };
   }
-  const threshold = g.constant('int64', op.threshold);
+  const threshold = g.constant('double', op.threshold);
   const fired = g.op('Greater', [u, threshold], { name: 'fired', doc: `u > threshold ${op.threshold} (strict)` });
   const o = output(g, op, u, fired);
   const v = g.op('Where', [fired, reset(g, op, u), u], { name: 'v_after_reset', doc: `reset: ${op.reset.kind}` });
@@ -75,12 +77,12 @@ function output(g: GraphBuilder, op: SpikingOp, u: string, fired: string): strin
   const out = op.output;
   switch (out.kind) {
     case 'binary':
-      return g.op('Cast', [fired], { name: 'o', attrs: { to: { int: 7 } }, dtype: 'int64', doc: 'binary spike: 1 when fired' });
+      return g.op('Cast', [fired], { name: 'o', attrs: { to: { int: 11 } }, dtype: 'double', doc: 'binary spike: 1 when fired' });
     case 'excess': {
-      const excess = g.op('Sub', [u, g.constant('int64', op.threshold)], { name: 'excess' });
+      const excess = g.op('Sub', [u, g.constant('double', op.threshold)], { name: 'excess' });
       const rounded = roundShift(g, excess, [out.shift], 'excess_round', `${op.name}/output_shift`);
       const clamped = clamp(g, rounded, out.type, 'excess_clamp');
-      return g.op('Where', [fired, clamped, g.constant('int64', 0)], { name: 'o', doc: 'excess output when fired, else 0' });
+      return g.op('Where', [fired, clamped, g.constant('double', 0)], { name: 'o', doc: 'excess output when fired, else 0' });
     }
     case 'membrane':
       throw new Error('a membrane output never fires (fireAndReset handles it)');
@@ -97,11 +99,11 @@ function reset(g: GraphBuilder, op: SpikingOp, u: string): string {
       return clamp(g, g.op('Sub', [u, penalty], { name: 'reset_refractory' }), op.membraneType, 'reset_clamp');
     }
     case 'subtract':
-      return g.op('Sub', [u, g.constant('int64', op.threshold)], { name: 'reset_subtract', doc: 'u - threshold' });
+      return g.op('Sub', [u, g.constant('double', op.threshold)], { name: 'reset_subtract', doc: 'u - threshold' });
     case 'zero':
-      return g.op('Mul', [u, g.constant('int64', 0)], { name: 'reset_zero' });
+      return g.op('Mul', [u, g.constant('double', 0)], { name: 'reset_zero' });
     case 'value':
-      return g.constant('int64', mode.value);
+      return g.constant('double', mode.value);
     case 'none':
       return u;
     default:

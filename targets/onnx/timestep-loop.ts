@@ -1,7 +1,8 @@
 /**
  * @fileoverview The timestep loop: one step function, driven either by an ONNX `Loop` (default: the graph stays the
  * size of one timestep) or unrolled T times into the main graph. Per-step values to keep (the readout's membrane,
- * traces) come back stacked as [T, ...], as a Loop's scan outputs do.
+ * traces) come back stacked as [T, ...], as a Loop's scan outputs do. With `block`, one call of the step function
+ * computes `block` timesteps and its scans are already stacked [block, ...]; it is driven T / block times.
  */
 import type { GraphBuilder } from './graph-builder.ts';
 import type { DType } from './proto.ts';
@@ -22,9 +23,23 @@ export interface StepOutput {
 
 export type StepFunction = (g: GraphBuilder, current: (key: string) => string) => StepOutput;
 
-/** Runs `step` T times; returns each scan key's values stacked as [T, ...] in the main graph. */
-export function driveTimesteps(g: GraphBuilder, timesteps: number, states: readonly CarriedState[], step: StepFunction, unroll: boolean): Map<string, string> {
-  return unroll ? unrolled(g, timesteps, states, step) : loop(g, timesteps, states, step);
+/** Runs `step` T times (T / block times); returns each scan key's values stacked as [T, ...] in the main graph. */
+export function driveTimesteps(g: GraphBuilder, timesteps: number, states: readonly CarriedState[], step: StepFunction, unroll: boolean, block?: number): Map<string, string> {
+  const calls = timesteps / (block ?? 1);
+  if (!Number.isInteger(calls)) throw new Error(`${timesteps} timesteps are not whole blocks of ${block}`);
+  if (unroll) return unrolled(g, calls, states, step, block !== undefined);
+  const stacked = loop(g, calls, states, step);
+  if (block === undefined) return stacked;
+  // [T / block, block, ...] -> [T, ...]
+  const flat = new Map<string, string>();
+  for (const [key, value] of stacked) {
+    const inner = g.op('Shape', [value], { name: `${key}@inner_dims`, attrs: { start: { int: 2 } } });
+    const shape = g.op('Concat', [g.constant('int64', [timesteps], [1], `T_${timesteps}_1`), inner], { name: `${key}@shape`, attrs: { axis: { int: 0 } } });
+    const reshaped = g.op('Reshape', [value, shape], { name: `${key}@by_t`, doc: `[${timesteps}, ...]` });
+    g.setDtype(reshaped, g.dtypeOf(value));
+    flat.set(key, reshaped);
+  }
+  return flat;
 }
 
 function loop(g: GraphBuilder, timesteps: number, states: readonly CarriedState[], step: StepFunction): Map<string, string> {
@@ -53,21 +68,21 @@ function loop(g: GraphBuilder, timesteps: number, states: readonly CarriedState[
   return stacked;
 }
 
-function unrolled(g: GraphBuilder, timesteps: number, states: readonly CarriedState[], step: StepFunction): Map<string, string> {
+function unrolled(g: GraphBuilder, timesteps: number, states: readonly CarriedState[], step: StepFunction, stacked: boolean): Map<string, string> {
   let current = new Map(states.map((s) => [s.key, s.initial]));
   const perStep = new Map<string, string[]>();
   for (let t = 0; t < timesteps; t++) {
-    const out = g.scope(`t${t}`, () => step(g, (key) => lookup(current, key)));
+    const out = g.scope(stacked ? `block${t}` : `t${t}`, () => step(g, (key) => lookup(current, key)));
     current = new Map(states.map((s) => [s.key, lookup(new Map(Object.entries(out.next)), s.key)]));
     for (const scan of out.scans) {
       const list = perStep.get(scan.key) ?? [];
-      list.push(g.op('Unsqueeze', [scan.value, g.constant('int64', [0], [1], 'axes_0')], { name: `${scan.key}@t${t}` }));
+      list.push(stacked ? scan.value : g.op('Unsqueeze', [scan.value, g.constant('int64', [0], [1], 'axes_0')], { name: `${scan.key}@t${t}` }));
       perStep.set(scan.key, list);
     }
   }
-  const stacked = new Map<string, string>();
-  for (const [key, list] of perStep) stacked.set(key, list.length === 1 ? list[0]! : g.op('Concat', list, { name: `${key}@all_t`, attrs: { axis: { int: 0 } } }));
-  return stacked;
+  const all = new Map<string, string>();
+  for (const [key, list] of perStep) all.set(key, list.length === 1 ? list[0]! : g.op('Concat', list, { name: `${key}@all_t`, attrs: { axis: { int: 0 } } }));
+  return all;
 }
 
 function lookup(map: ReadonlyMap<string, string>, key: string): string {
