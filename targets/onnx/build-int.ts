@@ -11,6 +11,7 @@
  */
 import type { Program } from '../../ir/program.ts';
 import { unreachable } from '../../ir/registry.ts';
+import type { FloatType, MatMulType } from './exact-matmul.ts';
 import { planOnnx } from './plan.ts';
 import { convLayer } from './conv-graph.ts';
 import { GraphBuilder, NameTable } from './graph-builder.ts';
@@ -53,11 +54,11 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
   const layers = program.layers.map((op, l): StepLayer => {
     switch (op.kind) {
       case 'conv':
-        return convLayer(g, op, plan.layers[l]!.matmul!);
+        return convLayer(g, op, convMatMul(plan.layers[l]!.matmul));
       case 'pool':
         return poolLayer(g, op);
       case 'spiking':
-        return spikingLayer(g, op, batch, plan.layers[l]!.matmul);
+        return spikingLayer(g, op, batch, plan.layers[l]!.matmul, plan.layers[l]!.fusedDecay);
       default:
         return unreachable(op, 'layer kind');
     }
@@ -79,7 +80,7 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
       value = layer.step(body, value, noState).x;
       trace(traceOutputName(layer.name, 'output'), value, layer.units);
     }
-    return head.synapse(body, value);
+    return head.drive(body, value);
   };
   // Direct encoder: the same input every timestep, so the prefix runs once, in the main graph.
   const directTraces: { key: string; value: string; units: number }[] = [];
@@ -108,8 +109,8 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
         const steps = byStep(body, value, block, units, key);
         blockTraces.push({ key, value: steps, dtype: body.dtypeOf(steps), doc: key });
       });
-      const byT = byStep(body, acc, block, head.units, 'first_acc');
-      accs = Array.from({ length: block }, (_, i) => body.op('Gather', [byT, body.constant('int64', i, [], `step_${i}`)], { name: `first_acc_t${i}`, attrs: { axis: { int: 0 } } }));
+      const byT = byStep(body, acc, block, head.units, 'first_drive');
+      accs = Array.from({ length: block }, (_, i) => body.op('Gather', [byT, body.constant('int64', i, [], `step_${i}`)], { name: `first_drive_t${i}`, attrs: { axis: { int: 0 } } }));
     } else {
       accs = new Array<string>(block).fill(directAcc!);
       for (const t of directTraces) {
@@ -121,7 +122,7 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
     const now = (key: string): string => local.get(key) ?? current(key);
     for (let i = 0; i < block; i++) {
       body.scope(`t${i}`, () => {
-        let result = head.fromAcc(body, accs[i]!, now);
+        let result = head.fromDrive(body, accs[i]!, now);
         const record = (layer: StepLayer): void => {
           for (const [key, value] of Object.entries(result.next)) local.set(key, value);
           if (result.membrane !== undefined) keep(traceOutputName(layer.name, 'membrane'), result.membrane, layer.units);
@@ -143,8 +144,9 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
     for (const s of states) if (s.key !== JITTER_STATE) next[s.key] = now(s.key);
     const scans: ScanValue[] = [...blockTraces];
     for (const [key, values] of perStep) {
-      const rows = values.map((v, i) => body.op('Unsqueeze', [v, body.constant('int64', [0], [1], 'axes_0')], { name: `${key}@t${i}` }));
-      scans.push({ key, value: rows.length === 1 ? rows[0]! : body.op('Concat', rows, { name: `${key}@block`, attrs: { axis: { int: 0 } } }), dtype: body.dtypeOf(values[0]!), doc: key });
+      const rows = values.length === 1 ? values[0]! : body.op('Concat', values, { name: `${key}@rows`, attrs: { axis: { int: 0 } }, doc: `[${block} * N, units]` });
+      const value = byStep(body, rows, block, key === readoutKey ? program.classes : traceUnits.get(key)!, key);
+      scans.push({ key, value, dtype: body.dtypeOf(value), doc: key });
     }
     return { next, scans };
   }, options.unroll, block);
@@ -152,6 +154,12 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
   for (const [key, units] of traceUnits) g.output(toInt64(g, stacked.get(key)!, `${key}@int64`), key, [program.timesteps, BATCH, units], `${key} at every timestep [T, N, ${units}]`);
   const kinds = program.layers.map((l) => `${l.name} (${l.kind})`).join(', ');
   return g.toProto(`snnc integer SNN ${program.name}: ${encoder.kind} encoder, ${kinds}; ${program.timesteps} timesteps, in blocks of ${block}${options.unroll ? ' unrolled' : ' in a Loop'}; exact integers (float64 arithmetic below 2^53, float MatMuls whose every partial sum is exact) reproducing the snnc IR (docs/ir.md)`);
+}
+
+/** A conv's MatMul type: plan.ts gives convs a float type (their im2col GEMM has the weights on the left). */
+function convMatMul(type: MatMulType | undefined): FloatType {
+  if (type === undefined || type === 'uint8') throw new Error(`a conv needs a float MatMul type, not ${type}`);
+  return type;
 }
 
 /** [block * N, units] -> [block, N, units]. */

@@ -39,10 +39,10 @@ export interface StepLayer {
 
 /** A spiking layer, whose synapse can also run apart from its membrane: on a block of timesteps at once. */
 export interface SpikingStepLayer extends StepLayer {
-  /** acc [rows, units] from x [rows, inputs], for any number of rows (images, or timesteps times images). */
-  synapse(g: GraphBuilder, x: string): string;
-  /** One timestep of the membrane from the synapse's acc [N, units]. */
-  fromAcc(g: GraphBuilder, acc: string, current: (key: string) => string): LayerStepResult;
+  /** The membrane's input [rows, units] from x [rows, inputs], for any number of rows (images, or timesteps times images). */
+  drive(g: GraphBuilder, x: string): string;
+  /** One timestep of the membrane from its drive [N, units]. */
+  fromDrive(g: GraphBuilder, drive: string, current: (key: string) => string): LayerStepResult;
 }
 
 /** A [N, ...dims] tensor of zeros of `dtype`; `batch` is the int64 [1] tensor holding N. */

@@ -1,0 +1,17 @@
+import { writeFileSync, readFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { compileModelDir } from '../compiler/compile-model-dir.ts';
+import { emitOnnxModels } from '../targets/onnx/emit.ts';
+import { onnx } from '../targets/onnx/proto.ts';
+const { program: p0 } = await compileModelDir('examples/mnist-snn');
+const [model] = emitOnnxModels({ ...p0, timesteps: Number(process.argv[2] ?? 8) }, {});
+const dir = mkdtempSync(join(tmpdir(), 'opt-'));
+writeFileSync(join(dir, 'm.onnx'), model!.contents);
+await ort.InferenceSession.create(join(dir, 'm.onnx'), { intraOpNumThreads: 1, optimizedModelFilePath: join(dir, 'o.onnx') });
+const m = onnx.ModelProto.decode(readFileSync(join(dir, 'o.onnx')));
+const nodes = m.graph!.node!;
+console.log('main nodes', nodes.length, nodes.map((n) => `${n.opType}:${n.name}`).join('\n'));
+const loop = nodes.find((n) => n.opType === 'Loop');
+console.log('body nodes', loop?.attribute?.[0]?.g?.node?.length);
