@@ -4,7 +4,7 @@
  * proven below 2^24, in float32 (exact-matmul.ts).
  *
  * Timesteps run in blocks of B (plan.ts). Nothing before the first spiking layer's membrane depends on an earlier
- * timestep, so per block the encoder (jitter-tables.ts), the stateless layers before it (conv, pool) and its synapse
+ * timestep, so per block the encoder (jitter-block.ts), the stateless layers before it (conv, pool) and its synapse
  * run once on all B timesteps, [B * N, ...]: one larger GEMM instead of B small ones. Only the membranes and the later
  * layers then step one timestep at a time. A direct encoder's input is the same at every timestep, so its synapse runs
  * once for the whole inference.
@@ -16,7 +16,7 @@ import { planOnnx } from './plan.ts';
 import { convLayer } from './conv-graph.ts';
 import { GraphBuilder, NameTable } from './graph-builder.ts';
 import { addReadout, graphInputs, traceOutputName } from './graph-io.ts';
-import { jitterBlock, jitterTablesSetup } from './jitter-tables.ts';
+import { jitterBlock, jitterBlockSetup } from './jitter-block.ts';
 import type { GraphProto } from './proto.ts';
 import { poolLayer } from './pool-graph.ts';
 import { spikingLayer } from './spiking-graph.ts';
@@ -64,7 +64,7 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
     }
   });
   const { before, head, after } = splitLayers(layers);
-  const jitter = encoder.kind === 'jitter' ? jitterTablesSetup(g, pixels, seed, pixelCount, encoder.jitterBits, block) : undefined;
+  const jitter = encoder.kind === 'jitter' ? jitterBlockSetup(g, pixels, seed, pixelCount, encoder.jitterBits, block) : undefined;
   const states: CarriedState[] = [
     ...(jitter ? [{ key: JITTER_STATE, dtype: 'double' as const, dims: [BATCH], initial: jitter.initialState, doc: 'xorshift32 state (a uint32) at the block\'s start' }] : []),
     ...[head, ...after].flatMap((l) => l.states),
