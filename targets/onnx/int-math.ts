@@ -74,12 +74,18 @@ export function clamp(g: GraphBuilder, a: string, type: IntType, name: string): 
   return g.op('Clip', [a, lo, hi], { name, doc: `clamp to ${formatType(type)} [${minOf(type)}, ${maxOf(type)}]` });
 }
 
-/** scaleBy(a, {mul, shift}) = roundShift(a * mul, shift); mul 0 and mul 2^shift fold away. */
+/**
+ * scaleBy(a, {mul, shift}) = roundShift(a * mul, shift) = floor(a * (mul / 2^shift) + 1/2); mul 0 and mul 2^shift
+ * fold away. a * mul / 2^shift is exact (an integer below 2^53, scaled by a power of two), and so is the sum, whose
+ * exact value (a * mul + 2^(shift-1)) / 2^shift has a numerator below 2^53 (check.ts).
+ */
 export function scaleBy(g: GraphBuilder, a: string, factor: { readonly mul: number; readonly shift: number }, name: string): string {
   if (factor.mul === 0) return g.op('Mul', [a, g.constant('double', 0)], { name, doc: 'factor 0' });
   if (factor.mul === 2 ** factor.shift) return a;
+  if (factor.shift === 0) return g.op('Mul', [a, g.constant('double', factor.mul)], { name, doc: `* ${factor.mul}` });
   return g.scope(name, () => {
-    const product = g.op('Mul', [a, g.constant('double', factor.mul)], { name: 'mul', doc: `* ${factor.mul} (factor ${factor.mul}/2^${factor.shift})` });
-    return roundShift(g, product, [factor.shift], 'round', `${name}/shift`);
+    const scaled = g.op('Mul', [a, g.constant('double', factor.mul / 2 ** factor.shift)], { name: 'scaled', doc: `* ${factor.mul}/2^${factor.shift}` });
+    const lifted = g.op('Add', [scaled, g.constant('double', 0.5)], { name: 'plus_half' });
+    return g.op('Floor', [lifted], { name: 'round', doc: `roundShift(a * ${factor.mul}, ${factor.shift})` });
   });
 }

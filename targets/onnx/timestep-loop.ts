@@ -28,7 +28,7 @@ export function driveTimesteps(g: GraphBuilder, timesteps: number, states: reado
   const calls = timesteps / (block ?? 1);
   if (!Number.isInteger(calls)) throw new Error(`${timesteps} timesteps are not whole blocks of ${block}`);
   if (unroll) return unrolled(g, calls, states, step, block !== undefined);
-  const stacked = loop(g, calls, states, step);
+  const stacked = loop(g, calls, states, step, block ?? 1);
   if (block === undefined) return stacked;
   // [T / block, block, ...] -> [T, ...]
   const flat = new Map<string, string>();
@@ -42,21 +42,22 @@ export function driveTimesteps(g: GraphBuilder, timesteps: number, states: reado
   return flat;
 }
 
-function loop(g: GraphBuilder, timesteps: number, states: readonly CarriedState[], step: StepFunction): Map<string, string> {
+function loop(g: GraphBuilder, timesteps: number, states: readonly CarriedState[], step: StepFunction, block = 1): Map<string, string> {
+  const what = block > 1 ? `block of ${block} timesteps` : 'timestep';
   const body = g.subgraph('timestep');
-  body.input('t', 'int64', [], 'iteration number (the timestep)');
+  body.input('t', 'int64', [], `iteration number (the ${what})`);
   const condIn = body.input('cond_in', 'bool', [], 'loop condition (always true; the trip count is T)');
   const inputs = new Map(states.map((s) => [s.key, body.input(s.key, s.dtype, s.dims, s.doc)]));
   const out = step(body, (key) => lookup(inputs, key));
   body.output(condIn, 'cond_out', []);
-  for (const s of states) body.output(lookup(new Map(Object.entries(out.next)), s.key), `${s.key}_next`, s.dims, `${s.doc}, for the next timestep`);
+  for (const s of states) body.output(lookup(new Map(Object.entries(out.next)), s.key), `${s.key}_next`, s.dims, `${s.doc}, for the next ${what}`);
   for (const scan of out.scans) body.output(scan.value, `${scan.key}@t`, undefined, scan.doc);
   const outputs = g.opN('Loop', [g.constant('int64', timesteps, [], `T_${timesteps}`), '', ...states.map((s) => s.initial)], {
     name: 'timesteps',
     outputs: [...states.map((s) => `${s.key}@final`), ...out.scans.map((scan) => `${scan.key}@all_t`)],
     dtype: 'int64',
-    doc: `the ${timesteps} timesteps; carries ${states.map((s) => s.key).join(', ') || 'nothing'}; scans are stacked [T, ...]`,
-    attrs: { body: { graph: body.toProto(`one timestep: encoder, layers, and the values kept per step`) } },
+    doc: `${block > 1 ? `${timesteps} blocks of ${block}` : `the ${timesteps}`} timesteps; carries ${states.map((s) => s.key).join(', ') || 'nothing'}; scans are stacked [T, ...]`,
+    attrs: { body: { graph: body.toProto(`one ${what}: encoder, layers, and the values kept per step`) } },
   });
   states.forEach((s, i) => g.setDtype(outputs[i]!, s.dtype));
   const stacked = new Map<string, string>();
