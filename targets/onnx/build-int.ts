@@ -84,7 +84,7 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
   };
   // Direct encoder: the same input every timestep, so the prefix runs once, in the main graph.
   const directTraces: { key: string; value: string; units: number }[] = [];
-  const directAcc = jitter ? undefined : g.scope('once', () => prefix(g, toDoubleInput(g, pixels), (key, value, units) => {
+  const directDrive = jitter ? undefined : g.scope('once', () => prefix(g, toDoubleInput(g, pixels), (key, value, units) => {
     if (options.traces) directTraces.push({ key, value, units });
   }));
 
@@ -99,20 +99,20 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
       list.push(value);
       perStep.set(key, list);
     };
-    let accs: string[];
+    let drives: string[];
     if (jitter) {
       const encoded = jitterBlock(body, jitter, current(JITTER_STATE), block, pixelCount);
       next[JITTER_STATE] = encoded.next;
-      const acc = prefix(body, encoded.x, (key, value, units) => {
+      const drive = prefix(body, encoded.x, (key, value, units) => {
         if (!options.traces) return;
         traceUnits.set(key, units);
         const steps = byStep(body, value, block, units, key);
         blockTraces.push({ key, value: steps, dtype: body.dtypeOf(steps), doc: key });
       });
-      const byT = byStep(body, acc, block, head.units, 'first_drive');
-      accs = Array.from({ length: block }, (_, i) => body.op('Gather', [byT, body.constant('int64', i, [], `step_${i}`)], { name: `first_drive_t${i}`, attrs: { axis: { int: 0 } } }));
+      const byT = byStep(body, drive, block, head.units, 'first_drive');
+      drives = Array.from({ length: block }, (_, i) => body.op('Gather', [byT, body.constant('int64', i, [], `step_${i}`)], { name: `first_drive_t${i}`, attrs: { axis: { int: 0 } } }));
     } else {
-      accs = new Array<string>(block).fill(directAcc!);
+      drives = new Array<string>(block).fill(directDrive!);
       for (const t of directTraces) {
         traceUnits.set(t.key, t.units);
         perStep.set(t.key, new Array<string>(block).fill(t.value));
@@ -122,7 +122,7 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
     const now = (key: string): string => local.get(key) ?? current(key);
     for (let i = 0; i < block; i++) {
       body.scope(`t${i}`, () => {
-        let result = head.fromDrive(body, accs[i]!, now);
+        let result = head.fromDrive(body, drives[i]!, now);
         const record = (layer: StepLayer): void => {
           for (const [key, value] of Object.entries(result.next)) local.set(key, value);
           if (result.membrane !== undefined) keep(traceOutputName(layer.name, 'membrane'), result.membrane, layer.units);
