@@ -93,10 +93,10 @@ function editInitializer(file: string, name: string, edit: (raw: Buffer) => void
 
 test.serial('onnx: a flipped weight bit of a central pixel is located in the model on disk (a traced twin with its initializers)', async (t) => {
   const dir = copyBuild('onnx-weight');
-  // hidden/weights_T is [784, 100] float32: row = pixel, column = unit.
+  // hidden/weights_T is [784, 100] uint8, w + 128 (a MatMulInteger operand): row = pixel, column = unit.
   editInitializer(join(dir, 'onnx', 'model.onnx'), 'hidden/weights_T', (raw) => {
-    const at = CENTRAL_PIXEL * HIDDEN_UNITS * 4;
-    raw.writeFloatLE(raw.readFloatLE(at) + WEIGHT_BIT, at);
+    const at = CENTRAL_PIXEL * HIDDEN_UNITS;
+    raw[at] = raw[at]! ^ WEIGHT_BIT;
   });
   const r = await cli('verify', dir, '--targets', 'onnx', '--samples', '10', '--as-is');
   t.is(r.code, 1, r.out.concat(r.err).join('\n'));
@@ -105,7 +105,8 @@ test.serial('onnx: a flipped weight bit of a central pixel is located in the mod
 
 test.serial('onnx: a flipped bias bit is located at the output layer', async (t) => {
   const dir = copyBuild('onnx-bias');
-  editInitializer(join(dir, 'onnx', 'model.onnx'), 'out/bias', (raw) => raw.writeBigInt64LE(raw.readBigInt64LE(0) ^ BigInt(BIAS_BIT), 0));
+  // out/bias_plus_half is float64 bias + 1/2 (the decay's rounding folded in).
+  editInitializer(join(dir, 'onnx', 'model.onnx'), 'out/bias_plus_half', (raw) => raw.writeDoubleLE(((raw.readDoubleLE(0) - 0.5) ^ BIAS_BIT) + 0.5, 0));
   const r = await cli('verify', dir, '--targets', 'onnx', '--samples', '10', '--as-is');
   t.is(r.code, 1);
   t.regex(r.out[2]!, /^onnx +10 +10 .* image 0: layer 1 \(out\), t=0, neuron 0 membrane: golden -?\d+, target -?\d+$/);

@@ -1,7 +1,7 @@
 /**
  * @fileoverview What the ONNX graph can compute exactly, checked before emitting: its limits as data (LIMITS), shapes
- * that chain, a uint8 input, and every intermediate of its graph below 2^53 (the lift of int-math.ts's roundShift;
- * int64 itself would allow 2^63), computed from the program's bounds (ir/bounds.ts), not derived here. Anything else is
+ * that chain, a uint8 input, and every intermediate of its graph below 2^53 (the integers a double holds exactly: the graph computes in
+ * float64, int-math.ts), computed from the program's bounds (ir/bounds.ts), not derived here. Anything else is
  * refused with SnncError('unsupported') naming the construct.
  */
 import { SnncError } from '../../base/errors.ts';
@@ -13,14 +13,14 @@ import type { Program } from '../../ir/program.ts';
 import { unreachable } from '../../ir/registry.ts';
 import type { SpikingOp } from '../../ir/spiking.ts';
 import { windowOut } from './conv-graph.ts';
-import { EXACT_LIMIT, ROUND_LIFT_LOG2 } from './int-math.ts';
+import { EXACT_LIMIT, EXACT_BITS } from './int-math.ts';
 import type { OptionsToCheck, TargetLimits } from '../target.ts';
 
 /** Unrolling copies the step graph T times; past this the file grows by megabytes for no gain over the Loop. */
 export const MAX_UNROLLED_TIMESTEPS = 256;
 
 /** The onnx target's limits as data: the unrolled graph's length, and the exact integers of its arithmetic. */
-export const LIMITS = { unrolledTimesteps: MAX_UNROLLED_TIMESTEPS, exactBits: ROUND_LIFT_LOG2 } as const satisfies TargetLimits;
+export const LIMITS = { unrolledTimesteps: MAX_UNROLLED_TIMESTEPS, exactBits: EXACT_BITS } as const satisfies TargetLimits;
 
 /** Refuses `--unroll` past LIMITS.unrolledTimesteps, before any lowering. */
 export function checkOptions(options: OptionsToCheck): void {
@@ -44,11 +44,11 @@ function log2(v: number): string {
 
 /** Refuses when an exact intermediate `what` can reach `bound` >= 2^53. */
 function exact(bound: number, what: string): void {
-  if (!(bound < EXACT_LIMIT)) refuse(`${what} can reach ${log2(bound)}, beyond the 2^${ROUND_LIFT_LOG2} this target computes exactly`);
+  if (!(bound < EXACT_LIMIT)) refuse(`${what} can reach ${log2(bound)}, beyond the 2^${EXACT_BITS} this target computes exactly`);
 }
 
 function shiftOk(s: number, what: string): void {
-  if (!Number.isInteger(s) || s < 0 || s > ROUND_LIFT_LOG2) refuse(`${what} ${s} is not a shift in 0..${ROUND_LIFT_LOG2}`);
+  if (!Number.isInteger(s) || s < 0 || s > EXACT_BITS) refuse(`${what} ${s} is not a shift in 0..${EXACT_BITS}`);
 }
 
 function half(s: number): number {

@@ -80,7 +80,7 @@ export function convLayer(g: GraphBuilder, op: ConvOp, dtype: FloatType): StepLa
   const indices = g.initializer(`${op.name}/im2col_indices`, 'int32', [taps, positions], im2colIndices(op.inShape, op),
     `input index of tap (c,ki,kj) for output (i,j)${op.padding > 0 ? `, ${op.inShape[0] * op.inShape[1] * op.inShape[2]} in the zero padding` : ''}; [${taps}, ${positions}]`);
   const weights = integerWeightsAsFloat(g, `${op.name}/weights`, [filters, taps], op.weights, dtype, `[F, C*k*k] = [${filters}, ${taps}], ${op.weightType.bits}-bit`);
-  const bias = g.initializer(`${op.name}/bias`, 'int64', [filters, 1], op.bias, 'per filter, in accumulator units');
+  const bias = g.initializer(`${op.name}/bias`, 'double', [filters, 1], op.bias, 'per filter, in accumulator units');
   return {
     name: op.name,
     kind: 'conv',

@@ -13,6 +13,8 @@
 import type { GraphBuilder } from './graph-builder.ts';
 
 export type FloatType = 'float' | 'double';
+/** uint8: MatMulInteger of bytes (integerMatMulFits); float, double: exactFloatType. */
+export type MatMulType = FloatType | 'uint8';
 
 export const FLOAT32_EXACT = 2 ** 24;
 export const FLOAT64_EXACT = 2 ** 53;
@@ -34,13 +36,46 @@ export function integerWeightsAsFloat(g: GraphBuilder, name: string, dims: reado
   return g.op('Cast', [stored], { name: `${name}_float64`, attrs: { to: { int: CODE.double } }, dtype: 'double' });
 }
 
-/** Casts an int64 tensor to `dtype` for an exact MatMul. */
+/** A float64 tensor of integers as `dtype` for an exact MatMul (exact: |x| <= B, see the file comment). */
 export function toFloat(g: GraphBuilder, x: string, dtype: FloatType, name: string): string {
+  if (g.dtypeOf(x) === dtype) return x;
   return g.op('Cast', [x], { name, attrs: { to: { int: CODE[dtype] } }, dtype });
 }
 
-/** MatMul(a, b) of float operands holding integers, back to int64; exact by the file comment's bound. */
+/**
+ * Whether a dense synapse's dot products can run as ONNX MatMulInteger, uint8 x uint8 with the weights stored as
+ * w + 128 and a weight zero point of 128, accumulating in int32: every input x in [0, 255] (the bounds' reached
+ * interval), every weight in [-128, 127], and every int32 the kernel forms below 2^31. ONNX Runtime's u8u8 kernels
+ * (SSE, AVX2, AVX-512, NEON) widen the bytes to 16 bits and accumulate exact 32-bit sums of at most `inputs` products
+ * of 255 * 255, then subtract 128 * sum x; its u8s8 kernels are avoided: on AVX2 without VNNI, VPMADDUBSW saturates
+ * pairs of products at 16 bits.
+ */
+export function integerMatMulFits(weights: readonly number[], input: { readonly min: number; readonly max: number }, inputs: number): boolean {
+  return input.min >= 0 && input.max <= 255 && weights.every((w) => w >= -128 && w <= 127) && inputs * 255 * 255 < 2 ** 31;
+}
+
+/** [inputs, units] weights as uint8 w + 128 and their zero point 128, for exactMatMulInteger. */
+export function weightsAsBytes(g: GraphBuilder, name: string, dims: readonly number[], values: readonly number[], doc: string): { weights: string; zeroPoint: string } {
+  const weights = g.initializer(name, 'uint8', dims, values.map((w) => w + 128), `${doc}; stored as w + 128 (zero point 128)`);
+  return { weights, zeroPoint: g.constant('uint8', 128, [], 'weight_zero_point') };
+}
+
+/** sum_i x_i * (b_i - 128) by MatMulInteger (exact by integerMatMulFits), as float64. */
+export function exactMatMulInteger(g: GraphBuilder, x: string, b: { readonly weights: string; readonly zeroPoint: string }, name: string, doc: string): string {
+  const bytes = g.op('Cast', [x], { name: `${name}_x_uint8`, attrs: { to: { int: 2 } }, dtype: 'uint8', doc: 'x in [0, 255] (proven)' });
+  const product = g.op('MatMulInteger', [bytes, b.weights, '', b.zeroPoint], { name: `${name}_int32`, dtype: 'int32', doc: `${doc}; exact: uint8 x uint8 in int32, every sum below 2^31` });
+  return g.op('Cast', [product], { name, attrs: { to: { int: CODE.double } }, dtype: 'double' });
+}
+
+/** Integers held in float32 (the jitter encoder's x) as float64, the type of the rest of the graph; exact. */
+export function toDouble(g: GraphBuilder, x: string): string {
+  return toFloat(g, x, 'double', 'x_double');
+}
+
+/** MatMul(a, b) of float operands holding integers, as float64; exact by the file comment's bound. */
 export function exactMatMul(g: GraphBuilder, a: string, b: string, name: string, doc: string): string {
-  const product = g.op('MatMul', [a, b], { name: `${name}_float`, doc: `${doc}; exact: every partial sum is an integer below the type's 2^24 or 2^53` });
-  return g.op('Cast', [product], { name, attrs: { to: { int: 7 } }, dtype: 'int64' });
+  const exactDoc = `${doc}; exact: every partial sum is an integer below the type's 2^24 or 2^53`;
+  if (g.dtypeOf(a) === 'double') return g.op('MatMul', [a, b], { name, doc: exactDoc });
+  const product = g.op('MatMul', [a, b], { name: `${name}_float`, doc: exactDoc });
+  return g.op('Cast', [product], { name, attrs: { to: { int: CODE.double } }, dtype: 'double' });
 }

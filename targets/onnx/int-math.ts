@@ -1,31 +1,26 @@
 /**
- * @fileoverview The IR's integer primitives as exact int64 ONNX subgraphs (docs/ir.md, "Values and types"); the dot
+ * @fileoverview The IR's integer primitives as exact float64 ONNX subgraphs (docs/ir.md, "Values and types"); the dot
  * products are in exact-matmul.ts.
  *
- * Why these constructions: ONNX integer `Div` truncates toward zero and `BitShift` exists only for unsigned types, so
- * neither is a floor shift of a negative number. `roundShift` therefore lifts its operand by 2^53 (a multiple of every
- * 2^s, s <= 31) to make it nonnegative, where truncation equals floor, and takes the lift back off after the Div:
- *   floor((a + 2^(s-1)) / 2^s) = (a + 2^(s-1) + 2^53) / 2^s - 2^(53-s)       for |a| < 2^53 (check.ts proves it)
- * Everything stays below 2^55 in int64, so no step can wrap.
+ * Why float64: every IR value is an integer, and check.ts proves every intermediate below 2^53, where a double holds
+ * every integer. On those integers Add, Sub and Mul are exact (their results are integers below 2^53), a Mul by 2^-s
+ * is exact (a power-of-two scaling of an integer, far from underflow), and Floor is exact. So
+ *   roundShift(a, s) = floor((a + 2^(s-1)) / 2^s) = Floor((a + 2^(s-1)) * 2^-s)
+ * needs neither integer division nor a lift. ONNX Runtime's int64 Div and Mod run as a scalar loop (tens of ns per
+ * element, measured); its double Add, Mul, Floor and Clip are vectorised.
  */
 import type { IntType } from '../../ir/int-type.ts';
 import { formatType, maxOf, minOf } from '../../ir/int-type.ts';
 import type { GraphBuilder } from './graph-builder.ts';
-import type { Scalar } from './proto.ts';
 
-/** The lift of `roundShift`; check.ts refuses any program whose rounded values could reach it. */
-export const ROUND_LIFT_LOG2 = 53;
-export const EXACT_LIMIT = 2 ** ROUND_LIFT_LOG2;
+/** A double holds every integer of magnitude below 2^53; check.ts refuses any program whose values could reach it. */
+export const EXACT_BITS = 53;
+export const EXACT_LIMIT = 2 ** EXACT_BITS;
 
-/** Per-channel shifts broadcast along axis `channelAxis` of a tensor of rank `rank` (constants get shape [F, 1...]). */
+/** Per-channel values broadcast along axis `channelAxis` of a tensor of rank `rank` (constants get shape [F, 1...]). */
 export interface ChannelShape {
   readonly rank: number;
   readonly channelAxis: number;
-}
-
-/** 2^s as a bigint: 2^53 and above are not safe integers. */
-function pow2(s: number): bigint {
-  return 2n ** BigInt(s);
 }
 
 function channelDims(count: number, shape: ChannelShape | undefined): number[] | undefined {
@@ -33,11 +28,11 @@ function channelDims(count: number, shape: ChannelShape | undefined): number[] |
   return [count, ...new Array<number>(shape.rank - shape.channelAxis - 1).fill(1)];
 }
 
-function vectorConst(g: GraphBuilder, values: readonly Scalar[], shape: ChannelShape | undefined, label: string): string {
+function vectorConst(g: GraphBuilder, values: readonly number[], shape: ChannelShape | undefined, label: string): string {
   const same = values.every((v) => v === values[0]);
-  if (same) return g.constant('int64', values[0]!);
+  if (same) return g.constant('double', values[0]!);
   if (shape === undefined) throw new Error(`${label}: per-channel values need a channel shape`);
-  return g.constant('int64', values, channelDims(values.length, shape), label);
+  return g.constant('double', values, channelDims(values.length, shape), label);
 }
 
 /**
@@ -47,17 +42,10 @@ function vectorConst(g: GraphBuilder, values: readonly Scalar[], shape: ChannelS
 export function roundShift(g: GraphBuilder, a: string, shifts: readonly number[], name: string, label: string, shape?: ChannelShape): string {
   if (shifts.every((s) => s === 0)) return a;
   return g.scope(name, () => {
-    // 2^53 + 2^(s-1) is not a double for small s: the constants are bigints.
-    const lift = shifts.map((s) => (s > 0 ? pow2(s - 1) : 0n) + pow2(ROUND_LIFT_LOG2));
-    const lifted = g.op('Add', [a, vectorConst(g, lift, shape, `${label}/half_plus_2^53`)], {
-      name: 'lift',
-      doc: 'a + 2^(s-1) + 2^53: nonnegative, so the truncating Div below is a floor',
-    });
-    const quotient = g.op('Div', [lifted, vectorConst(g, shifts.map(pow2), shape, `${label}/2^s`)], { name: 'floor_div' });
-    return g.op('Sub', [quotient, vectorConst(g, shifts.map((s) => pow2(ROUND_LIFT_LOG2 - s)), shape, `${label}/2^(53-s)`)], {
-      name: 'unlift',
-      doc: `round half up: floor((a + 2^(s-1)) / 2^s) with s = ${describeShifts(shifts)}`,
-    });
+    const halves = shifts.map((s) => (s > 0 ? 2 ** (s - 1) : 0));
+    const lifted = g.op('Add', [a, vectorConst(g, halves, shape, `${label}/half`)], { name: 'plus_half', doc: 'a + 2^(s-1)' });
+    const scaled = g.op('Mul', [lifted, vectorConst(g, shifts.map((s) => 2 ** -s), shape, `${label}/2^-s`)], { name: 'scaled', doc: 'exact: a power-of-two scaling' });
+    return g.op('Floor', [scaled], { name: 'floor', doc: `round half up: floor((a + 2^(s-1)) / 2^s) with s = ${describeShifts(shifts)}` });
   });
 }
 
@@ -69,31 +57,35 @@ function listPreview(values: readonly number[]): string {
   return `[${values.slice(0, 8).join(', ')}${values.length > 8 ? ', ...' : ''}]`;
 }
 
-/** a * 2^s per channel: the IR's exact left shift, as an int64 Mul. */
+/** a * 2^s per channel: the IR's exact left shift, as a Mul. */
 export function shiftLeft(g: GraphBuilder, a: string, shifts: readonly number[], name: string, constLabel: string, shape?: ChannelShape): string {
   if (shifts.every((s) => s === 0)) return a;
-  return g.op('Mul', [a, vectorConst(g, shifts.map(pow2), shape, constLabel)], { name, doc: `exact left shift by ${describeShifts(shifts)}` });
+  return g.op('Mul', [a, vectorConst(g, shifts.map((s) => 2 ** s), shape, constLabel)], { name, doc: `exact left shift by ${describeShifts(shifts)}` });
 }
 
 /**
- * clamp(a, T): saturation to the range of an IR type, as two compare-and-select steps. Not Clip, Min or Max: ONNX
- * Runtime's int64 kernels of those (Eigen's vectorised min/max) return wrong values for some operands beyond 32 bits,
- * e.g. Clip(2^31, -2048, 2047) = 2^31 (microsoft/onnxruntime#25280); its int64 Less, Greater and Where are exact.
+ * clamp(a, T): saturation to the range of an IR type, one float64 Clip (exact: it selects a value or a bound). The
+ * int64 Clip is avoided: ONNX Runtime's int64 Clip, Min and Max return wrong values for some operands beyond 32 bits
+ * (microsoft/onnxruntime#25280).
  */
 export function clamp(g: GraphBuilder, a: string, type: IntType, name: string): string {
-  const lo = g.constant('int64', minOf(type));
-  const hi = g.constant('int64', maxOf(type));
-  const raised = g.scope(`${name}_clamp`, () => g.op('Where', [g.op('Less', [a, lo], { name: 'below_min' }), lo, a], { name: 'at_least_min' }));
-  const above = g.scope(`${name}_clamp`, () => g.op('Greater', [raised, hi], { name: 'above_max' }));
-  return g.op('Where', [above, hi, raised], { name, doc: `clamp to ${formatType(type)} [${minOf(type)}, ${maxOf(type)}]` });
+  const lo = g.constant('double', minOf(type));
+  const hi = g.constant('double', maxOf(type));
+  return g.op('Clip', [a, lo, hi], { name, doc: `clamp to ${formatType(type)} [${minOf(type)}, ${maxOf(type)}]` });
 }
 
-/** scaleBy(a, {mul, shift}) = roundShift(a * mul, shift); mul 0 and mul 2^shift fold away. */
+/**
+ * scaleBy(a, {mul, shift}) = roundShift(a * mul, shift) = floor(a * (mul / 2^shift) + 1/2); mul 0 and mul 2^shift
+ * fold away. a * mul / 2^shift is exact (an integer below 2^53, scaled by a power of two), and so is the sum, whose
+ * exact value (a * mul + 2^(shift-1)) / 2^shift has a numerator below 2^53 (check.ts).
+ */
 export function scaleBy(g: GraphBuilder, a: string, factor: { readonly mul: number; readonly shift: number }, name: string): string {
-  if (factor.mul === 0) return g.op('Mul', [a, g.constant('int64', 0)], { name, doc: 'factor 0' });
+  if (factor.mul === 0) return g.op('Mul', [a, g.constant('double', 0)], { name, doc: 'factor 0' });
   if (factor.mul === 2 ** factor.shift) return a;
+  if (factor.shift === 0) return g.op('Mul', [a, g.constant('double', factor.mul)], { name, doc: `* ${factor.mul}` });
   return g.scope(name, () => {
-    const product = g.op('Mul', [a, g.constant('int64', factor.mul)], { name: 'mul', doc: `* ${factor.mul} (factor ${factor.mul}/2^${factor.shift})` });
-    return roundShift(g, product, [factor.shift], 'round', `${name}/shift`);
+    const scaled = g.op('Mul', [a, g.constant('double', factor.mul / 2 ** factor.shift)], { name: 'scaled', doc: `* ${factor.mul}/2^${factor.shift}` });
+    const lifted = g.op('Add', [scaled, g.constant('double', 0.5)], { name: 'plus_half' });
+    return g.op('Floor', [lifted], { name: 'round', doc: `roundShift(a * ${factor.mul}, ${factor.shift})` });
   });
 }

@@ -1,5 +1,6 @@
 /**
- * @fileoverview The xorshift32 jitter generator inside the graph: exact, and data-parallel within a timestep.
+ * @fileoverview The xorshift32 jitter generator inside the float graph (the integer graph's is jitter-block.ts, which
+ * reads jumpTable from here): exact, and data-parallel within a timestep.
  *
  * xorshift32 is linear over GF(2): next(a ^ b) = next(a) ^ next(b). So k steps from a state s are
  *   bit b of next^k(s) = (sum over j of bit j of s * bit b of next^k(2^j)) mod 2

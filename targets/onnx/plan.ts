@@ -6,17 +6,34 @@
 import { largest } from '../../base/array-extent.ts';
 import { programBounds, type LayerBounds, type ProgramBounds } from '../../ir/bounds.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
-import { exactFloatType, type FloatType } from './exact-matmul.ts';
+import { EXACT_LIMIT } from './int-math.ts';
+import { exactFloatType, integerMatMulFits, type MatMulType } from './exact-matmul.ts';
 
 export interface OnnxLayerPlan {
   readonly bounds: LayerBounds;
-  /** The float type of the layer's exact MatMul (conv, dense synapse); undefined for a pool or identity synapse. */
-  readonly matmul: FloatType | undefined;
+  /**
+   * How the layer's exact dot products run (conv, dense synapse): MatMulInteger on bytes when its operands and int32
+   * sums are proven to fit, else a float MatMul; undefined for a pool or identity synapse.
+   */
+  readonly matmul: MatMulType | undefined;
+  /** A spiking layer whose decay's rounding and drive are one Floor (spiking-graph.ts): every numerator below 2^53. */
+  readonly fusedDecay: boolean;
 }
 
 export interface OnnxPlan {
   readonly bounds: ProgramBounds;
   readonly layers: readonly OnnxLayerPlan[];
+  /** Timesteps computed per Loop iteration (a divisor of T): the encoder and the first synapse run on all at once. */
+  readonly block: number;
+}
+
+/** The largest block: its encoder values and first-layer products, [block * N, ...], are held at once. */
+export const MAX_BLOCK = 16;
+
+/** The largest divisor of `timesteps` that is at most MAX_BLOCK. */
+export function blockSize(timesteps: number): number {
+  for (let b = Math.min(MAX_BLOCK, timesteps); b > 1; b--) if (timesteps % b === 0) return b;
+  return 1;
 }
 
 /**
@@ -29,12 +46,36 @@ function matmulBound(op: IrLayer, bounds: LayerBounds): number | undefined {
   return undefined;
 }
 
+/**
+ * floor((v * mul + 2^(s-1) + drive * 2^s) / 2^s) is exact in float64 when that numerator stays below 2^53, with |v| at
+ * most the state's magnitude plus |threshold| (as check.ts bounds v) and |drive| at most the declared drive magnitude.
+ */
+function decayFuses(op: IrLayer, bounds: LayerBounds): boolean {
+  if (op.kind !== 'spiking' || bounds.kind !== 'spiking') return false;
+  const { mul, shift } = op.decay;
+  if (mul === 0 || mul === 2 ** shift) return false;
+  const v = Math.max(-bounds.state.min, bounds.state.max) + Math.abs(op.threshold);
+  return v * mul + 2 ** (shift - 1) + largest(bounds.driveMagnitude, 0) * 2 ** shift < EXACT_LIMIT;
+}
+
 export function planOnnx(program: Program): OnnxPlan {
   const bounds = programBounds(program);
   const layers = program.layers.map((op, l) => {
     const at = bounds.layers[l]!;
     const bound = matmulBound(op, at);
-    return { bounds: at, matmul: bound === undefined ? undefined : exactFloatType(bound) };
+    const fusedDecay = decayFuses(op, at);
+    if (bound === undefined) return { bounds: at, matmul: undefined, fusedDecay };
+    const bytes = op.kind === 'spiking' && integerMatMulFits(op.weights, at.input, op.inputs);
+    return { bounds: at, matmul: bytes ? 'uint8' as const : exactFloatType(bound), fusedDecay };
   });
-  return { bounds, layers };
+  return { bounds, layers, block: blockSize(program.timesteps) };
+}
+
+const MATMUL_NAMES: Record<MatMulType, string> = { uint8: 'MatMulInteger u8 x u8 -> int32', float: 'float32 MatMul', double: 'float64 MatMul' };
+
+/** The operator choice in one line, e.g. for a benchmark row: each layer's dot products, the encoder, the block. */
+export function describePlan(program: Program, plan: OnnxPlan): string {
+  const layers = program.layers.map((op, l) => `${op.name}: ${plan.layers[l]!.matmul === undefined ? op.kind === 'pool' ? 'float64 window sums' : 'no product (identity)' : MATMUL_NAMES[plan.layers[l]!.matmul!]}`);
+  const encoder = program.encoder.kind === 'jitter' ? 'jitter draws by a GF(2) MatMulInteger' : 'direct input, first synapse once';
+  return `${layers.join(', ')}; ${encoder}; blocks of ${plan.block} timesteps; float64 membranes`;
 }

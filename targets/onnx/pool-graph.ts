@@ -6,6 +6,7 @@
 import type { PoolOp } from '../../ir/pool.ts';
 import { appendZeroRow, windowOut, type WindowSpec } from './conv-graph.ts';
 import type { GraphBuilder } from './graph-builder.ts';
+import { toDouble } from './exact-matmul.ts';
 import { clamp, scaleBy } from './int-math.ts';
 import type { StepLayer } from './step.ts';
 
@@ -54,7 +55,7 @@ export function poolLayer(g: GraphBuilder, op: PoolOp): StepLayer {
     states: [],
     step(body, x) {
       return body.scope(op.name, () => {
-        const sum = windowSums(body, x, indices, taps, padded);
+        const sum = windowSums(body, toDouble(body, x), indices, taps, padded);
         const scaled = scaleBy(body, sum, op.scale, 'scale');
         return { x: clamp(body, scaled, op.outType, 'y'), next: {} };
       });

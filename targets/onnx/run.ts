@@ -65,6 +65,8 @@ export class OnnxModelSession {
         intraOpNumThreads: options.threads ?? 1,
         interOpNumThreads: 1,
         executionProviders: ['cpu'],
+        // Idle intra-op threads sleep instead of spinning: the machine is shared (as OMP_WAIT_POLICY=PASSIVE for BLAS).
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
       return new OnnxModelSession(ort, session, imageShape, options.chunk ?? 64);
     } catch (e) {

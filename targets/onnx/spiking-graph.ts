@@ -1,55 +1,73 @@
 /**
- * @fileoverview The IR's spiking op as int64 ONNX nodes, one timestep (docs/ir.md, "Spiking op"). The membrane `v`
+ * @fileoverview The IR's spiking op as exact float64 ONNX nodes (int-math.ts), one timestep (docs/ir.md, "Spiking op"). The membrane `v`
  * is loop-carried; with delay 1 so are the previous step's (u, o), which are what the layer makes visible.
  */
+import { minOf, type IntType } from '../../ir/int-type.ts';
 import { unreachable } from '../../ir/registry.ts';
 import type { SpikingOp } from '../../ir/spiking.ts';
-import { exactMatMul, integerWeightsAsFloat, toFloat, type FloatType } from './exact-matmul.ts';
+import { exactMatMul, exactMatMulInteger, integerWeightsAsFloat, toDouble, toFloat, weightsAsBytes, type MatMulType } from './exact-matmul.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import { clamp, roundShift, scaleBy, shiftLeft } from './int-math.ts';
-import { BATCH, zeros, type CarriedState, type StepLayer } from './step.ts';
+import { BATCH, zeros, type CarriedState, type LayerStepResult, type SpikingStepLayer } from './step.ts';
 
-/** `dtype`: the float type in which the plan proved a dense synapse's MatMul exact (plan.ts, exact-matmul.ts). */
-export function spikingLayer(g: GraphBuilder, op: SpikingOp, batch: string, dtype: FloatType | undefined): StepLayer {
+/**
+ * `dtype`: how the plan proved a dense synapse's products exact (plan.ts, exact-matmul.ts). With `fusedDecay` (plan.ts
+ * proved every numerator below 2^53) the decay's rounding and the drive are one Floor:
+ *   u = clamp(floor(v * mul / 2^s + (drive + 1/2)), membraneType)  =  clamp(roundShift(v * mul, s) + drive)
+ * since drive is an integer, and the drive (acc << accShift) + bias + 1/2 is what `drive` computes.
+ */
+export function spikingLayer(g: GraphBuilder, op: SpikingOp, batch: string, dtype: MatMulType | undefined, fusedDecay: boolean): SpikingStepLayer {
   const synapse = synapseOf(g, op, dtype);
-  const bias = g.initializer(`${op.name}/bias`, 'int64', [op.units], op.bias, 'per unit, in membrane units');
+  const half = fusedDecay ? 0.5 : 0;
+  const bias = g.initializer(`${op.name}/bias${fusedDecay ? '_plus_half' : ''}`, 'double', [op.units], op.bias.map((b) => b + half), `per unit, in membrane units${fusedDecay ? ', plus 1/2 (the decay\'s rounding)' : ''}`);
   const state = (key: string, doc: string): CarriedState => ({
-    key: `${op.name}/${key}`, dtype: 'int64', dims: [BATCH, op.units], initial: zeros(g, batch, [op.units], 'int64', `${op.name}/${key}_init`), doc,
+    key: `${op.name}/${key}`, dtype: 'double', dims: [BATCH, op.units], initial: zeros(g, batch, [op.units], 'double', `${op.name}/${key}_init`), doc,
   });
   const states = [state('v', 'membrane left by the previous timestep')];
   if (op.delay === 1) states.push(state('pending_u', 'delay 1: membrane u computed last step'), state('pending_o', 'delay 1: output o computed last step'));
+  const drive = (body: GraphBuilder, x: string): string => body.scope(op.name, () => {
+    const aligned = shiftLeft(body, synapse(body, x), op.accShift, 'acc_shifted', `${op.name}/2^accShift`, { rank: 2, channelAxis: 1 });
+    return body.op('Add', [aligned, bias], { name: 'drive', doc: `(acc << accShift) + bias${fusedDecay ? ' + 1/2' : ''}` });
+  });
+  const fromDrive = (body: GraphBuilder, driven: string, current: (key: string) => string): LayerStepResult =>
+    body.scope(op.name, () => {
+      const v0 = current(`${op.name}/v`);
+      const sum = fusedDecay
+        ? body.op('Floor', [body.op('Add', [body.op('Mul', [v0, body.constant('double', op.decay.mul / 2 ** op.decay.shift)], { name: 'v_times_decay' }), driven], { name: 'decayed_plus_drive' })], { name: 'u_unclamped', doc: 'roundShift(v * decay.mul, decay.shift) + drive' })
+        : body.op('Add', [scaleBy(body, v0, op.decay, 'decay'), driven], { name: 'u_unclamped' });
+      const u = clamp(body, sum, op.membraneType, 'u');
+      const { o, v } = fireAndReset(body, op, u);
+      if (op.delay === 0) return { x: o, membrane: u, next: { [`${op.name}/v`]: v } };
+      const visibleU = body.op('Identity', [current(`${op.name}/pending_u`)], { name: 'visible_u', doc: 'delay 1: last step\'s u' });
+      const visibleO = body.op('Identity', [current(`${op.name}/pending_o`)], { name: 'visible_o', doc: 'delay 1: last step\'s o' });
+      return { x: visibleO, membrane: visibleU, next: { [`${op.name}/v`]: v, [`${op.name}/pending_u`]: u, [`${op.name}/pending_o`]: o } };
+    });
   return {
     name: op.name,
     kind: 'spiking',
     units: op.units,
     states,
-    step(body, x, current) {
-      return body.scope(op.name, () => {
-        const acc = synapse(body, x);
-        const aligned = shiftLeft(body, acc, op.accShift, 'acc_shifted', `${op.name}/2^accShift`, { rank: 2, channelAxis: 1 });
-        const decayed = scaleBy(body, current(`${op.name}/v`), op.decay, 'decay');
-        const sum = body.op('Add', [body.op('Add', [decayed, aligned], { name: 'decayed_plus_acc' }), bias], { name: 'u_unclamped' });
-        const u = clamp(body, sum, op.membraneType, 'u');
-        const { o, v } = fireAndReset(body, op, u);
-        if (op.delay === 0) return { x: o, membrane: u, next: { [`${op.name}/v`]: v } };
-        const visibleU = body.op('Identity', [current(`${op.name}/pending_u`)], { name: 'visible_u', doc: 'delay 1: last step\'s u' });
-        const visibleO = body.op('Identity', [current(`${op.name}/pending_o`)], { name: 'visible_o', doc: 'delay 1: last step\'s o' });
-        return { x: visibleO, membrane: visibleU, next: { [`${op.name}/v`]: v, [`${op.name}/pending_u`]: u, [`${op.name}/pending_o`]: o } };
-      });
-    },
+    drive,
+    fromDrive,
+    step: (body, x, current) => fromDrive(body, drive(body, x), current),
   };
 }
 
 /** The synapse's acc [N, units] from x [N, inputs]: an exact float MatMul (dense), or x itself (identity). */
-function synapseOf(g: GraphBuilder, op: SpikingOp, dtype: FloatType | undefined): (body: GraphBuilder, x: string) => string {
+function synapseOf(g: GraphBuilder, op: SpikingOp, dtype: MatMulType | undefined): (body: GraphBuilder, x: string) => string {
   switch (op.synapse) {
     case 'identity':
-      return (_body, x) => x;
+      return (body, x) => toDouble(body, x);
     case 'dense': {
       if (!dtype) throw new Error(`${op.name}: a dense synapse needs its MatMul type from plan.ts`);
       const transposed: number[] = [];
       for (let i = 0; i < op.inputs; i++) for (let j = 0; j < op.units; j++) transposed.push(op.weights[j * op.inputs + i]!);
-      const weights = integerWeightsAsFloat(g, `${op.name}/weights_T`, [op.inputs, op.units], transposed, dtype, `[inputs, units] = [${op.inputs}, ${op.units}] (transposed), ${op.weightType.bits}-bit`);
+      const doc = `[inputs, units] = [${op.inputs}, ${op.units}] (transposed), ${op.weightType.bits}-bit`;
+      if (dtype === 'uint8') {
+        const bytes = weightsAsBytes(g, `${op.name}/weights_T`, [op.inputs, op.units], transposed, doc);
+        return (body, x) => exactMatMulInteger(body, x, bytes, 'acc', 'sum_i weights[j,i] * x_i');
+      }
+      const weights = integerWeightsAsFloat(g, `${op.name}/weights_T`, [op.inputs, op.units], transposed, dtype, doc);
       return (body, x) => exactMatMul(body, toFloat(body, x, dtype, `x_${dtype}`), weights, 'acc', `sum_i weights[j,i] * x_i in ${dtype}`);
     }
     default:
@@ -64,7 +82,7 @@ function fireAndReset(g: GraphBuilder, op: SpikingOp, u: string): { o: string; v
     const rounded = roundShift(g, u, [op.output.shift], 'o_round', `${op.name}/output_shift`);
     return { o: clamp(g, rounded, op.output.type, 'o'), v: u };
   }
-  const threshold = g.constant('int64', op.threshold);
+  const threshold = g.constant('double', op.threshold);
   const fired = g.op('Greater', [u, threshold], { name: 'fired', doc: `u > threshold ${op.threshold} (strict)` });
   const o = output(g, op, u, fired);
   const v = g.op('Where', [fired, reset(g, op, u), u], { name: 'v_after_reset', doc: `reset: ${op.reset.kind}` });
@@ -75,18 +93,31 @@ function output(g: GraphBuilder, op: SpikingOp, u: string, fired: string): strin
   const out = op.output;
   switch (out.kind) {
     case 'binary':
-      return g.op('Cast', [fired], { name: 'o', attrs: { to: { int: 7 } }, dtype: 'int64', doc: 'binary spike: 1 when fired' });
+      return g.op('Cast', [fired], { name: 'o', attrs: { to: { int: 11 } }, dtype: 'double', doc: 'binary spike: 1 when fired' });
     case 'excess': {
-      const excess = g.op('Sub', [u, g.constant('int64', op.threshold)], { name: 'excess' });
+      if (minOf(out.type) >= 0) return unsignedExcess(g, op, out.shift, out.type, u);
+      const excess = g.op('Sub', [u, g.constant('double', op.threshold)], { name: 'excess' });
       const rounded = roundShift(g, excess, [out.shift], 'excess_round', `${op.name}/output_shift`);
       const clamped = clamp(g, rounded, out.type, 'excess_clamp');
-      return g.op('Where', [fired, clamped, g.constant('int64', 0)], { name: 'o', doc: 'excess output when fired, else 0' });
+      return g.op('Where', [fired, clamped, g.constant('double', 0)], { name: 'o', doc: 'excess output when fired, else 0' });
     }
     case 'membrane':
       throw new Error('a membrane output never fires (fireAndReset handles it)');
     default:
       return unreachable(out, 'output mode');
   }
+}
+
+/**
+ * An unsigned excess output without a select: clamp(roundShift(u - threshold, s), T) with min(T) = 0 is already 0 when
+ * the unit does not fire (u - threshold <= 0 rounds to at most 0), and the IR's value when it fires. One Floor:
+ * floor(u / 2^s + (2^(s-1) - threshold) / 2^s), exact as check.ts bounds |u - threshold| + 2^(s-1) below 2^53.
+ */
+function unsignedExcess(g: GraphBuilder, op: SpikingOp, shift: number, type: IntType, u: string): string {
+  const rounded = shift === 0 ? g.op('Sub', [u, g.constant('double', op.threshold)], { name: 'excess' })
+    : g.op('Floor', [g.op('Add', [g.op('Mul', [u, g.constant('double', 2 ** -shift)], { name: 'u_scaled' }), g.constant('double', (2 ** (shift - 1) - op.threshold) / 2 ** shift)], { name: 'excess_scaled_plus_half' })],
+      { name: 'excess_round', doc: `roundShift(u - ${op.threshold}, ${shift})` });
+  return clamp(g, rounded, type, 'o');
 }
 
 function reset(g: GraphBuilder, op: SpikingOp, u: string): string {
@@ -97,11 +128,11 @@ function reset(g: GraphBuilder, op: SpikingOp, u: string): string {
       return clamp(g, g.op('Sub', [u, penalty], { name: 'reset_refractory' }), op.membraneType, 'reset_clamp');
     }
     case 'subtract':
-      return g.op('Sub', [u, g.constant('int64', op.threshold)], { name: 'reset_subtract', doc: 'u - threshold' });
+      return g.op('Sub', [u, g.constant('double', op.threshold)], { name: 'reset_subtract', doc: 'u - threshold' });
     case 'zero':
-      return g.op('Mul', [u, g.constant('int64', 0)], { name: 'reset_zero' });
+      return g.op('Mul', [u, g.constant('double', 0)], { name: 'reset_zero' });
     case 'value':
-      return g.constant('int64', mode.value);
+      return g.constant('double', mode.value);
     case 'none':
       return u;
     default:

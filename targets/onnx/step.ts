@@ -37,6 +37,14 @@ export interface StepLayer {
   step(g: GraphBuilder, x: string, current: (key: string) => string): LayerStepResult;
 }
 
+/** A spiking layer, whose synapse can also run apart from its membrane: on a block of timesteps at once. */
+export interface SpikingStepLayer extends StepLayer {
+  /** The membrane's input [rows, units] from x [rows, inputs], for any number of rows (images, or timesteps times images). */
+  drive(g: GraphBuilder, x: string): string;
+  /** One timestep of the membrane from its drive [N, units]. */
+  fromDrive(g: GraphBuilder, drive: string, current: (key: string) => string): LayerStepResult;
+}
+
 /** A [N, ...dims] tensor of zeros of `dtype`; `batch` is the int64 [1] tensor holding N. */
 export function zeros(g: GraphBuilder, batch: string, dims: readonly number[], dtype: DType, name: string): string {
   const shape = g.op('Concat', [batch, g.constant('int64', dims, [dims.length], `dims_${dims.join('x')}`)], { name: `${name}_shape`, attrs: { axis: { int: 0 } } });
