@@ -7,6 +7,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import { SnncError } from '../base/errors.ts';
 import type { Batch, BatchResult } from '../runtime/batch.ts';
 import type { InferResult } from '../runtime/trace.ts';
@@ -19,7 +20,8 @@ import type { InferResult } from '../runtime/trace.ts';
 export async function importFresh(file: string): Promise<unknown> {
   const source = readFileSync(file);
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 24);
-  const copy = join(tmpdir(), `snnc-${process.pid}-${hash}-${basename(file)}`);
+  // named per thread too: worker threads share the pid, and one's removal must not race another's import
+  const copy = join(tmpdir(), `snnc-${process.pid}-t${threadId}-${hash}-${basename(file)}`);
   writeFileSync(copy, source);
   try {
     return await import(pathToFileURL(copy).href);

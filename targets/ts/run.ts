@@ -2,16 +2,14 @@
  * @fileoverview Running an emitted model.ts on a batch: importing it at run time, after checking that it belongs to the
  * program at hand.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { SnncError } from '../../base/errors.ts';
 import type { Program } from '../../ir/program.ts';
 import type { InferResult, ModelTrace, TraceLike } from '../../runtime/trace.ts';
 import type { Batch, BatchResult } from '../../runtime/batch.ts';
 import { programSha256 } from '../../ir/fingerprint.ts';
+import { importFresh, inferBatch } from '../load-emitted.ts';
 
 /** The part of a generated module's API that the target and the tests use; its types are runtime/trace.ts's. */
 export interface GeneratedModel {
@@ -35,23 +33,11 @@ function fingerprintOf(program: Program): string {
   return sha;
 }
 
-/**
- * Imports `dir/model.ts` (tsx must be registered). Module caches key on the path (some loaders even ignore a query
- * string), so a file re-emitted at the same path would be served stale: instead a copy named by its content's hash is
- * imported, which the model allows because it imports nothing.
- */
+/** Imports `dir/model.ts` (tsx must be registered) as it is on disk now (see importFresh). */
 export async function loadModel(dir: string, program: Program): Promise<GeneratedModel> {
   const file = join(dir, 'model.ts');
   if (!existsSync(file)) throw new SnncError('io', `${file} does not exist; emit the ts target first`);
-  const source = readFileSync(file);
-  const copy = join(tmpdir(), `snnc-ts-model-${process.pid}-${createHash('sha256').update(source).digest('hex').slice(0, 24)}.ts`);
-  writeFileSync(copy, source);
-  let module: unknown;
-  try {
-    module = await import(pathToFileURL(copy).href);
-  } finally {
-    rmSync(copy, { force: true });
-  }
+  const module = await importFresh(file);
   if (!isModel(module)) throw new SnncError('io', `${file} is not a model emitted by the ts target`);
   const expected = fingerprintOf(program);
   if (module.modelInfo.programSha256 !== expected) {
@@ -62,16 +48,6 @@ export async function loadModel(dir: string, program: Program): Promise<Generate
 
 /** Scores and labels of `dir/model.ts` on every image of the batch, each with its seed. */
 export async function runModel(dir: string, program: Program, batch: Batch): Promise<BatchResult> {
-  if (batch.seeds.length !== batch.images.length) {
-    throw new SnncError('usage', `batch has ${batch.images.length} images but ${batch.seeds.length} seeds`);
-  }
   const model = await loadModel(dir, program);
-  const scores: number[][] = [];
-  const labels: number[] = [];
-  batch.images.forEach((image, n) => {
-    const result = model.infer(image, batch.seeds[n]!);
-    scores.push(result.scores);
-    labels.push(result.label);
-  });
-  return { scores, labels };
+  return inferBatch(batch, (image, seed) => model.infer(image, seed));
 }
