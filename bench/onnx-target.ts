@@ -16,7 +16,7 @@ import { runGoldenBatch } from '../runtime/golden-batch.ts';
 import type { Batch } from '../runtime/batch.ts';
 import { emitOnnxModels, MODEL_FILE } from '../targets/onnx/emit.ts';
 import { OnnxModelSession } from '../targets/onnx/run.ts';
-import type { BenchRow } from './row.ts';
+import { recordThroughput, type BenchRow } from './row.ts';
 
 const MNIST_TEST_IMAGES = 10000;
 /** The golden interpreter is slow; its speed is measured on at most this many images. */
@@ -34,9 +34,12 @@ async function onnxSpeed(program: Program, batch: Batch, unroll: boolean): Promi
     writeFileSync(join(dir, MODEL_FILE), model!.contents);
     const session = await OnnxModelSession.open(join(dir, MODEL_FILE), program.input.shape, { threads: 1, chunk: 64 });
     await session.run({ images: batch.images.slice(0, 64), seeds: batch.seeds.slice(0, 64) });
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     await session.run(batch);
     const perSecond = batch.images.length / ((performance.now() - start) / 1000);
+    const cpu = process.cpuUsage(cpuStart);
+    recordThroughput({ target: 'onnx', timesteps: program.timesteps, threads: 1, images: batch.images.length, wallSeconds: batch.images.length / perSecond, cpuSeconds: (cpu.user + cpu.system) / 1e6, detail: `bench/onnx-target.ts, ${unroll ? 'unrolled' : 'Loop'}, batches of 64` });
     await session.close();
     return { perSecond, bytes: model!.contents.length };
   } finally {

@@ -14,7 +14,7 @@ import { datasetBatch } from '../runtime/batch.ts';
 import { runGolden } from '../runtime/golden.ts';
 import { target } from '../targets/ts/index.ts';
 import { loadModel } from '../targets/ts/run.ts';
-import type { BenchRow } from './row.ts';
+import { recordThroughput, type BenchRow } from './row.ts';
 
 
 export interface TsBenchOptions {
@@ -71,6 +71,7 @@ export async function benchTsTarget(program: Program, images: readonly Uint8Arra
     });
     const passes = options.passes ?? 3;
     const fast = imagesPerSecond((image, seed) => model.infer(image, seed), images, passes);
+    recordThroughput({ target: 'ts', timesteps: program.timesteps, threads: 1, images: images.length, wallSeconds: images.length / fast.wall, cpuSeconds: images.length / fast.cpu, detail: `bench/ts-target.ts, best of ${passes} passes` });
     const slow = imagesPerSecond((image, seed) => runGolden(program, image, seed), goldenSet, 1);
     const t = `T=${program.timesteps}`;
     const rows: BenchRow[] = [

@@ -1,0 +1,63 @@
+/**
+ * @fileoverview One worker thread of bench/throughput.ts: runs one software target (or the golden runtime) on its
+ * share of the images when told to. It warms up first (module import, JIT, an ONNX session) and reports how long a
+ * small and a larger warm-up batch took, so the caller can size the timed batch.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Program } from '../ir/program.ts';
+import type { Batch } from '../runtime/batch.ts';
+import { runGolden } from '../runtime/golden.ts';
+import { findTarget } from '../targets/registry.ts';
+
+export interface JobData {
+  /** A registry target name, or "golden". */
+  readonly target: string;
+  /** Where the target's files were emitted (unused for golden). */
+  readonly dir: string;
+  readonly program: Program;
+  /** Every image's pixels back to back, `pixelsPerImage` each; image i runs with seed i. */
+  readonly pixels: Uint8Array;
+  readonly pixelsPerImage: number;
+}
+
+/** Sent by the caller: run images [from, to). */
+export interface Go {
+  readonly from: number;
+  readonly to: number;
+}
+
+export type JobMessage = { readonly kind: 'ready'; readonly small: number; readonly smallSeconds: number; readonly large: number; readonly largeSeconds: number } | { readonly kind: 'done' };
+
+const data = workerData as JobData;
+const imageCount = data.pixels.length / data.pixelsPerImage;
+
+function batch(from: number, to: number): Batch {
+  const images = Array.from({ length: to - from }, (_, i) => data.pixels.subarray((from + i) * data.pixelsPerImage, (from + i + 1) * data.pixelsPerImage));
+  return { images, seeds: images.map((_, i) => from + i) };
+}
+
+async function run(b: Batch): Promise<void> {
+  if (data.target === 'golden') {
+    b.images.forEach((image, i) => runGolden(data.program, image, b.seeds[i]!));
+    return;
+  }
+  const target = findTarget(data.target);
+  if (!target) throw new Error(`no target ${data.target} in targets/registry.ts`);
+  await target.run(data.dir, data.program, b);
+}
+
+async function seconds(b: Batch): Promise<number> {
+  const start = performance.now();
+  await run(b);
+  return (performance.now() - start) / 1000;
+}
+
+const port = parentPort!;
+await run(batch(0, Math.min(4, imageCount)));
+const [small, large] = [Math.min(8, imageCount), Math.min(40, imageCount)];
+const smallSeconds = await seconds(batch(0, small));
+const largeSeconds = await seconds(batch(0, large));
+port.postMessage({ kind: 'ready', small, smallSeconds, large, largeSeconds } satisfies JobMessage);
+port.on('message', (go: Go) => {
+  void run(batch(go.from, go.to)).then(() => port.postMessage({ kind: 'done' } satisfies JobMessage));
+});

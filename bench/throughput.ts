@@ -1,0 +1,91 @@
+/**
+ * @fileoverview Throughput of any software target through its plug-in's own `run` (or of the golden runtime), on 1..n
+ * worker threads that each take an equal share of the images. Used by bench/scaling.ts and by bench/run.ts to fill
+ * the comparison table where a section did not measure a target at some T.
+ *
+ * Each worker first warms up (module import, JIT, an ONNX session) and times a small and a larger batch; from the
+ * difference (which cancels the per-call setup of `run`) the timed batch is sized to about `seconds` of work. The
+ * figure covers the timed `run` calls only: wall clock from "go" to the last "done", and the process's CPU time
+ * (every thread) over the same interval. Each timed `run` call still pays its own per-call setup once.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Program } from '../ir/program.ts';
+import { findTarget, targets } from '../targets/registry.ts';
+import type { Throughput } from './row.ts';
+import type { Go, JobData, JobMessage } from './throughput-job.ts';
+
+/** Targets that simulate hardware (benchmarked in cycles by their own section), not software speed. */
+const HARDWARE_TARGETS = new Set(['verilog']);
+
+/** The golden runtime and every registered software target, in registry order: a new target is picked up here. */
+export function softwareTargets(): string[] {
+  return ['golden', ...targets.map((t) => t.name).filter((name) => !HARDWARE_TARGETS.has(name))];
+}
+
+export interface MeasureOptions {
+  readonly threads: number;
+  /** Images to time (default: sized from the warm-up to about `seconds` of work on one thread; at most the images given). */
+  readonly images?: number;
+  readonly seconds?: number;
+  readonly minImages?: number;
+}
+
+async function emitTo(name: string, program: Program): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), `snnc-throughput-${name}-`));
+  if (name === 'golden') return dir;
+  const target = findTarget(name);
+  if (!target) throw new Error(`no target ${name} in targets/registry.ts`);
+  for (const file of await target.emit(program, {})) {
+    mkdirSync(dirname(join(dir, file.path)), { recursive: true });
+    writeFileSync(join(dir, file.path), file.contents);
+  }
+  return dir;
+}
+
+/** A started worker: its warm-up report, and a way to run images [from, to) to completion. */
+interface Job {
+  readonly ready: Extract<JobMessage, { kind: 'ready' }>;
+  go(range: Go): Promise<void>;
+  stop(): Promise<number>;
+}
+
+function startJob(data: JobData): Promise<Job> {
+  const worker = new Worker(new URL('./throughput-worker.mjs', import.meta.url), { workerData: data });
+  let pending: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+  return new Promise((resolve, reject) => {
+    worker.on('error', (e) => (pending ? pending.reject(e) : reject(e)));
+    worker.on('message', (m: JobMessage) => {
+      if (m.kind === 'ready') resolve({ ready: m, go: (range) => new Promise((res, rej) => ((pending = { resolve: res, reject: rej }), worker.postMessage(range))), stop: () => worker.terminate() });
+      else pending?.resolve();
+    });
+  });
+}
+
+/** Images per second of `name` on `pixels` (one image per row of `pixelsPerImage`), seeds = image index. */
+export async function measureThroughput(name: string, program: Program, pixels: Uint8Array, options: MeasureOptions): Promise<Throughput> {
+  const pixelsPerImage = program.input.shape.reduce((a, b) => a * b, 1);
+  const available = pixels.length / pixelsPerImage;
+  const dir = await emitTo(name, program);
+  const jobs: Job[] = [];
+  try {
+    for (let k = 0; k < options.threads; k++) jobs.push(await startJob({ target: name, dir, program, pixels, pixelsPerImage }));
+    const { small, smallSeconds, large, largeSeconds } = jobs[0]!.ready;
+    const perImage = Math.max((largeSeconds - smallSeconds) / (large - small), largeSeconds / large / 4, 1e-7);
+    const sized = Math.round((options.seconds ?? 2) / perImage);
+    const images = Math.min(available, options.images ?? Math.max(options.minImages ?? 64, sized));
+    const share = Math.ceil(images / options.threads);
+    const cpuStart = process.cpuUsage();
+    const start = performance.now();
+    await Promise.all(jobs.map((job, k) => job.go({ from: Math.min(images, k * share), to: Math.min(images, (k + 1) * share) })));
+    const wallSeconds = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
+    const how = options.threads === 1 ? 'one worker thread' : `${options.threads} worker threads, each on 1/${options.threads} of the images`;
+    return { target: name, timesteps: program.timesteps, threads: options.threads, images, wallSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, detail: `${name === 'golden' ? 'runtime/golden.ts' : `the target's run()`}, ${how}` };
+  } finally {
+    await Promise.all(jobs.map((job) => job.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
