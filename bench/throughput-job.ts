@@ -1,7 +1,7 @@
 /**
  * @fileoverview One worker thread of bench/throughput.ts: runs one software target (or the golden runtime) on its
  * share of the images when told to. It warms up first (module import, JIT, an ONNX session) and reports how long a
- * small and a larger warm-up batch took, so the caller can size the timed batch.
+ * growing warm-up batches took, so the caller can size the timed batch.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Program } from '../ir/program.ts';
@@ -18,6 +18,11 @@ export interface JobData {
   /** Every image's pixels back to back, `pixelsPerImage` each; image i runs with seed i. */
   readonly pixels: Uint8Array;
   readonly pixelsPerImage: number;
+  /**
+   * This worker's own temp folder. Workers share the process id, and the ts target imports a temp copy of model.ts
+   * named by process id and content, which two workers would write and remove under each other.
+   */
+  readonly tmp: string;
 }
 
 /** Sent by the caller: run images [from, to). */
@@ -29,6 +34,7 @@ export interface Go {
 export type JobMessage = { readonly kind: 'ready'; readonly small: number; readonly smallSeconds: number; readonly large: number; readonly largeSeconds: number } | { readonly kind: 'done' };
 
 const data = workerData as JobData;
+process.env.TMPDIR = data.tmp; // a worker's process.env is its own copy; os.tmpdir() reads it on each call
 const imageCount = data.pixels.length / data.pixelsPerImage;
 
 function batch(from: number, to: number): Batch {
@@ -54,9 +60,14 @@ async function seconds(b: Batch): Promise<number> {
 
 const port = parentPort!;
 await run(batch(0, Math.min(4, imageCount)));
-const [small, large] = [Math.min(8, imageCount), Math.min(40, imageCount)];
-const smallSeconds = await seconds(batch(0, small));
-const largeSeconds = await seconds(batch(0, large));
+// batches of 2, 8, 32, ... images until one takes a quarter second: the last two size the timed batch
+let [small, smallSeconds] = [0, 0];
+let [large, largeSeconds] = [Math.min(2, imageCount), await seconds(batch(0, Math.min(2, imageCount)))];
+while (largeSeconds < 0.25 && large < imageCount) {
+  [small, smallSeconds] = [large, largeSeconds];
+  large = Math.min(large * 4, imageCount);
+  largeSeconds = await seconds(batch(0, large));
+}
 port.postMessage({ kind: 'ready', small, smallSeconds, large, largeSeconds } satisfies JobMessage);
 port.on('message', (go: Go) => {
   void run(batch(go.from, go.to)).then(() => port.postMessage({ kind: 'done' } satisfies JobMessage));

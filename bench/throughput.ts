@@ -3,7 +3,7 @@
  * worker threads that each take an equal share of the images. Used by bench/scaling.ts and by bench/run.ts to fill
  * the comparison table where a section did not measure a target at some T.
  *
- * Each worker first warms up (module import, JIT, an ONNX session) and times a small and a larger batch; from the
+ * Each worker first warms up (module import, JIT, an ONNX session) and times growing batches; from the last two's
  * difference (which cancels the per-call setup of `run`) the timed batch is sized to about `seconds` of work. The
  * figure covers the timed `run` calls only: wall clock from "go" to the last "done", and the process's CPU time
  * (every thread) over the same interval. Each timed `run` call still pays its own per-call setup once.
@@ -71,9 +71,13 @@ export async function measureThroughput(name: string, program: Program, pixels: 
   const dir = await emitTo(name, program);
   const jobs: Job[] = [];
   try {
-    for (let k = 0; k < options.threads; k++) jobs.push(await startJob({ target: name, dir, program, pixels, pixelsPerImage }));
+    for (let k = 0; k < options.threads; k++) {
+      const tmp = join(dir, `.tmp-worker-${k}`);
+      mkdirSync(tmp);
+      jobs.push(await startJob({ target: name, dir, program, pixels, pixelsPerImage, tmp }));
+    }
     const { small, smallSeconds, large, largeSeconds } = jobs[0]!.ready;
-    const perImage = Math.max((largeSeconds - smallSeconds) / (large - small), largeSeconds / large / 4, 1e-7);
+    const perImage = Math.max(large > small ? (largeSeconds - smallSeconds) / (large - small) : largeSeconds / large, largeSeconds / large / 4, 1e-7);
     const sized = Math.round((options.seconds ?? 2) / perImage);
     const images = Math.min(available, options.images ?? Math.max(options.minImages ?? 64, sized));
     const share = Math.ceil(images / options.threads);
