@@ -21,7 +21,7 @@ const EXAMPLE = process.env.SNNC_BENCH_MODEL ?? 'examples/mnist-snn';
 const TIMESTEPS = [4, 8, 16, 32, 64, 128];
 const THREADS = [1, 2];
 /** Seconds of work per one-thread measurement (the two-thread one runs the same images). */
-const SECONDS = Number(process.env.SNNC_SCALING_SECONDS ?? 1.5);
+const SECONDS = Number(process.env.SNNC_SCALING_SECONDS ?? 2);
 const PYTORCH_IMAGES = 4000;
 
 const load = (): string => loadavg()[0]!.toFixed(2);
@@ -79,7 +79,7 @@ const doc = [
   '',
   `Machine load (1-minute load average): ${loadAtStart} at the start, ${load()} at the end. The machine is shared, so the wall-clock figures vary with other work; per CPU second they do not.`,
   '',
-  `How: snnc's targets run through their plug-in's run() in worker threads (bench/throughput.ts); "2 threads" is two workers, each on half of the same images as the one-thread row. Each one-thread measurement runs about ${SECONDS} s of work after a warm-up; the figure includes each run() call's own setup (an ONNX Runtime session; the ts module's import is cached). ${pytorchNote}`,
+  `How: snnc's targets run through their plug-in's run() in worker threads (bench/throughput.ts); "2 threads" is two workers, each on half of the same images as the one-thread row. Each one-thread measurement runs about ${SECONDS} s of work after a warm-up; the figure includes the setup of one run() call per worker (the ts target's program fingerprint check, an ONNX Runtime session: tens of milliseconds). ${pytorchNote}`,
   '',
   '## Images/s (wall clock)',
   '',

@@ -1,7 +1,7 @@
 /**
  * @fileoverview One worker thread of bench/throughput.ts: runs one software target (or the golden runtime) on its
  * share of the images when told to. It warms up first (module import, JIT, an ONNX session) and reports how long a
- * growing warm-up batches took, so the caller can size the timed batch.
+ * run() takes on an empty batch and on a growing one, so the caller can size the timed batch.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Program } from '../ir/program.ts';
@@ -31,7 +31,8 @@ export interface Go {
   readonly to: number;
 }
 
-export type JobMessage = { readonly kind: 'ready'; readonly small: number; readonly smallSeconds: number; readonly large: number; readonly largeSeconds: number } | { readonly kind: 'done' };
+/** `ready`: run() on an empty batch took `setupSeconds`, and on `images` images `imagesSeconds`. */
+export type JobMessage = { readonly kind: 'ready'; readonly setupSeconds: number; readonly images: number; readonly imagesSeconds: number } | { readonly kind: 'done' };
 
 const data = workerData as JobData;
 process.env.TMPDIR = data.tmp; // a worker's process.env is its own copy; os.tmpdir() reads it on each call
@@ -60,15 +61,15 @@ async function seconds(b: Batch): Promise<number> {
 
 const port = parentPort!;
 await run(batch(0, Math.min(4, imageCount)));
-// batches of 2, 8, 32, ... images until one takes a quarter second: the last two size the timed batch
-let [small, smallSeconds] = [0, 0];
-let [large, largeSeconds] = [Math.min(2, imageCount), await seconds(batch(0, Math.min(2, imageCount)))];
-while (largeSeconds < 0.25 && large < imageCount) {
-  [small, smallSeconds] = [large, largeSeconds];
-  large = Math.min(large * 4, imageCount);
-  largeSeconds = await seconds(batch(0, large));
+// the per-call setup of run() (an empty batch), then batches of 8, 32, ... images until one computes a quarter second
+const setupSeconds = Math.min(await seconds(batch(0, 0)), await seconds(batch(0, 0)));
+let images = Math.min(8, imageCount);
+let imagesSeconds = await seconds(batch(0, images));
+while (imagesSeconds - setupSeconds < 0.25 && images < imageCount) {
+  images = Math.min(images * 4, imageCount);
+  imagesSeconds = await seconds(batch(0, images));
 }
-port.postMessage({ kind: 'ready', small, smallSeconds, large, largeSeconds } satisfies JobMessage);
+port.postMessage({ kind: 'ready', setupSeconds, images, imagesSeconds } satisfies JobMessage);
 port.on('message', (go: Go) => {
   void run(batch(go.from, go.to)).then(() => port.postMessage({ kind: 'done' } satisfies JobMessage));
 });

@@ -3,10 +3,11 @@
  * worker threads that each take an equal share of the images. Used by bench/scaling.ts and by bench/run.ts to fill
  * the comparison table where a section did not measure a target at some T.
  *
- * Each worker first warms up (module import, JIT, an ONNX session) and times growing batches; from the last two's
- * difference (which cancels the per-call setup of `run`) the timed batch is sized to about `seconds` of work. The
- * figure covers the timed `run` calls only: wall clock from "go" to the last "done", and the process's CPU time
- * (every thread) over the same interval. Each timed `run` call still pays its own per-call setup once.
+ * Each worker first warms up (module import, JIT, an ONNX session), times `run` on an empty batch (its per-call setup:
+ * the ts target's program fingerprint check, an ONNX Runtime session) and on growing batches, and the timed batch is
+ * sized to about `seconds` of work beyond that setup. The figure covers the timed `run` calls only: wall clock from
+ * "go" to the last "done", and the process's CPU time (every thread) over the same interval; each timed call still
+ * pays its setup once (a few percent at the default 2 s).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,8 +77,8 @@ export async function measureThroughput(name: string, program: Program, pixels: 
       mkdirSync(tmp);
       jobs.push(await startJob({ target: name, dir, program, pixels, pixelsPerImage, tmp }));
     }
-    const { small, smallSeconds, large, largeSeconds } = jobs[0]!.ready;
-    const perImage = Math.max(large > small ? (largeSeconds - smallSeconds) / (large - small) : largeSeconds / large, largeSeconds / large / 4, 1e-7);
+    const { setupSeconds, images: warm, imagesSeconds } = jobs[0]!.ready;
+    const perImage = Math.max((imagesSeconds - setupSeconds) / warm, imagesSeconds / warm / 10, 1e-7);
     const sized = Math.round((options.seconds ?? 2) / perImage);
     const images = Math.min(available, options.images ?? Math.max(options.minImages ?? 64, sized));
     const share = Math.ceil(images / options.threads);
