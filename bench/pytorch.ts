@@ -5,6 +5,7 @@
  * is one row saying why it was not measured.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { datasetDir } from '../data/cache.ts';
 import { loadDataset } from '../data/load.ts';
@@ -18,6 +19,8 @@ export interface PytorchRun {
   readonly torch: string;
   readonly python: string;
   readonly blas: string;
+  /** The file whose sgemm_ torch calls. */
+  readonly sgemmFrom: string | null;
   readonly blasLibraries: readonly string[];
   readonly blasInfo: string;
   readonly oneDnn: string;
@@ -48,6 +51,8 @@ export interface PytorchOptions {
   readonly batch?: number;
   readonly passes?: number;
   readonly accuracy?: boolean;
+  /** Extra environment, e.g. LD_LIBRARY_PATH to put another libblas.so.3 first. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Runs the script once (threads and BLAS threads fixed through the environment before torch starts). */
@@ -56,11 +61,14 @@ export function runPytorch(python: string, modelDir: string, options: PytorchOpt
   const args = [SCRIPT, '--model', modelDir, '--mnist', datasetDir('mnist'), '--threads', `${options.threads}`, '--timesteps', options.timesteps.join(','), '--images', `${options.images}`];
   args.push('--batch', `${options.batch ?? 1000}`, '--passes', `${options.passes ?? 3}`, ...(options.accuracy ? ['--accuracy'] : []));
   const threads = `${options.threads}`;
-  const env = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: threads, MKL_NUM_THREADS: threads };
+  const env = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: threads, MKL_NUM_THREADS: threads, ...options.env };
   const run = spawnSync(python, args, { encoding: 'utf8', env, maxBuffer: 1 << 24 });
   if (run.status !== 0) throw new Error(`${python} ${SCRIPT} failed: ${run.stderr.trim().split('\n').pop() ?? run.error}`);
   return JSON.parse(run.stdout) as PytorchRun;
 }
+
+/** Debian's netlib reference BLAS: what `apt-get install --no-install-recommends python3-torch` leaves torch with. */
+const NETLIB_DIR = '/usr/lib/x86_64-linux-gnu/blas';
 
 /** The Debian package version of python3-torch (torch.__version__ says 1.13.0a0 for 1.13.1+dfsg), if dpkg knows it. */
 function debianTorchVersion(): string {
@@ -68,17 +76,29 @@ function debianTorchVersion(): string {
   return q.status === 0 ? `, Debian python3-torch ${q.stdout.trim()}` : '';
 }
 
+const passesText = (n: number): string => (n === 1 ? 'one pass' : `best of ${n} passes`);
+
 /** The target name of a run in the comparison: "pytorch (OpenBLAS 0.3.21 (Zen))". */
 export const pytorchTarget = (run: PytorchRun): string => `pytorch (${run.blas})`;
 
 /** Records every measurement of `run` as Throughput. */
 export function recordPytorch(run: PytorchRun): void {
   for (const m of run.measurements) {
-    recordThroughput({ target: pytorchTarget(run), timesteps: m.timesteps, threads: run.threads, images: m.images, wallSeconds: m.wallSeconds, cpuSeconds: m.cpuSeconds, detail: `torch ${run.torch}, batch ${run.batch}, float32, best of ${run.passes} passes` });
+    recordThroughput({ target: pytorchTarget(run), timesteps: m.timesteps, threads: run.threads, images: m.images, wallSeconds: m.wallSeconds, cpuSeconds: m.cpuSeconds, detail: `torch ${run.torch}, batch ${run.batch}, float32, ${passesText(run.passes)}` });
   }
 }
 
-/** The PyTorch rows of `npm run bench`: T=8 and T=128 on one and two threads, and the float accuracy once. */
+const row = (run: PytorchRun, m: PytorchRun['measurements'][number], label: string): BenchRow => ({
+  what: `pytorch${label}, T=${m.timesteps}, ${run.threads} thread${run.threads > 1 ? 's' : ''}`,
+  figure: `${(m.images / m.wallSeconds).toFixed(0)} images/s`,
+  detail: `${(m.images / m.cpuSeconds).toFixed(0)} images per CPU second; ${run.blas}, batch ${run.batch}, ${m.images} images, ${passesText(run.passes)}`,
+});
+
+/**
+ * The PyTorch rows of `npm run bench`: T=8 and T=128 on one and two threads, the float accuracy once, and, when
+ * Debian's netlib reference BLAS is installed, one thread on it (LD_LIBRARY_PATH puts its libblas.so.3 first), to show
+ * what the BLAS does to the baseline.
+ */
 export async function benchPytorch(modelDir: string, images: number): Promise<BenchRow[]> {
   const found = findTorchPython();
   if ('missing' in found) return [{ what: 'pytorch baseline', figure: 'not measured', detail: found.missing }];
@@ -87,13 +107,16 @@ export async function benchPytorch(modelDir: string, images: number): Promise<Be
     const run = runPytorch(found.python, modelDir, { threads, timesteps: [8, 128], images, accuracy: threads === 1 });
     recordPytorch(run);
     if (threads === 1) {
-      rows.push({ what: 'pytorch: version and BLAS', figure: run.blas, detail: `torch ${run.torch}${debianTorchVersion()} (python ${run.python}); mapped: ${run.blasLibraries.join(', ')}; built with BLAS_INFO=${run.blasInfo} (libblas.so.3), oneDNN ${run.oneDnn}, ${run.parallelBackend}; OMP_WAIT_POLICY=${run.ompWaitPolicy}` });
+      rows.push({ what: 'pytorch: version and BLAS', figure: run.blas, detail: `torch ${run.torch}${debianTorchVersion()} (python ${run.python}); sgemm_ from ${run.sgemmFrom}; mapped: ${run.blasLibraries.join(', ')}; built with BLAS_INFO=${run.blasInfo} (libblas.so.3), oneDNN ${run.oneDnn}, ${run.parallelBackend}; OMP_WAIT_POLICY=${run.ompWaitPolicy}` });
       const a = run.accuracy!;
       rows.push({ what: `pytorch float accuracy, T=${a.timesteps}`, figure: `${((100 * a.correct) / a.images).toFixed(2)} %`, detail: `${a.correct}/${a.images} MNIST test images; jitter from torch.rand (seed 0), not snnc's xorshift32, so single images differ from the float reference` });
     }
-    for (const m of run.measurements) {
-      rows.push({ what: `pytorch, T=${m.timesteps}, ${threads} thread${threads > 1 ? 's' : ''}`, figure: `${(m.images / m.wallSeconds).toFixed(0)} images/s`, detail: `${(m.images / m.cpuSeconds).toFixed(0)} images per CPU second; batch ${run.batch}, ${m.images} images, best of ${run.passes} passes` });
-    }
+    rows.push(...run.measurements.map((m) => row(run, m, '')));
+  }
+  if (existsSync(`${NETLIB_DIR}/libblas.so.3`)) {
+    const netlib = runPytorch(found.python, modelDir, { threads: 1, timesteps: [8, 128], images: Math.min(images, 1000), passes: 1, env: { LD_LIBRARY_PATH: NETLIB_DIR } });
+    recordPytorch(netlib);
+    rows.push(...netlib.measurements.map((m) => row(netlib, m, ` with LD_LIBRARY_PATH=${NETLIB_DIR}`)));
   }
   return rows;
 }

@@ -4,8 +4,8 @@
         --mnist ~/.cache/snnc/mnist --threads 1 --timesteps 8,128 [--images 2000] [--batch 1000] [--accuracy]
 
 Each figure is the best of --passes passes over --images MNIST test images (wall clock: time.perf_counter; CPU:
-time.process_time, every thread of the process). It names the BLAS the process actually loaded (from
-/proc/self/maps), which is what decides PyTorch's speed on Debian: netlib's reference BLAS is 7-20x slower than
+time.process_time, every thread of the process). It names the BLAS whose sgemm_ torch calls (dlsym through
+libtorch_cpu, then dladdr; /proc/self/maps lists the rest), which is what decides PyTorch's speed on Debian: netlib's reference BLAS is 7-20x slower than
 OpenBLAS. bench/run.ts and bench/scaling.ts run it; bench/setup-pytorch.sh installs what it needs.
 """
 import argparse
@@ -24,35 +24,48 @@ import torch  # noqa: E402
 from snn_model import SnnModel, fail, mnist_test  # noqa: E402
 
 
-def loaded_blas():
-    """The BLAS and LAPACK libraries mapped into this process (real paths), after a matrix product has run."""
-    torch.ones(64, 64) @ torch.ones(64, 64)
-    paths = set()
+def mapped_files():
+    """Real paths of every file mapped into this process."""
     with open("/proc/self/maps", encoding="utf-8") as maps:
-        for line in maps:
-            path = line.split()[-1]
-            name = os.path.basename(path)
-            if "blas" in name or "mkl" in name or "dnnl" in name:
-                paths.add(os.path.realpath(path))
-    return sorted(paths)
+        return sorted({os.path.realpath(line.split()[-1]) for line in maps if "/" in line})
 
 
-def blas_name(paths):
-    """A short name for the BLAS that serves libblas.so.3 (e.g. "OpenBLAS 0.3.21 (Zen)"), and its threading hook."""
-    for path in paths:
-        if "openblas" in path:
-            lib = ctypes.CDLL(path)
-            lib.openblas_get_config.restype = ctypes.c_char_p
-            lib.openblas_get_corename.restype = ctypes.c_char_p
-            config = lib.openblas_get_config().decode().split()
-            return f"{' '.join(config[:2])} ({lib.openblas_get_corename().decode()})", lib
-    for path in paths:
-        if "mkl" in path:
-            return "MKL", None
-    for path in paths:
-        if path.endswith("/blas/libblas.so.3"):
-            return "netlib reference BLAS", None
-    return "unknown BLAS (" + ", ".join(paths) + ")", None
+class DlInfo(ctypes.Structure):
+    _fields_ = [("dli_fname", ctypes.c_char_p), ("dli_fbase", ctypes.c_void_p), ("dli_sname", ctypes.c_char_p), ("dli_saddr", ctypes.c_void_p)]
+
+
+def sgemm_provider():
+    """The file whose sgemm_ libtorch_cpu binds to: dlsym through torch's own handle (it and its dependencies), then dladdr."""
+    torch.ones(64, 64) @ torch.ones(64, 64)
+    libtorch = [path for path in mapped_files() if os.path.basename(path).startswith("libtorch_cpu.so")]
+    if not libtorch:
+        return None
+    try:
+        address = ctypes.cast(ctypes.CDLL(libtorch[0]).sgemm_, ctypes.c_void_p)
+    except AttributeError:
+        return None
+    info = DlInfo()
+    libc = ctypes.CDLL("libc.so.6")
+    if not libc.dladdr(address, ctypes.byref(info)):
+        return None
+    return os.path.realpath(info.dli_fname.decode())
+
+
+def blas_name(provider):
+    """A short name for the BLAS that provides sgemm_ (e.g. "OpenBLAS 0.3.21 (Haswell)"), and OpenBLAS's handle."""
+    if provider is None:
+        return "unknown BLAS (no sgemm_ found through libtorch_cpu)", None
+    lib = ctypes.CDLL(provider)
+    if hasattr(lib, "openblas_get_config"):
+        lib.openblas_get_config.restype = ctypes.c_char_p
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        config = lib.openblas_get_config().decode().split()
+        return f"{' '.join(config[:2])} ({lib.openblas_get_corename().decode()})", lib
+    if "mkl" in provider:
+        return "MKL", None
+    if "/blas/" in provider:
+        return "netlib reference BLAS", None
+    return f"BLAS of {provider}", None
 
 
 def torch_build_blas():
@@ -106,8 +119,9 @@ def main():
         fail("--threads, --images and --batch must be positive")
     timesteps = [int(t) for t in args.timesteps.split(",")]
     torch.set_num_threads(args.threads)
-    paths = loaded_blas()
-    name, openblas = blas_name(paths)
+    provider = sgemm_provider()
+    name, openblas = blas_name(provider)
+    paths = [path for path in mapped_files() if any(word in os.path.basename(path) for word in ("blas", "lapack", "mkl", "dnnl"))]
     if openblas is not None:
         openblas.openblas_set_num_threads(args.threads)
     model = SnnModel(args.model)
@@ -117,6 +131,7 @@ def main():
         "torch": torch.__version__,
         "python": sys.version.split()[0],
         "blas": name,
+        "sgemmFrom": provider,
         "blasLibraries": paths,
         **torch_build_blas(),
         "threads": torch.get_num_threads(),
