@@ -15,7 +15,10 @@ import { measureThroughput, softwareTargets } from './throughput.ts';
 const EXAMPLE = process.env.SNNC_BENCH_MODEL ?? 'examples/mnist-snn';
 const IMAGES = Number(process.env.SNNC_BENCH_IMAGES ?? 2000);
 
-/** One line per section; a section records its throughput figures with recordThroughput (bench/row.ts). */
+/**
+ * One line per section; a section records its throughput figures with recordThroughput (bench/row.ts). A new one:
+ * `['wasm target', async () => (await import('./wasm-target.ts')).benchWasmTarget(EXAMPLE, IMAGES)],`
+ */
 const sections: readonly [string, () => Promise<BenchRow[]>][] = [
   ['spine', async () => (await import('./spine.ts')).benchSpine(EXAMPLE, IMAGES)],
   ['ts target', async () => (await import('./ts-target.ts')).benchTsExample(EXAMPLE, IMAGES)],
@@ -81,8 +84,9 @@ const table = [
   '',
   'PyTorch runs the same float model (bench/pytorch/, batched float32 matrix products, OMP_WAIT_POLICY=PASSIVE); the',
   'snnc targets run the 8-bit fixed-point program compiled from it. The ratio is images per CPU second over those of',
-  'the best PyTorch row at the same T (in bold): CPU time counts every thread of the process and is robust to other',
-  'load, which only stretches the wall clock. Threads against T for every target: results/scaling.md.',
+  'the best PyTorch row at the same T (in bold): CPU time counts every thread of the process and is less sensitive to',
+  'other load than the wall clock. Rows on two threads count the CPU time their threads spend waiting (PyTorch:',
+  "OpenMP's and OpenBLAS's worker threads). Threads against T for every target: results/scaling.md.",
   '',
   ...comparisonTable(recordedThroughput()),
   '',

@@ -53,7 +53,7 @@ if ('python' in python) {
   for (const threads of THREADS) {
     const run = runPytorch(python.python, EXAMPLE, { threads, timesteps: TIMESTEPS, images: PYTORCH_IMAGES, passes: 2 });
     for (const m of run.measurements) results.push({ target: pytorchTarget(run), timesteps: m.timesteps, threads, images: m.images, wallSeconds: m.wallSeconds, cpuSeconds: m.cpuSeconds, detail: `torch ${run.torch}, batch ${run.batch}` });
-    pytorchNote = `PyTorch: torch ${run.torch}, ${run.blas}, batch ${run.batch}, float32, OMP_WAIT_POLICY=${run.ompWaitPolicy}, best of ${run.passes} passes over ${PYTORCH_IMAGES} images; its two threads are its own (torch.set_num_threads(2), OpenBLAS with 2 threads).`;
+    pytorchNote = `PyTorch: torch ${run.torch}, ${run.blas}, float32, OMP_WAIT_POLICY=${run.ompWaitPolicy}, best of ${run.passes} passes over ${PYTORCH_IMAGES} images in batches of ${run.batch}; its two threads are its own (torch.set_num_threads(2), OpenBLAS with 2 threads).`;
   }
 } else pytorchNote = `PyTorch: not measured (${python.missing}).`;
 
@@ -72,12 +72,13 @@ const speedup = series.filter((s) => s.threads > 1).map((two) => {
   return `| ${two.target} | ${ratios.map((r) => `${r.toFixed(2)}x`).join(' | ')} |`;
 });
 
+const busy = Math.max(Number(loadAtStart), Number(load())) > cpus().length;
 const doc = [
   '# Scaling: images/s against threads and timesteps',
   '',
   `Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}. Command: \`npm run bench:scaling\` (${((Date.now() - started) / 60000).toFixed(1)} min). Model: ${EXAMPLE}, compiled at each T (the same weights), MNIST test images, seed = image index.`,
   '',
-  `Machine load (1-minute load average): ${loadAtStart} at the start, ${load()} at the end. The machine is shared, so the wall-clock figures vary with other work; per CPU second they do not.`,
+  `Machine load (1-minute load average): ${loadAtStart} at the start, ${load()} at the end, on ${cpus().length} cores. The machine is shared, so the wall-clock figures vary with other work; per CPU second they vary less.${busy ? ' The load was above the core count: a second thread found no free core, so the two-thread rows show contention, not what two idle cores give.' : ''}`,
   '',
   `How: snnc's targets run through their plug-in's run() in worker threads (bench/throughput.ts); "2 threads" is two workers, each on half of the same images as the one-thread row. Each one-thread measurement runs about ${SECONDS} s of work after a warm-up; the figure includes the setup of one run() call per worker (the ts target's program fingerprint check, an ONNX Runtime session: tens of milliseconds). ${pytorchNote}`,
   '',
