@@ -42,9 +42,12 @@ async function onnxSpeed(program: Program, batch: Batch, unroll: boolean): Promi
     writeFileSync(join(dir, MODEL_FILE), model!.contents);
     const session = await OnnxModelSession.open(join(dir, MODEL_FILE), program.input.shape, { threads: 1, chunk: 64 });
     await session.run({ images: batch.images.slice(0, 64), seeds: batch.seeds.slice(0, 64) });
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     await session.run(batch);
     const perSecond = batch.images.length / ((performance.now() - start) / 1000);
+    const cpu = process.cpuUsage(cpuStart);
+    recordThroughput({ target: 'onnx', timesteps: program.timesteps, threads: 1, images: batch.images.length, wallSeconds: batch.images.length / perSecond, cpuSeconds: (cpu.user + cpu.system) / 1e6, detail: `bench/onnx-target.ts, ${unroll ? 'unrolled' : 'Loop'}, batches of 64` });
     await session.close();
     return { perSecond, bytes: model!.contents.length };
   } finally {

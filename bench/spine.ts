@@ -4,20 +4,25 @@ import { loadDataset } from '../data/load.ts';
 import { datasetBatch } from '../runtime/batch.ts';
 import { runGolden } from '../runtime/golden.ts';
 import { runSnnFloat } from '../runtime/float-reference.ts';
-import type { BenchRow } from './row.ts';
+import { recordThroughput, type BenchRow } from './row.ts';
 
 export async function benchSpine(modelDir: string, images: number): Promise<BenchRow[]> {
   const start = performance.now();
   const { model, program } = await compileModelDir(modelDir);
   const ms = performance.now() - start;
   const batch = datasetBatch(loadDataset('mnist', 'test', { limit: images }));
-  const time = (fn: (image: Uint8Array, seed: number) => void): number => {
+  /** Images per wall second of `fn` over the batch on this thread, recorded as `target`'s throughput. */
+  const time = (target: string, fn: (image: Uint8Array, seed: number) => void): number => {
+    const cpuStart = process.cpuUsage();
     const begin = performance.now();
     batch.images.forEach((image, i) => fn(image, batch.seeds[i]!));
-    return batch.images.length / ((performance.now() - begin) / 1000);
+    const wallSeconds = (performance.now() - begin) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
+    recordThroughput({ target, timesteps: program.timesteps, threads: 1, images: batch.images.length, wallSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, detail: 'bench/spine.ts, one image at a time on the main thread' });
+    return batch.images.length / wallSeconds;
   };
-  const golden = time((image, seed) => runGolden(program, image, seed));
-  const float = time((image, seed) => runSnnFloat(model, image, seed));
+  const golden = time('golden', (image, seed) => runGolden(program, image, seed));
+  const float = time('float reference (float64)', (image, seed) => runSnnFloat(model, image, seed));
   return [
     { what: 'compile (read, 512 calibration images, lowering)', figure: `${(ms / 1000).toFixed(2)} s`, detail: `${modelDir}, compileModelDir as \`snnc compile\` does` },
     { what: `golden runtime, T=${program.timesteps}`, figure: `${golden.toFixed(0)} images/s`, detail: `${batch.images.length} MNIST test images, one thread` },
