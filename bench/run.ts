@@ -1,5 +1,5 @@
 /**
- * @fileoverview `npm run bench`: every target's benchmark (spine, ts, onnx, verilog) and the PyTorch baseline, printed
+ * @fileoverview `npm run bench`: every target's benchmark (spine, ts, onnx, wasm, verilog) and the PyTorch baseline, printed
  * and written to results/bench.md with the machine, the tool versions, the load it ran under, and the comparison of
  * every software target with the best PyTorch configuration measured in the same run.
  */
@@ -23,6 +23,7 @@ const sections: readonly [string, () => Promise<BenchRow[]>][] = [
   ['spine', async () => (await import('./spine.ts')).benchSpine(EXAMPLE, IMAGES)],
   ['ts target', async () => (await import('./ts-target.ts')).benchTsExample(EXAMPLE, IMAGES)],
   ['onnx target', async () => (await import('./onnx-target.ts')).benchOnnxTarget(EXAMPLE, IMAGES)],
+  ['wasm target', async () => (await import('./wasm-target.ts')).benchWasmTarget(EXAMPLE, IMAGES)],
   ['verilog target', async () => (await import('./verilog-target.ts')).benchVerilogTarget(EXAMPLE, IMAGES)],
   ['pytorch', async () => (await import('./pytorch.ts')).benchPytorch(EXAMPLE, IMAGES)],
   ['comparison fill-in', () => fillComparison()],
