@@ -91,6 +91,8 @@ const table = [
   '',
   ...comparisonTable(recordedThroughput()),
   '',
+  'Why the wasm target is not 10x PyTorch (the goal of issue 17): results/wasm-profile.md.',
+  '',
   '## Every figure',
   '',
   '| what | figure | detail |',
