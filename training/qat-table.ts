@@ -64,7 +64,7 @@ export async function qatTable(mode: Mode, log: (line: string) => void): Promise
     '',
     'T = 8, all 10,000 test images, image i with jitter seed i. *Post-training*: the float model lowered with B-bit',
     'weights (per-channel scales, 8-bit activations and jitter, calibration on the first 512 training images) and run on',
-    'the golden runtime. *QAT*: the same float model fine-tuned by `snnc train --qat-bits B --from BASE`, whose forward',
+    'the golden runtime. *QAT*: the same float model fine-tuned by `snnc train --qat-bits B --from DIR` (DIR the float model), whose forward',
     'pass computes the compiled integers (docs/training.md); its float column runs the latent float weights in the float',
     'reference, its fixed column is `snnc compile` at B bits run on the golden runtime, and the last column is what',
     'training itself measured with its quantized forward pass (`metadata.qat.accuracy`); "(=)" marks that it equals the',
