@@ -108,7 +108,9 @@ function printSpiking(op: SpikingOp): string[] {
 
 export function printProgram(p: Program): string {
   const enc = p.encoder;
-  const encoder = enc.kind === 'jitter' ? `jitter, xorshift32, ${enc.jitterBits}-bit draws -> ${formatType(enc.outType)}` : `direct -> ${formatType(enc.outType)}`;
+  const encoder = enc.kind === 'jitter' ? `jitter, xorshift32, ${enc.jitterBits}-bit draws -> ${formatType(enc.outType)}`
+    : enc.kind === 'events' ? `events (${enc.binning.source}), ${enc.binning.binUs} us bins from ${enc.binning.startUs} us, counts saturate -> ${formatType(enc.outType)}`
+    : `direct -> ${formatType(enc.outType)}`;
   const q = p.quantization;
   const lines = [
     `program ${p.name} (snnc-ir v${p.version}, source sha256:${p.sourceSha256.slice(0, 12)})`,

@@ -54,7 +54,7 @@ export const IR_SCHEMA: Schema = {
       type: ref('intType', 'Pixel type, unsigned, at most 16 bits: `u8.8` for 0..255 images. Its frac is nominal.'),
       realPerLsb: num('Real value of one pixel unit in the float model (1/255 beside `u8.8`); informational, the compiler folds it into the first layer\'s weights.'),
     }),
-    encoder: kinds(['jitterEncoder', 'directEncoder'], 'Chosen by `kind`.'),
+    encoder: kinds(['jitterEncoder', 'directEncoder', 'eventsEncoder'], 'Chosen by `kind`.'),
     jitterEncoder: record('`x_t[i] = floor(p[i] * r / 2^jitterBits)` with a fresh draw r per nonzero pixel.', {
       kind: tag('jitter', '`"jitter"`.'),
       prng: tag('xorshift32', 'The generator; always `"xorshift32"`.'),
@@ -64,6 +64,16 @@ export const IR_SCHEMA: Schema = {
     directEncoder: record('`x_t[i] = p[i]`.', {
       kind: tag('direct', '`"direct"`.'),
       outType: ref('intType', 'The input type (`input.type`).'),
+    }),
+    eventsEncoder: record('`x_t[i] = f[t * P + i]`: the sample is T frames of event counts (docs/ir.md "Event input").', {
+      kind: tag('events', '`"events"`.'),
+      binning: ref('eventBinning', 'How events become the frames.'),
+      outType: ref('intType', 'The input type (`input.type`): counts saturate at its largest value.'),
+    }),
+    eventBinning: record('Event `(tau us)` to bin `floor((tau - startUs) / binUs)`, kept when in `0..T-1`.', {
+      source: choice(['dvs', 'channels'], '`dvs`: events `(x, y, polarity)`, channel = polarity for 2 input channels, else 0; `channels`: events `(channel)`, input `[N, 1, 1]`.'),
+      binUs: int(1, 2 ** 31 - 1, 'Microseconds per timestep.'),
+      startUs: int(0, 2 ** 31 - 1, 'Window start in microseconds.'),
     }),
     conv: record('Stateless convolution, every timestep.', {
       kind: tag('conv', '`"conv"`.'),

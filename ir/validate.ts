@@ -164,6 +164,13 @@ function checkSemantics(p: Program): Program {
   const c = new Checker();
   c.check(p.readout.begin < p.timesteps, 'readout.begin', `${p.readout.begin} leaves no timestep to read`);
   c.check(!p.input.type.signed && p.input.type.bits <= 16, 'input.type', 'must be unsigned, at most 16 bits');
+  c.check(sameType(p.encoder.outType, p.input.type), 'encoder.outType', 'must be the input type');
+  if (p.encoder.kind === 'events') {
+    const [channels, height, width] = p.input.shape;
+    c.check(p.input.type.bits <= 8, 'input.type', 'event counts are at most 8 bits (frames are bytes)');
+    if (p.encoder.binning.source === 'dvs') c.check(channels <= 2, 'input.shape', `a dvs event input has 1 or 2 (polarity) channels, not ${channels}`);
+    else c.check(height === 1 && width === 1, 'input.shape', `a channels event input is [N, 1, 1], not [${p.input.shape.join(', ')}]`);
+  }
   // The value flowing between layers: a CHW image (input, conv, pool, identity spiking) or a flat vector (dense spiking).
   let shape: readonly number[] | undefined = p.input.shape;
   let xType: IntType = p.encoder.outType;

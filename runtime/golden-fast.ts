@@ -16,6 +16,7 @@ import type { Program } from '../ir/program.ts';
 import { unreachable } from '../ir/registry.ts';
 import type { SpikingOp } from '../ir/spiking.ts';
 import { seedState, xorshift32 } from './prng.ts';
+import { checkSample } from './sample.ts';
 import type { InferResult } from './trace.ts';
 
 /** Values flowing between layers: dense (`values`), and the indices of the nonzero ones (`events[0..count)`). */
@@ -237,25 +238,37 @@ export function compileGolden(program: Program): FastGolden {
   const { begin, source } = program.readout;
   return {
     run(pixels, seed) {
-      if (pixels.length !== size) throw new RangeError(`image has ${pixels.length} pixels, the program wants ${size}`);
+      checkSample(program, pixels);
       input.values.fill(0);
       let nonzero = 0;
-      for (let i = 0; i < size; i++) if (pixels[i] !== 0) pixelEvents[nonzero++] = i;
+      if (encoder.kind !== 'events') for (let i = 0; i < size; i++) if (pixels[i] !== 0) pixelEvents[nonzero++] = i;
       let state = seedState(seed);
       for (const layer of layers) layer.start();
       const scores = new Array<number>(program.classes).fill(0);
       for (let t = 0; t < program.timesteps; t++) {
-        // Encoder: x = p (direct), or floor(p * r / 2^jitterBits) with one draw per nonzero pixel (p * r < 2^24).
-        input.count = 0;
-        for (let n = 0; n < nonzero; n++) {
-          const i = pixelEvents[n]!;
-          let x = pixels[i]!;
-          if (jitterBits > 0) {
-            state = xorshift32(state);
-            x = (x * (state >>> (32 - jitterBits))) >>> jitterBits;
+        if (encoder.kind === 'events') {
+          // x = frame t: clear the last frame's events, then take this frame's nonzero counts.
+          for (let n = 0; n < input.count; n++) input.values[input.events[n]!] = 0;
+          input.count = 0;
+          for (let i = 0, at = t * size; i < size; i++, at++) {
+            const x = pixels[at]!;
+            if (x === 0) continue;
+            input.values[i] = x;
+            input.events[input.count++] = i;
           }
-          input.values[i] = x;
-          if (x !== 0) input.events[input.count++] = i;
+        } else {
+          // Encoder: x = p (direct), or floor(p * r / 2^jitterBits) with one draw per nonzero pixel (p * r < 2^24).
+          input.count = 0;
+          for (let n = 0; n < nonzero; n++) {
+            const i = pixelEvents[n]!;
+            let x = pixels[i]!;
+            if (jitterBits > 0) {
+              state = xorshift32(state);
+              x = (x * (state >>> (32 - jitterBits))) >>> jitterBits;
+            }
+            input.values[i] = x;
+            if (x !== 0) input.events[input.count++] = i;
+          }
         }
         let x = input;
         for (const layer of layers) {

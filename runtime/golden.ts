@@ -9,14 +9,17 @@ import type { Program } from '../ir/program.ts';
 import { unreachable } from '../ir/registry.ts';
 import type { SpikingOp } from '../ir/spiking.ts';
 import { clamp, roundShift, scaleBy, shiftLeft } from './fixed.ts';
+import { checkSample } from './sample.ts';
 import { Xorshift32 } from './prng.ts';
 import type { InferResult, ModelTrace } from './trace.ts';
 
-/** x_t from pixels: jitter draws one random number per nonzero pixel. */
-export function encode(encoder: IrEncoder, pixels: Uint8Array, prng: Xorshift32 | undefined): number[] {
+/** x_t from a sample: jitter draws one random number per nonzero pixel; events reads frame t of P values. */
+export function encode(encoder: IrEncoder, pixels: Uint8Array, prng: Xorshift32 | undefined, t = 0, frame = pixels.length): number[] {
   switch (encoder.kind) {
     case 'direct':
       return Array.from(pixels);
+    case 'events':
+      return Array.from(pixels.subarray(t * frame, (t + 1) * frame));
     case 'jitter':
       return Array.from(pixels, (p) => (p === 0 ? 0 : Math.floor((p * (prng!.next() >>> (32 - encoder.jitterBits))) / 2 ** encoder.jitterBits)));
     default:
@@ -147,13 +150,13 @@ export class SpikingState {
 
 /** Runs one inference; with `trace`, records every layer's visible values at every timestep. */
 export function runGolden(program: Program, pixels: Uint8Array, seed: number, trace?: ModelTrace): InferResult {
-  const expected = program.input.shape.reduce((a, b) => a * b, 1);
-  if (pixels.length !== expected) throw new RangeError(`image has ${pixels.length} pixels, the program wants ${expected}`);
+  checkSample(program, pixels);
+  const frame = program.input.shape.reduce((a, b) => a * b, 1);
   const prng = program.encoder.kind === 'jitter' ? new Xorshift32(seed) : undefined;
   const states = program.layers.map((op) => (op.kind === 'spiking' ? new SpikingState(op) : undefined));
   const scores = new Array<number>(program.classes).fill(0);
   for (let t = 0; t < program.timesteps; t++) {
-    let x = encode(program.encoder, pixels, prng);
+    let x = encode(program.encoder, pixels, prng, t, frame);
     trace?.inputs.push(x);
     let read: number[] = [];
     program.layers.forEach((op, l) => {

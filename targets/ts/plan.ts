@@ -235,6 +235,8 @@ export function planModel(program: Program): ModelPlan {
     case 'direct':
       encoder = { kind: 'direct', jitterBits: 0, pixels, out: stream('pix', pixels, PIXEL_BYTES, false, true) };
       break;
+    case 'events':
+      throw new Error('ts: event input is refused by check.ts');
     default:
       return unreachable(enc, 'encoder');
   }

@@ -85,6 +85,8 @@ export function checkProgram(program: Program): void {
       break;
     case 'direct':
       break;
+    case 'events':
+      refuse('event input is not built yet');
     default:
       unreachable(encoder, 'encoder');
   }

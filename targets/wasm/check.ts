@@ -34,6 +34,7 @@ function memoryEstimate(program: Program): number {
 
 /** Throws SnncError('unsupported') when the program does not fit the wasm memory the target plans. */
 export function checkProgram(program: Program): void {
+  if (program.encoder.kind === 'events') throw new SnncError('unsupported', 'wasm: event input is not built yet');
   const last = program.layers[program.layers.length - 1];
   if (last?.kind !== 'spiking') throw new SnncError('unsupported', 'the last layer must be spiking: the readout sums its visible values');
   const limit = MAX_MEMORY_BYTES;

@@ -200,7 +200,7 @@ function planWith(program: Program, m: Layout): WasmPlan {
   const enc = program.encoder;
   const first = consumerOf(program.layers, geometry, -1);
   const encoder: EncoderPlan = {
-    kind: enc.kind, jitterBits: enc.kind === 'jitter' ? enc.jitterBits : 0,
+    kind: enc.kind === 'events' ? 'direct' : enc.kind, jitterBits: enc.kind === 'jitter' ? enc.jitterBits : 0,
     out: outOf(-1, pixels, first.dense ? (enc.kind === 'jitter' ? m.state(4 * pixels) : m.scratch(4 * pixels)) : undefined),
   };
   const nzCountAt = m.state(4);
