@@ -4,6 +4,7 @@
  * rather than each other.
  */
 import type { IrEncoder } from './encoder.ts';
+import { intType } from './int-type.ts';
 import type { IrOutput, IrReset } from './spiking.ts';
 
 export interface RandomProgramOptions {
@@ -31,4 +32,20 @@ export function outputForReset(output: IrOutput['kind'] | undefined, reset: IrRe
   if (reset !== 'none') return output;
   if (output !== undefined && output !== 'membrane') throw new RangeError(`randomProgram: reset none needs output membrane, not ${output}`);
   return 'membrane';
+}
+
+/**
+ * The encoder of `kind` (its input type is `outType`): u8.8 pixels for jitter and direct (jitterBits drawn only for
+ * jitter, so seeds of older programs stay stable), or counts of u(1 + T mod 8).0 for dvs events in 100 us bins.
+ */
+export function randomEncoder(kind: IrEncoder['kind'], jitterBits: () => number, timesteps: number): IrEncoder {
+  const pixels = intType(false, 8, 8);
+  switch (kind) {
+    case 'jitter':
+      return { kind: 'jitter', prng: 'xorshift32', jitterBits: jitterBits(), outType: pixels };
+    case 'direct':
+      return { kind: 'direct', outType: pixels };
+    case 'events':
+      return { kind: 'events', binning: { source: 'dvs', binUs: 100, startUs: 0 }, outType: intType(false, 1 + (timesteps % 8), 0) };
+  }
 }

@@ -4,12 +4,11 @@
  * readouts, and CubaLIF-style [dense membrane-output] -> [identity spiking] pairs at the end.
  */
 import type { ConvOp } from './conv.ts';
-import type { IrEncoder } from './encoder.ts';
 import { intType, maxOf, minOf, signedBitsFor, type IntType } from './int-type.ts';
 import { makeRandom } from './mulberry32.ts';
 import type { PoolOp } from './pool.ts';
 import type { IrLayer, Program } from './program.ts';
-import { outputForReset, type RandomProgramOptions } from './random-base.ts';
+import { outputForReset, randomEncoder, type RandomProgramOptions } from './random-base.ts';
 import type { IrOutput, IrReset, SpikingOp } from './spiking.ts';
 import { windowOutSize } from './window.ts';
 
@@ -29,12 +28,9 @@ export function randomExtendedProgram(seed: number, options: RandomProgramOption
   const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)]!;
   const weightBits = options.weightBits ?? int(2, 16);
   const timesteps = options.timesteps ?? int(1, 6);
-  const inShape: Shape = [int(1, 3), int(3, 9), int(3, 9)];
-  const inType = intType(false, 8, 8);
-  const encoder: IrEncoder =
-    (options.encoder ?? pick(['jitter', 'direct'] as const)) === 'jitter'
-      ? { kind: 'jitter', prng: 'xorshift32', jitterBits: pick([1, 4, 8, 12, 16]), outType: inType }
-      : { kind: 'direct', outType: inType };
+  const inShape: Shape = [Math.min(int(1, 3), options.encoder === 'events' ? 2 : 3), int(3, 9), int(3, 9)];
+  const encoder = randomEncoder(options.encoder ?? pick(['jitter', 'direct'] as const), () => pick([1, 4, 8, 12, 16]), timesteps);
+  const inType = encoder.outType;
   const weightType = intType(true, weightBits, 0);
   const wMax = maxOf(weightType);
   const weight = (): number => (rand() < 0.15 ? pick([wMax, -wMax - 1, 0]) : int(-wMax - 1, wMax));

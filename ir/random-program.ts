@@ -5,10 +5,9 @@
  * mixes in stride/padding, pools, identity synapses, membrane outputs, value/none resets and output readouts.
  */
 import { intType, maxOf, minOf, signedBitsFor, type IntType } from './int-type.ts';
-import type { IrEncoder } from './encoder.ts';
 import { makeRandom } from './mulberry32.ts';
 import type { IrLayer, Program } from './program.ts';
-import { outputForReset, type RandomProgramOptions } from './random-base.ts';
+import { outputForReset, randomEncoder, type RandomProgramOptions } from './random-base.ts';
 import { randomExtendedProgram } from './random-extended.ts';
 import type { IrOutput, IrReset, SpikingOp } from './spiking.ts';
 import type { ConvOp } from './conv.ts';
@@ -26,11 +25,8 @@ export function randomProgram(seed: number, options: RandomProgramOptions = {}):
   const channels = int(1, 2);
   const height = int(3, 6);
   const width = int(3, 6);
-  const inType = intType(false, 8, 8);
-  const encoder: IrEncoder =
-    (options.encoder ?? pick(['jitter', 'direct'] as const)) === 'jitter'
-      ? { kind: 'jitter', prng: 'xorshift32', jitterBits: pick([1, 4, 8, 12, 16]), outType: inType }
-      : { kind: 'direct', outType: inType };
+  const encoder = randomEncoder(options.encoder ?? pick(['jitter', 'direct'] as const), () => pick([1, 4, 8, 12, 16]), timesteps);
+  const inType = encoder.outType;
   const layers: IrLayer[] = [];
   let shape: [number, number, number] = [channels, height, width];
   let xType: IntType = inType;
@@ -104,4 +100,10 @@ export function randomProgram(seed: number, options: RandomProgramOptions = {}):
 export function randomPixels(seed: number, count: number): Uint8Array {
   const rand = makeRandom(seed ^ 0x5bd1e995);
   return Uint8Array.from({ length: count }, () => (rand() < 0.35 ? 0 : rand() < 0.1 ? 255 : Math.floor(rand() * 256)));
+}
+
+/** `count` sparse event counts in 0..max (about 80 % zero, a tenth of the rest at max), from `seed`. */
+export function randomCounts(seed: number, count: number, max: number): Uint8Array {
+  const rand = makeRandom(seed ^ 0x2545f491);
+  return Uint8Array.from({ length: count }, () => (rand() < 0.8 ? 0 : rand() < 0.1 ? max : 1 + Math.floor(rand() * max)));
 }

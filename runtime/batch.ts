@@ -3,7 +3,10 @@
  * way to make one from a dataset (image i of a load runs with jitter seed `firstSeed + i`) or from random pixels.
  */
 import type { LoadedDataset } from '../data/load.ts';
-import { randomPixels } from '../ir/random-program.ts';
+import { sampleLength } from '../ir/encoder.ts';
+import { maxOf } from '../ir/int-type.ts';
+import type { Program } from '../ir/program.ts';
+import { randomCounts, randomPixels } from '../ir/random-program.ts';
 
 /** Images and seeds for a batch of inferences; images are CHW pixel arrays of the program's input shape. */
 export interface Batch {
@@ -31,5 +34,17 @@ export function datasetBatch(data: LoadedDataset, firstSeed = data.offset): Batc
  */
 export function randomBatch(pixels: number, count: number, firstSeed = 1, firstPixelSeed = firstSeed): Batch {
   const images = Array.from({ length: count }, (_, i) => randomPixels(firstPixelSeed + i, pixels));
+  return { images, seeds: images.map((_, i) => firstSeed + i) };
+}
+
+/**
+ * `count` random samples for `program`: randomBatch's images, or for an events program T sparse frames of counts
+ * within the input type (sample i from randomCounts(firstPixelSeed + i)); jitter seeds `firstSeed + i`.
+ */
+export function randomProgramBatch(program: Program, count: number, firstSeed = 1, firstPixelSeed = firstSeed): Batch {
+  const length = sampleLength(program.encoder, program.input.shape, program.timesteps);
+  if (program.encoder.kind !== 'events') return randomBatch(length, count, firstSeed, firstPixelSeed);
+  const max = maxOf(program.input.type);
+  const images = Array.from({ length: count }, (_, i) => randomCounts(firstPixelSeed + i, length, max));
   return { images, seeds: images.map((_, i) => firstSeed + i) };
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SnncError } from '../base/errors.ts';
 import { writeFilesInside } from '../base/fs-atomic.ts';
 import { randomProgram } from '../ir/random-program.ts';
-import { randomBatch } from '../runtime/batch.ts';
+import { randomProgramBatch } from '../runtime/batch.ts';
 import type { Program } from '../ir/program.ts';
 import { compileGolden } from '../runtime/golden-fast.ts';
 import type { Target } from '../targets/target.ts';
@@ -67,8 +67,7 @@ export async function fuzzTarget(target: Target, options: FuzzOptions): Promise<
         throw e;
       }
       stats.models++;
-      const size = program.input.shape.reduce((a, b) => a * b, 1);
-      const { images, seeds } = randomBatch(size, options.imagesPerModel, modelSeed, modelSeed * 31);
+      const { images, seeds } = randomProgramBatch(program, options.imagesPerModel, modelSeed, modelSeed * 31);
       const dir = join(scratch, `m${m}`);
       try {
         writeFilesInside(dir, (await target.emit(program, {})).map((f) => [f.path, f.contents] as const));

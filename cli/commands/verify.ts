@@ -13,7 +13,7 @@ import { requireUnchanged, sha256Bytes, sha256File } from '../../verify/manifest
 import { requireAsEmitted } from '../../verify/as-emitted.ts';
 import { chooseSimulator, simulatorVersion, type Simulator } from '../../targets/verilog/run.ts';
 import { targets } from '../../targets/registry.ts';
-import { datasetBatch, randomBatch, type Batch } from '../../runtime/batch.ts';
+import { datasetBatch, randomProgramBatch, type Batch } from '../../runtime/batch.ts';
 import { DATASET_NAMES, isDatasetName } from '../../data/datasets.ts';
 import { loadDataset } from '../../data/load.ts';
 import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpecs } from '../args.ts';
@@ -43,7 +43,8 @@ function datasetOf(program: Program): string {
 function loadBatch(program: Program, source: string, split: 'train' | 'test', samples: number, seed: number): Batch & { source: string } {
   const size = program.input.shape.reduce((a, b) => a * b, 1);
   if (source === 'random' || !isDatasetName(source)) {
-    return { ...randomBatch(size, samples, seed), source: `random (pixels of image i from seed ${seed} + i)` };
+    const what = program.encoder.kind === 'events' ? 'event counts' : 'pixels';
+    return { ...randomProgramBatch(program, samples, seed), source: `random (${what} of sample i from seed ${seed} + i)` };
   }
   const data = loadDataset(source, split, { limit: samples });
   const [c, h, w] = data.shape;

@@ -6,7 +6,9 @@
 import { loadDataset } from '../../data/load.ts';
 import type { Program } from '../../ir/program.ts';
 import { makeRandom, randomPixels } from '../../ir/random-program.ts';
-import { datasetBatch, type Batch } from '../../runtime/batch.ts';
+import { datasetBatch, randomProgramBatch, type Batch } from '../../runtime/batch.ts';
+import { sampleLength } from '../../ir/encoder.ts';
+import { maxOf } from '../../ir/int-type.ts';
 
 export function pixelsOf(program: Program): number {
   return program.input.shape.reduce((a, b) => a * b, 1);
@@ -18,6 +20,7 @@ export function pixelsOf(program: Program): number {
  * 2^32 - 1 (the corners of the generator's seeding), 12345 and 2^31. `count` adds more random images after these.
  */
 export function testBatch(program: Program, count = 5): Batch {
+  if (program.encoder.kind === 'events') return eventBatch(program, count);
   const n = pixelsOf(program);
   const rand = makeRandom(n * 31 + program.layers.length);
   const images: Uint8Array[] = [
@@ -33,6 +36,20 @@ export function testBatch(program: Program, count = 5): Batch {
     seeds.push((k * 104729) >>> 0);
   }
   return { images: images.slice(0, count), seeds: seeds.slice(0, count) };
+}
+
+/**
+ * Samples for an events program: every count at the type's max, a ramp, a blank sample, then seeded sparse ones
+ * (runtime/batch.ts randomProgramBatch); the same seeds as testBatch.
+ */
+function eventBatch(program: Program, count: number): Batch {
+  const n = sampleLength(program.encoder, program.input.shape, program.timesteps);
+  const max = maxOf(program.input.type);
+  const edges = [new Uint8Array(n).fill(max), Uint8Array.from({ length: n }, (_, i) => i % (max + 1)), new Uint8Array(n)];
+  const random = randomProgramBatch(program, Math.max(0, count - edges.length), 1, n * 1000);
+  const seeds = [0, 1, 0xffffffff, 12345, 2 ** 31];
+  const images = [...edges, ...random.images].slice(0, count);
+  return { images, seeds: images.map((_, i) => seeds[i] ?? (i * 104729) >>> 0) };
 }
 
 /** The first `count` MNIST test images, seed = image index. */

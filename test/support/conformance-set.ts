@@ -38,6 +38,10 @@ const GENERATED: readonly ConformanceCase[] = [
   generated('excess-zero-delay1-jitter', 2, { conv: false, output: 'excess', reset: 'zero', delay: 1, encoder: 'jitter', timesteps: 4 }, 3),
   generated('conv-binary-zero-delay0-direct', 2, { conv: true, output: 'binary', reset: 'zero', delay: 0, encoder: 'direct', timesteps: 3 }, 2),
   generated('mixed-three-layers', 6, { timesteps: 5 }, 2),
+  // Event inputs: T frames of saturating counts (u6 and u7 here), dense and conv first layers, and an extended mix.
+  generated('conv-excess-refractory-delay1-events', 3, { conv: true, output: 'excess', reset: 'refractory', delay: 1, encoder: 'events', timesteps: 5 }, 2),
+  generated('binary-subtract-delay0-events', 4, { conv: false, output: 'binary', reset: 'subtract', delay: 0, encoder: 'events', timesteps: 6 }, 1),
+  generated('extended-events-pool-identity', 5, { extended: true, encoder: 'events', pool: true, identity: true, timesteps: 4 }, 2),
   // Extended seeds that put identity layers first, back to back, before a conv and before a pool (padding 2, stride 2).
   ...([[9, 2], [22, 3], [28, 1], [38, 2]] as const).map(([seed, lanes]) => generated(`extended-${seed}`, seed, { extended: true, timesteps: 3 }, lanes)),
 ];
@@ -69,7 +73,7 @@ export interface Sweep {
 /** The random sweeps, fixed seeds: every mode combination, weight bits 2..16 at T = 1 and 9, plain and extended seeds. */
 export function sweeps(): Sweep[] {
   const modes: Program[] = [];
-  for (const encoder of ['jitter', 'direct'] as const)
+  for (const encoder of ['jitter', 'direct', 'events'] as const)
     for (const conv of [false, true])
       for (const output of ['excess', 'binary'] as const)
         for (const reset of ['refractory', 'subtract', 'zero'] as const)
