@@ -44,6 +44,7 @@ export function eventCount(sample: EventSample): number {
 export function binEvents(sample: EventSample, binning: EventBinning, shape: readonly [number, number, number], timesteps: number, maxCount: number): Frames {
   const [channels, height, width] = shape;
   const size = channels * height * width;
+  if (binning.source === 'frames') throw new SnncError('data', 'this program takes frames (a sequence), not events');
   if (sample.kind !== binning.source) throw new SnncError('data', `a ${sample.kind} event sample cannot feed a ${binning.source} event input`);
   const frames = new Uint8Array(timesteps * size);
   let dropped = 0;

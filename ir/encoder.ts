@@ -30,9 +30,10 @@ export interface DirectEncoder {
  *   dvs (x, y, polarity p):   c = p when the input has 2 channels, 0 when it has 1;  f[b, (c * H + y) * W + x] += 1
  *   channels (channel n):     input [N, 1, 1];                                       f[b, n] += 1
  *   every count saturates at max(input.type).
+ *   frames: the sample arrives as frames already (sequences such as smnist's rows); binUs and startUs are unused.
  */
 export interface EventBinning {
-  readonly source: 'dvs' | 'channels';
+  readonly source: 'dvs' | 'channels' | 'frames';
   /** Microseconds per timestep, >= 1. */
   readonly binUs: number;
   /** Start of the window in microseconds, >= 0. */

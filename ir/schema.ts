@@ -71,7 +71,7 @@ export const IR_SCHEMA: Schema = {
       outType: ref('intType', 'The input type (`input.type`): counts saturate at its largest value.'),
     }),
     eventBinning: record('Event `(tau us)` to bin `floor((tau - startUs) / binUs)`, kept when in `0..T-1`.', {
-      source: choice(['dvs', 'channels'], '`dvs`: events `(x, y, polarity)`, channel = polarity for 2 input channels, else 0; `channels`: events `(channel)`, input `[N, 1, 1]`.'),
+      source: choice(['dvs', 'channels', 'frames'], '`dvs`: events `(x, y, polarity)`, channel = polarity for 2 input channels, else 0; `channels`: events `(channel)`, input `[N, 1, 1]`; `frames`: samples arrive as frames (sequences), no binning.'),
       binUs: int(1, 2 ** 31 - 1, 'Microseconds per timestep.'),
       startUs: int(0, 2 ** 31 - 1, 'Window start in microseconds.'),
     }),

@@ -169,7 +169,7 @@ function checkSemantics(p: Program): Program {
     const [channels, height, width] = p.input.shape;
     c.check(p.input.type.bits <= 8, 'input.type', 'event counts are at most 8 bits (frames are bytes)');
     if (p.encoder.binning.source === 'dvs') c.check(channels <= 2, 'input.shape', `a dvs event input has 1 or 2 (polarity) channels, not ${channels}`);
-    else c.check(height === 1 && width === 1, 'input.shape', `a channels event input is [N, 1, 1], not [${p.input.shape.join(', ')}]`);
+    else if (p.encoder.binning.source === 'channels') c.check(height === 1 && width === 1, 'input.shape', `a channels event input is [N, 1, 1], not [${p.input.shape.join(', ')}]`);
   }
   // The value flowing between layers: a CHW image (input, conv, pool, identity spiking) or a flat vector (dense spiking).
   let shape: readonly number[] | undefined = p.input.shape;
