@@ -1,7 +1,6 @@
 /** @fileoverview Where fetched datasets live: one folder per dataset under a per-user cache directory. */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { DatasetName } from './datasets.ts';
 
 /**
  * The cache root: `$SNNC_CACHE_DIR`, else `$XDG_CACHE_HOME/snnc`, else `~/.cache/snnc`.
@@ -15,6 +14,6 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The folder that holds one dataset's files once it is fetched. */
-export function datasetDir(name: DatasetName, env: NodeJS.ProcessEnv = process.env): string {
+export function datasetDir(name: string, env: NodeJS.ProcessEnv = process.env): string {
   return join(cacheRoot(env), name);
 }

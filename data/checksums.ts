@@ -1,7 +1,7 @@
 /** @fileoverview The pinned sources and digests of every dataset, in one place, and how files are hashed. */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { DatasetName } from './datasets.ts';
+import type { FetchableName } from './datasets.ts';
 
 /*
  * Why pin: a dataset is an input to verification, and a silently different file (a republished package, a partial
@@ -23,7 +23,7 @@ export const CIFAR_TARBALL_SHA1 = 'a3053698f1d12433ffb17c2775f1932f376899bc';
 export const FASHION_MNIST_DEBIAN_DIR = '/usr/share/datasets/fashion-mnist';
 
 /** sha256 of each file in a complete cache folder, by dataset and file name. */
-export const DATASET_SHA256: Readonly<Record<DatasetName, Readonly<Record<string, string>>>> = {
+export const DATASET_SHA256: Readonly<Record<FetchableName, Readonly<Record<string, string>>>> = {
   mnist: {
     'train-images-idx3-ubyte': 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db',
     'train-labels-idx1-ubyte': '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5',
@@ -36,6 +36,8 @@ export const DATASET_SHA256: Readonly<Record<DatasetName, Readonly<Record<string
     't10k-images-idx3-ubyte': '5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b',
     't10k-labels-idx1-ubyte': '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34',
   },
+  // Made here by the DVS emulator (data/dvs-emulator.ts) from the pinned MNIST: the digests pin the emulator too.
+  'mnist-dvs-sim': {},
   cifar10: {
     'train-images-idx4-ubyte': '1086b65fb2d8719d99846dc8bc5d5a52141422760ff01eb1e06619041c1670f9',
     'train-labels-idx1-ubyte': '1a4c5fb4e1cab2caa8eee134c093de84d620899e907756e71736fb7b0d4ab554',

