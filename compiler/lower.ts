@@ -39,7 +39,8 @@ export function requireSnn(model: Model, source: string): SnnModel {
 /** The first `count` training images of the model's dataset, fetched into the cache if needed. */
 export async function calibrationSet(model: Model, count: number, log?: (line: string) => void): Promise<CalibrationSet> {
   const name = model.metadata.dataset;
-  if (!isDatasetName(name)) throw new SnncError('data', `no calibration data for dataset "${name}"`);
+  if (!isDatasetName(name)) throw new SnncError('data', `no calibration data for dataset "${name}" (compile with --calibration none: formats from worst-case bounds)`);
+  if (model.kind === 'snn' && model.encoder.kind === 'events') throw new SnncError('data', `${name} images are not event frames: an events model calibrates on event samples (or --calibration none)`);
   let data;
   try {
     data = loadDataset(name, 'train', { limit: count });
@@ -56,6 +57,21 @@ export async function calibrationSet(model: Model, count: number, log?: (line: s
   }
   // The first training images (offset 0), so image i runs with jitter seed i.
   return { dataset: `${name} train`, ...datasetBatch(data) };
+}
+
+/** Every calibration sample has the length the model takes: P pixels, or T frames of P counts within countBits. */
+function checkCalibrationSamples(model: SnnModel, timesteps: number, calibration: CalibrationSet): void {
+  const pixels = model.input.shape[0] * model.input.shape[1] * model.input.shape[2];
+  const events = model.encoder.kind === 'events';
+  const length = events ? timesteps * pixels : pixels;
+  const top = model.encoder.kind === 'events' ? 2 ** model.encoder.countBits - 1 : 255;
+  calibration.images.forEach((sample, i) => {
+    if (sample.length !== length) {
+      throw new SnncError('data', `calibration sample ${i} of ${calibration.dataset} has ${sample.length} values, the model takes ${events ? `${timesteps} frames of ${pixels} counts` : `${pixels} pixels`}`);
+    }
+    const at = events ? sample.findIndex((v) => v > top) : -1;
+    if (at >= 0) throw new SnncError('data', `calibration sample ${i} of ${calibration.dataset}: count ${sample[at]} exceeds ${top}, the largest ${Math.log2(top + 1)}-bit count (bin with saturation)`);
+  });
 }
 
 export interface LowerRequest {
@@ -84,6 +100,7 @@ export function lowerModel(request: LowerRequest): Program {
   // a QAT model was trained for its weight bits: they are its default
   const options = { ...DEFAULT_LOWER_OPTIONS, ...(model.metadata.qat ? { weightBits: model.metadata.qat.weightBits } : {}), ...request.options };
   checkWorkBudget(model, options.timesteps ?? model.timesteps, `model ${model.metadata.name}`, request.calibration.images.length);
+  checkCalibrationSamples(model, options.timesteps ?? model.timesteps, request.calibration);
   const state = runPipeline({ model, options, calibration: request.calibration, sourceSha256: request.sourceSha256 }, request.hooks);
   const program = state.program!;
   if (request.warn) {

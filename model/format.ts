@@ -4,8 +4,11 @@
  * Float semantics, per input image, over `timesteps` steps t = 0..T-1 (see docs/model-format.md):
  *   x      = pixel * input.scale                        (pixels are integers 0..255, CHW order)
  *   x_t    = x * u_t  (jitter, u_t uniform in [0,1) per pixel)  or  x_t = x  (direct)
+ *   events: the sample is T frames of counts f[t, i] (frame-major, CHW), x_t[i] = f[t, i] * input.scale
  *   layers run in order; each consumes the previous layer's visible output at the same step t.
  */
+
+import type { EventBinning } from '../ir/encoder.ts';
 
 /** A tensor's values, row-major, float32-exact numbers. */
 export interface Tensor {
@@ -13,11 +16,17 @@ export interface Tensor {
   readonly data: Float32Array;
 }
 
+/** Image datasets (pixels 0..255). */
 export type Dataset = 'mnist' | 'fashion-mnist' | 'cifar10';
+/** Event and sequence datasets (samples are T frames of counts): an emulated DVS MNIST, N-MNIST, SHD, sequential MNIST. */
+export type EventDataset = 'mnist-dvs-sim' | 'nmnist' | 'shd' | 'smnist';
+/** What a model names as its training data: an image or an event dataset, or `none` (an import without one). */
+export type ModelDataset = Dataset | EventDataset | 'none';
+export const MODEL_DATASETS: readonly ModelDataset[] = ['mnist', 'fashion-mnist', 'cifar10', 'mnist-dvs-sim', 'nmnist', 'shd', 'smnist', 'none'];
 
 export interface ModelMetadata {
   readonly name: string;
-  readonly dataset: Dataset;
+  readonly dataset: ModelDataset;
   readonly arch: string;
   readonly seed: number;
   /** The exact command that produced the weights. */
@@ -35,13 +44,27 @@ export interface ModelMetadata {
   readonly notes?: string;
 }
 
-/** Input: `x = pixel * scale`, pixels 0..255 in CHW order. `scale` is 1/255 for [0,1] images. */
+/**
+ * Input: `x = pixel * scale`, pixels 0..255 in CHW order; `scale` is 1/255 for [0,1] images. With the events encoder,
+ * `x = count * scale`: `scale` is the real value of one event (normally 1), a flat input of N channels is [N, 1, 1].
+ */
 export interface InputSpec {
   readonly shape: readonly [channels: number, height: number, width: number];
   readonly scale: number;
 }
 
-export type Encoder = { readonly kind: 'jitter' } | { readonly kind: 'direct' };
+/**
+ * Events: each step t reads frame t of the sample, T frames of event counts, each at most 2^countBits - 1 (binning
+ * saturates; docs/ir.md "Event input" and data/events.ts define how events become frames).
+ */
+export interface EventsEncoderSpec {
+  readonly kind: 'events';
+  readonly binning: EventBinning;
+  /** Bits of one count, 1..8: the compiled input type is u{countBits}.0. */
+  readonly countBits: number;
+}
+
+export type Encoder = { readonly kind: 'jitter' } | { readonly kind: 'direct' } | EventsEncoderSpec;
 
 /**
  * Conv (stateless, applied each timestep):

@@ -10,7 +10,7 @@ import { formatBytes, MAX_MODEL_JSON_BYTES, MAX_TENSOR_ELEMENTS, MAX_WEIGHTS_BYT
 import { checkWorkBudget } from './work.ts';
 import { checkModelName, declaredTensorBytes } from './pre-read-checks.ts';
 import {
-  MODEL_FORMAT_VERSION, MODEL_JSON,
+  MODEL_DATASETS, MODEL_FORMAT_VERSION, MODEL_JSON,
   type ConvLayer, type DenseLayer, type Encoder, type InputSpec, type Layer, type Model, type ModelMetadata,
   type PoolLayer, type Readout, type ResetMode, type SpikingLayer, type Tensor,
 } from './format.ts';
@@ -110,7 +110,7 @@ export function parseModel(root: JsonObject, blob: Buffer): Model {
     onlyKeys(root, 'model', ['format', 'version', 'kind', 'metadata', 'input', 'encoder', 'timesteps', 'classes', 'layers', 'readout', 'weightsFile']);
     const model: Model = {
       format: 'snnc-model', version: 1, kind, metadata, input, classes,
-      encoder: readEncoder(root.encoder),
+      encoder: readEncoder(root.encoder, input),
       timesteps: integer(root.timesteps, 'timesteps', 1, MAX_TIMESTEPS),
       layers: layers.map((l, i) => {
         if (l.kind === 'dense') throw new SnncError('model', `layers[${i}]: an snn model has conv, pool and spiking layers, not dense`);
@@ -174,7 +174,7 @@ function readMetadata(value: unknown): ModelMetadata {
   });
   return {
     name: string(m.name, 'metadata.name'),
-    dataset: oneOf(m.dataset, 'metadata.dataset', ['mnist', 'fashion-mnist', 'cifar10'] as const),
+    dataset: oneOf(m.dataset, 'metadata.dataset', MODEL_DATASETS),
     arch: string(m.arch, 'metadata.arch'),
     seed: integer(m.seed, 'metadata.seed', 0, 2 ** 32 - 1),
     trainCommand: string(m.trainCommand, 'metadata.trainCommand'),
@@ -195,15 +195,30 @@ function readInput(value: unknown): InputSpec {
   const scale = finite(i.scale, 'input.scale');
   if (!(scale > 0)) throw new SnncError('model', `input.scale: must be positive, got ${scale}`);
   return {
-    shape: [integer(shape[0], 'input.shape[0]', 1, 64), integer(shape[1], 'input.shape[1]', 1, 4096), integer(shape[2], 'input.shape[2]', 1, 4096)],
+    shape: [integer(shape[0], 'input.shape[0]', 1, 4096), integer(shape[1], 'input.shape[1]', 1, 4096), integer(shape[2], 'input.shape[2]', 1, 4096)],
     scale,
   };
 }
 
-function readEncoder(value: unknown): Encoder {
+function readEncoder(value: unknown, input: InputSpec): Encoder {
   const e = object(value, 'encoder');
-  onlyKeys(e, 'encoder', ['kind']);
-  return { kind: oneOf(e.kind, 'encoder.kind', ['jitter', 'direct'] as const) };
+  const kind = oneOf(e.kind, 'encoder.kind', ['jitter', 'direct', 'events'] as const);
+  if (kind !== 'events') {
+    onlyKeys(e, 'encoder', ['kind']);
+    return { kind };
+  }
+  onlyKeys(e, 'encoder', ['kind', 'binning', 'countBits']);
+  const b = object(e.binning, 'encoder.binning');
+  onlyKeys(b, 'encoder.binning', ['source', 'binUs', 'startUs']);
+  const source = oneOf(b.source, 'encoder.binning.source', ['dvs', 'channels', 'frames'] as const);
+  const [channels, height, width] = input.shape;
+  if (source === 'dvs' && channels > 2) throw new SnncError('model', `encoder.binning.source: a dvs event input has 1 or 2 (polarity) channels, the input has ${channels}`);
+  if (source === 'channels' && (height !== 1 || width !== 1)) throw new SnncError('model', `encoder.binning.source: a channels event input is [N, 1, 1], the input is [${input.shape.join(', ')}]`);
+  return {
+    kind,
+    binning: { source, binUs: integer(b.binUs, 'encoder.binning.binUs', 1, 2 ** 31 - 1), startUs: integer(b.startUs, 'encoder.binning.startUs', 0, 2 ** 31 - 1) },
+    countBits: integer(e.countBits, 'encoder.countBits', 1, 8),
+  };
 }
 
 function readReadout(value: unknown): Readout {

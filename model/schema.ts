@@ -7,6 +7,7 @@
 import type { Schema } from '../ir/schema-check.ts';
 import { checkSchema } from '../ir/schema-check.ts';
 import { bool, choice, int, kinds, num, record, ref, str, tag } from '../ir/schema-build.ts';
+import { MODEL_DATASETS } from './format.ts';
 
 const MAX_DIM = 2 ** 20;
 
@@ -35,7 +36,7 @@ export const MODEL_SCHEMA: Schema = {
   $defs: {
     snnModel: record('A spiking model, run for `timesteps` steps.', {
       ...modelFields('snn'),
-      encoder: ref('encoder', 'How pixels become the first layer\'s input each step.'),
+      encoder: ref('encoder', 'How pixels (or event frames) become the first layer\'s input each step.'),
       timesteps: int(1, 4096, 'T: steps per inference.'),
       classes: int(2, MAX_DIM, 'Scores per inference; the last layer has this many units.'),
       layers: { type: 'array', minItems: 1, items: kinds(LAYER_KINDS.map((k) => `${k}Layer`), 'A layer.'), description: 'Conv, pool and spiking layers (a dense layer is refused); the last is spiking.' },
@@ -53,7 +54,7 @@ export const MODEL_SCHEMA: Schema = {
       description: 'Provenance. Not strict, unlike the rest: unknown fields are read past and not written back.',
       properties: {
         name: str('The model name.'),
-        dataset: choice(['mnist', 'fashion-mnist', 'cifar10'], 'What it was trained on.'),
+        dataset: choice(MODEL_DATASETS, 'What it was trained on: an image dataset, an event or sequence dataset, or `none` (imported without one).'),
         arch: str('Architecture label.'),
         seed: int(0, 2 ** 32 - 1, 'Training seed.'),
         trainCommand: str('The exact command that produced the weights.'),
@@ -85,15 +86,25 @@ export const MODEL_SCHEMA: Schema = {
       },
       required: ['test', 'samples'],
     },
-    input: record('`x = pixel * scale`, pixels 0..255 in CHW order.', {
+    input: record('`x = pixel * scale`, pixels 0..255 in CHW order; with the events encoder `x = count * scale`.', {
       shape: {
-        type: 'array', minItems: 3, maxItems: 3, description: '`[channels, height, width]`.',
-        prefixItems: [int(1, 64, 'Channels.'), int(1, 4096, 'Height.'), int(1, 4096, 'Width.')],
+        type: 'array', minItems: 3, maxItems: 3, description: '`[channels, height, width]`; `[N, 1, 1]` for N event channels.',
+        prefixItems: [int(1, 4096, 'Channels.'), int(1, 4096, 'Height.'), int(1, 4096, 'Width.')],
       },
-      scale: num('Real value of one pixel unit, > 0 (1/255 gives [0, 1]).'),
+      scale: num('Real value of one pixel unit (or one event), > 0 (1/255 gives [0, 1]; events: normally 1).'),
     }),
-    encoder: record('Chosen by `kind`.', {
-      kind: choice(['jitter', 'direct'], '`jitter`: `x_t = x * u_t`, `u_t` uniform in [0, 1); `direct`: `x_t = x`.'),
+    encoder: kinds(['jitterEncoder', 'directEncoder', 'eventsEncoder'], 'Chosen by `kind`.'),
+    jitterEncoder: record('`x_t = x * u_t`, `u_t` uniform in [0, 1) per pixel and step.', { kind: tag('jitter', '`"jitter"`.') }),
+    directEncoder: record('`x_t = x`.', { kind: tag('direct', '`"direct"`.') }),
+    eventsEncoder: record('The sample is T frames of event counts: `x_t = frame t * scale`.', {
+      kind: tag('events', '`"events"`.'),
+      binning: ref('eventBinning', 'How events become frames (docs/ir.md "Event input").'),
+      countBits: int(1, 8, 'Bits of one count: counts saturate at 2^countBits - 1; the compiled input is `u{countBits}.0`.'),
+    }),
+    eventBinning: record('Event time `tau` (us) to frame `floor((tau - startUs) / binUs)`, kept when in `0..T-1`.', {
+      source: choice(['dvs', 'channels', 'frames'], '`dvs`: `(x, y, polarity)`, channel = polarity for 2 input channels; `channels`: `(channel)`, input `[N, 1, 1]`; `frames`: samples are frames already (sequences).'),
+      binUs: int(1, 2 ** 31 - 1, 'Microseconds per timestep.'),
+      startUs: int(0, 2 ** 31 - 1, 'Window start in microseconds.'),
     }),
     tensor: record('A float32 tensor in weights.bin.', {
       shape: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1, maximum: MAX_DIM }, description: 'Must be the shape the layer implies.' },

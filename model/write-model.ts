@@ -2,7 +2,7 @@
 import { unreachable } from '../ir/registry.ts';
 import { createHash } from 'node:crypto';
 import { writeDirAtomic } from '../base/fs-atomic.ts';
-import { MODEL_JSON, WEIGHTS_BIN, type Layer, type Model, type ResetMode, type Tensor } from './format.ts';
+import { MODEL_JSON, WEIGHTS_BIN, type Encoder, type Layer, type Model, type ResetMode, type Tensor } from './format.ts';
 
 type TensorRef = { shape: readonly number[]; offset: number };
 
@@ -21,7 +21,7 @@ export function serializeModel(model: Model): { json: string; weights: Buffer } 
   const weights = Buffer.concat(chunks);
   // A fixed key order, so that equal models serialize to equal bytes however they were built.
   const head = model.kind === 'snn'
-    ? { format: model.format, version: model.version, kind: model.kind, metadata: model.metadata, input: model.input, encoder: model.encoder, timesteps: model.timesteps, classes: model.classes }
+    ? { format: model.format, version: model.version, kind: model.kind, metadata: model.metadata, input: model.input, encoder: encoderJson(model.encoder), timesteps: model.timesteps, classes: model.classes }
     : { format: model.format, version: model.version, kind: model.kind, metadata: model.metadata, input: model.input, classes: model.classes };
   const tail = model.kind === 'snn' ? { readout: { kind: model.readout.kind, ...(model.readout.source === 'output' ? { source: 'output' } : {}), begin: model.readout.begin } } : {};
   const json = JSON.stringify(
@@ -35,6 +35,13 @@ export function serializeModel(model: Model): { json: string; weights: Buffer } 
     2,
   );
   return { json: json + '\n', weights };
+}
+
+/** The encoder with its keys in a fixed order. */
+function encoderJson(encoder: Encoder): object {
+  if (encoder.kind !== 'events') return { kind: encoder.kind };
+  const { source, binUs, startUs } = encoder.binning;
+  return { kind: encoder.kind, binning: { source, binUs, startUs }, countBits: encoder.countBits };
 }
 
 function resetJson(reset: ResetMode): object {

@@ -139,14 +139,30 @@ function resetFloat(layer: SpikingLayer, u: number): number {
 /** Called for every layer at every timestep with what it made visible (membrane is null for conv and pool layers). */
 export type FloatObserver = (layer: number, t: number, membrane: Float64Array | null, output: Float64Array) => void;
 
-/** Evaluates an SNN on one image (pixels 0..255, CHW) with a jitter seed. */
-export function runSnnFloat(model: SnnModel, image: Uint8Array, seed: number, observe?: FloatObserver): FloatResult {
+/**
+ * x_t of one step: jitter x * u_t, direct x, or events frame t * scale (the sample is T frames of P counts).
+ * Refuses an events sample that is not T * P counts.
+ */
+function inputEncoder(model: SnnModel, sample: Uint8Array, seed: number): (t: number) => Float64Array {
+  const scale = model.input.scale;
+  if (model.encoder.kind === 'events') {
+    const pixels = model.input.shape[0] * model.input.shape[1] * model.input.shape[2];
+    if (sample.length !== model.timesteps * pixels) throw new RangeError(`sample has ${sample.length} values, the model wants ${model.timesteps} frames of ${pixels} counts`);
+    return (t) => Float64Array.from(sample.subarray(t * pixels, (t + 1) * pixels), (c) => c * scale);
+  }
+  const x = Float64Array.from(sample, (p) => p * scale);
+  if (model.encoder.kind === 'direct') return () => x;
   const prng = new Xorshift32(seed);
+  return () => x.map((xi) => (xi === 0 ? 0 : xi * (prng.next() / TWO_POW_32)));
+}
+
+/** Evaluates an SNN on one sample (pixels 0..255, CHW; or T frames of event counts) with a jitter seed. */
+export function runSnnFloat(model: SnnModel, image: Uint8Array, seed: number, observe?: FloatObserver): FloatResult {
   const states = model.layers.map((l) => (l.kind === 'spiking' ? ({ v: new Float64Array(l.units), visibleU: new Float64Array(l.units), visibleO: new Float64Array(l.units) } as NeuronState) : undefined));
   const scores = new Float64Array(model.classes);
-  const x = Float64Array.from(image, (p) => p * model.input.scale);
+  const encode = inputEncoder(model, image, seed);
   for (let t = 0; t < model.timesteps; t++) {
-    let act: Float64Array = model.encoder.kind === 'jitter' ? x.map((xi) => (xi === 0 ? 0 : xi * (prng.next() / TWO_POW_32))) : x;
+    let act: Float64Array = encode(t);
     let shape = model.input.shape as [number, number, number];
     let read: Float64Array = new Float64Array(model.classes);
     model.layers.forEach((layer, l) => {

@@ -5,6 +5,7 @@ import { SnncError } from '../../base/errors.ts';
 import { modelJsonPath, readModel } from '../../model/read-model.ts';
 import { loadDataset } from '../../data/load.ts';
 import { datasetBatch } from '../../runtime/batch.ts';
+import { isDatasetName } from '../../data/datasets.ts';
 import { PNG_SIGNATURE } from '../../data/png.ts';
 import type { EpochRecord } from '../../training/checkpoint.ts';
 import { curvesFigure, filtersFigure, rasterFigure } from '../../training/plot/figures.ts';
@@ -36,7 +37,9 @@ export const plotCommand: Command = {
     } else if (figure === 'raster') {
       if (model.kind !== 'snn') throw new SnncError('usage', `${modelPath}: a raster needs an snn model, this one is ${model.kind}`);
       const index = flagNumber(args, 'image') ?? 0;
-      const data = loadDataset(model.metadata.dataset, 'test', { offset: index, limit: 1 });
+      const name = model.metadata.dataset;
+      if (!isDatasetName(name)) throw new SnncError('usage', `${modelPath}: a raster reads an image dataset, this model's is ${name}`);
+      const data = loadDataset(name, 'test', { offset: index, limit: 1 });
       const batch = datasetBatch(data); // image `index` of the split, with jitter seed `index`
       canvas = rasterFigure(model, batch.images[0]!, data.labels[0]!, batch.seeds[0]!);
     } else {

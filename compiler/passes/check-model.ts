@@ -17,7 +17,7 @@ export const checkModel: Pass = {
         throw new SnncError('unsupported', `layers[${i}] (${layer.name}): a negative refractory penalty is not supported`);
       }
     });
-    if (state.calibration.images.length === 0) throw new SnncError('data', 'calibration needs at least one image');
+    if (state.calibration.images.length === 0 && !state.calibration.worstCase) throw new SnncError('data', 'calibration needs at least one image (or --calibration none)');
     return state;
   },
 };

@@ -7,7 +7,8 @@
 import { SnncError } from '../../base/errors.ts';
 import { intType, signedBitsFor, type IntType } from '../../ir/int-type.ts';
 import type { SpikingLayer } from '../../model/format.ts';
-import { fracFor, INPUT_BITS, INPUT_FRAC, MAX_MEMBRANE_BITS, MAX_SHIFT, MIN_FRAC } from './formats-policy.ts';
+import { fracFor, MAX_MEMBRANE_BITS, MAX_SHIFT, MIN_FRAC } from './formats-policy.ts';
+import { inputType } from './input-format.ts';
 import { poolFormat } from './pool-format.ts';
 import type { LayerFormats, LayerRanges, LowerOptions, Pass } from './state.ts';
 import { largest, smallest } from '../../base/array-extent.ts';
@@ -125,7 +126,7 @@ export const chooseFormats: Pass = {
     const { model, options, ranges } = state;
     if (!ranges) throw new SnncError('ir', 'choose-formats needs calibrate to run first');
     const aSignedMax = 2 ** (options.activationBits - 1) - 1;
-    let inType = intType(false, INPUT_BITS, state.inputFrac ?? INPUT_FRAC);
+    let inType = inputType(model, state.inputFrac);
     const formats: LayerFormats[] = model.layers.map((layer, l) => {
       const inFrac = inType.frac;
       const range = ranges[l]!;

@@ -1,16 +1,18 @@
 /**
  * @fileoverview Pass: fold the pixel scale into the first weighted layer. The IR's input is u8.8 (p means p/256), the
  * model's is p * scale, so that layer's weights are multiplied by scale * 256 and no target ever sees the scale.
+ * Event counts are u{countBits}.0 (c means c): the weights are multiplied by the event scale alone.
  * Pools before it are linear (pool(s x) = s pool(x)), so the scale passes through them. An identity spiking layer
  * before any weights cannot absorb a factor: then the scale must be a power of two 2^-k, and the input becomes u8.k.
  */
 import { SnncError } from '../../base/errors.ts';
 import type { Pass } from './state.ts';
 import { INPUT_FRAC } from './formats-policy.ts';
+import { foldedInputFrac } from './input-format.ts';
 
-/** The first weighted layer's weights with the pixel scale folded in: w * scale * 2^INPUT_FRAC, in float32. */
-export function foldScale(weights: Float32Array, scale: number): Float32Array {
-  const factor = scale * 2 ** INPUT_FRAC;
+/** The first weighted layer's weights with the input scale folded in: w * scale * 2^inputFrac, in float32. */
+export function foldScale(weights: Float32Array, scale: number, inputFrac = INPUT_FRAC): Float32Array {
+  const factor = scale * 2 ** inputFrac;
   return weights.map((w) => Math.fround(w * factor));
 }
 
@@ -30,13 +32,14 @@ export const foldInputScale: Pass = {
       return { ...state, originalScale: scale, inputFrac: frac };
     }
     if (layer.kind === 'pool' || !layer.weights) throw new SnncError('ir', 'fold-input-scale: unreachable layer kind');
-    const weights = { shape: layer.weights.shape, data: foldScale(layer.weights.data, scale) };
+    const inputFrac = foldedInputFrac(model);
+    const weights = { shape: layer.weights.shape, data: foldScale(layer.weights.data, scale, inputFrac) };
     const layers = model.layers.map((l, i) => (i === first ? { ...layer, weights } : l));
     return {
       ...state,
       originalScale: scale,
-      inputFrac: INPUT_FRAC,
-      model: { ...model, input: { ...model.input, scale: 2 ** -INPUT_FRAC }, layers },
+      inputFrac,
+      model: { ...model, input: { ...model.input, scale: 2 ** -inputFrac }, layers },
     };
   },
 };

@@ -11,9 +11,11 @@ import type { PoolOp } from '../../ir/pool.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
 import type { IrOutput, IrReset, SpikingOp } from '../../ir/spiking.ts';
 import { windowOutSize } from '../../ir/window.ts';
-import type { ConvLayer, PoolLayer, ResetMode, SpikingLayer } from '../../model/format.ts';
+import type { ConvLayer, Encoder, PoolLayer, ResetMode, SpikingLayer } from '../../model/format.ts';
+import type { IrEncoder } from '../../ir/encoder.ts';
 import { spikingOutType } from './choose-formats.ts';
-import { FACTOR_SHIFT, INPUT_BITS, INPUT_FRAC, MAX_MEMBRANE_BITS } from './formats-policy.ts';
+import { FACTOR_SHIFT, MAX_MEMBRANE_BITS } from './formats-policy.ts';
+import { inputType } from './input-format.ts';
 import type { LayerFormats, LoweringState, Pass } from './state.ts';
 import { largest } from '../../base/array-extent.ts';
 
@@ -111,12 +113,27 @@ function lowerSpiking(layer: SpikingLayer, f: LayerFormats, inputs: number, inTy
   };
 }
 
+function lowerEncoder(encoder: Encoder, jitterBits: number, outType: IntType): IrEncoder {
+  switch (encoder.kind) {
+    case 'jitter':
+      return { kind: 'jitter', prng: 'xorshift32', jitterBits, outType };
+    case 'direct':
+      return { kind: 'direct', outType };
+    case 'events': {
+      const { source, binUs, startUs } = encoder.binning;
+      return { kind: 'events', binning: { source, binUs, startUs }, outType };
+    }
+    default:
+      return unreachable(encoder, 'encoder');
+  }
+}
+
 export function buildProgram(state: LoweringState): Program {
   const { model, options, formats } = state;
   if (!formats) throw new SnncError('ir', 'quantize needs choose-formats to run first');
   const timesteps = options.timesteps ?? model.timesteps;
-  const inputType = intType(false, INPUT_BITS, state.inputFrac ?? INPUT_FRAC);
-  let inType = inputType;
+  const inType0 = inputType(model, state.inputFrac);
+  let inType = inType0;
   let shape: Shape = model.input.shape;
   let width = shape[0] * shape[1] * shape[2];
   const layers: IrLayer[] = model.layers.map((layer, l) => {
@@ -150,8 +167,8 @@ export function buildProgram(state: LoweringState): Program {
   const scoreFrac = source === 'output' ? last.output.type.frac : last.membraneType.frac;
   return {
     format: 'snnc-ir', version: 1, name: model.metadata.name, sourceSha256: state.sourceSha256, timesteps, classes: model.classes,
-    input: { shape: model.input.shape, type: inputType, realPerLsb: state.originalScale ?? model.input.scale },
-    encoder: model.encoder.kind === 'jitter' ? { kind: 'jitter', prng: 'xorshift32', jitterBits: options.jitterBits, outType: inputType } : { kind: 'direct', outType: inputType },
+    input: { shape: model.input.shape, type: inType0, realPerLsb: state.originalScale ?? model.input.scale },
+    encoder: lowerEncoder(model.encoder, options.jitterBits, inType0),
     layers,
     readout: {
       kind: model.readout.kind, source, begin: model.readout.begin, scoreType: intType(true, WIDE, scoreFrac),

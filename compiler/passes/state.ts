@@ -19,9 +19,15 @@ export interface LowerOptions {
 
 export const DEFAULT_LOWER_OPTIONS: LowerOptions = { weightBits: 8, granularity: 'channel', activationBits: 8, jitterBits: 8 };
 
-/** Calibration images: a batch (CHW pixels plus the jitter seed used for each) and where it came from. */
+/**
+ * Calibration samples: a batch (CHW pixels plus the jitter seed used for each; for an events model, each sample is T
+ * frames of P event counts, frame-major, as the program takes them) and where it came from. NO_CALIBRATION
+ * (`--calibration none`) has no samples: formats come from worst-case bounds (worst-case-ranges.ts).
+ */
 export interface CalibrationSet extends Batch {
   readonly dataset: string;
+  /** No data: choose formats from the worst case any input can produce (the samples are empty). */
+  readonly worstCase?: boolean;
   /** Called after each image is run (a progress bar: calibration can take minutes). */
   readonly onImageDone?: (done: number, total: number) => void;
 }
@@ -66,3 +72,6 @@ export interface Pass {
   readonly name: string;
   readonly run: (state: LoweringState) => LoweringState;
 }
+
+/** `--calibration none`: no data; formats come from the worst case any input can produce. */
+export const NO_CALIBRATION: CalibrationSet = { dataset: 'none', images: [], seeds: [], worstCase: true };

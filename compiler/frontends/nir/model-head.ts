@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import { SnncError } from '../../../base/errors.ts';
 import type { Dataset, Encoder, InputSpec, ModelMetadata, Readout } from '../../../model/format.ts';
-import { DATASETS } from '../../../data/datasets.ts';
+import { DATASETS, isDatasetName } from '../../../data/datasets.ts';
 import { modelNameProblem } from '../../../model/model-name.ts';
 import type { NirGraph } from './graph.ts';
 
@@ -84,7 +84,7 @@ export function importedModelName(given: unknown, file: string): string {
 /** Input spec: --dataset's image shape, else the file's, else MNIST; --input-scale, else the file's, else 1/255. */
 export function resolveHead(head: Partial<SnncHead> | undefined, options: NirImportOptions, file: string): Omit<SnncHead, 'readout'> & { readout?: Readout } {
   const dataset = options.dataset ?? head?.metadata?.dataset ?? NIR_DEFAULTS.dataset;
-  const shape = options.dataset !== undefined || !head?.input ? DATASETS[dataset].shape : head.input.shape;
+  const shape = (options.dataset !== undefined || !head?.input) && isDatasetName(dataset) ? DATASETS[dataset].shape : head?.input?.shape ?? DATASETS.mnist.shape;
   const scale = options.inputScale ?? head?.input?.scale ?? NIR_DEFAULTS.inputScale;
   const dt = options.dt ?? head?.dt ?? NIR_DEFAULTS.dt;
   if (!(dt > 0) || !Number.isFinite(dt)) throw new SnncError('usage', `--dt: must be a positive number, got ${dt}`);

@@ -1,0 +1,113 @@
+/**
+ * @fileoverview The layer ranges of `--calibration none`: instead of the largest values seen on data, the largest any
+ * input can produce, from interval arithmetic on the (scale-folded) float model. Every input value lies in
+ * [0, max sample * scale] (255 pixels, or 2^countBits - 1 events); then, with X the interval reaching a layer (always
+ * holding 0) and every interval widened to hold 0:
+ *   conv:     y_f in b_f + sum_i w_fi X                   pool: sum: k^2 X, avg: X
+ *   spiking:  drive d_j in b_j + sum_i w_ji X (identity: b_j + X); over T steps, with D+ = max d, D- = min d:
+ *             u_t <= decay * V_{t-1} + D+ with V = max(thr, reset(U)) after a possible spike (else U);
+ *             u_t >= decay * L_{t-1} + D- with L = min(L, reset(U)) (a value or refractory reset may go below 0).
+ *             A membrane output never fires: both sides integrate. maxMembrane = max |u|; maxOutput: binary 1,
+ *             excess max(u) - thr, membrane maxMembrane; the next layer's X: [0, 1], [0, max(u) - thr], [L, U].
+ * The bounds are loose (every input at its worst at once); formats chosen from them never saturate a conv or an excess
+ * output on any input, at the cost of precision on typical inputs.
+ */
+import { dotInterval, hull, magnitude, withZero, type Interval } from '../../ir/interval.ts';
+import type { ConvLayer, PoolLayer, SnnModel, SpikingLayer } from '../../model/format.ts';
+import type { LayerRanges } from './state.ts';
+
+/** Largest sample value times the input scale: the top of every input value. */
+function inputInterval(model: SnnModel): Interval {
+  const top = model.encoder.kind === 'events' ? 2 ** model.encoder.countBits - 1 : 255;
+  return { min: 0, max: top * model.input.scale };
+}
+
+function rowIntervals(weights: Float32Array, rows: number, x: Interval, bias: Float32Array): Interval[] {
+  const cols = weights.length / rows;
+  return Array.from({ length: rows }, (_, r) => dotInterval(Array.from(weights.subarray(r * cols, (r + 1) * cols)), x, bias[r]!));
+}
+
+function convRange(layer: ConvLayer, x: Interval): Interval {
+  return withZero(hull(rowIntervals(layer.weights.data, layer.filters, x, layer.bias.data)));
+}
+
+function poolRange(layer: PoolLayer, x: Interval): Interval {
+  const taps = layer.mode === 'sum' ? layer.kernel * layer.kernel : 1;
+  return { min: x.min * taps, max: x.max * taps };
+}
+
+/** The membrane after a spike at u. */
+function afterSpike(layer: SpikingLayer, u: number): number {
+  switch (layer.reset.kind) {
+    case 'subtract':
+      return u - layer.threshold;
+    case 'zero':
+      return 0;
+    case 'value':
+      return layer.reset.value;
+    case 'refractory':
+      return (1 - layer.reset.penalty / layer.threshold) * u;
+    case 'none':
+      return u;
+    default: {
+      const never: never = layer.reset;
+      return never;
+    }
+  }
+}
+
+/** Bounds of u over T steps given drive in [low, high] (low <= 0 <= high). */
+function membraneRange(layer: SpikingLayer, drive: Interval, timesteps: number): Interval {
+  const fires = layer.output !== 'membrane';
+  let upper = 0;
+  let lower = 0;
+  let top = 0;
+  let bottom = 0;
+  for (let t = 0; t < timesteps; t++) {
+    const u = layer.decay * upper + drive.max;
+    const l = layer.decay * lower + drive.min;
+    // a spike happens only at u > threshold, and reset is monotone in u (or constant): the top spike bounds it
+    const reset = fires && u > layer.threshold ? afterSpike(layer, u) : undefined;
+    upper = reset === undefined ? u : Math.max(layer.threshold, reset);
+    lower = reset === undefined ? l : Math.min(l, reset);
+    top = Math.max(top, u, upper);
+    bottom = Math.min(bottom, l, lower);
+    if (!Number.isFinite(upper) || !Number.isFinite(lower)) break;
+  }
+  return { min: bottom, max: top };
+}
+
+function spikingRange(layer: SpikingLayer, x: Interval, timesteps: number): { membrane: Interval; output: Interval } {
+  const drives = layer.weights
+    ? rowIntervals(layer.weights.data, layer.units, x, layer.bias.data)
+    : Array.from(layer.bias.data, (b) => ({ min: x.min + b, max: x.max + b }));
+  const membrane = membraneRange(layer, withZero(hull(drives)), timesteps);
+  const output =
+    layer.output === 'binary' ? { min: 0, max: 1 }
+    : layer.output === 'excess' ? { min: 0, max: Math.max(0, membrane.max - layer.threshold) }
+    : membrane;
+  return { membrane, output };
+}
+
+/** Per layer, the largest |output| and |membrane| any input can produce within `timesteps` steps. */
+export function worstCaseRanges(model: SnnModel, timesteps: number): LayerRanges[] {
+  let x = inputInterval(model);
+  return model.layers.map((layer) => {
+    switch (layer.kind) {
+      case 'conv':
+      case 'pool': {
+        x = layer.kind === 'conv' ? convRange(layer, x) : poolRange(layer, x);
+        return { maxOutput: magnitude(x), maxMembrane: 0 };
+      }
+      case 'spiking': {
+        const { membrane, output } = spikingRange(layer, x, timesteps);
+        x = output;
+        return { maxOutput: magnitude(output), maxMembrane: magnitude(membrane) };
+      }
+      default: {
+        const never: never = layer;
+        return never;
+      }
+    }
+  });
+}
