@@ -5,7 +5,7 @@
  * neuron RTL (after a first verify, so the cached simulator build must be rebuilt), and an edit that cannot be traced,
  * which says why. Edited builds are refused without --as-is.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +131,13 @@ function codeSection(wasm: Buffer): Buffer {
   throw new Error('no code section');
 }
 
+/** `snnc verify --as-is` of one target on 10 samples, which must find mismatches (exit 1): its result line. */
+async function mismatchLine(t: ExecutionContext, dir: string, target: string): Promise<string> {
+  const r = await cli('verify', dir, '--targets', target, '--samples', '10', '--as-is');
+  t.is(r.code, 1, r.out.concat(r.err).join('\n'));
+  return r.out[2]!;
+}
+
 test.serial('wasm: a flipped weight bit of a central pixel in a data segment of model.wasm is located', async (t) => {
   const dir = copyBuild('wasm-weight');
   const file = join(dir, 'wasm', 'model.wasm');
@@ -145,9 +152,7 @@ test.serial('wasm: a flipped weight bit of a central pixel in a data segment of 
   const at = segment + 2 * CENTRAL_PIXEL * hidden.dense!.paddedUnits;
   wasm[at] = wasm[at]! ^ WEIGHT_BIT;
   writeFileSync(file, wasm);
-  const r = await cli('verify', dir, '--targets', 'wasm', '--samples', '10', '--as-is');
-  t.is(r.code, 1, r.out.concat(r.err).join('\n'));
-  t.regex(r.out[2]!, new RegExp(`^wasm${LOCATED_IN_HIDDEN_UNIT_0.source}`));
+  t.regex(await mismatchLine(t, dir, 'wasm'), new RegExp(`^wasm${LOCATED_IN_HIDDEN_UNIT_0.source}`));
 });
 
 test.serial('wasm: an arithmetic shift of the decay turned logical in the code of model.wasm is caught and located', async (t) => {
@@ -162,9 +167,7 @@ test.serial('wasm: an arithmetic shift of the decay turned logical in the code o
   t.true(first > 0 && code.indexOf(decayShift, first + 1) > first, 'the decay shifts of both layers');
   code[first + 3] = 0xad;
   writeFileSync(file, wasm);
-  const r = await cli('verify', dir, '--targets', 'wasm', '--samples', '10', '--as-is');
-  t.is(r.code, 1, r.out.concat(r.err).join('\n'));
-  t.regex(r.out[2]!, /^wasm +10 +\d+ .* image \d+: layer 0 \(hidden\), t=\d+, neuron \d+ membrane: golden -?\d+, target -?\d+$/);
+  t.regex(await mismatchLine(t, dir, 'wasm'), /^wasm +10 +\d+ .* image \d+: layer 0 \(hidden\), t=\d+, neuron \d+ membrane: golden -?\d+, target -?\d+$/);
 });
 
 test.serial('verilog: a flipped weight bit of a central pixel in mem/s0_weights.hex is located', async (t) => {
