@@ -1,10 +1,11 @@
 /**
  * @fileoverview verify can fail on edited files, and says where: a flipped weight bit of a central pixel (border pixels
  * are zero in every MNIST image, so their weights are never read) in every target (a TS constant, an ONNX initializer,
- * a Verilog memory word), a changed operator in the neuron RTL (after a first verify, so the cached simulator build
- * must be rebuilt), and an edit that cannot be traced, which says why. Edited builds are refused without --as-is.
+ * a Verilog memory word, a byte of a wasm data segment), a changed opcode in model.wasm, a changed operator in the
+ * neuron RTL (after a first verify, so the cached simulator build must be rebuilt), and an edit that cannot be traced,
+ * which says why. Edited builds are refused without --as-is.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { locateMismatch } from '../verify/compare.ts';
 import { target as verilog } from '../targets/verilog/index.ts';
 import { target as onnxTarget } from '../targets/onnx/index.ts';
 import { onnx } from '../targets/onnx/proto.ts';
+import { planWasm, type SpikingPlan } from '../targets/wasm/plan.ts';
 import { cli } from './support/cli.ts';
 import { EXAMPLE_DIR } from './support/example.ts';
 
@@ -110,6 +112,62 @@ test.serial('onnx: a flipped bias bit is located at the output layer', async (t)
   const r = await cli('verify', dir, '--targets', 'onnx', '--samples', '10', '--as-is');
   t.is(r.code, 1);
   t.regex(r.out[2]!, /^onnx +10 +10 .* image 0: layer 1 \(out\), t=0, neuron 0 membrane: golden -?\d+, target -?\d+$/);
+});
+
+/** The bytes of the code section (id 10) of a wasm binary: section id, LEB128 size, contents. */
+function codeSection(wasm: Buffer): Buffer {
+  let at = 8;
+  const uleb = (): number => {
+    let value = 0;
+    for (let shift = 1, byte = 0x80; byte & 0x80; shift *= 128) value += ((byte = wasm[at++]!) & 0x7f) * shift;
+    return value;
+  };
+  while (at < wasm.length) {
+    const id = wasm[at++]!;
+    const size = uleb();
+    if (id === 10) return wasm.subarray(at, at + size);
+    at += size;
+  }
+  throw new Error('no code section');
+}
+
+/** `snnc verify --as-is` of one target on 10 samples, which must find mismatches (exit 1): its result line. */
+async function mismatchLine(t: ExecutionContext, dir: string, target: string): Promise<string> {
+  const r = await cli('verify', dir, '--targets', target, '--samples', '10', '--as-is');
+  t.is(r.code, 1, r.out.concat(r.err).join('\n'));
+  return r.out[2]!;
+}
+
+test.serial('wasm: a flipped weight bit of a central pixel in a data segment of model.wasm is located', async (t) => {
+  const dir = copyBuild('wasm-weight');
+  const file = join(dir, 'wasm', 'model.wasm');
+  const wasm = readFileSync(file);
+  // The hidden layer's weights are one data segment, [pixel][unit] i16 with units padded to 104: unit 0's weight of
+  // the pixel is element pixel * 104, its low byte first.
+  const plan = planWasm(parseProgram(readFileSync(join(dir, 'ir.json'), 'utf8'), 'ir.json'));
+  const hidden = plan.layers[0] as SpikingPlan;
+  t.is(hidden.dense!.paddedUnits, 104);
+  const segment = wasm.indexOf(plan.segments.find((s) => s.offset === hidden.dense!.weightsAt)!.bytes);
+  t.true(segment > 0);
+  const at = segment + 2 * CENTRAL_PIXEL * hidden.dense!.paddedUnits;
+  wasm[at] = wasm[at]! ^ WEIGHT_BIT;
+  writeFileSync(file, wasm);
+  t.regex(await mismatchLine(t, dir, 'wasm'), new RegExp(`^wasm${LOCATED_IN_HIDDEN_UNIT_0.source}`));
+});
+
+test.serial('wasm: an arithmetic shift of the decay turned logical in the code of model.wasm is caught and located', async (t) => {
+  const dir = copyBuild('wasm-opcode');
+  const file = join(dir, 'wasm', 'model.wasm');
+  const wasm = readFileSync(file);
+  // `i32.const 15; i32x4.shr_s` is the decay 29491/2^15 (split: (v >> 15) * 29491 + ...) of hidden, then of out; the
+  // first becomes i32x4.shr_u (0xfd 0xad), so a negative membrane decays to a huge positive one.
+  const code = codeSection(wasm);
+  const decayShift = Buffer.from([0x41, 15, 0xfd, 0xac, 0x01]);
+  const first = code.indexOf(decayShift);
+  t.true(first > 0 && code.indexOf(decayShift, first + 1) > first, 'the decay shifts of both layers');
+  code[first + 3] = 0xad;
+  writeFileSync(file, wasm);
+  t.regex(await mismatchLine(t, dir, 'wasm'), /^wasm +10 +\d+ .* image \d+: layer 0 \(hidden\), t=\d+, neuron \d+ membrane: golden -?\d+, target -?\d+$/);
 });
 
 test.serial('verilog: a flipped weight bit of a central pixel in mem/s0_weights.hex is located', async (t) => {

@@ -1,12 +1,13 @@
 /**
  * @fileoverview Builds the whole module from the plan: `begin(seed)` (zero the state, seed the generator, list the
- * nonzero pixels), `step()` (encode, every layer, the readout; one timestep), and `run(seed)` (begin, T steps, scores
- * as f64 at scoresOutAt, returns the label: the smallest k with the largest score).
+ * nonzero pixels; for events only the zeroing), `step()` (encode, every layer, the readout; one timestep), and
+ * `run(seed)` (begin, T steps, scores as f64 at scoresOutAt, returns the label: the smallest k with the largest score).
  */
 import { ZERO_SEED_STATE } from '../../runtime/prng.ts';
 import { buildConv, buildPool } from './build-windows.ts';
 import { buildSpiking } from './build-spiking.ts';
 import { encodeStep } from './build-jitter.ts';
+import { encodeFrame } from './build-events.ts';
 import type { WasmPlan } from './plan.ts';
 import {
   call, forRange, get, i32, ifThen, load, Locals, op, set, store, type Code, type WasmFunction, type WasmModule,
@@ -19,8 +20,11 @@ function begin(plan: WasmPlan): WasmFunction {
   const out = plan.encoder.out;
   const direct = plan.encoder.kind === 'direct';
   const rowBytes = out.list?.rowBytes ?? 0;
+  const zeroState = op('memory.fill', i32(plan.stateAt), i32(0), i32(plan.stateBytes));
+  // Events: each step reads its own frame (build-events.ts); there is nothing to list or seed.
+  if (plan.encoder.kind === 'events') return { name: 'begin', params: [{ name: 'seed', type: 'i32' }], locals: locals.list, body: zeroState, exported: true };
   const body: Code = [
-    ...op('memory.fill', i32(plan.stateAt), i32(0), i32(plan.stateBytes)),
+    ...zeroState,
     ...store('i32.store', i32(0), op('select', i32(ZERO_SEED_STATE), get('seed'), op('i32.eqz', get('seed'))), plan.prngAt),
     ...set('nb', i32(0)),
     ...set('lb', i32(0)),
@@ -73,7 +77,8 @@ function step(plan: WasmPlan): WasmFunction {
     }
   });
   // With a prefetch, step 0's encoding runs in begin and each step's first layer encodes the next step.
-  const body = [...(plan.prefetch ? [] : encodeStep(plan, locals)), ...layers, ...readout(plan, locals)];
+  const encode = plan.encoder.kind === 'events' ? encodeFrame(plan, locals) : plan.prefetch ? [] : encodeStep(plan, locals);
+  const body = [...encode, ...layers, ...readout(plan, locals)];
   return { name: 'step', params: [], locals: locals.list, body, exported: true };
 }
 

@@ -6,7 +6,7 @@
 import { maxOf, minOf } from '../../ir/int-type.ts';
 import type { SpikingPlan } from './plan.ts';
 import type { Scale32 } from './plan-vector.ts';
-import { block, brIf, forRange, freshLabel, get, i32, load, op, set, store, type Code, type Locals } from './wasm-data.ts';
+import { forEachBit, forRange, get, i32, load, op, set, store, type Code, type Locals } from './wasm-data.ts';
 
 const splat = (n: number): Code => op('i32x4.splat', i32(n));
 const vlocal = (name: string): Code => get(name);
@@ -60,20 +60,12 @@ function appendLanes(plan: SpikingPlan): Code {
   const list = plan.ownList;
   if (!list) return [];
   const unitAddr = op('i32.add', get('jb'), op('i32.shl', get('lane'), i32(2)));
-  const out = freshLabel('lanesDone');
-  const again = freshLabel('lanes');
   return [
     ...set('mask', op('i32x4.bitmask', op('i32x4.ne', vlocal('o4'), splat(0)))),
-    ...block(out, [
-      ['loop', again],
-      ...brIf(out, op('i32.eqz', get('mask'))),
-      ...set('lane', op('i32.ctz', get('mask'))),
+    ...forEachBit('mask', 'lane', [
       ...store('i32.store', get('nb'), op('i32.mul', op('i32.shr_u', unitAddr, i32(2)), i32(list.rowBytes)), list.at),
       ...store('i32.store', get('nb'), load('i32.load', unitAddr, plan.oAt), list.at + 4),
       ...set('nb', op('i32.add', get('nb'), i32(8))),
-      ...set('mask', op('i32.and', get('mask'), op('i32.sub', get('mask'), i32(1)))),
-      ['br', again],
-      ['end'],
     ]),
   ];
 }

@@ -18,7 +18,7 @@ export function checkOptions(_options: OptionsToCheck): void {}
 function memoryEstimate(program: Program): number {
   let bytes = 0;
   let width = program.input.shape.reduce((a, b) => a * b, 1);
-  bytes += 40 * width;
+  bytes += 40 * width + (program.encoder.kind === 'events' ? program.timesteps * (width + 16) : 0);
   for (const op of program.layers) {
     if (op.kind === 'spiking') {
       bytes += 4 * op.weights.length + 60 * op.units + 8 * (op.inputs + 4);
@@ -34,7 +34,6 @@ function memoryEstimate(program: Program): number {
 
 /** Throws SnncError('unsupported') when the program does not fit the wasm memory the target plans. */
 export function checkProgram(program: Program): void {
-  if (program.encoder.kind === 'events') throw new SnncError('unsupported', 'wasm: event input is not built yet');
   const last = program.layers[program.layers.length - 1];
   if (last?.kind !== 'spiking') throw new SnncError('unsupported', 'the last layer must be spiking: the readout sums its visible values');
   const limit = MAX_MEMORY_BYTES;

@@ -29,9 +29,12 @@ function describeLayer(l: LayerPlan): string {
 
 export function describePlan(plan: WasmPlan): string[] {
   const enc = plan.encoder;
+  const over = plan.frames
+    ? `frame t of ${plan.program.timesteps} frames of ${plan.pixels} counts (padded to ${plan.frames.stride}), read 16 at a time`
+    : `${plan.pixels} pixels`;
   return [
     `memory: ${plan.pages} pages; state ${plan.stateBytes} bytes zeroed per inference`,
-    `encoder: ${enc.kind}${enc.kind === 'jitter' ? ` (xorshift32, ${enc.jitterBits} bits)` : ''} over ${plan.pixels} pixels${enc.out.list ? ', sends events' : ''}${enc.out.dense !== undefined ? ', dense' : ''}${plan.prefetch ? '; step t+1 drawn during the first pass of step t' : ''}`,
+    `encoder: ${enc.kind}${enc.kind === 'jitter' ? ` (xorshift32, ${enc.jitterBits} bits)` : ''} over ${over}${enc.out.list ? ', sends events' : ''}${enc.out.dense !== undefined ? ', dense' : ''}${plan.prefetch ? '; step t+1 drawn during the first pass of step t' : ''}`,
     ...plan.layers.map(describeLayer),
     `readout: ${plan.program.readout.source} from t=${plan.program.readout.begin}, i64 scores`,
   ];

@@ -3,6 +3,7 @@
  * loader) and README.md.
  */
 import { programSha256 } from '../../ir/fingerprint.ts';
+import { maxOf } from '../../ir/int-type.ts';
 import type { Program } from '../../ir/program.ts';
 import type { EmitOptions, EmittedFile } from '../target.ts';
 import { buildModule } from './build-module.ts';
@@ -40,8 +41,15 @@ function readme(program: Program, plan: readonly string[]): string {
     '```js',
     "import { load } from './model.mjs';",
     'const model = await load(); // reads model.wasm beside model.mjs (Node) or fetches it (browser)',
-    `const pixels = new Uint8Array(${c * h * w}); // ${c}x${h}x${w}, CHW, 0..255`,
-    'const { scores, label } = model.infer(pixels, 1); // seed: uint32 for the jitter generator',
+    ...(program.encoder.kind === 'events'
+      ? [
+        `const sample = new Uint8Array(${program.timesteps} * ${c * h * w}); // ${program.timesteps} frames of ${c}x${h}x${w} event counts, frame-major, each <= ${maxOf(program.input.type)}`,
+        'const { scores, label } = model.infer(sample, 0); // frame t is the input of timestep t; the seed is unused',
+      ]
+      : [
+        `const pixels = new Uint8Array(${c * h * w}); // ${c}x${h}x${w}, CHW, 0..255`,
+        'const { scores, label } = model.infer(pixels, 1); // seed: uint32 for the jitter generator',
+      ]),
     '```',
     '',
     '## Plan',

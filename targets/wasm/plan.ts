@@ -25,9 +25,18 @@ export interface Out {
 }
 
 export interface EncoderPlan {
-  readonly kind: 'jitter' | 'direct';
+  readonly kind: 'jitter' | 'direct' | 'events';
   readonly jitterBits: number;
   readonly out: Out;
+}
+
+/**
+ * Events: the sample is T frames of P counts, stored at pixelsAt with each frame padded with zeros to `stride` bytes
+ * (a multiple of 16), so that step t reads frame t 16 counts at a time.
+ */
+export interface FramePlan {
+  readonly frame: number;
+  readonly stride: number;
 }
 
 interface Window {
@@ -123,7 +132,9 @@ export type LayerPlan = ConvPlan | PoolPlan | SpikingPlan;
 export interface WasmPlan {
   readonly program: Program;
   readonly pixels: number;
+  /** The sample: P pixels, or T frames of `frames.stride` bytes for the events encoder. */
   readonly pixelsAt: number;
+  readonly frames: FramePlan | undefined;
   /** Nonzero pixels, 16 bytes each: (x byte offset, pixel, event row offset, unused); count in bytes. */
   readonly nzAt: number;
   readonly nzCountAt: number;
@@ -195,13 +206,15 @@ function planWith(program: Program, m: Layout): WasmPlan {
   };
   const [channels, height, width] = program.input.shape;
   const pixels = channels * height * width;
-  const pixelsAt = m.scratch(pixels);
-  const nzAt = m.scratch(16 * pixels);
   const enc = program.encoder;
+  const frames = enc.kind === 'events' ? { frame: pixels, stride: Math.ceil(pixels / 16) * 16 } : undefined;
+  const pixelsAt = m.scratch(frames ? program.timesteps * frames.stride : pixels);
+  const nzAt = m.scratch(frames ? 0 : 16 * pixels);
   const first = consumerOf(program.layers, geometry, -1);
+  const denseBytes = 4 * (frames?.stride ?? pixels);
   const encoder: EncoderPlan = {
-    kind: enc.kind === 'events' ? 'direct' : enc.kind, jitterBits: enc.kind === 'jitter' ? enc.jitterBits : 0,
-    out: outOf(-1, pixels, first.dense ? (enc.kind === 'jitter' ? m.state(4 * pixels) : m.scratch(4 * pixels)) : undefined),
+    kind: enc.kind, jitterBits: enc.kind === 'jitter' ? enc.jitterBits : 0,
+    out: outOf(-1, pixels, first.dense ? (enc.kind === 'jitter' ? m.state(denseBytes) : m.scratch(denseBytes)) : undefined),
   };
   const nzCountAt = m.state(4);
   const prngAt = m.state(4);
@@ -238,7 +251,7 @@ function planWith(program: Program, m: Layout): WasmPlan {
   const tAt = m.state(4);
   const scoresOutAt = m.scratch(8 * K);
   return {
-    program, pixels, pixelsAt, nzAt, nzCountAt, prngAt, tAt, scoresAt, scoresOutAt,
+    program, pixels, pixelsAt, frames, nzAt, nzCountAt, prngAt, tAt, scoresAt, scoresOutAt,
     readAt: program.readout.source === 'output' ? last.out.dense! : last.visibleU,
     stateAt: m.stateBase, stateBytes: m.stateSize, pages: Math.ceil(m.end / 65536), segments: m.segments, encoder, layers, prefetch,
   };

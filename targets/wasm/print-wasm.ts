@@ -45,6 +45,9 @@ const OPS: Readonly<Record<string, OpInfo>> = {
   'i32x4.shr_s': plain(...simd(0xac)), 'i32x4.shr_u': plain(...simd(0xad)), 'i32x4.sub': plain(...simd(0xb1)),
   'i32x4.min_s': plain(...simd(0xb6)), 'i32x4.max_s': plain(...simd(0xb8)), 'i32.ctz': plain(0x68),
   'i64x2.add': plain(...simd(0xce)), 'i64x2.mul': plain(...simd(0xd5)),
+  'i8x16.ne': plain(...simd(0x24)), 'i8x16.bitmask': plain(...simd(0x64)),
+  'i16x8.extend_low_i8x16_u': plain(...simd(0x89)), 'i16x8.extend_high_i8x16_u': plain(...simd(0x8a)),
+  'i32x4.extend_low_i16x8_u': plain(...simd(0xa9)), 'i32x4.extend_high_i16x8_u': plain(...simd(0xaa)),
 };
 
 const VALTYPE: Readonly<Record<ValType, number>> = { i32: 0x7f, i64: 0x7e, f64: 0x7c, v128: 0x7b };

@@ -95,6 +95,21 @@ export function forRange(v: string, from: Code, to: Code, step: number, body: Co
   ];
 }
 
+/** `body` once per set bit of i32 local `mask`, lowest first, with local `bit` its index; clears `mask`. */
+export function forEachBit(mask: string, bit: string, body: Code): Code {
+  const out = freshLabel('bitsDone');
+  const again = freshLabel('bits');
+  return block(out, [
+    ['loop', again],
+    ...brIf(out, op('i32.eqz', get(mask))),
+    ...set(bit, op('i32.ctz', get(mask))),
+    ...body,
+    ...set(mask, op('i32.and', get(mask), op('i32.sub', get(mask), i32(1)))),
+    ['br', again],
+    ['end'],
+  ]);
+}
+
 /** `x := min(max(x, lo), hi)` on i64 local `x`, by selects (no branch to mispredict); a side is left out when `null`. */
 export function clampLocal64(x: string, lo: number | null, hi: number | null): Code {
   return [
