@@ -31,8 +31,9 @@ export interface Stream {
 }
 
 export interface EncoderPlan {
-  readonly kind: 'jitter' | 'direct';
+  readonly kind: 'jitter' | 'direct' | 'events';
   readonly jitterBits: number;
+  /** Values per image, or per frame of an events sample (C * H * W). */
   readonly pixels: number;
   readonly out: Stream;
 }
@@ -137,6 +138,11 @@ export interface ModelPlan {
  */
 export const TIME_BLOCK = 4;
 
+/** The name of a sample in the generated API: an image, or an events program's frames. */
+export function sampleName(encoder: EncoderPlan): 'image' | 'frames' {
+  return encoder.kind === 'events' ? 'frames' : 'image';
+}
+
 function stream(prefix: string, length: number, values: Range, binary: boolean, constant: boolean): Stream {
   return {
     length, values, binary, constant,
@@ -236,7 +242,9 @@ export function planModel(program: Program): ModelPlan {
       encoder = { kind: 'direct', jitterBits: 0, pixels, out: stream('pix', pixels, PIXEL_BYTES, false, true) };
       break;
     case 'events':
-      throw new Error('ts: event input is refused by check.ts');
+      // x_t = frame t: each timestep's nonzero counts, as the jitter encoder's x stream.
+      encoder = { kind: 'events', jitterBits: 0, pixels, out: stream('x', pixels, PIXEL_BYTES, false, false) };
+      break;
     default:
       return unreachable(enc, 'encoder');
   }
