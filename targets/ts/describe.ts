@@ -3,11 +3,10 @@
  * to use it as the golden model of a test bench) and the model facts that README.md repeats.
  */
 import { formatType, maxOf } from '../../ir/int-type.ts';
-import { eventBinning, eventTypeName } from './events-api.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
 import { unreachable } from '../../ir/registry.ts';
 import type { SpikingOp } from '../../ir/spiking.ts';
-import { sampleName, type ModelPlan } from './plan.ts';
+import { eventBinning, eventTypeName, sampleName, type ModelPlan } from './plan.ts';
 
 /** No comment terminator may leak from user-chosen names into the generated comment. */
 function safe(text: string): string {

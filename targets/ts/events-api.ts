@@ -11,19 +11,8 @@ import { StructureKind, VariableDeclarationKind, type FunctionDeclarationStructu
 import type { EventBinning } from '../../ir/encoder.ts';
 import { maxOf } from '../../ir/int-type.ts';
 import type { Program } from '../../ir/program.ts';
+import { eventBinning, eventTypeName } from './plan.ts';
 import { BLANK_LINE, type ModuleStatement } from './print.ts';
-
-/** The binning of an events program that takes event lists (not a `frames` sequence), else undefined. */
-export function eventBinning(program: Program): (EventBinning & { readonly source: 'dvs' | 'channels' }) | undefined {
-  const encoder = program.encoder;
-  if (encoder.kind !== 'events' || encoder.binning.source === 'frames') return undefined;
-  return { ...encoder.binning, source: encoder.binning.source };
-}
-
-/** The name of the event type `binEvents` takes. */
-export function eventTypeName(source: 'dvs' | 'channels'): string {
-  return source === 'dvs' ? 'DvsEvents' : 'ChannelEvents';
-}
 
 function eventType(source: 'dvs' | 'channels'): InterfaceDeclarationStructure {
   const field = (name: string, doc?: string) => ({ name, type: 'ArrayLike<number>', isReadonly: true, docs: doc ? [doc] : [] });

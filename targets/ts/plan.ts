@@ -7,6 +7,7 @@ import { PIXEL_BYTES, programBounds, type ConvBounds, type PoolBounds, type Spik
 import type { ConvOp } from '../../ir/conv.ts';
 import { foldFactor, hull, type FoldedFactor } from '../../ir/interval.ts';
 import type { PoolOp } from '../../ir/pool.ts';
+import type { EventBinning } from '../../ir/encoder.ts';
 import type { Program } from '../../ir/program.ts';
 import { unreachable } from '../../ir/registry.ts';
 import type { SpikingOp } from '../../ir/spiking.ts';
@@ -141,6 +142,18 @@ export const TIME_BLOCK = 4;
 /** The name of a sample in the generated API: an image, or an events program's frames. */
 export function sampleName(encoder: EncoderPlan): 'image' | 'frames' {
   return encoder.kind === 'events' ? 'frames' : 'image';
+}
+
+/** The binning of an events program that takes event lists (not a `frames` sequence), else undefined. */
+export function eventBinning(program: Program): (EventBinning & { readonly source: 'dvs' | 'channels' }) | undefined {
+  const encoder = program.encoder;
+  if (encoder.kind !== 'events' || encoder.binning.source === 'frames') return undefined;
+  return { ...encoder.binning, source: encoder.binning.source };
+}
+
+/** The name of the event type `binEvents` takes. */
+export function eventTypeName(source: 'dvs' | 'channels'): string {
+  return source === 'dvs' ? 'DvsEvents' : 'ChannelEvents';
 }
 
 function stream(prefix: string, length: number, values: Range, binary: boolean, constant: boolean): Stream {
