@@ -31,6 +31,18 @@ const dvs1 = randomProgram(4, { conv: false, encoder: 'events', timesteps: 3 });
 const channels = withBinning(randomProgram(12, { conv: false, encoder: 'events', timesteps: 8 }), 'channels');
 const frames = withBinning(randomProgram(12, { conv: false, encoder: 'events', timesteps: 7 }), 'frames');
 
+const loaded = new Map<Program, Promise<EventModule>>();
+
+/**
+ * The module of `program`, emitted and imported once per file: importFresh (targets/load-emitted.ts) imports a copy
+ * named by content and removes it after, so two concurrent imports of one module would race on that copy.
+ */
+function moduleOf(program: Program): Promise<EventModule> {
+  let module = loaded.get(program);
+  if (!module) loaded.set(program, (module = emitAndLoad(program) as Promise<unknown> as Promise<EventModule>));
+  return module;
+}
+
 function binningOf(program: Program): EventBinning {
   if (program.encoder.kind !== 'events') throw new Error('not an events program');
   return program.encoder.binning;
@@ -60,7 +72,7 @@ test('the programs are valid, and each source bins differently', (t) => {
 
 for (const program of [dvs2, dvs1, channels]) {
   test(`${program.name}: binEvents and inferEvents equal data/events.ts binEvents and the golden runtime on its frames`, async (t) => {
-    const model = (await emitAndLoad(program)) as unknown as EventModule;
+    const model = await moduleOf(program);
     t.deepEqual(model.modelInfo.binning, { ...binningOf(program), maxCount: maxOf(program.input.type) });
     let dropped = 0;
     let saturated = 0;
@@ -82,8 +94,8 @@ for (const program of [dvs2, dvs1, channels]) {
 }
 
 test('bad events are refused in the words of data/events.ts', async (t) => {
-  const dvs = (await emitAndLoad(dvs2)) as unknown as EventModule;
-  const cochlea = (await emitAndLoad(channels)) as unknown as EventModule;
+  const dvs = await moduleOf(dvs2);
+  const cochlea = await moduleOf(channels);
   const [, h, w] = dvs2.input.shape;
   const one = (x: number, y: number, p: number, time: number): EventSample => ({ kind: 'dvs', x: Uint16Array.of(0, x), y: Uint16Array.of(0, y), p: Uint8Array.of(1, p), t: Float64Array.of(5, time) });
   const cases: [EventModule, Program, EventSample][] = [
@@ -105,7 +117,7 @@ test('bad events are refused in the words of data/events.ts', async (t) => {
 });
 
 test('infer(frames) refuses what the golden runtime refuses, in its words', async (t) => {
-  const model = (await emitAndLoad(dvs2)) as unknown as EventModule;
+  const model = await moduleOf(dvs2);
   const sample = testBatch(dvs2, 4).images[3]!;
   t.deepEqual(model.infer(sample, 0), runGolden(dvs2, sample, 0));
   const tooBig = sample.slice();
@@ -117,7 +129,7 @@ test('infer(frames) refuses what the golden runtime refuses, in its words', asyn
 });
 
 test('a program that takes frames (a sequence) has no event-list API, and infers on frames', async (t) => {
-  const model = (await emitAndLoad(frames)) as unknown as Partial<EventModule> & Pick<EventModule, 'infer'>;
+  const model = (await moduleOf(frames)) as Partial<EventModule> & Pick<EventModule, 'infer'>;
   t.is(model.binEvents, undefined);
   t.is(model.inferEvents, undefined);
   for (const [i, sample] of testBatch(frames).images.entries()) t.deepEqual(model.infer(sample, i), runGolden(frames, sample, i));
