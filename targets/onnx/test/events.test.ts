@@ -13,6 +13,7 @@ import { randomProgram } from '../../../ir/random-program.ts';
 import { runGoldenBatch } from '../../../runtime/golden-batch.ts';
 import { traceGolden } from '../../../runtime/golden.ts';
 import { testBatch } from '../../../test/support/batches.ts';
+import { sinabsModel } from '../../../test/support/feature-models.ts';
 import { emitTo } from '../../../test/support/emit-to.ts';
 import { FRAMES_INPUT, SEED_INPUT, traceOutputName } from '../graph-io.ts';
 import { target } from '../index.ts';
@@ -70,4 +71,10 @@ test('a count above the input type, or a sample of the wrong length, is refused 
   t.is(error?.message, `sample 1: event count ${top + 1} at frame 0 exceeds the input type's ${top} (bin with saturation)`);
   const short = await t.throwsAsync(target.trace!(dir, program, images[0]!.subarray(1), 0), { instanceOf: SnncError });
   t.regex(short?.message ?? '', /^sample 0: sample has \d+ values, the program wants 32 frames of \d+ counts$/);
+});
+
+test('--precision float is refused for an events program: the float model format takes images only', async (t) => {
+  const error = await t.throwsAsync(target.emit(program, { precision: 'float', model: sinabsModel(3) }), { instanceOf: SnncError });
+  t.is(error?.code, 'unsupported');
+  t.is(error?.message, 'onnx: --precision float takes images; an events program has no float event model yet');
 });
