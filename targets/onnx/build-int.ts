@@ -7,7 +7,8 @@
  * timestep, so per block the encoder (jitter-block.ts), the stateless layers before it (conv, pool) and its synapse
  * run once on all B timesteps, [B * N, ...]: one larger GEMM instead of B small ones. Only the membranes and the later
  * layers then step one timestep at a time. A direct encoder's input is the same at every timestep, so its synapse runs
- * once for the whole inference.
+ * once for the whole inference. An events program takes `frames` [N, T, C, H, W] instead of `image`; each block reads
+ * its B frames (event-block.ts).
  */
 import type { Program } from '../../ir/program.ts';
 import { unreachable } from '../../ir/registry.ts';
@@ -15,7 +16,8 @@ import type { FloatType, MatMulType } from './exact-matmul.ts';
 import { planOnnx } from './plan.ts';
 import { convLayer } from './conv-graph.ts';
 import { GraphBuilder, NameTable } from './graph-builder.ts';
-import { addReadout, graphInputs, traceOutputName } from './graph-io.ts';
+import { eventBlock, eventBlockSetup } from './event-block.ts';
+import { addReadout, eventInputs, graphInputs, traceOutputName } from './graph-io.ts';
 import { jitterBlock, jitterBlockSetup } from './jitter-block.ts';
 import type { GraphProto } from './proto.ts';
 import { poolLayer } from './pool-graph.ts';
@@ -46,11 +48,13 @@ function splitLayers(layers: readonly StepLayer[]): { before: StepLayer[]; head:
 
 export function buildIntGraph(program: Program, options: BuildOptions): GraphProto {
   const g = new GraphBuilder(new NameTable(), program.name);
-  const { pixels, seed, batch } = graphInputs(g, program.input.shape);
-  const pixelCount = program.input.shape.reduce((a, b) => a * b, 1);
   const encoder = program.encoder;
+  const pixelCount = program.input.shape.reduce((a, b) => a * b, 1);
   const plan = planOnnx(program);
   const block = plan.block;
+  const events = encoder.kind === 'events' ? eventInputs(g, program.input.shape, program.timesteps) : undefined;
+  const image = events ? undefined : graphInputs(g, program.input.shape);
+  const batch = (events ?? image!).batch;
   const layers = program.layers.map((op, l): StepLayer => {
     switch (op.kind) {
       case 'conv':
@@ -64,7 +68,8 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
     }
   });
   const { before, head, after } = splitLayers(layers);
-  const jitter = encoder.kind === 'jitter' ? jitterBlockSetup(g, pixels, seed, pixelCount, encoder.jitterBits, block) : undefined;
+  const jitter = encoder.kind === 'jitter' ? jitterBlockSetup(g, image!.pixels, image!.seed, pixelCount, encoder.jitterBits, block) : undefined;
+  const frames = events ? eventBlockSetup(g, events.frames, program.timesteps, block, pixelCount) : undefined;
   const states: CarriedState[] = [
     ...(jitter ? [{ key: JITTER_STATE, dtype: 'double' as const, dims: [BATCH], initial: jitter.initialState, doc: 'xorshift32 state (a uint32) at the block\'s start' }] : []),
     ...[head, ...after].flatMap((l) => l.states),
@@ -84,11 +89,11 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
   };
   // Direct encoder: the same input every timestep, so the prefix runs once, in the main graph.
   const directTraces: { key: string; value: string; units: number }[] = [];
-  const directDrive = jitter ? undefined : g.scope('once', () => prefix(g, toDoubleInput(g, pixels), (key, value, units) => {
+  const directDrive = jitter || frames ? undefined : g.scope('once', () => prefix(g, toDoubleInput(g, image!.pixels), (key, value, units) => {
     if (options.traces) directTraces.push({ key, value, units });
   }));
 
-  const stacked = driveTimesteps(g, program.timesteps, states, (body, current) => {
+  const stacked = driveTimesteps(g, program.timesteps, states, (body, current, call) => {
     const next: Record<string, string> = {};
     const perStep = new Map<string, string[]>();
     const blockTraces: ScanValue[] = [];
@@ -100,10 +105,16 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
       perStep.set(key, list);
     };
     let drives: string[];
-    if (jitter) {
-      const encoded = jitterBlock(body, jitter, current(JITTER_STATE), block, pixelCount);
-      next[JITTER_STATE] = encoded.next;
-      const drive = prefix(body, encoded.x, (key, value, units) => {
+    if (jitter || frames) {
+      let x: string;
+      if (jitter) {
+        const encoded = jitterBlock(body, jitter, current(JITTER_STATE), block, pixelCount);
+        next[JITTER_STATE] = encoded.next;
+        x = encoded.x;
+      } else {
+        x = eventBlock(body, frames!, call());
+      }
+      const drive = prefix(body, x, (key, value, units) => {
         if (!options.traces) return;
         traceUnits.set(key, units);
         const steps = byStep(body, value, block, units, key);

@@ -175,7 +175,6 @@ export function checkProgram(program: Program): void {
   const t = program.input.type;
   if (t.signed || t.bits > 8) refuse(`input type ${formatType(t)} does not fit the uint8 image input`);
   if (!Number.isInteger(program.timesteps) || program.timesteps < 1) refuse(`timesteps ${program.timesteps}`);
-  if (program.encoder.kind === 'events') refuse('event input is not built yet');
   if (program.encoder.kind === 'jitter' && !(program.encoder.jitterBits >= 1 && program.encoder.jitterBits <= 16)) refuse(`jitterBits ${program.encoder.jitterBits} is outside 1..16`);
   const last = checkShapes(program);
   const bounds = programBounds(program);

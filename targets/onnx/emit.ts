@@ -22,6 +22,8 @@ export function emitOnnxModels(program: Program, options: OnnxEmitOptions): Emit
   options.log?.(`onnx: ${MODEL_FILE}, opset ${OPSET}, ${intGraph.node?.length ?? 0} top-level nodes, timesteps ${build.unroll ? 'unrolled' : 'in a Loop'}`);
   if (options.precision === 'float') {
     if (!options.model) throw new SnncError('usage', 'onnx: --precision float needs the float model the program was compiled from');
+    // The float model format has no event encoder yet: its graph would take an image, not the program's frames.
+    if (program.encoder.kind === 'events') throw new SnncError('unsupported', 'onnx: --precision float takes images; an events program has no float event model yet');
     const floatGraph = buildFloatGraph(options.model, build);
     files.push({ path: FLOAT_MODEL_FILE, contents: modelBytes(floatGraph, program, `snnc ${options.model.metadata.name}: the float model in float64 ops (same graph shape as ${MODEL_FILE})`, { 'snnc.precision': 'float64' }) });
     options.log?.(`onnx: ${FLOAT_MODEL_FILE} (float64)`);

@@ -3,6 +3,8 @@ import type { GraphBuilder } from './graph-builder.ts';
 import { BATCH } from './step.ts';
 
 export const IMAGE_INPUT = 'image';
+/** An events program's input: T frames of event counts per sample. */
+export const FRAMES_INPUT = 'frames';
 export const SEED_INPUT = 'seed';
 export const SCORES_OUTPUT = 'scores';
 export const LABEL_OUTPUT = 'label';
@@ -29,6 +31,24 @@ export function graphInputs(g: GraphBuilder, shape: readonly [number, number, nu
   const pixels = g.op('Cast', [flat], { name: 'pixels', attrs: { to: { int: 7 } }, dtype: 'int64' });
   const batch = g.op('Shape', [pixels], { name: 'batch_size', attrs: { start: { int: 0 }, end: { int: 1 } } });
   return { pixels, seed, batch };
+}
+
+export interface EventInputs {
+  /** uint8 [N, T, C, H, W], as fed. */
+  readonly frames: string;
+  /** int64 [N] (unused: events draw no random numbers; kept so every model takes the same seed input). */
+  readonly seed: string;
+  /** int64 [1]: N. */
+  readonly batch: string;
+}
+
+/** An events program's inputs: `frames` uint8 [N, T, C, H, W] (x_t of sample n is frames[n, t]) and `seed`. */
+export function eventInputs(g: GraphBuilder, shape: readonly [number, number, number], timesteps: number): EventInputs {
+  const [c, h, w] = shape;
+  const frames = g.input(FRAMES_INPUT, 'uint8', [BATCH, timesteps, c, h, w], `event counts, N samples of ${timesteps} frames of [C, H, W] = [${c}, ${h}, ${w}]; x_t = frame t`);
+  const seed = g.input(SEED_INPUT, 'int64', [BATCH], 'unused by the events encoder (no random draws); kept so every snnc model takes the same inputs');
+  const batch = g.op('Shape', [frames], { name: 'batch_size', attrs: { start: { int: 0 }, end: { int: 1 } } });
+  return { frames, seed, batch };
 }
 
 /**

@@ -9,8 +9,9 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { SnncError } from '../../base/errors.ts';
 import type { Program } from '../../ir/program.ts';
 import type { Batch, BatchResult } from '../../runtime/batch.ts';
+import { checkSample } from '../../runtime/sample.ts';
 import { MODEL_FILE } from './emit.ts';
-import { IMAGE_INPUT, LABEL_OUTPUT, SCORES_OUTPUT, SEED_INPUT } from './graph-io.ts';
+import { FRAMES_INPUT, IMAGE_INPUT, LABEL_OUTPUT, SCORES_OUTPUT, SEED_INPUT } from './graph-io.ts';
 
 export interface SessionOptions {
   /** ONNX Runtime intra-op threads (default 1: the machine is shared, and the graphs are small). */
@@ -25,6 +26,22 @@ export interface RawRun {
 }
 
 let runtimeStarted = false;
+
+/** The dims of one sample of `program`: an image [C, H, W], or an events program's frames [T, C, H, W]. */
+export function sampleDims(program: Program): readonly number[] {
+  return program.encoder.kind === 'events' ? [program.timesteps, ...program.input.shape] : program.input.shape;
+}
+
+/** Refuses, in one line, a sample the golden runtime would refuse (a wrong length, an event count above the input type). */
+export function checkSamples(program: Program, samples: readonly Uint8Array[]): void {
+  samples.forEach((sample, i) => {
+    try {
+      checkSample(program, sample);
+    } catch (e) {
+      throw new SnncError('data', `sample ${i}: ${(e as Error).message}`);
+    }
+  });
+}
 
 /**
  * Creates a session. The first one in a process starts ONNX Runtime's environment, whose bundled telemetry library
@@ -48,17 +65,18 @@ export class OnnxModelSession {
   private constructor(
     private readonly ort: typeof import('onnxruntime-node'),
     private readonly session: InferenceSession,
-    private readonly imageShape: readonly [number, number, number],
+    /** One sample's dims: [C, H, W] for the `image` input, [T, C, H, W] for `frames` (sampleDims). */
+    private readonly sampleShape: readonly number[],
     private readonly chunk: number,
   ) {}
 
-  static async open(file: string, imageShape: readonly [number, number, number], options: SessionOptions = {}): Promise<OnnxModelSession> {
+  static async open(file: string, sampleShape: readonly number[], options: SessionOptions = {}): Promise<OnnxModelSession> {
     if (!existsSync(file)) throw new SnncError('io', `${file} does not exist; emit the onnx target first`);
-    return OnnxModelSession.fromBytes(readFileSync(file), file, imageShape, options);
+    return OnnxModelSession.fromBytes(readFileSync(file), file, sampleShape, options);
   }
 
   /** A session over model bytes; `what` names them in errors. */
-  static async fromBytes(bytes: Uint8Array, what: string, imageShape: readonly [number, number, number], options: SessionOptions = {}): Promise<OnnxModelSession> {
+  static async fromBytes(bytes: Uint8Array, what: string, sampleShape: readonly number[], options: SessionOptions = {}): Promise<OnnxModelSession> {
     const ort = await import('onnxruntime-node');
     try {
       const session = await createSession(ort, bytes, {
@@ -68,7 +86,7 @@ export class OnnxModelSession {
         // Idle intra-op threads sleep instead of spinning: the machine is shared (as OMP_WAIT_POLICY=PASSIVE for BLAS).
         extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
-      return new OnnxModelSession(ort, session, imageShape, options.chunk ?? 64);
+      return new OnnxModelSession(ort, session, sampleShape, options.chunk ?? 64);
     } catch (e) {
       throw new SnncError('tool', `onnxruntime could not load ${what}: ${String(e).split('\n')[0]}`);
     }
@@ -79,19 +97,19 @@ export class OnnxModelSession {
     return this.session.outputNames;
   }
 
-  /** Runs images [n] with seeds [n] and returns every output (used by traces). */
+  /** Runs samples [n] (images, or an events model's frames) with seeds [n] and returns every output (used by traces). */
   async runRaw(images: readonly Uint8Array[], seeds: readonly number[]): Promise<RawRun> {
-    const [c, h, w] = this.imageShape;
-    const size = c * h * w;
+    const size = this.sampleShape.reduce((a, b) => a * b, 1);
     const n = images.length;
     const pixels = new Uint8Array(n * size);
     images.forEach((img, i) => {
-      if (img.length !== size) throw new SnncError('data', `image ${i} has ${img.length} pixels, the model wants ${size}`);
+      if (img.length !== size) throw new SnncError('data', `sample ${i} has ${img.length} values, the model wants ${size} (${this.sampleShape.join('x')})`);
       pixels.set(img, i * size);
     });
     const seedData = BigInt64Array.from(seeds, (s) => BigInt(s));
+    const input = this.session.inputNames.includes(FRAMES_INPUT) ? FRAMES_INPUT : IMAGE_INPUT;
     const feeds: Record<string, Tensor> = {
-      [IMAGE_INPUT]: new this.ort.Tensor('uint8', pixels, [n, c, h, w]),
+      [input]: new this.ort.Tensor('uint8', pixels, [n, ...this.sampleShape]),
       [SEED_INPUT]: new this.ort.Tensor('int64', seedData, [n]),
     };
     const results = await this.session.run(feeds);
@@ -127,7 +145,8 @@ export class OnnxModelSession {
 
 /** The target's `run`: one ONNX Runtime session over `dir`'s model.onnx for the whole batch. */
 export async function runOnnx(dir: string, program: Program, batch: Batch): Promise<BatchResult> {
-  const session = await OnnxModelSession.open(join(dir, MODEL_FILE), program.input.shape);
+  checkSamples(program, batch.images);
+  const session = await OnnxModelSession.open(join(dir, MODEL_FILE), sampleDims(program));
   try {
     return await session.run(batch);
   } finally {

@@ -21,7 +21,11 @@ export interface StepOutput {
   readonly scans: readonly ScanValue[];
 }
 
-export type StepFunction = (g: GraphBuilder, current: (key: string) => string) => StepOutput;
+/**
+ * `call()`: an int64 scalar, the number of this call (0 .. T / block - 1): the Loop's iteration, or a constant when
+ * unrolled (made only when asked for, so graphs that do not read it stay as they were).
+ */
+export type StepFunction = (g: GraphBuilder, current: (key: string) => string, call: () => string) => StepOutput;
 
 /** Runs `step` T times (T / block times); returns each scan key's values stacked as [T, ...] in the main graph. */
 export function driveTimesteps(g: GraphBuilder, timesteps: number, states: readonly CarriedState[], step: StepFunction, unroll: boolean, block?: number): Map<string, string> {
@@ -45,10 +49,10 @@ export function driveTimesteps(g: GraphBuilder, timesteps: number, states: reado
 function loop(g: GraphBuilder, timesteps: number, states: readonly CarriedState[], step: StepFunction, block = 1): Map<string, string> {
   const what = block > 1 ? `block of ${block} timesteps` : 'timestep';
   const body = g.subgraph('timestep');
-  body.input('t', 'int64', [], `iteration number (the ${what})`);
+  const iteration = body.input('t', 'int64', [], `iteration number (the ${what})`);
   const condIn = body.input('cond_in', 'bool', [], 'loop condition (always true; the trip count is T)');
   const inputs = new Map(states.map((s) => [s.key, body.input(s.key, s.dtype, s.dims, s.doc)]));
-  const out = step(body, (key) => lookup(inputs, key));
+  const out = step(body, (key) => lookup(inputs, key), () => iteration);
   body.output(condIn, 'cond_out', []);
   for (const s of states) body.output(lookup(new Map(Object.entries(out.next)), s.key), `${s.key}_next`, s.dims, `${s.doc}, for the next ${what}`);
   for (const scan of out.scans) body.output(scan.value, `${scan.key}@t`, undefined, scan.doc);
@@ -73,7 +77,7 @@ function unrolled(g: GraphBuilder, timesteps: number, states: readonly CarriedSt
   let current = new Map(states.map((s) => [s.key, s.initial]));
   const perStep = new Map<string, string[]>();
   for (let t = 0; t < timesteps; t++) {
-    const out = g.scope(stacked ? `block${t}` : `t${t}`, () => step(g, (key) => lookup(current, key)));
+    const out = g.scope(stacked ? `block${t}` : `t${t}`, () => step(g, (key) => lookup(current, key), () => g.constant('int64', t, [], `call_${t}`)));
     current = new Map(states.map((s) => [s.key, lookup(new Map(Object.entries(out.next)), s.key)]));
     for (const scan of out.scans) {
       const list = perStep.get(scan.key) ?? [];

@@ -14,7 +14,7 @@ import { MAX_UNROLLED_TIMESTEPS } from './check.ts';
 import { emitOnnxModels, MODEL_FILE } from './emit.ts';
 import { traceOutputName } from './graph-io.ts';
 import { onnx, type ModelProto } from './proto.ts';
-import { OnnxModelSession, type RawRun } from './run.ts';
+import { checkSamples, OnnxModelSession, sampleDims, type RawRun } from './run.ts';
 
 /** Splits a [T, 1, units] output into T rows. */
 function perTimestep(run: RawRun, name: string, timesteps: number): number[][] {
@@ -60,14 +60,15 @@ function tracedTwin(program: Program, disk: Uint8Array): Uint8Array | undefined 
 export async function traceOnnx(dir: string, program: Program, pixels: Uint8Array, seed: number): Promise<TargetTrace> {
   const file = join(dir, MODEL_FILE);
   if (!existsSync(file)) throw new SnncError('io', `${file} does not exist; emit the onnx target first`);
+  checkSamples(program, [pixels]);
   const disk = readFileSync(file);
-  let session = await OnnxModelSession.fromBytes(disk, file, program.input.shape);
+  let session = await OnnxModelSession.fromBytes(disk, file, sampleDims(program));
   const wanted = traceOutputName(program.layers[0]?.name ?? '', 'output');
   if (!session.outputNames.includes(wanted)) {
     await session.close();
     const twin = tracedTwin(program, disk);
     if (!twin) throw new SnncError('unsupported', `${MODEL_FILE}'s graph differs from the one ir.json emits in more than its constants, so no traced twin can be built from it`);
-    session = await OnnxModelSession.fromBytes(twin, `${file} (traced twin)`, program.input.shape);
+    session = await OnnxModelSession.fromBytes(twin, `${file} (traced twin)`, sampleDims(program));
   }
   try {
     const run = await session.runRaw([pixels], [seed]);

@@ -5,9 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { Project, StructureKind, VariableDeclarationKind, type FunctionDeclarationStructure, type InterfaceDeclarationStructure } from 'ts-morph';
-import { formatType } from '../../ir/int-type.ts';
+import { formatType, maxOf } from '../../ir/int-type.ts';
+import { eventStatements } from './events-api.ts';
 import { quote } from './expr.ts';
-import type { ModelPlan } from './plan.ts';
+import { sampleName, type ModelPlan } from './plan.ts';
 import { BLANK_LINE, type ModuleStatement } from './print.ts';
 
 const TRACE_FILE = new URL('../../runtime/trace.ts', import.meta.url);
@@ -31,6 +32,7 @@ function infoInitializer(plan: ModelPlan, programSha256: string): string {
     `  timesteps: ${p.timesteps},`,
     `  classes: ${p.classes},`,
     `  encoder: '${p.encoder.kind}',`,
+    ...binningLines(p),
     `  /** Scores sum the last layer's ${summed} over timesteps ${p.readout.begin}..${p.timesteps - 1}; one score unit is this real value. */`,
     `  scoreRealPerLsb: ${p.readout.realPerLsb},`,
     '  layers: [',
@@ -38,6 +40,16 @@ function infoInitializer(plan: ModelPlan, programSha256: string): string {
     '  ],',
     '}',
   ].join('\n');
+}
+
+/** An events program's binning in modelInfo (docs/ir.md "Event input"). */
+function binningLines(p: ModelPlan['program']): string[] {
+  if (p.encoder.kind !== 'events') return [];
+  const { source, binUs, startUs } = p.encoder.binning;
+  return [
+    `  /** How events become the T frames of counts infer takes (${source === 'frames' ? 'none: the sample is frames already' : 'binEvents'}); counts saturate at maxCount. */`,
+    `  binning: { source: '${source}', binUs: ${binUs}, startUs: ${startUs}, maxCount: ${maxOf(p.input.type)} },`,
+  ];
 }
 
 let cachedTraceTypes: readonly InterfaceDeclarationStructure[] | undefined;
@@ -74,25 +86,32 @@ function traceStatements(plan: ModelPlan): InterfaceDeclarationStructure[] {
   });
 }
 
-/** An exported function of the model's API, taking an image and a seed. */
-function apiFunction(name: string, doc: string, returnType: string, body: string): FunctionDeclarationStructure {
+/** An exported function of the model's API, taking a sample (an image, or an events program's frames) and a seed. */
+function apiFunction(plan: ModelPlan, name: string, doc: string, returnType: string, body: string): FunctionDeclarationStructure {
   return {
     kind: StructureKind.Function, isExported: true, name, docs: [doc],
-    parameters: [{ name: 'image', type: 'Uint8Array' }, { name: 'seed', type: 'number' }], returnType, statements: [body],
+    parameters: [{ name: sampleName(plan.encoder), type: 'Uint8Array' }, { name: 'seed', type: 'number' }], returnType, statements: [body],
   };
 }
 
-const INFER = apiFunction('infer', `Runs one inference. \`image\`: the pixels (0..255) in CHW order; \`seed\`: the uint32 that seeds the jitter
-generator (ignored by a direct encoder). Synchronous and allocation-free apart from the returned object.`, 'InferResult', `run(image, seed, undefined);
+function inferFunction(plan: ModelPlan): FunctionDeclarationStructure {
+  const sample = sampleName(plan.encoder);
+  const what = plan.encoder.kind === 'events'
+    ? `Runs one inference. \`frames\`: ${plan.program.timesteps} frames of ${plan.encoder.pixels} event counts (each CHW, at most ${maxOf(plan.program.input.type)}), frame-major;
+\`seed\`: unused (events draw no random numbers). Synchronous and allocation-free apart from the returned object.`
+    : `Runs one inference. \`image\`: the pixels (0..255) in CHW order; \`seed\`: the uint32 that seeds the jitter
+generator (ignored by a direct encoder). Synchronous and allocation-free apart from the returned object.`;
+  return apiFunction(plan, 'infer', what, 'InferResult', `run(${sample}, seed, undefined);
 return { scores: Array.from(SCORES), label: argmax(SCORES) };`);
+}
 
 function traceFunction(plan: ModelPlan): FunctionDeclarationStructure {
   const layers = plan.program.layers.map((op) => `  { name: ${quote(op.name)}, kind: '${op.kind}', membrane: [], output: [] },`);
-  return apiFunction('trace', 'Runs one inference and records the encoded input and every layer\'s visible values at every timestep.', 'ModelTrace', `const inputs: number[][] = [];
+  return apiFunction(plan, 'trace', 'Runs one inference and records the encoded input and every layer\'s visible values at every timestep.', 'ModelTrace', `const inputs: number[][] = [];
 const layers: LayerTrace[] = [
 ${layers.join('\n')}
 ];
-run(image, seed, { inputs, layers });
+run(${sampleName(plan.encoder)}, seed, { inputs, layers });
 return { scores: Array.from(SCORES), label: argmax(SCORES), inputs, layers };`);
 }
 
@@ -158,6 +177,8 @@ export function apiStatements(plan: ModelPlan, programSha256: string): ModuleSta
       docs: ['What this module computes.'], declarations: [{ name: 'modelInfo', initializer: `${infoInitializer(plan, programSha256)} as const` }],
     },
     inferResult!,
-    ...[...traceTypes, INFER, traceFunction(plan), FIRST_DIFFERENCE, RECORDER, DENSE, ARGMAX].flatMap((s) => [BLANK_LINE, s]),
+    ...[...traceTypes, inferFunction(plan), traceFunction(plan)].flatMap((s) => [BLANK_LINE, s]),
+    ...eventStatements(plan.program),
+    ...[FIRST_DIFFERENCE, RECORDER, DENSE, ARGMAX].flatMap((s) => [BLANK_LINE, s]),
   ];
 }

@@ -23,7 +23,6 @@ function requireSafe(r: Interval, what: string): void {
 
 /** Throws SnncError('unsupported') naming the first intermediate the emitted model could not compute exactly. */
 export function checkProgram(program: Program): void {
-  if (program.encoder.kind === 'events') throw new SnncError('unsupported', 'ts: event input is not built yet');
   const bounds = programBounds(program);
   program.layers.forEach((op, l) => {
     const at = bounds.layers[l]!;

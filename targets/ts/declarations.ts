@@ -126,11 +126,14 @@ function layerDeclarations(p: LayerPlan, block: number): Declaration[] {
 export function declarations(plan: ModelPlan): Declaration[] {
   const { encoder } = plan;
   const pixels = encoder.pixels;
-  const list: Declaration[] = [
+  const list: Declaration[] = encoder.kind === 'events' ? [] : [
     buffer('pixIdx', 'Indices of the nonzero pixels (the only ones that draw random numbers or contribute).', 'Int32Array', pixels),
     buffer('pixVal', 'Their values.', 'Int32Array', pixels),
   ];
-  if (plan.block > 1) {
+  if (encoder.kind === 'events') {
+    list.push(buffer('xIdx', 'The current frame\'s nonzero event counts: indices (CHW).', 'Int32Array', pixels));
+    list.push(buffer('xVal', 'Their counts.', 'Int32Array', pixels));
+  } else if (plan.block > 1) {
     list.push(buffer('xBlock', `Encoded inputs of ${plan.block} timesteps: [timestep][n], nonzero pixel n's value (0 when its draw gives 0).`, 'Int32Array', plan.block * pixels));
   } else if (encoder.kind === 'jitter') {
     list.push(buffer('xIdx', 'Encoded input events of the current timestep: indices.', 'Int32Array', pixels));

@@ -2,11 +2,11 @@
  * @fileoverview What a generated model is, in words: the lines of model.ts's header comment (the model, its API, how
  * to use it as the golden model of a test bench) and the model facts that README.md repeats.
  */
-import { formatType } from '../../ir/int-type.ts';
+import { formatType, maxOf } from '../../ir/int-type.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
 import { unreachable } from '../../ir/registry.ts';
 import type { SpikingOp } from '../../ir/spiking.ts';
-import type { ModelPlan } from './plan.ts';
+import { eventBinning, eventTypeName, sampleName, type ModelPlan } from './plan.ts';
 
 /** No comment terminator may leak from user-chosen names into the generated comment. */
 function safe(text: string): string {
@@ -57,18 +57,46 @@ function layerLine(op: IrLayer): string {
   }
 }
 
-function encoderLine(program: Program): string {
+function inputLine(program: Program): string {
   const e = program.encoder;
-  return e.kind === 'jitter' ? `jitter encoder (xorshift32, ${e.jitterBits} bits per draw)` : 'direct encoder';
+  const [c, h, w] = program.input.shape;
+  switch (e.kind) {
+    case 'jitter':
+      return `${c}x${h}x${w} pixels (CHW, 0..255), jitter encoder (xorshift32, ${e.jitterBits} bits per draw)`;
+    case 'direct':
+      return `${c}x${h}x${w} pixels (CHW, 0..255), direct encoder`;
+    case 'events': {
+      const { source, binUs, startUs } = e.binning;
+      const binned = source === 'frames' ? 'given as frames' : `${source} events binned ${binUs} us per timestep from ${startUs} us`;
+      return `${program.timesteps} frames of ${c}x${h}x${w} event counts (CHW, 0..${maxOf(program.input.type)}), events encoder (x_t = frame t; ${binned})`;
+    }
+    default:
+      return unreachable(e, 'encoder');
+  }
 }
 
 /** Model facts shared by the header and the README. */
 export function modelLines(program: Program): string[] {
-  const [c, h, w] = program.input.shape;
   return [
-    `Input: ${c}x${h}x${w} pixels (CHW, 0..255), ${encoderLine(program)}; ${program.timesteps} timesteps; ${program.classes} classes.`,
+    `Input: ${inputLine(program)}; ${program.timesteps} timesteps; ${program.classes} classes.`,
     ...program.layers.map((op) => `  ${layerLine(op)}`),
     `Readout: sum of the last layer's visible ${program.readout.source === 'output' ? 'output' : 'membrane'} over timesteps ${program.readout.begin}..${program.timesteps - 1}.`,
+  ];
+}
+
+/** The API lines of an events model: frames, and event lists where the program bins events. */
+function eventApiLines(p: Program): string[] {
+  const [c, h, w] = p.input.shape;
+  const binning = eventBinning(p);
+  const fields = binning?.source === 'dvs' ? '{ x, y, p, t }' : '{ channel, t }';
+  return [
+    `  infer(frames, seed) -> { scores, label }   frames: Uint8Array of ${p.timesteps} x ${c * h * w} event counts (${p.timesteps} frames of ${c}x${h}x${w}, CHW,`,
+    `      frame-major), each 0..${maxOf(p.input.type)}; seed: unused`,
+    '  trace(frames, seed) -> { scores, label, inputs[t][i], layers[l].membrane[t][j], layers[l].output[t][j] }',
+    ...(binning === undefined ? [] : [
+      `  binEvents(${fields}) -> { frames, dropped }   ${eventTypeName(binning.source)}, t in us; snnc's binning, the rule in binEvents' doc`,
+      `  inferEvents(${fields}, seed) -> { scores, label, dropped }   infer(binEvents(events).frames, seed)`,
+    ]),
   ];
 }
 
@@ -85,18 +113,25 @@ export function headerLines(plan: ModelPlan): string[] {
     ...modelLines(p),
     '',
     'API',
-    `  infer(image, seed) -> { scores, label }   image: Uint8Array of ${c * h * w} pixels (${c}x${h}x${w}, CHW); seed: uint32`,
-    '  trace(image, seed) -> { scores, label, inputs[t][i], layers[l].membrane[t][j], layers[l].output[t][j] }',
+    ...(p.encoder.kind === 'events' ? eventApiLines(p) : [
+      `  infer(image, seed) -> { scores, label }   image: Uint8Array of ${c * h * w} pixels (${c}x${h}x${w}, CHW); seed: uint32`,
+      '  trace(image, seed) -> { scores, label, inputs[t][i], layers[l].membrane[t][j], layers[l].output[t][j] }',
+    ]),
     "  firstDifference(expected, actual) -> 't=3 layer0 membrane[17]: expected 5, got 6' | undefined",
     '  modelInfo -> name, input shape, timesteps, classes, layer names, program fingerprint',
     'All values are integers: inputs and outputs in their activation units, membranes in membrane units.',
     '',
     'As the golden model of a test bench',
     '  1. Copy this one file next to the bench and import it: `import { infer, trace, firstDifference } from \'./model.ts\';`',
-    '  2. Per test vector (pixels, seed): `const want = infer(pixels, seed);` and require the design under test to give',
-    '     exactly `want.scores` (and `want.label`). The same seed gives the same jitter draws in every snnc target.',
+    ...(p.encoder.kind === 'events' ? [
+      '  2. Per test vector (frames, seed), or `binEvents(events).frames` for an event list: `const want = infer(frames, seed);`',
+      '     and require the design under test to give exactly `want.scores` (and `want.label`).',
+    ] : [
+      '  2. Per test vector (pixels, seed): `const want = infer(pixels, seed);` and require the design under test to give',
+      '     exactly `want.scores` (and `want.label`). The same seed gives the same jitter draws in every snnc target.',
+    ]),
     '  3. On a mismatch, dump the design\'s visible values in the shape of `trace` and print',
-    '     `firstDifference(trace(pixels, seed), dump)`: it names the first differing timestep, layer and neuron.',
+    `     \`firstDifference(trace(${sampleName(plan.encoder) === 'frames' ? 'frames' : 'pixels'}, seed), dump)\`: it names the first differing timestep, layer and neuron.`,
     'A plain-JavaScript bench can use it after `tsc model.ts --target es2022` or any TypeScript-stripping loader.',
   ];
 }

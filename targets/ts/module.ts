@@ -25,7 +25,7 @@ export function buildModule(plan: ModelPlan, programSha256: string): ModuleStruc
     ...apiStatements(plan, programSha256),
     BLANK_LINE,
     {
-      kind: StructureKind.VariableStatement, declarationKind: VariableDeclarationKind.Const, docs: ['Pixels per image (CHW).'],
+      kind: StructureKind.VariableStatement, declarationKind: VariableDeclarationKind.Const, docs: [plan.encoder.kind === 'events' ? 'Event counts per frame (CHW).' : 'Pixels per image (CHW).'],
       declarations: [{ name: 'PIXELS', initializer: String(plan.encoder.pixels) }],
     },
     // Two blank lines after packLanes: the layout of every model.ts emitted so far, kept byte for byte.

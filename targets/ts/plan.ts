@@ -7,6 +7,7 @@ import { PIXEL_BYTES, programBounds, type ConvBounds, type PoolBounds, type Spik
 import type { ConvOp } from '../../ir/conv.ts';
 import { foldFactor, hull, type FoldedFactor } from '../../ir/interval.ts';
 import type { PoolOp } from '../../ir/pool.ts';
+import type { EventBinning } from '../../ir/encoder.ts';
 import type { Program } from '../../ir/program.ts';
 import { unreachable } from '../../ir/registry.ts';
 import type { SpikingOp } from '../../ir/spiking.ts';
@@ -31,8 +32,9 @@ export interface Stream {
 }
 
 export interface EncoderPlan {
-  readonly kind: 'jitter' | 'direct';
+  readonly kind: 'jitter' | 'direct' | 'events';
   readonly jitterBits: number;
+  /** Values per image, or per frame of an events sample (C * H * W). */
   readonly pixels: number;
   readonly out: Stream;
 }
@@ -137,6 +139,23 @@ export interface ModelPlan {
  */
 export const TIME_BLOCK = 4;
 
+/** The name of a sample in the generated API: an image, or an events program's frames. */
+export function sampleName(encoder: EncoderPlan): 'image' | 'frames' {
+  return encoder.kind === 'events' ? 'frames' : 'image';
+}
+
+/** The binning of an events program that takes event lists (not a `frames` sequence), else undefined. */
+export function eventBinning(program: Program): (EventBinning & { readonly source: 'dvs' | 'channels' }) | undefined {
+  const encoder = program.encoder;
+  if (encoder.kind !== 'events' || encoder.binning.source === 'frames') return undefined;
+  return { ...encoder.binning, source: encoder.binning.source };
+}
+
+/** The name of the event type `binEvents` takes. */
+export function eventTypeName(source: 'dvs' | 'channels'): string {
+  return source === 'dvs' ? 'DvsEvents' : 'ChannelEvents';
+}
+
 function stream(prefix: string, length: number, values: Range, binary: boolean, constant: boolean): Stream {
   return {
     length, values, binary, constant,
@@ -236,7 +255,9 @@ export function planModel(program: Program): ModelPlan {
       encoder = { kind: 'direct', jitterBits: 0, pixels, out: stream('pix', pixels, PIXEL_BYTES, false, true) };
       break;
     case 'events':
-      throw new Error('ts: event input is refused by check.ts');
+      // x_t = frame t: each timestep's nonzero counts, as the jitter encoder's x stream.
+      encoder = { kind: 'events', jitterBits: 0, pixels, out: stream('x', pixels, PIXEL_BYTES, false, false) };
+      break;
     default:
       return unreachable(enc, 'encoder');
   }

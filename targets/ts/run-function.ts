@@ -4,11 +4,12 @@
  * layer-spiking.ts) through the writer function that is the structure's body.
  */
 import { StructureKind, type CodeBlockWriter, type FunctionDeclarationStructure } from 'ts-morph';
+import { maxOf } from '../../ir/int-type.ts';
 import { unreachable } from '../../ir/registry.ts';
 import { localAliases, moduleName, type Declaration } from './declarations.ts';
 import { convCode, poolCode, type LayerCode } from './layer-code.ts';
 import { spikingCode } from './layer-spiking.ts';
-import type { LayerPlan, ModelPlan } from './plan.ts';
+import { sampleName, type LayerPlan, type ModelPlan } from './plan.ts';
 
 /** Locals of `run`: event counts, and the swappable buffers of delay-1 layers. */
 function runLocals(w: CodeBlockWriter, plan: ModelPlan): void {
@@ -34,8 +35,24 @@ function jitterValue(bits: number): string {
   return bits <= 24 ? `(pixVal[n]! * (s >>> ${32 - bits})) >>> ${bits}` : `Math.floor((pixVal[n]! * (s >>> ${32 - bits})) / ${2 ** bits})`;
 }
 
+/** x_t = frame t: its nonzero counts, each checked against max(input.type) as the golden runtime checks a sample. */
+function eventFrame(w: CodeBlockWriter, plan: ModelPlan): void {
+  const top = maxOf(plan.program.input.type);
+  w.writeLine('// Events encoder: x_t = frame t of the sample; only its nonzero counts go on (event-driven from here).');
+  w.writeLine('xN = 0;');
+  w.write('for (let i = 0, at = t * PIXELS; i < PIXELS; i++, at++)').block(() => {
+    w.writeLine('const x = frames[at]!;');
+    w.write('if (x !== 0)').block(() => {
+      if (top < 255) w.writeLine(`if (x > ${top}) throw new RangeError(\`event count \${x} at frame \${t} exceeds the input type's ${top} (bin with saturation)\`);`);
+      w.writeLine('xIdx[xN] = i; xVal[xN] = x; xN++;');
+    });
+  });
+  w.writeLine('if (rec) rec.inputs.push(dense(PIXELS, xIdx, xVal, xN));');
+}
+
 function encoderStep(w: CodeBlockWriter, plan: ModelPlan): void {
   const { encoder } = plan;
+  if (encoder.kind === 'events') return eventFrame(w, plan);
   if (encoder.kind === 'direct') {
     w.writeLine('if (rec) rec.inputs.push(dense(PIXELS, pixIdx, pixVal, pixN));');
     return;
@@ -87,22 +104,38 @@ function timestepLoop(w: CodeBlockWriter, plan: ModelPlan, codes: readonly Layer
   });
 }
 
+/** An image's nonzero pixels, once per inference, and the jitter generator's seeded state. */
+function imageEvents(w: CodeBlockWriter, plan: ModelPlan): void {
+  w.writeLine('let pixN = 0;');
+  w.write('for (let i = 0; i < PIXELS; i++)').block(() => {
+    w.writeLine('const p = image[i]!;');
+    w.writeLine('if (p !== 0) { pixIdx[pixN] = i; pixVal[pixN] = p; pixN++; }');
+  });
+  if (plan.encoder.kind === 'jitter') {
+    w.writeLine('// xorshift32 state as int32 bits; seed 0 maps to 0x6d2b79f5 (xorshift has no zero state).');
+    w.writeLine('let s = (seed >>> 0) === 0 ? 0x6d2b79f5 | 0 : seed | 0;');
+    if (plan.block === 1) w.writeLine('let xN = 0;');
+  } else {
+    w.writeLine('void seed; // a direct encoder draws no random numbers');
+  }
+}
+
 function runBody(plan: ModelPlan, decls: readonly Declaration[], codes: readonly LayerCode[]): (w: CodeBlockWriter) => void {
   const { program, last } = plan;
+  const events = plan.encoder.kind === 'events';
   return (w) => {
-    w.writeLine('if (image.length !== PIXELS) throw new RangeError(`image has ${image.length} pixels, the model wants ${PIXELS}`);');
-    for (const names of localAliases(decls)) w.writeLine(`const ${names.join(', ')};`);
-    w.writeLine('let pixN = 0;');
-    w.write('for (let i = 0; i < PIXELS; i++)').block(() => {
-      w.writeLine('const p = image[i]!;');
-      w.writeLine('if (p !== 0) { pixIdx[pixN] = i; pixVal[pixN] = p; pixN++; }');
-    });
-    if (plan.encoder.kind === 'jitter') {
-      w.writeLine('// xorshift32 state as int32 bits; seed 0 maps to 0x6d2b79f5 (xorshift has no zero state).');
-      w.writeLine('let s = (seed >>> 0) === 0 ? 0x6d2b79f5 | 0 : seed | 0;');
-      if (plan.block === 1) w.writeLine('let xN = 0;');
+    if (events) {
+      const t = program.timesteps;
+      w.writeLine(`if (frames.length !== ${t} * PIXELS) throw new RangeError(\`sample has \${frames.length} values, the program wants ${t} frames of \${PIXELS} counts\`);`);
     } else {
-      w.writeLine('void seed; // a direct encoder draws no random numbers');
+      w.writeLine('if (image.length !== PIXELS) throw new RangeError(`image has ${image.length} pixels, the model wants ${PIXELS}`);');
+    }
+    for (const names of localAliases(decls)) w.writeLine(`const ${names.join(', ')};`);
+    if (events) {
+      w.writeLine('void seed; // events draw no random numbers');
+      w.writeLine('let xN = 0;');
+    } else {
+      imageEvents(w, plan);
     }
     runLocals(w, plan);
     w.writeLine('scores.fill(0);');
@@ -142,7 +175,7 @@ export function runFunction(plan: ModelPlan, decls: readonly Declaration[]): Fun
   return {
     kind: StructureKind.Function, name: 'run',
     docs: ['One inference: leaves the scores in `scores` and, when `rec` is given, records every visible value.'],
-    parameters: [{ name: 'image', type: 'Uint8Array' }, { name: 'seed', type: 'number' }, { name: 'rec', type: 'Recorder | undefined' }],
+    parameters: [{ name: sampleName(plan.encoder), type: 'Uint8Array' }, { name: 'seed', type: 'number' }, { name: 'rec', type: 'Recorder | undefined' }],
     returnType: 'void', statements: runBody(plan, decls, plan.layers.map((p, l) => layerCode(p, l === 0 ? plan.block : 1))),
   };
 }

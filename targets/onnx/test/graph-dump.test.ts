@@ -32,3 +32,9 @@ test('the NIR features: padded conv, identity spiking, sum pool on spikes, spike
   const [cuba] = emitOnnxModels(cubaLif(), { unroll: true });
   assertGolden(t, `${GOLDEN}feature-cuba-lif-unrolled.txt`, modelText(cuba!.contents as Uint8Array));
 });
+
+test('a tiny events program (frames [N, T, C, H, W]) in a Loop of 17 blocks of one timestep', (t) => {
+  const program = randomProgram(6, { conv: false, encoder: 'events', timesteps: 17, delay: 0, output: 'binary', reset: 'subtract' });
+  const [model] = emitOnnxModels(program, {});
+  assertGolden(t, `${GOLDEN}tiny-events-loop.txt`, modelText(model!.contents as Uint8Array));
+});

@@ -61,11 +61,14 @@ test('every kind of emitted model passes onnx.checker with full_check', async (t
     [sinabsConvNet(), { precision: 'float', model: sinabsModel(3) }],
     [cubaLif(), { precision: 'float', model: avgPoolModel(6), unroll: true }],
     ...[0, 1, 2].map((k): [Program, EmitOptions] => [randomProgram(8100 + k, { extended: true, pool: true, identity: k !== 1 }), { traces: k === 0, unroll: k === 2 }]),
+    // Event input (frames [N, T, C, H, W]): in a Loop of two blocks with traces, and unrolled.
+    [randomProgram(61, { conv: true, encoder: 'events', timesteps: 32 }), { traces: true }],
+    [randomProgram(62, { conv: false, encoder: 'events', timesteps: 6 }), { unroll: true }],
   ];
   const dirs: string[] = [];
   for (const [program, options] of emitted) dirs.push(await emitTo(target, program, options));
   const files = dirs.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.onnx')).map((f) => join(dir, f)));
-  t.is(files.length, 16);
+  t.is(files.length, 18);
   const result = spawnSync(python, ['-c', CHECK, ...files], { encoding: 'utf8' });
   t.is(result.status, 0, result.stderr.split('\n').filter((l) => l.trim()).slice(-3).join('\n'));
   t.is(result.stdout.split('\n').filter((l) => l.startsWith('ok ')).length, files.length);

@@ -66,3 +66,13 @@ test('emitting is deterministic', async (t) => {
   const b = await emitted(4, 'jitter');
   t.is(a.get('model.ts'), b.get('model.ts'));
 });
+
+test('events encoder (dvs, 2 polarity channels) into a conv: frames per timestep, binEvents and inferEvents: model.ts, README.md', async (t) => {
+  const files = await target.emit(randomProgram(5, { conv: true, encoder: 'events', timesteps: 3 }), {});
+  const source = String(files[0]!.contents);
+  // The frame's nonzero counts are gathered inside the timestep loop, and binning reads the polarity as the channel.
+  t.true(source.indexOf('for (let t = 0; t < 3; t++)') < source.indexOf('const x = frames[at]!;'));
+  t.true(source.includes('const index = (p * 3 + y) * 5 + x; // channel = polarity'));
+  assertGolden(t, golden('events-conv.model.ts'), source);
+  assertGolden(t, golden('events-conv.README.md'), String(files[1]!.contents));
+});

@@ -12,7 +12,7 @@ import { featurePrograms } from '../../../test/support/target-feature-programs.t
 import { emitTo, tempDir } from '../../../test/support/emit-to.ts';
 import { exampleProgram } from '../../../test/support/example.ts';
 import { target } from '../index.ts';
-import { widen } from './support.ts';
+import { widen, withBinning } from './support.ts';
 
 const OPTIONS: ts.CompilerOptions = {
   strict: true,
@@ -42,6 +42,10 @@ const PROGRAMS: readonly Program[] = [
   (await exampleProgram()).program,
   ...featurePrograms().map((f) => f.program),
   ...[0, 1, 2, 3, 4, 5].map((k) => randomProgram(9000 + k, { extended: true, pool: k % 2 === 0, identity: k % 3 === 0 })),
+  // Event input: dvs with 2 and 1 channels (binEvents, inferEvents), a channels sensor, frames only.
+  randomProgram(26, { conv: true, encoder: 'events', delay: 1, output: 'excess', reset: 'refractory' }),
+  randomProgram(4, { conv: false, encoder: 'events', timesteps: 3 }),
+  ...(['channels', 'frames'] as const).map((source) => withBinning(randomProgram(27, { conv: false, encoder: 'events', timesteps: 5 }), source)),
 ];
 
 test('every generated module compiles with tsc --strict and friends, alone, and imports nothing', async (t) => {

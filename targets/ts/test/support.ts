@@ -27,3 +27,14 @@ export function widen(program: Program): Program {
   const last = layers[layers.length - 1] as SpikingOp;
   return { ...program, name: `${program.name}-wide`, layers, readout: { ...program.readout, scoreType: intType(true, 48, last.membraneType.frac) } };
 }
+
+/**
+ * A dense-first events program reshaped for another binning source: `channels` reads its C*H*W inputs as [N, 1, 1]
+ * channels, `frames` keeps the shape and takes frames only; binUs and startUs as given.
+ */
+export function withBinning(program: Program, source: 'channels' | 'frames', binUs = 250, startUs = 1000): Program {
+  if (program.encoder.kind !== 'events' || program.layers[0]?.kind !== 'spiking') throw new Error('withBinning wants a dense-first events program');
+  const [c, h, w] = program.input.shape;
+  const shape: [number, number, number] = source === 'channels' ? [c * h * w, 1, 1] : [c, h, w];
+  return { ...program, name: `${program.name}-${source}`, input: { ...program.input, shape }, encoder: { ...program.encoder, binning: { source, binUs, startUs } } };
+}
