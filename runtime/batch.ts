@@ -23,7 +23,7 @@ export interface BatchResult {
  * The images of `data` as a batch (views, not copies). Seeds count from `firstSeed` (default: the split index of the
  * first image, `data.offset`, so an image keeps its seed however the split is sliced).
  */
-export function datasetBatch(data: LoadedDataset, firstSeed = data.offset): Batch {
+export function datasetBatch(data: Pick<LoadedDataset, 'count' | 'offset' | 'image'>, firstSeed = data.offset): Batch {
   const images = Array.from({ length: data.count }, (_, i) => data.image(i));
   return { images, seeds: images.map((_, i) => firstSeed + i) };
 }

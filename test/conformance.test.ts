@@ -79,7 +79,7 @@ test('the shared set covers every IR feature, and its hand-built programs are no
   t.true(spiking.some(({ op }) => op.output.kind === 'membrane' && op.output.type.signed), 'a signed membrane output');
   t.deepEqual(kinds(spiking.map(({ op }) => op.reset.kind)), ['none', 'refractory', 'subtract', 'value', 'zero']);
   t.deepEqual(kinds(spiking.map(({ op }) => op.delay)), ['0', '1']);
-  t.deepEqual(kinds(SHARED.map((c) => c.program.encoder.kind)), ['direct', 'jitter']);
+  t.deepEqual(kinds(SHARED.map((c) => c.program.encoder.kind)), ['direct', 'events', 'jitter']);
   t.deepEqual(kinds(SHARED.map((c) => c.program.readout.source)), ['membrane', 'output']);
   const afterIdentity = layers.filter(({ op, before }) => op.kind !== 'spiking' && before?.kind === 'spiking' && before.synapse === 'identity');
   t.deepEqual(kinds(afterIdentity.map(({ op }) => op.kind)), ['conv', 'pool'], 'conv and pool read an identity layer by coordinates');

@@ -3,7 +3,8 @@
  * spine's float format. Training starts from, checkpoints to and ends as a `Model`; weights live in no other shape.
  */
 import { SnncError } from '../base/errors.ts';
-import type { ConvLayer, Dataset, DenseLayer, InputSpec, Model, ModelMetadata, SpikingLayer, Tensor } from '../model/format.ts';
+import { EVENT_DATASETS, isEventDatasetName, type EventDatasetName } from '../data/event-datasets.ts';
+import type { ConvLayer, Dataset, DenseLayer, EventsEncoderSpec, InputSpec, Model, ModelMetadata, SpikingLayer, Tensor } from '../model/format.ts';
 import { Xorshift32 } from '../runtime/prng.ts';
 import { gaborBank } from './gabor.ts';
 
@@ -96,17 +97,25 @@ export interface InitOptions {
   readonly arch: ArchName;
   /** Only for the conv archs; `linear` when absent. */
   readonly conv?: ConvMode;
-  readonly dataset: Dataset;
+  readonly dataset: Dataset | EventDatasetName;
   readonly seed: number;
   readonly timesteps: number;
   readonly classes: number;
   readonly metadata: ModelMetadata;
+  /** An events model: its frames' encoder (input [C, H, W] of the event dataset, one event = 1). */
+  readonly events?: EventsEncoderSpec;
+}
+
+/** The input of a model trained on `dataset`: pixels 0..255 scaled to [0, 1], or event counts of value 1. */
+export function datasetInput(dataset: Dataset | EventDatasetName): InputSpec {
+  return isEventDatasetName(dataset) ? { shape: EVENT_DATASETS[dataset].shape, scale: dataset === 'smnist' ? 1 / 255 : 1 } : DATASET_INPUTS[dataset];
 }
 
 /** The initial (untrained) model of an architecture; weights depend only on the seed. */
 export function initialModel(opts: InitOptions): Model {
   const spec = ARCHS[opts.arch];
-  const input = DATASET_INPUTS[opts.dataset];
+  const input = datasetInput(opts.dataset);
+  if (isEventDatasetName(opts.dataset) !== (opts.events !== undefined)) throw new SnncError('usage', `${opts.dataset}: ${opts.events ? 'an image dataset takes no event encoder' : 'an event dataset needs the events encoder'}`);
   const rng = new SeededRandom(opts.seed);
   const [channels, height, width] = input.shape;
   let flat = channels * height * width;
@@ -138,5 +147,5 @@ export function initialModel(opts: InitOptions): Model {
   const out: SpikingLayer = { kind: 'spiking', ...dense('out', opts.classes, HIDDEN_UNITS), ...neuron };
   if (opts.timesteps < 1) throw new SnncError('usage', `--timesteps must be at least 1, got ${opts.timesteps}`);
   const layers = [...convs, ...convNeurons, hidden, out];
-  return { ...base, kind: 'snn', encoder: { kind: 'jitter' }, timesteps: opts.timesteps, layers, readout: { kind: 'sum', begin: 0 } };
+  return { ...base, kind: 'snn', encoder: opts.events ?? { kind: 'jitter' }, timesteps: opts.timesteps, layers, readout: { kind: 'sum', begin: 0 } };
 }

@@ -10,7 +10,7 @@
  */
 import type { ConvLayer, Model } from '../model/format.ts';
 import { convForward } from '../runtime/float-reference.ts';
-import type { LoadedDataset } from '../data/load.ts';
+import type { SampleSet } from './sample-set.ts';
 import { isIdentitySpiking, weighted } from './weighted-layer.ts';
 
 export interface Centering {
@@ -32,7 +32,7 @@ function encoderGain(model: Model): number {
 }
 
 /** The centering for `model` from the first images of its training set, or undefined when mode is 'none'. */
-export function computeCentering(model: Model, train: LoadedDataset, mode: CenteringMode): Centering | undefined {
+export function computeCentering(model: Model, train: SampleSet, mode: CenteringMode): Centering | undefined {
   if (mode === 'none') return undefined;
   const [channels, height, width] = model.input.shape;
   const pixels = channels * height * width;

@@ -5,7 +5,7 @@
  */
 import type { Model } from '../model/format.ts';
 import { runFloat } from '../runtime/float-reference.ts';
-import type { LoadedDataset } from '../data/load.ts';
+import type { SampleSet } from './sample-set.ts';
 import { datasetBatch } from '../runtime/batch.ts';
 
 export interface FloatScore {
@@ -23,7 +23,7 @@ export function crossEntropy(scores: ArrayLike<number>, label: number): number {
   return Math.log(sum) + max - scores[label]!;
 }
 
-export function evaluateFloat(model: Model, data: LoadedDataset, limit = data.count): FloatScore {
+export function evaluateFloat(model: Model, data: SampleSet, limit = data.count): FloatScore {
   const n = Math.min(limit, data.count);
   const { images, seeds } = datasetBatch(data);
   let correct = 0;

@@ -4,7 +4,7 @@
  * readout. `snnc compile` of the saved model gives a program whose golden accuracy is this one (test/qat.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LoadedDataset } from '../data/load.ts';
+import type { SampleSet } from './sample-set.ts';
 import type { SnnModel } from '../model/format.ts';
 import { argmax } from '../runtime/float-reference.ts';
 import { encodedInputs, qatForward } from './qat-forward.ts';
@@ -26,7 +26,7 @@ export interface QatScore {
 }
 
 /** Accuracy on `data` in batches; seeds are the images' indices in their split (data.offset + i). */
-export function qatAccuracy(model: SnnModel, params: ModelParams, spec: QatSpec, data: LoadedDataset, batch = 500): QatScore {
+export function qatAccuracy(model: SnnModel, params: ModelParams, spec: QatSpec, data: SampleSet, batch = 500): QatScore {
   const width = data.images.length / data.count;
   let correct = 0;
   for (let start = 0; start < data.count; start += batch) {

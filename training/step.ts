@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../model/format.ts';
-import { annForward, jitter, repeatSteps, scaledInputs, snnForward, type InputCenter } from './tf-forward.ts';
+import { annForward, eventSteps, jitter, repeatSteps, scaledInputs, snnForward, type InputCenter } from './tf-forward.ts';
 import type { ModelParams } from './tf-params.ts';
 import { encodedInputs, qatForward, shardImageSeeds } from './qat-forward.ts';
 import type { QatSpec } from './qat-quantizer.ts';
@@ -18,10 +18,11 @@ export interface Net {
   readonly qat?: QatSpec;
 }
 
-/** Scores [n, classes] for `n` images of raw pixels; `seed` drives the jitter of SNNs. */
+/** Scores [n, classes] for `n` samples (raw pixels, or T event frames each); `seed` drives the jitter of SNNs. */
 export function forwardScores(net: Net, pixels: Uint8Array, count: number, seed: number): tf.Tensor2D {
   const { model, params, center } = net;
   return tf.tidy(() => {
+    if (model.kind === 'snn' && model.encoder.kind === 'events') return snnForward(model, params, eventSteps(pixels, count, model.timesteps, model.input), false, center).scores;
     const x = scaledInputs(pixels, count, model.input);
     if (model.kind === 'ann') return annForward(model, params, x, center);
     if (net.qat) return qatForward(model, params, net.qat, encodedInputs(net.qat, pixels, count, shardImageSeeds(seed, count)), count).scores;

@@ -23,6 +23,12 @@ export function jitter(x: tf.Tensor2D, timesteps: number, seed: number): tf.Tens
   return tf.tidy(() => x.expandDims(0).mul(tf.randomUniform([timesteps, ...x.shape], 0, 1, 'float32', seed)) as tf.Tensor3D);
 }
 
+/** Event frames as inputs, [T, batch, P]: sample n is T frames of P counts (frame-major), x_t = count * scale. */
+export function eventSteps(frames: Uint8Array, count: number, timesteps: number, input: InputSpec): tf.Tensor3D {
+  const width = input.shape[0] * input.shape[1] * input.shape[2];
+  return tf.tidy(() => tf.tensor3d(frames.subarray(0, count * timesteps * width), [count, timesteps, width], 'int32').toFloat().mul(input.scale).transpose([1, 0, 2]) as tf.Tensor3D);
+}
+
 /** The same input at every step (direct encoding), [T, batch, N]. */
 export function repeatSteps(x: tf.Tensor2D, timesteps: number): tf.Tensor3D {
   return tf.tidy(() => x.expandDims(0).tile([timesteps, 1, 1]) as tf.Tensor3D);

@@ -6,12 +6,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { SnncError } from '../base/errors.ts';
-import { MODEL_JSON, TRAINING_JSON, WEIGHTS_BIN, type Dataset, type Model, type ModelMetadata, type SnnModel } from '../model/format.ts';
+import { MODEL_JSON, TRAINING_JSON, WEIGHTS_BIN, type Dataset, type EventsEncoderSpec, type Model, type ModelMetadata, type SnnModel } from '../model/format.ts';
 import { serializeModel } from '../model/write-model.ts';
 import { writeFileAtomic } from '../base/fs-atomic.ts';
 import { markerFor, OUTPUT_MARKER } from '../base/output-guard.ts';
 import { DATASETS } from '../data/datasets.ts';
-import { loadDataset, type LoadedDataset } from '../data/load.ts';
+import { loadDataset } from '../data/load.ts';
+import { EVENT_DATASETS, isEventDatasetName, type EventDatasetName } from '../data/event-datasets.ts';
+import { eventEncoderFor, loadFrameSet, type SampleSet } from './sample-set.ts';
 import { Adam } from './adam.ts';
 import { ARCHS, initialModel, SeededRandom, type ArchName, type ConvMode } from './arch.ts';
 import { initBackend, type BackendInfo } from './backend.ts';
@@ -28,7 +30,11 @@ import { qatAccuracy } from './qat-evaluate.ts';
 
 export interface TrainConfig {
   readonly arch: ArchName;
-  readonly dataset: Dataset;
+  readonly dataset: Dataset | EventDatasetName;
+  /** Event datasets: microseconds per timestep (default: the recording length / T). */
+  readonly binUs?: number;
+  /** Event datasets: bits of one count per pixel and bin (default 4; 8 for smnist). */
+  readonly countBits?: number;
   readonly epochs: number;
   readonly timesteps: number;
   readonly batch: number;
@@ -94,7 +100,7 @@ function permutation(n: number, rng: SeededRandom): Uint32Array {
 }
 
 /** Quick tfjs accuracy on a dataset, in batches; the reported figure comes from evaluateFloat instead. */
-function quickAccuracy(net: Net, data: LoadedDataset, batch: number): number {
+function quickAccuracy(net: Net, data: SampleSet, batch: number): number {
   const width = data.images.length / data.count;
   let correct = 0;
   for (let start = 0; start < data.count; start += batch) {
@@ -132,7 +138,7 @@ interface EpochContext {
   readonly trainable: readonly tf.Variable[];
   readonly optimizer: Adam;
   readonly workers: GradWorkers | undefined;
-  readonly trainSet: LoadedDataset;
+  readonly trainSet: SampleSet;
   readonly epoch: number;
   readonly progress: ProgressSink;
 }
@@ -208,6 +214,32 @@ function modelName(config: TrainConfig, spikingConv: boolean): string {
   return `${config.dataset}-${config.arch}${spikingConv ? '-spiking' : ''}${variant}`;
 }
 
+/** The events encoder of a run on an event dataset (undefined for images), after refusing what events cannot do. */
+function eventsOf(config: TrainConfig): EventsEncoderSpec | undefined {
+  if (!isEventDatasetName(config.dataset)) {
+    if (config.binUs !== undefined || config.countBits !== undefined) throw new SnncError('usage', `--bin-us and --count-bits are for event datasets, not ${config.dataset}`);
+    return undefined;
+  }
+  const refuse = (what: string): never => {
+    throw new SnncError('usage', `${config.dataset} is an event dataset: ${what}`);
+  };
+  if (ARCHS[config.arch].kind !== 'snn') refuse(`${config.arch} is an image baseline; train a spiking arch`);
+  if (config.qatBits !== undefined) refuse('--qat-bits is not built for event input');
+  if ((config.augment?.shift ?? 0) > 0) refuse('--augment moves images, not events');
+  if (config.center !== 'none') refuse('--center must be none (frames are counts, not images)');
+  if (config.from !== undefined) refuse('--from is not built for event input');
+  return eventEncoderFor(config.dataset, config.timesteps, config.binUs, config.countBits);
+}
+
+function binningText(events: EventsEncoderSpec): string {
+  return events.binning.source === 'frames' ? 'one frame per step' : `${events.binning.binUs} us bins from ${events.binning.startUs} us`;
+}
+
+async function samples(config: TrainConfig, split: 'train' | 'test', events: EventsEncoderSpec | undefined, limit: number | undefined): Promise<SampleSet> {
+  if (events) return loadFrameSet(config.dataset as EventDatasetName, split, events, config.timesteps, limit);
+  return loadDataset(config.dataset as Dataset, split, limit === undefined ? {} : { limit });
+}
+
 function requireSnnModel(model: Model): SnnModel {
   if (model.kind !== 'snn') throw new SnncError('usage', 'QAT trains spiking models');
   return model;
@@ -216,13 +248,16 @@ function requireSnnModel(model: Model): SnnModel {
 export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResult> {
   const started = performance.now();
   const backend = await initBackend(config.backend, io.log);
-  const classes = DATASETS[config.dataset].classes;
-  const trainSet = loadDataset(config.dataset, 'train', config.trainLimit === undefined ? {} : { limit: config.trainLimit });
-  const testSet = loadDataset(config.dataset, 'test', config.testLimit === undefined ? {} : { limit: config.testLimit });
+  const events = eventsOf(config);
+  const classes = events ? EVENT_DATASETS[config.dataset as EventDatasetName].classes : DATASETS[config.dataset as Dataset].classes;
+  const trainSet = await samples(config, 'train', events, config.trainLimit);
+  const testSet = await samples(config, 'test', events, config.testLimit);
+  if (events) io.log(`events: ${config.dataset} binned into T=${config.timesteps} frames (${binningText(events)}), counts saturate at ${2 ** events.countBits - 1}; ${trainSet.dropped ?? 0} training events fell outside the window`);
   const runConfig = {
     arch: config.arch, dataset: config.dataset, epochs: config.epochs, timesteps: config.timesteps, batch: config.batch,
     lr: config.lr, seed: config.seed, threads: config.threads, center: config.center, conv: config.conv ?? 'linear',
     augment: augmentName(config.augment ?? NO_AUGMENT), qat: config.qatBits ?? 'none', from: config.from ?? 'none',
+    ...(events ? { binUs: events.binning.binUs, countBits: events.countBits } : {}),
   };
   if (config.qatBits !== undefined && config.center !== 'none') throw new SnncError('usage', 'QAT trains the weights as saved: --center must be none');
   if (config.qatBits !== undefined && ARCHS[config.arch].kind !== 'snn') throw new SnncError('usage', `--qat-bits: ${config.arch} is a float baseline; QAT trains spiking models`);
@@ -234,7 +269,7 @@ export async function train(config: TrainConfig, io: TrainIO): Promise<TrainResu
   // `model` holds the structure and, while training, the centered-space weights (centering.ts); export folds them.
   let model: Model = config.from
     ? fineTuneStart(config.from, { arch: config.arch, dataset: config.dataset, timesteps: config.timesteps, classes }, metadata)
-    : initialModel({ arch: config.arch, conv: runConfig.conv, dataset: config.dataset, seed: config.seed, timesteps: config.timesteps, classes, metadata });
+    : initialModel({ arch: config.arch, conv: runConfig.conv, dataset: config.dataset, seed: config.seed, timesteps: config.timesteps, classes, metadata, ...(events ? { events } : {}) });
   const centering = computeCentering(model, trainSet, config.center);
   let history: EpochRecord[] = [];
   let startEpoch = 0;

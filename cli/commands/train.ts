@@ -5,6 +5,10 @@ import { SnncError } from '../../base/errors.ts';
 import { MODEL_JSON, TRAINING_JSON, WEIGHTS_BIN } from '../../model/format.ts';
 import { OUTPUT_MARKER, readMarker } from '../../base/output-guard.ts';
 import { DATASET_NAMES } from '../../data/datasets.ts';
+import { EVENT_DATASET_NAMES, EVENT_DATASETS, isEventDatasetName, type EventDatasetName } from '../../data/event-datasets.ts';
+
+/** smnist feeds one image row per timestep: T defaults to the row count. */
+const SMNIST_ROWS = EVENT_DATASETS.smnist.shape[0];
 import { ARCH_NAMES, ARCHS, CONV_MODES, isArchName, type ConvMode } from '../../training/arch.ts';
 import { augmentName, parseAugment } from '../../training/augment.ts';
 import { CENTERING_MODES, type CenteringMode } from '../../training/centering.ts';
@@ -27,7 +31,9 @@ export const trainCommand: Command = {
   summary: 'Train a model (tfjs) and save it in the snnc model format, with a checkpoint per epoch',
   flags: {
     arch: { kind: 'string', help: 'architecture', choices: ARCH_NAMES },
-    dataset: { kind: 'string', help: `dataset (default ${TRAIN_DEFAULTS.dataset})`, choices: DATASET_NAMES },
+    dataset: { kind: 'string', help: `dataset: images or events (default ${TRAIN_DEFAULTS.dataset})`, choices: [...DATASET_NAMES, ...EVENT_DATASET_NAMES] },
+    'bin-us': { kind: 'int', help: 'event datasets: microseconds per timestep (default: recording length / T)', min: 1, max: 2 ** 31 - 1 },
+    'count-bits': { kind: 'int', help: 'event datasets: bits of one count per input and timestep (default 4; 8 for smnist)', min: 1, max: 8 },
     epochs: { kind: 'int', help: `epochs (default ${TRAIN_DEFAULTS.epochs})`, min: 1, max: 10000 },
     timesteps: { kind: 'int', help: `SNN timesteps T (default ${TRAIN_DEFAULTS.timesteps})`, min: 1, max: 4096 },
     batch: { kind: 'int', help: `batch size (default ${TRAIN_DEFAULTS.batch})`, min: 1, max: 100000 },
@@ -52,7 +58,10 @@ export const trainCommand: Command = {
     if (!isArchName(arch)) throw new SnncError('usage', `--arch: "${arch}" is not one of ${ARCH_NAMES.join(', ')}`);
     const out = required(args, 'out');
     checkTrainOutput(out);
-    const dataset = (flagString(args, 'dataset') ?? TRAIN_DEFAULTS.dataset) as (typeof DATASET_NAMES)[number];
+    const dataset = (flagString(args, 'dataset') ?? TRAIN_DEFAULTS.dataset) as (typeof DATASET_NAMES)[number] | EventDatasetName;
+    const binUs = flagNumber(args, 'bin-us');
+    const countBits = flagNumber(args, 'count-bits');
+    const events = isEventDatasetName(dataset);
     const trainLimit = flagNumber(args, 'train-limit');
     const testLimit = flagNumber(args, 'test-limit');
     const backend = flagString(args, 'backend') as 'tensorflow' | 'wasm' | 'wasm-threaded' | 'cpu' | undefined;
@@ -65,12 +74,14 @@ export const trainCommand: Command = {
     const settings = {
       arch, dataset,
       epochs: flagNumber(args, 'epochs') ?? TRAIN_DEFAULTS.epochs,
-      timesteps: flagNumber(args, 'timesteps') ?? TRAIN_DEFAULTS.timesteps,
+      timesteps: flagNumber(args, 'timesteps') ?? (dataset === 'smnist' ? SMNIST_ROWS : TRAIN_DEFAULTS.timesteps),
       batch: flagNumber(args, 'batch') ?? TRAIN_DEFAULTS.batch,
       lr: flagNumber(args, 'lr') ?? TRAIN_DEFAULTS.lr,
       seed: flagNumber(args, 'seed') ?? TRAIN_DEFAULTS.seed,
       threads: flagNumber(args, 'threads') ?? TRAIN_DEFAULTS.threads,
-      center: (flagString(args, 'center') ?? (qatBits !== undefined || from !== undefined ? 'none' : TRAIN_DEFAULTS.center)) as CenteringMode,
+      center: (flagString(args, 'center') ?? (qatBits !== undefined || from !== undefined || events ? 'none' : TRAIN_DEFAULTS.center)) as CenteringMode,
+      ...(binUs === undefined ? {} : { 'bin-us': binUs }),
+      ...(countBits === undefined ? {} : { 'count-bits': countBits }),
       ...(conv === undefined ? {} : { conv }),
       ...(augment.shift === 0 ? {} : { augment: augmentName(augment) }),
       ...(qatBits === undefined ? {} : { 'qat-bits': qatBits }),
@@ -85,6 +96,8 @@ export const trainCommand: Command = {
       {
         ...settings, augment, out, command,
         ...(qatBits === undefined ? {} : { qatBits }),
+        ...(binUs === undefined ? {} : { binUs }),
+        ...(countBits === undefined ? {} : { countBits }),
         checkpoints: flagString(args, 'checkpoints') ?? join(out, 'checkpoints'),
         resume: flagBool(args, 'resume'),
         ...(trainLimit === undefined ? {} : { trainLimit }),
