@@ -1,4 +1,6 @@
 /** @fileoverview Lowering entry point: a float model directory in, a validated fixed-point Program out. */
+import { isEventDatasetName } from '../data/event-datasets.ts';
+import { loadFrameSet } from '../data/event-frames.ts';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { SnncError } from '../base/errors.ts';
@@ -39,6 +41,12 @@ export function requireSnn(model: Model, source: string): SnnModel {
 /** The first `count` training images of the model's dataset, fetched into the cache if needed. */
 export async function calibrationSet(model: Model, count: number, log?: (line: string) => void): Promise<CalibrationSet> {
   const name = model.metadata.dataset;
+  if (model.kind === 'snn' && model.encoder.kind === 'events' && isEventDatasetName(name)) {
+    const options = { binning: model.encoder.binning, timesteps: model.timesteps, maxCount: 2 ** model.encoder.countBits - 1 };
+    const frames = await loadFrameSet(name, 'train', options, { limit: count });
+    // The first training samples (offset 0), binned with the model's own binning.
+    return { dataset: `${name} train`, ...datasetBatch(frames) };
+  }
   if (!isDatasetName(name)) throw new SnncError('data', `no calibration data for dataset "${name}" (compile with --calibration none: formats from worst-case bounds)`);
   if (model.kind === 'snn' && model.encoder.kind === 'events') throw new SnncError('data', `${name} images are not event frames: an events model calibrates on event samples (or --calibration none)`);
   let data;

@@ -7,8 +7,9 @@ import type { SnnModel } from '../model/format.ts';
 import { readModel } from '../model/read-model.ts';
 import { modelSha256, requireSnn } from '../compiler/lower.ts';
 import { compileModelDir } from '../compiler/compile-model-dir.ts';
-import { loadDataset, type LoadedDataset } from '../data/load.ts';
-import { isDatasetName } from '../data/datasets.ts';
+import { EVENT_DATASETS, isEventDatasetName } from '../data/event-datasets.ts';
+import { modelSamples, type SampleSet } from './sample-set.ts';
+import { DATASETS, isDatasetName } from '../data/datasets.ts';
 import { SnncError } from '../base/errors.ts';
 import { runSnnFloat } from '../runtime/float-reference.ts';
 import { runGoldenBatch } from '../runtime/golden-batch.ts';
@@ -52,10 +53,17 @@ function loadSnn(dir: string): SnnModel {
   return requireSnn(readModel(dir), dir);
 }
 
-function testImages(model: SnnModel, images: number | undefined): LoadedDataset {
+/** The test samples of the model's dataset (images, or frames binned with the model's encoder), T checked. */
+async function testImages(model: SnnModel, images: number | undefined, timesteps: number): Promise<SampleSet> {
+  if (model.encoder.kind === 'events' && timesteps !== model.timesteps) throw new SnncError('usage', `an events model runs its own T=${model.timesteps} (its frames are ${model.timesteps} bins), not T=${timesteps}`);
+  return modelSamples(model, 'test', images);
+}
+
+/** How many test samples testImages gives, without loading them. */
+function testCount(model: SnnModel, images: number | undefined): number {
   const name = model.metadata.dataset;
-  if (!isDatasetName(name)) throw new SnncError('data', `no test data for dataset "${name}"`);
-  return loadDataset(name, 'test', images !== undefined ? { limit: images } : {});
+  const total = isEventDatasetName(name) ? EVENT_DATASETS[name].counts.test : isDatasetName(name) ? DATASETS[name].splits.test.count : 0;
+  return Math.min(images ?? total, total);
 }
 
 /** Cache key: the model's content hash (first 16 hex digits), what ran, and on how many images. */
@@ -77,7 +85,7 @@ async function cached(key: string, fresh: boolean | undefined, measure: () => Pr
  */
 export function cachedAccuracy(dir: string, what: 'float' | number, opts: Pick<MeasureOptions, 'timesteps' | 'images'> = {}): Accuracy | undefined {
   const model = loadSnn(dir);
-  const images = testImages(model, opts.images).count;
+  const images = testCount(model, opts.images);
   return readCache()[cacheKey(dir, what === 'float' ? 'float' : `w${what}`, opts.timesteps ?? model.timesteps, images)];
 }
 
@@ -89,7 +97,7 @@ export function cachedAccuracy(dir: string, what: 'float' | number, opts: Pick<M
 export async function fixedAccuracy(dir: string, weightBits: number, opts: MeasureOptions = {}): Promise<Accuracy> {
   const model = loadSnn(dir);
   const timesteps = opts.timesteps ?? model.timesteps;
-  const data = testImages(model, opts.images);
+  const data = await testImages(model, opts.images, timesteps);
   return cached(cacheKey(dir, `w${weightBits}`, timesteps, data.count), opts.fresh, async () => {
     opts.log?.(`${dir}: fixed point, ${weightBits}-bit weights, T=${timesteps}, ${data.count} images`);
     const { program } = await compileModelDir(dir, { options: { weightBits, timesteps }, ...(opts.log ? { log: opts.log } : {}) });
@@ -102,7 +110,7 @@ export async function fixedAccuracy(dir: string, weightBits: number, opts: Measu
 export async function floatAccuracy(dir: string, opts: MeasureOptions = {}): Promise<Accuracy> {
   const model = loadSnn(dir);
   const timesteps = opts.timesteps ?? model.timesteps;
-  const data = testImages(model, opts.images);
+  const data = await testImages(model, opts.images, timesteps);
   return cached(cacheKey(dir, 'float', timesteps, data.count), opts.fresh, async () => {
     opts.log?.(`${dir}: float, T=${timesteps}, ${data.count} images`);
     const atT = { ...model, timesteps };

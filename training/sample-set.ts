@@ -6,7 +6,8 @@
  */
 import { SnncError } from '../base/errors.ts';
 import { isDatasetName, type ImageShape, type Split } from '../data/datasets.ts';
-import { EVENT_DATASETS, isEventDatasetName, loadEventDataset, type EventDatasetName } from '../data/event-datasets.ts';
+import { EVENT_DATASETS, isEventDatasetName, type EventDatasetName, type FrameOptions } from '../data/event-datasets.ts';
+import { loadFrameSet } from '../data/event-frames.ts';
 import { loadDataset } from '../data/load.ts';
 import type { EventsEncoderSpec, Model } from '../model/format.ts';
 
@@ -47,33 +48,18 @@ export function eventEncoderFor(dataset: EventDatasetName, timesteps: number, bi
   return { kind: 'events', binning: { source, binUs: width, startUs: 0 }, countBits: countBits ?? defaultCountBits(dataset) };
 }
 
-function slice(images: Uint8Array, width: number): (i: number) => Uint8Array {
-  return (i) => images.subarray(i * width, (i + 1) * width);
-}
-
-/** An event dataset's split binned with `encoder` at T steps, every sample a row of T*P counts. */
-export async function loadFrameSet(dataset: EventDatasetName, split: Split, encoder: EventsEncoderSpec, timesteps: number, limit?: number): Promise<SampleSet> {
-  const data = await loadEventDataset(dataset, split, limit === undefined ? {} : { limit });
-  const [c, h, w] = data.shape;
-  const width = timesteps * c * h * w;
-  const images = new Uint8Array(data.count * width);
-  const options = { binning: encoder.binning, timesteps, maxCount: 2 ** encoder.countBits - 1 };
-  let dropped = 0;
-  for (let i = 0; i < data.count; i++) {
-    const frames = data.frames(i, options);
-    images.set(frames.frames, i * width);
-    dropped += frames.dropped;
-  }
-  return { name: dataset, shape: data.shape, offset: data.offset, count: data.count, images, labels: data.labels, image: slice(images, width), dropped };
-}
-
 /** The samples `model` takes from its own dataset's split: images, or frames binned with the model's encoder. */
 export async function modelSamples(model: Model, split: Split, limit?: number): Promise<SampleSet> {
   const name = model.metadata.dataset;
   if (model.kind === 'snn' && model.encoder.kind === 'events') {
     if (!isEventDatasetName(name)) throw new SnncError('data', `an events model needs an event dataset, not "${name}"`);
-    return loadFrameSet(name, split, model.encoder, model.timesteps, limit);
+    return loadFrameSet(name, split, frameOptions(model.encoder, model.timesteps), limit === undefined ? {} : { limit });
   }
   if (!isDatasetName(name)) throw new SnncError('data', `no ${split} data for dataset "${name}"`);
   return loadDataset(name, split, limit === undefined ? {} : { limit });
+}
+
+/** What binning a model's encoder asks for: its binning, T, and the largest count of countBits. */
+export function frameOptions(encoder: EventsEncoderSpec, timesteps: number): FrameOptions {
+  return { binning: encoder.binning, timesteps, maxCount: 2 ** encoder.countBits - 1 };
 }

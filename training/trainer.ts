@@ -13,7 +13,8 @@ import { markerFor, OUTPUT_MARKER } from '../base/output-guard.ts';
 import { DATASETS } from '../data/datasets.ts';
 import { loadDataset } from '../data/load.ts';
 import { EVENT_DATASETS, isEventDatasetName, type EventDatasetName } from '../data/event-datasets.ts';
-import { eventEncoderFor, loadFrameSet, type SampleSet } from './sample-set.ts';
+import { loadFrameSet } from '../data/event-frames.ts';
+import { eventEncoderFor, frameOptions, type SampleSet } from './sample-set.ts';
 import { Adam } from './adam.ts';
 import { ARCHS, initialModel, SeededRandom, type ArchName, type ConvMode } from './arch.ts';
 import { initBackend, type BackendInfo } from './backend.ts';
@@ -236,7 +237,7 @@ function binningText(events: EventsEncoderSpec): string {
 }
 
 async function samples(config: TrainConfig, split: 'train' | 'test', events: EventsEncoderSpec | undefined, limit: number | undefined): Promise<SampleSet> {
-  if (events) return loadFrameSet(config.dataset as EventDatasetName, split, events, config.timesteps, limit);
+  if (events) return loadFrameSet(config.dataset as EventDatasetName, split, frameOptions(events, config.timesteps), limit === undefined ? {} : { limit });
   return loadDataset(config.dataset as Dataset, split, limit === undefined ? {} : { limit });
 }
 

@@ -4,7 +4,7 @@ import type { SnnModel } from '../model/format.ts';
 import { runSnnFloat } from '../runtime/float-reference.ts';
 import { runGolden } from '../runtime/golden.ts';
 import { datasetBatch } from '../runtime/batch.ts';
-import type { LoadedDataset } from '../data/load.ts';
+import type { ProgramSamples } from '../runtime/program-samples.ts';
 
 export interface EvalResult {
   readonly images: number;
@@ -14,7 +14,7 @@ export interface EvalResult {
   readonly fixedImagesPerSecond: number;
 }
 
-export function evaluate(model: SnnModel, program: Program, data: LoadedDataset, onProgress?: (done: number) => void): EvalResult {
+export function evaluate(model: SnnModel, program: Program, data: ProgramSamples, onProgress?: (done: number) => void): EvalResult {
   let floatCorrect = 0;
   let fixedCorrect = 0;
   let agree = 0;

@@ -3,8 +3,9 @@ import { SnncError } from '../../base/errors.ts';
 import { loadModelArg, nirFlags } from '../load-model-arg.ts';
 import { requireSnn } from '../../compiler/lower.ts';
 import { evaluate } from '../../verify/evaluate.ts';
-import { DATASET_NAMES, isDatasetName } from '../../data/datasets.ts';
-import { loadDataset } from '../../data/load.ts';
+import { DATASET_NAMES } from '../../data/datasets.ts';
+import { EVENT_DATASET_NAMES } from '../../data/event-datasets.ts';
+import { isSampleDataset, programSamples } from '../../runtime/program-samples.ts';
 import { flagNumber, flagString, positionals, type FlagSpecs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { terminalProgress } from '../../base/progress.ts';
@@ -12,7 +13,7 @@ import { lowerFlags } from './compile.ts';
 import { compileCached } from '../lowering-cache.ts';
 
 const flags: FlagSpecs = {
-  dataset: { kind: 'string', choices: DATASET_NAMES, help: "dataset (default: the model's)" },
+  dataset: { kind: 'string', choices: [...DATASET_NAMES, ...EVENT_DATASET_NAMES], help: "dataset (default: the model's)" },
   split: { kind: 'string', choices: ['train', 'test'], help: 'split (default test)' },
   limit: { kind: 'int', min: 1, help: 'evaluate the first N images only' },
   ...lowerFlags,
@@ -28,16 +29,16 @@ export const evalCommand: Command = {
     const [modelPath] = positionals(args, ['MODEL'], 'eval');
     const model = requireSnn((await loadModelArg(modelPath!, args)).model, modelPath!);
     const name = flagString(args, 'dataset') ?? model.metadata.dataset;
-    if (!isDatasetName(name)) throw new SnncError('usage', `--dataset: unknown dataset "${name}"`);
+    if (!isSampleDataset(name)) throw new SnncError('usage', `--dataset: unknown dataset "${name}"`);
     const split = (flagString(args, 'split') ?? 'test') as 'train' | 'test';
     const limit = flagNumber(args, 'limit');
-    const data = loadDataset(name, split, limit !== undefined ? { limit } : {});
     const program = await compileCached(modelPath!, args, io.log);
+    const data = await programSamples(program, name, split, limit !== undefined ? { limit } : {});
     const bar = terminalProgress('eval', data.count, io.tty);
     const r = evaluate(model, program, data, (done) => bar.tick(done));
     bar.done();
     const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
-    io.out(`${name} ${split}, ${r.images} images, T=${program.timesteps}, ${program.quantization.weightBits}-bit weights per ${program.quantization.granularity}, jitter seed = image index`);
+    io.out(`${name} ${split}, ${r.images} images, T=${program.timesteps}, ${program.quantization.weightBits}-bit weights per ${program.quantization.granularity}, ${program.encoder.kind === 'events' ? `events binned by the program (${'dropped' in data ? data.dropped : 0} outside the window)` : 'jitter seed = image index'}`);
     io.out(`float accuracy   ${pct(r.floatCorrect / r.images)}`);
     io.out(`fixed accuracy   ${pct(r.fixedCorrect / r.images)}`);
     io.out(`agreement        ${pct(r.agree / r.images)} (same label, float vs fixed)`);

@@ -4,7 +4,6 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../base/fs-atomic.ts';
 import { checkOutputFile } from '../../base/output-guard.ts';
-import { SnncError } from '../../base/errors.ts';
 import type { Program } from '../../ir/program.ts';
 import { parseProgram } from '../../ir/validate.ts';
 import { loadModelArg, nirFlags } from '../load-model-arg.ts';
@@ -14,8 +13,9 @@ import { requireAsEmitted } from '../../verify/as-emitted.ts';
 import { chooseSimulator, simulatorVersion, type Simulator } from '../../targets/verilog/run.ts';
 import { targets } from '../../targets/registry.ts';
 import { datasetBatch, randomProgramBatch, type Batch } from '../../runtime/batch.ts';
-import { DATASET_NAMES, isDatasetName } from '../../data/datasets.ts';
-import { loadDataset } from '../../data/load.ts';
+import { DATASET_NAMES } from '../../data/datasets.ts';
+import { EVENT_DATASET_NAMES } from '../../data/event-datasets.ts';
+import { isSampleDataset, programSamples, sampleFileFrames } from '../../runtime/program-samples.ts';
 import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpecs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { terminalProgress } from '../../base/progress.ts';
@@ -24,7 +24,8 @@ import { checkTargetOptions, compileFromArgs, LANES_FLAG, lowerFlags } from './c
 const flags: FlagSpecs = {
   targets: { kind: 'list', choices: targets.map((t) => t.name), help: 'targets to check (default: all)' },
   samples: { kind: 'int', min: 1, max: 1_000_000, help: 'images to compare (default 100)' },
-  dataset: { kind: 'string', choices: [...DATASET_NAMES, 'random'], help: "image source (default: the model's dataset)" },
+  dataset: { kind: 'string', choices: [...DATASET_NAMES, ...EVENT_DATASET_NAMES, 'random'], help: "image or event source (default: the model's dataset)" },
+  sample: { kind: 'string', help: 'verify on one event recording FILE.bin (N-MNIST format) instead of a dataset' },
   split: { kind: 'string', choices: ['train', 'test'], help: 'split (default test)' },
   seed: { kind: 'int', min: 0, max: 2 ** 32 - 1, help: 'jitter seed of image i is SEED + i (default 0)' },
   report: { kind: 'string', help: 'also write the table as JSON to FILE' },
@@ -40,16 +41,20 @@ function datasetOf(program: Program): string {
   return program.quantization.calibration.dataset.split(' ')[0] ?? 'random';
 }
 
-function loadBatch(program: Program, source: string, split: 'train' | 'test', samples: number, seed: number): Batch & { source: string } {
-  const size = program.input.shape.reduce((a, b) => a * b, 1);
-  if (source === 'random' || !isDatasetName(source)) {
+async function loadBatch(program: Program, source: string, split: 'train' | 'test', samples: number, seed: number): Promise<Batch & { source: string }> {
+  if (source === 'random' || !isSampleDataset(source)) {
     const what = program.encoder.kind === 'events' ? 'event counts' : 'pixels';
     return { ...randomProgramBatch(program, samples, seed), source: `random (${what} of sample i from seed ${seed} + i)` };
   }
-  const data = loadDataset(source, split, { limit: samples });
-  const [c, h, w] = data.shape;
-  if (c * h * w !== size) throw new SnncError('data', `${source} images are ${c}x${h}x${w}, the program wants ${program.input.shape.join('x')}`);
-  return { ...datasetBatch(data, seed), source: `${source} ${split} images #0..#${data.count - 1}` };
+  const data = await programSamples(program, source, split, { limit: samples });
+  const what = program.encoder.kind === 'events' ? `samples #0..#${data.count - 1} binned by the program (${data.dropped ?? 0} events outside the window)` : `images #0..#${data.count - 1}`;
+  return { ...datasetBatch(data, seed), source: `${source} ${split} ${what}` };
+}
+
+/** One recording as a batch of one sample. */
+function fileBatch(program: Program, file: string, seed: number): Batch & { source: string } {
+  const { frames, dropped, events } = sampleFileFrames(program, file);
+  return { images: [frames], seeds: [seed], source: `${file} (${events} events, ${dropped} outside the window)` };
 }
 
 /** What the JSON report records beyond the table: the files checked, the tools that ran them, the images and seeds. */
@@ -81,7 +86,7 @@ export function formatTable(rows: readonly VerifyRow[], goldenPerSecond: number,
 
 export const verifyCommand: Command = {
   name: 'verify',
-  usage: 'MODEL|BUILD_DIR [--targets onnx,verilog,ts,wasm] [--samples N] [--dataset mnist] [--seed S] [--simulator verilator|icarus] [--golden fast|definition] [--as-is] [--report FILE.json]',
+  usage: 'MODEL|BUILD_DIR [--targets onnx,verilog,ts,wasm] [--samples N] [--dataset NAME | --sample FILE.bin] [--seed S] [--simulator verilator|icarus] [--golden fast|definition] [--as-is] [--report FILE.json]',
   summary: 'compare every target with the golden runtime, integer for integer',
   flags,
   async run(args, io) {
@@ -108,7 +113,8 @@ export const verifyCommand: Command = {
       : await compileFromArgs(pathArg!, args, io.log, undefined, (timesteps) => checkTargetOptions(chosen, { ...targetOptions, timesteps }));
     if (isBuild && !asIs) for (const target of chosen) await requireAsEmitted(path, target, program);
     const samples = flagNumber(args, 'samples') ?? 100;
-    const batch = loadBatch(program, flagString(args, 'dataset') ?? datasetOf(program), (flagString(args, 'split') ?? 'test') as 'train' | 'test', samples, flagNumber(args, 'seed') ?? 0);
+    const sampleFile = flagString(args, 'sample');
+    const batch = sampleFile !== undefined ? fileBatch(program, sampleFile, flagNumber(args, 'seed') ?? 0) : await loadBatch(program, flagString(args, 'dataset') ?? datasetOf(program), (flagString(args, 'split') ?? 'test') as 'train' | 'test', samples, flagNumber(args, 'seed') ?? 0);
     const golden = (flagString(args, 'golden') ?? 'fast') as 'fast' | 'definition';
     const bar = terminalProgress('verify', batch.images.length * chosen.length, io.tty);
     const offsets = new Map(chosen.map((t, i) => [t.name, i * batch.images.length]));
