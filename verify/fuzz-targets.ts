@@ -48,6 +48,8 @@ export interface FuzzOptions {
   readonly log?: (line: string) => void;
   /** Every other model from `randomProgram(seed, { extended: true })`: strides, pools, identity synapses, ... */
   readonly extended?: boolean;
+  /** Every third model (m mod 3 = 2) takes event frames (the events encoder) instead of pixels. */
+  readonly events?: boolean;
 }
 
 export async function fuzzTarget(target: Target, options: FuzzOptions): Promise<TargetFuzzStats> {
@@ -56,7 +58,8 @@ export async function fuzzTarget(target: Target, options: FuzzOptions): Promise<
   try {
     for (let m = 0; m < options.models; m++) {
       const modelSeed = options.seed * 100_003 + m;
-      const program: Program = randomProgram(modelSeed, { extended: options.extended === true && m % 2 === 1 });
+      const events = options.events === true && m % 3 === 2;
+      const program: Program = randomProgram(modelSeed, { extended: options.extended === true && m % 2 === 1, ...(events ? { encoder: 'events' } : {}) });
       try {
         target.check(program);
       } catch (e) {
