@@ -37,7 +37,14 @@ export const DATASET_SHA256: Readonly<Record<FetchableName, Readonly<Record<stri
     't10k-labels-idx1-ubyte': '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34',
   },
   // Made here by the DVS emulator (data/dvs-emulator.ts) from the pinned MNIST: the digests pin the emulator too.
-  'mnist-dvs-sim': {},
+  'mnist-dvs-sim': {
+    'train-events.bin': '960b57f18af18108901df62cc81163b4954c7b4b0625e4ef7a0d11fe59255eb7',
+    'train-counts-idx1-int': '11a5729e228b12b774a88903120227a8d3c90d884098503f0da109d5f24af700',
+    'train-labels-idx1-ubyte': '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5',
+    'test-events.bin': 'aed2cbf07e8ed405f87e56698bd9a34db47143ce90a6626eb7d2e9653701a529',
+    'test-counts-idx1-int': '342f9bc0428435004a207550aedb0bb1962eab97079bb7cfcfdfdd26c38461fd',
+    'test-labels-idx1-ubyte': 'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2',
+  },
   cifar10: {
     'train-images-idx4-ubyte': '1086b65fb2d8719d99846dc8bc5d5a52141422760ff01eb1e06619041c1670f9',
     'train-labels-idx1-ubyte': '1a4c5fb4e1cab2caa8eee134c093de84d620899e907756e71736fb7b0d4ab554',
