@@ -10,10 +10,11 @@ import { SnncError } from '../base/errors.ts';
 import { emulateDvs } from '../data/dvs-emulator.ts';
 import { dvsSimSeed } from '../data/dvs-sim-stage.ts';
 import { loadEventDataset } from '../data/event-datasets.ts';
+import { writePackedSplit } from '../data/event-pack.ts';
 import { binEvents, type DvsEvents } from '../data/events.ts';
 import { fetchDataset } from '../data/fetch.ts';
 import { loadDataset } from '../data/load.ts';
-import { decodeNmnist, readNmnistFile } from '../data/nmnist.ts';
+import { decodeNmnist, encodeNmnist, readNmnistFile } from '../data/nmnist.ts';
 import { readShdFile } from '../data/shd.ts';
 import { cli } from './support/cli.ts';
 import { nmnistBytes, writeNmnistFolder, writeShdFolder, type NmnistEvent } from './support/event-files.ts';
@@ -181,4 +182,27 @@ test('mnist-dvs-sim emulator: same seed, same events; sorted, inside 34x34 and 0
   }
   t.deepEqual([a.t.length, on], [4048, 2054]);
   t.notDeepEqual(asTuples(emulateDvs(digit, 99)), asTuples(a));
+});
+
+test('mnist-dvs-sim packed in the cache loads back the emulated events, and frames() is binEvents of them', async (t) => {
+  await fetchDataset('mnist');
+  // A 4-sample stand-in for the fetched folder, packed as the fetch packs it (the real one takes minutes).
+  const dir = join(scratch, 'cache', 'mnist-dvs-sim');
+  mkdirSync(dir, { recursive: true });
+  const mnist = { train: loadDataset('mnist', 'train', { limit: 4 }), test: loadDataset('mnist', 'test', { limit: 4 }) };
+  for (const split of ['train', 'test'] as const) {
+    writePackedSplit(dir, split, mnist[split].labels, (i) => encodeNmnist(emulateDvs(mnist[split].image(i), dvsSimSeed(split, i)), 'x'));
+  }
+  const data = await loadEventDataset('mnist-dvs-sim', 'test', { offset: 1, limit: 2 });
+  if (data.kind !== 'events') return t.fail('events expected');
+  t.deepEqual([data.count, ...data.labels], [2, ...mnist.test.labels.subarray(1, 3)]);
+  const expected = emulateDvs(mnist.test.image(2), dvsSimSeed('test', 2));
+  t.deepEqual(asTuples(data.sample(1) as DvsEvents), asTuples(expected));
+  const options = { binning: { source: 'dvs' as const, binUs: 30000, startUs: 0 }, timesteps: 10, maxCount: 15 };
+  const frames = data.frames(1, options);
+  t.deepEqual(frames, binEvents(expected, options.binning, [2, 34, 34], 10, 15));
+  t.is(frames.dropped, expected.t.filter((x) => x >= 300000).length); // an event at exactly 300 ms is past the window
+  // A cut events file is refused in one line that says how to repair the cache.
+  truncateSync(join(dir, 'train-events.bin'), 12);
+  t.regex(await refusal(t, () => loadEventDataset('mnist-dvs-sim', 'train')), /train-events\.bin: 12 bytes, the counts need \d+; truncated or corrupt; run: snnc data fetch mnist-dvs-sim to repair the cache$/);
 });
