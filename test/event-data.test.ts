@@ -6,6 +6,7 @@ import test from 'ava';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { SnncError } from '../base/errors.ts';
 import { emulateDvs } from '../data/dvs-emulator.ts';
 import { dvsSimSeed } from '../data/dvs-sim-stage.ts';
@@ -110,8 +111,12 @@ test('SHD: the reader reads back exactly the spikes written (HDF5, vlen times an
   });
   t.is(file.sample(0).t.length, 0); // sample 0 has no spikes: an empty sample
   t.deepEqual([...file.sample(3).t], [187500, 190430, 193359]); // (3 * 64 + 3e) / 1024 s, rounded to us
+  // The test split as published (gzipped): add decompresses it.
+  writeFileSync(join(root, 'shd_test.h5.gz'), gzipSync(readFileSync(join(root, 'shd_test.h5'))));
+  rmSync(join(root, 'shd_test.h5'));
   const added = await cli('data', 'add', 'shd', root);
   t.is(added.code, 0, added.err.join('\n'));
+  t.true(added.err.includes(`shd: decompressing ${join(root, 'shd_test.h5.gz')}`));
   const test = await loadEventDataset('shd', 'test', { offset: 1 });
   t.deepEqual([test.kind, test.count, ...test.labels], ['events', 2, 1, 2]);
   if (test.kind === 'events') t.deepEqual([...(test.sample(1) as { channel: Uint16Array }).channel], written.test[2]!.sample.units);
