@@ -98,7 +98,9 @@ export async function readShdFile(file: string, first = 0, limit?: number): Prom
       try {
         return withoutDiagnostics(() => ds.value);
       } catch (e) {
-        throw new SnncError('data', `${file}: ${path} is unreadable, truncated or corrupt (${(e as Error).message})`);
+        const why = (e as Error).message;
+        if (/Float16/.test(why)) throw new SnncError('data', `${file}: ${path} holds float16 values, which h5wasm cannot read; store them as float32 (e.g. with h5py) and add the file again`);
+        throw new SnncError('data', `${file}: ${path} is unreadable, truncated or corrupt (${why})`);
       }
     };
     const times = read('spikes/times');
