@@ -19,6 +19,7 @@ import { decodeNmnist, encodeNmnist, readNmnistFile } from '../data/nmnist.ts';
 import { readShdFile } from '../data/shd.ts';
 import { cli } from './support/cli.ts';
 import { nmnistBytes, writeNmnistFolder, writeShdFolder, type NmnistEvent } from './support/event-files.ts';
+import { shdFileBytes } from './support/shd-h5.ts';
 
 // Every test of this file uses its own cache (each ava file runs in its own process).
 const scratch = mkdtempSync(join(tmpdir(), 'snnc-event-data-'));
@@ -138,6 +139,9 @@ test('SHD: a truncated or foreign HDF5 file is refused in one line', async (t) =
   bytes.write('spokes', bytes.indexOf('spikes\0'));
   writeFileSync(other, bytes);
   t.is(await refusal(t, () => readShdFile(other)), `${other}: no dataset spikes/times; not an SHD file (expected spikes/times, spikes/units, labels)`);
+  const half = join(root, 'half.h5');
+  writeFileSync(half, shdFileBytes([{ times: [0.5, 1], units: [1, 2] }], [3], 'float16'));
+  t.is(await refusal(t, () => readShdFile(half)), `${half}: spikes/times holds float16 values, which h5wasm cannot read; store them as float32 (e.g. with h5py) and add the file again`);
 });
 
 test('binEvents: exact frames with saturation, dropped events and polarity to channel for 1 and 2 channels', (t) => {

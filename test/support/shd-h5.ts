@@ -83,6 +83,22 @@ const float32 = (): Uint8Array =>
     b.set([23, 8, 0, 23], 12);
     b.writeUInt32LE(127, 16);
   });
+/** IEEE half precision (class 1): sign bit 15, exponent 10..14 (bias 15), mantissa 0..9, implied MSB. */
+const float16 = (): Uint8Array =>
+  body(20, (b) => {
+    b.set([0x11, 0x20, 15, 0], 0);
+    b.writeUInt32LE(2, 4);
+    b.writeUInt16LE(16, 10);
+    b.set([10, 5, 0, 10], 12);
+    b.writeUInt32LE(15, 16);
+  });
+/** Half-precision bits of v (test values only: 0 or a power of two from 2^-14 to 2^15). */
+function halfBits(v: number): number {
+  if (v === 0) return 0;
+  const e = Math.log2(v);
+  if (!Number.isInteger(e) || e < -14 || e > 15) throw new Error(`test writer: ${v} is not a power of two float16 holds exactly`);
+  return (e + 15) << 10;
+}
 /** Variable-length sequence (class 9, type 0) of `base`. */
 const vlen = (base: Uint8Array): Uint8Array => body(8 + base.length, (b) => (b.writeUInt8(0x19, 0), b.writeUInt32LE(16, 4), b.set(base, 8)));
 
@@ -123,12 +139,13 @@ function group(img: Image, children: readonly (readonly [string, number])[]): { 
 }
 
 /** The bytes of an SHD file holding `samples` with `labels`. */
-export function shdFileBytes(samples: readonly ShdSampleData[], labels: readonly number[]): Buffer {
+export function shdFileBytes(samples: readonly ShdSampleData[], labels: readonly number[], times: 'float32' | 'float16' = 'float32'): Buffer {
   const img = new Image();
   const superblock = img.alloc(96);
   const n = samples.length;
   // Global heap: one object per nonempty sequence; each vlen element is [length u32][collection u64][index u32].
-  const objects = samples.flatMap((s) => [Buffer.from(Float32Array.from(s.times).buffer), Buffer.from(Uint16Array.from(s.units).buffer)]);
+  const timeBytes = (t: readonly number[]): Buffer => Buffer.from((times === 'float32' ? Float32Array.from(t) : Uint16Array.from(t, halfBits)).buffer);
+  const objects = samples.flatMap((s) => [timeBytes(s.times), Buffer.from(Uint16Array.from(s.units).buffer)]);
   const used = 16 + objects.reduce((sum, o) => sum + 16 + pad8(o.length), 0);
   const heapSize = Math.max(4096, used + 16);
   const gcol = img.alloc(heapSize);
@@ -143,7 +160,7 @@ export function shdFileBytes(samples: readonly ShdSampleData[], labels: readonly
     img.u64(p + 8, o.length);
     img.bytes(p + 16, o);
     p += 16 + pad8(o.length);
-    ids.push({ index: k + 1, length: k % 2 === 0 ? o.length / 4 : o.length / 2 });
+    ids.push({ index: k + 1, length: k % 2 === 0 && times === 'float32' ? o.length / 4 : o.length / 2 });
   });
   img.u64(p + 8, gcol + heapSize - p); // object 0: the free space left, header included
   const vlenData = (which: 0 | 1): number => {
@@ -163,10 +180,10 @@ export function shdFileBytes(samples: readonly ShdSampleData[], labels: readonly
   const labelsData = img.alloc(2 * n);
   labels.forEach((l, i) => img.u16(labelsData + 2 * i, l));
   const dataset = (type: Uint8Array, address: number, size: number): number => objectHeader(img, [[0x01, dataspace(n)], [0x03, type], [0x08, layout(address, size)]]);
-  const times = dataset(vlen(float32()), timesData, 16 * n);
+  const timesHeader = dataset(vlen(times === 'float32' ? float32() : float16()), timesData, 16 * n);
   const units = dataset(vlen(uint(2)), unitsData, 16 * n);
   const labelsHeader = dataset(uint(2), labelsData, 2 * n);
-  const spikes = group(img, [['times', times], ['units', units]]);
+  const spikes = group(img, [['times', timesHeader], ['units', units]]);
   const root = group(img, [['spikes', spikes.header], ['labels', labelsHeader]]);
   img.bytes(superblock, Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0, 0, 8, 8, 0]));
   img.u16(superblock + 16, LEAF_K);
