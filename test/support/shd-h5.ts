@@ -74,24 +74,20 @@ const dataspace = (n: number): Uint8Array => body(16, (b) => (b.writeUInt8(1, 0)
 const layout = (address: number, size: number): Uint8Array => body(18, (b) => (b.writeUInt8(3, 0), b.writeUInt8(1, 1), b.writeBigUInt64LE(BigInt(address), 2), b.writeBigUInt64LE(BigInt(size), 10)));
 /** Fixed-point datatype message (class 0), unsigned, little-endian. */
 const uint = (bytes: number): Uint8Array => body(12, (b) => (b.writeUInt8(0x10, 0), b.writeUInt32LE(bytes, 4), b.writeUInt16LE(bytes * 8, 10)));
-/** IEEE float32 little-endian (class 1): sign bit 31, exponent 23..30 (bias 127), mantissa 0..22, implied MSB. */
-const float32 = (): Uint8Array =>
-  body(20, (b) => {
-    b.set([0x11, 0x20, 31, 0], 0);
-    b.writeUInt32LE(4, 4);
-    b.writeUInt16LE(32, 10);
-    b.set([23, 8, 0, 23], 12);
-    b.writeUInt32LE(127, 16);
+/**
+ * IEEE float datatype message (class 1), little-endian, implied mantissa MSB: float32 has sign bit 31, exponent bits
+ * 23..30 (bias 127), mantissa 0..22; float16 sign bit 15, exponent 10..14 (bias 15), mantissa 0..9.
+ */
+function ieeeFloat(bytes: 2 | 4): Uint8Array {
+  const [exponentBits, mantissaBits] = bytes === 4 ? [8, 23] : [5, 10];
+  return body(20, (b) => {
+    b.set([0x11, 0x20, 8 * bytes - 1, 0], 0);
+    b.writeUInt32LE(bytes, 4);
+    b.writeUInt16LE(8 * bytes, 10);
+    b.set([mantissaBits, exponentBits, 0, mantissaBits], 12);
+    b.writeUInt32LE(2 ** (exponentBits - 1) - 1, 16);
   });
-/** IEEE half precision (class 1): sign bit 15, exponent 10..14 (bias 15), mantissa 0..9, implied MSB. */
-const float16 = (): Uint8Array =>
-  body(20, (b) => {
-    b.set([0x11, 0x20, 15, 0], 0);
-    b.writeUInt32LE(2, 4);
-    b.writeUInt16LE(16, 10);
-    b.set([10, 5, 0, 10], 12);
-    b.writeUInt32LE(15, 16);
-  });
+}
 /** Half-precision bits of v (test values only: 0 or a power of two from 2^-14 to 2^15). */
 function halfBits(v: number): number {
   if (v === 0) return 0;
@@ -180,7 +176,7 @@ export function shdFileBytes(samples: readonly ShdSampleData[], labels: readonly
   const labelsData = img.alloc(2 * n);
   labels.forEach((l, i) => img.u16(labelsData + 2 * i, l));
   const dataset = (type: Uint8Array, address: number, size: number): number => objectHeader(img, [[0x01, dataspace(n)], [0x03, type], [0x08, layout(address, size)]]);
-  const timesHeader = dataset(vlen(times === 'float32' ? float32() : float16()), timesData, 16 * n);
+  const timesHeader = dataset(vlen(ieeeFloat(times === 'float32' ? 4 : 2)), timesData, 16 * n);
   const units = dataset(vlen(uint(2)), unitsData, 16 * n);
   const labelsHeader = dataset(uint(2), labelsData, 2 * n);
   const spikes = group(img, [['times', timesHeader], ['units', units]]);
