@@ -16,7 +16,7 @@ import { cacheRoot, datasetDir } from './cache.ts';
 import { hashFile } from './checksums.ts';
 import { allPackedFiles, writePackedSplit } from './event-pack.ts';
 import { DATASET_MARKER } from './fetch.ts';
-import { decodeNmnist, listNmnistSplit } from './nmnist.ts';
+import { decodeNmnist, listNmnistFolder } from './nmnist.ts';
 import { readShdFile, SHD_FILES } from './shd.ts';
 
 export const ADDABLE_NAMES = ['nmnist', 'shd'] as const;
@@ -37,7 +37,7 @@ export const MANIFEST = 'SHA256SUMS';
 type Log = (line: string) => void;
 
 async function stageNmnist(source: string, staging: string, log: Log): Promise<void> {
-  const splits = { train: listNmnistSplit(source, 'train'), test: listNmnistSplit(source, 'test') };
+  const splits = listNmnistFolder(source);
   for (const split of ['train', 'test'] as const) {
     const entries = splits[split];
     log(`nmnist: reading ${entries.length} ${split} samples`);
@@ -98,7 +98,7 @@ export async function addEventDataset(name: AddableName, source: string, log: Lo
       if (name === 'nmnist') await stageNmnist(source, staging, log);
       else await stageShd(source, staging, log);
     } catch (e) {
-      if (e instanceof SnncError && / is not (an?|a complete) (N-MNIST|SHD) folder/.test(e.message)) throw new SnncError('data', `${e.message}; ${PUBLISHED[name]}`);
+      if (e instanceof SnncError && / is not an? (N-MNIST|SHD) folder/.test(e.message)) throw new SnncError('data', `${e.message}; ${PUBLISHED[name]}`);
       throw e;
     }
     const files = name === 'nmnist' ? allPackedFiles() : Object.values(SHD_FILES);

@@ -81,22 +81,28 @@ function byNumber(a: string, b: string): number {
 }
 
 /**
- * Lists a split of an N-MNIST recording, digit 0 first. Every one of `<Split>/0` .. `<Split>/9` must exist and hold
- * at least one `.bin`; otherwise one line says what is missing.
+ * Lists both splits of an N-MNIST recording, digit 0 first. Every one of `Train/0..9` and `Test/0..9` must hold at
+ * least one `.bin`; otherwise one line says everything that is missing.
  */
-export function listNmnistSplit(root: string, split: 'train' | 'test'): NmnistEntry[] {
-  const folder = join(root, NMNIST_FOLDERS[split]);
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-    throw new SnncError('data', `${root} is not an N-MNIST folder: ${NMNIST_FOLDERS[split]}/ is missing (expected Train/0..9/*.bin and Test/0..9/*.bin)`);
-  }
-  const entries: NmnistEntry[] = [];
+export function listNmnistFolder(root: string): Record<'train' | 'test', NmnistEntry[]> {
+  const isDir = (dir: string): boolean => existsSync(dir) && statSync(dir).isDirectory();
   const missing: string[] = [];
-  for (let digit = 0; digit < 10; digit++) {
-    const dir = join(folder, `${digit}`);
-    const files = existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir).filter((f) => f.endsWith('.bin')).sort(byNumber) : [];
-    if (files.length === 0) missing.push(`${NMNIST_FOLDERS[split]}/${digit}/*.bin`);
-    for (const f of files) entries.push({ file: join(dir, f), label: digit });
-  }
-  if (missing.length > 0) throw new SnncError('data', `${root} is not a complete N-MNIST folder: no ${missing.join(', ')}`);
-  return entries;
+  const list = (split: 'train' | 'test'): NmnistEntry[] => {
+    const name = NMNIST_FOLDERS[split];
+    if (!isDir(join(root, name))) {
+      missing.push(`${name}/`);
+      return [];
+    }
+    const entries: NmnistEntry[] = [];
+    for (let digit = 0; digit < 10; digit++) {
+      const dir = join(root, name, `${digit}`);
+      const files = isDir(dir) ? readdirSync(dir).filter((f) => f.endsWith('.bin')).sort(byNumber) : [];
+      if (files.length === 0) missing.push(`${name}/${digit}/*.bin`);
+      for (const f of files) entries.push({ file: join(dir, f), label: digit });
+    }
+    return entries;
+  };
+  const found = { train: list('train'), test: list('test') };
+  if (missing.length > 0) throw new SnncError('data', `${root} is not an N-MNIST folder: missing ${missing.join(', ')} (expected Train/0..9/*.bin and Test/0..9/*.bin)`);
+  return found;
 }

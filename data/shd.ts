@@ -30,7 +30,10 @@ async function h5wasm(): Promise<H5> {
 function withoutDiagnostics<T>(fn: () => T): T {
   const saved = { write: process.stderr.write, writeSync: fs.writeSync };
   process.stderr.write = (() => true) as typeof process.stderr.write;
-  fs.writeSync = ((fd: number, ...rest: unknown[]) => (fd === 2 ? 0 : (saved.writeSync as (...a: unknown[]) => number)(fd, ...rest))) as typeof fs.writeSync;
+  // Report every byte written: the wasm runtime retries a short write forever.
+  const swallowed = (data: unknown, offset: unknown, length: unknown): number =>
+    typeof data === 'string' ? Buffer.byteLength(data) : typeof length === 'number' ? length : (data as Uint8Array).byteLength - (typeof offset === 'number' ? offset : 0);
+  fs.writeSync = ((fd: number, ...rest: unknown[]) => (fd === 2 ? swallowed(rest[0], rest[1], rest[2]) : (saved.writeSync as (...a: unknown[]) => number)(fd, ...rest))) as typeof fs.writeSync;
   try {
     return fn();
   } finally {
@@ -62,8 +65,25 @@ function checkSample(file: string, index: number, times: ArrayLike<number>, unit
   return events;
 }
 
+/** HDF5 signature at offset 0 (where h5py puts the superblock). */
+const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+/** Offset of the end-of-file address in superblock versions 0, 1, 2 and 3 (8-byte addresses). */
+const EOF_AT = [40, 44, 36, 36];
+
+/** Refuses a file that is not HDF5 or is shorter than its superblock says, before the library sees it. */
+function checkWhole(file: string): void {
+  const bytes = fs.readFileSync(file).subarray(0, 64);
+  const size = fs.statSync(file).size;
+  if (bytes.length < 48 || SIGNATURE.some((b, k) => bytes[k] !== b)) throw new SnncError('data', `${file}: not an HDF5 file (no HDF5 signature at its start); not an SHD file`);
+  const at = EOF_AT[bytes[8]!];
+  if (at === undefined || bytes[13] !== 8) return;
+  const declared = Number(Buffer.from(bytes).readBigUInt64LE(at));
+  if (size < declared) throw new SnncError('data', `${file}: truncated HDF5 file (${size} bytes, its superblock declares ${declared})`);
+}
+
 /** Reads one whole SHD file: labels and every sample, checked; `first`/`limit` select a range of samples. */
 export async function readShdFile(file: string, first = 0, limit?: number): Promise<ShdSplit> {
+  checkWhole(file);
   const lib = await h5wasm();
   let handle: InstanceType<H5['File']>;
   try {
@@ -78,7 +98,9 @@ export async function readShdFile(file: string, first = 0, limit?: number): Prom
       try {
         return withoutDiagnostics(() => ds.value);
       } catch (e) {
-        throw new SnncError('data', `${file}: ${path} is unreadable, truncated or corrupt (${(e as Error).message})`);
+        const why = (e as Error).message;
+        if (/Float16/.test(why)) throw new SnncError('data', `${file}: ${path} holds float16 values, which h5wasm cannot read; store them as float32 (e.g. with h5py) and add the file again`);
+        throw new SnncError('data', `${file}: ${path} is unreadable, truncated or corrupt (${why})`);
       }
     };
     const times = read('spikes/times');
