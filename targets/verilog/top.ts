@@ -1,6 +1,6 @@
 /**
  * @fileoverview The generated top level: instantiates the cores for one program (the image controller, the pixel
- * loader, one event list per stage boundary, one step scheduler per stage, the stages' cores, the readout) and wires
+ * or address-event loader (top-input.ts), one event list per stage boundary, one step scheduler per stage, the stages' cores, the readout) and wires
  * them. Everything layer-specific is a parameter value or a memory file name. With traces, every stage gets its own
  * trace port (stages overlap in time, so their records can coincide).
  */

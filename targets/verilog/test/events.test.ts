@@ -85,6 +85,16 @@ test('a sample that is not T frames of the input is refused in one line', (t) =>
   t.is(error!.message, 'sample 0 has 5 counts, the design takes 6 frames of 36');
 });
 
+test('random events programs (identity, pool and conv first layers, lanes 1..64) are exact under 10 % and 50 % gaps', async (t) => {
+  for (let seed = 200; seed < 212; seed++) {
+    const program = randomProgram(seed, { encoder: 'events', extended: seed % 2 === 0, timesteps: 1 + (seed % 7) });
+    const lanes = [1, 2, 3, 5, 8, 64][seed % 6]!;
+    const dir = await emitTo(target, program, { lanes });
+    const batch = testBatch(program, 4);
+    assertGoldenScores(t, dir, program, batch, simulate(dir, batch, { simulator: 'icarus', gapPercent: seed % 3 === 0 ? 50 : 10 }));
+  }
+});
+
 test('snnc verify runs an events build on the verilog target with 0 mismatches', async (t) => {
   const { program, lanes } = CASES[0]!;
   const build = tempDir('events-build');
