@@ -1,8 +1,8 @@
 /**
  * @fileoverview The generated top level: instantiates the cores for one program (the image controller, the pixel or
  * address-event loader (top-input.ts), one event list per stage boundary, one step scheduler per stage, the stages'
- * cores, the readout) and wires them. Everything layer-specific is a parameter value or a memory file name. With traces, every stage gets its own
- * trace port (stages overlap in time, so their records can coincide).
+ * cores, the readout) and wires them. Everything layer-specific is a parameter value or a memory file name. With
+ * traces, every stage gets its own trace port (stages overlap in time, so their records can coincide).
  */
 import { cat, type Expr, index, land, lit, lnot, ModuleBuilder, num, reduceOr, ref, sext, type Module, zext } from './netlist.ts';
 import type { DesignPlan, ListPlan } from './plan.ts';
