@@ -17,7 +17,10 @@ import { cli } from '../../../test/support/cli.ts';
 import { emitTo, tempDir } from '../../../test/support/emit-to.ts';
 import { reciprocal } from '../aer-plan.ts';
 import { target } from '../index.ts';
+import { readDesign } from '../emit.ts';
+import { printModule } from '../print-verilog.ts';
 import { aerBeats, simulate, vectorFile } from '../run.ts';
+import { pnrHarness, synthIce40 } from '../synth.ts';
 import { assertGoldenScores } from './support.ts';
 
 test('a sample becomes one beat per nonzero count in address order and a marker per timestep', (t) => {
@@ -93,6 +96,17 @@ test('random events programs (identity, pool and conv first layers, lanes 1..64)
     const batch = testBatch(program, 4);
     assertGoldenScores(t, dir, program, batch, simulate(dir, batch, { simulator: 'icarus', gapPercent: seed % 3 === 0 ? 50 : 10 }));
   }
+});
+
+test('the place-and-route harness drives the address-event ports, and yosys maps the design', async (t) => {
+  const { program, lanes } = CASES[0]!;
+  const dir = await emitTo(target, program, { lanes });
+  const info = readDesign(dir);
+  const harness = printModule(pnrHarness(info));
+  t.regex(harness, /\.in_eot\(shift_in\[\d+\]\)/);
+  t.notRegex(harness, /in_pixel|in_seed/);
+  const { estimate } = synthIce40(dir, info, tempDir('events-synth'), pnrHarness(info));
+  t.true(estimate.lut > 0 && estimate.ff > 0, JSON.stringify(estimate));
 });
 
 test('snnc verify runs an events build on the verilog target with 0 mismatches', async (t) => {
