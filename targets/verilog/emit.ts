@@ -12,6 +12,7 @@ import { checkProgram, lanesOption } from './check.ts';
 import { controllerModule, schedulerModule, sequencerModule } from './cores/control.ts';
 import { eventListModule } from './cores/event-list.ts';
 import { eventReaderModule } from './cores/event-reader.ts';
+import { aerLoaderModule } from './cores/aer-loader.ts';
 import { loaderModule } from './cores/loader.ts';
 import { packedLoaderModule } from './cores/packed-loader.ts';
 import { neuronModule } from './cores/neuron.ts';
@@ -50,6 +51,11 @@ export interface DesignInfo {
   readonly pixelBits: number;
   /** Pixels per input beat (lane 0 in the low bits of in_pixel). */
   readonly beatPixels: number;
+  /**
+   * Set for an events program: the input is an address-event stream of beats {eot, address, count} (README.md), and
+   * a sample is T frames of `pixels` counts. Absent for an image design.
+   */
+  readonly aer?: { readonly addrBits: number; readonly countBits: number };
   readonly classes: number;
   readonly classBits: number;
   readonly scoreBits: number;
@@ -77,11 +83,14 @@ export function cycleBound(plan: DesignPlan): number {
       inputs = filters * oh * ow;
     }
   }
-  return 4 * (plan.pixels + plan.program.timesteps * perStep + 4 * plan.program.classes + 64);
+  // An events sample is up to T * (P + 1) beats, which the bench may space out with gaps (run.ts AER_GAP_PERCENT).
+  const beats = plan.aer ? 4 * plan.program.timesteps * (plan.pixels + 1) : plan.pixels;
+  return 4 * (beats + plan.program.timesteps * perStep + 4 * plan.program.classes + 64);
 }
 
 function coreModules(plan: DesignPlan): Module[] {
-  const modules = [ramModule(), eventListModule(), eventReaderModule(), plan.beatPixels === 1 ? loaderModule() : packedLoaderModule(), controllerModule(), schedulerModule(), readoutModule()];
+  const loader = plan.aer ? aerLoaderModule() : plan.beatPixels === 1 ? loaderModule() : packedLoaderModule();
+  const modules = [ramModule(), eventListModule(), eventReaderModule(), loader, controllerModule(), schedulerModule(), readoutModule()];
   if (plan.program.encoder.kind === 'jitter') modules.push(prngModule());
   const spiking = plan.stages.filter((s) => s.kind === 'spiking');
   if (spiking.some((s) => !s.identity)) modules.push(synapseModule());
@@ -124,7 +133,8 @@ export function emitDesign(program: Program, options: DesignOptions): EmittedFil
   const info: DesignInfo = {
     format: 'snnc-verilog-design', version: 1, program: program.name, programSha256: programSha256(program), top: 'snn_top', testbench: 'snn_tb',
     rtl: rtl.map((m) => `rtl/${m.name}.v`), tb: ['tb/snn_tb.v'], lanes: options.lanes, traces: options.traces,
-    pixels: plan.pixels, pixelBits: plan.pixelBits, beatPixels: plan.beatPixels, classes: program.classes, classBits: plan.readout.classBits, scoreBits: plan.readout.scoreBits, timesteps: program.timesteps, maxCycles, fingerprint: designFilesHash(files),
+    pixels: plan.pixels, pixelBits: plan.pixelBits, beatPixels: plan.beatPixels,
+    ...(plan.aer ? { aer: { addrBits: plan.aer.addrBits, countBits: plan.aer.countBits } } : {}), classes: program.classes, classBits: plan.readout.classBits, scoreBits: plan.readout.scoreBits, timesteps: program.timesteps, maxCycles, fingerprint: designFilesHash(files),
   };
   files.push({ path: 'design.json', contents: JSON.stringify(info, null, 2) + '\n' });
   return files;

@@ -13,6 +13,7 @@ import type { Program } from '../../ir/program.ts';
 import type { Factor, SpikingOp } from '../../ir/spiking.ts';
 import { countBits, indexBits } from './cores/common.ts';
 import { largest, smallest } from '../../base/array-extent.ts';
+import { aerPlan, type AerPlan } from './aer-plan.ts';
 
 /** Bits of a two's-complement value holding every integer in [-bound, bound]. */
 export function signedBits(bound: bigint): number {
@@ -147,14 +148,17 @@ export interface ConvPlan {
 
 export type StagePlan = SpikingPlan | ConvPlan;
 
+
 export interface DesignPlan {
   readonly program: Program;
   readonly lanes: number;
   readonly pixels: number;
   readonly pixelBits: number;
-  /** Pixels per input beat: a 32-bit bus for a dense first layer, one pixel (with coordinates) for a conv. */
+  /** Pixels per input beat: a 32-bit bus for a dense first layer, one pixel (with coordinates) for a conv; 1 for events. */
   readonly beatPixels: number;
   readonly input: { readonly chBits: number; readonly rowBits: number; readonly colBits: number; readonly indexBits: number };
+  /** Set for an events program: the input is an address-event stream, and the input list has a bank per step parity. */
+  readonly aer?: AerPlan;
   readonly stages: readonly StagePlan[];
   /** lists[l] feeds stage l. */
   readonly lists: readonly ListPlan[];
@@ -293,6 +297,7 @@ export function planDesign(program: Program, lanes: number): DesignPlan {
     return before === undefined ? program.input.type : sentType(before);
   };
   const bounds = programBounds(program);
+  const events = program.encoder.kind === 'events';
   const stages: StagePlan[] = layers.map((op, l) => {
     const at: LayerBounds = bounds.layers[l]!;
     return op.kind === 'spiking' ? planSpiking(op, at as SpikingBounds, l, lanes, producedType(l)) : planConv(op, at as ConvBounds | PoolBounds, l, lanes, consumerIsConv(l + 1), producedType(l));
@@ -301,7 +306,7 @@ export function planDesign(program: Program, lanes: number): DesignPlan {
   const coordBits = (shape: readonly [number, number, number]): number => shape.reduce((a, d) => a + indexBits(d), 0);
   const lists: ListPlan[] = [{
     name: 'input', addrBits: consumerIsConv(0) ? indexBits(channels) + indexBits(height) + indexBits(width) : inputIndexBits,
-    value: valuePlan(program.input.type), depth: pixels, banks: 1, countBits: countBits(pixels), coords: consumerIsConv(0), shape: windowShape(0),
+    value: valuePlan(program.input.type), depth: pixels, banks: events ? 2 : 1, countBits: countBits(pixels), coords: consumerIsConv(0), shape: windowShape(0),
   }];
   stages.forEach((stage, l) => {
     if (l === stages.length - 1) return;
@@ -332,8 +337,9 @@ export function planDesign(program: Program, lanes: number): DesignPlan {
   const readBits = fromOutput ? last.outBits + 1 : last.memBits;
   return {
     program, lanes, pixels, pixelBits: program.input.type.bits,
-    beatPixels: lists[0]!.coords ? 1 : Math.max(1, Math.min(pixels, Math.floor(INPUT_BUS_BITS / program.input.type.bits))),
+    beatPixels: lists[0]!.coords || events ? 1 : Math.max(1, Math.min(pixels, Math.floor(INPUT_BUS_BITS / program.input.type.bits))),
     input: { chBits: indexBits(channels), rowBits: indexBits(height), colBits: indexBits(width), indexBits: inputIndexBits },
+    aer: events ? aerPlan(program) : undefined,
     stages, lists, stepBits: indexBits(program.timesteps), stageBits: indexBits(stages.length),
     readout: {
       classes: program.classes, classBits: last.unitBits, memBits: readBits,

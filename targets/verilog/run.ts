@@ -28,7 +28,12 @@ export interface SimulateOptions {
   /** Per-update trace file (traced designs only), relative to nothing: an absolute or cwd path. */
   readonly traceFile?: string;
   readonly vcdFile?: string;
+  /** Events designs: percent of cycles with in_valid and out_ready held low (the bench's +gap), default 0. */
+  readonly gapPercent?: number;
 }
+
+/** The gaps `run` (verify, the conformance suite) streams events with: bubbles and back-pressure on every design. */
+export const AER_GAP_PERCENT = 25;
 
 /** The simulator to use: the option, else SNNC_SIMULATOR, else Verilator. */
 export function chooseSimulator(option?: Simulator): Simulator {
@@ -131,16 +136,40 @@ export function buildSimulator(dirArg: string, info: DesignInfo, simulator: Simu
   return { command: 'vvp', args: ['-n', vvp] };
 }
 
-/** One line per image: seed, then pixels, hex. */
-export function vectorFile(batch: Batch, pixels: number): string {
+/** One line per image: seed, then pixels, hex; for an events design: seed, beat count, then the beats (aerBeats), hex. */
+export function vectorFile(batch: Batch, info: Pick<DesignInfo, 'pixels' | 'timesteps' | 'aer'>): string {
   const lines = [String(batch.images.length)];
+  const length = info.aer ? info.timesteps * info.pixels : info.pixels;
   batch.images.forEach((image, i) => {
-    if (image.length !== pixels) throw new SnncError('data', `image ${i} has ${image.length} pixels, the design takes ${pixels}`);
+    if (image.length !== length) {
+      throw new SnncError('data', info.aer ? `sample ${i} has ${image.length} counts, the design takes ${info.timesteps} frames of ${info.pixels}` : `image ${i} has ${image.length} pixels, the design takes ${info.pixels}`);
+    }
     const seed = (batch.seeds[i] ?? 0) >>> 0;
-    lines.push([seed.toString(16), ...Array.from(image, (p) => p.toString(16))].join(' '));
+    const values = info.aer ? aerBeats(image, info.pixels, info.aer) : Array.from(image, (p) => BigInt(p));
+    lines.push([seed.toString(16), ...(info.aer ? [values.length.toString(16)] : []), ...values.map((v) => v.toString(16))].join(' '));
   });
   return lines.join('\n') + '\n';
 }
+
+/**
+ * The address-event stream of an events sample (T frames of `pixels` counts, frame-major): per frame, one beat
+ * (address << countBits) | count for each nonzero count, in address order, then the end-of-timestep beat
+ * 1 << (addrBits + countBits): the top bit of a beat is eot.
+ */
+export function aerBeats(sample: Uint8Array, pixels: number, widths: { readonly addrBits: number; readonly countBits: number }): bigint[] {
+  const beats: bigint[] = [];
+  const countBits = widths.countBits;
+  const marker = 1n << BigInt(countBits + widths.addrBits);
+  for (let t = 0; t * pixels < sample.length; t++) {
+    for (let i = 0; i < pixels; i++) {
+      const count = sample[t * pixels + i]!;
+      if (count !== 0) beats.push((BigInt(i) << BigInt(countBits)) | BigInt(count));
+    }
+    beats.push(marker);
+  }
+  return beats;
+}
+
 
 export function parseOutput(text: string, images: number, classes: number): SimulationResult {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
@@ -170,8 +199,9 @@ export function simulate(dirArg: string, batch: Batch, options: SimulateOptions 
   try {
     const input = join(work, 'in.txt');
     const output = join(work, 'out.txt');
-    writeFileSync(input, vectorFile(batch, info.pixels));
+    writeFileSync(input, vectorFile(batch, info));
     const plus = [`+in=${input}`, `+out=${output}`];
+    if (info.aer && options.gapPercent) plus.push(`+gap=${options.gapPercent}`);
     if (options.traceFile) plus.push(`+trace=${resolve(options.traceFile)}`);
     if (options.vcdFile) plus.push(`+vcd=${resolve(options.vcdFile)}`);
     runTool(command, [...args, ...plus], dir, `${simulator} simulation`);
@@ -188,6 +218,6 @@ export async function runVerilog(dir: string, program: Program, batch: Batch, op
   if (info.programSha256 !== programSha256(program)) throw new SnncError('io', `${dir}: the design was emitted for another program (${info.program}); emit it again`);
   // A design emitted with --traces also leaves its per-update records (and, with SNNC_VCD=1, a VCD) beside it.
   const traces = info.traces ? { traceFile: join(dir, 'trace.txt'), vcdFile: process.env.SNNC_VCD === '1' ? join(dir, 'wave.vcd') : undefined } : {};
-  const result = simulate(dir, batch, { ...traces, simulator: options.simulator });
+  const result = simulate(dir, batch, { ...traces, simulator: options.simulator, gapPercent: AER_GAP_PERCENT });
   return { scores: result.scores, labels: result.labels };
 }

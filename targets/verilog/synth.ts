@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { cat, ModuleBuilder, num, range, reduceXor, set, type Module } from './netlist.ts';
+import { cat, index, ModuleBuilder, num, range, reduceXor, set, type Module } from './netlist.ts';
 import { printModule } from './print-verilog.ts';
 import { runTool } from './run.ts';
 import type { DesignInfo } from './emit.ts';
@@ -99,8 +99,10 @@ export function pnrHarness(info: DesignInfo): Module {
   const inReady = b.output('in_ready');
   const outValid = b.output('out_valid');
   const outBit = b.output('out_bit');
-  const beatBits = info.pixelBits * info.beatPixels;
-  const shiftBits = beatBits + 32;
+  // An image beat and its seed, or an address-event beat {eot, address, count}.
+  const aer = info.aer;
+  const beatBits = aer ? aer.addrBits + aer.countBits + 1 : info.pixelBits * info.beatPixels;
+  const shiftBits = aer ? beatBits : beatBits + 32;
   const shift = b.reg('shift_in', num(shiftBits));
   const outClass = b.wire('out_class', num(info.classBits));
   const outScore = b.wire('out_score', num(info.scoreBits));
@@ -108,7 +110,10 @@ export function pnrHarness(info: DesignInfo): Module {
   const outLast = b.wire('out_last');
   b.always(clk, [set(shift, cat(range(shift, shiftBits - 2, 0), inBit))]);
   b.instance(info.top, 'dut', {}, {
-    clk, rst, in_valid: inValid, in_ready: inReady, in_pixel: range(shift, beatBits - 1, 0), in_seed: range(shift, shiftBits - 1, beatBits),
+    clk, rst, in_valid: inValid, in_ready: inReady,
+    ...(aer
+      ? { in_count: range(shift, aer.countBits - 1, 0), in_addr: range(shift, beatBits - 2, aer.countBits), in_eot: index(shift, beatBits - 1) }
+      : { in_pixel: range(shift, beatBits - 1, 0), in_seed: range(shift, shiftBits - 1, beatBits) }),
     out_valid: outValid, out_ready: outReady, out_class: outClass, out_score: outScore, out_label: outLabel, out_last: outLast,
   });
   b.assign(outBit, reduceXor(cat(outClass, outScore, outLabel, outLast)));

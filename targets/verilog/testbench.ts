@@ -1,6 +1,6 @@
 /**
- * @fileoverview The generated test bench snn_tb: reads images (a count, then per image a seed and the pixels, hex)
- * from +in=FILE, streams each through snn_top with valid/ready handshakes, and writes one line per image to
+ * @fileoverview The generated test bench snn_tb: reads images (a count, then per image a seed and the pixels, hex;
+ * for an events design a seed, a beat count and address-event beats, testbench-aer.ts) from +in=FILE, streams each through snn_top with valid/ready handshakes, and writes one line per image to
  * +out=FILE: `label cycles score0 score1 ...` (cycles from the first pixel beat to the last score beat, inclusive).
  * Pixels go in beatPixels at a time, lane 0 in the low bits, the last beat padded with zeros.
  * With traces it also writes `stage step index membrane output` per update to +trace=FILE (a `# image N` line before
@@ -12,6 +12,7 @@ import {
   type Expr, type Module, type Stmt,
 } from './netlist.ts';
 import type { DesignPlan } from './plan.ts';
+import { aerDriver, type BenchContext } from './testbench-aer.ts';
 import { stageTrace } from './top-context.ts';
 
 const CLOCK_HALF_PERIOD = 5;
@@ -32,8 +33,9 @@ export function testbenchModule(plan: DesignPlan, options: { traces: boolean; ma
   const inReady = b.wire('in_ready');
   const beat = plan.beatPixels;
   const padded = Math.ceil(plan.pixels / beat) * beat;
-  const inPixel = b.reg('in_pixel', num(plan.pixelBits * beat), false, lit(0, plan.pixelBits * beat));
-  const inSeed = b.reg('in_seed', num(32), false, lit(0, 32));
+  const aer = plan.aer ? aerDriver(b, plan) : undefined;
+  const inPixel = aer ? undefined : b.reg('in_pixel', num(plan.pixelBits * beat), false, lit(0, plan.pixelBits * beat));
+  const inSeed = aer ? undefined : b.reg('in_seed', num(32), false, lit(0, 32));
   const outValid = b.wire('out_valid');
   const outReady = b.reg('out_ready', undefined, false, lit(0, 1));
   const outClass = b.wire('out_class', num(ro.classBits));
@@ -41,7 +43,7 @@ export function testbenchModule(plan: DesignPlan, options: { traces: boolean; ma
   const outLabel = b.wire('out_label', num(ro.classBits));
   const outLast = b.wire('out_last');
   const ports: Record<string, Expr> = {
-    clk, rst, in_valid: inValid, in_ready: inReady, in_pixel: inPixel, in_seed: inSeed,
+    clk, rst, in_valid: inValid, in_ready: inReady, ...(aer ? aer.ports : { in_pixel: inPixel!, in_seed: inSeed! }),
     out_valid: outValid, out_ready: outReady, out_class: outClass, out_score: outScore, out_label: outLabel, out_last: outLast,
   };
   const cycle = b.reg('cycle', num(32), false, lit(0, 32));
@@ -63,7 +65,7 @@ export function testbenchModule(plan: DesignPlan, options: { traces: boolean; ma
   b.initial([{ kind: 'forever', body: [{ kind: 'delay', amount: CLOCK_HALF_PERIOD }, let_(clk, lnot(clk))] }]);
   b.always(clk, [set(cycle, add(cycle, num(1)))]);
 
-  const pixels = b.memory('pixels', num(plan.pixelBits), num(padded));
+  const pixels = aer ? undefined : b.memory('pixels', num(plan.pixelBits), num(padded));
   const scores = b.memory('scores', num(ro.scoreBits), num(ro.classes), true);
   const nameBits = num(8 * NAME_CHARS);
   const names = { in: b.reg('in_name', nameBits), out: b.reg('out_name', nameBits), trace: b.reg('trace_name', nameBits), vcd: b.reg('vcd_name', nameBits) };
@@ -84,8 +86,7 @@ export function testbenchModule(plan: DesignPlan, options: { traces: boolean; ma
   const fail = (message: string): Stmt[] => [task('$display', str(`snn_tb: ${message}`)), task('$finish')];
   const notTimedOut = lnot(timedOut);
 
-  const perImage: Stmt[] = [
-    if_(ne(ftrace, num(0)), [task('$fwrite', ftrace, str('# image %0d\n'), ref('image'))]),
+  const imageStimulus = (pixels: Expr, inPixel: Expr, inSeed: Expr): Stmt[] => [
     read(value, '%h'),
     let_(inSeed, value),
     loop('i', num(plan.pixels), [read(value, '%h'), let_(index(pixels, i), range(value, plan.pixelBits - 1, 0))]),
@@ -100,19 +101,26 @@ export function testbenchModule(plan: DesignPlan, options: { traces: boolean; ma
       if_(inReady, [if_(eq(i, num(0)), [let_(startCycle, cycle)]), let_(i, add(i, num(beat)))]),
       checkTimeout,
     ]),
+  ];
+  const bench: BenchContext = { clk, inValid, inReady, outReady, cycle, startCycle, i, got, value, running: notTimedOut, checkTimeout, read, fail };
+  const perImage: Stmt[] = [
+    if_(ne(ftrace, num(0)), [task('$fwrite', ftrace, str('# image %0d\n'), ref('image'))]),
+    ...(aer ? aer.stimulus(bench) : imageStimulus(pixels!, inPixel!, inSeed!)),
     negedge(clk),
     let_(inValid, lit(0, 1)),
     let_(k, num(0)),
     whileLoop(land(lt(k, num(ro.classes)), notTimedOut), [
-      if_(outValid, [
+      if_(aer ? land(outValid, outReady) : outValid, [
         let_(index(scores, outClass), outScore),
         let_(label, outLabel),
         let_(k, add(k, num(1))),
         if_(outLast, [let_(endCycle, cycle)]),
       ]),
       negedge(clk),
+      ...(aer ? aer.stall(bench) : []),
       checkTimeout,
     ]),
+    ...(aer ? [let_(outReady, lit(1, 1))] : []),
     if_(timedOut, [task('$fwrite', fout, str('timeout\n')), task('$fclose', fout), task('$finish')]),
     task('$fwrite', fout, str('%0d %0d'), label, add(sub(endCycle, startCycle), num(1))),
     loop('k', num(ro.classes), [task('$fwrite', fout, str(' %0d'), index(scores, k))]),
@@ -128,6 +136,7 @@ export function testbenchModule(plan: DesignPlan, options: { traces: boolean; ma
     let_(fin, call('$fopen', names.in, str('r'))),
     if_(eq(fin, num(0)), fail('cannot open the input file')),
     let_(fout, call('$fopen', names.out, str('w'))),
+    ...(aer ? aer.setup : []),
     read(images, '%d'),
     loop('k', num(RESET_CYCLES), [negedge(clk)]),
     let_(rst, lit(0, 1)),

@@ -53,7 +53,10 @@ export interface TopContext {
   readonly listPort: (l: number) => ListPort;
 }
 
-/** The reader of list l: `start` begins a pass; `firstPass` marks the jitter generator (later passes rewind to it). */
+/**
+ * The reader of list l: `start` begins a pass (an image's list fills during step 0; an events frame is complete before
+ * its step starts); `firstPass` marks the jitter generator (later passes rewind to it).
+ */
 export function readerInstance(ctx: TopContext, l: number, ready: Expr, start: Expr, firstPass: Expr): { valid: Expr; entry: Expr; x: Expr; idle: Expr } {
   const { b, plan } = ctx;
   const list = plan.lists[l]!;
@@ -68,7 +71,7 @@ export function readerInstance(ctx: TopContext, l: number, ready: Expr, start: E
     ENTRY_BITS: num(list.addrBits), X_BITS: num(list.value.bits), COUNT_BITS: num(list.countBits),
     ENCODE: num(l === 0 && encoder.kind === 'jitter' ? 1 : 0), JITTER_BITS: num(encoder.kind === 'jitter' ? encoder.jitterBits : 1),
   }, {
-    clk: ctx.clk, rst: ctx.rst, start, first_pass: firstPass, count: port.count, complete: l === 0 ? lnot(ctx.loading) : lit(1, 1),
+    clk: ctx.clk, rst: ctx.rst, start, first_pass: firstPass, count: port.count, complete: l === 0 && !plan.aer ? lnot(ctx.loading) : lit(1, 1),
     re: port.re, raddr: port.raddr, rdata: port.rdata, seed_load: ctx.seedLoad, seed: ctx.seed,
     out_valid: valid, out_entry: entry, out_x: x, out_ready: ready, idle,
   });

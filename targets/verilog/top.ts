@@ -1,14 +1,15 @@
 /**
- * @fileoverview The generated top level: instantiates the cores for one program (the image controller, the pixel
- * loader, one event list per stage boundary, one step scheduler per stage, the stages' cores, the readout) and wires
- * them. Everything layer-specific is a parameter value or a memory file name. With traces, every stage gets its own
- * trace port (stages overlap in time, so their records can coincide).
+ * @fileoverview The generated top level: instantiates the cores for one program (the image controller, the pixel or
+ * address-event loader (top-input.ts), one event list per stage boundary, one step scheduler per stage, the stages'
+ * cores, the readout) and wires them. Everything layer-specific is a parameter value or a memory file name. With
+ * traces, every stage gets its own trace port (stages overlap in time, so their records can coincide).
  */
 import { cat, type Expr, index, land, lit, lnot, ModuleBuilder, num, reduceOr, ref, sext, type Module, zext } from './netlist.ts';
 import type { DesignPlan, ListPlan } from './plan.ts';
 import { convInstances } from './top-conv.ts';
 import { stageTrace, type ListPort, type StageWires, type TopContext } from './top-context.ts';
 import { spikingInstances } from './top-spiking.ts';
+import { aerLoaderInstance, imageLoaderInstance } from './top-input.ts';
 import { indexBits } from './cores/common.ts';
 
 export interface TopOptions {
@@ -22,8 +23,10 @@ export function topModule(plan: DesignPlan, options: TopOptions): Module {
   const rst = b.input('rst');
   const inValid = b.input('in_valid');
   const inReady = b.output('in_ready');
-  const inPixel = b.input('in_pixel', num(plan.pixelBits * plan.beatPixels));
-  const inSeed = b.input('in_seed', num(32));
+  const aer = plan.aer;
+  const inPixel = aer ? undefined : b.input('in_pixel', num(plan.pixelBits * plan.beatPixels));
+  const inSeed = aer ? lit(0, 32) : b.input('in_seed', num(32));
+  const aerPorts = aer ? { in_addr: b.input('in_addr', num(aer.addrBits)), in_count: b.input('in_count', num(aer.countBits)), in_eot: b.input('in_eot') } : undefined;
   const outValid = b.output('out_valid');
   const outReady = b.input('out_ready');
   const ro = plan.readout;
@@ -65,25 +68,8 @@ export function topModule(plan: DesignPlan, options: TopOptions): Module {
   b.instance('snn_controller', 'controller', {}, {
     clk, rst, first_beat: seedLoad, load_done: loadDone, all_done: allDone, readout_done: readoutDone, loading, clear, go, finish,
   });
-  const [channels, height, width] = program.input.shape;
-  const loaderWe = w('loader_we');
-  const loaderData = w('loader_data', plan.lists[0]!.addrBits + plan.pixelBits);
-  const loaderPorts = { clk, rst, active: loading, in_valid: inValid, in_ready: inReady, first_beat: seedLoad, done: loadDone, ev_we: loaderWe, ev_data: loaderData };
-  if (plan.beatPixels === 1) {
-    b.instance('snn_loader', 'loader', {
-      PIXEL_BITS: num(plan.pixelBits), CHANNELS: num(channels), HEIGHT: num(height), WIDTH: num(width), INDEX_BITS: num(plan.input.indexBits),
-      CH_BITS: num(plan.input.chBits), ROW_BITS: num(plan.input.rowBits), COL_BITS: num(plan.input.colBits),
-      COORDS: num(plan.lists[0]!.coords ? 1 : 0), ENTRY_BITS: num(plan.lists[0]!.addrBits),
-    }, { ...loaderPorts, in_pixel: inPixel });
-  } else {
-    const beats = Math.ceil(plan.pixels / plan.beatPixels);
-    const lastLanes = plan.pixels - (beats - 1) * plan.beatPixels;
-    b.instance('snn_packed_loader', 'loader', {
-      BEAT: num(plan.beatPixels), LANE_BITS: num(indexBits(plan.beatPixels)), PIXEL_BITS: num(plan.pixelBits), BEATS: num(beats),
-      BEAT_BITS: num(indexBits(beats)), INDEX_BITS: num(plan.input.indexBits), BASE_BITS: num(indexBits(beats * plan.beatPixels)),
-      LAST_MASK: lit(2 ** lastLanes - 1, plan.beatPixels),
-    }, { ...loaderPorts, in_pixels: inPixel });
-  }
+  const input = aerPorts ? aerLoaderInstance(b, plan, { clk, clear, active: loading, inValid, inReady, firstBeat: seedLoad, done: loadDone, ...aerPorts }, sched[0]!.read)
+    : imageLoaderInstance(b, plan, { clk, rst, active: loading, inValid, inReady, firstBeat: seedLoad, done: loadDone, inPixel: inPixel! });
 
   const stages: StageWires[] = plan.stages.map((s) => (s.kind === 'spiking' ? spikingInstances(ctx, s) : convInstances(ctx, s)));
   const delayOf = (l: number): 0 | 1 => {
@@ -94,11 +80,11 @@ export function topModule(plan: DesignPlan, options: TopOptions): Module {
     const zero = lit(0, countBits);
     b.instance('snn_scheduler', `s${l}_scheduler`, {
       TIMESTEPS: num(program.timesteps), STEP_BITS: num(plan.stepBits), COUNT_BITS: num(countBits),
-      IN_DELAY: num(l > 0 ? delayOf(l - 1) : 0), HAS_PRODUCER: num(l > 0 ? 1 : 0),
+      IN_DELAY: num(l > 0 ? delayOf(l - 1) : 0), HAS_PRODUCER: num(l > 0 || input.frames ? 1 : 0),
       OUT_DELAY: num(delayOf(l)), HAS_CONSUMER: num(l + 1 < plan.stages.length ? 1 : 0),
     }, {
       clk, clear, go, idle: stages[l]!.idle, passes_done: stages[l]!.passesDone, out_done: stages[l]!.outDone,
-      producer_done: l > 0 ? sched[l - 1]!.done : zero, consumer_read: l + 1 < plan.stages.length ? sched[l + 1]!.read : zero,
+      producer_done: l > 0 ? sched[l - 1]!.done : input.frames ?? zero, consumer_read: l + 1 < plan.stages.length ? sched[l + 1]!.read : zero,
       start: sched[l]!.start, start_bank: sched[l]!.startBank, step: sched[l]!.step, read: sched[l]!.read, done: sched[l]!.done, all_done: sched[l]!.all,
     });
   });
@@ -106,10 +92,12 @@ export function topModule(plan: DesignPlan, options: TopOptions): Module {
   // Every stage must finish all its steps (even ones nobody sees, after a delay) before the next image clears the lists.
   b.assign(allDone, sched.map((s) => s.all).reduce((a, c) => land(a, c)));
   // No producer waits on stage 0's reads and no consumer on the last stage's outputs.
-  const spare = [sched[0]!.read, lastSched.done, lastSched.startBank];
+  const spare = [...(input.frames ? [] : [sched[0]!.read]), lastSched.done, lastSched.startBank];
   b.assign(w('unused_schedule'), reduceOr(cat(...spare)));
 
-  listInstance(b, plan.lists[0]!, 0, ports[0]!, { clear, start: lit(0, 1), clrBank: lit(0, 1), we: loaderWe, data: loaderData, bank: lit(0, 1) }, lit(0, 1));
+  // An events sample fills bank t % 2 with frame t, which stage 0 reads at its step t; an image fills the one bank.
+  const inputBank = input.frames ? index(sched[0]!.step, num(0)) : lit(0, 1);
+  listInstance(b, plan.lists[0]!, 0, ports[0]!, { clear, start: input.wrStart, clrBank: input.bank, we: input.we, data: input.data, bank: input.bank }, inputBank);
   stages.forEach((wires, l) => {
     if (l + 1 >= plan.lists.length) return;
     const list = plan.lists[l + 1]!;

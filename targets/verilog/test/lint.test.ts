@@ -10,6 +10,7 @@ import { lint } from './support.ts';
 const DESIGNS = [
   ...['conv-excess-refractory-delay1-jitter', 'binary-subtract-delay0-direct', 'excess-zero-delay1-jitter', 'conv-binary-zero-delay0-direct', 'mixed-three-layers'].map(sharedCase),
   ...['features', 'identity-delay-pool', 'strided-identity-conv', 'tiny'].map(sharedCase),
+  ...['conv-excess-refractory-delay1-events', 'binary-subtract-delay0-events', 'extended-events-pool-identity'].map(sharedCase),
 ];
 
 for (const { name, program, lanes } of DESIGNS) {
@@ -31,6 +32,13 @@ test('lint is clean on extended random programs (pools, strides, identity layers
   for (let seed = 40; seed < 52; seed++) {
     const lanes = [1, 2, 3, 5, 8, 64][seed % 6]!;
     t.is(lint(await emitTo(target, randomProgram(seed, { extended: true }), { lanes })), '', `extended seed ${seed}, ${lanes} lanes`);
+  }
+});
+
+test('lint is clean on random events programs (AER input, conv and dense first layers)', async (t) => {
+  for (let seed = 60; seed < 66; seed++) {
+    const lanes = [1, 2, 3, 5, 8, 64][seed % 6]!;
+    t.is(lint(await emitTo(target, randomProgram(seed, { encoder: 'events', extended: seed % 2 === 0 }), { lanes })), '', `events seed ${seed}, ${lanes} lanes`);
   }
 });
 
