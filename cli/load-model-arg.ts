@@ -17,8 +17,12 @@ import { readNirFile } from '../compiler/frontends/nir/read-nir.ts';
 /** Flags that shape a model imported from NIR (what the file cannot say); `--timesteps` comes from the lowering flags. */
 export const nirFlags: FlagSpecs = {
   dt: { kind: 'number', help: `NIR: time step for the Euler discretization of tau, r, v_leak (default: the file's snnc head, else ${NIR_DEFAULTS.dt})` },
-  'input-scale': { kind: 'number', help: 'NIR: x = pixel * scale (default 1/255)' },
-  encoder: { kind: 'string', choices: ['direct', 'jitter'], help: 'NIR: input encoder (default direct)' },
+  'input-scale': { kind: 'number', help: 'NIR: x = pixel * scale (default 1/255; events: the value of one event, default 1)' },
+  encoder: { kind: 'string', choices: ['direct', 'jitter'], help: 'NIR: image input encoder (default direct)' },
+  events: { kind: 'string', choices: ['dvs', 'channels', 'frames'], help: 'NIR: an event input of this source (default: any Input that is not an image; [N] channels, [C<=2, H, W] dvs)' },
+  'bin-us': { kind: 'int', min: 1, max: 2 ** 31 - 1, help: 'NIR events: microseconds per timestep (default 10000)' },
+  'start-us': { kind: 'int', min: 0, max: 2 ** 31 - 1, help: 'NIR events: window start in microseconds (default 0)' },
+  'count-bits': { kind: 'int', min: 1, max: 8, help: 'NIR events: bits of one event count, saturating (default 4)' },
   readout: { kind: 'string', choices: ['membrane', 'output'], help: 'NIR: class scores from the last layer membrane or spike counts (default: spikes if it fires)' },
   reset: { kind: 'string', choices: ['file', 'subtract'], help: 'NIR: file = v_reset as written; subtract = snnTorch/Sinabs subtract reset' },
 };
@@ -38,6 +42,10 @@ export function nirOptionsFromArgs(args: ParsedArgs): NirImportOptions {
   const timesteps = flagNumber(args, 'timesteps');
   const readout = flagString(args, 'readout');
   const reset = flagString(args, 'reset');
+  const events = flagString(args, 'events');
+  const binUs = flagNumber(args, 'bin-us');
+  const startUs = flagNumber(args, 'start-us');
+  const countBits = flagNumber(args, 'count-bits');
   if (dt !== undefined && !(dt > 0)) throw new SnncError('usage', `--dt: must be a positive time step, got ${dt}`);
   if (inputScale !== undefined && !(inputScale > 0)) throw new SnncError('usage', `--input-scale: must be positive, got ${inputScale}`);
   return {
@@ -48,6 +56,10 @@ export function nirOptionsFromArgs(args: ParsedArgs): NirImportOptions {
     ...(timesteps !== undefined ? { timesteps } : {}),
     ...(readout !== undefined ? { readout: readout as 'membrane' | 'output' } : {}),
     ...(reset !== undefined ? { reset: reset as 'file' | 'subtract' } : {}),
+    ...(events !== undefined ? { events: events as 'dvs' | 'channels' | 'frames' } : {}),
+    ...(binUs !== undefined ? { binUs } : {}),
+    ...(startUs !== undefined ? { startUs } : {}),
+    ...(countBits !== undefined ? { countBits } : {}),
   };
 }
 
