@@ -7,6 +7,8 @@ import test from 'ava';
 import { SnncError } from '../base/errors.ts';
 import { lowerModel } from '../compiler/lower.ts';
 import { NO_CALIBRATION } from '../compiler/passes/state.ts';
+import { worstCaseRanges } from '../compiler/passes/worst-case-ranges.ts';
+import type { SnnModel } from '../model/format.ts';
 import { parseModel } from '../model/read-model.ts';
 import { serializeModel } from '../model/write-model.ts';
 import { randomProgramBatch } from '../runtime/batch.ts';
@@ -82,4 +84,19 @@ test('the float reference reads frame t as x_t and equals the golden runtime exa
 test('the float reference refuses an events sample that is not T frames', (t) => {
   const model = channelEventsModel(8);
   t.throws(() => runSnnFloat(model, new Uint8Array(21), 0), { instanceOf: RangeError, message: 'sample has 21 values, the model wants 8 frames of 20 counts' });
+});
+
+test('worst-case ranges by hand: an IF layer over 3 steps, then a leaky integrator; events count up to 2^countBits - 1', (t) => {
+  const t32 = (shape: number[], values: number[]) => ({ shape, data: Float32Array.from(values) });
+  const model = channelEventsModel(9, 2, 2, 3);
+  const hand: SnnModel = {
+    ...model, input: { shape: [2, 1, 1], scale: 1 / 3 },
+    layers: [
+      // x in [0, 3 * 1/3]; drive 0.125 + [0.5 x0 - 0.25 x1] in [-0.125, 0.625]: u = 0.625, 1.25 (spike, v 0.25), 1.625
+      { kind: 'spiking', name: 'if', units: 1, weights: t32([1, 2], [0.5, -0.25]), bias: t32([1], [0.125]), decay: 1, threshold: 1, output: 'binary', reset: { kind: 'subtract' }, delay: 0 },
+      // x in [0, 1]; drive in [0, 2]: u = 2, 3, 3.5
+      { kind: 'spiking', name: 'li', units: 2, weights: t32([2, 1], [2, -1]), bias: t32([2], [0, 0]), decay: 0.5, threshold: 0, output: 'membrane', reset: { kind: 'none' }, delay: 0 },
+    ],
+  };
+  t.deepEqual(worstCaseRanges(hand, 3), [{ maxOutput: 1, maxMembrane: 1.625 }, { maxOutput: 3.5, maxMembrane: 3.5 }]);
 });

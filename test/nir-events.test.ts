@@ -206,6 +206,9 @@ test('snnc compile X.nir --calibration none: no data needed, the summary says so
   const noData = await cli('compile', file, '--out', join(dir, 'build-nodata'), '--reset', 'subtract', '--target', 'none');
   t.is(noData.code, 2);
   t.deepEqual(noData.err, ['snnc: no calibration data for dataset "shd" (compile with --calibration none: formats from worst-case bounds)']);
+  const imported = await cli('import', file, '--out', join(dir, 'shd-model'), '--reset', 'subtract', '--count-bits', '2');
+  t.is(imported.code, 0, imported.err.join('\n'));
+  t.true(imported.out[0]!.endsWith('2 layers hidden(dense binary) -> readout(dense binary), 20 classes, T=100, channels events [700, 1, 1] in 10000 us bins from 0 us, 2-bit counts'), imported.out[0]);
   const both = await cli('compile', file, '--calibration', 'none', '--calibration-images', '4', '--target', 'none');
   t.deepEqual([both.code, both.err], [2, ['snnc: --calibration-images: there are no calibration images with --calibration none']]);
 });
