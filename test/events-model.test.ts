@@ -8,6 +8,9 @@ import { SnncError } from '../base/errors.ts';
 import { lowerModel } from '../compiler/lower.ts';
 import { NO_CALIBRATION } from '../compiler/passes/state.ts';
 import { worstCaseRanges } from '../compiler/passes/worst-case-ranges.ts';
+import { eventCalibrationSet } from '../compiler/event-calibration.ts';
+import type { EventSample } from '../data/events.ts';
+import { tinyModel } from './support/tiny-model.ts';
 import type { SnnModel } from '../model/format.ts';
 import { parseModel } from '../model/read-model.ts';
 import { serializeModel } from '../model/write-model.ts';
@@ -99,4 +102,21 @@ test('worst-case ranges by hand: an IF layer over 3 steps, then a leaky integrat
     ],
   };
   t.deepEqual(worstCaseRanges(hand, 3), [{ maxOutput: 1, maxMembrane: 1.625 }, { maxOutput: 3.5, maxMembrane: 3.5 }]);
+});
+
+test('event samples calibrate through the model\'s binning: the frames are binEvents\' and lowering takes them', (t) => {
+  const model = dvsEventsModel(10, 1, 3);
+  // 2x8x8 input, 1000 us bins from 0, counts saturate at 1: (x 1, y 2, ON) twice in bin 0 -> 1; an OFF event in bin 2;
+  // one at 3000 us is past the 3-bin window and dropped
+  const sample: EventSample = { kind: 'dvs', x: Uint16Array.from([1, 1, 7, 0]), y: Uint16Array.from([2, 2, 7, 0]), p: Uint8Array.from([1, 1, 0, 1]), t: Float64Array.from([10, 999, 2500, 3000]) };
+  const set = eventCalibrationSet(model, [sample], 'hand');
+  const frame = 2 * 8 * 8;
+  const expected = new Uint8Array(3 * frame);
+  expected[0 * frame + (1 * 8 + 2) * 8 + 1] = 1;
+  expected[2 * frame + (0 * 8 + 7) * 8 + 7] = 1;
+  t.deepEqual(set.images, [expected]);
+  t.deepEqual(set.seeds, [0]);
+  const program = lowerModel({ model, sourceSha256: 'x', calibration: set });
+  t.deepEqual(program.quantization.calibration, { dataset: 'hand', images: 1, seed: 0 });
+  t.throws(() => eventCalibrationSet(tinyModel(1), [sample], 'x'), { message: 'model tiny1 reads images, not event samples' });
 });
