@@ -11,6 +11,7 @@ import { worstCaseRanges } from '../compiler/passes/worst-case-ranges.ts';
 import { eventCalibrationSet } from '../compiler/event-calibration.ts';
 import type { EventSample } from '../data/events.ts';
 import { tinyModel } from './support/tiny-model.ts';
+import { avgPoolModel, cubaModel, sinabsModel } from './support/feature-models.ts';
 import type { SnnModel } from '../model/format.ts';
 import { parseModel } from '../model/read-model.ts';
 import { serializeModel } from '../model/write-model.ts';
@@ -119,4 +120,18 @@ test('event samples calibrate through the model\'s binning: the frames are binEv
   const program = lowerModel({ model, sourceSha256: 'x', calibration: set });
   t.deepEqual(program.quantization.calibration, { dataset: 'hand', images: 1, seed: 0 });
   t.throws(() => eventCalibrationSet(tinyModel(1), [sample], 'x'), { message: 'model tiny1 reads images, not event samples' });
+});
+
+test('--calibration none compiles image models too: every feature model at 2, 8 and 16-bit weights', (t) => {
+  const models = [sinabsModel(1), cubaModel(2), avgPoolModel(3), tinyModel(4, { conv: 5 }), dvsEventsModel(5, 8)];
+  for (const model of models) {
+    for (const weightBits of [2, 8, 16]) {
+      const program = lowerModel({ model, sourceSha256: 'x', calibration: NO_CALIBRATION, options: { weightBits } });
+      t.is(program.quantization.weightBits, weightBits);
+      const sample = randomProgramBatch(program, 1, 3);
+      t.is(runGolden(program, sample.images[0]!, 3).scores.length, model.classes);
+      // worst-case membrane formats: range analysis proves no membrane ever clamps
+      t.true(program.quantization.provenNoSaturation, `${model.metadata.name} at ${weightBits} bits`);
+    }
+  }
 });
