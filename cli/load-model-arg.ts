@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SnncError } from '../base/errors.ts';
-import type { Dataset, Model, SnnModel } from '../model/format.ts';
+import { EVENT_DATASETS, type Dataset, type EventDataset, type Model, type SnnModel } from '../model/format.ts';
 import { readModel } from '../model/read-model.ts';
 import { modelSha256 } from '../compiler/lower.ts';
 import { DATASET_NAMES, isDatasetName } from '../data/datasets.ts';
@@ -28,7 +28,15 @@ export const nirFlags: FlagSpecs = {
 };
 
 /** `--dataset` for commands that do not already have one: the NIR input image shape. */
-export const nirDatasetFlag: FlagSpec = { kind: 'string', choices: DATASET_NAMES, help: 'NIR: input images of this dataset (default mnist)' };
+export const nirDatasetFlag: FlagSpec = {
+  kind: 'string', choices: [...new Set<string>([...DATASET_NAMES, ...EVENT_DATASETS])],
+  help: 'NIR: input images of this dataset (default mnist), or the event dataset of an event input',
+};
+
+/** An event dataset name the model format knows (its data may not be readable yet). */
+function isModelDataset(name: string): boolean {
+  return (EVENT_DATASETS as readonly string[]).includes(name);
+}
 
 export function isNirPath(path: string): boolean {
   return /\.nir$/i.test(path);
@@ -49,7 +57,7 @@ export function nirOptionsFromArgs(args: ParsedArgs): NirImportOptions {
   if (dt !== undefined && !(dt > 0)) throw new SnncError('usage', `--dt: must be a positive time step, got ${dt}`);
   if (inputScale !== undefined && !(inputScale > 0)) throw new SnncError('usage', `--input-scale: must be positive, got ${inputScale}`);
   return {
-    ...(dataset !== undefined && isDatasetName(dataset) ? { dataset: dataset as Dataset } : {}),
+    ...(dataset !== undefined && (isDatasetName(dataset) || isModelDataset(dataset)) ? { dataset: dataset as Dataset | EventDataset } : {}),
     ...(dt !== undefined ? { dt } : {}),
     ...(inputScale !== undefined ? { inputScale } : {}),
     ...(encoder !== undefined ? { encoder: encoder as 'direct' | 'jitter' } : {}),

@@ -93,9 +93,13 @@ test('flags set the event source, bins, counts and timesteps; conflicting or imp
   t.deepEqual(frames.encoder, { kind: 'events', binning: { source: 'frames', binUs: 1, startUs: 0 }, countBits: 8 });
   t.deepEqual(frames.input.shape, [700, 1, 1]);
   t.is(frames.metadata.dataset, 'none');
+  const named = await load('cnn-named', nmnistPaperCnn(), { dataset: 'mnist-dvs-sim' });
+  t.is(named.metadata.dataset, 'mnist-dvs-sim');
+  t.is(named.encoder.kind === 'events' ? named.encoder.binning.source : undefined, 'dvs');
   const refusals: [RawGraph, NirImportOptions, string][] = [
     [nmnistPaperCnn(), { events: 'channels' }, "the Input node 'input' has shape [2, 34, 34]; --events channels needs a flat [N] input"],
-    [shdNet('if-if'), { events: 'dvs', dataset: 'mnist' }, '--events, --bin-us, --start-us and --count-bits describe an event input; --dataset and --encoder an image input: give one kind'],
+    [shdNet('if-if'), { events: 'dvs', dataset: 'mnist' }, '--events, --bin-us, --start-us, --count-bits and an event --dataset describe an event input; an image --dataset and --encoder an image input: give one kind'],
+    [shdNet('if-if'), { dataset: 'shd', encoder: 'direct' }, '--events, --bin-us, --start-us, --count-bits and an event --dataset describe an event input; an image --dataset and --encoder an image input: give one kind'],
     [nmnistPaperCnn(), { encoder: 'direct' }, "the Input node 'input' has shape [2, 34, 34], but mnist images are 1x28x28 (choose --dataset, or --events for an event input)"],
   ];
   for (const [graph, options, message] of refusals) {

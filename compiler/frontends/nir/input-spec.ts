@@ -11,7 +11,7 @@
  */
 import { SnncError } from '../../../base/errors.ts';
 import { DATASETS, type DatasetName } from '../../../data/datasets.ts';
-import type { Dataset, Encoder, EventsEncoderSpec, InputSpec, ModelDataset } from '../../../model/format.ts';
+import { EVENT_DATASETS, type Dataset, type Encoder, type EventDataset, type EventsEncoderSpec, type InputSpec, type ModelDataset } from '../../../model/format.ts';
 import type { EventBinning } from '../../../ir/encoder.ts';
 
 type Source = EventBinning['source'];
@@ -27,7 +27,8 @@ export const IMAGE_DEFAULTS = { dataset: 'mnist' as Dataset, inputScale: 1 / 255
 
 /** The flags that shape the input. */
 export interface InputOptions {
-  readonly dataset?: Dataset;
+  /** An image dataset (its image shape), or an event dataset (the model's metadata.dataset, an event input). */
+  readonly dataset?: Dataset | EventDataset;
   readonly inputScale?: number;
   readonly encoder?: 'direct' | 'jitter';
   readonly timesteps?: number;
@@ -60,7 +61,11 @@ function imageDatasetOf(shape: readonly number[]): DatasetName | undefined {
   return (['mnist', 'cifar10'] as const).find((d) => sameShape(shape, DATASETS[d].shape) || sameShape(shape, [numel(DATASETS[d].shape)]));
 }
 
-function resolveImage(shape: readonly number[], head: InputHead | undefined, options: InputOptions, file: string, name: string): ResolvedInput {
+function isEventDataset(name: string | undefined): name is EventDataset {
+  return (EVENT_DATASETS as readonly (string | undefined)[]).includes(name);
+}
+
+function resolveImage(shape: readonly number[], head: InputHead | undefined, options: InputOptions & { dataset?: Dataset }, file: string, name: string): ResolvedInput {
   const headDataset = head?.metadata?.dataset;
   const dataset = options.dataset ?? (headDataset && headDataset in DATASETS ? (headDataset as Dataset) : (imageDatasetOf(shape) ?? IMAGE_DEFAULTS.dataset));
   const image = options.dataset !== undefined || !head?.input ? DATASETS[dataset].shape : head.input.shape;
@@ -112,7 +117,7 @@ function resolveEvents(shape: readonly number[], head: InputHead | undefined, op
     countBits: options.countBits ?? same?.countBits ?? defaults.countBits,
   };
   return {
-    dataset: fromHead ? (head?.metadata?.dataset ?? 'none') : eventDatasetOf(source, chw),
+    dataset: isEventDataset(options.dataset) ? options.dataset : fromHead ? (head?.metadata?.dataset ?? 'none') : eventDatasetOf(source, chw),
     input: { shape: chw, scale: options.inputScale ?? (fromHead ? head?.input?.scale : undefined) ?? 1 },
     encoder,
     timesteps: options.timesteps ?? (fromHead ? head?.timesteps : undefined) ?? defaults.timesteps,
@@ -121,9 +126,12 @@ function resolveEvents(shape: readonly number[], head: InputHead | undefined, op
 
 /** Input spec, encoder, timesteps and dataset of an import whose Input node `name` has `shape`. */
 export function resolveInput(shape: readonly number[], head: InputHead | undefined, options: InputOptions, file: string, name: string): ResolvedInput {
-  const eventFlags = options.events !== undefined || options.binUs !== undefined || options.startUs !== undefined || options.countBits !== undefined;
-  const imageFlags = options.dataset !== undefined || options.encoder !== undefined;
-  if (eventFlags && imageFlags) throw new SnncError('usage', '--events, --bin-us, --start-us and --count-bits describe an event input; --dataset and --encoder an image input: give one kind');
+  const { dataset } = options;
+  const eventFlags = options.events !== undefined || options.binUs !== undefined || options.startUs !== undefined || options.countBits !== undefined || isEventDataset(dataset);
+  const imageFlags = (dataset !== undefined && !isEventDataset(dataset)) || options.encoder !== undefined;
+  if (eventFlags && imageFlags) throw new SnncError('usage', '--events, --bin-us, --start-us, --count-bits and an event --dataset describe an event input; an image --dataset and --encoder an image input: give one kind');
   const events = eventFlags || (!imageFlags && (head?.encoder?.kind === 'events' || (!head?.input && imageDatasetOf(shape) === undefined)));
-  return events ? resolveEvents(shape, head, options, file, name) : resolveImage(shape, head, options, file, name);
+  if (events) return resolveEvents(shape, head, options, file, name);
+  const image: Dataset | undefined = dataset === undefined || isEventDataset(dataset) ? undefined : dataset;
+  return resolveImage(shape, head, { ...options, dataset: image }, file, name);
 }
