@@ -16,11 +16,11 @@ import { dotInterval, hull, magnitude, withZero, type Interval } from '../../ir/
 import type { ConvLayer, PoolLayer, SnnModel, SpikingLayer } from '../../model/format.ts';
 import { resetFloat } from '../../runtime/float-reference.ts';
 import type { LayerRanges } from './state.ts';
+import { maxSampleValue } from './input-format.ts';
 
 /** Largest sample value times the input scale: the top of every input value. */
 function inputInterval(model: SnnModel): Interval {
-  const top = model.encoder.kind === 'events' ? 2 ** model.encoder.countBits - 1 : 255;
-  return { min: 0, max: top * model.input.scale };
+  return { min: 0, max: maxSampleValue(model) * model.input.scale };
 }
 
 function rowIntervals(weights: Float32Array, rows: number, x: Interval, bias: Float32Array): Interval[] {
