@@ -9,6 +9,7 @@ import { MAX_MODEL_JSON_BYTES, MAX_WEIGHTS_BYTES, openRegularFile } from '../bas
 import type { Model, SnnModel } from '../model/format.ts';
 import { modelJsonPath } from '../model/read-model.ts';
 import { DEFAULT_CALIBRATION_IMAGES } from './passes/formats-policy.ts';
+import { maxSampleValue } from './passes/input-format.ts';
 import { runPipeline, type PipelineHooks } from './passes/pipeline.ts';
 import { checkLowering, type LoweringChecks } from './passes/check-lowering.ts';
 import { DEFAULT_LOWER_OPTIONS, type CalibrationSet, type LowerOptions } from './passes/state.ts';
@@ -72,7 +73,7 @@ function checkCalibrationSamples(model: SnnModel, timesteps: number, calibration
   const pixels = model.input.shape[0] * model.input.shape[1] * model.input.shape[2];
   const events = model.encoder.kind === 'events';
   const length = events ? timesteps * pixels : pixels;
-  const top = model.encoder.kind === 'events' ? 2 ** model.encoder.countBits - 1 : 255;
+  const top = maxSampleValue(model);
   calibration.images.forEach((sample, i) => {
     if (sample.length !== length) {
       throw new SnncError('data', `calibration sample ${i} of ${calibration.dataset} has ${sample.length} values, the model takes ${events ? `${timesteps} frames of ${pixels} counts` : `${pixels} pixels`}`);

@@ -19,10 +19,11 @@ export interface Tensor {
 /** Image datasets (pixels 0..255). */
 export type Dataset = 'mnist' | 'fashion-mnist' | 'cifar10';
 /** Event and sequence datasets (samples are T frames of counts): an emulated DVS MNIST, N-MNIST, SHD, sequential MNIST. */
-export type EventDataset = 'mnist-dvs-sim' | 'nmnist' | 'shd' | 'smnist';
+export const EVENT_DATASETS = ['mnist-dvs-sim', 'nmnist', 'shd', 'smnist'] as const;
+export type EventDataset = (typeof EVENT_DATASETS)[number];
 /** What a model names as its training data: an image or an event dataset, or `none` (an import without one). */
 export type ModelDataset = Dataset | EventDataset | 'none';
-export const MODEL_DATASETS: readonly ModelDataset[] = ['mnist', 'fashion-mnist', 'cifar10', 'mnist-dvs-sim', 'nmnist', 'shd', 'smnist', 'none'];
+export const MODEL_DATASETS: readonly ModelDataset[] = ['mnist', 'fashion-mnist', 'cifar10', ...EVENT_DATASETS, 'none'];
 
 export interface ModelMetadata {
   readonly name: string;

@@ -117,7 +117,8 @@ export function spikingStep(layer: SpikingLayer, state: NeuronState, x: Float64A
   }
 }
 
-function resetFloat(layer: SpikingLayer, u: number): number {
+/** The membrane after a spike at u, as the layer's reset states (docs/model-format.md). */
+export function resetFloat(layer: SpikingLayer, u: number): number {
   switch (layer.reset.kind) {
     case 'refractory':
       return u - (layer.reset.penalty / layer.threshold) * u;

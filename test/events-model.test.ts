@@ -7,6 +7,12 @@ import test from 'ava';
 import { SnncError } from '../base/errors.ts';
 import { lowerModel } from '../compiler/lower.ts';
 import { NO_CALIBRATION } from '../compiler/passes/state.ts';
+import { worstCaseRanges } from '../compiler/passes/worst-case-ranges.ts';
+import { eventCalibrationSet } from '../compiler/event-calibration.ts';
+import type { EventSample } from '../data/events.ts';
+import { tinyModel } from './support/tiny-model.ts';
+import { avgPoolModel, cubaModel, sinabsModel } from './support/feature-models.ts';
+import type { SnnModel } from '../model/format.ts';
 import { parseModel } from '../model/read-model.ts';
 import { serializeModel } from '../model/write-model.ts';
 import { randomProgramBatch } from '../runtime/batch.ts';
@@ -82,4 +88,50 @@ test('the float reference reads frame t as x_t and equals the golden runtime exa
 test('the float reference refuses an events sample that is not T frames', (t) => {
   const model = channelEventsModel(8);
   t.throws(() => runSnnFloat(model, new Uint8Array(21), 0), { instanceOf: RangeError, message: 'sample has 21 values, the model wants 8 frames of 20 counts' });
+});
+
+test('worst-case ranges by hand: an IF layer over 3 steps, then a leaky integrator; events count up to 2^countBits - 1', (t) => {
+  const t32 = (shape: number[], values: number[]) => ({ shape, data: Float32Array.from(values) });
+  const model = channelEventsModel(9, 2, 2, 3);
+  const hand: SnnModel = {
+    ...model, input: { shape: [2, 1, 1], scale: 1 / 3 },
+    layers: [
+      // x in [0, 3 * 1/3]; drive 0.125 + [0.5 x0 - 0.25 x1] in [-0.125, 0.625]: u = 0.625, 1.25 (spike, v 0.25), 1.625
+      { kind: 'spiking', name: 'if', units: 1, weights: t32([1, 2], [0.5, -0.25]), bias: t32([1], [0.125]), decay: 1, threshold: 1, output: 'binary', reset: { kind: 'subtract' }, delay: 0 },
+      // x in [0, 1]; drive in [0, 2]: u = 2, 3, 3.5
+      { kind: 'spiking', name: 'li', units: 2, weights: t32([2, 1], [2, -1]), bias: t32([2], [0, 0]), decay: 0.5, threshold: 0, output: 'membrane', reset: { kind: 'none' }, delay: 0 },
+    ],
+  };
+  t.deepEqual(worstCaseRanges(hand, 3), [{ maxOutput: 1, maxMembrane: 1.625 }, { maxOutput: 3.5, maxMembrane: 3.5 }]);
+});
+
+test('event samples calibrate through the model\'s binning: the frames are binEvents\' and lowering takes them', (t) => {
+  const model = dvsEventsModel(10, 1, 3);
+  // 2x8x8 input, 1000 us bins from 0, counts saturate at 1: (x 1, y 2, ON) twice in bin 0 -> 1; an OFF event in bin 2;
+  // one at 3000 us is past the 3-bin window and dropped
+  const sample: EventSample = { kind: 'dvs', x: Uint16Array.from([1, 1, 7, 0]), y: Uint16Array.from([2, 2, 7, 0]), p: Uint8Array.from([1, 1, 0, 1]), t: Float64Array.from([10, 999, 2500, 3000]) };
+  const set = eventCalibrationSet(model, [sample], 'hand');
+  const frame = 2 * 8 * 8;
+  const expected = new Uint8Array(3 * frame);
+  expected[0 * frame + (1 * 8 + 2) * 8 + 1] = 1;
+  expected[2 * frame + (0 * 8 + 7) * 8 + 7] = 1;
+  t.deepEqual(set.images, [expected]);
+  t.deepEqual(set.seeds, [0]);
+  const program = lowerModel({ model, sourceSha256: 'x', calibration: set });
+  t.deepEqual(program.quantization.calibration, { dataset: 'hand', images: 1, seed: 0 });
+  t.throws(() => eventCalibrationSet(tinyModel(1), [sample], 'x'), { message: 'model tiny1 reads images, not event samples' });
+});
+
+test('--calibration none compiles image models too: every feature model at 2, 8 and 16-bit weights', (t) => {
+  const models = [sinabsModel(1), cubaModel(2), avgPoolModel(3), tinyModel(4, { conv: 5 }), dvsEventsModel(5, 8)];
+  for (const model of models) {
+    for (const weightBits of [2, 8, 16]) {
+      const program = lowerModel({ model, sourceSha256: 'x', calibration: NO_CALIBRATION, options: { weightBits } });
+      t.is(program.quantization.weightBits, weightBits);
+      const sample = randomProgramBatch(program, 1, 3);
+      t.is(runGolden(program, sample.images[0]!, 3).scores.length, model.classes);
+      // worst-case membrane formats: range analysis proves no membrane ever clamps
+      t.true(program.quantization.provenNoSaturation, `${model.metadata.name} at ${weightBits} bits`);
+    }
+  }
 });

@@ -118,3 +118,15 @@ test('readout source output sums the visible outputs (spike counts), source memb
   t.deepEqual([...runSnnFloat(counts, image, 0).scores], [0, 2, 2, 1]);
   t.deepEqual([...runSnnFloat({ ...counts, readout: { kind: 'sum', begin: 0 } }, image, 0).scores], [8.75, 36.5, 54.5, 18.75]);
 });
+
+test('events: x_t = frame t * scale, the sample is T frames of counts', (t) => {
+  const m: SnnModel = {
+    ...model(), input: { shape: [2, 1, 1], scale: 0.5 }, encoder: { kind: 'events', binning: { source: 'channels', binUs: 1, startUs: 0 }, countBits: 2 },
+    layers: [{ kind: 'spiking', name: 'l', units: 2, weights: t32([2, 2], [1, 0.5, 0, 0]), bias: t32([2], [0, 0]), decay: 1, threshold: 0, output: 'membrane', reset: { kind: 'none' }, delay: 0 }],
+  };
+  // frames [1, 0], [0, 2], [3, 1]: u = 0.5, 0.5 + 0.5, 1 + 1.5 + 0.25
+  const u: number[] = [];
+  const r = runSnnFloat(m, Uint8Array.from([1, 0, 0, 2, 3, 1]), 0, (_l, _t, membrane) => u.push(membrane![0]!));
+  t.deepEqual(u, [0.5, 1, 2.75]);
+  t.deepEqual([...r.scores], [4.25, 0]);
+});

@@ -10,6 +10,7 @@ import { requireSnn } from '../../compiler/lower.ts';
 import { loadModelArg, nirDatasetFlag, nirFlags } from '../load-model-arg.ts';
 import { PASS_NAMES } from '../../compiler/passes/pipeline.ts';
 import { DEFAULT_CALIBRATION_IMAGES } from '../../compiler/passes/formats-policy.ts';
+import { NO_CALIBRATION } from '../../compiler/passes/state.ts';
 import { findTarget, targets } from '../../targets/registry.ts';
 import type { EmitOptions, OptionsToCheck, Target } from '../../targets/target.ts';
 import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpec, type FlagSpecs, type ParsedArgs } from '../args.ts';
@@ -25,6 +26,7 @@ export const lowerFlags: FlagSpecs = {
   'jitter-bits': { kind: 'int', min: 1, max: 16, help: 'bits per jitter draw (default 8)' },
   timesteps: { kind: 'int', min: 1, max: 4096, help: "timesteps (default: the model's)" },
   'calibration-images': { kind: 'int', min: 1, max: 60000, help: `training images used to choose formats (default ${DEFAULT_CALIBRATION_IMAGES})` },
+  calibration: { kind: 'string', choices: ['data', 'none'], help: 'data: formats from the training data (default); none: from worst-case bounds, no data needed (any graph compiles and runs bit-exactly, less precise)' },
   'dump-after': { kind: 'string', choices: PASS_NAMES, help: 'print the lowering state after this pass' },
 };
 
@@ -70,11 +72,14 @@ export async function compileFromArgs(modelPath: string, args: ParsedArgs, log: 
     ...(flagNumber(args, 'timesteps') !== undefined ? { timesteps: flagNumber(args, 'timesteps')! } : {}),
   };
   const dumpAfter = flagString(args, 'dump-after');
+  const noData = flagString(args, 'calibration') === 'none';
+  if (noData && flagNumber(args, 'calibration-images') !== undefined) throw new SnncError('usage', '--calibration-images: there are no calibration images with --calibration none');
   // Made when the calibration images are loaded (the (0, total) call), so the bar's rate counts from there.
   let bar: Progress | undefined;
   try {
     const { program } = await compileModel(loaded, modelPath, sha256, {
       ...(flagNumber(args, 'calibration-images') !== undefined ? { calibrationImages: flagNumber(args, 'calibration-images')! } : {}),
+      ...(noData ? { calibration: NO_CALIBRATION } : {}),
       options,
       warn: log,
       log,
@@ -99,7 +104,7 @@ function selectTargets(args: ParsedArgs): { chosen: readonly Target[]; explicit:
 
 export const compileCommand: Command = {
   name: 'compile',
-  usage: 'MODEL [--out DIR] [--target all|onnx,verilog,ts,wasm|none] [--weight-bits N] [--timesteps T]',
+  usage: 'MODEL [--out DIR] [--target all|onnx,verilog,ts,wasm|none] [--weight-bits N] [--timesteps T] [--calibration none]',
   summary: 'lower a model to the fixed-point IR and emit targets',
   flags,
   async run(args, io) {

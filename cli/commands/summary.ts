@@ -46,7 +46,7 @@ export function buildSummary(program: Program, facts: SummaryFacts): { json: obj
     '',
     `- source sha256: ${program.sourceSha256}`,
     `- timesteps: ${program.timesteps}; encoder: ${program.encoder.kind}`,
-    `- ${program.quantization.weightBits}-bit weights per ${program.quantization.granularity}, ${program.quantization.activationBits}-bit activations; calibrated on ${program.quantization.calibration.images} ${program.quantization.calibration.dataset} images`,
+    `- ${program.quantization.weightBits}-bit weights per ${program.quantization.granularity}, ${program.quantization.activationBits}-bit activations; ${calibrationLine(program)}`,
     ...(agreement ? [`- fixed point vs float on the first ${agreement.images} calibration images: ${agreement.agree} labels agree (${((100 * agreement.agree) / agreement.images).toFixed(1)} %)`] : []),
     `- membrane saturation: ${program.quantization.provenNoSaturation ? 'proven impossible by range analysis' : 'possible; clamped as docs/ir.md states'}`,
     `- compile time: ${(facts.compileMs / 1000).toFixed(2)} s`,
@@ -64,4 +64,11 @@ export function buildSummary(program: Program, facts: SummaryFacts): { json: obj
     '',
   ];
   return { json, text: text.join('\n') };
+}
+
+/** How the formats were chosen: on data, or from worst-case bounds (`--calibration none`: no images). */
+function calibrationLine(program: Program): string {
+  const c = program.quantization.calibration;
+  const samples = program.encoder.kind === 'events' ? 'event samples' : 'images';
+  return c.images === 0 ? 'formats from worst-case bounds (--calibration none, no data)' : `calibrated on ${c.images} ${c.dataset} ${samples}`;
 }

@@ -17,3 +17,8 @@ export function inputType(model: SnnModel, inputFrac: number | undefined): IntTy
   const bits = model.encoder.kind === 'events' ? model.encoder.countBits : INPUT_BITS;
   return intType(false, bits, inputFrac ?? foldedInputFrac(model));
 }
+
+/** The largest value of one sample: a pixel 255, or an event count 2^countBits - 1. */
+export function maxSampleValue(model: SnnModel): number {
+  return model.encoder.kind === 'events' ? 2 ** model.encoder.countBits - 1 : 255;
+}

@@ -9,17 +9,18 @@
  *             u_t >= decay * L_{t-1} + D- with L = min(L, reset(U)) (a value or refractory reset may go below 0).
  *             A membrane output never fires: both sides integrate. maxMembrane = max |u|; maxOutput: binary 1,
  *             excess max(u) - thr, membrane maxMembrane; the next layer's X: [0, 1], [0, max(u) - thr], [L, U].
- * The bounds are loose (every input at its worst at once); formats chosen from them never saturate a conv or an excess
- * output on any input, at the cost of precision on typical inputs.
+ * The bounds are loose (every input at its worst at once): formats chosen from them hold every value any input gives
+ * (up to the rounding of the weights), at the cost of precision on typical inputs.
  */
 import { dotInterval, hull, magnitude, withZero, type Interval } from '../../ir/interval.ts';
 import type { ConvLayer, PoolLayer, SnnModel, SpikingLayer } from '../../model/format.ts';
+import { resetFloat } from '../../runtime/float-reference.ts';
 import type { LayerRanges } from './state.ts';
+import { maxSampleValue } from './input-format.ts';
 
 /** Largest sample value times the input scale: the top of every input value. */
 function inputInterval(model: SnnModel): Interval {
-  const top = model.encoder.kind === 'events' ? 2 ** model.encoder.countBits - 1 : 255;
-  return { min: 0, max: top * model.input.scale };
+  return { min: 0, max: maxSampleValue(model) * model.input.scale };
 }
 
 function rowIntervals(weights: Float32Array, rows: number, x: Interval, bias: Float32Array): Interval[] {
@@ -36,26 +37,6 @@ function poolRange(layer: PoolLayer, x: Interval): Interval {
   return { min: x.min * taps, max: x.max * taps };
 }
 
-/** The membrane after a spike at u. */
-function afterSpike(layer: SpikingLayer, u: number): number {
-  switch (layer.reset.kind) {
-    case 'subtract':
-      return u - layer.threshold;
-    case 'zero':
-      return 0;
-    case 'value':
-      return layer.reset.value;
-    case 'refractory':
-      return (1 - layer.reset.penalty / layer.threshold) * u;
-    case 'none':
-      return u;
-    default: {
-      const never: never = layer.reset;
-      return never;
-    }
-  }
-}
-
 /** Bounds of u over T steps given drive in [low, high] (low <= 0 <= high). */
 function membraneRange(layer: SpikingLayer, drive: Interval, timesteps: number): Interval {
   const fires = layer.output !== 'membrane';
@@ -67,7 +48,7 @@ function membraneRange(layer: SpikingLayer, drive: Interval, timesteps: number):
     const u = layer.decay * upper + drive.max;
     const l = layer.decay * lower + drive.min;
     // a spike happens only at u > threshold, and reset is monotone in u (or constant): the top spike bounds it
-    const reset = fires && u > layer.threshold ? afterSpike(layer, u) : undefined;
+    const reset = fires && u > layer.threshold ? resetFloat(layer, u) : undefined;
     upper = reset === undefined ? u : Math.max(layer.threshold, reset);
     lower = reset === undefined ? l : Math.min(l, reset);
     top = Math.max(top, u, upper);

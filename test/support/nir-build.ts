@@ -107,7 +107,7 @@ export function snntorchMlp(hidden = 24): RawGraph {
 }
 
 /** Sinabs IAF nets export IF with per-neuron r = 1 and v_threshold arrays in the layer's [C, H, W] shape. */
-function sinabsIf(shape: readonly number[], threshold: number): RawNode {
+export function sinabsIf(shape: readonly number[], threshold: number): RawNode {
   const n = shape.reduce((a, b) => a * b, 1);
   return { type: 'IF', r: f32(new Array(n).fill(1), shape), v_threshold: f32(new Array(n).fill(threshold), shape), v_reset: f32(new Array(n).fill(0), shape) };
 }

@@ -89,7 +89,9 @@ export function modelToNir(model: SnnModel, dt = 1): NirExport {
     order.push(name);
   };
   let shape: number[] = [...model.input.shape];
-  add(names.take('input'), { type: 'Input', shape: [...model.input.shape], metadata: NO_METADATA });
+  // a channels event input [N, 1, 1] is a flat [N] to other tools
+  const flat = model.encoder.kind === 'events' && model.encoder.binning.source === 'channels';
+  add(names.take('input'), { type: 'Input', shape: flat ? [model.input.shape[0]] : [...model.input.shape], metadata: NO_METADATA });
   for (const layer of model.layers) {
     switch (layer.kind) {
       case 'conv': {

@@ -267,15 +267,11 @@ class Importer extends NeuronReader {
 
 /** Maps a NIR graph to an snnc float model; every refusal is one SnncError line naming the node. */
 export function nirToModel(graph: NirGraph, file: string, options: NirImportOptions = {}): SnnModel {
-  const head = resolveHead(decodeHead(graph, file), options, file);
   const chain = nirChain(graph, file);
   const input = chain[0]!;
   const output = chain[chain.length - 1]!;
   if (input.node.type !== 'Input' || output.node.type !== 'Output') throw new SnncError('model', `${file}: internal: chain does not run Input -> Output`);
-  const inputCount = numel(head.input.shape);
-  if (numel(input.node.shape) !== inputCount || (input.node.shape.length === 3 && input.node.shape.some((d, i) => d !== head.input.shape[i]))) {
-    throw new SnncError('model', `${file}: the Input node '${input.name}' has shape [${input.node.shape.join(', ')}], but ${head.metadata.dataset} images are ${head.input.shape.join('x')} (choose --dataset)`);
-  }
+  const head = resolveHead(decodeHead(graph, file), options, file, { name: input.name, shape: input.node.shape });
   const importer = new Importer(file, head.dt, head.input.shape, options.reset ?? 'file', new Set(head.fixedConvs));
   for (const { name, node } of chain.slice(1, -1)) importer.visit(name, node);
   const layers = importer.finish(output.name, output.node);

@@ -1,12 +1,12 @@
 /**
- * @fileoverview What a NIR file cannot say about an snnc model (input image spec, encoder, timesteps, readout, model
+ * @fileoverview What a NIR file cannot say about an snnc model (input spec, encoder, timesteps, readout, model
  * metadata, the dt of the export) travels in the graph metadata as one JSON string "snnc"; import takes it from
  * there, from flags, or from defaults, in that order of precedence: flags, file, defaults.
  */
 import { basename } from 'node:path';
 import { SnncError } from '../../../base/errors.ts';
-import type { Dataset, Encoder, InputSpec, ModelMetadata, Readout } from '../../../model/format.ts';
-import { DATASETS, isDatasetName } from '../../../data/datasets.ts';
+import type { Encoder, InputSpec, ModelMetadata, Readout } from '../../../model/format.ts';
+import { IMAGE_DEFAULTS, resolveInput, type InputOptions } from './input-spec.ts';
 import { modelNameProblem } from '../../../model/model-name.ts';
 import type { NirGraph } from './graph.ts';
 
@@ -19,8 +19,8 @@ export const DECAY_METADATA_KEY = 'snnc_decay';
 /** How far the metadata decay may sit from 1 - dt/tau: the rounding of that expression, a few ulps of 1. */
 export const DECAY_METADATA_TOLERANCE = 4 * Number.EPSILON;
 
-/** Defaults for files from other tools. */
-export const NIR_DEFAULTS = { dt: 1, dataset: 'mnist' as Dataset, inputScale: 1 / 255, encoder: 'direct' as const, timesteps: 25 };
+/** Defaults for files from other tools (the input's: input-spec.ts). */
+export const NIR_DEFAULTS = { dt: 1, ...IMAGE_DEFAULTS };
 
 export interface SnncHead {
   readonly dt: number;
@@ -33,12 +33,8 @@ export interface SnncHead {
   readonly fixedConvs: readonly string[];
 }
 
-export interface NirImportOptions {
+export interface NirImportOptions extends InputOptions {
   readonly dt?: number;
-  readonly dataset?: Dataset;
-  readonly inputScale?: number;
-  readonly encoder?: 'direct' | 'jitter';
-  readonly timesteps?: number;
   readonly readout?: 'membrane' | 'output';
   /** 'subtract': every firing neuron resets by subtraction (snnTorch's and Sinabs's default, which NIR cannot record). */
   readonly reset?: 'file' | 'subtract';
@@ -81,11 +77,13 @@ export function importedModelName(given: unknown, file: string): string {
   return safe === '' ? 'nir-model' : safe;
 }
 
-/** Input spec: --dataset's image shape, else the file's, else MNIST; --input-scale, else the file's, else 1/255. */
-export function resolveHead(head: Partial<SnncHead> | undefined, options: NirImportOptions, file: string): Omit<SnncHead, 'readout'> & { readout?: Readout } {
-  const dataset = options.dataset ?? head?.metadata?.dataset ?? NIR_DEFAULTS.dataset;
-  const shape = (options.dataset !== undefined || !head?.input) && isDatasetName(dataset) ? DATASETS[dataset].shape : head?.input?.shape ?? DATASETS.mnist.shape;
-  const scale = options.inputScale ?? head?.input?.scale ?? NIR_DEFAULTS.inputScale;
+/**
+ * The head of an import: dt, metadata and readout from flags, the file's head, or defaults (in that order); the input
+ * spec, encoder and timesteps from the Input node `input` as input-spec.ts resolves them.
+ */
+export function resolveHead(head: Partial<SnncHead> | undefined, options: NirImportOptions, file: string, input: { readonly name: string; readonly shape: readonly number[] }): Omit<SnncHead, 'readout'> & { readout?: Readout } {
+  const resolved = resolveInput(input.shape, head, options, file, input.name);
+  const dataset = resolved.dataset;
   const dt = options.dt ?? head?.dt ?? NIR_DEFAULTS.dt;
   if (!(dt > 0) || !Number.isFinite(dt)) throw new SnncError('usage', `--dt: must be a positive number, got ${dt}`);
   const name = importedModelName(options.name ?? head?.metadata?.name, file);
@@ -98,9 +96,9 @@ export function resolveHead(head: Partial<SnncHead> | undefined, options: NirImp
   return {
     dt,
     metadata,
-    input: { shape: [shape[0], shape[1], shape[2]], scale },
-    encoder: options.encoder ? { kind: options.encoder } : (head?.encoder ?? { kind: NIR_DEFAULTS.encoder }),
-    timesteps: options.timesteps ?? head?.timesteps ?? NIR_DEFAULTS.timesteps,
+    input: resolved.input,
+    encoder: resolved.encoder,
+    timesteps: resolved.timesteps,
     ...(readout ? { readout } : {}),
     fixedConvs: head?.fixedConvs ?? [],
   };
