@@ -5,7 +5,7 @@
  * Integer semantics. Every figure is an integer bound, exact while it stays below 2^53 (a double's exact integers;
  * validateProgram keeps the declared figures below 2^48). Two views, each stated once:
  * - Declared (`*Magnitude`): the largest |value| the IR's declared types allow. A layer's input is at most
- *   maxAbs of the type its producer sends (the first layer: the pixel bytes or input.type, whichever is wider), an
+ *   maxAbs of the type its producer sends (the first layer: the pixel bytes or input.type, whichever is wider; event counts: input.type), an
  *   accumulator at most sum_i |w_i| * that (bias excluded unless named), and so is each of its partial sums.
  * - Reached (`Interval`s): the values that can actually arrive, propagated from the pixels: bytes 0..255 (Batch
  *   images are Uint8Array, and neither encoder makes a pixel larger), then each layer's output after its clamp, with
@@ -206,8 +206,10 @@ export function scoreMagnitude(program: Program): number {
 /** The bounds of every layer's values and of the score; see the file comment for what each figure means. */
 export function programBounds(program: Program): ProgramBounds {
   const layers: LayerBounds[] = [];
-  let declared = hull([PIXEL_BYTES, typeInterval(program.input.type)]);
-  let input = PIXEL_BYTES;
+  // Event counts are refused above max(input.type) by every runner (runtime/sample.ts), so they need no byte hull.
+  const events = program.encoder.kind === 'events' ? typeInterval(program.input.type) : undefined;
+  let declared = events ?? hull([PIXEL_BYTES, typeInterval(program.input.type)]);
+  let input = events ?? PIXEL_BYTES;
   for (const op of program.layers) {
     const at: LayerInput = { inputMagnitude: magnitude(declared), input };
     const bounds = op.kind === 'conv' ? convBounds(op, at) : op.kind === 'pool' ? poolBounds(op, at, declared) : spikingBounds(op, at, program.timesteps);
