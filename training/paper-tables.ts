@@ -10,7 +10,8 @@ import type { Dataset, Model } from '../model/format.ts';
 import { readModel } from '../model/read-model.ts';
 import type { ArchName } from './arch.ts';
 import type { EpochRecord } from './checkpoint.ts';
-import { cachedAccuracy, fixedAccuracy, percent } from './fixed-accuracy.ts';
+import { eventTables } from './event-tables.ts';
+import { fixedCell, pct, reproduceCommand, wall, type FixedMode, type TrainingLog } from './table-cells.ts';
 
 interface PaperRow {
   readonly arch: ArchName;
@@ -83,39 +84,6 @@ const ROW_NOTES: Readonly<Record<string, string>> = {
 
 /** Rows without a model in examples/, keyed `dataset-arch`: why (the session's queue ran one job at a time on 2 cores). */
 const UNTRAINED_NOTES: Readonly<Record<string, string>> = {};
-
-/** measure: use the cache, measure what is missing; fresh: measure everything again; cached: never measure. */
-export type FixedMode = 'measure' | 'fresh' | 'cached';
-
-async function fixedCell(dir: string, mode: FixedMode): Promise<string> {
-  if (mode === 'cached') {
-    const hit = cachedAccuracy(dir, 8);
-    return hit ? percent(hit) : `not measured this session (\`npx snnc eval ${dir}\`)`;
-  }
-  return percent(await fixedAccuracy(dir, 8, { fresh: mode === 'fresh', log: (line) => console.error(line) }));
-}
-
-interface TrainingLog {
-  readonly seconds?: number;
-  readonly backend?: string;
-  readonly threads?: number;
-  readonly history?: readonly EpochRecord[];
-}
-
-function pct(x: number): string {
-  return `${(100 * x).toFixed(2)} %`;
-}
-
-function wall(seconds: number | undefined): string {
-  if (seconds === undefined) return '?';
-  return seconds >= 3600 ? `${(seconds / 3600).toFixed(1)} h` : `${Math.round(seconds / 60)} min`;
-}
-
-/** The recorded train command with its `--out` pointed at the examples/ folder the model was copied to. */
-export function reproduceCommand(trainCommand: string, dir: string): string {
-  const out = /--out\s+\S+/.test(trainCommand) ? trainCommand.replace(/--out\s+\S+/, `--out ${dir}`) : `${trainCommand} --out ${dir}`;
-  return `npx ${out}`;
-}
 
 /**
  * What training.json says about a missed target: the train/test gap and the test accuracy of the last epochs (the
@@ -226,6 +194,7 @@ export async function paperTables(mode: FixedMode): Promise<string> {
     '## CIFAR-10',
     ...(await tableFor('cifar10', mode)),
     '',
+    ...(await eventTables(mode)),
   ].join('\n');
 }
 

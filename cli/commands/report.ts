@@ -2,6 +2,8 @@
  * @fileoverview `snnc report MODEL|DIR`: the activity and energy estimate of the program on real data (always), and the
  * FPGA estimates and measured cycles of an emitted verilog design (when DIR holds one).
  */
+import { EVENT_DATASET_NAMES, isEventDatasetName } from '../../data/event-datasets.ts';
+import { programSamples } from '../../runtime/program-samples.ts';
 import { SnncError } from '../../base/errors.ts';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -10,7 +12,7 @@ import { loadDataset } from '../../data/load.ts';
 import { PNG_SIGNATURE } from '../../data/png.ts';
 import { checkOutputFile, modelInput } from '../../base/output-guard.ts';
 import { terminalProgress } from '../../base/progress.ts';
-import { datasetBatch, randomBatch, type Batch } from '../../runtime/batch.ts';
+import { datasetBatch, randomBatch, randomProgramBatch, type Batch } from '../../runtime/batch.ts';
 import { measureActivity } from '../../runtime/activity.ts';
 import { estimateEnergy } from '../../runtime/energy.ts';
 import { formatEnergy } from '../../runtime/energy-format.ts';
@@ -36,7 +38,7 @@ const modelOnlyFlags: FlagSpecs = { ...lowerFlags, ...nirFlags };
 
 const flags: FlagSpecs = {
   images: { kind: 'int', min: 0, max: 10000, help: `images counted for the activity and energy and simulated for the cycle count (default ${DEFAULT_IMAGES}; 0 skips both)` },
-  dataset: { kind: 'string', choices: [...DATASET_NAMES, 'random'], help: "where the images come from (default: the program's calibration dataset, else mnist for 1x28x28, else random)" },
+  dataset: { kind: 'string', choices: [...DATASET_NAMES, ...EVENT_DATASET_NAMES, 'random'], help: "where the images come from (default: the program's calibration dataset, else mnist for 1x28x28, else random)" },
   plot: { kind: 'string', help: 'write a PNG of the activity per layer and timestep' },
   'no-hardware': { kind: 'boolean', help: 'skip the verilog design (synthesis, place and route, simulation)' },
   'no-pnr': { kind: 'boolean', help: 'skip nextpnr place and route' },
@@ -82,6 +84,15 @@ function imagesFor(pixels: number, count: number, name: string | undefined, pref
   if (!fits(dataset)) throw new SnncError('usage', `--dataset ${dataset}: its images do not have the program's ${pixels} pixels`);
   // Seed = image index, as the example model's accuracy figures use.
   return { batch: datasetBatch(loadDataset(dataset, 'test', { limit: count })), source: `${dataset} test`, description: `${dataset} test images 0..${count - 1} (jitter seed = image index)` };
+}
+
+/** An events program's samples: its event dataset's test samples binned by the program, or random frames. */
+async function eventSamplesFor(program: Program, count: number, name: string | undefined): Promise<Images> {
+  const calibrated = program.quantization.calibration.dataset.split(' ')[0]!;
+  const dataset = name ?? (isEventDatasetName(calibrated) ? calibrated : 'random');
+  if (dataset === 'random') return { batch: randomProgramBatch(program, count), source: 'random', description: `random event frames (count seeds 1..${count})` };
+  const data = await programSamples(program, dataset, 'test', { limit: count });
+  return { batch: datasetBatch(data), source: `${dataset} test`, description: `${dataset} test samples 0..${data.count - 1}, binned by the program` };
 }
 
 /** The program of `source`, its build checked against manifest.json (unless --as-is), or lowered from the model. */
@@ -136,7 +147,9 @@ export const reportCommand: Command = {
     const designDir = source.designDir && !flagBool(args, 'no-hardware') ? resolve(source.designDir) : undefined;
     if (designDir) await checkDesign(designDir, program, args);
     const pixels = program ? program.input.shape.reduce((a, b) => a * b, 1) : source.designDir ? readDesign(source.designDir).pixels : 0;
-    const images = count > 0 ? imagesFor(pixels, count, flagString(args, 'dataset'), program?.quantization.calibration.dataset) : undefined;
+    const images = count <= 0 ? undefined
+      : program?.encoder.kind === 'events' ? await eventSamplesFor(program, count, flagString(args, 'dataset'))
+      : imagesFor(pixels, count, flagString(args, 'dataset'), program?.quantization.calibration.dataset);
     let energyLines: string[] = [];
     let energy;
     let activity;
