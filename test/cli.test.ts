@@ -52,7 +52,7 @@ test('usage errors', async (t) => {
     [['compile', model, '--target', 'fpga'], /--target: "fpga" is not one of/],
     [['compile', model, '--dump-after', 'nope'], /--dump-after: "nope" is not one of check-model, fold-input-scale/],
     [['compile', join(scratch, 'nothing-here')], /nothing-here: no such file or directory/],
-    [['run', model], /give exactly one of --index I or --image FILE\.png/],
+    [['run', model], /give exactly one of --index I, --image FILE\.png or --sample FILE\.bin/],
     [['data', 'fetch', 'imagenet'], /unknown dataset "imagenet"/],
   ];
   for (const [argv, message] of cases) {

@@ -36,6 +36,10 @@ const SUBSTITUTIONS: readonly Substitution[] = [
     why: 'CIFAR-10 (170 MB) is not fetched in CI; its training and evaluation take hours',
   },
   {
+    match: /--dataset mnist-dvs-sim|^eval examples\/mnist-dvs-sim-/,
+    why: 'mnist-dvs-sim (1.3 GB, 5 CPU minutes of emulation) is not made in CI; test/training-events.test.ts trains, compiles and evaluates an events model on smnist through the same code, test/event-data.test.ts covers the emulator and binning',
+  },
+  {
     match: /^train --arch \S+ --dataset mnist --epochs \d+ /,
     why: '15 epochs on 60,000 images take 10-60 minutes; one epoch on 100 images runs the same code',
     run: (c) => `${c.replace(/--epochs \d+/, '--epochs 1')} --train-limit 100 --test-limit 20`,
@@ -46,7 +50,7 @@ const SUBSTITUTIONS: readonly Substitution[] = [
     run: (c) => c.replace('--batch 1000', '--batch 100').replace(/--train-limit \d+/, '--train-limit 100').replace(/--test-limit \d+/, '--test-limit 20'),
   },
   {
-    match: /^eval (?:\/tmp\/mnist-snn|examples\/mnist-)\S*$/,
+    match: /^eval (?:\/tmp\/mnist-snn|examples\/mnist-(?!dvs-sim))\S*$/,
     why: 'all 10,000 test images after calibrating on 512; 20 images after calibrating on 64 run the same code',
     run: (c) => `${c} --limit 20 --calibration-images 64`,
   },

@@ -3,7 +3,8 @@ import { SnncError } from '../../base/errors.ts';
 import { loadModelArg, nirFlags } from '../load-model-arg.ts';
 import { requireSnn } from '../../compiler/lower.ts';
 import { evaluate } from '../../verify/evaluate.ts';
-import { DATASET_NAMES } from '../../data/datasets.ts';
+import { DATASET_NAMES, isDatasetName } from '../../data/datasets.ts';
+import { loadDataset } from '../../data/load.ts';
 import { EVENT_DATASET_NAMES } from '../../data/event-datasets.ts';
 import { isSampleDataset, programSamples } from '../../runtime/program-samples.ts';
 import { flagNumber, flagString, positionals, type FlagSpecs } from '../args.ts';
@@ -32,8 +33,11 @@ export const evalCommand: Command = {
     if (!isSampleDataset(name)) throw new SnncError('usage', `--dataset: unknown dataset "${name}"`);
     const split = (flagString(args, 'split') ?? 'test') as 'train' | 'test';
     const limit = flagNumber(args, 'limit');
+    const range = limit !== undefined ? { limit } : {};
+    // Image datasets load before the lowering, which would fetch a missing one for calibration without being asked.
+    const images = isDatasetName(name) && model.encoder.kind !== 'events' ? loadDataset(name, split, range) : undefined;
     const program = await compileCached(modelPath!, args, io.log);
-    const data = await programSamples(program, name, split, limit !== undefined ? { limit } : {});
+    const data = images ?? (await programSamples(program, name, split, range));
     const bar = terminalProgress('eval', data.count, io.tty);
     const r = evaluate(model, program, data, (done) => bar.tick(done));
     bar.done();
