@@ -44,7 +44,13 @@ export async function calibrationSet(model: Model, count: number, log?: (line: s
   const name = model.metadata.dataset;
   if (model.kind === 'snn' && model.encoder.kind === 'events' && isEventDatasetName(name)) {
     const options = { binning: model.encoder.binning, timesteps: model.timesteps, maxCount: 2 ** model.encoder.countBits - 1 };
-    const frames = await loadFrameSet(name, 'train', options, { limit: count });
+    let frames;
+    try {
+      frames = await loadFrameSet(name, 'train', options, { limit: count });
+    } catch (e) {
+      if (!(e instanceof SnncError) || e.code !== 'data' || !/not in the cache/.test(e.message)) throw e;
+      throw new SnncError('data', `${e.message}, or compile with --calibration none (formats from worst-case bounds)`);
+    }
     // The first training samples (offset 0), binned with the model's own binning.
     return { dataset: `${name} train`, ...datasetBatch(frames) };
   }

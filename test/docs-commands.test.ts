@@ -75,7 +75,7 @@ const SUBSTITUTIONS: readonly Substitution[] = [
  * Placeholders of syntax lines (reviewed): a line holding one of these, `[`, `|` or `...` documents syntax. Its
  * command and flag names are checked; an unknown upper-case word fails until it is added here or made concrete.
  */
-const PLACEHOLDERS = new Set(['MODEL', 'DIR', 'FILE', 'NET.nir', 'FILE.png', 'FILE.json', 'ARCH', 'D', 'N', 'T', 'S', 'P', 'B', 'I', 'DT', 'PASS', 'examples/MODEL', 'results/figures/MODEL-raster-image0.png', 'results/figures/MODEL-curves.png']);
+const PLACEHOLDERS = new Set(['MODEL', 'DIR', 'FILE', 'NET.nir', 'FILE.png', 'FILE.bin', 'FILE.json', 'ARCH', 'D', 'N', 'T', 'S', 'P', 'B', 'I', 'DT', 'PASS', 'examples/MODEL', 'results/figures/MODEL-raster-image0.png', 'results/figures/MODEL-curves.png']);
 
 /** Files a doc's commands read that the repository does not hold, made first in the scratch root (reviewed). */
 const SETUP: Readonly<Record<string, (workspace: string) => Promise<void>>> = {

@@ -4,7 +4,8 @@ import { loadModelArg, nirFlags } from '../load-model-arg.ts';
 import { requireSnn } from '../../compiler/lower.ts';
 import { runSnnFloat } from '../../runtime/float-reference.ts';
 import { runGolden } from '../../runtime/golden.ts';
-import { DATASET_NAMES } from '../../data/datasets.ts';
+import { DATASET_NAMES, DATASETS, isDatasetName, type DatasetName, type Split } from '../../data/datasets.ts';
+import { loadDataset, type LoadedDataset } from '../../data/load.ts';
 import { EVENT_DATASET_NAMES } from '../../data/event-datasets.ts';
 import { isSampleDataset, programSamples, sampleFileFrames } from '../../runtime/program-samples.ts';
 import { readImagePng } from '../../data/png.ts';
@@ -36,22 +37,26 @@ export const runCommand: Command = {
     const sampleFile = flagString(args, 'sample');
     const index = flagNumber(args, 'index');
     if ([file, sampleFile, index].filter((v) => v !== undefined).length !== 1) throw new SnncError('usage', 'snnc run: give exactly one of --index I, --image FILE.png or --sample FILE.bin');
+    const name = flagString(args, 'dataset') ?? model.metadata.dataset;
+    const split = (flagString(args, 'split') ?? 'test') as Split;
+    if (index !== undefined && !isSampleDataset(name)) throw new SnncError('usage', `--dataset: unknown dataset "${name}"`);
+    // An image is read before lowering (a bad file fails fast); event frames need the program's binning.
+    const events = model.encoder.kind === 'events';
+    if (file !== undefined && events) throw new SnncError('usage', `--image: the model takes event frames; give --sample FILE.bin or --index I`);
+    const image = file !== undefined ? readImagePng(file, model.input.shape) : undefined;
+    const early = index !== undefined && !events && isDatasetName(name) ? imageSample(name, split, index, model.input.shape) : undefined;
     const program = await compileCached(modelPath!, args, io.log);
     let pixels: Uint8Array;
     let what: string;
-    if (file !== undefined) {
-      if (program.encoder.kind === 'events') throw new SnncError('usage', `--image: the model takes event frames; give --sample FILE.bin or --index I`);
-      pixels = readImagePng(file, model.input.shape);
-      what = file;
+    if (image !== undefined) {
+      pixels = image;
+      what = file!;
     } else if (sampleFile !== undefined) {
       const sample = sampleFileFrames(program, sampleFile);
       pixels = sample.frames;
       what = `${sampleFile} (${sample.events} events, ${sample.dropped} outside the window)`;
     } else {
-      const name = flagString(args, 'dataset') ?? model.metadata.dataset;
-      if (!isSampleDataset(name)) throw new SnncError('usage', `--dataset: unknown dataset "${name}"`);
-      const split = (flagString(args, 'split') ?? 'test') as 'train' | 'test';
-      const data = await programSamples(program, name, split, { offset: index!, limit: 1 });
+      const data = early ?? await programSamples(program, name, split, { offset: index!, limit: 1 });
       pixels = data.image(0);
       what = `${name} ${split} #${index} (label ${data.labels[0]})`;
     }
@@ -69,3 +74,10 @@ export const runCommand: Command = {
     return 0;
   },
 };
+
+/** Image `index` of an image dataset whose images have the model's shape. */
+function imageSample(name: DatasetName, split: Split, index: number, shape: readonly number[]): LoadedDataset {
+  const have = DATASETS[name].shape.join('x');
+  if (have !== shape.join('x')) throw new SnncError('data', `${name} images are ${have}, the model wants ${shape.join('x')}`);
+  return loadDataset(name, split, { offset: index, limit: 1 });
+}

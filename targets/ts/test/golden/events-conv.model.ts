@@ -252,7 +252,7 @@ const L0_HALF = new Float64Array([
 const L0_SHIFT = new Int32Array([
   4, 11,
 ]);
-/** conv0: accumulators, int32 (proven range -745131..1082801). */
+/** conv0: accumulators, int32 (proven range -437691..846401). */
 const L0_ACC = new Int32Array(30);
 /** conv0: output, dense CHW. */
 const L0_Y = new Int8Array(30);
