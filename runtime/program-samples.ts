@@ -3,11 +3,11 @@
  * checked), or for an events program an event dataset binned with the program's own binning, T and input type.
  */
 import { SnncError } from '../base/errors.ts';
-import { DATASETS, isDatasetName, type Split } from '../data/datasets.ts';
+import { DATASETS, isDatasetName, type DatasetName, type Split } from '../data/datasets.ts';
 import { EVENT_DATASETS, isEventDatasetName } from '../data/event-datasets.ts';
 import { loadFrameSet } from '../data/event-frames.ts';
 import { binEvents } from '../data/events.ts';
-import { loadDataset } from '../data/load.ts';
+import { loadDataset, type LoadedDataset } from '../data/load.ts';
 import { readNmnistFile } from '../data/nmnist.ts';
 import { maxOf } from '../ir/int-type.ts';
 import type { Program } from '../ir/program.ts';
@@ -40,8 +40,13 @@ export async function programSamples(program: Program, dataset: string, split: S
   }
   if (!isDatasetName(dataset)) throw new SnncError('usage', `--dataset: unknown dataset "${dataset}"`);
   if (events) throw new SnncError('usage', `--dataset ${dataset}: an image dataset, but the program takes event frames (${want})`);
-  const shape = DATASETS[dataset].shape;
-  if (shape.join('x') !== want) throw new SnncError('data', `${dataset} images are ${shape.join('x')}, the program wants ${want}`);
+  return imageSamples(dataset, program.input.shape, split, range);
+}
+
+/** Images [offset, offset + limit) of an image dataset whose images must have `shape`; needs no program. */
+export function imageSamples(dataset: DatasetName, shape: readonly number[], split: Split, range: { readonly offset?: number; readonly limit?: number } = {}): LoadedDataset {
+  const have = DATASETS[dataset].shape.join('x');
+  if (have !== shape.join('x')) throw new SnncError('data', `${dataset} images are ${have}, the program wants ${shape.join('x')}`);
   return loadDataset(dataset, split, range);
 }
 

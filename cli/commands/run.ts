@@ -4,10 +4,9 @@ import { loadModelArg, nirFlags } from '../load-model-arg.ts';
 import { requireSnn } from '../../compiler/lower.ts';
 import { runSnnFloat } from '../../runtime/float-reference.ts';
 import { runGolden } from '../../runtime/golden.ts';
-import { DATASET_NAMES, DATASETS, isDatasetName, type DatasetName, type Split } from '../../data/datasets.ts';
-import { loadDataset, type LoadedDataset } from '../../data/load.ts';
+import { DATASET_NAMES, isDatasetName, type Split } from '../../data/datasets.ts';
 import { EVENT_DATASET_NAMES } from '../../data/event-datasets.ts';
-import { isSampleDataset, programSamples, sampleFileFrames } from '../../runtime/program-samples.ts';
+import { imageSamples, isSampleDataset, programSamples, sampleFileFrames } from '../../runtime/program-samples.ts';
 import { readImagePng } from '../../data/png.ts';
 import { flagNumber, flagString, positionals, type FlagSpecs } from '../args.ts';
 import type { Command } from '../command.ts';
@@ -44,7 +43,7 @@ export const runCommand: Command = {
     const events = model.encoder.kind === 'events';
     if (file !== undefined && events) throw new SnncError('usage', `--image: the model takes event frames; give --sample FILE.bin or --index I`);
     const image = file !== undefined ? readImagePng(file, model.input.shape) : undefined;
-    const early = index !== undefined && !events && isDatasetName(name) ? imageSample(name, split, index, model.input.shape) : undefined;
+    const early = index !== undefined && !events && isDatasetName(name) ? imageSamples(name, model.input.shape, split, { offset: index, limit: 1 }) : undefined;
     const program = await compileCached(modelPath!, args, io.log);
     let pixels: Uint8Array;
     let what: string;
@@ -75,9 +74,3 @@ export const runCommand: Command = {
   },
 };
 
-/** Image `index` of an image dataset whose images have the model's shape. */
-function imageSample(name: DatasetName, split: Split, index: number, shape: readonly number[]): LoadedDataset {
-  const have = DATASETS[name].shape.join('x');
-  if (have !== shape.join('x')) throw new SnncError('data', `${name} images are ${have}, the model wants ${shape.join('x')}`);
-  return loadDataset(name, split, { offset: index, limit: 1 });
-}
