@@ -5,7 +5,7 @@
  */
 import { ZERO_SEED_STATE } from '../../runtime/prng.ts';
 import { buildConv, buildPool } from './build-windows.ts';
-import { buildSpiking } from './build-spiking.ts';
+import { spikingParts, type StepPart } from './build-spiking.ts';
 import { encodeStep } from './build-jitter.ts';
 import { encodeFrame } from './build-events.ts';
 import type { WasmPlan } from './plan.ts';
@@ -64,22 +64,46 @@ function readout(plan: WasmPlan, locals: Locals): Code {
   ];
 }
 
-function step(plan: WasmPlan): WasmFunction {
-  const locals = new Locals();
-  const layers = plan.layers.flatMap((layer) => {
+/** One timestep's parts in order: the encoding, each layer's parts, the readout. */
+function stepParts(plan: WasmPlan): StepPart[] {
+  // With a prefetch, step 0's encoding runs in begin and each step's first layer encodes the next step.
+  const encode: StepPart[] = plan.encoder.kind === 'events'
+    ? [{ part: 'encode frame', build: (locals) => encodeFrame(plan, locals) }]
+    : plan.prefetch ? [] : [{ part: 'encode', build: (locals) => encodeStep(plan, locals) }];
+  const layers = plan.layers.flatMap((layer, l): StepPart[] => {
     switch (layer.kind) {
       case 'conv':
-        return buildConv(layer, locals);
+        return [{ part: `layer ${l} conv`, build: (locals) => buildConv(layer, locals) }];
       case 'pool':
-        return buildPool(layer, locals);
+        return [{ part: `layer ${l} pool`, build: (locals) => buildPool(layer, locals) }];
       default:
-        return buildSpiking(layer, locals);
+        return spikingParts(layer).map((p) => ({ part: `layer ${l} ${p.part}`, build: p.build }));
     }
   });
-  // With a prefetch, step 0's encoding runs in begin and each step's first layer encodes the next step.
-  const encode = plan.encoder.kind === 'events' ? encodeFrame(plan, locals) : plan.prefetch ? [] : encodeStep(plan, locals);
-  const body = [...encode, ...layers, ...readout(plan, locals)];
-  return { name: 'step', params: [], locals: locals.list, body, exported: true };
+  return [...encode, ...layers, { part: 'readout', build: (locals) => readout(plan, locals) }];
+}
+
+/**
+ * `step` with its parts inline (what the target emits), or split: one function per part, which `step` calls in order
+ * (the same integers; bench/wasm-profile.ts attributes the time per part from a sampling profile of this form).
+ */
+function step(plan: WasmPlan, shape: ModuleShape): WasmFunction[] {
+  const parts = stepParts(plan);
+  if (shape === 'inline') {
+    const locals = new Locals();
+    return [{ name: 'step', params: [], locals: locals.list, body: parts.flatMap((p) => p.build(locals)), exported: true }];
+  }
+  const functions = parts.map((p, k): WasmFunction => {
+    const locals = new Locals();
+    const body = p.build(locals);
+    return { name: partFunctionName(k, p.part), params: [], locals: locals.list, body, exported: true };
+  });
+  return [{ name: 'step', params: [], locals: [], body: functions.flatMap((f) => call(f.name)), exported: true }, ...functions];
+}
+
+/** The exported name of part k in a split module. */
+export function partFunctionName(k: number, part: string): string {
+  return `part${k}_${part.replace(/[^A-Za-z0-9]+/g, '_')}`;
 }
 
 function run(plan: WasmPlan): WasmFunction {
@@ -99,6 +123,14 @@ function run(plan: WasmPlan): WasmFunction {
   return { name: 'run', params: [{ name: 'seed', type: 'i32' }], result: 'i32', locals: locals.list, body, exported: true };
 }
 
-export function buildModule(plan: WasmPlan): WasmModule {
-  return { pages: plan.pages, data: plan.segments, functions: [begin(plan), step(plan), run(plan)] };
+/** inline: the emitted form; split: each part of a step in a function of its own (for profiling). */
+export type ModuleShape = 'inline' | 'split';
+
+export function buildModule(plan: WasmPlan, shape: ModuleShape = 'inline'): WasmModule {
+  return { pages: plan.pages, data: plan.segments, functions: [begin(plan), ...step(plan, shape), run(plan)] };
+}
+
+/** The names of a split module's part functions, in the order `step` calls them, with the part each computes. */
+export function splitParts(plan: WasmPlan): { readonly name: string; readonly part: string }[] {
+  return stepParts(plan).map((p, k) => ({ name: partFunctionName(k, p.part), part: p.part }));
 }

@@ -229,6 +229,21 @@ function update(plan: SpikingPlan, locals: Locals): Code {
   ];
 }
 
+/** A named part of a layer's step: the unit that bench/wasm-profile.ts times as a function of its own. */
+export interface StepPart {
+  readonly part: string;
+  build(locals: Locals): Code;
+}
+
+/** The layer's step in order: the delay copies, the accumulation over the input events, the update of every unit. */
+export function spikingParts(plan: SpikingPlan): StepPart[] {
+  return [
+    ...(plan.op.delay === 0 ? [] : [{ part: 'delay', build: () => delayCopies(plan) }]),
+    ...(plan.dense ? [{ part: plan.prefetch ? 'accumulate+next draws' : 'accumulate', build: (locals: Locals) => accumulate(plan, locals) }] : []),
+    { part: 'update', build: (locals: Locals) => (plan.vector ? buildVectorUpdate(plan, locals) : update(plan, locals)) },
+  ];
+}
+
 export function buildSpiking(plan: SpikingPlan, locals: Locals): Code {
-  return [...delayCopies(plan), ...(plan.dense ? accumulate(plan, locals) : []), ...(plan.vector ? buildVectorUpdate(plan, locals) : update(plan, locals))];
+  return spikingParts(plan).flatMap((p) => p.build(locals));
 }

@@ -196,7 +196,7 @@ function uniform(values: readonly number[]): number | undefined {
   return values.every((v) => v === values[0]) ? values[0] : undefined;
 }
 
-function planWith(program: Program, m: Layout): WasmPlan {
+function planWith(program: Program, m: Layout, options: PlanOptions): WasmPlan {
   const bounds = programBounds(program);
   const geometry = program.layers.map((op, l) => (op.kind === 'spiking' && op.synapse === 'dense' ? denseGeometry(op, bounds.layers[l]!.input) : undefined));
   const outOf = (l: number, length: number, dense: number | undefined, own?: EventList): Out => {
@@ -219,7 +219,7 @@ function planWith(program: Program, m: Layout): WasmPlan {
   const nzCountAt = m.state(4);
   const prngAt = m.state(4);
   const g0 = geometry[0];
-  const prefetch: Prefetch | undefined = enc.kind === 'jitter' && g0?.width === 'pair16' && encoder.out.dense === undefined && g0.paddedUnits / g0.lanes <= 4 * PAIR_BLOCK
+  const prefetch: Prefetch | undefined = options.prefetch !== false && enc.kind === 'jitter' && g0?.width === 'pair16' && encoder.out.dense === undefined && g0.paddedUnits / g0.lanes <= 4 * PAIR_BLOCK
     ? { jitter: { jitterBits: enc.jitterBits, nzAt, nzCountAt, prngAt }, next: m.list(pixels, g0.rowBytes) }
     : undefined;
   const layers: LayerPlan[] = [];
@@ -298,8 +298,13 @@ function planSpiking(
 }
 
 /** The plan of a program check.ts accepted: laid out once to measure the regions, then at their final places. */
-export function planWasm(program: Program): WasmPlan {
+export function planWasm(program: Program, options: PlanOptions = {}): WasmPlan {
   const sizing = new Layout();
-  planWith(program, sizing);
-  return planWith(program, sizing.placed());
+  planWith(program, sizing, options);
+  return planWith(program, sizing.placed(), options);
+}
+
+export interface PlanOptions {
+  /** false: never draw step t+1 inside step t's first layer (bench/wasm-profile.ts times the draws on their own). */
+  readonly prefetch?: boolean;
 }
