@@ -4,6 +4,7 @@
  * (snn_pnr: pixel and seed shifted in on one pin, every output folded into one XOR pin), because the UP5K's 39 pins
  * cannot carry the top's ports; the folding keeps all of the design's logic observable, so none is optimised away.
  */
+import { SnncError } from '../../base/errors.ts';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { cat, index, ModuleBuilder, num, range, reduceXor, set, type Module } from './netlist.ts';
@@ -80,6 +81,9 @@ function yosys(dir: string, work: string, info: DesignInfo, extra: readonly stri
   writeFileSync(join(work, `${commands.split(' ')[0]}.ys`), script + '\n');
   const log = runTool('yosys', ['-q', '-p', script], dir, `yosys ${commands.split(' ')[0]}`);
   writeFileSync(join(work, `${commands.split(' ')[0]}.log`), log);
+  // yosys resolves a net with two drivers to a constant and synthesises on: the figures would describe another design.
+  const conflict = /^Warning: multiple conflicting drivers for (\S+)/m.exec(log);
+  if (conflict) throw new SnncError('tool', `yosys ${commands.split(' ')[0]}: ${conflict[1]} has several drivers, so its figures would not describe the design (see ${relative(dir, work)}/${commands.split(' ')[0]}.log)`);
   return parseStat(readFileSync(statFile, 'utf8'));
 }
 

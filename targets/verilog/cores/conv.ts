@@ -204,7 +204,7 @@ export function convModule(): Module {
 
   b.always(clk, [
     set(done, num(0)),
-    if_(rst, [set(state, num(0)), set(busy, num(0)), set(pValid, num(0)), set(fwd, num(0)), set(o0, num(0)), set(o1, num(0)), set(outValid, num(0))], [
+    if_(rst, [set(state, num(0)), set(busy, num(0)), set(pValid, num(0)), set(fwd, num(0)), set(o0, num(0)), set(o1, num(0))], [
       switch_(state, [
         { labels: [num(0)], body: [if_(start, [set(state, num(SCATTER)), set(busy, num(0))])] },
         {

@@ -1,5 +1,6 @@
 /** @fileoverview FPGA estimates: cell-count parsing, and `snnc report` end to end (yosys, nextpnr, cycles) on a small design. */
 import test from 'ava';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../../cli/main.ts';
@@ -37,4 +38,15 @@ test('snnc report synthesises, places and measures cycles', async (t) => {
   const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { cycles: { mean: number }; place: { fits: boolean } };
   t.is(json.cycles.mean, mean);
   t.true(json.place.fits);
+});
+
+test('every net of the emitted RTL has one driver (yosys check -assert), conv, events and AXI designs included', async (t) => {
+  for (const { program, lanes } of [sharedCase('tiny'), sharedCase('conv-excess-refractory-delay1-events'), sharedCase('binary-subtract-delay0-direct')]) {
+    const dir = await emitTo(target, program, { lanes });
+    const rtl = (JSON.parse(readFileSync(join(dir, 'design.json'), 'utf8')) as { rtl: string[] }).rtl.join(' ');
+    for (const top of ['snn_top', 'snn_axis']) {
+      const run = spawnSync('yosys', ['-q', '-p', `read_verilog -defer ${rtl}; hierarchy -top ${top}; proc; flatten; check -assert`], { cwd: dir, encoding: 'utf8' });
+      t.is(run.status, 0, `${program.name} ${top}: ${run.stdout}${run.stderr}`);
+    }
+  }
 });
