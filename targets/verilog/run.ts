@@ -103,29 +103,32 @@ function announced<T>(what: string, step: () => T): T {
   }
 }
 
-/** Builds (or reuses) the simulator executable for the design in `dir`; returns the command to run it. */
-export function buildSimulator(dirArg: string, info: DesignInfo, simulator: Simulator): { command: string; args: string[] } {
+/** Builds (or reuses) the simulator executable of `testbench` (default: the core bench) in `dir`; returns the command to run it. */
+export function buildSimulator(dirArg: string, info: DesignInfo, simulator: Simulator, testbench: string = info.testbench): { command: string; args: string[] } {
   const dir = resolve(dirArg);
+  // Another bench builds in a folder of its own under the core bench's (run artefacts, verify/verify.ts).
+  const own = (folder: string): string => (testbench === info.testbench ? join(dir, folder) : join(dir, folder, testbench));
   if (simulator === 'verilator') {
-    const mdir = join(dir, 'obj_dir');
+    const mdir = own('obj_dir');
     const stamp = join(mdir, 'snnc-build-key');
     const exe = join(mdir, 'snn_sim');
     const flags = [
-      '--binary', '-j', '2', '--top-module', info.testbench, '-Wno-fatal', '--Mdir', mdir, '-o', 'snn_sim',
+      '--binary', '-j', '2', '--top-module', testbench, '-Wno-fatal', '--Mdir', mdir, '-o', 'snn_sim',
       '-CFLAGS', '-O1', ...(info.traces ? ['--trace'] : []),
     ];
     const key = buildKey(dir, info, 'verilator', flags);
     if (!(existsSync(exe) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key)) {
       rmSync(mdir, { recursive: true, force: true });
+      mkdirSync(mdir, { recursive: true });
       announced(`building the Verilator simulator of ${dir} (once per design)`, () => runTool('verilator', [...flags, ...sources(info)], dir, 'verilator build'));
       writeFileSync(stamp, key);
     }
     return { command: exe, args: [] };
   }
-  const out = join(dir, 'icarus');
-  const vvp = join(out, 'snn_tb.vvp');
+  const out = own('icarus');
+  const vvp = join(out, `${testbench}.vvp`);
   const stamp = join(out, 'snnc-build-key');
-  const flags = ['-g2005', '-s', info.testbench];
+  const flags = ['-g2005', '-s', testbench];
   const key = buildKey(dir, info, 'iverilog', flags);
   if (!(existsSync(vvp) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key)) {
     rmSync(out, { recursive: true, force: true });
