@@ -51,7 +51,7 @@ export function scoreCollector(b: ModuleBuilder, plan: DesignPlan, c: ScoreConte
   const readyOrStall: Stmt[] = [...c.gaps.draw, let_(c.outReady, lnot(c.gaps.now))];
   // A class index can exceed CLASSES - 1 only when CLASSES is not a power of two.
   const outOfRange = ro.classes < 2 ** ro.classBits
-    ? [if_(ge(c.outClass, num(ro.classes)), c.reject(`the design sent class %0d of ${ro.classes}`, c.outClass))]
+    ? [if_(ge(c.outClass, num(ro.classes)), c.reject(`the design sent class %0d, outside 0..${ro.classes - 1}`, c.outClass))]
     : [];
   return {
     take: [

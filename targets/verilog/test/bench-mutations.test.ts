@@ -2,8 +2,8 @@
  * @fileoverview The bench catches the RTL mutations `snnc verify` once let through (issue 16): each is applied to the
  * text of an emitted snn_readout.v and verified --as-is on 8 random images. The real design passes on both simulators;
  * a readout that ignores out_ready is caught by the stalls on out_ready, an argmax whose `>` became `>=` by a program
- * built to tie, a readout that skips or repeats a class's beat by the bench's per-image score marks, and a score
- * register stuck for one class by the scores themselves.
+ * built to tie, a readout that skips, repeats or adds a class's beat by the bench's per-image score marks, and a
+ * score register stuck for one class by the scores themselves.
  */
 import test, { type ExecutionContext } from 'ava';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -38,20 +38,29 @@ const TIED = tiedProgram();
 const BATCH = randomProgramBatch(TIED, SAMPLES, 0);
 const GOLDEN = BATCH.images.map((image, i) => runGolden(TIED, image, BATCH.seeds[i]!));
 
-/** A build folder of TIED (ir.json, verilog/, manifest.json), its readout edited by `mutation` (which must apply). */
-async function build(t: ExecutionContext, name: string, mutation?: { readonly from: string; readonly to: string }): Promise<string> {
+interface Edit {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** A build folder of TIED (ir.json, verilog/, manifest.json), its readout changed by `edits` (each must apply once). */
+async function build(t: ExecutionContext, name: string, ...edits: Edit[]): Promise<string> {
   const dir = tempDir(`bench-${name}`);
   writeFileSync(join(dir, 'ir.json'), JSON.stringify(TIED) + '\n');
   await emitTo(target, TIED, { lanes: 2 }, join(dir, 'verilog'));
   writeManifest(dir);
-  if (mutation) {
-    const file = join(dir, 'verilog', 'rtl', 'snn_readout.v');
-    const source = readFileSync(file, 'utf8');
-    t.is(source.split(mutation.from).length, 2, `${mutation.from} occurs once in snn_readout.v`);
-    writeFileSync(file, source.replace(mutation.from, mutation.to));
+  const file = join(dir, 'verilog', 'rtl', 'snn_readout.v');
+  let source = readFileSync(file, 'utf8');
+  for (const { from, to } of edits) {
+    t.is(source.split(from).length, 2, `${from} occurs once in snn_readout.v`);
+    source = source.replace(from, to);
   }
+  writeFileSync(file, source);
   return dir;
 }
+
+/** The readout's streaming state: the next class on out_ready, or back to idle after the last. */
+const STREAM_NEXT = '            if (out_class != LAST_CLASS) begin\n              out_class <= out_class + 1;\n            end else begin\n              state <= 0;';
 
 /** `snnc verify --as-is` of the verilog target on the 8 images: exit code and the verilog row's columns but speed. */
 async function verify(dir: string, simulator: Simulator): Promise<{ code: number; row: string }> {
@@ -100,10 +109,15 @@ test.serial("a readout that never sends class 1's beat is caught: no score for c
 });
 
 test.serial('a readout whose class counter sticks while it streams is caught: class 0 sent twice', async (t) => {
-  const stuck = '            if (out_class != LAST_CLASS) begin\n              out_class <= out_class + 1;\n            end else begin\n              state <= 0;';
-  const dir = await build(t, 'repeat', { from: stuck, to: stuck.replace('out_class <= out_class + 1;', 'out_class <= out_class;') });
+  const dir = await build(t, 'repeat', { from: STREAM_NEXT, to: STREAM_NEXT.replace('out_class <= out_class + 1;', 'out_class <= out_class;') });
   const r = await verify(dir, 'icarus');
   t.deepEqual(r, { code: 1, row: '0 - error: image 0: the design sent class 0 twice' });
+});
+
+test.serial('a readout that streams one class too many (class 3 of 0..2, in 2 class bits) is caught', async (t) => {
+  const dir = await build(t, 'extra', { from: STREAM_NEXT, to: STREAM_NEXT.replace('LAST_CLASS', '3') }, { from: 'assign out_last = out_class == LAST_CLASS;', to: 'assign out_last = out_class == 3;' });
+  const r = await verify(dir, 'icarus');
+  t.deepEqual(r, { code: 1, row: '0 - error: image 0: the design sent class 3, outside 0..2' });
 });
 
 test.serial("a score register stuck at 0 for class 1 is a score mismatch on every image whose golden score 1 is not 0", async (t) => {
