@@ -18,7 +18,8 @@ import { cli } from '../../../test/support/cli.ts';
 import { emitTo, tempDir } from '../../../test/support/emit-to.ts';
 import { TINY } from '../../../test/support/fixed-programs.ts';
 import { target } from '../index.ts';
-import type { Simulator } from '../run.ts';
+import { SnncError } from '../../../base/errors.ts';
+import { parseOutput, type Simulator } from '../run.ts';
 
 const SAMPLES = 8;
 
@@ -76,6 +77,12 @@ test('the tied program ties classes 1 and 2 at the top on every image, and the I
     t.true(g.scores[1]! > g.scores[0]!);
     t.is(g.label, 1);
   }
+});
+
+test("the bench's error and timeout lines end the run and name the image in the caller's count (verify runs chunks)", (t) => {
+  const error = t.throws(() => parseOutput('1 9 3 4\nerror the design sent class 0 twice\n', 2, 2, 10), { instanceOf: SnncError });
+  t.deepEqual([(error as SnncError).code, error!.message], ['mismatch', 'image 11: the design sent class 0 twice']);
+  t.throws(() => parseOutput('timeout\n', 1, 2, 40), { instanceOf: SnncError, message: 'the design stalled on image 40 (bench timeout)' });
 });
 
 for (const simulator of ['icarus', 'verilator'] as const) {
