@@ -34,6 +34,8 @@ export type TargetTrace = Pick<ModelTrace, 'layers'>;
 export interface RunOptions {
   /** verilog: the simulator (default: SNNC_SIMULATOR, else verilator). */
   readonly simulator?: 'verilator' | 'icarus';
+  /** The number of the batch's first image in the caller's count (verify runs chunks), for messages; default 0. */
+  readonly firstImage?: number;
 }
 
 /** What a target can do, declared as data by the target that owns it; the CLI takes its flag ranges from here. */

@@ -61,7 +61,7 @@ async function runChunked(target: Target, dir: string, program: Program, batch: 
   await target.run(dir, program, { images: batch.images.slice(0, 1), seeds: batch.seeds.slice(0, 1) }, options.run);
   const started = performance.now();
   for (let i = 0; i < batch.images.length; i += chunk) {
-    const part = await target.run(dir, program, { images: batch.images.slice(i, i + chunk), seeds: batch.seeds.slice(i, i + chunk) }, options.run);
+    const part = await target.run(dir, program, { images: batch.images.slice(i, i + chunk), seeds: batch.seeds.slice(i, i + chunk) }, { ...options.run, firstImage: i });
     scores.push(...part.scores);
     labels.push(...part.labels);
     options.onProgress?.(target.name, scores.length);

@@ -85,8 +85,8 @@ export function cycleBound(plan: DesignPlan): number {
       inputs = filters * oh * ow;
     }
   }
-  // An events sample is up to T * (P + 1) beats, which the bench may space out with gaps (run.ts AER_GAP_PERCENT).
-  const beats = plan.aer ? 4 * plan.program.timesteps * (plan.pixels + 1) : plan.pixels;
+  // An events sample is up to T * (P + 1) beats; the bench may space out any input with gaps (run.ts RUN_GAP_PERCENT).
+  const beats = plan.aer ? 4 * plan.program.timesteps * (plan.pixels + 1) : 4 * plan.pixels;
   return 4 * (beats + plan.program.timesteps * perStep + 4 * plan.program.classes + 64);
 }
 

@@ -28,12 +28,14 @@ export interface SimulateOptions {
   /** Per-update trace file (traced designs only), relative to nothing: an absolute or cwd path. */
   readonly traceFile?: string;
   readonly vcdFile?: string;
-  /** Events designs: percent of cycles with in_valid and out_ready held low (the bench's +gap), default 0. */
+  /** Percent of cycles with in_valid and out_ready held low (the bench's +gap, testbench-gaps.ts), default 0. */
   readonly gapPercent?: number;
+  /** The number of the batch's first image, for messages (default 0). */
+  readonly firstImage?: number;
 }
 
-/** The gaps `run` (verify, the conformance suite) streams events with: bubbles and back-pressure on every design. */
-export const AER_GAP_PERCENT = 25;
+/** The gaps `run` (verify, the conformance suite) streams with: bubbles and back-pressure on every design. */
+export const RUN_GAP_PERCENT = 25;
 
 /** The simulator to use: the option, else SNNC_SIMULATOR, else Verilator. */
 export function chooseSimulator(option?: Simulator): Simulator {
@@ -174,13 +176,15 @@ export function aerBeats(sample: Uint8Array, pixels: number, widths: { readonly 
 }
 
 
-export function parseOutput(text: string, images: number, classes: number): SimulationResult {
+/** The bench's output file: a result line per image, or a `timeout` or `error MESSAGE` line that ends it. */
+export function parseOutput(text: string, images: number, classes: number, firstImage = 0): SimulationResult {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const scores: number[][] = [];
   const labels: number[] = [];
   const cycles: number[] = [];
   for (const line of lines) {
-    if (line.trim() === 'timeout') throw new SnncError('mismatch', `the design stalled on image ${labels.length} (bench timeout)`);
+    if (line.trim() === 'timeout') throw new SnncError('mismatch', `the design stalled on image ${firstImage + labels.length} (bench timeout)`);
+    if (line.startsWith('error ')) throw new SnncError('mismatch', `image ${firstImage + labels.length}: ${line.slice('error '.length).trim()}`);
     const fields = line.trim().split(/\s+/).map(Number);
     if (fields.length !== classes + 2 || fields.some((f) => !Number.isSafeInteger(f))) throw new SnncError('tool', `unreadable simulation output line: ${line}`);
     labels.push(fields[0]!);
@@ -204,12 +208,12 @@ export function simulate(dirArg: string, batch: Batch, options: SimulateOptions 
     const output = join(work, 'out.txt');
     writeFileSync(input, vectorFile(batch, info));
     const plus = [`+in=${input}`, `+out=${output}`];
-    if (info.aer && options.gapPercent) plus.push(`+gap=${options.gapPercent}`);
+    if (options.gapPercent) plus.push(`+gap=${options.gapPercent}`);
     if (options.traceFile) plus.push(`+trace=${resolve(options.traceFile)}`);
     if (options.vcdFile) plus.push(`+vcd=${resolve(options.vcdFile)}`);
     runTool(command, [...args, ...plus], dir, `${simulator} simulation`);
     if (!existsSync(output)) throw new SnncError('tool', `${simulator} simulation wrote no output file`);
-    return parseOutput(readFileSync(output, 'utf8'), batch.images.length, info.classes);
+    return parseOutput(readFileSync(output, 'utf8'), batch.images.length, info.classes, options.firstImage);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -221,6 +225,6 @@ export async function runVerilog(dir: string, program: Program, batch: Batch, op
   if (info.programSha256 !== programSha256(program)) throw new SnncError('io', `${dir}: the design was emitted for another program (${info.program}); emit it again`);
   // A design emitted with --traces also leaves its per-update records (and, with SNNC_VCD=1, a VCD) beside it.
   const traces = info.traces ? { traceFile: join(dir, 'trace.txt'), vcdFile: process.env.SNNC_VCD === '1' ? join(dir, 'wave.vcd') : undefined } : {};
-  const result = simulate(dir, batch, { ...traces, simulator: options.simulator, gapPercent: AER_GAP_PERCENT });
+  const result = simulate(dir, batch, { ...traces, simulator: options.simulator, gapPercent: RUN_GAP_PERCENT, firstImage: options.firstImage });
   return { scores: result.scores, labels: result.labels };
 }

@@ -1,7 +1,10 @@
 /**
  * @fileoverview The generated test bench snn_tb: reads images (a count, then per image a seed and the pixels, hex;
- * for an events design a seed, a beat count and address-event beats, testbench-aer.ts) from +in=FILE, streams each through snn_top with valid/ready handshakes, and writes one line per image to
- * +out=FILE: `label cycles score0 score1 ...` (cycles from the first pixel beat to the last score beat, inclusive).
+ * for an events design a seed, a beat count and address-event beats, testbench-aer.ts) from +in=FILE, streams each
+ * through snn_top with valid/ready handshakes, and writes one line per image to +out=FILE: `label cycles score0
+ * score1 ...` (cycles from the first accepted input beat to the last score beat, inclusive), or `timeout`, or
+ * `error MESSAGE` when the score stream breaks its protocol (testbench-scores.ts); both end the run.
+ * With +gap=PERCENT it holds in_valid and out_ready low on seeded random cycles (testbench-gaps.ts).
  * Pixels go in beatPixels at a time, lane 0 in the low bits, the last beat padded with zeros.
  * With traces it also writes `stage step index membrane output` per update to +trace=FILE (a `# image N` line before
  * each image); +vcd=FILE dumps a VCD.
@@ -13,6 +16,8 @@ import {
 } from './netlist.ts';
 import type { DesignPlan } from './plan.ts';
 import { aerDriver, type BenchContext } from './testbench-aer.ts';
+import { benchGaps } from './testbench-gaps.ts';
+import { scoreCollector } from './testbench-scores.ts';
 import { stageTrace } from './top-context.ts';
 
 const CLOCK_HALF_PERIOD = 5;
@@ -84,11 +89,17 @@ export function testbenchModule(plan: DesignPlan, options: { traces: boolean; ma
   const checkTimeout = if_(gt(sub(cycle, startCycle), lit(options.maxCycles, 32)), [let_(timedOut, lit(1, 1))]);
   const read = (target: Expr, format: string): Stmt => let_(got, call('$fscanf', fin, str(format), target));
   const fail = (message: string): Stmt[] => [task('$display', str(`snn_tb: ${message}`)), task('$finish')];
+  const reject = (message: string, ...args: Expr[]): Stmt[] => [task('$fwrite', fout, str(`error ${message}\n`), ...args), task('$fclose', fout), task('$finish')];
   const notTimedOut = lnot(timedOut);
+  const gaps = benchGaps(b);
+  const collector = scoreCollector(b, plan, {
+    clk, cycle, outValid, outReady, outClass, outScore, outLabel, outLast, scores, label, endCycle, gaps, running: notTimedOut, checkTimeout, reject,
+  });
 
   const imageStimulus = (pixels: Expr, inPixel: Expr, inSeed: Expr): Stmt[] => [
     read(value, '%h'),
     let_(inSeed, value),
+    ...gaps.seed(value),
     loop('i', num(plan.pixels), [read(value, '%h'), let_(index(pixels, i), range(value, plan.pixelBits - 1, 0))]),
     ...(padded > plan.pixels ? [{ kind: 'while', test: lt(i, num(padded)), body: [let_(index(pixels, i), num(0)), let_(i, add(i, num(1)))] } as Stmt] : []),
     if_(ne(got, num(1)), fail('the input file ends early')),
@@ -96,32 +107,24 @@ export function testbenchModule(plan: DesignPlan, options: { traces: boolean; ma
     let_(startCycle, cycle),
     whileLoop(land(lt(i, num(plan.pixels)), notTimedOut), [
       negedge(clk),
-      let_(inValid, lit(1, 1)),
-      let_(inPixel, beat === 1 ? index(pixels, i) : cat(...Array.from({ length: beat }, (_, q) => index(pixels, add(i, num(beat - 1 - q)))))),
-      if_(inReady, [if_(eq(i, num(0)), [let_(startCycle, cycle)]), let_(i, add(i, num(beat)))]),
+      ...gaps.draw,
+      if_(gaps.now, [let_(inValid, lit(0, 1))], [
+        let_(inValid, lit(1, 1)),
+        let_(inPixel, beat === 1 ? index(pixels, i) : cat(...Array.from({ length: beat }, (_, q) => index(pixels, add(i, num(beat - 1 - q)))))),
+        if_(inReady, [if_(eq(i, num(0)), [let_(startCycle, cycle)]), let_(i, add(i, num(beat)))]),
+      ]),
       checkTimeout,
     ]),
   ];
-  const bench: BenchContext = { clk, inValid, inReady, outReady, cycle, startCycle, i, got, value, running: notTimedOut, checkTimeout, read, fail };
+  const bench: BenchContext = { clk, inValid, inReady, cycle, startCycle, i, got, value, running: notTimedOut, gaps, checkTimeout, read, fail };
   const perImage: Stmt[] = [
     if_(ne(ftrace, num(0)), [task('$fwrite', ftrace, str('# image %0d\n'), ref('image'))]),
     ...(aer ? aer.stimulus(bench) : imageStimulus(pixels!, inPixel!, inSeed!)),
     negedge(clk),
     let_(inValid, lit(0, 1)),
-    let_(k, num(0)),
-    whileLoop(land(lt(k, num(ro.classes)), notTimedOut), [
-      if_(aer ? land(outValid, outReady) : outValid, [
-        let_(index(scores, outClass), outScore),
-        let_(label, outLabel),
-        let_(k, add(k, num(1))),
-        if_(outLast, [let_(endCycle, cycle)]),
-      ]),
-      negedge(clk),
-      ...(aer ? aer.stall(bench) : []),
-      checkTimeout,
-    ]),
-    ...(aer ? [let_(outReady, lit(1, 1))] : []),
+    ...collector.take,
     if_(timedOut, [task('$fwrite', fout, str('timeout\n')), task('$fclose', fout), task('$finish')]),
+    ...collector.complete,
     task('$fwrite', fout, str('%0d %0d'), label, add(sub(endCycle, startCycle), num(1))),
     loop('k', num(ro.classes), [task('$fwrite', fout, str(' %0d'), index(scores, k))]),
     task('$fwrite', fout, str('\n')),
@@ -136,7 +139,7 @@ export function testbenchModule(plan: DesignPlan, options: { traces: boolean; ma
     let_(fin, call('$fopen', names.in, str('r'))),
     if_(eq(fin, num(0)), fail('cannot open the input file')),
     let_(fout, call('$fopen', names.out, str('w'))),
-    ...(aer ? aer.setup : []),
+    ...gaps.setup,
     read(images, '%d'),
     loop('k', num(RESET_CYCLES), [negedge(clk)]),
     let_(rst, lit(0, 1)),

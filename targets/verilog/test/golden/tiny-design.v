@@ -2233,6 +2233,12 @@ module snn_tb;
   reg [31:0] start_cycle;
   reg [31:0] end_cycle;
   reg timed_out;
+  integer gap;
+  reg [31:0] rng;
+  reg [0:0] seen [0:2-1];
+  reg held;
+  reg [14:0] held_beat;
+  reg taken;
   initial begin
     ftrace = 0;
     timed_out = 1'd0;
@@ -2257,6 +2263,9 @@ module snn_tb;
       $finish;
     end
     fout = $fopen(out_name, "w");
+    gap = 0;
+    if ($value$plusargs("gap=%d", gap)) begin
+    end
     got = $fscanf(fin, "%d", images);
     for (k = 0; k < 8; k = k + 1) begin
       @(negedge clk);
@@ -2269,6 +2278,10 @@ module snn_tb;
       end
       got = $fscanf(fin, "%h", value);
       in_seed = value;
+      rng = value ^ 32'd2654435769;
+      if (rng == 32'd0) begin
+        rng = 32'd1;
+      end
       for (i = 0; i < 9; i = i + 1) begin
         got = $fscanf(fin, "%h", value);
         pixels[i] = value[7:0];
@@ -2281,39 +2294,79 @@ module snn_tb;
       start_cycle = cycle;
       while ((i < 9) && (!timed_out)) begin
         @(negedge clk);
-        in_valid = 1'd1;
-        in_pixel = pixels[i];
-        if (in_ready) begin
-          if (i == 0) begin
-            start_cycle = cycle;
+        rng = rng ^ (rng << 13);
+        rng = rng ^ (rng >> 17);
+        rng = rng ^ (rng << 5);
+        if ((gap != 0) && ((rng % 32'd100) < gap)) begin
+          in_valid = 1'd0;
+        end else begin
+          in_valid = 1'd1;
+          in_pixel = pixels[i];
+          if (in_ready) begin
+            if (i == 0) begin
+              start_cycle = cycle;
+            end
+            i = i + 1;
           end
-          i = i + 1;
         end
-        if ((cycle - start_cycle) > 32'd2388) begin
+        if ((cycle - start_cycle) > 32'd2496) begin
           timed_out = 1'd1;
         end
       end
       @(negedge clk);
       in_valid = 1'd0;
-      k = 0;
-      while ((k < 2) && (!timed_out)) begin
-        if (out_valid) begin
+      for (k = 0; k < 2; k = k + 1) begin
+        seen[k] = 1'd0;
+      end
+      held = 1'd0;
+      taken = 1'd0;
+      rng = rng ^ (rng << 13);
+      rng = rng ^ (rng >> 17);
+      rng = rng ^ (rng << 5);
+      out_ready = !((gap != 0) && ((rng % 32'd100) < gap));
+      while ((!taken) && (!timed_out)) begin
+        if (held && ((!out_valid) || ({out_class, out_score, out_label, out_last} != held_beat))) begin
+          $fwrite(fout, "error the design dropped or changed its beat of class %0d while out_ready was low\n", held_beat[14:14]);
+          $fclose(fout);
+          $finish;
+        end
+        held = out_valid && (!out_ready);
+        held_beat = {out_class, out_score, out_label, out_last};
+        if (out_valid && out_ready) begin
+          if (seen[out_class]) begin
+            $fwrite(fout, "error the design sent class %0d twice\n", out_class);
+            $fclose(fout);
+            $finish;
+          end
+          seen[out_class] = 1'd1;
           scores[out_class] = out_score;
           label = out_label;
-          k = k + 1;
           if (out_last) begin
             end_cycle = cycle;
+            taken = 1'd1;
           end
         end
         @(negedge clk);
-        if ((cycle - start_cycle) > 32'd2388) begin
+        rng = rng ^ (rng << 13);
+        rng = rng ^ (rng >> 17);
+        rng = rng ^ (rng << 5);
+        out_ready = !((gap != 0) && ((rng % 32'd100) < gap));
+        if ((cycle - start_cycle) > 32'd2496) begin
           timed_out = 1'd1;
         end
       end
+      out_ready = 1'd1;
       if (timed_out) begin
         $fwrite(fout, "timeout\n");
         $fclose(fout);
         $finish;
+      end
+      for (k = 0; k < 2; k = k + 1) begin
+        if (!seen[k]) begin
+          $fwrite(fout, "error the design sent no score for class %0d\n", k);
+          $fclose(fout);
+          $finish;
+        end
       end
       $fwrite(fout, "%0d %0d", label, (end_cycle - start_cycle) + 1);
       for (k = 0; k < 2; k = k + 1) begin
@@ -2406,6 +2459,6 @@ d
   "classBits": 1,
   "scoreBits": 12,
   "timesteps": 3,
-  "maxCycles": 2388,
-  "fingerprint": "77389443"
+  "maxCycles": 2496,
+  "fingerprint": "15e11557"
 }
