@@ -2,22 +2,22 @@
  * @fileoverview The generated AXI4-Stream bench snn_axis_tb: reads the same +in=FILE as snn_tb (testbench.ts), streams
  * each sample through snn_axis as docs/axi-stream.md states, and writes one line per sample to +out=FILE:
  * `label cycles error score0 score1 ...` (cycles: the core's cycles_last; error: its sticky flag after the sample),
- * then `fingerprint HEX`. +gap=PERCENT (0..99) drops s_axis_tvalid and m_axis_tready on that share of cycles, drawn
- * from an xorshift32 seeded by the sample's seed. +cut=N ends sample 0 with TLAST on its beat N (1-based, early);
+ * then `fingerprint HEX`. +gap=PERCENT: gaps on s_axis_tvalid (between beats only) and stalls on m_axis_tready
+ * (testbench-gaps.ts). +cut=N ends sample 0 with TLAST on its beat N (1-based, early);
  * +extra=N sends N zero beats after sample 0's last beat before TLAST (late). A TLAST anywhere but on the label beat,
  * or a missing one, writes `protocol` and stops (values narrower than a register are zero-extended by assignment). Inputs change and outputs are sampled on the falling edge.
  */
 import {
-  add, call, cat, eq, gt, if_, index, land, let_, lit, lnot, lt, ModuleBuilder, mod, mul, ne, num, range, set, shl, shr, str, sub, task,
-  xor, type Expr, type Module, type Stmt,
+  add, call, cat, eq, gt, if_, index, land, let_, lit, lnot, lt, ModuleBuilder, mul, ne, num, range, set, str, sub, task,
+  type Expr, type Module, type Stmt,
 } from './netlist.ts';
 import type { DesignPlan } from './plan.ts';
 import { axisWidths } from './top-axis.ts';
+import { benchGaps } from './testbench-gaps.ts';
 
 const CLOCK_HALF_PERIOD = 5;
 const RESET_CYCLES = 8;
 const NAME_CHARS = 512;
-const GOLDEN_RATIO = 0x9e3779b9;
 
 const negedge = (clk: Expr): Stmt => ({ kind: 'wait-edge', edge: 'negedge', signal: clk });
 const loop = (variable: string, below: Expr, body: Stmt[]): Stmt => ({ kind: 'for', variable, from: num(0), below, body });
@@ -66,14 +66,13 @@ export function axisTestbenchModule(plan: DesignPlan, options: { maxCycles: numb
   const k = b.integer('k');
   const beats = b.integer('beats');
   const send = b.integer('send');
-  const gap = b.integer('gap');
   const cut = b.integer('cut');
   const extra = b.integer('extra');
   const value = b.reg('value', num(32));
   const seed = b.reg('seed', num(32));
   const next = b.reg('next_beat', num(inBits));
   const label = b.reg('label', num(outBits));
-  const rng = b.reg('rng', num(32));
+  const gaps = benchGaps(b);
   const pending = b.reg('pending');
   const held = b.reg('held');
   const heldData = b.reg('held_data', num(outBits));
@@ -84,8 +83,8 @@ export function axisTestbenchModule(plan: DesignPlan, options: { maxCycles: numb
   const read = (target: Expr, format: string): Stmt => let_(got, call('$fscanf', fin, str(format), target));
   const fail = (message: string): Stmt[] => [task('$display', str(`snn_axis_tb: ${message}`)), task('$finish')];
   const checkTimeout = if_(gt(sub(cycle, startCycle), lit(options.maxCycles, 32)), [let_(timedOut, lit(1, 1))]);
-  const draw: Stmt[] = [let_(rng, xor(rng, shl(rng, num(13)))), let_(rng, xor(rng, shr(rng, num(17)))), let_(rng, xor(rng, shl(rng, num(5))))];
-  const gapNow = land(ne(gap, num(0)), lt(mod(rng, lit(100, 32)), gap));
+  const draw = gaps.draw;
+  const gapNow = gaps.now;
   const protocol = (message: string): Stmt[] => [task('$fwrite', fout, str('protocol\n')), task('$display', str(`snn_axis_tb: ${message}`)), task('$fclose', fout), task('$finish')];
 
   // The data of beat j (0-based) of the sample: image: the seed, then pixel beats; events: the file's beats, in order.
@@ -104,8 +103,7 @@ export function axisTestbenchModule(plan: DesignPlan, options: { maxCycles: numb
       let_(beats, num(pixelBeats + 1)),
     ]),
     if_(ne(got, num(1)), fail('the input file ends early')),
-    let_(rng, xor(seed, lit(GOLDEN_RATIO, 32))),
-    if_(eq(rng, lit(0, 32)), [let_(rng, lit(1, 32))]),
+    ...gaps.seed(seed),
     let_(send, beats),
     if_(land(eq(sample, num(0)), gt(cut, num(0))), [let_(send, cut)]),
     if_(land(eq(sample, num(0)), gt(extra, num(0))), [let_(send, add(beats, extra))]),
@@ -157,12 +155,11 @@ export function axisTestbenchModule(plan: DesignPlan, options: { maxCycles: numb
   ];
   b.initial([
     let_(timedOut, lit(0, 1)),
-    let_(gap, num(0)),
     let_(cut, num(0)),
     let_(extra, num(0)),
     if_(lnot(plusarg('in=%s', names.in)), fail('+in=FILE is required')),
     if_(lnot(plusarg('out=%s', names.out)), fail('+out=FILE is required')),
-    if_(plusarg('gap=%d', gap), []),
+    ...gaps.setup,
     if_(plusarg('cut=%d', cut), []),
     if_(plusarg('extra=%d', extra), []),
     let_(fin, call('$fopen', names.in, str('r'))),
