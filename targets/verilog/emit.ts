@@ -126,16 +126,17 @@ function designFilesHash(files: readonly EmittedFile[]): string {
 export function emitDesign(program: Program, options: DesignOptions): EmittedFile[] {
   const plan = planDesign(program, options.lanes);
   const maxCycles = cycleBound(plan);
-  const rtl = [...coreModules(plan), topModule(plan, { traces: options.traces }), axisModule(plan)];
+  // A traced build is for locating a mismatch: its top has trace ports, and it has no AXI4-Stream core.
+  const rtl = [...coreModules(plan), topModule(plan, { traces: options.traces }), ...(options.traces ? [] : [axisModule(plan)])];
   const files: EmittedFile[] = [
     ...rtl.map((m) => ({ path: `rtl/${m.name}.v`, contents: printModule(m) })),
     { path: 'tb/snn_tb.v', contents: printModule(testbenchModule(plan, { traces: options.traces, maxCycles })) },
-    { path: 'tb/snn_axis_tb.v', contents: printModule(axisTestbenchModule(plan, { maxCycles })) },
+    ...(options.traces ? [] : [{ path: 'tb/snn_axis_tb.v', contents: printModule(axisTestbenchModule(plan, { maxCycles })) }]),
     ...memFiles(plan),
   ];
   const info: DesignInfo = {
     format: 'snnc-verilog-design', version: 1, program: program.name, programSha256: programSha256(program), top: 'snn_top', testbench: 'snn_tb',
-    rtl: rtl.map((m) => `rtl/${m.name}.v`), tb: ['tb/snn_tb.v', 'tb/snn_axis_tb.v'], lanes: options.lanes, traces: options.traces,
+    rtl: rtl.map((m) => `rtl/${m.name}.v`), tb: ['tb/snn_tb.v', ...(options.traces ? [] : ['tb/snn_axis_tb.v'])], lanes: options.lanes, traces: options.traces,
     pixels: plan.pixels, pixelBits: plan.pixelBits, beatPixels: plan.beatPixels,
     ...(plan.aer ? { aer: { addrBits: plan.aer.addrBits, countBits: plan.aer.countBits } } : {}), classes: program.classes, classBits: plan.readout.classBits, scoreBits: plan.readout.scoreBits, timesteps: program.timesteps, maxCycles, fingerprint: designFilesHash(files),
   };

@@ -55,7 +55,7 @@ export function parseAxisOutput(text: string, samples: number, classes: number):
 export function simulateAxis(dirArg: string, batch: Batch, options: AxisOptions = {}): AxisResult {
   const dir = resolve(dirArg);
   const info = readDesign(dir);
-  if (!info.tb.includes(`tb/${AXIS_TESTBENCH}.v`)) throw new SnncError('io', `${dir}: the design has no AXI4-Stream bench; emit it again`);
+  if (!info.tb.includes(`tb/${AXIS_TESTBENCH}.v`)) throw new SnncError('io', `${dir}: the design has no AXI4-Stream bench (a traced build leaves the AXI4-Stream core out); emit it without --traces`);
   const simulator = chooseSimulator(options.simulator);
   const { command, args } = buildSimulator(dir, info, simulator, AXIS_TESTBENCH);
   const work = mkdtempSync(join(dir, '.run-'));
