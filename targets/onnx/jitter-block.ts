@@ -18,6 +18,7 @@
  */
 import { ZERO_SEED_STATE } from '../../runtime/prng.ts';
 import type { GraphBuilder } from './graph-builder.ts';
+import { tensorProto } from './proto.ts';
 import { jumpTable } from './jitter-graph.ts';
 
 const STATE_BITS = 32;
@@ -32,15 +33,15 @@ export function bitPairs(bits: number): number {
 }
 
 export interface JitterBlockInvariants {
-  /** int32 [B, N, P]: each pixel's draw rank k, for every timestep of a block (unused for zero pixels). */
-  readonly rankByStep: string;
+  /** int64 [1, B * N * P]: pixel p of image n at step t of a block takes draw n X + t nnz_n + rank_p (unused for zero pixels). */
+  readonly drawIndex: string;
   /** float [N, P]: p / 2^bits. */
   readonly pixelScale: string;
-  /** uint8 [32, bits * (M + 1)]: J[j][i][k] for the ranks k <= M of this batch. */
+  /** uint8 [32 + R, pairs * X]: J[j][i][k] for the ranks k < X = B M + 1 of this batch (M: its largest nnz). */
   readonly drawBits: string;
-  /** int64 [4]: [B, -1, bits, M + 1], the shape of the counts by timestep, image, bit and rank. */
+  /** int64 [3]: [-1, pairs, X], the shape of the counts by image, bit pair and rank. */
   readonly countsShape: string;
-  /** double [N, 32, 32]: bit b of next^nnz(2^j) at [n, j, b]. */
+  /** double [N, 32, 32]: bit b of next^(B nnz)(2^j) at [n, j, b], the step to the next block's state. */
   readonly nextMatrix: string;
   /** double [N]: seedState(seed). */
   readonly initialState: string;
@@ -100,29 +101,36 @@ function sliceLast(g: GraphBuilder, x: string, from: number, to: number, name: s
   return g.op('Slice', [x, g.constant('int64', [from], [1], `from_${from}`), g.constant('int64', [to], [1], `to_${to}`), g.constant('int64', [-1], [1], 'axes_last')], { name });
 }
 
-/** Invariants of a run (main graph): the draw bits of the ranks in use, the ranks, the state step, the seeded state. */
+/** Invariants of a run (main graph): the draw bits of the ranks in use, each pixel's draw index, the block's state step, the seeded state. */
 export function jitterBlockSetup(g: GraphBuilder, pixels64: string, seed: string, pixels: number, bits: number, block: number): JitterBlockInvariants {
   return g.scope('jitter', () => {
     const rows = STATE_BITS + offsetRows(bits);
-    const table = g.initializer('jitter/draw_bits', 'uint8', [rows, bitPairs(bits), pixels + 1], drawBitTable(pixels, bits),
-      `J(j, p, k) + 64 J(j, p + ${bitPairs(bits)}, k), J(j, i, k) = bit ${STATE_BITS - bits} + i of next^k(2^j) (xorshift32 is linear over GF(2)); then rows of p * ${SPAN} in parts of at most 255`);
+    const ranks = block * pixels + 1;
+    const table = g.initializer('jitter/draw_bits', 'uint8', [rows, bitPairs(bits), ranks], drawBitTable(block * pixels, bits),
+      `J(j, p, k) + 64 J(j, p + ${bitPairs(bits)}, k), J(j, i, k) = bit ${STATE_BITS - bits} + i of next^k(2^j) (xorshift32 is linear over GF(2)), k = 0..${block} * ${pixels}; then rows of p * ${SPAN} in parts of at most 255`);
     const nonzero = cast(g, g.op('Greater', [pixels64, g.constant('int64', 0)], { name: 'is_nonzero' }), 'int64', 'nonzero');
     const rank = g.op('CumSum', [nonzero, g.constant('int64', 1)], { name: 'draw_rank', doc: 'k for the k-th nonzero pixel in CHW order, which takes draw k of the timestep' });
     const count = g.op('ReduceSum', [nonzero, g.constant('int64', [1], [1], 'axes_1')], { name: 'nonzero_count', attrs: { keepdims: { int: 0 } }, doc: 'draws per timestep' });
-    const ranks = g.op('Add', [g.op('ReduceMax', [count], { name: 'largest_count', attrs: { keepdims: { int: 1 } } }), g.constant('int64', [1], [1], 'one_1')], { name: 'ranks', doc: 'M + 1: the ranks 0..M any image of the batch uses' });
-    const used = g.op('Slice', [table, g.constant('int64', [0], [1], 'begin_0'), ranks, g.constant('int64', [2], [1], 'axes_2')], { name: 'draw_bits_used' });
-    const drawBits = g.op('Reshape', [used, g.constant('int64', [rows, -1], [2], `shape_${rows}_flat`)], { name: 'draw_bit_matrix', doc: `[${rows}, pairs * (M + 1)]` });
-    const zerosByStep = g.constant('int32', new Array<number>(block).fill(0), [block, 1, 1], `zeros_${block}_1_1`);
-    const rankByStep = g.op('Add', [cast(g, rank, 'int32', 'draw_rank_int32'), zerosByStep], { name: 'rank_by_step', doc: `[${block}, N, P]` });
+    const used = g.op('Add', [g.op('Mul', [g.op('ReduceMax', [count], { name: 'largest_count', attrs: { keepdims: { int: 1 } } }), g.constant('int64', [block], [1], `block_${block}_1`)], { name: 'block_draws' }), g.constant('int64', [1], [1], 'one_1')],
+      { name: 'ranks', doc: `X = ${block} M + 1: the block's ranks 0..${block} M, M the batch's largest count` });
+    const usedBits = g.op('Slice', [table, g.constant('int64', [0], [1], 'begin_0'), used, g.constant('int64', [2], [1], 'axes_2')], { name: 'draw_bits_used' });
+    const drawBits = g.op('Reshape', [usedBits, g.constant('int64', [rows, -1], [2], `shape_${rows}_flat`)], { name: 'draw_bit_matrix', doc: `[${rows}, pairs * X]` });
     const pixelScale = g.op('Mul', [cast(g, pixels64, 'float', 'pixels_float'), g.constant('float', 2 ** -bits)], { name: 'pixel_scale', doc: `p / 2^${bits}, exact` });
-    const jumps = g.initializer('jitter/jump_table', 'uint32', [pixels + 1, STATE_BITS], jumpTable(pixels), 'jump[k][j] = xorshift32 applied k times to 2^j');
-    const nextJump = g.op('Gather', [cast(g, jumps, 'double', 'jump_table_double'), count], { name: 'next_jump', attrs: { axis: { int: 0 } }, doc: 'jump[nnz] per image [N, 32]' });
+    const ones = g.op('ConstantOfShape', [g.op('Shape', [count], { name: 'batch_shape' })], { name: 'ones_n', dtype: 'int64', attrs: { value: { tensor: tensorProto('one', 'int64', [1], [1]) } } });
+    const image = g.op('CumSum', [ones, g.constant('int64', 0)], { name: 'image_index', attrs: { exclusive: { int: 1 } }, doc: 'n = 0..N-1' });
+    const steps = g.constant('int64', Array.from({ length: block }, (_, t) => t), [block, 1], `steps_0_to_${block - 1}`);
+    const offsets = g.op('Add', [g.op('Mul', [image, used], { name: 'row_start' }), g.op('Mul', [steps, count], { name: 'step_start' })], { name: 'draw_offsets', doc: `n X + t nnz, [${block}, N]` });
+    const drawIndex = g.op('Add', [g.op('Unsqueeze', [offsets, g.constant('int64', [-1], [1], 'axes_last')], { name: 'draw_offsets_column' }), rank], { name: 'draw_index', doc: `[${block}, N, P]: n X + t nnz + k into the draws [N, X] (flat)` });
+    const flatIndex = g.op('Reshape', [drawIndex, g.constant('int64', [1, -1], [2], 'shape_1_flat')], { name: 'draw_index_flat' });
+    const jumps = jumpTable(block * pixels).filter((_, i) => Math.floor(i / STATE_BITS) % block === 0);
+    const blockJumps = g.initializer('jitter/block_jump_table', 'uint32', [pixels + 1, STATE_BITS], jumps, `jump[k][j] = xorshift32 applied ${block} k times to 2^j`);
+    const nextJump = cast(g, g.op('Gather', [blockJumps, count], { name: 'next_jump_uint32', attrs: { axis: { int: 0 } } }), 'double', 'next_jump');
     const nextMatrix = bitsOf(g, nextJump, 'next_matrix');
     const seed32 = g.op('Mod', [seed, g.constant('int64', 2 ** 32)], { name: 'seed_uint32', doc: 'seed >>> 0 (Mod takes the divisor\'s sign)' });
     const isZero = g.op('Equal', [seed32, g.constant('int64', 0)], { name: 'seed_is_zero' });
     const state = g.op('Where', [isZero, g.constant('int64', ZERO_SEED_STATE), seed32], { name: 'seed_state', doc: `seedState: seed 0 starts from 0x${ZERO_SEED_STATE.toString(16)}` });
-    const countsShape = g.op('Concat', [g.constant('int64', [block, -1, bitPairs(bits)], [3], `shape_${block}_N_${bitPairs(bits)}`), ranks], { name: 'counts_shape', attrs: { axis: { int: 0 } } });
-    return { rankByStep, pixelScale, drawBits, countsShape, nextMatrix, initialState: cast(g, state, 'double', 'initial_state'), bits };
+    const countsShape = g.op('Concat', [g.constant('int64', [-1, bitPairs(bits)], [2], `shape_N_${bitPairs(bits)}`), used], { name: 'counts_shape', attrs: { axis: { int: 0 } } });
+    return { drawIndex: flatIndex, pixelScale, drawBits, countsShape, nextMatrix, initialState: cast(g, state, 'double', 'initial_state'), bits };
   });
 }
 
@@ -140,30 +148,28 @@ function advance(g: GraphBuilder, inv: JitterBlockInvariants, state: string, nam
 }
 
 /**
- * The encoded inputs of `block` timesteps from the state at the block's start: x float [block * N, P] (timestep-major),
- * and the state after the block.
+ * The encoded inputs of `block` timesteps from the state s at the block's start: x float [block * N, P]
+ * (timestep-major), and the state after the block. Timestep t starts at next^(t nnz)(s), so its k-th draw is
+ * next^(t nnz + k)(s): every draw of the block is one rank 0..block M of s, one row of counts per image.
  */
 export function jitterBlock(g: GraphBuilder, inv: JitterBlockInvariants, state: string, block: number, pixels: number): { x: string; next: string } {
   return g.scope('jitter', () => {
-    const states = [state];
-    for (let i = 1; i <= block; i++) states.push(advance(g, inv, states[i - 1]!, `state_${i}`));
-    const axes0 = g.constant('int64', [0], [1], 'axes_0');
-    const rows = states.slice(0, block).map((s, i) => g.op('Unsqueeze', [s, axes0], { name: `state_row_${i}` }));
-    const stacked = rows.length === 1 ? rows[0]! : g.op('Concat', rows, { name: 'states', attrs: { axis: { int: 0 } }, doc: `[${block}, N]: each timestep's starting state` });
     const ones = offsetRows(inv.bits);
-    const withOnes = g.op('Pad', [bitsOf(g, stacked, 'state_bits'), g.constant('int64', [0, 0, 0, 0, 0, ones], [6], `pads_ones_${ones}`), g.constant('double', 1)], { name: 'state_bits_and_ones', attrs: { mode: { string: 'constant' } } });
-    const stateBits = g.op('Reshape', [cast(g, withOnes, 'uint8', 'state_bits_uint8'), g.constant('int64', [-1, STATE_BITS + ones], [2], `shape_rows_${STATE_BITS + ones}`)], { name: 'state_bit_rows', doc: `[${block} * N, 32 + ${ones}]` });
+    const withOnes = g.op('Pad', [bitsOf(g, state, 'state_bits'), g.constant('int64', [0, 0, 0, ones], [4], `pads_ones_${ones}`), g.constant('double', 1)], { name: 'state_bits_and_ones', attrs: { mode: { string: 'constant' } } });
+    const stateBits = cast(g, withOnes, 'uint8', 'state_bits_uint8');
     const counts = g.op('MatMulInteger', [stateBits, inv.drawBits], { name: 'draw_bit_counts', dtype: 'int32', doc: `per (p, k): ${SPAN} p + c_p + 64 c_(p+G), c_i the set state bits j whose jump k has bit i (at most 32); exact in int32` });
-    const index = g.op('Reshape', [counts, inv.countsShape], { name: 'parity_index', doc: `[${block}, N, pairs, M + 1]` });
+    const index = g.op('Reshape', [counts, inv.countsShape], { name: 'parity_index', doc: '[N, pairs, X]' });
     const parityValues = g.constant('float', parityTable(inv.bits), [bitPairs(inv.bits) * SPAN], `parity_weights_${inv.bits}`);
     const flatIndex = g.op('Reshape', [index, g.constant('int64', [-1], [1], 'shape_flat')], { name: 'parity_index_flat' });
     const weighted = g.op('GatherElements', [parityValues, flatIndex], { name: 'draw_bit_values', attrs: { axis: { int: 0 } }, doc: 'parity(c_p) * 2^p + parity(c_(p+G)) * 2^(p+G)' });
-    const byRank = g.op('ReduceSum', [g.op('Reshape', [weighted, g.op('Shape', [index], { name: 'index_shape' })], { name: 'draw_bit_values_by_bit' }), g.constant('int64', [2], [1], 'axes_2')], {
-      name: 'draw_by_rank', attrs: { keepdims: { int: 0 } }, doc: `sum of bit i * 2^i: next^k(state) >>> (32 - bits), exact below 2^16; [${block}, N, M + 1]`,
+    const byRank = g.op('ReduceSum', [g.op('Reshape', [weighted, g.op('Shape', [index], { name: 'index_shape' })], { name: 'draw_bit_values_by_bit' }), g.constant('int64', [1], [1], 'axes_1')], {
+      name: 'draw_by_rank', attrs: { keepdims: { int: 0 } }, doc: 'sum of bit i * 2^i: next^k(state) >>> (32 - bits), exact below 2^16; [N, X]',
     });
-    const r = g.op('GatherElements', [byRank, inv.rankByStep], { name: 'draw', attrs: { axis: { int: 2 } }, doc: 'each pixel\'s draw next^rank(state) >>> (32 - bits)' });
+    const flatDraws = g.op('Reshape', [byRank, g.constant('int64', [1, -1], [2], 'shape_1_flat')], { name: 'draws_flat' });
+    const drawn = g.op('GatherElements', [flatDraws, inv.drawIndex], { name: 'draw', attrs: { axis: { int: 1 } }, doc: 'each pixel\'s draw next^(t nnz + rank)(state) >>> (32 - bits)' });
+    const r = g.op('Reshape', [drawn, g.constant('int64', [block, -1, pixels], [3], `shape_${block}_N_${pixels}`)], { name: 'draw_by_step' });
     const x = g.op('Floor', [g.op('Mul', [r, inv.pixelScale], { name: 'p_r_scaled' })], { name: 'x_by_step', doc: 'floor(p * r / 2^bits), exact in float32' });
     const flat = g.op('Reshape', [x, g.constant('int64', [-1, pixels], [2], `shape_rows_${pixels}`)], { name: 'x', doc: `[${block} * N, ${pixels}]` });
-    return { x: flat, next: states[block]! };
+    return { x: flat, next: advance(g, inv, state, 'block_state') };
   });
 }
