@@ -18,7 +18,6 @@
  */
 import { ZERO_SEED_STATE } from '../../runtime/prng.ts';
 import type { GraphBuilder } from './graph-builder.ts';
-import { tensorProto } from './proto.ts';
 import { jumpTable } from './jitter-graph.ts';
 
 const STATE_BITS = 32;
@@ -33,9 +32,9 @@ export function bitPairs(bits: number): number {
 }
 
 export interface JitterBlockInvariants {
-  /** int64 [1, B * N * P]: pixel p of image n at step t of a block takes draw n X + t nnz_n + rank_p (unused for zero pixels). */
+  /** int32 [N, B * P]: pixel p of image n at step t of a block takes draw t nnz_n + rank_p of its row (unused for zero pixels). */
   readonly drawIndex: string;
-  /** float [N, P]: p / 2^bits. */
+  /** float [N, 1, P]: p / 2^bits. */
   readonly pixelScale: string;
   /** uint8 [32 + R, pairs * X]: J[j][i][k] for the ranks k < X = B M + 1 of this batch (M: its largest nnz). */
   readonly drawBits: string;
@@ -101,36 +100,43 @@ function sliceLast(g: GraphBuilder, x: string, from: number, to: number, name: s
   return g.op('Slice', [x, g.constant('int64', [from], [1], `from_${from}`), g.constant('int64', [to], [1], `to_${to}`), g.constant('int64', [-1], [1], 'axes_last')], { name });
 }
 
-/** Invariants of a run (main graph): the draw bits of the ranks in use, each pixel's draw index, the block's state step, the seeded state. */
-export function jitterBlockSetup(g: GraphBuilder, pixels64: string, seed: string, pixels: number, bits: number, block: number): JitterBlockInvariants {
+/** Bits b of jump[k][j] at [k, j, b]: the step matrices of bitsOf, precomputed (uint8 [k, 32, 32]). */
+function jumpBitTable(jumps: readonly number[]): number[] {
+  const out: number[] = [];
+  for (const v of jumps) for (let b = 0; b < STATE_BITS; b++) out.push((v >>> b) & 1);
+  return out;
+}
+
+/**
+ * Invariants of a run (main graph) from the pixels, uint8 [N, P]: the draw bits of the ranks in use, each pixel's draw
+ * index, the block's state step, the seeded state. The counts and indices are int32: every one is at most B P + 1.
+ */
+export function jitterBlockSetup(g: GraphBuilder, bytes: string, seed: string, pixels: number, bits: number, block: number): JitterBlockInvariants {
   return g.scope('jitter', () => {
     const rows = STATE_BITS + offsetRows(bits);
-    const ranks = block * pixels + 1;
-    const table = g.initializer('jitter/draw_bits', 'uint8', [rows, bitPairs(bits), ranks], drawBitTable(block * pixels, bits),
+    const table = g.initializer('jitter/draw_bits', 'uint8', [rows, bitPairs(bits), block * pixels + 1], drawBitTable(block * pixels, bits),
       `J(j, p, k) + 64 J(j, p + ${bitPairs(bits)}, k), J(j, i, k) = bit ${STATE_BITS - bits} + i of next^k(2^j) (xorshift32 is linear over GF(2)), k = 0..${block} * ${pixels}; then rows of p * ${SPAN} in parts of at most 255`);
-    const nonzero = cast(g, g.op('Greater', [pixels64, g.constant('int64', 0)], { name: 'is_nonzero' }), 'int64', 'nonzero');
+    const nonzero = g.op('Min', [cast(g, bytes, 'int32', 'pixels_int32'), g.constant('int32', 1)], { name: 'nonzero', doc: '1 for a nonzero pixel, else 0' });
     const rank = g.op('CumSum', [nonzero, g.constant('int64', 1)], { name: 'draw_rank', doc: 'k for the k-th nonzero pixel in CHW order, which takes draw k of the timestep' });
-    const count = g.op('ReduceSum', [nonzero, g.constant('int64', [1], [1], 'axes_1')], { name: 'nonzero_count', attrs: { keepdims: { int: 0 } }, doc: 'draws per timestep' });
-    const used = g.op('Add', [g.op('Mul', [g.op('ReduceMax', [count], { name: 'largest_count', attrs: { keepdims: { int: 1 } } }), g.constant('int64', [block], [1], `block_${block}_1`)], { name: 'block_draws' }), g.constant('int64', [1], [1], 'one_1')],
-      { name: 'ranks', doc: `X = ${block} M + 1: the block's ranks 0..${block} M, M the batch's largest count` });
-    const usedBits = g.op('Slice', [table, g.constant('int64', [0], [1], 'begin_0'), used, g.constant('int64', [2], [1], 'axes_2')], { name: 'draw_bits_used' });
+    const count = g.op('ReduceSum', [nonzero, g.constant('int64', [1], [1], 'axes_1')], { name: 'nonzero_count', attrs: { keepdims: { int: 0 } }, doc: 'draws per timestep, nnz' });
+    const used = g.op('Add', [g.op('Mul', [g.op('ReduceMax', [count], { name: 'largest_count', attrs: { keepdims: { int: 1 } } }), g.constant('int32', [block], [1], `block_${block}_1`)], { name: 'block_draws' }), g.constant('int32', [1], [1], 'one_1')],
+      { name: 'ranks', doc: `X = ${block} M + 1: the block's ranks 0..${block} M, M the batch's largest nnz` });
+    const usedBits = g.op('Slice', [table, g.constant('int32', [0], [1], 'begin_0'), used, g.constant('int32', [2], [1], 'axes_2')], { name: 'draw_bits_used' });
     const drawBits = g.op('Reshape', [usedBits, g.constant('int64', [rows, -1], [2], `shape_${rows}_flat`)], { name: 'draw_bit_matrix', doc: `[${rows}, pairs * X]` });
-    const pixelScale = g.op('Mul', [cast(g, pixels64, 'float', 'pixels_float'), g.constant('float', 2 ** -bits)], { name: 'pixel_scale', doc: `p / 2^${bits}, exact` });
-    const ones = g.op('ConstantOfShape', [g.op('Shape', [count], { name: 'batch_shape' })], { name: 'ones_n', dtype: 'int64', attrs: { value: { tensor: tensorProto('one', 'int64', [1], [1]) } } });
-    const image = g.op('CumSum', [ones, g.constant('int64', 0)], { name: 'image_index', attrs: { exclusive: { int: 1 } }, doc: 'n = 0..N-1' });
-    const steps = g.constant('int64', Array.from({ length: block }, (_, t) => t), [block, 1], `steps_0_to_${block - 1}`);
-    const offsets = g.op('Add', [g.op('Mul', [image, used], { name: 'row_start' }), g.op('Mul', [steps, count], { name: 'step_start' })], { name: 'draw_offsets', doc: `n X + t nnz, [${block}, N]` });
-    const drawIndex = g.op('Add', [g.op('Unsqueeze', [offsets, g.constant('int64', [-1], [1], 'axes_last')], { name: 'draw_offsets_column' }), rank], { name: 'draw_index', doc: `[${block}, N, P]: n X + t nnz + k into the draws [N, X] (flat)` });
-    const flatIndex = g.op('Reshape', [drawIndex, g.constant('int64', [1, -1], [2], 'shape_1_flat')], { name: 'draw_index_flat' });
+    const pixelScale = g.op('Mul', [cast(g, bytes, 'float', 'pixels_float'), g.constant('float', 2 ** -bits)], { name: 'pixel_scale', doc: `p / 2^${bits}, exact` });
+    const steps = g.constant('int32', Array.from({ length: block }, (_, t) => t), [block, 1], `steps_0_to_${block - 1}`);
+    const stepStart = g.op('Mul', [g.op('Unsqueeze', [count, g.constant('int64', [1, 2], [2], 'axes_1_2')], { name: 'count_n_1_1' }), steps], { name: 'step_start', doc: `t nnz, [N, ${block}, 1]` });
+    const drawIndex = g.op('Add', [stepStart, g.op('Unsqueeze', [rank, g.constant('int64', [1], [1], 'axes_1')], { name: 'rank_n_1_p' })], { name: 'draw_index', doc: `t nnz + k: at most ${block} M, [N, ${block}, P]` });
+    const flatIndex = g.op('Reshape', [drawIndex, g.constant('int64', [0, -1], [2], 'shape_N_flat')], { name: 'draw_index_by_image', doc: `[N, ${block} P]` });
     const jumps = jumpTable(block * pixels).filter((_, i) => Math.floor(i / STATE_BITS) % block === 0);
-    const blockJumps = g.initializer('jitter/block_jump_table', 'uint32', [pixels + 1, STATE_BITS], jumps, `jump[k][j] = xorshift32 applied ${block} k times to 2^j`);
-    const nextJump = cast(g, g.op('Gather', [blockJumps, count], { name: 'next_jump_uint32', attrs: { axis: { int: 0 } } }), 'double', 'next_jump');
-    const nextMatrix = bitsOf(g, nextJump, 'next_matrix');
+    const jumpBits = g.initializer('jitter/block_jump_bits', 'uint8', [pixels + 1, STATE_BITS, STATE_BITS], jumpBitTable(jumps), `bit b of next^(${block} k)(2^j) at [k, j, b]`);
+    const nextMatrix = cast(g, g.op('Gather', [jumpBits, count], { name: 'next_matrix_bits', attrs: { axis: { int: 0 } } }), 'double', 'next_matrix');
     const seed32 = g.op('Mod', [seed, g.constant('int64', 2 ** 32)], { name: 'seed_uint32', doc: 'seed >>> 0 (Mod takes the divisor\'s sign)' });
     const isZero = g.op('Equal', [seed32, g.constant('int64', 0)], { name: 'seed_is_zero' });
     const state = g.op('Where', [isZero, g.constant('int64', ZERO_SEED_STATE), seed32], { name: 'seed_state', doc: `seedState: seed 0 starts from 0x${ZERO_SEED_STATE.toString(16)}` });
-    const countsShape = g.op('Concat', [g.constant('int64', [-1, bitPairs(bits)], [2], `shape_N_${bitPairs(bits)}`), used], { name: 'counts_shape', attrs: { axis: { int: 0 } } });
-    return { drawIndex: flatIndex, pixelScale, drawBits, countsShape, nextMatrix, initialState: cast(g, state, 'double', 'initial_state'), bits };
+    const countsShape = g.op('Concat', [g.constant('int64', [-1, bitPairs(bits)], [2], `shape_N_${bitPairs(bits)}`), cast(g, used, 'int64', 'ranks_int64')], { name: 'counts_shape', attrs: { axis: { int: 0 } } });
+    const scaleByImage = g.op('Unsqueeze', [pixelScale, g.constant('int64', [1], [1], 'axes_1')], { name: 'pixel_scale_n_1_p' });
+    return { drawIndex: flatIndex, pixelScale: scaleByImage, drawBits, countsShape, nextMatrix, initialState: cast(g, state, 'double', 'initial_state'), bits };
   });
 }
 
@@ -165,11 +171,10 @@ export function jitterBlock(g: GraphBuilder, inv: JitterBlockInvariants, state: 
     const byRank = g.op('ReduceSum', [g.op('Reshape', [weighted, g.op('Shape', [index], { name: 'index_shape' })], { name: 'draw_bit_values_by_bit' }), g.constant('int64', [1], [1], 'axes_1')], {
       name: 'draw_by_rank', attrs: { keepdims: { int: 0 } }, doc: 'sum of bit i * 2^i: next^k(state) >>> (32 - bits), exact below 2^16; [N, X]',
     });
-    const flatDraws = g.op('Reshape', [byRank, g.constant('int64', [1, -1], [2], 'shape_1_flat')], { name: 'draws_flat' });
-    const drawn = g.op('GatherElements', [flatDraws, inv.drawIndex], { name: 'draw', attrs: { axis: { int: 1 } }, doc: 'each pixel\'s draw next^(t nnz + rank)(state) >>> (32 - bits)' });
-    const r = g.op('Reshape', [drawn, g.constant('int64', [block, -1, pixels], [3], `shape_${block}_N_${pixels}`)], { name: 'draw_by_step' });
+    const drawn = g.op('GatherElements', [byRank, inv.drawIndex], { name: 'draw', attrs: { axis: { int: 1 } }, doc: 'each pixel\'s draw next^(t nnz + rank)(state) >>> (32 - bits)' });
+    const r = g.op('Reshape', [drawn, g.constant('int64', [-1, block, pixels], [3], `shape_N_${block}_${pixels}`)], { name: 'draw_by_step' });
     const x = g.op('Floor', [g.op('Mul', [r, inv.pixelScale], { name: 'p_r_scaled' })], { name: 'x_by_step', doc: 'floor(p * r / 2^bits), exact in float32' });
-    const flat = g.op('Reshape', [x, g.constant('int64', [-1, pixels], [2], `shape_rows_${pixels}`)], { name: 'x', doc: `[${block} * N, ${pixels}]` });
+    const flat = g.op('Reshape', [x, g.constant('int64', [-1, pixels], [2], `shape_rows_${pixels}`)], { name: 'x', doc: `[N * ${block}, ${pixels}], image-major` });
     return { x: flat, next: advance(g, inv, state, 'block_state') };
   });
 }
