@@ -47,16 +47,10 @@ export interface JitterBlockInvariants {
   readonly bits: number;
 }
 
-/** Rows of ones appended to the state bits: their table rows add p * SPAN to pair p's column (at most 255 per row). */
-export function offsetRows(bits: number): number {
-  return Math.max(1, Math.ceil(((bitPairs(bits) - 1) * SPAN) / 255));
-}
-
 /**
- * The jump bits as one uint8 matrix, flat [32 + R][G][P + 1]: row j, pair p, rank k holds J(j, p, k) + 64 J(j, p + G, k),
- * J(j, i, k) = bit (32 - bits + i) of next^k(2^j) (0 past the top bit). The R = offsetRows(bits) last rows hold
- * p * SPAN in parts of at most 255, so the product with the state bits and R ones is p * SPAN + c_p + 64 c_(p+G) for
- * the counts c of set state bits: the index of pair p's parity bits, weighted, in one table (parityTable).
+ * The jump bits as one uint8 matrix, flat [32][G][P + 1]: row j, pair p, rank k holds J(j, p, k) + 64 J(j, p + G, k),
+ * J(j, i, k) = bit (32 - bits + i) of next^k(2^j) (0 past the top bit), so the product with the state bits is
+ * c_p + 64 c_(p+G) for the counts c of set state bits: the index of the pair's parity bits in parityTable.
  */
 export function drawBitTable(pixels: number, bits: number): number[] {
   const jump = jumpTable(pixels);
@@ -65,20 +59,16 @@ export function drawBitTable(pixels: number, bits: number): number[] {
   const out: number[] = [];
   for (let j = 0; j < STATE_BITS; j++)
     for (let p = 0; p < pairs; p++) for (let k = 0; k <= pixels; k++) out.push(bit(j, p, k) + HIGH * bit(j, p + pairs, k));
-  const rows = offsetRows(bits);
-  for (let row = 0; row < rows; row++)
-    for (let p = 0; p < pairs; p++) for (let k = 0; k <= pixels; k++) out.push(Math.min(255, Math.max(0, p * SPAN - 255 * row)));
   return out;
 }
 
-/** Entry p * SPAN + c_lo + 64 c_hi: parity(c_lo) * 2^p + parity(c_hi) * 2^(p+G), the pair's bits of the draw. */
+/**
+ * Entry c_lo + 64 c_hi: parity(c_lo) + 2^G parity(c_hi), a pair's bits of the draw (c_hi is 0 for a pair past the top
+ * bit, whose J is 0); pair p's entry, times 2^p, is its bits' share of the draw.
+ */
 export function parityTable(bits: number): number[] {
   const pairs = bitPairs(bits);
-  return Array.from({ length: pairs * SPAN }, (_, n) => {
-    const p = Math.floor(n / SPAN);
-    const c = n % SPAN;
-    return ((c % HIGH) % 2) * 2 ** p + (p + pairs < bits ? (Math.floor(c / HIGH) % 2) * 2 ** (p + pairs) : 0);
-  });
+  return Array.from({ length: SPAN }, (_, c) => ((c % HIGH) % 2) + (Math.floor(c / HIGH) % 2) * 2 ** pairs);
 }
 
 function cast(g: GraphBuilder, value: string, to: keyof typeof CAST, name: string): string {
@@ -113,9 +103,9 @@ function jumpBitTable(jumps: readonly number[]): number[] {
  */
 export function jitterBlockSetup(g: GraphBuilder, bytes: string, seed: string, pixels: number, bits: number, block: number): JitterBlockInvariants {
   return g.scope('jitter', () => {
-    const rows = STATE_BITS + offsetRows(bits);
+    const rows = STATE_BITS;
     const table = g.initializer('jitter/draw_bits', 'uint8', [rows, bitPairs(bits), block * pixels + 1], drawBitTable(block * pixels, bits),
-      `J(j, p, k) + 64 J(j, p + ${bitPairs(bits)}, k), J(j, i, k) = bit ${STATE_BITS - bits} + i of next^k(2^j) (xorshift32 is linear over GF(2)), k = 0..${block} * ${pixels}; then rows of p * ${SPAN} in parts of at most 255`);
+      `J(j, p, k) + 64 J(j, p + ${bitPairs(bits)}, k), J(j, i, k) = bit ${STATE_BITS - bits} + i of next^k(2^j) (xorshift32 is linear over GF(2)), k = 0..${block} * ${pixels}`);
     const nonzero = g.op('Min', [cast(g, bytes, 'int32', 'pixels_int32'), g.constant('int32', 1)], { name: 'nonzero', doc: '1 for a nonzero pixel, else 0' });
     const rank = g.op('CumSum', [nonzero, g.constant('int64', 1)], { name: 'draw_rank', doc: 'k for the k-th nonzero pixel in CHW order, which takes draw k of the timestep' });
     const count = g.op('ReduceSum', [nonzero, g.constant('int64', [1], [1], 'axes_1')], { name: 'nonzero_count', attrs: { keepdims: { int: 0 } }, doc: 'draws per timestep, nnz' });
@@ -160,17 +150,17 @@ function advance(g: GraphBuilder, inv: JitterBlockInvariants, state: string, nam
  */
 export function jitterBlock(g: GraphBuilder, inv: JitterBlockInvariants, state: string, block: number, pixels: number): { x: string; next: string } {
   return g.scope('jitter', () => {
-    const ones = offsetRows(inv.bits);
-    const withOnes = g.op('Pad', [bitsOf(g, state, 'state_bits'), g.constant('int64', [0, 0, 0, ones], [4], `pads_ones_${ones}`), g.constant('double', 1)], { name: 'state_bits_and_ones', attrs: { mode: { string: 'constant' } } });
-    const stateBits = cast(g, withOnes, 'uint8', 'state_bits_uint8');
-    const counts = g.op('MatMulInteger', [stateBits, inv.drawBits], { name: 'draw_bit_counts', dtype: 'int32', doc: `per (p, k): ${SPAN} p + c_p + 64 c_(p+G), c_i the set state bits j whose jump k has bit i (at most 32); exact in int32` });
+    const stateBits = cast(g, bitsOf(g, state, 'state_bits'), 'uint8', 'state_bits_uint8');
+    const counts = g.op('MatMulInteger', [stateBits, inv.drawBits], { name: 'draw_bit_counts', dtype: 'int32', doc: 'per (p, k): c_p + 64 c_(p+G), c_i the set state bits j whose jump k has bit i (at most 32); exact in int32' });
     const index = g.op('Reshape', [counts, inv.countsShape], { name: 'parity_index', doc: '[N, pairs, X]' });
-    const parityValues = g.constant('float', parityTable(inv.bits), [bitPairs(inv.bits) * SPAN], `parity_weights_${inv.bits}`);
+    const parityValues = g.constant('float', parityTable(inv.bits), [SPAN], `parity_bits_${inv.bits}`);
     const flatIndex = g.op('Reshape', [index, g.constant('int64', [-1], [1], 'shape_flat')], { name: 'parity_index_flat' });
-    const weighted = g.op('GatherElements', [parityValues, flatIndex], { name: 'draw_bit_values', attrs: { axis: { int: 0 } }, doc: 'parity(c_p) * 2^p + parity(c_(p+G)) * 2^(p+G)' });
-    const byRank = g.op('ReduceSum', [g.op('Reshape', [weighted, g.op('Shape', [index], { name: 'index_shape' })], { name: 'draw_bit_values_by_bit' }), g.constant('int64', [1], [1], 'axes_1')], {
-      name: 'draw_by_rank', attrs: { keepdims: { int: 0 } }, doc: 'sum of bit i * 2^i: next^k(state) >>> (32 - bits), exact below 2^16; [N, X]',
+    const pairBits = g.op('GatherElements', [parityValues, flatIndex], { name: 'draw_pair_bits', attrs: { axis: { int: 0 } }, doc: 'parity(c_p) + 2^G parity(c_(p+G))' });
+    const pow2 = g.constant('float', Array.from({ length: bitPairs(inv.bits) }, (_, p) => 2 ** p), [1, bitPairs(inv.bits)], `pow2_pairs_${bitPairs(inv.bits)}`);
+    const weighted = g.op('MatMul', [pow2, g.op('Reshape', [pairBits, g.op('Shape', [index], { name: 'index_shape' })], { name: 'draw_pair_bits_by_pair' })], {
+      name: 'draw_by_rank_row', doc: 'sum over pairs p of 2^p times its bits: next^k(state) >>> (32 - bits), exact below 2^16; [N, 1, X]',
     });
+    const byRank = g.op('Reshape', [weighted, g.constant('int64', [0, -1], [2], 'shape_N_flat')], { name: 'draw_by_rank', doc: '[N, X]' });
     const drawn = g.op('GatherElements', [byRank, inv.drawIndex], { name: 'draw', attrs: { axis: { int: 1 } }, doc: 'each pixel\'s draw next^(t nnz + rank)(state) >>> (32 - bits)' });
     const r = g.op('Reshape', [drawn, g.constant('int64', [-1, block, pixels], [3], `shape_N_${block}_${pixels}`)], { name: 'draw_by_step' });
     const x = g.op('Floor', [g.op('Mul', [r, inv.pixelScale], { name: 'p_r_scaled' })], { name: 'x_by_step', doc: 'floor(p * r / 2^bits), exact in float32' });
