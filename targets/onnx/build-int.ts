@@ -5,7 +5,8 @@
  *
  * Timesteps run in blocks of B (plan.ts). Nothing before the first spiking layer's membrane depends on an earlier
  * timestep, so per block the encoder (jitter-block.ts), the stateless layers before it (conv, pool) and its synapse
- * run once on all B timesteps, [B * N, ...]: one larger GEMM instead of B small ones. Only the membranes and the later
+ * run once on all B timesteps, [B * N, ...] (the jitter block's rows image-major, the events block's timestep-major):
+ * one larger GEMM instead of B small ones. Only the membranes and the later
  * layers then step one timestep at a time. A direct encoder's input is the same at every timestep, so its synapse runs
  * once for the whole inference. An events program takes `frames` [N, T, C, H, W] instead of `image`; each block reads
  * its B frames (event-block.ts).

@@ -3,18 +3,20 @@
  *
  * xorshift32 is linear over GF(2) (jitter-graph.ts): bit i of next^k(s) is the parity of sum_j s_j * J[j][i][k] with
  * J[j][i][k] = bit i of next^k(2^j). Within a timestep the k-th nonzero pixel (CHW order) takes next^k(s), s the state
- * at the timestep's start, and the next timestep starts at next^nnz(s). So per block:
- * - the B starting states are stepped first: s_(t+1) = next^nnz(s_t), a [N, 32] x [32, 32] GF(2) product per image,
- *   in float64 (every count is an integer at most 32);
- * - the top `bits` bits of every draw of ranks k = 0..M (M: the batch's largest nnz) for all B timesteps are one
- *   MatMulInteger of the state bits [B * N, 32] with the jump bits, uint8 x uint8 in int32, exact on every kernel:
- *   bits i and i + G (G = ceil(bits / 2)) share a column as J_i + 64 J_(i+G), so it sums to c_i + 64 c_(i+G) with
- *   counts of at most 32 < 64 that cannot carry into each other (drawBitTable);
- * - bit i of a draw is c_i's parity; a look-up of the pair's parity bits times 2^i and 2^(i+G) (parityTable, exact in
- *   float32, below 2^16) and a sum over the pairs give the draw r; each pixel takes the draw of its rank
- *   (GatherElements);
+ * at the timestep's start, and the next timestep starts at next^nnz(s). So a block's B timesteps take the draws
+ * next^g(s) of ranks g = t nnz + k <= B nnz of the state s at the block's start, and per block:
+ * - the top `bits` bits of every draw of ranks g = 0..B M (M: the batch's largest nnz) are one MatMulInteger of the
+ *   state bits [N, 32] with the jump bits, uint8 x uint8 in int32, exact on every kernel: bits i and i + G
+ *   (G = ceil(bits / 2)) share a column as J_i + 64 J_(i+G), so it sums to c_i + 64 c_(i+G) with counts of at most
+ *   32 < 64 that cannot carry into each other (drawBitTable);
+ * - bit i of a draw is c_i's parity; a look-up of each pair's parity bits (parityTable, 0 or 1 plus 0 or 2^G) and a
+ *   [1, G] MatMul by 2^p give the draw r, exact in float32 (every partial sum is an integer below 2^16); each pixel
+ *   takes the draw of its rank t nnz + k from its image's row (GatherElements; the rows are image-major, [N, B, P]);
  * - x = floor(p * r / 2^bits) in float32: p * r < 2^24 and the scaling is a power of two, so it is exact; zero pixels
- *   get x = 0 whatever their (unused) draw.
+ *   get x = 0 whatever their (unused) draw;
+ * - the next block starts at next^(B nnz)(s): one [N, 32] x [32, 32] GF(2) product per image, in float64 (every count
+ *   is an integer at most 32), with the bits of next^(B nnz)(2^j) looked up once per run (jumpBitTable).
+ * One row of draws per image, instead of one per timestep, steps the state once per block instead of B times.
  */
 import { ZERO_SEED_STATE } from '../../runtime/prng.ts';
 import type { GraphBuilder } from './graph-builder.ts';
@@ -36,7 +38,7 @@ export interface JitterBlockInvariants {
   readonly drawIndex: string;
   /** float [N, 1, P]: p / 2^bits. */
   readonly pixelScale: string;
-  /** uint8 [32 + R, pairs * X]: J[j][i][k] for the ranks k < X = B M + 1 of this batch (M: its largest nnz). */
+  /** uint8 [32, pairs * X]: J[j][i][k] for the ranks k < X = B M + 1 of this batch (M: its largest nnz). */
   readonly drawBits: string;
   /** int64 [3]: [-1, pairs, X], the shape of the counts by image, bit pair and rank. */
   readonly countsShape: string;
@@ -130,7 +132,7 @@ export function jitterBlockSetup(g: GraphBuilder, bytes: string, seed: string, p
   });
 }
 
-/** next^nnz(s) for states s [N] (double): the GF(2) product with the image's step matrix, parity, packed. */
+/** next^(B nnz)(s) for states s [N] (double): the GF(2) product with the image's step matrix, parity, packed. */
 function advance(g: GraphBuilder, inv: JitterBlockInvariants, state: string, name: string): string {
   return g.scope(name, () => {
     const bits = g.op('Unsqueeze', [bitsOf(g, state, 'state'), g.constant('int64', [-1], [1], 'axes_last')], { name: 'state_bits_column', doc: '[N, 32, 1]' });
@@ -144,8 +146,8 @@ function advance(g: GraphBuilder, inv: JitterBlockInvariants, state: string, nam
 }
 
 /**
- * The encoded inputs of `block` timesteps from the state s at the block's start: x float [block * N, P]
- * (timestep-major), and the state after the block. Timestep t starts at next^(t nnz)(s), so its k-th draw is
+ * The encoded inputs of `block` timesteps from the state s at the block's start: x float [N * block, P]
+ * (image-major: row n * block + t), and the state after the block. Timestep t starts at next^(t nnz)(s), so its k-th draw is
  * next^(t nnz + k)(s): every draw of the block is one rank 0..block M of s, one row of counts per image.
  */
 export function jitterBlock(g: GraphBuilder, inv: JitterBlockInvariants, state: string, block: number, pixels: number): { x: string; next: string } {
