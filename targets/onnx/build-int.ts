@@ -69,7 +69,7 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
     }
   });
   const { before, head, after } = splitLayers(layers);
-  const jitter = encoder.kind === 'jitter' ? jitterBlockSetup(g, image!.bytes, image!.seed, pixelCount, encoder.jitterBits, block) : undefined;
+  const jitter = encoder.kind === 'jitter' ? jitterBlockSetup(g, image!.bytes, image!.seed, pixelCount, encoder.jitterBits, block, program.timesteps) : undefined;
   const frames = events ? eventBlockSetup(g, events.frames, program.timesteps, block, pixelCount) : undefined;
   const states: CarriedState[] = [
     ...(jitter ? [{ key: JITTER_STATE, dtype: 'double' as const, dims: [BATCH], initial: jitter.initialState, doc: 'xorshift32 state (a uint32) at the block\'s start' }] : []),

@@ -42,8 +42,11 @@ export interface JitterBlockInvariants {
   readonly drawBits: string;
   /** int64 [3]: [-1, pairs, X], the shape of the counts by image, bit pair and rank. */
   readonly countsShape: string;
-  /** double [N, 32, 32]: bit b of next^(B nnz)(2^j) at [n, j, b], the step to the next block's state. */
-  readonly nextMatrix: string;
+  /**
+   * double [N, 32, 32]: bit b of next^(B nnz)(2^j) at [n, j, b], the step to the next block's state; undefined when
+   * the run is one block (T = B), whose final state nothing reads.
+   */
+  readonly nextMatrix: string | undefined;
   /** double [N]: seedState(seed). */
   readonly initialState: string;
   readonly bits: number;
@@ -103,7 +106,7 @@ function jumpBitTable(jumps: readonly number[]): number[] {
  * Invariants of a run (main graph) from the pixels, uint8 [N, P]: the draw bits of the ranks in use, each pixel's draw
  * index, the block's state step, the seeded state. The counts and indices are int32: every one is at most B P + 1.
  */
-export function jitterBlockSetup(g: GraphBuilder, bytes: string, seed: string, pixels: number, bits: number, block: number): JitterBlockInvariants {
+export function jitterBlockSetup(g: GraphBuilder, bytes: string, seed: string, pixels: number, bits: number, block: number, timesteps: number): JitterBlockInvariants {
   return g.scope('jitter', () => {
     const rows = STATE_BITS;
     const table = g.initializer('jitter/draw_bits', 'uint8', [rows, bitPairs(bits), block * pixels + 1], drawBitTable(block * pixels, bits),
@@ -120,9 +123,7 @@ export function jitterBlockSetup(g: GraphBuilder, bytes: string, seed: string, p
     const stepStart = g.op('Mul', [g.op('Unsqueeze', [count, g.constant('int64', [1, 2], [2], 'axes_1_2')], { name: 'count_n_1_1' }), steps], { name: 'step_start', doc: `t nnz, [N, ${block}, 1]` });
     const drawIndex = g.op('Add', [stepStart, g.op('Unsqueeze', [rank, g.constant('int64', [1], [1], 'axes_1')], { name: 'rank_n_1_p' })], { name: 'draw_index', doc: `t nnz + k: at most ${block} M, [N, ${block}, P]` });
     const flatIndex = g.op('Reshape', [drawIndex, g.constant('int64', [0, -1], [2], 'shape_N_flat')], { name: 'draw_index_by_image', doc: `[N, ${block} P]` });
-    const jumps = jumpTable(block * pixels).filter((_, i) => Math.floor(i / STATE_BITS) % block === 0);
-    const jumpBits = g.initializer('jitter/block_jump_bits', 'uint8', [pixels + 1, STATE_BITS, STATE_BITS], jumpBitTable(jumps), `bit b of next^(${block} k)(2^j) at [k, j, b]`);
-    const nextMatrix = cast(g, g.op('Gather', [jumpBits, count], { name: 'next_matrix_bits', attrs: { axis: { int: 0 } } }), 'double', 'next_matrix');
+    const nextMatrix = timesteps === block ? undefined : blockStep(g, count, pixels, block);
     const seed32 = g.op('Mod', [seed, g.constant('int64', 2 ** 32)], { name: 'seed_uint32', doc: 'seed >>> 0 (Mod takes the divisor\'s sign)' });
     const isZero = g.op('Equal', [seed32, g.constant('int64', 0)], { name: 'seed_is_zero' });
     const state = g.op('Where', [isZero, g.constant('int64', ZERO_SEED_STATE), seed32], { name: 'seed_state', doc: `seedState: seed 0 starts from 0x${ZERO_SEED_STATE.toString(16)}` });
@@ -132,11 +133,18 @@ export function jitterBlockSetup(g: GraphBuilder, bytes: string, seed: string, p
   });
 }
 
+/** The bits of next^(B nnz)(2^j) for each image's count nnz, [N, 32, 32] double, from a table of every count's. */
+function blockStep(g: GraphBuilder, count: string, pixels: number, block: number): string {
+  const jumps = jumpTable(block * pixels).filter((_, i) => Math.floor(i / STATE_BITS) % block === 0);
+  const jumpBits = g.initializer('jitter/block_jump_bits', 'uint8', [pixels + 1, STATE_BITS, STATE_BITS], jumpBitTable(jumps), `bit b of next^(${block} k)(2^j) at [k, j, b]`);
+  return cast(g, g.op('Gather', [jumpBits, count], { name: 'next_matrix_bits', attrs: { axis: { int: 0 } } }), 'double', 'next_matrix');
+}
+
 /** next^(B nnz)(s) for states s [N] (double): the GF(2) product with the image's step matrix, parity, packed. */
-function advance(g: GraphBuilder, inv: JitterBlockInvariants, state: string, name: string): string {
+function advance(g: GraphBuilder, nextMatrix: string, state: string, name: string): string {
   return g.scope(name, () => {
     const bits = g.op('Unsqueeze', [bitsOf(g, state, 'state'), g.constant('int64', [-1], [1], 'axes_last')], { name: 'state_bits_column', doc: '[N, 32, 1]' });
-    const terms = g.op('Mul', [bits, inv.nextMatrix], { name: 'terms', doc: 'bit j of s times bit b of next^nnz(2^j), [N, 32, 32]' });
+    const terms = g.op('Mul', [bits, nextMatrix], { name: 'terms', doc: 'bit j of s times bit b of next^nnz(2^j), [N, 32, 32]' });
     const counts = g.op('ReduceSum', [terms, g.constant('int64', [1], [1], 'axes_1')], { name: 'counts', attrs: { keepdims: { int: 0 } }, doc: 'per bit b: at most 32' });
     const half = g.op('Floor', [g.op('Mul', [counts, g.constant('double', 0.5)], { name: 'half' })], { name: 'floor_half' });
     const parity = g.op('Sub', [counts, g.op('Add', [half, half], { name: 'even' })], { name: 'parity', doc: 'GF(2) sum: the count mod 2' });
@@ -167,6 +175,6 @@ export function jitterBlock(g: GraphBuilder, inv: JitterBlockInvariants, state: 
     const r = g.op('Reshape', [drawn, g.constant('int64', [-1, block, pixels], [3], `shape_N_${block}_${pixels}`)], { name: 'draw_by_step' });
     const x = g.op('Floor', [g.op('Mul', [r, inv.pixelScale], { name: 'p_r_scaled' })], { name: 'x_by_step', doc: 'floor(p * r / 2^bits), exact in float32' });
     const flat = g.op('Reshape', [x, g.constant('int64', [-1, pixels], [2], `shape_rows_${pixels}`)], { name: 'x', doc: `[N * ${block}, ${pixels}], image-major` });
-    return { x: flat, next: advance(g, inv, state, 'block_state') };
+    return { x: flat, next: inv.nextMatrix === undefined ? state : advance(g, inv.nextMatrix, state, 'block_state') };
   });
 }
