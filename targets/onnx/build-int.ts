@@ -5,7 +5,8 @@
  *
  * Timesteps run in blocks of B (plan.ts). Nothing before the first spiking layer's membrane depends on an earlier
  * timestep, so per block the encoder (jitter-block.ts), the stateless layers before it (conv, pool) and its synapse
- * run once on all B timesteps, [B * N, ...]: one larger GEMM instead of B small ones. Only the membranes and the later
+ * run once on all B timesteps, [B * N, ...] (the jitter block's rows image-major, the events block's timestep-major):
+ * one larger GEMM instead of B small ones. Only the membranes and the later
  * layers then step one timestep at a time. A direct encoder's input is the same at every timestep, so its synapse runs
  * once for the whole inference. An events program takes `frames` [N, T, C, H, W] instead of `image`; each block reads
  * its B frames (event-block.ts).
@@ -68,7 +69,7 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
     }
   });
   const { before, head, after } = splitLayers(layers);
-  const jitter = encoder.kind === 'jitter' ? jitterBlockSetup(g, image!.pixels, image!.seed, pixelCount, encoder.jitterBits, block) : undefined;
+  const jitter = encoder.kind === 'jitter' ? jitterBlockSetup(g, image!.bytes, image!.seed, pixelCount, encoder.jitterBits, block, program.timesteps) : undefined;
   const frames = events ? eventBlockSetup(g, events.frames, program.timesteps, block, pixelCount) : undefined;
   const states: CarriedState[] = [
     ...(jitter ? [{ key: JITTER_STATE, dtype: 'double' as const, dims: [BATCH], initial: jitter.initialState, doc: 'xorshift32 state (a uint32) at the block\'s start' }] : []),
@@ -114,14 +115,16 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
       } else {
         x = eventBlock(body, frames!, call());
       }
+      // The jitter block's rows are image-major (jitter-block.ts), the events block's timestep-major.
+      const imageMajor = jitter !== undefined;
       const drive = prefix(body, x, (key, value, units) => {
         if (!options.traces) return;
         traceUnits.set(key, units);
-        const steps = byStep(body, value, block, units, key);
+        const steps = imageMajor ? body.op('Transpose', [byImage(body, value, block, units, key)], { name: `${key}@by_step`, attrs: { perm: { ints: [1, 0, 2] } } }) : byStep(body, value, block, units, key);
         blockTraces.push({ key, value: steps, dtype: body.dtypeOf(steps), doc: key });
       });
-      const byT = byStep(body, drive, block, head.units, 'first_drive');
-      drives = Array.from({ length: block }, (_, i) => body.op('Gather', [byT, body.constant('int64', i, [], `step_${i}`)], { name: `first_drive_t${i}`, attrs: { axis: { int: 0 } } }));
+      const byT = imageMajor ? byImage(body, drive, block, head.units, 'first_drive') : byStep(body, drive, block, head.units, 'first_drive');
+      drives = Array.from({ length: block }, (_, i) => body.op('Gather', [byT, body.constant('int64', i, [], `step_${i}`)], { name: `first_drive_t${i}`, attrs: { axis: { int: imageMajor ? 1 : 0 } } }));
     } else {
       drives = new Array<string>(block).fill(directDrive!);
       for (const t of directTraces) {
@@ -176,6 +179,11 @@ function convMatMul(type: MatMulType | undefined): FloatType {
 /** [block * N, units] -> [block, N, units]. */
 function byStep(g: GraphBuilder, value: string, block: number, units: number, name: string): string {
   return g.op('Reshape', [value, g.constant('int64', [block, -1, units], [3], `shape_${block}_N_${units}`)], { name: `${name}@by_step` });
+}
+
+/** [N * block, units] -> [N, block, units]. */
+function byImage(g: GraphBuilder, value: string, block: number, units: number, name: string): string {
+  return g.op('Reshape', [value, g.constant('int64', [-1, block, units], [3], `shape_N_${block}_${units}`)], { name: `${name}@by_image` });
 }
 
 function toDoubleInput(g: GraphBuilder, pixels: string): string {

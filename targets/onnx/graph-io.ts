@@ -21,6 +21,8 @@ export interface GraphInputs {
   readonly seed: string;
   /** int64 [1]: N, for shaping zero states. */
   readonly batch: string;
+  /** uint8 [N, P]: the pixels as fed, flat in CHW order. */
+  readonly bytes: string;
 }
 
 export function graphInputs(g: GraphBuilder, shape: readonly [number, number, number]): GraphInputs {
@@ -30,7 +32,7 @@ export function graphInputs(g: GraphBuilder, shape: readonly [number, number, nu
   const flat = g.op('Reshape', [image, g.constant('int64', [0, -1], [2], 'shape_N_flat')], { name: 'image_flat', doc: 'CHW order' });
   const pixels = g.op('Cast', [flat], { name: 'pixels', attrs: { to: { int: 7 } }, dtype: 'int64' });
   const batch = g.op('Shape', [pixels], { name: 'batch_size', attrs: { start: { int: 0 }, end: { int: 1 } } });
-  return { pixels, seed, batch };
+  return { pixels, seed, batch, bytes: flat };
 }
 
 export interface EventInputs {

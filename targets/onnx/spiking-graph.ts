@@ -2,12 +2,12 @@
  * @fileoverview The IR's spiking op as exact float64 ONNX nodes (int-math.ts), one timestep (docs/ir.md, "Spiking op"). The membrane `v`
  * is loop-carried; with delay 1 so are the previous step's (u, o), which are what the layer makes visible.
  */
-import { minOf, type IntType } from '../../ir/int-type.ts';
+import { maxOf, minOf, type IntType } from '../../ir/int-type.ts';
 import { unreachable } from '../../ir/registry.ts';
 import type { SpikingOp } from '../../ir/spiking.ts';
 import { exactMatMul, exactMatMulInteger, integerWeightsAsFloat, toDouble, toFloat, weightsAsBytes, type MatMulType } from './exact-matmul.ts';
 import type { GraphBuilder } from './graph-builder.ts';
-import { clamp, roundShift, scaleBy, shiftLeft } from './int-math.ts';
+import { clamp, EXACT_LIMIT, roundShift, scaleBy, shiftLeft } from './int-math.ts';
 import { BATCH, zeros, type CarriedState, type LayerStepResult, type SpikingStepLayer } from './step.ts';
 
 /**
@@ -123,10 +123,8 @@ function unsignedExcess(g: GraphBuilder, op: SpikingOp, shift: number, type: Int
 function reset(g: GraphBuilder, op: SpikingOp, u: string): string {
   const mode = op.reset;
   switch (mode.kind) {
-    case 'refractory': {
-      const penalty = scaleBy(g, u, mode, 'reset_penalty');
-      return clamp(g, g.op('Sub', [u, penalty], { name: 'reset_refractory' }), op.membraneType, 'reset_clamp');
-    }
+    case 'refractory':
+      return refractoryReset(g, op, mode, u);
     case 'subtract':
       return g.op('Sub', [u, g.constant('double', op.threshold)], { name: 'reset_subtract', doc: 'u - threshold' });
     case 'zero':
@@ -138,4 +136,38 @@ function reset(g: GraphBuilder, op: SpikingOp, u: string): string {
     default:
       return unreachable(mode, 'reset mode');
   }
+}
+
+/**
+ * clamp(u - roundShift(u * mul, s), membraneType) for a unit that fired. Since u is an integer,
+ *   u - floor(u * mul / 2^s + 1/2) = ceil(u * (2^s - mul) / 2^s - 1/2),
+ * one Mul, Add and Ceil, exact when the numerator |u| (2^s - mul) + 2^(s-1) is below 2^53 (|u| at most the membrane
+ * type's magnitude, as u is clamped). The result is monotone in u (each step of u changes it by 1 - floor or ceil of
+ * mul / 2^s), so when both ends of the fired range u in [threshold + 1, max] land inside the membrane type (computed
+ * exactly, in BigInt), so does every u between, and the clamp is dropped.
+ * Otherwise the IR's formula (scaleBy, Sub, Clip), as check.ts bounds it.
+ */
+function refractoryReset(g: GraphBuilder, op: SpikingOp, factor: { readonly mul: number; readonly shift: number }, u: string): string {
+  const { mul, shift } = factor;
+  const lo = minOf(op.membraneType);
+  const hi = maxOf(op.membraneType);
+  const scale = (2 ** shift - mul) / 2 ** shift;
+  const fused = shift > 0 && Math.max(-lo, hi) * Math.abs(2 ** shift - mul) + 2 ** (shift - 1) < EXACT_LIMIT;
+  if (!fused) {
+    const penalty = scaleBy(g, u, factor, 'reset_penalty');
+    return clamp(g, g.op('Sub', [u, penalty], { name: 'reset_refractory' }), op.membraneType, 'reset_clamp');
+  }
+  const reset = g.op('Ceil', [g.op('Add', [g.op('Mul', [u, g.constant('double', scale)], { name: 'reset_scaled' }), g.constant('double', -0.5)], { name: 'reset_minus_half' })],
+    { name: 'reset_refractory', doc: `u - roundShift(u * ${mul}, ${shift}) = ceil(u * ${scale} - 1/2)` });
+  const inside = (v: number): boolean => {
+    const r = BigInt(v) - floorDiv(BigInt(v) * BigInt(mul) + 2n ** BigInt(shift - 1), 2n ** BigInt(shift));
+    return r >= BigInt(lo) && r <= BigInt(hi);
+  };
+  const first = Math.max(lo, Math.min(op.threshold + 1, hi));
+  return inside(first) && inside(hi) ? reset : clamp(g, reset, op.membraneType, 'reset_clamp');
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && (a < 0n) !== (b < 0n) ? q - 1n : q;
 }
