@@ -60,6 +60,11 @@ const SUBSTITUTIONS: readonly Substitution[] = [
     run: (c) => c.replace(/--samples \d+$/, '--samples 3'),
   },
   {
+    match: /^verify build\/mnist$/,
+    why: '100 images (the default) on every target, Verilator with its random gaps included, take minutes on a loaded 2-core machine; 3 images run the same builds and comparison',
+    run: (c) => `${c} --samples 3`,
+  },
+  {
     match: /^report build\/mnist --images \d+ --no-synth$/,
     why: '1,000 images through Verilator take a minute; 20 run the same build, cycle count and energy lines',
     run: (c) => c.replace(/--images \d+/, '--images 20'),
