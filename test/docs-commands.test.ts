@@ -36,7 +36,7 @@ const SUBSTITUTIONS: readonly Substitution[] = [
     why: 'CIFAR-10 (170 MB) is not fetched in CI; its training and evaluation take hours',
   },
   {
-    match: /--dataset mnist-dvs-sim|^eval examples\/mnist-dvs-sim-/,
+    match: /--dataset mnist-dvs-sim|^(?:eval|compile) examples\/mnist-dvs-sim-/,
     why: 'mnist-dvs-sim (1.3 GB, 5 CPU minutes of emulation) is not made in CI; test/training-events.test.ts trains, compiles and evaluates an events model on smnist through the same code, test/event-data.test.ts covers the emulator and binning',
   },
   {
