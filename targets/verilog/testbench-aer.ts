@@ -6,6 +6,7 @@
  */
 import { add, eq, if_, index, land, let_, lit, lt, type ModuleBuilder, ne, num, range, type Expr, type Stmt } from './netlist.ts';
 import type { DesignPlan } from './plan.ts';
+import { negedge } from './testbench-common.ts';
 import type { BenchGaps } from './testbench-gaps.ts';
 
 /** What the shared bench gives the driver. */
@@ -39,7 +40,6 @@ export function aerDriver(b: ModuleBuilder, plan: DesignPlan): AerDriver {
   const inEot = b.reg('in_eot', undefined, false, lit(0, 1));
   const beat = b.reg('beat', num(beatBits));
   const beats = b.integer('beats');
-  const negedge = (clk: Expr): Stmt => ({ kind: 'wait-edge', edge: 'negedge', signal: clk });
   return {
     ports: { in_addr: inAddr, in_count: inCount, in_eot: inEot },
     stimulus: (c) => [

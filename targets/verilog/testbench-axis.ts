@@ -13,16 +13,8 @@ import {
 } from './netlist.ts';
 import type { DesignPlan } from './plan.ts';
 import { axisWidths } from './top-axis.ts';
+import { clockGenerator, loop, NAME_CHARS, negedge, plusarg, RESET_CYCLES, whileLoop } from './testbench-common.ts';
 import { benchGaps } from './testbench-gaps.ts';
-
-const CLOCK_HALF_PERIOD = 5;
-const RESET_CYCLES = 8;
-const NAME_CHARS = 512;
-
-const negedge = (clk: Expr): Stmt => ({ kind: 'wait-edge', edge: 'negedge', signal: clk });
-const loop = (variable: string, below: Expr, body: Stmt[]): Stmt => ({ kind: 'for', variable, from: num(0), below, body });
-const whileLoop = (test: Expr, body: Stmt[]): Stmt => ({ kind: 'while', test, body });
-const plusarg = (format: string, target: Expr): Expr => call('$value$plusargs', str(format), target);
 
 export function axisTestbenchModule(plan: DesignPlan, options: { maxCycles: number }): Module {
   const ro = plan.readout;
@@ -46,7 +38,7 @@ export function axisTestbenchModule(plan: DesignPlan, options: { maxCycles: numb
     aclk: clk, aresetn: resetn, s_axis_tvalid: sValid, s_axis_tready: sReady, s_axis_tdata: sData, s_axis_tlast: sLast,
     m_axis_tvalid: mValid, m_axis_tready: mReady, m_axis_tdata: mData, m_axis_tlast: mLast, fingerprint, cycles_last: cyclesLast, error,
   });
-  b.initial([{ kind: 'forever', body: [{ kind: 'delay', amount: CLOCK_HALF_PERIOD }, let_(clk, lnot(clk))] }]);
+  b.initial(clockGenerator(clk));
   const cycle = b.reg('cycle', num(32), false, lit(0, 32));
   b.always(clk, [set(cycle, add(cycle, num(1)))]);
 

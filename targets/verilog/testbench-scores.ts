@@ -9,6 +9,7 @@ import {
   cat, ge, if_, index, land, let_, lit, lnot, lor, type ModuleBuilder, ne, num, range, ref, type Expr, type Stmt,
 } from './netlist.ts';
 import type { DesignPlan } from './plan.ts';
+import { negedge } from './testbench-common.ts';
 import type { BenchGaps } from './testbench-gaps.ts';
 
 /** What the bench gives the collector: its score-stream nets, where scores go, and how it waits and fails. */
@@ -71,7 +72,7 @@ export function scoreCollector(b: ModuleBuilder, plan: DesignPlan, c: ScoreConte
           let_(c.label, c.outLabel),
           if_(c.outLast, [let_(c.endCycle, c.cycle), let_(taken, lit(1, 1))]),
         ]),
-        { kind: 'wait-edge', edge: 'negedge', signal: c.clk },
+        negedge(c.clk),
         ...readyOrStall,
         c.checkTimeout,
       ] },

@@ -16,18 +16,10 @@ import {
 } from './netlist.ts';
 import type { DesignPlan } from './plan.ts';
 import { aerDriver, type BenchContext } from './testbench-aer.ts';
+import { clockGenerator, loop, NAME_CHARS, negedge, plusarg, RESET_CYCLES, whileLoop } from './testbench-common.ts';
 import { benchGaps } from './testbench-gaps.ts';
 import { scoreCollector } from './testbench-scores.ts';
 import { stageTrace } from './top-context.ts';
-
-const CLOCK_HALF_PERIOD = 5;
-const RESET_CYCLES = 8;
-const NAME_CHARS = 512;
-
-const plusarg = (name: string, target: Expr): Expr => call('$value$plusargs', str(`${name}=%s`), target);
-const negedge = (clk: Expr): Stmt => ({ kind: 'wait-edge', edge: 'negedge', signal: clk });
-const loop = (variable: string, below: Expr, body: Stmt[]): Stmt => ({ kind: 'for', variable, from: num(0), below, body });
-const whileLoop = (test: Expr, body: Stmt[]): Stmt => ({ kind: 'while', test, body });
 
 export function testbenchModule(plan: DesignPlan, options: { traces: boolean; maxCycles: number }): Module {
   const ro = plan.readout;
@@ -67,7 +59,7 @@ export function testbenchModule(plan: DesignPlan, options: { traces: boolean; ma
     });
   }
   b.instance('snn_top', 'dut', {}, ports);
-  b.initial([{ kind: 'forever', body: [{ kind: 'delay', amount: CLOCK_HALF_PERIOD }, let_(clk, lnot(clk))] }]);
+  b.initial(clockGenerator(clk));
   b.always(clk, [set(cycle, add(cycle, num(1)))]);
 
   const pixels = aer ? undefined : b.memory('pixels', num(plan.pixelBits), num(padded));
@@ -132,10 +124,10 @@ export function testbenchModule(plan: DesignPlan, options: { traces: boolean; ma
   b.initial([
     let_(ftrace, num(0)),
     let_(timedOut, lit(0, 1)),
-    if_(lnot(plusarg('in', names.in)), fail('+in=FILE is required')),
-    if_(lnot(plusarg('out', names.out)), fail('+out=FILE is required')),
-    if_(plusarg('trace', names.trace), [let_(ftrace, call('$fopen', names.trace, str('w')))]),
-    if_(plusarg('vcd', names.vcd), [task('$dumpfile', names.vcd), task('$dumpvars', num(0), ref('snn_tb'))]),
+    if_(lnot(plusarg('in=%s', names.in)), fail('+in=FILE is required')),
+    if_(lnot(plusarg('out=%s', names.out)), fail('+out=FILE is required')),
+    if_(plusarg('trace=%s', names.trace), [let_(ftrace, call('$fopen', names.trace, str('w')))]),
+    if_(plusarg('vcd=%s', names.vcd), [task('$dumpfile', names.vcd), task('$dumpvars', num(0), ref('snn_tb'))]),
     let_(fin, call('$fopen', names.in, str('r'))),
     if_(eq(fin, num(0)), fail('cannot open the input file')),
     let_(fout, call('$fopen', names.out, str('w'))),
