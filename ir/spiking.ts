@@ -2,7 +2,11 @@
  * @fileoverview Spiking layer op: synapse + membrane, all integer. For unit j at step t, input x:
  *
  *   acc_j = dense: sum_i weights[j,i] * x_i   identity: x_j (inputs == units)     exact; |acc_j| fits accType
- *   u_j   = clamp(roundShift(v_j * decay.mul, decay.shift) + (acc_j << accShift[j]) + bias[j], membraneType)
+ *   rec_j = recurrent: sum_k recurrent.weights[j,k] * r_k, r = this layer's o of step t-1 (0 at t = 0)   else 0
+ *   in_j  = (acc_j << accShift[j]) + (rec_j << recurrent.accShift[j])
+ *   c_j   = synaptic: clamp(scaleBy(c_j, synaptic.decay) + in_j, synaptic.type)   (c_j of step t-1, 0 at t = 0)
+ *           else: in_j                                                          (no current state)
+ *   u_j   = clamp(roundShift(v_j * decay.mul, decay.shift) + c_j + bias[j], membraneType)
  *   f_j   = output membrane: false    otherwise: u_j > threshold
  *   o_j   = membrane: clamp(roundShift(u_j, output.shift), output.type)          (a non-firing LI / integrator)
  *           otherwise !f_j ? 0 : excess: clamp(roundShift(u_j - threshold, output.shift), output.type)   binary: 1
@@ -34,6 +38,31 @@ export type IrReset =
   | { readonly kind: 'value'; readonly value: number }
   | { readonly kind: 'none' };
 
+/**
+ * Recurrent synapse: the layer's own output o of the previous step, r, through weights [units, units].
+ * rec_j = sum_k weights[j,k] * r_k (exact; |rec_j| fits accType), then shifted by accShift[j] onto the membrane's
+ * fraction bits: weightFrac[j] + output.type.frac + accShift[j] = membraneType.frac.
+ */
+export interface RecurrentSynapse {
+  /** [units, units] row-major: weights[j * units + k] takes unit k's previous output to unit j. */
+  readonly weights: readonly number[];
+  readonly weightType: IntType;
+  /** Per unit: informational, as the input synapse's. */
+  readonly weightFrac: readonly number[];
+  /** bits bound the unshifted |rec_j|; frac is the membrane's (after accShift), informational. */
+  readonly accType: IntType;
+  readonly accShift: readonly number[];
+}
+
+/**
+ * Synaptic current (NIR CubaLIF's second state): c_j = clamp(scaleBy(c_j, decay) + in_j, type), starting at 0;
+ * u_j adds the new c_j. type is signed and has the membrane's fraction bits. A firing unit keeps its current.
+ */
+export interface SynapticCurrent {
+  readonly decay: Factor;
+  readonly type: IntType;
+}
+
 export interface SpikingOp {
   readonly kind: 'spiking';
   readonly name: string;
@@ -59,4 +88,8 @@ export interface SpikingOp {
   readonly output: IrOutput;
   readonly reset: IrReset;
   readonly delay: 0 | 1;
+  /** Absent: no recurrent current (rec_j = 0). */
+  readonly recurrent?: RecurrentSynapse;
+  /** Absent: no current state (c_j = in_j). */
+  readonly synaptic?: SynapticCurrent;
 }
