@@ -176,6 +176,17 @@ export function checkProgram(program: Program): void {
             unreachable(reset, 'reset mode');
         }
         if (op.delay !== 0 && op.delay !== 1) refuse(`${op.name}.delay = ${String(op.delay)} (0 or 1)`);
+        const rec = op.recurrent;
+        if (rec) {
+          if (rec.weights.length !== op.units * op.units || rec.accShift.length !== op.units) refuse(`spiking layer ${op.name}: recurrent tensor lengths do not match ${op.units} units`);
+          checkIntegers(rec.weights, `${op.name}.recurrent.weights`);
+          checkShifts(rec.accShift, `${op.name}.recurrent.accShift`, 31);
+          checkType(rec.weightType, `${op.name}.recurrent.weightType`);
+        }
+        if (op.synaptic) {
+          checkFactor(op.synaptic.decay, `${op.name}.synaptic.decay`);
+          checkType(op.synaptic.type, `${op.name}.synaptic.type`);
+        }
         if (!identity) shape = undefined;
         size = op.units;
         break;

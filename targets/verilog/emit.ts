@@ -22,7 +22,7 @@ import { readoutModule } from './cores/readout.ts';
 import { synapseModule } from './cores/synapse.ts';
 import { convModule } from './cores/conv.ts';
 import { coordsModule } from './cores/coords.ts';
-import { convFilters, convWeights, memFileName, spikingUnits, spikingWeights } from './mem-files.ts';
+import { convFilters, convWeights, memFileName, recurrentWeights, spikingUnits, spikingWeights } from './mem-files.ts';
 import type { Module } from './netlist.ts';
 import { planDesign, type DesignPlan } from './plan.ts';
 import { printModule } from './print-verilog.ts';
@@ -77,7 +77,8 @@ export function cycleBound(plan: DesignPlan): number {
   for (const s of plan.stages) {
     if (s.kind === 'spiking') {
       // An identity layer makes one pass over its inputs, then walks its units (the two do not overlap).
-      perStep += (inputs + 8) * s.groups + s.op.units + 16 + (s.identity ? s.op.units + 16 : 0);
+      // A recurrent pass replays the layer's own previous outputs beside it, and waits for the previous step's updates.
+      perStep += (inputs + 8) * s.groups + s.op.units + 16 + (s.identity ? s.op.units + 16 : 0) + (s.recurrent ? (s.op.units + 8) * s.groups + s.op.units + 16 : 0);
       inputs = s.op.units;
     } else {
       const [filters, oh, ow] = s.op.outShape;
@@ -95,8 +96,10 @@ function coreModules(plan: DesignPlan): Module[] {
   const modules = [ramModule(), eventListModule(), eventReaderModule(), loader, controllerModule(), schedulerModule(), readoutModule()];
   if (plan.program.encoder.kind === 'jitter') modules.push(prngModule());
   const spiking = plan.stages.filter((s) => s.kind === 'spiking');
-  if (spiking.some((s) => !s.identity)) modules.push(synapseModule());
-  if (spiking.length > 0) modules.push(neuronModule(), sequencerModule());
+  if (spiking.some((s) => !s.identity || s.recurrent)) modules.push(synapseModule());
+  if (spiking.some((s) => !s.recurrent && !s.current)) modules.push(neuronModule());
+  if (spiking.some((s) => s.recurrent || s.current)) modules.push(neuronModule({ current: true }));
+  if (spiking.length > 0) modules.push(sequencerModule());
   if (spiking.some((s) => plan.lists[s.layer + 1]?.coords)) modules.push(coordsModule());
   if (plan.stages.some((s) => s.kind === 'conv')) modules.push(convModule());
   return modules;
@@ -105,7 +108,11 @@ function coreModules(plan: DesignPlan): Module[] {
 function memFiles(plan: DesignPlan): EmittedFile[] {
   return plan.stages.flatMap((s) =>
     s.kind === 'spiking'
-      ? [...(s.identity ? [] : [{ path: memFileName(s.layer, 'weights'), contents: spikingWeights(s) }]), { path: memFileName(s.layer, 'units'), contents: spikingUnits(s) }]
+      ? [
+          ...(s.identity ? [] : [{ path: memFileName(s.layer, 'weights'), contents: spikingWeights(s) }]),
+          { path: memFileName(s.layer, 'units'), contents: spikingUnits(s) },
+          ...(s.recurrent ? [{ path: memFileName(s.layer, 'recurrent'), contents: recurrentWeights(s) }] : []),
+        ]
       : [{ path: memFileName(s.layer, 'weights'), contents: convWeights(s) }, { path: memFileName(s.layer, 'units'), contents: convFilters(s) }],
   );
 }

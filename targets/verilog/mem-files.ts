@@ -5,7 +5,7 @@
  */
 import type { ConvPlan, SpikingPlan } from './plan.ts';
 
-export type MemKind = 'weights' | 'units';
+export type MemKind = 'weights' | 'units' | 'recurrent';
 
 /** Path of a memory image, relative to the design directory (simulators and yosys run there). */
 export function memFileName(layer: number, kind: MemKind): string {
@@ -32,15 +32,15 @@ function lines(words: readonly string[]): string {
   return words.join('\n') + '\n';
 }
 
-export function spikingWeights(s: SpikingPlan): string {
-  const { inputs, units, weights } = s.op;
+/** Weight words [group][input] of a [rows, inputs] row-major matrix, lane q of a word holding row group * lanes + q. */
+function laneWords(weights: readonly number[], rows: number, inputs: number, at: { lanes: number; groups: number; bits: number }): string {
   const words: string[] = [];
-  for (let g = 0; g < s.groups; g++) {
+  for (let g = 0; g < at.groups; g++) {
     for (let i = 0; i < inputs; i++) {
       const fields: [number, number][] = [];
-      for (let q = 0; q < s.lanes; q++) {
-        const j = g * s.lanes + q;
-        fields.push([j < units ? weights[j * inputs + i]! : 0, s.weightBits]);
+      for (let q = 0; q < at.lanes; q++) {
+        const j = g * at.lanes + q;
+        fields.push([j < rows ? weights[j * inputs + i]! : 0, at.bits]);
       }
       words.push(packWord(fields));
     }
@@ -48,10 +48,24 @@ export function spikingWeights(s: SpikingPlan): string {
   return lines(words);
 }
 
+export function spikingWeights(s: SpikingPlan): string {
+  return laneWords(s.op.weights, s.op.units, s.op.inputs, { lanes: s.lanes, groups: s.groups, bits: s.weightBits });
+}
+
+/** The recurrent synapse's words, laid out as the input synapse's with the layer's own units as inputs. */
+export function recurrentWeights(s: SpikingPlan): string {
+  const rec = s.recurrent;
+  if (!rec || !s.op.recurrent) return lines([]);
+  return laneWords(s.op.recurrent.weights, s.op.units, s.op.units, { lanes: rec.lanes, groups: rec.groups, bits: rec.weightBits });
+}
+
+/** Per unit {bias, extra accShift, extra recurrent.accShift}, low field first; a shift field only when its bits are > 0. */
 export function spikingUnits(s: SpikingPlan): string {
+  const recShift = s.op.recurrent?.accShift;
   const words = s.op.bias.map((bias, j) => {
     const fields: [number, number][] = [[bias, s.biasBits]];
     if (s.shiftBits > 0) fields.push([s.op.accShift[j]! - s.accShift, s.shiftBits]);
+    if (s.recurrent && recShift && s.recurrent.shiftBits > 0) fields.push([recShift[j]! - s.recurrent.shift, s.recurrent.shiftBits]);
     return packWord(fields);
   });
   return lines(words);

@@ -10,7 +10,7 @@ import { foldFactor } from '../../ir/interval.ts';
 import { maxOf, minOf, type IntType } from '../../ir/int-type.ts';
 import type { PoolOp } from '../../ir/pool.ts';
 import type { Program } from '../../ir/program.ts';
-import type { Factor, SpikingOp } from '../../ir/spiking.ts';
+import type { Factor, RecurrentSynapse, SpikingOp, SynapticCurrent } from '../../ir/spiking.ts';
 import { countBits, indexBits } from './cores/common.ts';
 import { largest, smallest } from '../../base/array-extent.ts';
 import { aerPlan, type AerPlan } from './aer-plan.ts';
@@ -104,6 +104,39 @@ export interface SpikingPlan {
   readonly outMax: bigint;
   /** Holds u - threshold (or u, for output membrane), its rounding constant, and the output clamp bounds. */
   readonly excessBits: number;
+  /** op.recurrent: a second synapse whose events are the layer's own outputs of the previous step. */
+  readonly recurrent?: RecurrentPlan;
+  /** op.synaptic: the current state c, a second RAM in the neuron core. */
+  readonly current?: CurrentPlan;
+}
+
+/**
+ * The recurrent synapse: an snn_synapse over the layer's own event list (its nonzero outputs of step t - 1, two banks
+ * by step parity), with weights [units, units]. A dense layer's has the layer's lanes and groups; an identity layer's
+ * neuron core updates every unit in one capture, so its recurrent synapse has a lane per unit.
+ */
+export interface RecurrentPlan {
+  readonly lanes: number;
+  readonly groups: number;
+  readonly wAddrBits: number;
+  readonly weightBits: number;
+  readonly accBits: number;
+  readonly macBits: number;
+  /** recurrent.accShift common to every unit (its smallest), its largest, and the bits of each unit's extra shift (0: none). */
+  readonly shift: number;
+  readonly shiftMax: number;
+  readonly shiftBits: number;
+  /** The layer's own events: {unit, o}. */
+  readonly list: ListPlan;
+}
+
+/** The synaptic current c: its type's bits and bounds, its decay, and the width of c * decay.mul with its rounding. */
+export interface CurrentPlan {
+  readonly bits: number;
+  readonly min: bigint;
+  readonly max: bigint;
+  readonly decay: HwFactor;
+  readonly decayWidth: number;
 }
 
 /**
@@ -211,8 +244,14 @@ function planSpiking(op: SpikingOp, bounds: SpikingBounds, layer: number, lanesW
   const accMax = (1n << big(accBits - 1)) << big(shiftMax);
   const decayWidth = max(memBits + decay.bits, decay.shift + 1) + 1;
   const resetWidth = max(memBits + reset.bits, reset.shift + 1) + 1;
-  // Every intermediate of the update (the sum, the decay and reset products, u - penalty) fits SUM_BITS.
-  const sumBits = max(signedBits(decayMax + accMax + biasMax), decayWidth, accBits + shiftMax, biasBits, resetWidth + 1, memBits + 1) + 1;
+  const lanesOf = { lanes, groups, unitBits: indexBits(op.units) };
+  const recurrent = op.recurrent ? planRecurrent(op, op.recurrent, identity ? { ...lanesOf, lanes: op.units, groups: 1 } : lanesOf) : undefined;
+  const current = op.synaptic ? planCurrent(op.synaptic) : undefined;
+  // Every intermediate of the update (the sum, the decay and reset products, u - penalty) fits SUM_BITS; with a
+  // recurrent synapse or a current, so do in_j = (acc << accShift) + (rec << recurrent.accShift) and the current's sum.
+  const sumBits = recurrent || current
+    ? extendedSumBits(accMax, recurrent, current, [signedBits(decayMax + biasMax), decayWidth, accBits + shiftMax, biasBits, resetWidth + 1, memBits + 1], decayMax + biasMax)
+    : max(signedBits(decayMax + accMax + biasMax), decayWidth, accBits + shiftMax, biasBits, resetWidth + 1, memBits + 1) + 1;
   const membraneOut = op.output.kind === 'membrane';
   const threshold = membraneOut ? 0n : big(op.threshold) > memMax ? memMax : big(op.threshold);
   const outMin = big(minOf(op.output.type));
@@ -226,8 +265,49 @@ function planSpiking(op: SpikingOp, bounds: SpikingBounds, layer: number, lanesW
     wAddrBits: indexBits(op.inputs * groups), weightBits, accBits, macBits: max(accBits, weightBits, hwBits(inType) + 1),
     memBits, memMin, memMax, sumBits, biasBits, accShift: shiftMin, shiftBits: shiftMax === shiftMin ? 0 : indexBits(shiftMax - shiftMin + 1),
     decay, reset, decayWidth, resetWidth, threshold, resetValue: op.reset.kind === 'value' ? big(op.reset.value) : 0n,
-    outBits: op.output.type.bits, outMin, outMax, excessBits,
+    outBits: op.output.type.bits, outMin, outMax, excessBits, recurrent, current,
   };
+}
+
+/** The recurrent synapse of a layer whose neuron core takes `lanes` units per capture. */
+function planRecurrent(op: SpikingOp, rec: RecurrentSynapse, at: { lanes: number; groups: number; unitBits: number }): RecurrentPlan {
+  const outType = op.output.type;
+  const xMax = big(Math.max(maxOf(outType), -minOf(outType)));
+  let rowMax = 0n;
+  for (let j = 0; j < op.units; j++) {
+    let row = 0n;
+    for (let k = 0; k < op.units; k++) row += big(Math.abs(rec.weights[j * op.units + k]!)) * xMax;
+    if (row > rowMax) rowMax = row;
+  }
+  const accBits = signedBits(rowMax);
+  const weightBits = weightBitsOf(rec.weights, rec.weightType);
+  const shiftMin = smallest(rec.accShift);
+  const shiftMax = largest(rec.accShift);
+  return {
+    lanes: at.lanes, groups: at.groups, wAddrBits: indexBits(op.units * at.groups), weightBits, accBits,
+    macBits: max(accBits, weightBits, hwBits(outType) + 1), shift: shiftMin, shiftMax, shiftBits: shiftMax === shiftMin ? 0 : indexBits(shiftMax - shiftMin + 1),
+    list: { name: `${op.name}_own`, addrBits: at.unitBits, value: valuePlan(outType), depth: op.units, banks: 2, countBits: countBits(op.units), coords: false },
+  };
+}
+
+function planCurrent(syn: SynapticCurrent): CurrentPlan {
+  const bits = hwBits(syn.type);
+  const decay = normalizeFactor(syn.decay);
+  return { bits, min: big(minOf(syn.type)), max: big(maxOf(syn.type)), decay, decayWidth: max(bits + decay.bits, decay.shift + 1) + 1 };
+}
+
+/**
+ * SUM_BITS of a layer with a recurrent synapse or a current: it holds in_j (the aligned input and recurrent sums), the
+ * current's decayed value plus in_j, and the membrane's sum scaleBy(v) + c + bias (`others` and `rest` = |scaleBy(v)| +
+ * |bias| bound the terms the feed-forward core also has).
+ */
+function extendedSumBits(accMax: bigint, rec: RecurrentPlan | undefined, current: CurrentPlan | undefined, others: readonly number[], rest: bigint): number {
+  const recMax = rec ? (1n << big(rec.accBits - 1)) << big(rec.shiftMax) : 0n;
+  const inMax = accMax + recMax;
+  const cMax = current ? (-current.min > current.max ? -current.min : current.max) : 0n;
+  const cDecayed = current ? (cMax * big(current.decay.mul)) / (1n << big(current.decay.shift)) + 1n : 0n;
+  const drive = current ? cMax : inMax;
+  return max(...others, signedBits(rest + drive), signedBits(cDecayed + inMax), rec ? rec.accBits + rec.shiftMax : 1, current ? current.decayWidth : 1, current ? current.bits + 1 : 1) + 1;
 }
 
 /** A pool layer as the conv the conv core computes: a diagonal filter bank of scale.mul, no bias, outShift scale.shift. */

@@ -7,7 +7,7 @@
 import { cat, type Expr, index, land, lit, lnot, ne, num, str, sext, zext } from './netlist.ts';
 import { memFileName } from './mem-files.ts';
 import type { SpikingPlan } from './plan.ts';
-import { readerInstance, type StageWires, type TopContext } from './top-context.ts';
+import { listInstance, type ListPort, readerInstance, type StageWires, type TopContext } from './top-context.ts';
 import { indexBits } from './cores/common.ts';
 
 export function spikingInstances(ctx: TopContext, s: SpikingPlan): StageWires {
@@ -44,7 +44,10 @@ export function spikingInstances(ctx: TopContext, s: SpikingPlan): StageWires {
   const op = s.op;
   const outputKind = { excess: 0, binary: 1, membrane: 2 }[op.output.kind];
   const resetKind = { refractory: 0, subtract: 1, zero: 2, value: 3, none: 4 }[op.reset.kind];
-  b.instance('snn_neuron', `${p}neuron`, {
+  const rec = s.recurrent ? recurrentInstances(ctx, s, { passStart, passFirst, valid: outValid, index: outIndex, o: outO, step: updStep }) : undefined;
+  if (rec) passIdle = land(passIdle, rec.idle);
+  const extended = s.recurrent || s.current ? currentParams(s, rec?.word) : undefined;
+  b.instance(extended ? 'snn_neuron_current' : 'snn_neuron', `${p}neuron`, {
     UNITS: num(op.units), LANES: num(s.lanes), UNIT_BITS: num(s.unitBits), LANE_BITS: num(s.laneBits),
     ACC_BITS: num(s.accBits), MEM_BITS: num(s.memBits), SUM_BITS: num(s.sumBits), BIAS_BITS: num(s.biasBits),
     SHIFT_BITS: num(s.shiftBits), ACC_SHIFT: num(s.accShift),
@@ -56,18 +59,21 @@ export function spikingInstances(ctx: TopContext, s: SpikingPlan): StageWires {
     RESET_BITS: num(s.reset.bits), RESET_MUL: lit(s.reset.mul, s.reset.bits, true), RESET_SHIFT: num(s.reset.shift), RESET_WIDTH: num(s.resetWidth),
     PARAMS_FILE: str(memFileName(l, 'units')),
     IDENTITY: num(s.identity ? 1 : 0), X_BITS: num(list.value.bits), X_SIGNED: num(list.value.signed ? 1 : 0),
+    ...extended?.params,
   }, {
     clk: ctx.clk, rst: ctx.rst, capture, restart, first: updFirst, acc_word: accWord,
     ev_valid: s.identity ? ev.valid : lit(0, 1), ev_index: s.identity ? ev.entry : lit(0, s.unitBits), ev_x: s.identity ? ev.x : lit(0, list.value.bits),
+    ...extended?.ports,
     busy: updBusy, out_valid: outValid, out_index: outIndex, out_u: outU, out_o: outO,
   });
-  const seqIdle = s.identity ? w('seq_idle') : idle;
+  // An identity core reads its event RAM during the update, and a recurrent step reads the previous step's outputs.
+  const waitsForUpdates = s.identity || rec !== undefined;
+  const seqIdle = waitsForUpdates ? w('seq_idle') : idle;
   b.instance('snn_sequencer', `${p}sequencer`, { GROUPS: num(s.groups), GROUP_BITS: num(s.groupBits), STEP_BITS: num(plan.stepBits) }, {
     clk: ctx.clk, rst: ctx.rst, start: ctx.start(l), step: ctx.step(l), pass_idle: passIdle, upd_busy: updBusy,
     idle: seqIdle, pass_start: passStart, pass_first: passFirst, capture, restart, passes_done: passesDone, out_done: outDone, upd_step: updStep, upd_first: updFirst,
   });
-  // The identity core's event RAM is read during the update: the next step's events must wait for it.
-  if (s.identity) b.assign(idle, land(seqIdle, lnot(updBusy)));
+  if (waitsForUpdates) b.assign(idle, land(seqIdle, lnot(updBusy)));
   const last = l === plan.stages.length - 1;
   const next = plan.lists[l + 1];
   let entry: Expr = outIndex;
@@ -95,5 +101,63 @@ export function spikingInstances(ctx: TopContext, s: SpikingPlan): StageWires {
     // Only the trace ports read these: the last layer's o or u (whichever the readout does not sum), and a non-last
     // layer's u and, when coordinates replace it in the events, its unit index.
     quiet: last ? [score === outU ? outO : outU, updStep] : [outU, updStep, ...(entry === outIndex ? [] : [outIndex])],
+  };
+}
+
+interface RecurrentWiring {
+  readonly passStart: Expr;
+  readonly passFirst: Expr;
+  /** The neuron core's outputs, and the step they belong to. */
+  readonly valid: Expr;
+  readonly index: Expr;
+  readonly o: Expr;
+  readonly step: Expr;
+}
+
+/**
+ * The recurrent synapse: the layer's own list (bank t % 2 takes step t's nonzero outputs; step t reads bank (t-1) % 2,
+ * emptied at step 0 by `clear`), its reader and a second snn_synapse with weights [units, units]. Both synapses start
+ * each pass together; the stage starts step t only once step t - 1's updates are written (waitsForUpdates).
+ */
+function recurrentInstances(ctx: TopContext, s: SpikingPlan, at: RecurrentWiring): { word: Expr; idle: Expr } {
+  const { b } = ctx;
+  const rec = s.recurrent!;
+  const l = s.layer;
+  const p = `s${l}_own_`;
+  const list = rec.list;
+  const port: ListPort = {
+    re: b.wire(`${p}re`), raddr: b.wire(`${p}raddr`, num(list.countBits)), rdata: b.wire(`${p}rdata`, num(list.addrBits + list.value.bits)), count: b.wire(`${p}count`, num(list.countBits)),
+  };
+  listInstance(b, list, `${l}_own`, port, {
+    clear: ctx.clear, start: ctx.start(l), clrBank: ctx.startBank(l), we: land(at.valid, ne(at.o, num(0))), data: cat(at.index, at.o), bank: index(at.step, num(0)),
+  }, lnot(index(ctx.step(l), num(0))));
+  const ev = readerInstance(ctx, l, lit(1, 1), at.passStart, at.passFirst, { list, port, name: 'own' });
+  const word = b.wire(`s${l}_rec_word`, num(rec.lanes * rec.accBits));
+  const synIdle = b.wire(`s${l}_rec_syn_idle`);
+  b.instance('snn_synapse', `s${l}_rec_synapse`, {
+    LANES: num(rec.lanes), GROUPS: num(rec.groups), INPUTS: num(s.op.units), INDEX_BITS: num(s.unitBits),
+    X_BITS: num(list.value.bits), X_SIGNED: num(list.value.signed ? 1 : 0), WEIGHT_BITS: num(rec.weightBits),
+    ACC_BITS: num(rec.accBits), MAC_BITS: num(rec.macBits), W_ADDR_BITS: num(rec.wAddrBits), WEIGHTS_FILE: str(memFileName(l, 'recurrent')),
+  }, {
+    clk: ctx.clk, rst: ctx.rst, pass_start: at.passStart, pass_first: at.passFirst, in_valid: ev.valid, in_index: ev.entry, in_x: ev.x,
+    idle: synIdle, acc_word: word,
+  });
+  return { word, idle: land(ev.idle, synIdle) };
+}
+
+/** snn_neuron_current's parameters and its rec_word port (0 without a recurrent synapse). */
+function currentParams(s: SpikingPlan, recWord: Expr | undefined): { params: Record<string, Expr>; ports: Record<string, Expr> } {
+  const rec = s.recurrent;
+  const cur = s.current;
+  const decay = cur?.decay ?? { mul: 0, shift: 0, bits: 2 };
+  // Without a recurrent synapse, rec_word is zeros of one bit per lane the core selects (an identity core: per unit).
+  const lanes = rec?.lanes ?? (s.identity ? s.op.units : s.lanes);
+  return {
+    params: {
+      REC_LANES: num(lanes), REC_ACC_BITS: num(rec?.accBits ?? 1), REC_SHIFT: num(rec?.shift ?? 0), REC_SHIFT_BITS: num(rec?.shiftBits ?? 0),
+      SYNAPTIC: num(cur ? 1 : 0), SYN_BITS: num(cur?.bits ?? 2), SYN_MIN: lit(cur?.min ?? 0n, s.sumBits, true), SYN_MAX: lit(cur?.max ?? 0n, s.sumBits, true),
+      SYN_DECAY_BITS: num(decay.bits), SYN_DECAY_MUL: lit(decay.mul, decay.bits, true), SYN_DECAY_SHIFT: num(decay.shift), SYN_DECAY_WIDTH: num(cur?.decayWidth ?? 4),
+    },
+    ports: { rec_word: recWord ?? lit(0, lanes) },
   };
 }

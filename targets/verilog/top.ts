@@ -4,13 +4,12 @@
  * cores, the readout) and wires them. Everything layer-specific is a parameter value or a memory file name. With
  * traces, every stage gets its own trace port (stages overlap in time, so their records can coincide).
  */
-import { cat, type Expr, index, land, lit, lnot, ModuleBuilder, num, reduceOr, ref, sext, type Module, zext } from './netlist.ts';
-import type { DesignPlan, ListPlan } from './plan.ts';
+import { cat, type Expr, index, land, lit, lnot, ModuleBuilder, num, reduceOr, sext, type Module, zext } from './netlist.ts';
+import type { DesignPlan } from './plan.ts';
 import { convInstances } from './top-conv.ts';
-import { stageTrace, type ListPort, type StageWires, type TopContext } from './top-context.ts';
+import { listInstance, stageTrace, type StageWires, type TopContext } from './top-context.ts';
 import { spikingInstances } from './top-spiking.ts';
 import { aerLoaderInstance, imageLoaderInstance } from './top-input.ts';
-import { indexBits } from './cores/common.ts';
 
 export interface TopOptions {
   readonly traces: boolean;
@@ -62,7 +61,7 @@ export function topModule(plan: DesignPlan, options: TopOptions): Module {
     re: w(`l${l}_re`), raddr: w(`l${l}_raddr`, list.countBits), rdata: w(`l${l}_rdata`, list.addrBits + list.value.bits), count: w(`l${l}_count`, list.countBits),
   }));
   const ctx: TopContext = {
-    b, plan, clk, rst, loading, seedLoad, seed: inSeed, start: (l) => sched[l]!.start, step: (l) => sched[l]!.step, listPort: (l) => ports[l]!,
+    b, plan, clk, rst, loading, clear, seedLoad, seed: inSeed, start: (l) => sched[l]!.start, step: (l) => sched[l]!.step, startBank: (l) => sched[l]!.startBank, listPort: (l) => ports[l]!,
   };
 
   b.instance('snn_controller', 'controller', {}, {
@@ -134,23 +133,4 @@ export function topModule(plan: DesignPlan, options: TopOptions): Module {
     b.assign(w('unused_trace'), reduceOr(cat(...stages.flatMap((s) => s.quiet))));
   }
   return b.build();
-}
-
-interface ListWrite {
-  readonly clear: Expr;
-  readonly start: Expr;
-  readonly clrBank: Expr;
-  readonly we: Expr;
-  readonly data: Expr;
-  readonly bank: Expr;
-}
-
-function listInstance(b: ModuleBuilder, list: ListPlan, l: number, port: ListPort, write: ListWrite, readBank: Expr): void {
-  b.instance('snn_event_list', `l${l}_list`, {
-    ENTRY_BITS: num(list.addrBits + list.value.bits), DEPTH: num(list.depth), BANKS: num(list.banks), COUNT_BITS: num(list.countBits),
-    ADDR_BITS: num(indexBits(list.banks * list.depth)),
-  }, {
-    clk: ref('clk'), clear: write.clear, wr_start: write.start, clr_bank: write.clrBank, wr_bank: write.bank, we: write.we, wdata: write.data,
-    rd_bank: readBank, re: port.re, raddr: port.raddr, rdata: port.rdata, rd_count: port.count,
-  });
 }

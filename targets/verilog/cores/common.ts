@@ -1,5 +1,5 @@
 /** @fileoverview Helpers shared by the core builders: bit counts, constants for comparisons, unused-signal markers. */
-import { add, cat, eq, type Expr, if_, land, le, lit, type ModuleBuilder, ne, num, range, reduceOr, set, shl, type Stmt, sub } from '../netlist.ts';
+import { add, cat, cond, eq, type Expr, if_, land, le, lit, type ModuleBuilder, ne, num, range, reduceOr, set, shl, sshr, type Stmt, sub } from '../netlist.ts';
 
 /** Bits to index `count` items (at least 1). */
 export function indexBits(count: number): number {
@@ -40,6 +40,14 @@ export function markUnused(b: ModuleBuilder, name: string, ...signals: Expr[]): 
 export function atMost(b: ModuleBuilder, name: string, value: Expr, width: Expr, bound: Expr): Expr {
   const out = b.wire(name);
   b.generateIf(`${name}_check`, eq(bound, sub(shl(num(1), width), num(1))), (g) => g.assign(out, lit(1, 1)), (g) => g.assign(out, le(value, bound)));
+  return out;
+}
+
+/** round-half-up shift of a signed value held in `width` bits: (a + 2^(s-1)) >>> s. */
+export function roundShift(b: ModuleBuilder, name: string, a: Expr, width: Expr, shift: Expr): Expr {
+  const round = b.localparam(`${name}_ROUND`, cond(eq(shift, num(0)), num(0), shl(num(1), sub(shift, num(1)))), width, true);
+  const out = b.wire(name, width, true);
+  b.assign(out, sshr(add(a, round), shift));
   return out;
 }
 

@@ -12,20 +12,17 @@
  * IDENTITY = 1 (acc_j = x_j): no synapse; the step's events (ev_*) are written to a unit-addressed RAM, and one capture
  * walks every unit, reading acc[j] at s0 and clearing it behind itself at s1. The top starts the layer's next step only
  * once this core is idle, so event writes and the walk never overlap.
+ * snn_neuron_current (`current`: a recurrent synapse or a synaptic current) adds, after s2, two stages for the input
+ * current: in_j = (acc << shift) + (rec << REC_SHIFT..), then c = SYNAPTIC ? clamp(scaleBy(c, SYN_DECAY) + in_j) : in_j,
+ * which the membrane sum adds instead of acc. rec_word holds the recurrent synapse's lanes (an identity core's has a lane
+ * per unit); c is a RAM like the membrane, 0 in step 0, written when the unit's c is known.
  */
 import {
-  add, cond, eq, gt, if_, index, shl, lit, lnot, lor, lt, minus1, ModuleBuilder, mul, num, part, range, ref, repeat, set, sext,
-  sshl, sshr, str, sub, cat, type Expr, type Module,
+  add, cond, eq, gt, if_, index, lit, lnot, lor, lt, minus1, ModuleBuilder, mul, num, part, range, ref, repeat, set, sext,
+  sshl, str, sub, cat, type Expr, type Module,
 } from '../netlist.ts';
-import { markUnused, sized } from './common.ts';
-
-/** round-half-up shift of a signed value held in `width` bits: (a + 2^(s-1)) >>> s. */
-function roundShift(b: ModuleBuilder, name: string, a: Expr, width: Expr, shift: Expr): Expr {
-  const round = b.localparam(`${name}_ROUND`, cond(eq(shift, num(0)), num(0), shl(num(1), sub(shift, num(1)))), width, true);
-  const out = b.wire(name, width, true);
-  b.assign(out, sshr(add(a, round), shift));
-  return out;
-}
+import { markUnused, roundShift, sized } from './common.ts';
+import { alignedRecurrent, currentParams, currentStages, currentState, writeCurrent } from './neuron-current.ts';
 
 /** clamp of a SUM_BITS value to [MEM_MIN, MEM_MAX], as MEM_BITS. */
 function clampMembrane(sum: Expr, memBits: Expr): Expr {
@@ -34,8 +31,16 @@ function clampMembrane(sum: Expr, memBits: Expr): Expr {
   return cond(lt(sum, min), range(min, minus1(memBits), num(0)), cond(gt(sum, max), range(max, minus1(memBits), num(0)), range(sum, minus1(memBits), num(0))));
 }
 
-export function neuronModule(): Module {
-  const b = new ModuleBuilder('snn_neuron', 'membrane update, threshold, output and reset, one unit per cycle');
+export interface NeuronOptions {
+  /** snn_neuron_current: a recurrent term and a synaptic current (the feed-forward snn_neuron stays as it was). */
+  readonly current: boolean;
+}
+
+export function neuronModule(options: NeuronOptions = { current: false }): Module {
+  const current = options.current;
+  const b = current
+    ? new ModuleBuilder('snn_neuron_current', 'membrane update with a recurrent term and a synaptic current, threshold, output and reset')
+    : new ModuleBuilder('snn_neuron', 'membrane update, threshold, output and reset, one unit per cycle');
   const units = b.param('UNITS', num(1));
   const lanes = b.param('LANES', num(1));
   const unitBits = b.param('UNIT_BITS', num(1));
@@ -69,6 +74,7 @@ export function neuronModule(): Module {
   const identity = b.param('IDENTITY', num(0), '1: acc_j = x_j from the events ev_*, no accumulator lanes');
   const xBits = b.param('X_BITS', num(1), 'identity: bits of an event value');
   const xSigned = b.param('X_SIGNED', num(0), 'identity: 1 if event values are signed');
+  const cur = current ? currentParams(b, sumBits) : undefined;
   const clk = b.input('clk');
   const rst = b.input('rst');
   const first = b.input('first', undefined);
@@ -78,6 +84,7 @@ export function neuronModule(): Module {
   const evValid = b.input('ev_valid');
   const evIndex = b.input('ev_index', unitBits);
   const evX = b.input('ev_x', xBits);
+  const recWord = cur ? b.input('rec_word', mul(cur.recLanes, cur.recAccBits)) : undefined;
   const busy = b.output('busy');
   const outValid = b.output('out_valid', undefined, { reg: true });
   const outIndex = b.output('out_index', unitBits, { reg: true });
@@ -105,7 +112,7 @@ export function neuronModule(): Module {
     ])]),
   ]);
   const vRead = b.wire('v_read', memBits, true);
-  const paramBits = add(biasBits, shiftBits);
+  const paramBits = cur ? add(add(biasBits, shiftBits), cur.recShiftBits) : add(biasBits, shiftBits);
   const unitParams = b.wire('unit_params', paramBits);
   const vNew = b.reg('v_new', memBits, true);
   b.instance('snn_ram', 'membrane', { WIDTH: memBits, DEPTH: units, ADDR_BITS: unitBits, HAS_INIT: num(0), INIT_FILE: str('') }, {
@@ -136,13 +143,16 @@ export function neuronModule(): Module {
   const q1 = b.reg('q1', laneBits);
   b.always(clk, [set(q1, q0)]);
   const accUnit = b.wire('acc_unit', accBits, true);
+  const rec = cur && recWord ? currentState(b, cur, { clk, capture, recWord, read: s0, unit: j0, units, unitBits }) : undefined;
   b.generateIf('lanes', eq(identity, num(0)), (g) => {
     g.comment('dense: capture latches the accumulators, so the synapse can start on the next group');
     const shadow = g.reg('shadow', mul(lanes, accBits));
     g.always(clk, [if_(capture, [set(shadow, accWord)])]);
     g.assign(accUnit, part(shadow, mul(q1, accBits), accBits));
+    if (rec) rec.select(g, q1);
     markUnused(g, 'events', evValid, evIndex, evX);
   }, (g) => {
+    if (rec) rec.select(g, unit[1]!);
     const accRead = g.wire('acc_read', accBits);
     const x = g.wire('x_wide', accBits);
     g.generateIf('x_sign', eq(xSigned, num(1)), (h) => h.assign(x, sext(evX, xBits, accBits)), (h) => h.assign(x, cat(repeat(sub(accBits, xBits), lit(0, 1)), evX)));
@@ -152,48 +162,59 @@ export function neuronModule(): Module {
     g.assign(accUnit, accRead);
     markUnused(g, 'lanes', accWord, q1);
   });
-  const [acc1, v1, params1] = regs(1, [
+  const [acc1, v1, params1, rec1, c1] = regs(1, [
     ['acc', accBits, accUnit, true],
     ['v', memBits, cond(firstStep, num(0), vRead), true],
     ['params', paramBits, unitParams, false],
+    ...(cur && rec ? [['rec', cur.recAccBits, rec.unit, true] as const, ['c', cur.synBits, cond(firstStep, num(0), rec.cRead), true] as const] : []),
   ]);
   b.comment('s2: decay product and aligned accumulator');
   stage(2);
   const accAligned = b.wire('acc_aligned', sumBits, true);
   const accBase = sshl(sext(acc1!, accBits, sumBits), accShift);
   b.generateIf('fixed_shift', eq(shiftBits, num(0)), (g) => g.assign(accAligned, accBase), (g) => g.assign(accAligned, sshl(accBase, part(params1!, biasBits, shiftBits))));
-  const [decay2, acc2, bias2] = regs(2, [
+  const input = cur && rec1 ? add(accAligned, alignedRecurrent(b, cur, rec1, params1!, add(biasBits, shiftBits))) : accAligned;
+  const [decay2, acc2, bias2, cDecay2] = regs(2, [
     ['decay', decayWidth, mul(v1!, ref('DECAY_MUL')), true],
-    ['acc', sumBits, accAligned, true],
+    ['acc', sumBits, input, true],
     ['bias', biasBits, range(params1!, minus1(biasBits), num(0)), true],
+    ...(cur && c1 ? [['c_decay', cur.synDecayWidth, mul(c1, ref('SYN_DECAY_MUL')), true] as const] : []),
   ]);
-  b.comment('s3: the exact sum');
-  stage(3);
-  const decayed = roundShift(b, 'decayed', decay2!, decayWidth, decayShift);
-  const [sum3] = regs(3, [['sum', sumBits, add(add(sext(decayed, decayWidth, sumBits), acc2!), sext(bias2!, biasBits, sumBits)), true]]);
-  b.comment('s4: clamp to the membrane type');
-  stage(4);
-  const [u4] = regs(4, [['u', memBits, clampMembrane(sum3!, memBits), true]]);
-  b.comment('s5: threshold, excess and reset product');
-  stage(5);
-  const [u5, fired5, over5, product5] = regs(5, [
+  // The current's two stages (snn_neuron_current) come before the sum; x counts them in the later stages' names.
+  const x = cur ? 2 : 0;
+  let drive = acc2!;
+  let [decayIn, biasIn] = [decay2!, bias2!];
+  if (cur && rec && cDecay2) {
+    ({ drive, decay: decayIn, bias: biasIn } = currentStages(b, cur, { stage, regs, sumBits, decay: [decay2!, decayWidth], bias: [bias2!, biasBits], input: acc2!, cDecay: cDecay2, cWrite: rec.cWrite }));
+  }
+  b.comment(`s${3 + x}: the exact sum`);
+  stage(3 + x);
+  if (cur && rec) writeCurrent(b, cur, rec.cWrite, valid[3 + x]!, unit[3 + x]!, drive);
+  const decayed = roundShift(b, 'decayed', decayIn, decayWidth, decayShift);
+  const [sum3] = regs(3 + x, [['sum', sumBits, add(add(sext(decayed, decayWidth, sumBits), drive), sext(biasIn, biasBits, sumBits)), true]]);
+  b.comment(`s${4 + x}: clamp to the membrane type`);
+  stage(4 + x);
+  const [u4] = regs(4 + x, [['u', memBits, clampMembrane(sum3!, memBits), true]]);
+  b.comment(`s${5 + x}: threshold, excess and reset product`);
+  stage(5 + x);
+  const [u5, fired5, over5, product5] = regs(5 + x, [
     ['u', memBits, u4!, true],
     ['fired', num(1), gt(u4!, threshold), false],
     ['over', excessBits, sub(sext(u4!, memBits, excessBits), sext(threshold, memBits, excessBits)), true],
     ['product', resetWidth, mul(u4!, ref('RESET_MUL')), true],
   ]);
-  b.comment('s6: round-half-up shifts of the excess and of the reset penalty');
-  stage(6);
+  b.comment(`s${6 + x}: round-half-up shifts of the excess and of the reset penalty`);
+  stage(6 + x);
   const shifted = roundShift(b, 'shifted', over5!, excessBits, outShift);
   const penalty = roundShift(b, 'penalty', product5!, resetWidth, resetShift);
-  const [u6, fired6, shifted6, penalty6] = regs(6, [
+  const [u6, fired6, shifted6, penalty6] = regs(6 + x, [
     ['u', memBits, u5!, true],
     ['fired', num(1), index(fired5!, num(0)), false],
     ['shifted', excessBits, shifted, true],
     ['penalty', resetWidth, penalty, true],
   ]);
-  b.comment('s7: output (excess | binary | membrane) and reset (refractory | subtract | zero | value | none)');
-  stage(7);
+  b.comment(`s${7 + x}: output (excess | binary | membrane) and reset (refractory | subtract | zero | value | none)`);
+  stage(7 + x);
   const fired = b.wire('fires');
   const o = b.wire('o', outBits);
   const max = ref('OUT_MAX');
@@ -223,9 +244,9 @@ export function neuronModule(): Module {
       h.generateIf('zero', eq(resetKind, num(2)), (i) => i.assign(resetValue, num(0)), (i) =>
         i.generateIf('value', eq(resetKind, num(3)), (j) => j.assign(resetValue, ref('RESET_VALUE')), (j) => j.assign(resetValue, u6!))));
   });
-  b.comment('s8: write back and present');
+  b.comment(`s${8 + x}: write back and present`);
   b.always(clk, [
-    set(outValid, cond(rst, num(0), valid[7]!)), set(outIndex, unit[7]!), set(outU, u6!), set(outO, o), set(vNew, cond(fired, resetValue, u6!)),
+    set(outValid, cond(rst, num(0), valid[7 + x]!)), set(outIndex, unit[7 + x]!), set(outU, u6!), set(outO, o), set(vNew, cond(fired, resetValue, u6!)),
   ]);
   b.assign(busy, [...valid, outValid].reduce((a, v) => lor(a, v)));
   return b.build();
