@@ -245,7 +245,7 @@ function planSpiking(op: SpikingOp, bounds: SpikingBounds, layer: number, lanesW
   const decayWidth = max(memBits + decay.bits, decay.shift + 1) + 1;
   const resetWidth = max(memBits + reset.bits, reset.shift + 1) + 1;
   const lanesOf = { lanes, groups, unitBits: indexBits(op.units) };
-  const recurrent = op.recurrent ? planRecurrent(op, op.recurrent, identity ? { ...lanesOf, lanes: op.units, groups: 1 } : lanesOf) : undefined;
+  const recurrent = op.recurrent ? planRecurrent(op, op.recurrent, bounds.recurrentMagnitude, identity ? { ...lanesOf, lanes: op.units, groups: 1 } : lanesOf) : undefined;
   const current = op.synaptic ? planCurrent(op.synaptic) : undefined;
   // Every intermediate of the update (the sum, the decay and reset products, u - penalty) fits SUM_BITS; with a
   // recurrent synapse or a current, so do in_j = (acc << accShift) + (rec << recurrent.accShift) and the current's sum.
@@ -269,17 +269,10 @@ function planSpiking(op: SpikingOp, bounds: SpikingBounds, layer: number, lanesW
   };
 }
 
-/** The recurrent synapse of a layer whose neuron core takes `lanes` units per capture. */
-function planRecurrent(op: SpikingOp, rec: RecurrentSynapse, at: { lanes: number; groups: number; unitBits: number }): RecurrentPlan {
+/** The recurrent synapse of a layer whose neuron core takes `lanes` units per capture; `rowMagnitudes`: |rec_j| bounds. */
+function planRecurrent(op: SpikingOp, rec: RecurrentSynapse, rowMagnitudes: readonly number[], at: { lanes: number; groups: number; unitBits: number }): RecurrentPlan {
   const outType = op.output.type;
-  const xMax = big(Math.max(maxOf(outType), -minOf(outType)));
-  let rowMax = 0n;
-  for (let j = 0; j < op.units; j++) {
-    let row = 0n;
-    for (let k = 0; k < op.units; k++) row += big(Math.abs(rec.weights[j * op.units + k]!)) * xMax;
-    if (row > rowMax) rowMax = row;
-  }
-  const accBits = signedBits(rowMax);
+  const accBits = signedBits(widestRow(rowMagnitudes));
   const weightBits = weightBitsOf(rec.weights, rec.weightType);
   const shiftMin = smallest(rec.accShift);
   const shiftMax = largest(rec.accShift);

@@ -14,6 +14,8 @@ import { avgPoolModel, cubaModel, sinabsModel } from './feature-models.ts';
 import { IDENTITY_DELAY_POOL, STRIDED_IDENTITY_CONV, TINY } from './fixed-programs.ts';
 import { featurePrograms } from './target-feature-programs.ts';
 import { tinyModel, type TinyModelOptions } from './tiny-model.ts';
+import { BOTH, RECURRENT, recurrenceProgram } from './recurrence-program.ts';
+import { intType } from '../../ir/int-type.ts';
 
 export interface ConformanceCase {
   readonly name: string;
@@ -86,6 +88,38 @@ export function sweeps(): Sweep[] {
     { name: `${bits.length} programs of weight bits 2..16 at T = 1 and 9`, programs: bits },
     { name: '60 random seeds', programs: Array.from({ length: 60 }, (_, k) => randomProgram(k + 1)) },
     { name: '60 extended random programs', programs: Array.from({ length: 60 }, (_, k) => randomProgram(7000 + k, extendedOptions(k))) },
+  ];
+}
+
+/**
+ * Targets that compute recurrent synapses and synaptic currents (docs/ir.md) and so run the recurrence cases and sweep;
+ * the others refuse them in one line from their check (test/ir-recurrence.test.ts).
+ */
+export const RECURRENCE_TARGETS: ReadonlySet<string> = new Set(['verilog']);
+
+/** The hand-computed recurrence programs (test/golden-recurrence.test.ts), for the targets that compute them. */
+export function recurrenceCases(): ConformanceCase[] {
+  const cases: [string, Program][] = [
+    ['recurrent-binary-zero', recurrenceProgram({ recurrent: RECURRENT })],
+    ['recurrent-delay1', recurrenceProgram({ recurrent: RECURRENT, delay: 1 })],
+    ['synaptic-saturating', recurrenceProgram({ weights: [20, 0, -5, 0], bias: [0, 4], synaptic: { decay: { mul: 3, shift: 2 }, type: intType(true, 10, 1) } })],
+    ['recurrent-synaptic-excess-subtract', BOTH],
+  ];
+  return cases.map(([name, program], k) => ({ name, program, lanes: 1 + (k % 2), activity: ['h1'] }));
+}
+
+/**
+ * Generated recurrent and synaptic programs whose every layer fires on testBatch, each with traces (the simulated
+ * target's recurrence sweep): a recurrent layer after a dense one (3 groups), a conv then a current, both with a
+ * delay, identity layers with recurrence or a current (one before a pool), and an events program.
+ */
+export function recurrenceDesigns(): ConformanceCase[] {
+  return [
+    generated('recurrent-5', 5, { recurrence: 'recurrent', timesteps: 5 }, 2),
+    generated('synaptic-conv-13', 13, { recurrence: 'synaptic', timesteps: 5 }, 2),
+    generated('both-delay1-9', 9, { recurrence: 'both', timesteps: 5 }, 3),
+    ...([[1, 2], [8, 2], [13, 3]] as const).map(([seed, lanes]) => generated(`both-extended-${seed}`, seed, { recurrence: 'both', extended: true, timesteps: 5 }, lanes)),
+    generated('both-events-7', 7, { recurrence: 'both', encoder: 'events', timesteps: 5 }, 1),
   ];
 }
 
