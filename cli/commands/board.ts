@@ -24,6 +24,8 @@ import type { Command, CommandIO } from '../command.ts';
 import { datasetOf, loadBatch } from '../sample-batch.ts';
 
 const VERBS = ['run', 'simulate'] as const;
+const RUN_TIMEOUT_S = 10;
+const SIMULATE_TIMEOUT_S = 600;
 
 const flags: FlagSpecs = {
   port: { kind: 'string', help: 'run: the serial device of the board (e.g. /dev/ttyUSB1)' },
@@ -32,7 +34,7 @@ const flags: FlagSpecs = {
   split: { kind: 'string', choices: ['train', 'test'], help: 'split (default test)' },
   seed: { kind: 'int', min: 0, max: 2 ** 32 - 1, help: 'jitter seed of image i is SEED + i (default 0)' },
   baud: { kind: 'int', min: 300, max: 12_000_000, help: `run: the line speed the board was built for (default ${DEFAULT_BAUD})` },
-  timeout: { kind: 'int', min: 1, max: 3600, help: 'seconds to wait for each reply (default 10)' },
+  timeout: { kind: 'int', min: 1, max: 3600, help: `seconds to wait for each reply (default ${RUN_TIMEOUT_S} for a board, ${SIMULATE_TIMEOUT_S} for the simulation, which runs far slower)` },
   'as-is': { kind: 'boolean', help: "use the build's files even when they differ from manifest.json" },
 };
 
@@ -47,11 +49,11 @@ function readBuild(build: string, asIs: boolean): { program: Program; layout: Bo
 }
 
 /** Streams the batch over `port`, then compares; returns the exit code. */
-async function streamAndCompare(port: string, build: string, program: Program, layout: BoardInfoFile, args: Parameters<Command['run']>[0], io: CommandIO, baud: number): Promise<number> {
+async function streamAndCompare(port: string, build: string, program: Program, layout: BoardInfoFile, args: Parameters<Command['run']>[0], io: CommandIO, baud: number, timeoutS: number): Promise<number> {
   const images = flagNumber(args, 'images') ?? 10;
   const batch = await loadBatch(program, flagString(args, 'dataset') ?? datasetOf(program), (flagString(args, 'split') ?? 'test') as 'train' | 'test', images, flagNumber(args, 'seed') ?? 0);
   const golden = await runGoldenBatch(program, batch, { evaluator: 'fast' });
-  const link = SerialLink.open(port, baud, (flagNumber(args, 'timeout') ?? 10) * 1000);
+  const link = SerialLink.open(port, baud, (flagNumber(args, 'timeout') ?? timeoutS) * 1000);
   const actual: { scores: number[][]; labels: number[] } = { scores: [], labels: [] };
   const cycles: number[] = [];
   const errors: number[] = [];
@@ -98,12 +100,12 @@ export const boardCommand: Command = {
     if (verb === 'run') {
       const port = flagString(args, 'port');
       if (port === undefined) throw new SnncError('usage', 'snnc board run: --port DEV is required (the board\'s serial device, e.g. /dev/ttyUSB1)');
-      return streamAndCompare(port, build!, program, layout, args, io, flagNumber(args, 'baud') ?? layout.baud);
+      return streamAndCompare(port, build!, program, layout, args, io, flagNumber(args, 'baud') ?? layout.baud, RUN_TIMEOUT_S);
     }
     const sim = await startBoardSim(join(build!, 'board'));
     io.log(`board simulation of ${layout.top} (pid ${sim.pid}) on ${sim.port}`);
     try {
-      return await streamAndCompare(sim.port, build!, program, layout, args, io, layout.baud);
+      return await streamAndCompare(sim.port, build!, program, layout, args, io, layout.baud, SIMULATE_TIMEOUT_S);
     } finally {
       await sim.stop();
     }
