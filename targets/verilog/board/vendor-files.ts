@@ -65,7 +65,7 @@ ${clocking.baudErrorPercent.toFixed(2)} % off), ${bp.inBytes}-byte input beats, 
 
 \`\`\`sh
 vivado -mode batch -source build.tcl      # writes ${board.top}.bit
-# program the board with Vivado's hardware manager, then, from the build folder's parent:
+# program the board (Vivado's hardware manager); then, with BUILD the folder that holds this board/:
 snnc board run BUILD --port /dev/ttyUSB1 --images 100
 \`\`\`
 
