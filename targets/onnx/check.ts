@@ -14,6 +14,7 @@ import { unreachable } from '../../ir/registry.ts';
 import type { SpikingOp } from '../../ir/spiking.ts';
 import { windowOut } from './conv-graph.ts';
 import { EXACT_LIMIT, EXACT_BITS } from './int-math.ts';
+import { currentMagnitudes } from './plan.ts';
 import type { OptionsToCheck, TargetLimits } from '../target.ts';
 
 /** Unrolling copies the step graph T times; past this the file grows by megabytes for no gain over the Loop. */
@@ -112,6 +113,21 @@ function spikingShapeOk(op: SpikingOp, features: number): void {
   if (op.membraneType.bits > 48) refuse(`${op.name}: membrane type ${formatType(op.membraneType)} is wider than 48 bits`);
   if (op.reset.kind === 'value' && !Number.isSafeInteger(op.reset.value)) refuse(`${op.name} reset value ${op.reset.value} is not a safe integer`);
   for (const [factor, name] of [[op.decay, 'decay'], ...(op.reset.kind === 'refractory' ? [[op.reset, 'reset']] as const : [])] as const) factorOk(factor, `${op.name} ${name}`);
+  if (op.recurrent) {
+    weightsOk(op.recurrent.weights, op.units * op.units, `${op.name} recurrent`);
+    if (op.recurrent.accShift.length !== op.units) refuse(`${op.name}: recurrent.accShift needs ${op.units} entries`);
+    op.recurrent.accShift.forEach((s) => shiftOk(s, `${op.name} recurrent.accShift`));
+  }
+  if (op.synaptic) factorOk(op.synaptic.decay, `${op.name} synaptic.decay`);
+}
+
+/** The synaptic current's decay, and c's sum before its clamp, below 2^53 (current-graph.ts). */
+function synapticExact(op: SpikingOp, input: readonly number[]): void {
+  if (!op.synaptic) return;
+  const { decay, type } = op.synaptic;
+  const decayed = magnitude(type) * decay.mul + half(decay.shift);
+  exact(decayed, `${op.name} c * synaptic.decay.mul`);
+  input.forEach((i, j) => exact(Math.ceil(decayed / 2 ** decay.shift) + i, `${op.name} unit ${j} synaptic current sum`));
 }
 
 /** Every intermediate of this graph's spiking step below 2^53: its products are taken before their shifts. */
@@ -121,11 +137,16 @@ function spikingExact(op: SpikingOp, bounds: SpikingBounds): void {
   const vAbs = Math.max(membrane + Math.abs(op.threshold), op.reset.kind === 'value' ? Math.abs(op.reset.value) : 0);
   const decayed = vAbs * op.decay.mul + half(op.decay.shift);
   exact(decayed, `${op.name} v * decay.mul`);
+  const currents = currentMagnitudes(op, bounds);
+  const fed = op.synaptic ? 'c_j' : op.recurrent ? 'in_j' : 'acc << accShift';
   bounds.accMagnitude.forEach((acc, j) => {
     shiftOk(op.accShift[j]!, `${op.name} accShift`);
     exact(acc, `${op.name} unit ${j} accumulator`);
-    exact(Math.ceil(decayed / 2 ** op.decay.shift) + acc * 2 ** op.accShift[j]! + Math.abs(op.bias[j]!), `${op.name} unit ${j} membrane sum (acc << accShift)`);
+    exact(currents.rec[j]!, `${op.name} unit ${j} recurrent accumulator`);
+    exact(currents.input[j]!, `${op.name} unit ${j} input current in_j`);
+    exact(Math.ceil(decayed / 2 ** op.decay.shift) + currents.fed[j]! + Math.abs(op.bias[j]!), `${op.name} unit ${j} membrane sum (${fed})`);
   });
+  synapticExact(op, currents.input);
   if (op.reset.kind === 'refractory') exact(membrane * op.reset.mul + half(op.reset.shift), `${op.name} u * reset.mul`);
   const out = op.output;
   switch (out.kind) {

@@ -4,8 +4,10 @@
  * accepted and validates nothing.
  */
 import { largest } from '../../base/array-extent.ts';
-import { programBounds, type LayerBounds, type ProgramBounds } from '../../ir/bounds.ts';
+import { programBounds, type LayerBounds, type ProgramBounds, type SpikingBounds } from '../../ir/bounds.ts';
+import { l1Norm, magnitude, typeInterval, withZero } from '../../ir/interval.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
+import type { SpikingOp } from '../../ir/spiking.ts';
 import { EXACT_LIMIT } from './int-math.ts';
 import { exactFloatType, integerMatMulFits, type MatMulType } from './exact-matmul.ts';
 
@@ -18,6 +20,18 @@ export interface OnnxLayerPlan {
   readonly matmul: MatMulType | undefined;
   /** A spiking layer whose decay's rounding and drive are one Floor (spiking-graph.ts): every numerator below 2^53. */
   readonly fusedDecay: boolean;
+  /** How a recurrent synapse's products W_rec r run (the dense synapse's rule); undefined without one. */
+  readonly recurrentMatmul: MatMulType | undefined;
+}
+
+/** Per unit, the declared largest magnitudes of a spiking step's currents (docs/ir.md, "Recurrence and the synaptic current"). */
+export interface CurrentMagnitudes {
+  /** |rec_j|, unshifted: sum_k |W_rec[j,k]| * max|o|; 0 without a recurrent synapse. */
+  readonly rec: readonly number[];
+  /** |in_j| = |acc_j << accShift[j]| + |rec_j << recurrent.accShift[j]|. */
+  readonly input: readonly number[];
+  /** What the membrane adds to the decayed v besides the bias: |c_j| (the synaptic type's magnitude) or |in_j|. */
+  readonly fed: readonly number[];
 }
 
 export interface OnnxPlan {
@@ -46,6 +60,24 @@ function matmulBound(op: IrLayer, bounds: LayerBounds): number | undefined {
   return undefined;
 }
 
+/** The magnitudes of CurrentMagnitudes, from the declared types: r is the layer's own output, c its synaptic type. */
+export function currentMagnitudes(op: SpikingOp, bounds: SpikingBounds): CurrentMagnitudes {
+  const rec = op.recurrent;
+  const outputMagnitude = magnitude(typeInterval(op.output.type));
+  const recs = bounds.accMagnitude.map((_, j) => (rec ? l1Norm(rec.weights.slice(j * op.units, (j + 1) * op.units)) * outputMagnitude : 0));
+  const input = bounds.accMagnitude.map((acc, j) => acc * 2 ** op.accShift[j]! + (rec ? recs[j]! * 2 ** rec.accShift[j]! : 0));
+  const current = op.synaptic ? magnitude(typeInterval(op.synaptic.type)) : undefined;
+  return { rec: recs, input, fed: input.map((i) => current ?? i) };
+}
+
+/** The recurrent product's B (as matmulBound's): every |rec_j| and partial sum, and every |w|. */
+function recurrentMatmul(op: SpikingOp, bounds: SpikingBounds): MatMulType | undefined {
+  if (!op.recurrent) return undefined;
+  const r = withZero(typeInterval(op.output.type));
+  if (integerMatMulFits(op.recurrent.weights, r, op.units)) return 'uint8';
+  return exactFloatType(Math.max(largest(currentMagnitudes(op, bounds).rec, 0), largest(op.recurrent.weights.map(Math.abs), 0)));
+}
+
 /**
  * floor((v * mul + 2^(s-1) + drive * 2^s) / 2^s) is exact in float64 when that numerator stays below 2^53, with |v| at
  * most the state's magnitude plus |threshold| (as check.ts bounds v) and |drive| at most the declared drive magnitude.
@@ -55,7 +87,9 @@ function decayFuses(op: IrLayer, bounds: LayerBounds): boolean {
   const { mul, shift } = op.decay;
   if (mul === 0 || mul === 2 ** shift) return false;
   const v = Math.max(-bounds.state.min, bounds.state.max) + Math.abs(op.threshold);
-  return v * mul + 2 ** (shift - 1) + largest(bounds.driveMagnitude, 0) * 2 ** shift < EXACT_LIMIT;
+  const fed = currentMagnitudes(op, bounds).fed;
+  const drive = largest(fed.map((f, j) => f + Math.abs(op.bias[j]!)), 0);
+  return v * mul + 2 ** (shift - 1) + drive * 2 ** shift < EXACT_LIMIT;
 }
 
 export function planOnnx(program: Program): OnnxPlan {
@@ -64,9 +98,10 @@ export function planOnnx(program: Program): OnnxPlan {
     const at = bounds.layers[l]!;
     const bound = matmulBound(op, at);
     const fusedDecay = decayFuses(op, at);
-    if (bound === undefined) return { bounds: at, matmul: undefined, fusedDecay };
+    const recurrent = op.kind === 'spiking' && at.kind === 'spiking' ? recurrentMatmul(op, at) : undefined;
+    if (bound === undefined) return { bounds: at, matmul: undefined, fusedDecay, recurrentMatmul: recurrent };
     const bytes = op.kind === 'spiking' && integerMatMulFits(op.weights, at.input, op.inputs);
-    return { bounds: at, matmul: bytes ? 'uint8' as const : exactFloatType(bound), fusedDecay };
+    return { bounds: at, matmul: bytes ? 'uint8' as const : exactFloatType(bound), fusedDecay, recurrentMatmul: recurrent };
   });
   return { bounds, layers, block: blockSize(program.timesteps) };
 }
