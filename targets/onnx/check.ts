@@ -143,7 +143,6 @@ function spikingExact(op: SpikingOp, bounds: SpikingBounds): void {
     shiftOk(op.accShift[j]!, `${op.name} accShift`);
     exact(acc, `${op.name} unit ${j} accumulator`);
     exact(currents.rec[j]!, `${op.name} unit ${j} recurrent accumulator`);
-    exact(currents.input[j]!, `${op.name} unit ${j} input current in_j`);
     exact(Math.ceil(decayed / 2 ** op.decay.shift) + currents.fed[j]! + Math.abs(op.bias[j]!), `${op.name} unit ${j} membrane sum (${fed})`);
   });
   synapticExact(op, currents.input);
