@@ -41,3 +41,17 @@ for (const target of targets) {
     t.true(s.models + s.unsupported === (CI_MODELS[target.name] ?? 20));
   });
 }
+
+/** Recurrent and synaptic programs, on the targets that compute them (the others refuse them until they do). */
+const RECURRENCE_MODELS: Record<string, number> = { onnx: 60 };
+for (const target of targets.filter((t) => RECURRENCE_MODELS[t.name] !== undefined)) {
+  const models = RECURRENCE_MODELS[target.name]!;
+  test(`differential fuzzing: ${models} random recurrent and synaptic programs agree on ${target.name}, none refused`, async (t) => {
+    const s = await fuzzTarget(target, { models, seed: 2027, imagesPerModel: 2, extended: true, events: true, recurrence: true, log: (l) => t.log(l) });
+    t.deepEqual(s.failures, []);
+    t.is(s.crashes, 0);
+    t.is(s.mismatches, 0);
+    t.is(s.unsupported, 0);
+    t.is(s.models, models);
+  });
+}

@@ -5,7 +5,7 @@
  */
 import { largest } from '../../base/array-extent.ts';
 import { programBounds, type LayerBounds, type ProgramBounds, type SpikingBounds } from '../../ir/bounds.ts';
-import { l1Norm, magnitude, typeInterval, withZero } from '../../ir/interval.ts';
+import { typeInterval, withZero } from '../../ir/interval.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
 import type { SpikingOp } from '../../ir/spiking.ts';
 import { EXACT_LIMIT } from './int-math.ts';
@@ -22,16 +22,6 @@ export interface OnnxLayerPlan {
   readonly fusedDecay: boolean;
   /** How a recurrent synapse's products W_rec r run (the dense synapse's rule); undefined without one. */
   readonly recurrentMatmul: MatMulType | undefined;
-}
-
-/** Per unit, the declared largest magnitudes of a spiking step's currents (docs/ir.md, "Recurrence and the synaptic current"). */
-export interface CurrentMagnitudes {
-  /** |rec_j|, unshifted: sum_k |W_rec[j,k]| * max|o|; 0 without a recurrent synapse. */
-  readonly rec: readonly number[];
-  /** |in_j| = |acc_j << accShift[j]| + |rec_j << recurrent.accShift[j]|. */
-  readonly input: readonly number[];
-  /** What the membrane adds to the decayed v besides the bias: |c_j| (the synaptic type's magnitude) or |in_j|. */
-  readonly fed: readonly number[];
 }
 
 export interface OnnxPlan {
@@ -60,22 +50,12 @@ function matmulBound(op: IrLayer, bounds: LayerBounds): number | undefined {
   return undefined;
 }
 
-/** The magnitudes of CurrentMagnitudes, from the declared types: r is the layer's own output, c its synaptic type. */
-export function currentMagnitudes(op: SpikingOp, bounds: SpikingBounds): CurrentMagnitudes {
-  const rec = op.recurrent;
-  const outputMagnitude = magnitude(typeInterval(op.output.type));
-  const recs = bounds.accMagnitude.map((_, j) => (rec ? l1Norm(rec.weights.slice(j * op.units, (j + 1) * op.units)) * outputMagnitude : 0));
-  const input = bounds.accMagnitude.map((acc, j) => acc * 2 ** op.accShift[j]! + (rec ? recs[j]! * 2 ** rec.accShift[j]! : 0));
-  const current = op.synaptic ? magnitude(typeInterval(op.synaptic.type)) : undefined;
-  return { rec: recs, input, fed: input.map((i) => current ?? i) };
-}
-
 /** The recurrent product's B (as matmulBound's): every |rec_j| and partial sum, and every |w|. */
 function recurrentMatmul(op: SpikingOp, bounds: SpikingBounds): MatMulType | undefined {
   if (!op.recurrent) return undefined;
-  const r = withZero(typeInterval(op.output.type));
-  if (integerMatMulFits(op.recurrent.weights, r, op.units)) return 'uint8';
-  return exactFloatType(Math.max(largest(currentMagnitudes(op, bounds).rec, 0), largest(op.recurrent.weights.map(Math.abs), 0)));
+  // r is any output the layer can emit (the output type's values), whatever its membrane reached.
+  if (integerMatMulFits(op.recurrent.weights, withZero(typeInterval(op.output.type)), op.units)) return 'uint8';
+  return exactFloatType(Math.max(largest(bounds.recurrentMagnitude, 0), largest(op.recurrent.weights.map(Math.abs), 0)));
 }
 
 /**
@@ -87,9 +67,7 @@ function decayFuses(op: IrLayer, bounds: LayerBounds): boolean {
   const { mul, shift } = op.decay;
   if (mul === 0 || mul === 2 ** shift) return false;
   const v = Math.max(-bounds.state.min, bounds.state.max) + Math.abs(op.threshold);
-  const fed = currentMagnitudes(op, bounds).fed;
-  const drive = largest(fed.map((f, j) => f + Math.abs(op.bias[j]!)), 0);
-  return v * mul + 2 ** (shift - 1) + drive * 2 ** shift < EXACT_LIMIT;
+  return v * mul + 2 ** (shift - 1) + largest(bounds.driveMagnitude, 0) * 2 ** shift < EXACT_LIMIT;
 }
 
 export function planOnnx(program: Program): OnnxPlan {
