@@ -14,13 +14,11 @@ import { runGoldenBatch } from '../runtime/golden-batch.ts';
 import { targets } from '../targets/registry.ts';
 import type { Target, TargetTrace } from '../targets/target.ts';
 import { mnistBatch, testBatch } from './support/batches.ts';
-import { LOWERED, recurrenceSweep, sharedSet, sweeps } from './support/conformance-set.ts';
+import { LOWERED, RECURRENCE_TARGETS, recurrenceSweep, sharedSet, sweeps } from './support/conformance-set.ts';
 import { emitTo } from './support/emit-to.ts';
 
 const SHARED = sharedSet();
 const SWEEPS = sweeps();
-/** Targets that compute recurrent synapses and synaptic currents; the others refuse them (check.ts) until they do. */
-const RECURRENCE_TARGETS: ReadonlySet<string> = new Set(['onnx']);
 const RECURRENCE = recurrenceSweep();
 
 /**

@@ -47,7 +47,8 @@ export function layerCurrents(g: GraphBuilder, op: SpikingOp, recurrentType: Mat
       if (rec && product) {
         const sum = product(body, current(rKey), { x: 'r', product: 'rec', what: 'sum_k recurrent.weights[j,k] * r_k' });
         const aligned = shiftLeft(body, sum, rec.accShift, 'rec_shifted', `${op.name}/2^recurrent.accShift`, { rank: 2, channelAxis: 1 });
-        input = body.op('Add', [drive, aligned], { name: 'in', doc: 'in = drive + (rec << recurrent.accShift)' });
+        const doc = syn ? 'in = (acc << accShift) + (rec << recurrent.accShift)' : '(acc << accShift) + bias + (rec << recurrent.accShift): in plus the bias';
+        input = body.op('Add', [drive, aligned], { name: 'in', doc });
       }
       if (!syn) return { fed: input, next: {} };
       const decayed = scaleBy(body, current(`${op.name}/c`), syn.decay, 'c_decay');

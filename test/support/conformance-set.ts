@@ -92,9 +92,11 @@ export function sweeps(): Sweep[] {
   ];
 }
 
+/** Targets that compute recurrent synapses and synaptic currents; the others refuse them (check.ts) until they do. */
+export const RECURRENCE_TARGETS: ReadonlySet<string> = new Set(['onnx']);
+
 /**
- * Recurrent synapses and synaptic currents (docs/ir.md "Recurrence and the synaptic current"), for the targets that
- * compute them: the hand-computed programs, then random ones (plain and extended, some on events) of each mix.
+ * Recurrent synapses and synaptic currents (docs/ir.md "Recurrence and the synaptic current"), for RECURRENCE_TARGETS: the hand-computed programs, then random ones (plain and extended, some on events) of each mix.
  */
 export function recurrenceSweep(): Sweep {
   const mixes = ['recurrent', 'synaptic', 'both'] as const;
