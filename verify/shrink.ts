@@ -18,7 +18,13 @@ function dropUnit(program: Program, l: number, j: number): Program | undefined {
   const next = program.layers[l + 1];
   if (op?.kind !== 'spiking' || op.synapse !== 'dense' || op.units <= 1 || next?.kind !== 'spiking' || next.synapse !== 'dense') return undefined;
   const pick = <T>(xs: readonly T[]): T[] => xs.filter((_, k) => k !== j);
-  const shrunk: SpikingOp = { ...op, units: op.units - 1, weights: op.weights.filter((_, k) => Math.floor(k / op.inputs) !== j), weightFrac: pick(op.weightFrac), accShift: pick(op.accShift), bias: pick(op.bias) };
+  const rec = op.recurrent;
+  // A recurrent synapse loses unit j's row (its input) and column (its output).
+  const recurrent = rec && { ...rec, weights: rec.weights.filter((_, k) => Math.floor(k / op.units) !== j && k % op.units !== j), weightFrac: pick(rec.weightFrac), accShift: pick(rec.accShift) };
+  const shrunk: SpikingOp = {
+    ...op, units: op.units - 1, weights: op.weights.filter((_, k) => Math.floor(k / op.inputs) !== j), weightFrac: pick(op.weightFrac), accShift: pick(op.accShift), bias: pick(op.bias),
+    ...(recurrent ? { recurrent } : {}),
+  };
   const following: SpikingOp = { ...next, inputs: next.inputs - 1, weights: next.weights.filter((_, k) => k % next.inputs !== j) };
   const layers: IrLayer[] = program.layers.map((x, k) => (k === l ? shrunk : k === l + 1 ? following : x));
   return { ...program, layers };
