@@ -88,7 +88,11 @@ const MATMUL_NAMES: Record<MatMulType, string> = { uint8: 'MatMulInteger u8 x u8
 
 /** The operator choice in one line, e.g. for a benchmark row: each layer's dot products, the encoder, the block. */
 export function describePlan(program: Program, plan: OnnxPlan): string {
-  const layers = program.layers.map((op, l) => `${op.name}: ${plan.layers[l]!.matmul === undefined ? op.kind === 'pool' ? 'float64 window sums' : 'no product (identity)' : MATMUL_NAMES[plan.layers[l]!.matmul!]}`);
+  const layers = program.layers.map((op, l) => {
+    const { matmul, recurrentMatmul: recurrent } = plan.layers[l]!;
+    const own = matmul === undefined ? op.kind === 'pool' ? 'float64 window sums' : 'no product (identity)' : MATMUL_NAMES[matmul];
+    return `${op.name}: ${own}${recurrent ? ` (W_rec r: ${MATMUL_NAMES[recurrent]})` : ''}`;
+  });
   const encoder = program.encoder.kind === 'jitter' ? 'jitter draws by a GF(2) MatMulInteger' : 'direct input, first synapse once';
   return `${layers.join(', ')}; ${encoder}; blocks of ${plan.block} timesteps; float64 membranes`;
 }

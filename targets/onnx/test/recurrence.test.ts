@@ -15,7 +15,7 @@ import { emitTo } from '../../../test/support/emit-to.ts';
 import { oneLayerProgram } from '../../../test/support/one-layer.ts';
 import { BOTH, RECURRENT, recurrenceProgram } from '../../../test/support/recurrence-program.ts';
 import { emitOnnxModels } from '../emit.ts';
-import { planOnnx } from '../plan.ts';
+import { describePlan, planOnnx } from '../plan.ts';
 import { modelText } from '../print-graph.ts';
 import { target } from '../index.ts';
 
@@ -23,8 +23,10 @@ const text = (program: Program): string => modelText(emitOnnxModels(program, {})
 
 test('W_rec r: MatMulInteger on byte outputs and 8-bit weights, a float32 MatMul for 12-bit weights or signed outputs', (t) => {
   t.is(planOnnx(BOTH).layers[0]!.recurrentMatmul, 'uint8');
+  t.regex(describePlan(BOTH, planOnnx(BOTH)), /^h1: MatMulInteger u8 x u8 -> int32 \(W_rec r: MatMulInteger u8 x u8 -> int32\); direct input/);
   const wide = recurrenceProgram({ recurrent: { ...RECURRENT, weights: [-2000, 10, 90, 5], weightType: intType(true, 12, 0), accType: intType(true, 12, 1) } });
   t.is(planOnnx(wide).layers[0]!.recurrentMatmul, 'float');
+  t.regex(describePlan(wide, planOnnx(wide)), /^h1: MatMulInteger u8 x u8 -> int32 \(W_rec r: float32 MatMul\);/);
   t.regex(text(wide), /h1\/rec_float: float = MatMul\(t0\/h1\/r_float, h1\/recurrent_weights_T\)/);
   // A membrane output s8.0 feeds back signed values: no byte operand.
   const signed = recurrenceProgram({
