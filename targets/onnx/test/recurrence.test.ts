@@ -8,6 +8,7 @@ import test from 'ava';
 import { SnncError } from '../../../base/errors.ts';
 import { intType } from '../../../ir/int-type.ts';
 import type { Program } from '../../../ir/program.ts';
+import type { SnnModel } from '../../../model/format.ts';
 import type { SpikingOp } from '../../../ir/spiking.ts';
 import { runGoldenBatch } from '../../../runtime/golden-batch.ts';
 import { testBatch } from '../../../test/support/batches.ts';
@@ -72,4 +73,11 @@ test('a recurrent sum that could reach 2^53 is refused in one line naming the la
   const error = t.throws(() => target.check(huge), { instanceOf: SnncError });
   t.is(error?.code, 'unsupported');
   t.is(error?.message, 'onnx: h1 unit 0 recurrent accumulator can reach 2^56.0, beyond the 2^53 this target computes exactly');
+});
+
+test('--precision float refuses a recurrent program in one line: its float graph has no recurrence yet', (t) => {
+  const model = { format: 'snnc-model' } as unknown as SnnModel; // never read: the refusal comes first
+  t.throws(() => emitOnnxModels(BOTH, { precision: 'float', model }), {
+    instanceOf: SnncError, message: 'onnx: --precision float does not compute h1\'s recurrent synapse or synaptic current yet (model.onnx does)',
+  });
 });
