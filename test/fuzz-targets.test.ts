@@ -7,6 +7,7 @@ import { shrink } from '../verify/shrink.ts';
 import { parseProgram } from '../ir/validate.ts';
 import { caseAgrees, fuzzTarget } from '../verify/fuzz-targets.ts';
 import { targets } from '../targets/registry.ts';
+import { RECURRENCE_TARGETS } from './support/conformance-set.ts';
 
 test('the shrinker keeps only what the failure needs', async (t) => {
   const program = randomProgram(12, { conv: false, timesteps: 5 });
@@ -39,5 +40,19 @@ for (const target of targets) {
     t.is(s.crashes, 0);
     t.is(s.mismatches, 0);
     t.true(s.models + s.unsupported === (CI_MODELS[target.name] ?? 20));
+  });
+}
+
+/** Recurrent and synaptic programs, on the targets that compute them (the others refuse them until they do). */
+const RECURRENCE_MODELS = 60;
+for (const target of targets.filter((t) => RECURRENCE_TARGETS.has(t.name))) {
+  const models = RECURRENCE_MODELS;
+  test(`differential fuzzing: ${models} random recurrent and synaptic programs agree on ${target.name}, none refused`, async (t) => {
+    const s = await fuzzTarget(target, { models, seed: 2027, imagesPerModel: 2, extended: true, events: true, recurrence: true, log: (l) => t.log(l) });
+    t.deepEqual(s.failures, []);
+    t.is(s.crashes, 0);
+    t.is(s.mismatches, 0);
+    t.is(s.unsupported, 0);
+    t.is(s.models, models);
   });
 }

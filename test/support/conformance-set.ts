@@ -1,17 +1,20 @@
 /**
  * @fileoverview The one set of programs every registered target runs in test/conformance.test.ts, against the golden
  * runtime: the shared set (hand-built feature programs and generated tiny programs, each with traces), the random
- * sweeps (hundreds of generated programs, for targets that run them in milliseconds), and lowered MNIST-sized models
+ * sweeps (hundreds of generated programs, for targets that run them in milliseconds; the recurrence sweep for the
+ * targets that compute recurrence), and lowered MNIST-sized models
  * (the shipped example and generated float models through the real lowering). Target tests that need a program by
  * name take it from here, so every target tests the same one under that name.
  */
 import { compileModel } from '../../compiler/compile-model-dir.ts';
+import { intType } from '../../ir/int-type.ts';
 import type { Program } from '../../ir/program.ts';
 import { randomProgram, type RandomProgramOptions } from '../../ir/random-program.ts';
 import { exampleProgram } from './example.ts';
 import { featureProgram } from './feature-program.ts';
 import { avgPoolModel, cubaModel, sinabsModel } from './feature-models.ts';
 import { IDENTITY_DELAY_POOL, STRIDED_IDENTITY_CONV, TINY } from './fixed-programs.ts';
+import { BOTH, RECURRENT, recurrenceProgram } from './recurrence-program.ts';
 import { featurePrograms } from './target-feature-programs.ts';
 import { tinyModel, type TinyModelOptions } from './tiny-model.ts';
 
@@ -87,6 +90,24 @@ export function sweeps(): Sweep[] {
     { name: '60 random seeds', programs: Array.from({ length: 60 }, (_, k) => randomProgram(k + 1)) },
     { name: '60 extended random programs', programs: Array.from({ length: 60 }, (_, k) => randomProgram(7000 + k, extendedOptions(k))) },
   ];
+}
+
+/** Targets that compute recurrent synapses and synaptic currents; the others refuse them (check.ts) until they do. */
+export const RECURRENCE_TARGETS: ReadonlySet<string> = new Set(['onnx']);
+
+/**
+ * Recurrent synapses and synaptic currents (docs/ir.md "Recurrence and the synaptic current"), for RECURRENCE_TARGETS: the hand-computed programs, then random ones (plain and extended, some on events) of each mix.
+ */
+export function recurrenceSweep(): Sweep {
+  const mixes = ['recurrent', 'synaptic', 'both'] as const;
+  const random = Array.from({ length: 60 }, (_, k) => randomProgram(8000 + k, { extended: k % 2 === 1, recurrence: mixes[k % 3]!, ...(k % 5 === 4 ? { encoder: 'events' as const } : {}) }));
+  const hand = [
+    recurrenceProgram({ recurrent: RECURRENT }),
+    recurrenceProgram({ recurrent: RECURRENT, delay: 1 }),
+    recurrenceProgram({ weights: [20, 0, -5, 0], bias: [0, 4], synaptic: { decay: { mul: 3, shift: 2 }, type: intType(true, 10, 1) } }),
+    BOTH,
+  ];
+  return { name: `${hand.length} hand-computed and ${random.length} random recurrent and synaptic programs`, programs: [...hand, ...random] };
 }
 
 export interface LoweredCase {
