@@ -9,6 +9,7 @@ import { maxOf } from '../../ir/int-type.ts';
 import { foldFactor, hull, type Interval } from '../../ir/interval.ts';
 import type { Program } from '../../ir/program.ts';
 import type { OptionsToCheck, TargetLimits } from '../target.ts';
+import { spikingTerms } from './plan-recurrence.ts';
 import { SAFE, within } from './ranges.ts';
 
 /** The ts target's limits as data: doubles hold integers exactly below 2^53. */
@@ -38,6 +39,14 @@ export function checkProgram(program: Program): void {
       requireSafe(at.preClamp, `${where} membrane update`);
       const decay = foldFactor(op.decay);
       requireSafe({ min: at.state.min * decay.mul, max: at.state.max * decay.mul }, `${where} decay product`);
+      const terms = spikingTerms(op, at);
+      if (terms.recurrent) requireSafe(terms.recurrent.range, `${where} recurrent sum`);
+      if (terms.current) {
+        const { range, decay: f } = terms.current;
+        requireSafe({ min: range.min * f.mul, max: range.max * f.mul }, `${where} synaptic decay product`);
+        requireSafe(terms.current.preClamp, `${where} synaptic current`);
+      }
+      requireSafe({ min: -terms.updateMagnitude, max: terms.updateMagnitude }, `${where} membrane update`);
       if (op.reset.kind === 'refractory') requireSafe({ min: 0, max: maxOf(op.membraneType) * op.reset.mul }, `${where} reset product`);
     }
   });
