@@ -14,11 +14,14 @@ import { runGoldenBatch } from '../runtime/golden-batch.ts';
 import { targets } from '../targets/registry.ts';
 import type { Target, TargetTrace } from '../targets/target.ts';
 import { mnistBatch, testBatch } from './support/batches.ts';
-import { LOWERED, sharedSet, sweeps } from './support/conformance-set.ts';
+import { LOWERED, recurrenceSweep, sharedSet, sweeps } from './support/conformance-set.ts';
 import { emitTo } from './support/emit-to.ts';
 
 const SHARED = sharedSet();
 const SWEEPS = sweeps();
+/** Targets that compute recurrent synapses and synaptic currents (docs/ir.md), and so run the recurrence sweep too. */
+const RECURRENCE_TARGETS: ReadonlySet<string> = new Set(['ts', 'wasm']);
+const RECURRENCE = recurrenceSweep();
 
 /**
  * How many programs of each sweep a target runs (default: all). Every verilog program is a simulator build of about
@@ -117,7 +120,7 @@ for (const target of targets) {
     });
   }
 
-  for (const sweep of SWEEPS) {
+  for (const sweep of RECURRENCE_TARGETS.has(target.name) ? [...SWEEPS, RECURRENCE] : SWEEPS) {
     const programs = sweep.programs.slice(0, SWEEP_PROGRAMS[target.name] ?? sweep.programs.length);
     if (programs.length === 0) continue;
     test.serial(`${target.name}: ${sweep.name}: scores and labels on 5 images, traces on ${SWEEP_TRACED_IMAGES}, equal the golden runtime`, async (t) => {

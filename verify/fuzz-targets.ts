@@ -1,8 +1,9 @@
 /**
  * @fileoverview Differential fuzzing: random programs (every mode, conv or not, decays 0 and 1, threshold 0, extreme
  * weights, every weight width; with `extended`, also strides, pools, identity synapses, membrane outputs, value and
- * none resets, output readouts) through every target; any disagreement with the golden runtime (its compiled form,
- * runtime/golden-fast.ts, tested equal to the definition) is shrunk and saved.
+ * none resets, output readouts; with `recurrence`, recurrent synapses and synaptic currents) through every target;
+ * any disagreement with the golden runtime (its compiled form, runtime/golden-fast.ts, tested equal to the
+ * definition) is shrunk and saved.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,7 +51,11 @@ export interface FuzzOptions {
   readonly extended?: boolean;
   /** Every third model (m mod 3 = 2) takes event frames (the events encoder) instead of pixels. */
   readonly events?: boolean;
+  /** Every model gets recurrent synapses, synaptic currents or both, in turn (RandomProgramOptions.recurrence). */
+  readonly recurrence?: boolean;
 }
+
+const RECURRENCE = ['recurrent', 'synaptic', 'both'] as const;
 
 export async function fuzzTarget(target: Target, options: FuzzOptions): Promise<TargetFuzzStats> {
   const stats: TargetFuzzStats = { target: target.name, models: 0, images: 0, mismatches: 0, unsupported: 0, crashes: 0, failures: [] };
@@ -59,7 +64,10 @@ export async function fuzzTarget(target: Target, options: FuzzOptions): Promise<
     for (let m = 0; m < options.models; m++) {
       const modelSeed = options.seed * 100_003 + m;
       const events = options.events === true && m % 3 === 2;
-      const program: Program = randomProgram(modelSeed, { extended: options.extended === true && m % 2 === 1, ...(events ? { encoder: 'events' } : {}) });
+      const program: Program = randomProgram(modelSeed, {
+        extended: options.extended === true && m % 2 === 1, ...(events ? { encoder: 'events' } : {}),
+        ...(options.recurrence ? { recurrence: RECURRENCE[m % 3] } : {}),
+      });
       try {
         target.check(program);
       } catch (e) {

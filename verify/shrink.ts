@@ -18,7 +18,12 @@ function dropUnit(program: Program, l: number, j: number): Program | undefined {
   const next = program.layers[l + 1];
   if (op?.kind !== 'spiking' || op.synapse !== 'dense' || op.units <= 1 || next?.kind !== 'spiking' || next.synapse !== 'dense') return undefined;
   const pick = <T>(xs: readonly T[]): T[] => xs.filter((_, k) => k !== j);
-  const shrunk: SpikingOp = { ...op, units: op.units - 1, weights: op.weights.filter((_, k) => Math.floor(k / op.inputs) !== j), weightFrac: pick(op.weightFrac), accShift: pick(op.accShift), bias: pick(op.bias) };
+  const rec = op.recurrent;
+  const recurrent = rec && { ...rec, weights: rec.weights.filter((_, k) => Math.floor(k / op.units) !== j && k % op.units !== j), weightFrac: pick(rec.weightFrac), accShift: pick(rec.accShift) };
+  const shrunk: SpikingOp = {
+    ...op, units: op.units - 1, weights: op.weights.filter((_, k) => Math.floor(k / op.inputs) !== j), weightFrac: pick(op.weightFrac), accShift: pick(op.accShift), bias: pick(op.bias),
+    ...(recurrent ? { recurrent } : {}),
+  };
   const following: SpikingOp = { ...next, inputs: next.inputs - 1, weights: next.weights.filter((_, k) => k % next.inputs !== j) };
   const layers: IrLayer[] = program.layers.map((x, k) => (k === l ? shrunk : k === l + 1 ? following : x));
   return { ...program, layers };
@@ -29,12 +34,23 @@ function zeroWeights(program: Program, l: number, from: number, to: number): Pro
   return { ...program, layers } as Program;
 }
 
+/** Spiking layer l without its recurrent synapse or its synaptic current. */
+function withoutPart(program: Program, l: number, part: 'recurrent' | 'synaptic'): Program {
+  const layers = program.layers.map((op, k) => {
+    if (k !== l || op.kind !== 'spiking') return op;
+    const { [part]: _dropped, ...rest } = op;
+    return rest;
+  });
+  return { ...program, layers };
+}
+
 function candidates(c: FailingCase): FailingCase[] {
   const out: FailingCase[] = [];
   const p = c.program;
   if (p.timesteps > 1 && p.readout.begin < p.timesteps - 1) out.push({ ...c, program: { ...p, timesteps: p.timesteps - 1 } });
   if (p.readout.begin > 0) out.push({ ...c, program: { ...p, readout: { ...p.readout, begin: 0 } } });
   p.layers.forEach((op, l) => {
+    if (op.kind === 'spiking') for (const part of ['recurrent', 'synaptic'] as const) if (op[part]) out.push({ ...c, program: withoutPart(p, l, part) });
     if (op.kind === 'spiking') for (let j = op.units - 1; j >= 0; j--) {
       const d = dropUnit(p, l, j);
       if (d) out.push({ ...c, program: d });

@@ -89,6 +89,18 @@ export function sweeps(): Sweep[] {
   ];
 }
 
+/**
+ * Random recurrent and synaptic programs (RandomProgramOptions.recurrence: each feature alone and both), plain and
+ * extended, every fourth on event frames; run by the targets that compute them (conformance.test.ts).
+ */
+export function recurrenceSweep(): Sweep {
+  const features = ['recurrent', 'synaptic', 'both'] as const;
+  const programs = Array.from({ length: 48 }, (_, k) => randomProgram(9000 + k, {
+    extended: k % 2 === 1, recurrence: features[k % 3]!, ...(k % 4 === 3 ? { encoder: 'events' as const } : {}),
+  }));
+  return { name: `${programs.length} random recurrent and synaptic programs`, programs };
+}
+
 export interface LoweredCase {
   readonly name: string;
   /** Lowered on first call, then shared by every target. */
