@@ -14,6 +14,7 @@ import { avgPoolModel, cubaModel, sinabsModel } from './feature-models.ts';
 import { IDENTITY_DELAY_POOL, STRIDED_IDENTITY_CONV, TINY } from './fixed-programs.ts';
 import { featurePrograms } from './target-feature-programs.ts';
 import { tinyModel, type TinyModelOptions } from './tiny-model.ts';
+import { wideRecurrentPrograms } from './wide-recurrence.ts';
 
 export interface ConformanceCase {
   readonly name: string;
@@ -91,14 +92,15 @@ export function sweeps(): Sweep[] {
 
 /**
  * Random recurrent and synaptic programs (RandomProgramOptions.recurrence: each feature alone and both), plain and
- * extended, every fourth on event frames; run by the targets that compute them (conformance.test.ts).
+ * extended, every fourth on event frames, and 6 widened past 32 bits; run by the targets that compute them
+ * (conformance.test.ts).
  */
 export function recurrenceSweep(): Sweep {
   const features = ['recurrent', 'synaptic', 'both'] as const;
   const programs = Array.from({ length: 48 }, (_, k) => randomProgram(9000 + k, {
     extended: k % 2 === 1, recurrence: features[k % 3]!, ...(k % 4 === 3 ? { encoder: 'events' as const } : {}),
   }));
-  return { name: `${programs.length} random recurrent and synaptic programs`, programs };
+  return { name: `${programs.length} random recurrent and synaptic programs and 6 wide ones`, programs: [...programs, ...wideRecurrentPrograms(500, 6)] };
 }
 
 export interface LoweredCase {
