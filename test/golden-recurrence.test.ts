@@ -9,29 +9,9 @@ import type { Program } from '../ir/program.ts';
 import { randomPixels, randomProgram } from '../ir/random-program.ts';
 import type { SpikingOp } from '../ir/spiking.ts';
 import { validateProgram } from '../ir/validate.ts';
-import { oneLayerProgram } from './support/one-layer.ts';
+import { BOTH, RECURRENT, recurrenceProgram } from './support/recurrence-program.ts';
 import { runGolden, traceGolden } from '../runtime/golden.ts';
 import { compileGolden } from '../runtime/golden-fast.ts';
-
-/**
- * Pixels [10, 0] (direct), two units, T = 4, membrane s16.1, decay 1/2, threshold 150, binary output, zero reset.
- * Input weights [[20, 0], [0, 0]]: acc = [200, 0] every step (accShift 0, bias 0).
- */
-function recurrenceProgram(changes: Partial<SpikingOp> = {}): Program {
-  const layer: SpikingOp = {
-    kind: 'spiking', name: 'h1', inputs: 2, units: 2, inType: intType(false, 8, 8), synapse: 'dense',
-    weights: [20, 0, 0, 0], weightType: intType(true, 8, 0), weightFrac: [0, 0], accType: intType(true, 16, 1), accShift: [0, 0],
-    bias: [0, 0], membraneType: intType(true, 16, 1), decay: { mul: 1, shift: 1 }, threshold: 150,
-    output: { kind: 'binary', type: intType(false, 1, 0) }, reset: { kind: 'zero' }, delay: 0,
-    ...changes,
-  };
-  return oneLayerProgram(layer, 4, intType(true, 24, 1));
-}
-
-/** w[j*2+k], unit k to unit j: 0 -> 0 is -30, 1 -> 0 is 10, 0 -> 1 is 90, 1 -> 1 is 5; rec << 1 onto frac 1. */
-const RECURRENT = {
-  weights: [-30, 10, 90, 5], weightType: intType(true, 8, 0), weightFrac: [0, 0], accType: intType(true, 8, 1), accShift: [1, 1],
-} as const;
 
 const PIXELS = Uint8Array.from([10, 0]);
 
@@ -87,11 +67,7 @@ test('recurrent and synaptic together, excess outputs and a subtract reset', (t)
   // t2: r = [15, 15]. unit 0: in = 200 - 60 = 140, c = 111 + 140 = 251, u = 49 + 251 = 300, o = 15, v = 150.
   //                   unit 1: in = 150 << 1 = 300, c = 117 + 300 = 417, u = 42 + 417 = 459, o = 15, v = 309.
   // t3: r = [15, 15]. unit 0: c = 126 + 140 = 266, u = 75 + 266 = 341.   unit 1: c = 209 + 300 = 509, u = 155 + 509 = 664.
-  const r = run(recurrenceProgram({
-    output: { kind: 'excess', shift: 2, type: intType(false, 4, 0) }, reset: { kind: 'subtract' },
-    recurrent: { ...RECURRENT, weights: [-3, 1, 9, 1], accType: intType(true, 9, 1) },
-    synaptic: { decay: { mul: 1, shift: 1 }, type: intType(true, 16, 1) },
-  }));
+  const r = run(BOTH);
   t.deepEqual(r.u, [[200, 247, 300, 341], [0, 234, 459, 664]]);
   t.deepEqual(r.o, [[13, 15, 15, 15], [0, 15, 15, 15]]);
   t.deepEqual(r.scores, [1088, 1357]);

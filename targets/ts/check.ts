@@ -11,6 +11,7 @@ import type { Program } from '../../ir/program.ts';
 import type { OptionsToCheck, TargetLimits } from '../target.ts';
 import { spikingTerms } from './plan-recurrence.ts';
 import { SAFE, within } from './ranges.ts';
+import { refuseRecurrence } from '../refuse-recurrence.ts';
 
 /** The ts target's limits as data: doubles hold integers exactly below 2^53. */
 export const LIMITS: TargetLimits = { exactBits: 53 };
@@ -24,6 +25,7 @@ function requireSafe(r: Interval, what: string): void {
 
 /** Throws SnncError('unsupported') naming the first intermediate the emitted model could not compute exactly. */
 export function checkProgram(program: Program): void {
+  refuseRecurrence(program, 'ts');
   const bounds = programBounds(program);
   program.layers.forEach((op, l) => {
     const at = bounds.layers[l]!;
