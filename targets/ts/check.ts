@@ -11,7 +11,6 @@ import type { Program } from '../../ir/program.ts';
 import type { OptionsToCheck, TargetLimits } from '../target.ts';
 import { spikingTerms } from './plan-recurrence.ts';
 import { SAFE, within } from './ranges.ts';
-import { refuseRecurrence } from '../refuse-recurrence.ts';
 
 /** The ts target's limits as data: doubles hold integers exactly below 2^53. */
 export const LIMITS: TargetLimits = { exactBits: 53 };
@@ -25,7 +24,6 @@ function requireSafe(r: Interval, what: string): void {
 
 /** Throws SnncError('unsupported') naming the first intermediate the emitted model could not compute exactly. */
 export function checkProgram(program: Program): void {
-  refuseRecurrence(program, 'ts');
   const bounds = programBounds(program);
   program.layers.forEach((op, l) => {
     const at = bounds.layers[l]!;
@@ -48,7 +46,7 @@ export function checkProgram(program: Program): void {
         requireSafe({ min: range.min * f.mul, max: range.max * f.mul }, `${where} synaptic decay product`);
         requireSafe(terms.current.preClamp, `${where} synaptic current`);
       }
-      requireSafe({ min: -terms.updateMagnitude, max: terms.updateMagnitude }, `${where} membrane update`);
+      requireSafe(terms.partialSums, `${where} membrane update`);
       if (op.reset.kind === 'refractory') requireSafe({ min: 0, max: maxOf(op.membraneType) * op.reset.mul }, `${where} reset product`);
     }
   });

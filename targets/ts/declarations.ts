@@ -133,7 +133,8 @@ function layerDeclarations(p: LayerPlan, block: number): Declaration[] {
     op.delay === 1
       ? [buffer(`${l}${suffix}A`, doc, kind, units, false), buffer(`${l}${suffix}B`, `${doc} (second of the delay pair)`, kind, units, false)]
       : [buffer(`${l}${suffix}`, doc, kind, units)];
-  const driveDoc = `${name}: drive = (acc << accShift) + bias; ${p.driveKind === 'Int32Array' ? 'int32 (proven range' : 'doubles (range'} ${p.drive.min}..${p.drive.max}).`;
+  const what = `${p.current ? 'acc << accShift' : '(acc << accShift) + bias'}${p.recurrent ? ', range with rec added' : ''}`;
+  const driveDoc = `${name}: drive = ${what}; ${p.driveKind === 'Int32Array' ? 'int32 (proven range' : 'doubles (range'} ${p.drive.min}..${p.drive.max}).`;
   const synapse = synapseDeclarations(p, name, driveDoc, block);
   return [
     ...synapse,

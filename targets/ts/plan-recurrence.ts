@@ -1,12 +1,12 @@
 /**
  * @fileoverview The ts target's plan of a spiking layer's recurrent synapse and synaptic current (docs/ir.md
  * "Recurrence and the synaptic current"): the transposed, pre-shifted recurrent weights and the ranges of rec, of the
- * current before and after its clamp, and of u before its clamp, from the layer's bounds (ir/bounds.ts).
+ * current before its clamp and of u, from the layer's bounds (ir/bounds.ts).
  */
 import type { SpikingBounds } from '../../ir/bounds.ts';
-import { dotInterval, factorInterval, foldFactor, hull, type FoldedFactor } from '../../ir/interval.ts';
+import { dotInterval, factorInterval, foldFactor, hull, sumInterval, type FoldedFactor } from '../../ir/interval.ts';
 import type { SpikingOp } from '../../ir/spiking.ts';
-import { arrayKindFor, clampRange, rangeOf, type ArrayKind, type Range } from './ranges.ts';
+import { arrayKindFor, clampRange, intersect, rangeOf, type ArrayKind, type Range } from './ranges.ts';
 
 export interface RecurrentPlan {
   /** [k][j]: unit k's previous output to unit j, times 2^recurrent.accShift[j], so rec_j << shift = sum_k w' r_k. */
@@ -22,7 +22,10 @@ export interface CurrentPlan {
   /** The current state c: synaptic.type's interval. */
   readonly range: Range;
   readonly kind: ArrayKind;
-  /** c before its clamp: scaleBy(c, decay) + in, in = drive (bias excluded) + rec. */
+  /**
+   * c before its clamp, scaleBy(c, decay) + in, and its partial sums (bounds.currentPreClamp); within `range` when the
+   * bounds prove the clamp never triggers within T steps (bounds.currentClampFree).
+   */
   readonly preClamp: Range;
 }
 
@@ -31,22 +34,17 @@ export interface SpikingTerms {
   readonly recurrent: RecurrentPlan | undefined;
   readonly current: CurrentPlan | undefined;
   /**
-   * Per unit, what the synapse's drive buffer holds: (acc_j << accShift_j) + bias_j and every partial sum; without
-   * bias when a synaptic current is present (the bias joins the membrane after the current).
+   * Per unit, a range holding every value of the synapse's drive buffer, (acc_j << accShift_j) + bias_j and its partial
+   * sums, and of the drive plus rec: bounds.drive; without the bias when a synaptic current takes it.
    */
   readonly drive: readonly Range[];
   /** The bias the drive starts from: op.bias, or zeros with a synaptic current. */
   readonly driveBias: readonly number[];
-  /** scaleBy(v, decay) over the state's values. */
-  readonly decayed: Range;
-  /** u before its clamp, and every partial sum of the update's additions (left to right). */
+  /** u before its clamp (bounds.preClamp). */
   readonly preClamp: Range;
-  /** The largest |partial sum| of the update: decayed + drive + rec, or decayed + c + bias. */
-  readonly updateMagnitude: number;
+  /** Every partial sum of the update's additions, left to right: within preClamp, or decayed + c before the bias. */
+  readonly partialSums: Range;
 }
-
-const add = (a: Range, b: Range): Range => ({ min: a.min + b.min, max: a.max + b.max });
-const size = (r: Range): number => Math.max(-r.min, r.max);
 
 function recurrentPlan(op: SpikingOp, output: Range): RecurrentPlan | undefined {
   const rec = op.recurrent;
@@ -63,35 +61,23 @@ function recurrentPlan(op: SpikingOp, output: Range): RecurrentPlan | undefined 
   return { weights, weightKind: arrayKindFor(weightRange), range, kind: arrayKindFor(range) === 'Float64Array' ? 'Float64Array' : 'Int32Array' };
 }
 
-/** The recurrent and synaptic terms of a spiking layer and the ranges of its update, from its bounds. */
+/**
+ * The recurrent and synaptic terms of a spiking layer and the ranges of its update, from its bounds. Every term's
+ * range holds 0 (rec, the decayed state, a current of a signed type), so a partial sum of the drive and rec, or of the
+ * decayed current, the drive and rec, lies within the bounds of the whole sum.
+ */
 export function spikingTerms(op: SpikingOp, bounds: SpikingBounds): SpikingTerms {
-  const state = bounds.state;
-  const decayed = factorInterval(state, foldFactor(op.decay));
   // The recurrent synapse reads this layer's own outputs of the previous step: the values of its visible output.
   const recurrent = recurrentPlan(op, bounds.output);
-  const rec = recurrent?.range ?? { min: 0, max: 0 };
   const syn = op.synaptic;
-  const noBias = (r: Range, j: number): Range => ({ min: r.min - op.bias[j]!, max: r.max - op.bias[j]! });
-  const drive = syn ? bounds.drive.map(noBias) : bounds.drive;
-  if (!syn) {
-    const partial = add(decayed, hull(drive));
-    const preClamp = add(partial, rec);
-    return {
-      recurrent, current: undefined, drive, driveBias: op.bias, decayed, preClamp,
-      updateMagnitude: Math.max(size(partial), size(preClamp), size(decayed)),
-    };
-  }
-  const decay = foldFactor(syn.decay);
+  if (!syn) return { recurrent, current: undefined, drive: bounds.drive, driveBias: op.bias, preClamp: bounds.preClamp, partialSums: bounds.preClamp };
   const range = rangeOf(syn.type);
-  const inRange = add(hull(drive), rec);
-  const currentDecayed = factorInterval(range, decay);
-  const current: CurrentPlan = { decay, range, kind: arrayKindFor(range), preClamp: add(add(currentDecayed, hull(drive)), rec) };
-  const c = clampRange(current.preClamp, range);
-  const partial = add(decayed, c);
-  const preClamp = add(partial, hull(op.bias.map((b) => ({ min: b, max: b }))));
+  const preClamp = bounds.currentClampFree ? intersect(bounds.currentPreClamp!, range) : bounds.currentPreClamp!;
+  const current: CurrentPlan = { decay: foldFactor(syn.decay), range, kind: arrayKindFor(range), preClamp };
+  const decayed = factorInterval(bounds.state, foldFactor(op.decay));
   return {
-    recurrent, current, drive, driveBias: op.bias.map(() => 0), decayed, preClamp,
-    updateMagnitude: Math.max(size(partial), size(preClamp), size(decayed), size(inRange), size(add(currentDecayed, hull(drive))), size(current.preClamp)),
+    recurrent, current, drive: bounds.drive.map((r, j) => ({ min: r.min - op.bias[j]!, max: r.max - op.bias[j]! })),
+    driveBias: op.bias.map(() => 0), preClamp: bounds.preClamp,
+    partialSums: hull([bounds.preClamp, sumInterval(decayed, clampRange(preClamp, range))]),
   };
 }
-

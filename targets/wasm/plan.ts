@@ -12,7 +12,7 @@ import { dotInterval, foldFactor, type FoldedFactor, type Interval } from '../..
 import type { ConvOp } from '../../ir/conv.ts';
 import type { PoolOp } from '../../ir/pool.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
-import type { RecurrentSynapse, SpikingOp } from '../../ir/spiking.ts';
+import type { RecurrentSynapse, SpikingOp, SynapticCurrent } from '../../ir/spiking.ts';
 import type { DataSegment } from './wasm-data.ts';
 import { Layout, type EventList } from './layout.ts';
 import { planVectorUpdate, type VectorUpdate } from './plan-vector.ts';
@@ -113,8 +113,9 @@ export interface RecurrentPlan {
 export interface CurrentPlan {
   readonly cAt: number;
   readonly decay: FoldedFactor;
-  readonly lo: number;
-  readonly hi: number;
+  /** Sides of the current's clamp that the bounds cannot rule out (null: never triggers). */
+  readonly lo: number | null;
+  readonly hi: number | null;
 }
 
 /** pair16 groups per pass: two accumulators each, with two rows, their interleave and the inputs (16 registers). */
@@ -305,8 +306,6 @@ function planSpiking(
   };
   const shift = uniform(op.accShift);
   const [membraneLo, membraneHi] = range(op.membraneType);
-  // bounds.preClamp leaves out rec and the current: those layers clamp on both sides (the clamp is exact either way).
-  const preClamp = plain ? bounds.preClamp : { min: -Infinity, max: Infinity };
   const uAt = m.state(4 * units);
   const oAt = m.state(4 * units);
   const delayed = op.delay === 1;
@@ -318,13 +317,20 @@ function planSpiking(
     accShift: shift !== undefined ? { value: shift } : { at: m.constant(vector ? powersOfTwo(op.accShift, units) : Int32Array.from(op.accShift)) },
     decay: foldFactor(op.decay),
     recurrent: op.recurrent ? planRecurrent(op.recurrent, op.units, m) : undefined,
-    current: op.synaptic ? { cAt: m.state(8 * units), decay: foldFactor(op.synaptic.decay), lo: minOf(op.synaptic.type), hi: maxOf(op.synaptic.type) } : undefined,
-    clampLo: preClamp.min < membraneLo ? membraneLo : null, clampHi: preClamp.max > membraneHi ? membraneHi : null,
+    current: op.synaptic ? planCurrent(op.synaptic, bounds, m.state(8 * units)) : undefined,
+    clampLo: bounds.preClamp.min < membraneLo ? membraneLo : null, clampHi: bounds.preClamp.max > membraneHi ? membraneHi : null,
     membraneLo, membraneHi,
     vAt: m.state((vector ? 4 : 8) * units), uAt, oAt, ownList,
     visibleU: delayed ? m.state(4 * units) : uAt,
     out: delayed ? outOf(visibleO) : { length: op.units, dense: oAt, list: ownList },
   };
+}
+
+function planCurrent(synaptic: SynapticCurrent, bounds: SpikingBounds, cAt: number): CurrentPlan {
+  const [lo, hi] = range(synaptic.type);
+  const reached = bounds.currentPreClamp!;
+  const free = bounds.currentClampFree;
+  return { cAt, decay: foldFactor(synaptic.decay), lo: free || reached.min >= lo ? null : lo, hi: free || reached.max <= hi ? null : hi };
 }
 
 function planRecurrent(rec: RecurrentSynapse, units: number, m: Layout): RecurrentPlan {

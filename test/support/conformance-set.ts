@@ -15,6 +15,8 @@ import { IDENTITY_DELAY_POOL, STRIDED_IDENTITY_CONV, TINY } from './fixed-progra
 import { featurePrograms } from './target-feature-programs.ts';
 import { tinyModel, type TinyModelOptions } from './tiny-model.ts';
 import { wideRecurrentPrograms } from './wide-recurrence.ts';
+import { BOTH, RECURRENT, recurrenceProgram } from './recurrence-program.ts';
+import { intType } from '../../ir/int-type.ts';
 
 export interface ConformanceCase {
   readonly name: string;
@@ -88,6 +90,17 @@ export function sweeps(): Sweep[] {
     { name: '60 random seeds', programs: Array.from({ length: 60 }, (_, k) => randomProgram(k + 1)) },
     { name: '60 extended random programs', programs: Array.from({ length: 60 }, (_, k) => randomProgram(7000 + k, extendedOptions(k))) },
   ];
+}
+
+/** The hand-computed recurrence programs (test/golden-recurrence.test.ts), for the targets that compute them. */
+export function recurrenceCases(): ConformanceCase[] {
+  const cases: [string, Program][] = [
+    ['recurrent-binary-zero', recurrenceProgram({ recurrent: RECURRENT })],
+    ['recurrent-delay1', recurrenceProgram({ recurrent: RECURRENT, delay: 1 })],
+    ['synaptic-saturating', recurrenceProgram({ weights: [20, 0, -5, 0], bias: [0, 4], synaptic: { decay: { mul: 3, shift: 2 }, type: intType(true, 10, 1) } })],
+    ['recurrent-synaptic-excess-subtract', BOTH],
+  ];
+  return cases.map(([name, program], k) => ({ name, program, lanes: 1 + (k % 2), activity: ['h1'] }));
 }
 
 /**

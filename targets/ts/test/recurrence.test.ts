@@ -7,9 +7,18 @@ import test from 'ava';
 import { fileURLToPath } from 'node:url';
 import { randomProgram } from '../../../ir/random-program.ts';
 import { recurrenceSweep } from '../../../test/support/conformance-set.ts';
+import { BOTH } from '../../../test/support/recurrence-program.ts';
 import { assertGolden } from '../../../test/support/golden.ts';
 import { target } from '../index.ts';
 import { planModel, type SpikingPlan } from '../plan.ts';
+import { emitAndLoad } from './support.ts';
+
+test('recurrent synapse and synaptic current together: the values worked out by hand (test/golden-recurrence.test.ts)', async (t) => {
+  const trace = (await emitAndLoad(BOTH)).trace(Uint8Array.from([10, 0]), 0);
+  t.deepEqual(trace.layers[0]!.membrane, [[200, 0], [247, 234], [300, 459], [341, 664]]);
+  t.deepEqual(trace.layers[0]!.output, [[13, 0], [15, 15], [15, 15], [15, 15]]);
+  t.deepEqual(trace.scores, [1088, 1357]);
+});
 
 test('the recurrence sweep reaches every new path of the emitter', (t) => {
   const plans = recurrenceSweep().programs.map((p) => planModel(p));

@@ -6,8 +6,20 @@
 import test from 'ava';
 import { randomProgram } from '../../../ir/random-program.ts';
 import { recurrenceSweep } from '../../../test/support/conformance-set.ts';
+import { emitTo } from '../../../test/support/emit-to.ts';
+import { BOTH } from '../../../test/support/recurrence-program.ts';
 import { describePlan } from '../describe.ts';
+import { target } from '../index.ts';
 import { planWasm, type SpikingPlan } from '../plan.ts';
+import { loadWasmModel } from '../run.ts';
+
+test('recurrent synapse and synaptic current together: the values worked out by hand (test/golden-recurrence.test.ts)', async (t) => {
+  const model = await loadWasmModel(await emitTo(target, BOTH), BOTH);
+  const trace = model.trace(Uint8Array.from([10, 0]), 0);
+  t.deepEqual(trace.layers[0]!.membrane, [[200, 0], [247, 234], [300, 459], [341, 664]]);
+  t.deepEqual(trace.layers[0]!.output, [[13, 0], [15, 15], [15, 15], [15, 15]]);
+  t.deepEqual(model.infer(Uint8Array.from([10, 0]), 0), { scores: [1088, 1357], label: 1 });
+});
 
 test('the recurrence sweep reaches every new path of the builder, and those layers update per unit in i64', (t) => {
   const layers = recurrenceSweep().programs.flatMap((p) => planWasm(p).layers).filter((l): l is SpikingPlan => l.kind === 'spiking');
@@ -28,6 +40,8 @@ test('the recurrence sweep reaches every new path of the builder, and those laye
   count('a current after an identity synapse', syn.filter((l) => l.dense === undefined).length);
   count('a current without decay', syn.filter((l) => l.current!.decay.mul === 0).length);
   count('a current with its recurrent synapse', syn.filter((l) => l.recurrent).length);
+  count('a current whose clamp can trigger', syn.filter((l) => l.current!.lo !== null || l.current!.hi !== null).length);
+  count('a current whose clamp never triggers', syn.filter((l) => l.current!.lo === null && l.current!.hi === null).length);
   count('a layer that would run in i32x4 lanes without recurrence', [...rec, ...syn].filter((l) => l.dense && l.dense.width !== 'i64').length);
   t.deepEqual([...rec, ...syn].filter((l) => l.vector !== undefined).map((l) => l.op.name), []);
   t.true(rec.every((l) => l.recurrent!.rowBytes === 4 * (l.op.units + (l.op.units % 2))));

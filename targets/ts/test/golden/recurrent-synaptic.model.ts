@@ -169,7 +169,7 @@ const L0_W = new Int16Array([
 const L0_BIAS = new Int32Array([
   837, -5177, -1674, -2132,
 ]);
-/** layer0: drive = (acc << accShift) + bias; int32 (proven range -44638914..21983983). */
+/** layer0: drive = (acc << accShift) + bias, range with rec added; int32 (proven range -44728938..21992167). */
 const L0_D = new Int32Array(4);
 /** layer0: recurrent weights transposed to [from unit][to unit], each multiplied by 2^recurrent.accShift[to unit]. */
 const L0_REC_W = new Int8Array([
@@ -200,7 +200,7 @@ const L1_W = new Int16Array([
 const L1_BIAS = new Int32Array([
   0, 0, 0, 0,
 ]);
-/** layer1: drive = (acc << accShift) + bias; int32 (proven range -44455488..16543956). */
+/** layer1: drive = acc << accShift; int32 (proven range -44455488..16543956). */
 const L1_D = new Int32Array(4);
 /** layer1: synaptic current state c, s30.11. */
 const L1_C = new Int32Array(4);
