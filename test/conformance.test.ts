@@ -14,13 +14,11 @@ import { runGoldenBatch } from '../runtime/golden-batch.ts';
 import { targets } from '../targets/registry.ts';
 import type { Target, TargetTrace } from '../targets/target.ts';
 import { mnistBatch, testBatch } from './support/batches.ts';
-import { LOWERED, recurrenceCases, recurrenceSweep, sharedSet, sweeps } from './support/conformance-set.ts';
+import { LOWERED, RECURRENCE_TARGETS, recurrenceCases, recurrenceSweep, sharedSet, sweeps } from './support/conformance-set.ts';
 import { emitTo } from './support/emit-to.ts';
 
 const SHARED = sharedSet();
 const SWEEPS = sweeps();
-/** Targets that compute recurrent synapses and synaptic currents (docs/ir.md), and so run the recurrence sweep too. */
-const RECURRENCE_TARGETS: ReadonlySet<string> = new Set(['ts', 'wasm']);
 const RECURRENCE = recurrenceSweep();
 const RECURRENCE_CASES = recurrenceCases();
 

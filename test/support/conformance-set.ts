@@ -92,6 +92,12 @@ export function sweeps(): Sweep[] {
   ];
 }
 
+/**
+ * Targets that compute recurrent synapses and synaptic currents (docs/ir.md) and so run the recurrence cases and sweep;
+ * the others refuse them in one line from their check (test/ir-recurrence.test.ts).
+ */
+export const RECURRENCE_TARGETS: ReadonlySet<string> = new Set(['ts', 'wasm']);
+
 /** The hand-computed recurrence programs (test/golden-recurrence.test.ts), for the targets that compute them. */
 export function recurrenceCases(): ConformanceCase[] {
   const cases: [string, Program][] = [
