@@ -3,6 +3,7 @@
  * matters. Every target records it (the ts model's modelInfo, the verilog design.json, the ONNX metadata) and checks it
  * before running files against a program; `snnc compile` writes it into the output marker. Fields that the IR added later are left out at their defaults (conv stride 1 and padding 0, the dense synapse, the
  * membrane readout), so a program written before they existed keeps its fingerprint and its emitted model stays valid.
+ * Absent optional fields (a spiking op's recurrent and synaptic) are not in the canonical JSON, for the same reason.
  */
 import { createHash } from 'node:crypto';
 import type { IrLayer, Program } from './program.ts';

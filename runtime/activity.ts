@@ -7,9 +7,11 @@
  *            identity synapse: nz(x_t)                            (the event is added to its own unit, no weight)
  *            conv:             sum over nonzero x[c,i,j] of filters * taps(i) * taps(j)
  *            pool:             sum over nonzero x[c,i,j] of taps(i) * taps(j)             (adds, no weight)
+ *            + recurrent:      nz(r_t) * units, r_t the layer's own output of step t-1 (`recurrentSynops`, also in synops)
  *   taps(p)  = #{(o, k) : 0 <= o < outSize, 0 <= k < kernel, o*stride + k - padding = p}  (windows a pixel falls in)
  *   dense    dense: inputs * units, identity: units, conv: outH*outW*filters*channels*kernel^2,
  *            pool: outH*outW*channels*kernel^2                    (every input times every weight, zeros included)
+ *            + recurrent: units * units
  *   updates  units per step                                        (every neuron, conv or pool output, every step)
  *   fires    spiking layers that fire: #{j : visible u_j > threshold}   (0 for an output-membrane layer)
  * Everything is an exact integer summed over images; divide by `images` for the mean per sample.
@@ -30,6 +32,8 @@ export interface LayerActivity {
   readonly fires: number[];
   /** Summed over images and timesteps. */
   synops: number;
+  /** The part of synops that the recurrent synapse does (0 without one). */
+  recurrentSynops: number;
   denseSynops: number;
   updates: number;
 }
@@ -76,7 +80,7 @@ function fanOut(op: IrLayer): (i: number) => number {
 
 /** Dense-equivalent synops of one step. */
 export function denseSynopsPerStep(op: IrLayer): number {
-  if (op.kind === 'spiking') return op.synapse === 'dense' ? op.inputs * op.units : op.units;
+  if (op.kind === 'spiking') return (op.synapse === 'dense' ? op.inputs * op.units : op.units) + (op.recurrent ? op.units * op.units : 0);
   const [outC, outH, outW] = op.outShape;
   return outC * outH * outW * op.kernel * op.kernel * (op.kind === 'conv' ? op.inShape[0] : 1);
 }
@@ -107,6 +111,7 @@ export class ActivityCounter {
       nonzeroOutputs: new Array<number>(T).fill(0),
       fires: new Array<number>(T).fill(0),
       synops: 0,
+      recurrentSynops: 0,
       denseSynops: 0,
       updates: 0,
     }));
@@ -129,6 +134,13 @@ export class ActivityCounter {
         a.nonzeroInputs[t]! += nonzero;
         a.nonzeroOutputs[t]! += count(trace.layers[l]!.output[t]!);
         if (firing) a.fires[t]! += trace.layers[l]!.membrane[t]!.filter((u) => u > op.threshold).length;
+        // r_t, the output computed at t-1, is visible at t-1 (delay 0) or at t (delay 1, zeros at t = 0).
+        const shown = t - 1 + (op.kind === 'spiking' ? op.delay : 0);
+        if (op.kind === 'spiking' && op.recurrent && shown >= 0) {
+          const synops = count(trace.layers[l]!.output[shown]!) * op.units;
+          a.synops += synops;
+          a.recurrentSynops += synops;
+        }
       }
       a.denseSynops += denseSynopsPerStep(op) * this.program.timesteps;
       a.updates += a.units * this.program.timesteps;

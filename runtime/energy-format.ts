@@ -64,6 +64,7 @@ function costLines(l: LayerEnergy): string[] {
   return [
     `  ${l.name}: ${costLine('event synop', c.synop)}`,
     `  ${' '.repeat(l.name.length)}  ${costLine('dense synop', c.denseSynop)}`,
+    ...(c.recurrentSynop.terms.length ? [`  ${' '.repeat(l.name.length)}  ${costLine('recurrent synop', c.recurrentSynop)}`] : []),
     `  ${' '.repeat(l.name.length)}  ${costLine('update', c.update)}`,
     ...(c.fire.terms.length ? [`  ${' '.repeat(l.name.length)}  ${costLine('fire', c.fire)}`] : []),
   ];

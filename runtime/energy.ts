@@ -6,9 +6,11 @@
  *   synop (event)   add b(acc) + [b(in) > 1: mult b(weight) x b(in)] + weight read b(weight)      conv, dense synapse
  *                   add b(acc)                                                                    identity synapse
  *                   add b(in) + ceil(log2 kernel^2)                                                pool
+ *                   recurrent synapse: the same, of its own accType, weightType and the output type as input
  *   synop (dense)   as event, with the multiply always (a dense engine multiplies zeros and ones too)
  *   update          spiking: [decay.mul not a power of 2: mult b(membrane) x b(decay.mul)] + add (acc) + add (bias)
  *                            + [fires at all: compare] + membrane read + membrane write, of b(membrane)
+ *                   + synaptic current: [its decay.mul not a power of 2: mult] + add + current read + write, of b(current)
  *                   conv: add b(acc) (bias); pool: [avg, scale.mul not a power of 2: mult]
  *   fire            refractory reset: mult + add; subtract reset: add; excess output: add (u - threshold)
  *   event pJ = synops * synop + updates * update + fires * fire;  dense pJ = denseSynops * dense synop + the same rest
@@ -36,17 +38,24 @@ export interface LayerEnergy {
   readonly nonzeroOutputs: number;
   readonly fires: number;
   readonly synops: number;
+  /** The part of synops (and of their reads) that the recurrent synapse does. */
+  readonly recurrentSynops: number;
   readonly denseSynops: number;
   readonly updates: number;
   /** Widths of the weight and membrane memories (0: the layer has none). */
   readonly weightBits: number;
+  readonly recurrentWeightBits: number;
   readonly membraneBits: number;
+  /** Weight reads of the input synapse, then of the recurrent one. */
   readonly weightReads: number;
+  readonly recurrentWeightReads: number;
   readonly denseWeightReads: number;
   /** Reads and, as many, writes of the membrane. */
   readonly membraneReads: number;
   readonly annMacs: number;
-  readonly cost: { readonly synop: Cost; readonly denseSynop: Cost; readonly update: Cost; readonly fire: Cost };
+  readonly cost: {
+    readonly synop: Cost; readonly denseSynop: Cost; readonly recurrentSynop: Cost; readonly denseRecurrentSynop: Cost; readonly update: Cost; readonly fire: Cost;
+  };
   /** The event-driven energy by operation (they sum to eventPj), and the part of it spent on memory. */
   readonly synopPj: number;
   readonly updatePj: number;
@@ -65,7 +74,7 @@ export interface EnergyEstimate {
   readonly timesteps: number;
   readonly layers: readonly LayerEnergy[];
   /** Sums over the layers of every per-sample count and energy. */
-  readonly total: Omit<LayerEnergy, 'name' | 'kind' | 'cost' | 'weightBits' | 'membraneBits' | 'inputs' | 'units'>;
+  readonly total: Omit<LayerEnergy, 'name' | 'kind' | 'cost' | 'weightBits' | 'recurrentWeightBits' | 'membraneBits' | 'inputs' | 'units'>;
   /** Memory reads per sample by width (weights and membranes; membrane writes not included). */
   readonly readsByWidth: readonly { readonly bits: number; readonly reads: number }[];
 }
@@ -86,6 +95,28 @@ function synopTerms(op: IrLayer, dense: boolean): Term[] {
   return [addTerm(op.accType.bits), ...multiply, memoryTerm(w, weightArrayBytes(op), 'weight read')];
 }
 
+/** A recurrent synop: one weight of [units, units] times one previous output, into its own accumulator. */
+function recurrentSynopTerms(op: IrLayer, dense: boolean): Term[] {
+  if (op.kind !== 'spiking' || !op.recurrent) return [];
+  const rec = op.recurrent;
+  const w = rec.weightType.bits;
+  const multiply = dense || op.output.type.bits > 1 ? [multTerm(w, op.output.type.bits)] : [];
+  return [addTerm(rec.accType.bits), ...multiply, memoryTerm(w, Math.ceil((rec.weights.length * w) / 8), 'recurrent weight read')];
+}
+
+/** The synaptic current's part of an update: its leak, the add of in_j, and its memory. */
+function currentTerms(op: IrLayer): Term[] {
+  if (op.kind !== 'spiking' || !op.synaptic) return [];
+  const { decay, type } = op.synaptic;
+  const bytes = Math.ceil((op.units * type.bits) / 8);
+  return [
+    ...(isPowerOfTwo(decay.mul) ? [] : [multTerm(type.bits, bitsOf(decay.mul), 'current decay mult')]),
+    addTerm(type.bits, 'current add'),
+    memoryTerm(type.bits, bytes, 'current read'),
+    memoryTerm(type.bits, bytes, 'current write'),
+  ];
+}
+
 function updateTerms(op: IrLayer): Term[] {
   if (op.kind === 'conv') return [addTerm(op.accType.bits, 'bias add')];
   if (op.kind === 'pool') return op.mode === 'avg' && !isPowerOfTwo(op.scale.mul) ? [multTerm(op.outType.bits, bitsOf(op.scale.mul), 'scale mult')] : [];
@@ -98,6 +129,7 @@ function updateTerms(op: IrLayer): Term[] {
     ...(op.output.kind === 'membrane' ? [] : [addTerm(m, 'compare')]),
     memoryTerm(m, membrane, 'membrane read'),
     memoryTerm(m, membrane, 'membrane write'),
+    ...currentTerms(op),
   ];
 }
 
@@ -112,11 +144,22 @@ const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
 function layerEnergy(op: IrLayer, a: Activity['layers'][number], images: number, T: number): LayerEnergy {
   const mean = (n: number): number => n / images;
-  const c = { synop: cost(synopTerms(op, false)), denseSynop: cost(synopTerms(op, true)), update: cost(updateTerms(op)), fire: cost(fireTerms(op)) };
+  const c = {
+    synop: cost(synopTerms(op, false)), denseSynop: cost(synopTerms(op, true)),
+    recurrentSynop: cost(recurrentSynopTerms(op, false)), denseRecurrentSynop: cost(recurrentSynopTerms(op, true)),
+    update: cost(updateTerms(op)), fire: cost(fireTerms(op)),
+  };
   const weighted = weightArrayBytes(op) > 0;
   const [synops, denseSynops, updates, fires] = [mean(a.synops), mean(a.denseSynops), mean(a.updates), mean(sum(a.fires))];
+  // The input synapse's synops, and the recurrent synapse's (units * units per step, dense).
+  const recurrentSynops = mean(a.recurrentSynops);
+  const denseRecurrent = op.kind === 'spiking' && op.recurrent ? op.units * op.units * T : 0;
+  const [inputSynops, denseInput] = [synops - recurrentSynops, denseSynops - denseRecurrent];
+  const synopPj = inputSynops * c.synop.pJ + recurrentSynops * c.recurrentSynop.pJ;
+  const denseSynopPj = denseInput * c.denseSynop.pJ + denseRecurrent * c.denseRecurrentSynop.pJ;
   const [updatePj, firePj] = [updates * c.update.pJ, fires * c.fire.pJ];
-  const annMacs = weighted ? denseSynops / T : 0;
+  // The feed-forward part only: one pass of an ANN has no recurrent synapse.
+  const annMacs = weighted ? denseInput / T : 0;
   return {
     name: a.name,
     kind: a.kind,
@@ -126,21 +169,24 @@ function layerEnergy(op: IrLayer, a: Activity['layers'][number], images: number,
     nonzeroOutputs: mean(sum(a.nonzeroOutputs)),
     fires,
     synops,
+    recurrentSynops,
     denseSynops,
     updates,
     weightBits: weighted && op.kind !== 'pool' ? op.weightType.bits : 0,
+    recurrentWeightBits: op.kind === 'spiking' && op.recurrent ? op.recurrent.weightType.bits : 0,
     membraneBits: op.kind === 'spiking' ? op.membraneType.bits : 0,
-    weightReads: weighted ? synops : 0,
-    denseWeightReads: weighted ? denseSynops : 0,
+    weightReads: weighted ? inputSynops : 0,
+    recurrentWeightReads: recurrentSynops,
+    denseWeightReads: (weighted ? denseInput : 0) + denseRecurrent,
     membraneReads: op.kind === 'spiking' ? updates : 0,
     annMacs,
     cost: c,
-    synopPj: synops * c.synop.pJ,
+    synopPj,
     updatePj,
     firePj,
-    eventMemoryPj: synops * c.synop.memoryPj + updates * c.update.memoryPj,
-    eventPj: synops * c.synop.pJ + updatePj + firePj,
-    densePj: denseSynops * c.denseSynop.pJ + updatePj + firePj,
+    eventMemoryPj: inputSynops * c.synop.memoryPj + recurrentSynops * c.recurrentSynop.memoryPj + updates * c.update.memoryPj,
+    eventPj: synopPj + updatePj + firePj,
+    densePj: denseSynopPj + updatePj + firePj,
     annIntPj: annMacs * c.denseSynop.pJ,
     annFloatPj: weighted ? annMacs * cost(floatMacTerms(4 * (op as { weights: readonly number[] }).weights.length)).pJ : 0,
   };
@@ -150,12 +196,13 @@ function layerEnergy(op: IrLayer, a: Activity['layers'][number], images: number,
 export function estimateEnergy(program: Program, activity: Activity): EnergyEstimate {
   if (activity.images === 0) throw new RangeError('estimateEnergy: no images counted');
   const layers = program.layers.map((op, l) => layerEnergy(op, activity.layers[l]!, activity.images, program.timesteps));
-  const keys = ['nonzeroInputs', 'nonzeroOutputs', 'fires', 'synops', 'denseSynops', 'updates', 'weightReads', 'denseWeightReads', 'membraneReads', 'annMacs', 'synopPj', 'updatePj', 'firePj', 'eventMemoryPj', 'eventPj', 'densePj', 'annIntPj', 'annFloatPj'] as const;
+  const keys = ['nonzeroInputs', 'nonzeroOutputs', 'fires', 'synops', 'recurrentSynops', 'denseSynops', 'updates', 'weightReads', 'recurrentWeightReads', 'denseWeightReads', 'membraneReads', 'annMacs', 'synopPj', 'updatePj', 'firePj', 'eventMemoryPj', 'eventPj', 'densePj', 'annIntPj', 'annFloatPj'] as const;
   const total = Object.fromEntries(keys.map((k) => [k, sum(layers.map((l) => l[k]))])) as EnergyEstimate['total'];
   const widths = new Map<number, number>();
   const addReads = (bits: number, reads: number): void => void (bits > 0 && reads > 0 && widths.set(bits, (widths.get(bits) ?? 0) + reads));
   for (const l of layers) {
     addReads(l.weightBits, l.weightReads);
+    addReads(l.recurrentWeightBits, l.recurrentWeightReads);
     addReads(l.membraneBits, l.membraneReads);
   }
   const readsByWidth = [...widths].sort((a, b) => a[0] - b[0]).map(([bits, reads]) => ({ bits, reads }));

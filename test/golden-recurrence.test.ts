@@ -10,6 +10,8 @@ import { randomPixels, randomProgram } from '../ir/random-program.ts';
 import type { SpikingOp } from '../ir/spiking.ts';
 import { validateProgram } from '../ir/validate.ts';
 import { BOTH, RECURRENT, recurrenceProgram } from './support/recurrence-program.ts';
+import { measureActivity } from '../runtime/activity.ts';
+import { estimateEnergy } from '../runtime/energy.ts';
 import { runGolden, traceGolden } from '../runtime/golden.ts';
 import { compileGolden } from '../runtime/golden-fast.ts';
 
@@ -97,4 +99,31 @@ test('the fast golden equals the definition on 300 random recurrent and synaptic
   }
   t.is(recurrent, 200);
   t.is(synaptic, 200);
+});
+
+test('activity: recurrent synops count the previous step\'s nonzero outputs times units, whatever the delay', (t) => {
+  // Outputs (computed) unit 0: 1 0 1 0, unit 1: 0 1 0 1. r at t = 1, 2, 3 has one nonzero: 3 x 2 units = 6.
+  // Input synops: one nonzero pixel x 2 units x 4 steps = 8. Dense: (2 x 2 + 2 x 2) x 4 = 32.
+  for (const delay of [0, 1] as const) {
+    const program = recurrenceProgram({ recurrent: RECURRENT, delay });
+    const a = measureActivity(program, { images: [PIXELS], seeds: [0] }).layers[0]!;
+    t.deepEqual([a.synops, a.recurrentSynops, a.denseSynops], [14, 6, 32], `delay ${delay}`);
+    const e = estimateEnergy(program, measureActivity(program, { images: [PIXELS], seeds: [0] })).layers[0]!;
+    // Binary outputs: a recurrent event is an add of s8 and a read of the 8-bit weight, no multiply.
+    t.deepEqual(e.cost.recurrentSynop.terms.map((x) => x.what.split(' ')[0]), ['add', 'recurrent']);
+    t.deepEqual([e.weightReads, e.recurrentWeightReads, e.recurrentWeightBits], [8, 6, 8]);
+    t.true(Math.abs(e.synopPj - (8 * e.cost.synop.pJ + 6 * e.cost.recurrentSynop.pJ)) < 1e-9);
+    t.true(Math.abs(e.eventPj - (e.synopPj + e.updatePj + e.firePj)) < 1e-9);
+  }
+});
+
+test('energy: a synaptic current adds its leak, add, read and write to every update', (t) => {
+  const program = recurrenceProgram({ synaptic: { decay: { mul: 3, shift: 2 }, type: intType(true, 10, 1) } });
+  const e = estimateEnergy(program, measureActivity(program, { images: [PIXELS], seeds: [0] })).layers[0]!;
+  // decay 1/2 of the membrane is a shift (no mult); the current's 3/4 is not.
+  t.deepEqual(e.cost.update.terms.map((x) => x.what), [
+    'acc add 16b', 'bias add 16b', 'compare 16b', 'membrane read 16b of 4 B (8.0 KB SRAM)', 'membrane write 16b of 4 B (8.0 KB SRAM)',
+    'current decay mult 10x2b', 'current add 10b', 'current read 10b of 3 B (8.0 KB SRAM)', 'current write 10b of 3 B (8.0 KB SRAM)',
+  ]);
+  t.is(e.recurrentSynops, 0);
 });

@@ -19,6 +19,7 @@ function dropUnit(program: Program, l: number, j: number): Program | undefined {
   if (op?.kind !== 'spiking' || op.synapse !== 'dense' || op.units <= 1 || next?.kind !== 'spiking' || next.synapse !== 'dense') return undefined;
   const pick = <T>(xs: readonly T[]): T[] => xs.filter((_, k) => k !== j);
   const rec = op.recurrent;
+  // A recurrent synapse loses unit j's row (its input) and column (its output).
   const recurrent = rec && { ...rec, weights: rec.weights.filter((_, k) => Math.floor(k / op.units) !== j && k % op.units !== j), weightFrac: pick(rec.weightFrac), accShift: pick(rec.accShift) };
   const shrunk: SpikingOp = {
     ...op, units: op.units - 1, weights: op.weights.filter((_, k) => Math.floor(k / op.inputs) !== j), weightFrac: pick(op.weightFrac), accShift: pick(op.accShift), bias: pick(op.bias),
