@@ -14,12 +14,13 @@ import { runGoldenBatch } from '../runtime/golden-batch.ts';
 import { targets } from '../targets/registry.ts';
 import type { Target, TargetTrace } from '../targets/target.ts';
 import { mnistBatch, testBatch } from './support/batches.ts';
-import { LOWERED, RECURRENCE_TARGETS, recurrenceSweep, sharedSet, sweeps } from './support/conformance-set.ts';
+import { LOWERED, RECURRENCE_TARGETS, recurrenceCases, recurrenceSweep, sharedSet, sweeps } from './support/conformance-set.ts';
 import { emitTo } from './support/emit-to.ts';
 
 const SHARED = sharedSet();
 const SWEEPS = sweeps();
 const RECURRENCE = recurrenceSweep();
+const RECURRENCE_CASES = recurrenceCases();
 
 /**
  * How many programs of each sweep a target runs (default: all). Every verilog program is a simulator build of about
@@ -98,6 +99,14 @@ test('the shared set covers every IR feature, and its hand-built programs are no
   }
 });
 
+test('the hand-computed recurrence programs are not vacuous on their batches', (t) => {
+  for (const c of RECURRENCE_CASES) {
+    const batch = testBatch(c.program);
+    const active = batch.images.some((image, i) => traceGolden(c.program, image, batch.seeds[i]!).layers[0]!.output.some((row) => row.some((v) => v !== 0)));
+    t.true(active, c.name);
+  }
+});
+
 for (const target of targets) {
   test.serial(`${target.name}: check accepts the shared set, 300 random and 300 extended random programs`, (t) => {
     for (const c of SHARED) t.notThrows(() => target.check(c.program), c.name);
@@ -107,7 +116,7 @@ for (const target of targets) {
     }
   });
 
-  for (const c of SHARED) {
+  for (const c of RECURRENCE_TARGETS.has(target.name) ? [...SHARED, ...RECURRENCE_CASES] : SHARED) {
     const traced = target.trace ? ' and every layer\'s trace' : '';
     test.serial(`${target.name}: ${c.name}: scores, labels${traced} equal the golden runtime on 5 images`, async (t) => {
       target.check(c.program);

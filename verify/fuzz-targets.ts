@@ -51,11 +51,11 @@ export interface FuzzOptions {
   readonly extended?: boolean;
   /** Every third model (m mod 3 = 2) takes event frames (the events encoder) instead of pixels. */
   readonly events?: boolean;
-  /** Every model gets recurrent synapses, synaptic currents or both, by m mod 3 (ir/random-recurrence.ts). */
+  /** Every model gets recurrent synapses, synaptic currents or both, in turn (RandomProgramOptions.recurrence). */
   readonly recurrence?: boolean;
 }
 
-const RECURRENCE_MIXES = ['recurrent', 'synaptic', 'both'] as const;
+const RECURRENCE = ['recurrent', 'synaptic', 'both'] as const;
 
 export async function fuzzTarget(target: Target, options: FuzzOptions): Promise<TargetFuzzStats> {
   const stats: TargetFuzzStats = { target: target.name, models: 0, images: 0, mismatches: 0, unsupported: 0, crashes: 0, failures: [] };
@@ -64,8 +64,10 @@ export async function fuzzTarget(target: Target, options: FuzzOptions): Promise<
     for (let m = 0; m < options.models; m++) {
       const modelSeed = options.seed * 100_003 + m;
       const events = options.events === true && m % 3 === 2;
-      const recurrence = options.recurrence ? { recurrence: RECURRENCE_MIXES[m % 3]! } : {};
-      const program: Program = randomProgram(modelSeed, { extended: options.extended === true && m % 2 === 1, ...(events ? { encoder: 'events' } : {}), ...recurrence });
+      const program: Program = randomProgram(modelSeed, {
+        extended: options.extended === true && m % 2 === 1, ...(events ? { encoder: 'events' } : {}),
+        ...(options.recurrence ? { recurrence: RECURRENCE[m % 3] } : {}),
+      });
       try {
         target.check(program);
       } catch (e) {

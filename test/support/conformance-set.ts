@@ -17,6 +17,7 @@ import { IDENTITY_DELAY_POOL, STRIDED_IDENTITY_CONV, TINY } from './fixed-progra
 import { BOTH, RECURRENT, recurrenceProgram } from './recurrence-program.ts';
 import { featurePrograms } from './target-feature-programs.ts';
 import { tinyModel, type TinyModelOptions } from './tiny-model.ts';
+import { wideRecurrentPrograms } from './wide-recurrence.ts';
 
 export interface ConformanceCase {
   readonly name: string;
@@ -92,22 +93,34 @@ export function sweeps(): Sweep[] {
   ];
 }
 
-/** Targets that compute recurrent synapses and synaptic currents; the others refuse them (check.ts) until they do. */
-export const RECURRENCE_TARGETS: ReadonlySet<string> = new Set(['onnx']);
+/**
+ * Targets that compute recurrent synapses and synaptic currents (docs/ir.md) and so run the recurrence cases and sweep;
+ * the others refuse them in one line from their check (test/ir-recurrence.test.ts).
+ */
+export const RECURRENCE_TARGETS: ReadonlySet<string> = new Set(['onnx', 'ts', 'wasm']);
+
+/** The hand-computed recurrence programs (test/golden-recurrence.test.ts), for the targets that compute them. */
+export function recurrenceCases(): ConformanceCase[] {
+  const cases: [string, Program][] = [
+    ['recurrent-binary-zero', recurrenceProgram({ recurrent: RECURRENT })],
+    ['recurrent-delay1', recurrenceProgram({ recurrent: RECURRENT, delay: 1 })],
+    ['synaptic-saturating', recurrenceProgram({ weights: [20, 0, -5, 0], bias: [0, 4], synaptic: { decay: { mul: 3, shift: 2 }, type: intType(true, 10, 1) } })],
+    ['recurrent-synaptic-excess-subtract', BOTH],
+  ];
+  return cases.map(([name, program], k) => ({ name, program, lanes: 1 + (k % 2), activity: ['h1'] }));
+}
 
 /**
- * Recurrent synapses and synaptic currents (docs/ir.md "Recurrence and the synaptic current"), for RECURRENCE_TARGETS: the hand-computed programs, then random ones (plain and extended, some on events) of each mix.
+ * Random recurrent and synaptic programs (RandomProgramOptions.recurrence: each feature alone and both), plain and
+ * extended, every fourth on event frames, and 6 widened past 32 bits; run by the targets that compute them
+ * (conformance.test.ts).
  */
 export function recurrenceSweep(): Sweep {
-  const mixes = ['recurrent', 'synaptic', 'both'] as const;
-  const random = Array.from({ length: 60 }, (_, k) => randomProgram(8000 + k, { extended: k % 2 === 1, recurrence: mixes[k % 3]!, ...(k % 5 === 4 ? { encoder: 'events' as const } : {}) }));
-  const hand = [
-    recurrenceProgram({ recurrent: RECURRENT }),
-    recurrenceProgram({ recurrent: RECURRENT, delay: 1 }),
-    recurrenceProgram({ weights: [20, 0, -5, 0], bias: [0, 4], synaptic: { decay: { mul: 3, shift: 2 }, type: intType(true, 10, 1) } }),
-    BOTH,
-  ];
-  return { name: `${hand.length} hand-computed and ${random.length} random recurrent and synaptic programs`, programs: [...hand, ...random] };
+  const features = ['recurrent', 'synaptic', 'both'] as const;
+  const programs = Array.from({ length: 48 }, (_, k) => randomProgram(9000 + k, {
+    extended: k % 2 === 1, recurrence: features[k % 3]!, ...(k % 4 === 3 ? { encoder: 'events' as const } : {}),
+  }));
+  return { name: `${programs.length} random recurrent and synaptic programs and 6 wide ones`, programs: [...programs, ...wideRecurrentPrograms(500, 6)] };
 }
 
 export interface LoweredCase {
