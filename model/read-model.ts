@@ -286,11 +286,12 @@ function readLayer(value: unknown, path: string, tensor: TensorReader, image: Im
     };
     return dense;
   }
-  onlyKeys(l, path, ['kind', 'name', 'units', 'weights', 'bias', 'decay', 'threshold', 'output', 'reset', 'delay']);
+  onlyKeys(l, path, ['kind', 'name', 'units', 'weights', 'recurrent', 'bias', 'decay', 'threshold', 'output', 'reset', 'delay']);
   if (l.weights === undefined && units !== inWidth) {
     throw new SnncError('model', `${path}.units: a spiking layer without weights (identity synapse) needs units == its ${inWidth} inputs, got ${units}`);
   }
   const weights = l.weights === undefined ? undefined : tensor(l.weights, `${path}.weights`, [units, inWidth]);
+  const recurrent = l.recurrent === undefined ? undefined : tensor(l.recurrent, `${path}.recurrent`, [units, units]);
   const bias = tensor(l.bias, `${path}.bias`, [units]);
   const decay = finite(l.decay, `${path}.decay`);
   if (decay < 0 || decay > 1) throw new SnncError('model', `${path}.decay: must be in [0, 1], got ${decay}`);
@@ -301,7 +302,7 @@ function readLayer(value: unknown, path: string, tensor: TensorReader, image: Im
   const reset = readReset(l.reset, `${path}.reset`, threshold);
   if (reset.kind === 'none' && output !== 'membrane') throw new SnncError('model', `${path}.reset: reset "none" needs output "membrane" (a firing layer must reset), got output "${output}"`);
   const spiking: SpikingLayer = {
-    kind, name, units, ...(weights ? { weights } : {}), bias, decay, threshold, output, reset,
+    kind, name, units, ...(weights ? { weights } : {}), ...(recurrent ? { recurrent } : {}), bias, decay, threshold, output, reset,
     delay: oneOf(l.delay, `${path}.delay`, [0, 1] as const),
   };
   return spiking;

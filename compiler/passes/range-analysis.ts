@@ -12,7 +12,8 @@ import type { ConvOp } from '../../ir/conv.ts';
 import { intType, maxOf, minOf, signedBitsFor } from '../../ir/int-type.ts';
 import type { PoolOp } from '../../ir/pool.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
-import type { SpikingOp } from '../../ir/spiking.ts';
+import type { RecurrentSynapse, SpikingOp } from '../../ir/spiking.ts';
+import { l1Norm } from '../../ir/interval.ts';
 import { MAX_MEMBRANE_BITS, MAX_SHIFT } from './formats-policy.ts';
 import type { Pass } from './state.ts';
 
@@ -49,7 +50,20 @@ function narrowSpiking(op: SpikingOp, bounds: SpikingBounds): { op: SpikingOp; p
   if (op.threshold > maxOf(membraneType) || op.bias.some((b) => Math.abs(b) > maxOf(membraneType)) || resetValue < minOf(membraneType) || resetValue > maxOf(membraneType)) {
     throw new SnncError('unsupported', `layer ${op.name}: its threshold, bias or reset value needs more than ${MAX_MEMBRANE_BITS} membrane bits at ${op.membraneType.frac} fraction bits`);
   }
-  return { op: { ...op, accType, membraneType }, proven };
+  return { op: { ...op, accType, membraneType, ...(op.recurrent ? { recurrent: narrowRecurrent(op, op.recurrent) } : {}) }, proven };
+}
+
+/**
+ * The recurrent accumulator gets the bits of its worst case: per unit, sum_k |w_jk| times the largest |output| its
+ * type allows (a spike is 1); its shift must be a left shift that keeps the aligned sum within 48 bits.
+ */
+function narrowRecurrent(op: SpikingOp, rec: RecurrentSynapse): RecurrentSynapse {
+  const outMax = Math.max(maxOf(op.output.type), -minOf(op.output.type));
+  const magnitude = Array.from({ length: op.units }, (_, j) => l1Norm(rec.weights.slice(j * op.units, (j + 1) * op.units)) * outMax);
+  const accType = intType(true, signedBitsFor(largest(magnitude, 1)), rec.accType.frac);
+  if (rec.accShift.some((s) => s < 0)) refuse(op, 'its recurrent sum has more fraction bits than its membrane');
+  if (accType.bits + largest(rec.accShift) > WIDE_BITS) refuse(op, `its aligned recurrent sum needs ${accType.bits + largest(rec.accShift)} bits (at most ${WIDE_BITS})`);
+  return { ...rec, accType };
 }
 
 export const rangeAnalysis: Pass = {
