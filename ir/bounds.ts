@@ -10,17 +10,23 @@
  * - Reached (`Interval`s): the values that can actually arrive, propagated from the pixels: bytes 0..255 (Batch
  *   images are Uint8Array, and neither encoder makes a pixel larger), then each layer's output after its clamp, with
  *   0 included (a sparse stream carries the zeros it leaves out). Accumulator intervals hold every partial sum.
+ * Recurrence (docs/ir.md): the recurrent synapse reads the layer's own output r, which lies in the output type's
+ * values whatever happened (max|o| of output.type, declared; the clamped output of any membrane, reached), so its sum
+ * rec_j is bounded without a fixed point. The synaptic current c is a leaky sum of in_j, clamped to its type: over
+ * T steps |c| <= ceil(|c| * decay) + 1 + |in| step by step (membraneBound's rule), which for decay < 1 stays below the
+ * geometric limit (|in| + 1) / (1 - decay) for any T; for decay >= 1 it grows with T and the clamp can bite
+ * (`currentClampFree` says whether it can within T steps).
  */
 import type { ConvOp } from './conv.ts';
 import { maxOf, minOf, type IntType } from './int-type.ts';
 import {
   clampInterval, dotInterval, factorInterval, foldFactor, hull, l1Norm, magnitude, roundShiftInterval, scaleInterval,
-  typeInterval, withZero, type Interval,
+  sumInterval, typeInterval, withZero, type Interval,
 } from './interval.ts';
 import type { PoolOp } from './pool.ts';
 import type { IrLayer, Program } from './program.ts';
 import { unreachable } from './registry.ts';
-import type { SpikingOp } from './spiking.ts';
+import type { SpikingOp, SynapticCurrent } from './spiking.ts';
 
 /** Pixels are bytes: a Batch image is a Uint8Array, whatever input.type declares. */
 export const PIXEL_BYTES: Interval = { min: 0, max: 255 };
@@ -63,15 +69,30 @@ export interface SpikingBounds extends LayerInput {
   readonly kind: 'spiking';
   /** Per unit: sum_i |w_ji| * inputMagnitude (identity: inputMagnitude), bias excluded. */
   readonly accMagnitude: readonly number[];
-  /** Per unit: accMagnitude * 2^accShift + |bias|: the largest |drive| the declared types allow. */
+  /** Per unit: sum_k |recurrent.weights[j,k]| * max|output.type|, the unshifted |rec_j| (0 without `recurrent`). */
+  readonly recurrentMagnitude: readonly number[];
+  /**
+   * Per unit: the largest |c_j|, the term the membrane adds besides the decayed v and the bias: |in_j| =
+   * accMagnitude * 2^accShift + recurrentMagnitude * 2^recurrent.accShift without `synaptic`; with it, the leaky sum
+   * of |in_j| over T steps, at most max|synaptic.type| (see the file comment).
+   */
+  readonly currentMagnitude: readonly number[];
+  /** False when the synaptic current's clamp can trigger within T steps (true without `synaptic`). */
+  readonly currentClampFree: boolean;
+  /** Per unit: currentMagnitude + |bias|: the largest |drive| the declared types allow. */
   readonly driveMagnitude: readonly number[];
   /** The largest |u| and |v| over the program's T steps, integrating decay, drive and reset (membraneBound). */
   readonly membraneMagnitude: number;
-  /** Per unit: drive_j = bias_j + 2^accShift_j * acc_j over the reached input, and every partial sum. */
+  /**
+   * Per unit: drive_j = bias_j + 2^accShift_j * acc_j + 2^recurrent.accShift_j * rec_j over the reached input and
+   * the output type's values, and every partial sum. With `synaptic`, in_j = drive_j - bias_j feeds the current.
+   */
   readonly drive: readonly Interval[];
+  /** With `synaptic`: scaleBy(c, synaptic.decay) + in_j over the current type and the drives, before its clamp. */
+  readonly currentPreClamp?: Interval;
   /** The state v: the membrane type's interval, widened by a `value` reset's constant (not clamped). */
   readonly state: Interval;
-  /** u = scaleBy(v, decay) + drive, before the membrane clamp. */
+  /** u = scaleBy(v, decay) + drive (with `synaptic`: + c + bias), before the membrane clamp. */
   readonly preClamp: Interval;
   /** The visible outputs, and 0. */
   readonly output: Interval;
@@ -106,6 +127,25 @@ export function membraneBound(op: SpikingOp, drive: number, timesteps: number): 
     if (!Number.isFinite(v) || v > 2 ** 52) return Infinity;
   }
   return peak;
+}
+
+/**
+ * The largest |c| of a synaptic current fed at most `input` per step over `timesteps` steps (the file comment's rule,
+ * clamped to its type), and whether the unclamped sum stays within the type (the clamp never triggers).
+ */
+export function currentBound(synaptic: SynapticCurrent, input: number, timesteps: number): { magnitude: number; clampFree: boolean } {
+  const decay = synaptic.decay.mul / 2 ** synaptic.decay.shift;
+  const limit = maxAbs(synaptic.type);
+  let c = 0;
+  let peak = 0;
+  let clampFree = true;
+  for (let t = 0; t < timesteps; t++) {
+    const unclamped = (synaptic.decay.mul === 0 ? 0 : Math.ceil(c * decay) + 1) + input;
+    if (unclamped > maxOf(synaptic.type)) clampFree = false;
+    c = Math.min(unclamped, limit);
+    peak = Math.max(peak, c);
+  }
+  return { magnitude: peak, clampFree };
 }
 
 function maxAbs(t: IntType): number {
@@ -165,19 +205,34 @@ function spikingBounds(op: SpikingOp, at: LayerInput, timesteps: number): Spikin
   const identity = op.synapse === 'identity';
   const units = identity ? [] : rows(op.weights, op.units);
   const accMagnitude = identity ? new Array<number>(op.units).fill(at.inputMagnitude) : units.map((w) => l1Norm(w) * at.inputMagnitude);
-  const driveMagnitude = accMagnitude.map((a, j) => a * 2 ** op.accShift[j]! + Math.abs(op.bias[j]!));
+  const membrane = typeInterval(op.membraneType);
+  // r: any output the layer can emit, whatever its membrane did (declared: max|output.type|).
+  const fed = spikingOutput(op, membrane);
+  const rec = op.recurrent;
+  const recRows = rec ? rows(rec.weights, op.units) : [];
+  const recurrentMagnitude = rec ? recRows.map((w) => l1Norm(w) * maxAbs(op.output.type)) : new Array<number>(op.units).fill(0);
+  const recurrentDrive = (j: number): Interval => (rec ? dotInterval(recRows[j]!.map((w) => w * 2 ** rec.accShift[j]!), fed, 0) : { min: 0, max: 0 });
+  const inMagnitude = accMagnitude.map((a, j) => a * 2 ** op.accShift[j]! + (rec ? recurrentMagnitude[j]! * 2 ** rec.accShift[j]! : 0));
+  const currents = op.synaptic ? inMagnitude.map((m) => currentBound(op.synaptic!, m, timesteps)) : [];
+  const currentMagnitude = op.synaptic ? currents.map((c) => c.magnitude) : inMagnitude;
+  const driveMagnitude = currentMagnitude.map((c, j) => c + Math.abs(op.bias[j]!));
   let membraneMagnitude = Math.max(op.threshold, op.reset.kind === 'value' ? Math.abs(op.reset.value) : 0);
   driveMagnitude.forEach((d, j) => (membraneMagnitude = Math.max(membraneMagnitude, Math.abs(op.bias[j]!), membraneBound(op, d, timesteps))));
-  const drive = identity
+  const inputDrive = identity
     ? op.accShift.map((s, j) => dotInterval([2 ** s], at.input, op.bias[j]!))
     : units.map((w, j) => dotInterval(w.map((x) => x * 2 ** op.accShift[j]!), at.input, op.bias[j]!));
-  const membrane = typeInterval(op.membraneType);
+  const drive = inputDrive.map((d, j) => sumInterval(d, recurrentDrive(j)));
   const state = op.reset.kind === 'value' ? hull([membrane, { min: op.reset.value, max: op.reset.value }]) : membrane;
   const decayed = factorInterval(state, foldFactor(op.decay));
-  const all = hull(drive);
-  const preClamp = { min: decayed.min + all.min, max: decayed.max + all.max };
+  const bias = hull(op.bias.map((b) => ({ min: b, max: b })));
+  const syn = op.synaptic;
+  // With a current: in = drive - bias feeds c; the membrane adds c (within its type) and the bias.
+  const currentPreClamp = syn ? sumInterval(factorInterval(typeInterval(syn.type), foldFactor(syn.decay)), hull(drive.map((d, j) => sumInterval(d, { min: -op.bias[j]!, max: -op.bias[j]! })))) : undefined;
+  const added = syn ? sumInterval(clampInterval(currentPreClamp!, typeInterval(syn.type)), bias) : hull(drive);
+  const preClamp = sumInterval(decayed, added);
   return {
-    kind: 'spiking', ...at, accMagnitude, driveMagnitude, membraneMagnitude, drive, state, preClamp,
+    kind: 'spiking', ...at, accMagnitude, recurrentMagnitude, currentMagnitude, currentClampFree: currents.every((c) => c.clampFree),
+    driveMagnitude, membraneMagnitude, drive, ...(currentPreClamp ? { currentPreClamp } : {}), state, preClamp,
     output: spikingOutput(op, clampInterval(preClamp, membrane)),
   };
 }

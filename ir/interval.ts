@@ -45,6 +45,11 @@ export function withZero(r: Interval): Interval {
   return { min: Math.min(0, r.min), max: Math.max(0, r.max) };
 }
 
+/** The values of a + b for a in x, b in y. */
+export function sumInterval(x: Interval, y: Interval): Interval {
+  return { min: x.min + y.min, max: x.max + y.max };
+}
+
 export function scaleInterval(r: Interval, k: number): Interval {
   const lo = r.min * k;
   const hi = r.max * k;

@@ -103,6 +103,21 @@ function printSpiking(op: SpikingOp): string[] {
     `  threshold   ${op.threshold} (${real(th)})`,
     `  output      ${output}`,
     `  reset       ${reset}`,
+    ...recurrence(op),
+  ];
+}
+
+/** The recurrent synapse and the synaptic current, only when present (programs without them print as they did). */
+function recurrence(op: SpikingOp): string[] {
+  const rec = op.recurrent;
+  const syn = op.synaptic;
+  return [
+    ...(rec ? [
+      `  recurrent   ${formatType(rec.weightType)} [${op.units}, ${op.units}] ${summarize(rec.weights)}`,
+      `  recFrac     ${summarize(rec.weightFrac)}`,
+      `  recAcc      ${formatType(rec.accType)}, accShift ${summarize(rec.accShift)}`,
+    ] : []),
+    ...(syn ? [`  current     ${formatType(syn.type)}, decay ${factor(syn.decay)}`] : []),
   ];
 }
 

@@ -25,6 +25,11 @@ export interface RandomProgramOptions {
   readonly identity?: boolean;
   /** Extended only: the readout source (random when absent; the default generator always reads the membrane). */
   readonly source?: 'membrane' | 'output';
+  /**
+   * Adds recurrent synapses, synaptic currents or both (each on at least one spiking layer) to the program the seed
+   * makes otherwise; absent (the default), no layer has either and every seed gives the program it always did.
+   */
+  readonly recurrence?: 'recurrent' | 'synaptic' | 'both';
 }
 
 /** An output mode for `reset`: 'none' needs 'membrane'. */

@@ -2,13 +2,15 @@
  * @fileoverview Random valid IR programs for tests and differential fuzzing: every layer kind, output mode, reset
  * mode and delay, decays of 0 and 1, threshold 0, and extreme weights that drive saturation. The default generator
  * makes the original conv -> dense spiking programs (its seeds stay stable); `extended: true` (random-extended.ts)
- * mixes in stride/padding, pools, identity synapses, membrane outputs, value/none resets and output readouts.
+ * mixes in stride/padding, pools, identity synapses, membrane outputs, value/none resets and output readouts;
+ * `recurrence` (random-recurrence.ts) adds recurrent synapses and synaptic currents to either.
  */
 import { intType, maxOf, minOf, signedBitsFor, type IntType } from './int-type.ts';
 import { makeRandom } from './mulberry32.ts';
 import type { IrLayer, Program } from './program.ts';
 import { outputForReset, randomEncoder, type RandomProgramOptions } from './random-base.ts';
 import { randomExtendedProgram } from './random-extended.ts';
+import { withRecurrence } from './random-recurrence.ts';
 import type { IrOutput, IrReset, SpikingOp } from './spiking.ts';
 import type { ConvOp } from './conv.ts';
 
@@ -16,7 +18,11 @@ export { makeRandom };
 export type { RandomProgramOptions };
 
 export function randomProgram(seed: number, options: RandomProgramOptions = {}): Program {
-  if (options.extended) return randomExtendedProgram(seed, options);
+  const program = options.extended ? randomExtendedProgram(seed, options) : randomPlainProgram(seed, options);
+  return options.recurrence ? withRecurrence(program, seed, options.recurrence) : program;
+}
+
+function randomPlainProgram(seed: number, options: RandomProgramOptions): Program {
   const rand = makeRandom(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
   const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)]!;

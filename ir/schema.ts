@@ -127,7 +127,20 @@ export const IR_SCHEMA: Schema = {
       output: ref('output', 'What the layer emits, chosen by `kind`.'),
       reset: ref('reset', 'What a firing unit\'s membrane becomes, chosen by `kind`.'),
       delay: choice([0, 1], '`1`: the layer shows the previous timestep\'s values (zeros at t = 0).'),
-    }, ['synapse']),
+      recurrent: ref('recurrentSynapse', 'The layer\'s own previous output back into its units; absent: none.'),
+      synaptic: ref('synapticCurrent', 'A current state between synapse and membrane (CubaLIF); absent: none.'),
+    }, ['synapse', 'recurrent', 'synaptic']),
+    recurrentSynapse: record('`rec_j = sum_k weights[j,k] * r_k`, r the layer\'s output `o` of the previous step (zeros at t = 0).', {
+      weights: ints(-(2 ** 15), 2 ** 15 - 1, '`[units, units]` row-major (`weights[j * units + k]`: unit k to unit j), integers of `weightType`.'),
+      weightType: ref('intType', 'Holds every recurrent weight; 2..16 bits.'),
+      weightFrac: ints(-64, 64, 'Per unit: weight w means `w * 2^-weightFrac[j]`; `weightFrac[j] + output.type.frac + accShift[j]` = the membrane\'s frac.'),
+      accType: ref('intType', 'Holds every `|rec_j|` (proven); frac = the membrane\'s (informational); at most 48 bits.'),
+      accShift: ints(0, 31, 'Per unit left shift of `rec_j` onto the membrane\'s fraction bits.'),
+    }),
+    synapticCurrent: record('`c_j = clamp(scaleBy(c_j, decay) + in_j, type)`, 0 at t = 0; the membrane adds the new `c_j`.', {
+      decay: ref('factor', 'Leak of the current: `scaleBy(c, decay)`.'),
+      type: ref('intType', 'Signed, 2..32 bits, the membrane\'s frac: where `c` is clamped.'),
+    }),
     output: kinds(['excessOutput', 'binaryOutput', 'membraneOutput'], 'Chosen by `kind`.'),
     excessOutput: record('`f ? clamp(roundShift(u - threshold, shift), type) : 0`.', {
       kind: tag('excess', '`"excess"`.'),

@@ -11,7 +11,7 @@ import type { ConvOp } from './conv.ts';
 import type { PoolOp } from './pool.ts';
 import type { IrLayer, Program } from './program.ts';
 import { unreachable } from './registry.ts';
-import type { SpikingOp } from './spiking.ts';
+import type { RecurrentSynapse, SpikingOp, SynapticCurrent } from './spiking.ts';
 import { largest } from '../base/array-extent.ts';
 import { windowOutSize } from './window.ts';
 
@@ -92,6 +92,29 @@ function checkPool(c: Checker, op: PoolOp, path: string): void {
   c.check(windowMax * mul <= 2 ** LIMITS.wideBits, `${path}.scale`, `window sum * mul can reach ${windowMax * mul}, beyond 2^${LIMITS.wideBits}`);
 }
 
+/** The recurrent synapse: [units, units] weights of the layer's own output, aligned onto the membrane's frac. */
+function checkRecurrent(c: Checker, op: SpikingOp, rec: RecurrentSynapse, path: string): void {
+  c.type(rec.weightType, `${path}.weightType`, LIMITS.weightBits);
+  c.type(rec.accType, `${path}.accType`, [2, LIMITS.wideBits]);
+  c.ints(rec.weights, op.units * op.units, rec.weightType, `${path}.weights`);
+  c.count(rec.weightFrac, op.units, `${path}.weightFrac`);
+  c.count(rec.accShift, op.units, `${path}.accShift`);
+  const outFrac = op.output.type.frac;
+  const misaligned = rec.weightFrac.findIndex((f, j) => f + outFrac + (rec.accShift[j] ?? 0) !== op.membraneType.frac);
+  c.check(misaligned < 0, `${path}.accShift[${misaligned}]`, `weightFrac ${rec.weightFrac[misaligned]} + output frac ${outFrac} + accShift ${rec.accShift[misaligned]} must equal the membrane frac ${op.membraneType.frac}`);
+  if (rec.weights.length === op.units * op.units) {
+    c.check(accBound(rec.weights, op.units, op.units, op.output.type, () => 0) <= maxOf(rec.accType), `${path}.accType`, 'does not hold the largest possible recurrent sum');
+  }
+  c.check(largest(rec.accShift, 0) + rec.accType.bits <= LIMITS.wideBits, `${path}.accShift`, 'shifted recurrent sum exceeds 48 bits');
+}
+
+/** The synaptic current: a second clamped state on the membrane's grid. */
+function checkSynaptic(c: Checker, op: SpikingOp, syn: SynapticCurrent, path: string): void {
+  c.type(syn.type, `${path}.type`, LIMITS.membraneBits);
+  c.check(syn.type.signed, `${path}.type`, 'must be signed');
+  c.check(syn.type.frac === op.membraneType.frac, `${path}.type`, `frac ${syn.type.frac} must be the membrane's ${op.membraneType.frac}`);
+}
+
 function checkSpiking(c: Checker, op: SpikingOp, path: string): void {
   c.type(op.weightType, `${path}.weightType`, LIMITS.weightBits);
   c.type(op.membraneType, `${path}.membraneType`, LIMITS.membraneBits);
@@ -131,6 +154,8 @@ function checkSpiking(c: Checker, op: SpikingOp, path: string): void {
     default:
       unreachable(out, 'output mode');
   }
+  if (op.recurrent) checkRecurrent(c, op, op.recurrent, `${path}.recurrent`);
+  if (op.synaptic) checkSynaptic(c, op, op.synaptic, `${path}.synaptic`);
   const reset = op.reset;
   switch (reset.kind) {
     case 'refractory':

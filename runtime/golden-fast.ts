@@ -5,7 +5,8 @@
  *   - dense synapses are event-driven over transposed rows: W'[i][j] = weights[j,i] * 2^accShift[j], and
  *       drive_j = bias_j + sum_{i: x_i != 0} W'[i][j] * x_i   (= (acc_j << accShift[j]) + bias_j)
  *     so each nonzero input adds one contiguous row and a silent input costs nothing (conv and pool gather their
- *     windows as golden.ts does);
+ *     windows as golden.ts does); the recurrent synapse adds rows the same way, one per unit that was nonzero at t-1,
+ *     and with a synaptic current the bias waits for the membrane (drive_j = in_j, u_j = decayed v + c_j + bias_j);
  *   - every value is a double holding an integer below 2^53 in magnitude (the validator bounds every intermediate), so
  *     +, * and roundShift(a, s) = floor((a + h) / 2^s), h = s > 0 ? 2^(s-1) : 0, are exact.
  */
@@ -112,15 +113,23 @@ function windowLayer(op: ConvOp | PoolOp): Layer {
   };
 }
 
-/** The transposed, accShift-scaled weights of a dense synapse (see the file comment); [] for identity. */
-function transposedRows(op: SpikingOp): Float64Array {
-  if (op.synapse === 'identity') return new Float64Array(0);
-  const rows = new Float64Array(op.inputs * op.units);
-  for (let j = 0; j < op.units; j++) {
-    const factor = 2 ** op.accShift[j]!;
-    for (let i = 0; i < op.inputs; i++) rows[i * op.units + j] = op.weights[j * op.inputs + i]! * factor;
+/** The transposed, accShift-scaled rows of [units, inputs] weights (see the file comment). */
+function transposedRows(weights: readonly number[], inputs: number, units: number, accShift: readonly number[]): Float64Array {
+  const rows = new Float64Array(inputs * units);
+  for (let j = 0; j < units; j++) {
+    const factor = 2 ** accShift[j]!;
+    for (let i = 0; i < inputs; i++) rows[i * units + j] = weights[j * inputs + i]! * factor;
   }
   return rows;
+}
+
+/** drive_j += sum over the events k of r: rows[k][j] * r_k (the recurrent synapse's row per unit that was nonzero). */
+function addRows(rows: Float64Array, r: Signal, units: number, drive: Float64Array): void {
+  for (let n = 0; n < r.count; n++) {
+    const k = r.events[n]!;
+    const row = k * units;
+    for (let j = 0; j < units; j++) drive[j] = drive[j]! + rows[row + j]! * r.values[k]!;
+  }
 }
 
 /**
@@ -128,10 +137,10 @@ function transposedRows(op: SpikingOp): Float64Array {
  * are added four events per pass, which loads and stores each drive value once per four rows. Every intermediate is a
  * partial sum of the exact dot product, so |it| <= sum_i |W'[i][j]| * max|x| < 2^(accType.bits + accShift[j]) <= 2^48.
  */
-function addDrive(op: SpikingOp, rows: Float64Array, identityFactor: Float64Array, x: Signal, drive: Float64Array): void {
+function addDrive(op: SpikingOp, rows: Float64Array, identityFactor: Float64Array, x: Signal, base: Float64Array, drive: Float64Array): void {
   const units = op.units;
   const { events, values } = x;
-  for (let j = 0; j < units; j++) drive[j] = op.bias[j]!;
+  drive.set(base);
   if (op.synapse === 'identity') {
     for (let n = 0; n < x.count; n++) drive[events[n]!] = drive[events[n]!]! + values[events[n]!]! * identityFactor[events[n]!]!;
     return;
@@ -153,8 +162,17 @@ function addDrive(op: SpikingOp, rows: Float64Array, identityFactor: Float64Arra
 /** A spiking layer: golden.ts's SpikingState.step over typed arrays. */
 function spikingLayer(op: SpikingOp): Layer {
   const units = op.units;
-  const rows = transposedRows(op);
+  const rows = op.synapse === 'identity' ? new Float64Array(0) : transposedRows(op.weights, op.inputs, units, op.accShift);
+  const recurrentRows = op.recurrent ? transposedRows(op.recurrent.weights, units, units, op.recurrent.accShift) : undefined;
   const identityFactor = Float64Array.from(op.accShift, (s) => 2 ** s);
+  const bias = Float64Array.from(op.bias);
+  // With a synaptic current the drive is in_j alone, and the bias joins at the membrane (the sum is the same integer).
+  const syn = op.synaptic;
+  const driveBase = syn ? new Float64Array(units) : bias;
+  const membraneBias = syn ? bias : new Float64Array(units);
+  const c = new Float64Array(units);
+  const synDecay = rounding(syn ? syn.decay.shift : 0);
+  const [synLo, synHi] = syn ? [minOf(syn.type), maxOf(syn.type)] : [0, 0];
   const drive = new Float64Array(units);
   const v = new Float64Array(units);
   const [lo, hi] = [minOf(op.membraneType), maxOf(op.membraneType)];
@@ -173,6 +191,7 @@ function spikingLayer(op: SpikingOp): Layer {
     membrane: current.u,
     start() {
       v.fill(0);
+      c.fill(0);
       for (const s of [current, previous]) {
         s.u.fill(0);
         s.o.values.fill(0);
@@ -180,10 +199,14 @@ function spikingLayer(op: SpikingOp): Layer {
       }
     },
     step(x) {
-      addDrive(op, rows, identityFactor, x, drive);
+      addDrive(op, rows, identityFactor, x, driveBase, drive);
+      // r, this layer's output of step t-1, is in `previous` (the same buffer as `current` for delay 0, read first).
+      if (recurrentRows) addRows(recurrentRows, previous.o, units, drive);
+      if (syn) for (let j = 0; j < units; j++) c[j] = clamp(roundShift(c[j]! * syn.decay.mul, synDecay) + drive[j]!, synLo, synHi);
+      const input = syn ? c : drive;
       const { u, o } = current;
       for (let j = 0; j < units; j++) {
-        const uj = clamp(roundShift(v[j]! * op.decay.mul, decay) + drive[j]!, lo, hi);
+        const uj = clamp(roundShift(v[j]! * op.decay.mul, decay) + input[j]! + membraneBias[j]!, lo, hi);
         u[j] = uj;
         if (out.kind === 'membrane') {
           o.values[j] = clamp(roundShift(uj, outShift), outLo, outHi);

@@ -70,12 +70,18 @@ export function poolStep(op: PoolOp, x: readonly number[]): number[] {
   return y;
 }
 
-/** A spiking layer's state across timesteps. */
+/** A spiking layer's state across timesteps: the membrane v, the synaptic current c, its own last output r. */
 export class SpikingState {
   readonly v: number[];
+  /** The synaptic current c (stays 0 without `synaptic`). */
+  readonly c: number[];
+  /** This layer's output o of the previous step, whatever its delay: what the recurrent synapse reads. */
+  private r: number[];
   private pending: { u: number[]; o: number[] };
   constructor(readonly op: SpikingOp) {
     this.v = new Array<number>(op.units).fill(0);
+    this.c = this.v.slice();
+    this.r = this.v.slice();
     this.pending = { u: this.v.slice(), o: this.v.slice() };
   }
 
@@ -85,13 +91,16 @@ export class SpikingState {
     const u: number[] = [];
     const o: number[] = [];
     for (let j = 0; j < op.units; j++) {
-      const acc = this.synapse(x, j);
-      const uj = clamp(scaleBy(this.v[j]!, op.decay) + shiftLeft(acc, op.accShift[j]!) + op.bias[j]!, op.membraneType);
+      const input = shiftLeft(this.synapse(x, j), op.accShift[j]!) + this.recurrent(j);
+      const current = op.synaptic ? clamp(scaleBy(this.c[j]!, op.synaptic.decay) + input, op.synaptic.type) : input;
+      this.c[j] = op.synaptic ? current : 0;
+      const uj = clamp(scaleBy(this.v[j]!, op.decay) + current + op.bias[j]!, op.membraneType);
       const fired = op.output.kind !== 'membrane' && uj > op.threshold;
       u.push(uj);
       o.push(op.output.kind === 'membrane' ? clamp(roundShift(uj, op.output.shift), op.output.type) : fired ? this.output(uj) : 0);
       this.v[j] = fired ? this.reset(uj) : uj;
     }
+    this.r = o.slice();
     if (op.delay === 0) return { u, o };
     const visible = this.pending;
     this.pending = { u, o };
@@ -112,6 +121,16 @@ export class SpikingState {
       default:
         return unreachable(op.synapse, 'synapse');
     }
+  }
+
+  /** rec_j << recurrent.accShift[j]: the previous step's outputs r through the recurrent weights (0 without them). */
+  private recurrent(j: number): number {
+    const rec = this.op.recurrent;
+    if (!rec) return 0;
+    const units = this.op.units;
+    let sum = 0;
+    for (let k = 0; k < units; k++) sum += rec.weights[j * units + k]! * this.r[k]!;
+    return shiftLeft(sum, rec.accShift[j]!);
   }
 
   /** The output of a unit that fired (never called for output membrane, which never fires). */

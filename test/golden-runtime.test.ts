@@ -4,6 +4,7 @@ import { intType } from '../ir/int-type.ts';
 import type { Program } from '../ir/program.ts';
 import type { SpikingOp } from '../ir/spiking.ts';
 import { validateProgram } from '../ir/validate.ts';
+import { oneLayerProgram } from './support/one-layer.ts';
 import { randomPixels, randomProgram } from '../ir/random-program.ts';
 import { roundShift } from '../runtime/fixed.ts';
 import { runGolden, traceGolden } from '../runtime/golden.ts';
@@ -21,14 +22,7 @@ function handProgram(changes: Partial<SpikingOp> = {}): Program {
     output: { kind: 'excess', shift: 2, type: intType(false, 8, 0) }, reset: { kind: 'refractory', mul: 6, shift: 2 }, delay: 0,
     ...changes,
   };
-  return validateProgram({
-    format: 'snnc-ir', version: 1, name: 'hand', sourceSha256: '0'.repeat(64), timesteps: 3, classes: 2,
-    input: { shape: [1, 1, 2], type: intType(false, 8, 8), realPerLsb: 1 / 255 },
-    encoder: { kind: 'direct', outType: intType(false, 8, 8) },
-    layers: [layer],
-    readout: { kind: 'sum', source: 'membrane', begin: 0, scoreType: intType(true, 20, 0), realPerLsb: 1 },
-    quantization: { weightBits: 8, granularity: 'layer', activationBits: 8, calibration: { dataset: 'none', images: 0, seed: 0 }, provenNoSaturation: false },
-  });
+  return oneLayerProgram(layer, 3, intType(true, 20, 0));
 }
 
 const PIXELS = Uint8Array.from([100, 0]);

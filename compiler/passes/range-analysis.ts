@@ -2,7 +2,8 @@
  * @fileoverview Pass: prove widths from the actual integers. It reads the one bound analysis (ir/bounds.ts) and
  * narrows: accumulators get exactly the bits their worst case needs; the membrane bound follows the integration over
  * all T steps (decay, input, reset), and when it fits 32 bits the program is marked free of membrane saturation;
- * otherwise 32 bits with the clamp as part of the semantics. Pools are exact by construction (pool-format.ts): their
+ * otherwise 32 bits with the clamp as part of the semantics (a recurrent sum is narrowed like an accumulator, and a
+ * synaptic current whose clamp can trigger also leaves the program unproven). Pools are exact by construction (pool-format.ts): their
  * bound is checked, not narrowed.
  */
 import { SnncError } from '../../base/errors.ts';
@@ -12,8 +13,7 @@ import type { ConvOp } from '../../ir/conv.ts';
 import { intType, maxOf, minOf, signedBitsFor } from '../../ir/int-type.ts';
 import type { PoolOp } from '../../ir/pool.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
-import type { RecurrentSynapse, SpikingOp } from '../../ir/spiking.ts';
-import { l1Norm } from '../../ir/interval.ts';
+import type { SpikingOp } from '../../ir/spiking.ts';
 import { MAX_MEMBRANE_BITS, MAX_SHIFT } from './formats-policy.ts';
 import type { Pass } from './state.ts';
 
@@ -43,27 +43,18 @@ function narrowSpiking(op: SpikingOp, bounds: SpikingBounds): { op: SpikingOp; p
   if (op.output.kind !== 'binary' && op.output.shift > MAX_SHIFT) refuse(op, `its output shift exceeds ${MAX_SHIFT}`);
   if (op.output.kind !== 'binary' && op.output.shift < 0) refuse(op, 'its output keeps more fraction bits than its membrane');
   if (op.accShift.some((s) => s < 0)) refuse(op, 'its accumulator has more fraction bits than its membrane');
+  const rec = op.recurrent;
+  const recurrent = rec && { ...rec, accType: intType(true, signedBitsFor(largest(bounds.recurrentMagnitude, 1)), rec.accType.frac) };
+  if (recurrent && recurrent.accType.bits + largest(recurrent.accShift) > WIDE_BITS) refuse(op, `its aligned recurrent sum needs ${recurrent.accType.bits + largest(recurrent.accShift)} bits (at most ${WIDE_BITS})`);
   const bits = signedBitsFor(bounds.membraneMagnitude);
-  const proven = bits <= MAX_MEMBRANE_BITS;
+  // A synaptic current's clamp that can trigger is saturation too (ir/bounds.ts bounds it over the T steps).
+  const proven = bits <= MAX_MEMBRANE_BITS && bounds.currentClampFree;
   const membraneType = intType(true, proven ? Math.max(bits, 2) : MAX_MEMBRANE_BITS, op.membraneType.frac);
   const resetValue = op.reset.kind === 'value' ? op.reset.value : 0;
   if (op.threshold > maxOf(membraneType) || op.bias.some((b) => Math.abs(b) > maxOf(membraneType)) || resetValue < minOf(membraneType) || resetValue > maxOf(membraneType)) {
     throw new SnncError('unsupported', `layer ${op.name}: its threshold, bias or reset value needs more than ${MAX_MEMBRANE_BITS} membrane bits at ${op.membraneType.frac} fraction bits`);
   }
-  return { op: { ...op, accType, membraneType, ...(op.recurrent ? { recurrent: narrowRecurrent(op, op.recurrent) } : {}) }, proven };
-}
-
-/**
- * The recurrent accumulator gets the bits of its worst case: per unit, sum_k |w_jk| times the largest |output| its
- * type allows (a spike is 1); its shift must be a left shift that keeps the aligned sum within 48 bits.
- */
-function narrowRecurrent(op: SpikingOp, rec: RecurrentSynapse): RecurrentSynapse {
-  const outMax = Math.max(maxOf(op.output.type), -minOf(op.output.type));
-  const magnitude = Array.from({ length: op.units }, (_, j) => l1Norm(rec.weights.slice(j * op.units, (j + 1) * op.units)) * outMax);
-  const accType = intType(true, signedBitsFor(largest(magnitude, 1)), rec.accType.frac);
-  if (rec.accShift.some((s) => s < 0)) refuse(op, 'its recurrent sum has more fraction bits than its membrane');
-  if (accType.bits + largest(rec.accShift) > WIDE_BITS) refuse(op, `its aligned recurrent sum needs ${accType.bits + largest(rec.accShift)} bits (at most ${WIDE_BITS})`);
-  return { ...rec, accType };
+  return { op: { ...op, accType, membraneType, ...(recurrent ? { recurrent } : {}) }, proven };
 }
 
 export const rangeAnalysis: Pass = {

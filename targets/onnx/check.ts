@@ -15,6 +15,7 @@ import type { SpikingOp } from '../../ir/spiking.ts';
 import { windowOut } from './conv-graph.ts';
 import { EXACT_LIMIT, EXACT_BITS } from './int-math.ts';
 import type { OptionsToCheck, TargetLimits } from '../target.ts';
+import { refuseRecurrence } from '../refuse-recurrence.ts';
 
 /** Unrolling copies the step graph T times; past this the file grows by megabytes for no gain over the Loop. */
 export const MAX_UNROLLED_TIMESTEPS = 256;
@@ -172,6 +173,7 @@ function checkShapes(program: Program): SpikingOp | undefined {
 }
 
 export function checkProgram(program: Program): void {
+  refuseRecurrence(program, 'onnx');
   const t = program.input.type;
   if (t.signed || t.bits > 8) refuse(`input type ${formatType(t)} does not fit the uint8 image input`);
   if (!Number.isInteger(program.timesteps) || program.timesteps < 1) refuse(`timesteps ${program.timesteps}`);

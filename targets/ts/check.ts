@@ -10,6 +10,7 @@ import { foldFactor, hull, type Interval } from '../../ir/interval.ts';
 import type { Program } from '../../ir/program.ts';
 import type { OptionsToCheck, TargetLimits } from '../target.ts';
 import { SAFE, within } from './ranges.ts';
+import { refuseRecurrence } from '../refuse-recurrence.ts';
 
 /** The ts target's limits as data: doubles hold integers exactly below 2^53. */
 export const LIMITS: TargetLimits = { exactBits: 53 };
@@ -23,6 +24,7 @@ function requireSafe(r: Interval, what: string): void {
 
 /** Throws SnncError('unsupported') naming the first intermediate the emitted model could not compute exactly. */
 export function checkProgram(program: Program): void {
+  refuseRecurrence(program, 'ts');
   const bounds = programBounds(program);
   program.layers.forEach((op, l) => {
     const at = bounds.layers[l]!;

@@ -12,6 +12,7 @@ import type { Program } from '../../ir/program.ts';
 import { unreachable } from '../../ir/registry.ts';
 import { windowOutSize } from '../../ir/window.ts';
 import type { OptionsToCheck, TargetLimits } from '../target.ts';
+import { refuseRecurrence } from '../refuse-recurrence.ts';
 
 /**
  * The verilog target's limits as data, read by its checks and by the CLI's `--lanes` flag. Lanes: MAC lanes per layer
@@ -71,6 +72,7 @@ function checkFactor(f: { readonly mul: number; readonly shift: number }, what: 
 }
 
 export function checkProgram(program: Program): void {
+  refuseRecurrence(program, 'verilog');
   const steps = LIMITS.timesteps;
   if (!isCount(program.timesteps) || program.timesteps < steps.min || program.timesteps > steps.max) refuse(`timesteps = ${program.timesteps} (${steps.min}..${steps.max} supported)`);
   const [channels, height, width] = program.input.shape;

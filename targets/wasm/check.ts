@@ -7,6 +7,7 @@ import { SnncError } from '../../base/errors.ts';
 import type { Program } from '../../ir/program.ts';
 import type { OptionsToCheck, TargetLimits } from '../target.ts';
 import { MAX_MEMORY_BYTES, planWasm } from './plan.ts';
+import { refuseRecurrence } from '../refuse-recurrence.ts';
 
 /** The wasm target's limits as data: i64 arithmetic, exact below 2^63. */
 export const LIMITS: TargetLimits = { exactBits: 63 };
@@ -34,6 +35,7 @@ function memoryEstimate(program: Program): number {
 
 /** Throws SnncError('unsupported') when the program does not fit the wasm memory the target plans. */
 export function checkProgram(program: Program): void {
+  refuseRecurrence(program, 'wasm');
   const last = program.layers[program.layers.length - 1];
   if (last?.kind !== 'spiking') throw new SnncError('unsupported', 'the last layer must be spiking: the readout sums its visible values');
   const limit = MAX_MEMORY_BYTES;
