@@ -111,6 +111,8 @@ function lowerSpiking(layer: SpikingLayer, f: LayerFormats, inputs: number, inTy
     // a membrane output never fires, so its reset is never applied: written as none
     output, reset: layer.output === 'membrane' ? { kind: 'none' } : lowerReset(layer.reset, layer.threshold, fm), delay: layer.delay,
     ...(layer.recurrent ? { recurrent: lowerRecurrent(layer, f, type, weightBits) } : {}),
+    // the current lives on the membrane's grid and width; range-analysis proves (or not) that its clamp never acts
+    ...(layer.synapticDecay !== undefined ? { synaptic: { decay: toFactor(layer.synapticDecay), type: membraneType } } : {}),
   };
 }
 

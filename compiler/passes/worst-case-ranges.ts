@@ -8,7 +8,8 @@
  *             u_t <= decay * V_{t-1} + D+ with V = max(thr, reset(U)) after a possible spike (else U);
  *             u_t >= decay * L_{t-1} + D- with L = min(L, reset(U)) (a value or refractory reset may go below 0).
  *             A membrane output never fires: both sides integrate. A recurrent layer adds R r to D+ and D- at each
- *             step, r in the output interval of the steps before. maxMembrane = max |u|; maxOutput: binary 1,
+ *             step, r in the output interval of the steps before; a synaptic current C_t = d C_{t-1} + that drive
+ *             (without the bias, which joins after it) replaces it. maxMembrane = max |u|; maxOutput: binary 1,
  *             excess max(u) - thr, membrane maxMembrane; the next layer's X: [0, 1], [0, max(u) - thr], [L, U].
  * The bounds are loose (every input at its worst at once): formats chosen from them hold every value any input gives
  * (up to the rounding of the weights), at the cost of precision on typical inputs.
@@ -62,9 +63,15 @@ function membraneRange(layer: SpikingLayer, drive: Interval, timesteps: number):
   let top = 0;
   let bottom = 0;
   let rec: Interval = { min: 0, max: 0 };
+  // synaptic: c_t in synapticDecay * c_{t-1} + drive + rec, then the bias joins
+  const bias = layer.synapticDecay === undefined ? { min: 0, max: 0 } : withZero(hull(Array.from(layer.bias.data, (b) => ({ min: b, max: b }))));
+  const current = { min: 0, max: 0 };
   for (let t = 0; t < timesteps; t++) {
-    const u = layer.decay * upper + drive.max + rec.max;
-    const l = layer.decay * lower + drive.min + rec.min;
+    const d = layer.synapticDecay;
+    current.max = (d === undefined ? 0 : d * current.max) + drive.max + rec.max;
+    current.min = (d === undefined ? 0 : d * current.min) + drive.min + rec.min;
+    const u = layer.decay * upper + current.max + bias.max;
+    const l = layer.decay * lower + current.min + bias.min;
     // a spike happens only at u > threshold, and reset is monotone in u (or constant): the top spike bounds it
     const reset = fires && u > layer.threshold ? resetFloat(layer, u) : undefined;
     upper = reset === undefined ? u : Math.max(layer.threshold, reset);
@@ -78,9 +85,11 @@ function membraneRange(layer: SpikingLayer, drive: Interval, timesteps: number):
 }
 
 function spikingRange(layer: SpikingLayer, x: Interval, timesteps: number): { membrane: Interval; output: Interval } {
+  // a synaptic current carries the input without the bias, which the membrane adds after it
+  const bias = layer.synapticDecay === undefined ? layer.bias.data : new Float32Array(layer.units);
   const drives = layer.weights
-    ? rowIntervals(layer.weights.data, layer.units, x, layer.bias.data)
-    : Array.from(layer.bias.data, (b) => ({ min: x.min + b, max: x.max + b }));
+    ? rowIntervals(layer.weights.data, layer.units, x, bias)
+    : Array.from(bias, (b) => ({ min: x.min + b, max: x.max + b }));
   const membrane = membraneRange(layer, withZero(hull(drives)), timesteps);
   return { membrane, output: outputRange(layer, membrane) };
 }
