@@ -93,8 +93,19 @@ export type ResetMode =
   | { readonly kind: 'none' }; // output 'membrane' only: never fires
 
 /**
+ * A synaptic current (NIR CubaLIF's second state): c_t = decay * c_{t-1} + in_t + bias (c_{-1} = 0), and the
+ * membrane adds c_t of the same step. `bias` (absent: 0) enters the current, the layer's own `bias` the membrane.
+ */
+export interface SynapticSpec {
+  readonly decay: number;
+  readonly bias?: Tensor; // [units]
+}
+
+/**
  * Spiking layer (dense synapse W [units, inputs], or identity when `weights` is absent; bias b). At step t, input x_t:
- *   u_t   = decay * v_{t-1} + W x_t + b          (v_{-1} = 0; identity: W x_t = x_t, inputs == units)
+ *   in_t  = W x_t + R o_{t-1}                     (identity: W x_t = x_t, inputs == units; R only with `recurrent`,
+ *                                                  o_{t-1} this layer's own output of the previous step, 0 at t = 0)
+ *   u_t   = decay * v_{t-1} + in_t + b            (v_{-1} = 0; with `synaptic`: c_t in place of in_t, see SynapticSpec)
  *   f_t   = output membrane: false               otherwise: u_t > threshold
  *   o_t   = excess: f_t ? u_t - threshold : 0      binary: f_t ? 1 : 0      membrane: u_t (non-firing LI / integrator)
  *   v_t   = f_t ? reset(u_t) : u_t
@@ -111,6 +122,9 @@ export interface SpikingLayer {
   readonly output: 'excess' | 'binary' | 'membrane';
   readonly reset: ResetMode;
   readonly delay: 0 | 1;
+  /** [units, units]: recurrent[j, k] takes unit k's output of the previous step to unit j (NIR's recurrent Affine). */
+  readonly recurrent?: Tensor;
+  readonly synaptic?: SynapticSpec;
 }
 
 /**

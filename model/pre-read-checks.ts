@@ -26,8 +26,9 @@ export function declaredTensorBytes(root: JsonObject): number | undefined {
   let total = 0;
   for (const layer of root.layers as readonly Json[]) {
     if (typeof layer !== 'object' || layer === null || Array.isArray(layer)) return undefined;
-    for (const key of ['weights', 'bias']) {
-      const ref = (layer as JsonObject)[key];
+    const synaptic = (layer as JsonObject).synaptic;
+    const current = typeof synaptic === 'object' && synaptic !== null && !Array.isArray(synaptic) ? (synaptic as JsonObject).bias : undefined;
+    for (const ref of [...['weights', 'bias', 'recurrent'].map((key) => (layer as JsonObject)[key]), current]) {
       if (ref === undefined) continue;
       const shape = typeof ref === 'object' && ref !== null && !Array.isArray(ref) ? (ref as JsonObject).shape : undefined;
       if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && (d as number) > 0)) return undefined;

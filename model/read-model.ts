@@ -12,7 +12,7 @@ import { checkModelName, declaredTensorBytes } from './pre-read-checks.ts';
 import {
   MODEL_DATASETS, MODEL_FORMAT_VERSION, MODEL_JSON,
   type ConvLayer, type DenseLayer, type Encoder, type InputSpec, type Layer, type Model, type ModelMetadata,
-  type PoolLayer, type Readout, type ResetMode, type SpikingLayer, type Tensor,
+  type PoolLayer, type Readout, type ResetMode, type SpikingLayer, type SynapticSpec, type Tensor,
 } from './format.ts';
 import { windowOutput, type ImageShape } from './shapes.ts';
 
@@ -286,7 +286,7 @@ function readLayer(value: unknown, path: string, tensor: TensorReader, image: Im
     };
     return dense;
   }
-  onlyKeys(l, path, ['kind', 'name', 'units', 'weights', 'bias', 'decay', 'threshold', 'output', 'reset', 'delay']);
+  onlyKeys(l, path, ['kind', 'name', 'units', 'weights', 'bias', 'decay', 'threshold', 'output', 'reset', 'delay', 'recurrent', 'synaptic']);
   if (l.weights === undefined && units !== inWidth) {
     throw new SnncError('model', `${path}.units: a spiking layer without weights (identity synapse) needs units == its ${inWidth} inputs, got ${units}`);
   }
@@ -300,11 +300,22 @@ function readLayer(value: unknown, path: string, tensor: TensorReader, image: Im
   if (output === 'membrane' && threshold !== 0) throw new SnncError('model', `${path}.threshold: must be 0 with output "membrane" (the layer never fires), got ${threshold}`);
   const reset = readReset(l.reset, `${path}.reset`, threshold);
   if (reset.kind === 'none' && output !== 'membrane') throw new SnncError('model', `${path}.reset: reset "none" needs output "membrane" (a firing layer must reset), got output "${output}"`);
+  const recurrent = l.recurrent === undefined ? undefined : tensor(l.recurrent, `${path}.recurrent`, [units, units]);
+  const synaptic = l.synaptic === undefined ? undefined : readSynaptic(l.synaptic, `${path}.synaptic`, tensor, units);
   const spiking: SpikingLayer = {
     kind, name, units, ...(weights ? { weights } : {}), bias, decay, threshold, output, reset,
     delay: oneOf(l.delay, `${path}.delay`, [0, 1] as const),
+    ...(recurrent ? { recurrent } : {}), ...(synaptic ? { synaptic } : {}),
   };
   return spiking;
+}
+
+function readSynaptic(value: unknown, path: string, tensor: TensorReader, units: number): SynapticSpec {
+  const s = object(value, path);
+  onlyKeys(s, path, ['decay', 'bias']);
+  const decay = finite(s.decay, `${path}.decay`);
+  if (decay < 0 || decay > 1) throw new SnncError('model', `${path}.decay: must be in [0, 1], got ${decay}`);
+  return { decay, ...(s.bias === undefined ? {} : { bias: tensor(s.bias, `${path}.bias`, [units]) }) };
 }
 
 function readReset(value: unknown, path: string, threshold: number): ResetMode {

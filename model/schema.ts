@@ -132,7 +132,13 @@ export const MODEL_SCHEMA: Schema = {
       output: choice(['excess', 'binary', 'membrane'], 'What a unit emits.'),
       reset: ref('reset', 'What a firing unit\'s membrane becomes, chosen by `kind`.'),
       delay: choice([0, 1], '`1`: the layer shows the previous step\'s values.'),
-    }, ['weights']),
+      recurrent: tensor('`[units, units]`: the layer\'s own output of the previous step into its input current (NIR recurrence); left out: none.'),
+      synaptic: ref('synaptic', 'A synaptic current state (NIR CubaLIF); left out: none.'),
+    }, ['weights', 'recurrent', 'synaptic']),
+    synaptic: record('`c_t = decay c_{t-1} + in_t + bias`; the membrane adds `c_t` of the same step.', {
+      decay: num('Leak factor of the current, 0..1.'),
+      bias: tensor('`[units]`, added into the current each step; left out: 0.'),
+    }, ['bias']),
     denseLayer: record('`y = act(W x + b)` (ann only).', {
       kind: tag('dense', '`"dense"`.'),
       name: str('An identifier: letters, digits, `_`.'),

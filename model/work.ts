@@ -8,7 +8,7 @@ import { MAX_CALIBRATION_SYNOPS, MAX_LAYER_OUTPUTS, MAX_SYNOPS_PER_IMAGE } from 
 import { layerShapes } from './shapes.ts';
 
 /**
- * Synaptic operations of one timestep of one image: a multiply-add per weight use (conv, dense or spiking synapse), an
+ * Synaptic operations of one timestep of one image: a multiply-add per weight use (conv, dense, spiking or recurrent synapse), an
  * add per pooled value, one per neuron of an identity synapse.
  */
 export function synapticOpsPerStep(model: Model): number {
@@ -27,7 +27,7 @@ export function synapticOpsPerStep(model: Model): number {
         ops += outValues * layer.kernel * layer.kernel;
         break;
       case 'spiking':
-        ops += layer.weights ? layer.units * width : layer.units;
+        ops += (layer.weights ? layer.units * width : layer.units) + (layer.recurrent ? layer.units * layer.units : 0);
         break;
       case 'dense':
         ops += layer.units * width;

@@ -79,6 +79,8 @@ function layerJson(layer: Layer, ref: (t: Tensor) => TensorRef): object {
       return {
         kind: layer.kind, name: layer.name, units: layer.units, ...(layer.weights ? { weights: ref(layer.weights) } : {}), bias: ref(layer.bias),
         decay: layer.decay, threshold: layer.threshold, output: layer.output, reset: resetJson(layer.reset), delay: layer.delay,
+        ...(layer.recurrent ? { recurrent: ref(layer.recurrent) } : {}),
+        ...(layer.synaptic ? { synaptic: { decay: layer.synaptic.decay, ...(layer.synaptic.bias ? { bias: ref(layer.synaptic.bias) } : {}) } } : {}),
       };
     case 'dense':
       return {

@@ -38,7 +38,8 @@ function membranePeak(layer: SpikingLayer, range: LayerRanges): number {
   let biasMax = 0;
   for (const b of layer.bias.data) biasMax = Math.max(biasMax, Math.abs(b));
   const resetValue = layer.reset.kind === 'value' ? Math.abs(layer.reset.value) : 0;
-  const peak = Math.max(range.maxMembrane, layer.threshold, biasMax, resetValue) * 4;
+  // a synaptic current shares the membrane's fraction bits and width
+  const peak = Math.max(range.maxMembrane, range.maxCurrent ?? 0, layer.threshold, biasMax, resetValue) * 4;
   if (!Number.isFinite(peak) || peak > 2 ** MAX_MEMBRANE_BITS) {
     throw new SnncError('unsupported', `layer ${layer.name}: its membrane reaches ${(peak / 4).toPrecision(4)} on calibration data, beyond what a ${MAX_MEMBRANE_BITS}-bit membrane can hold`);
   }
@@ -50,7 +51,7 @@ function membranePeak(layer: SpikingLayer, range: LayerRanges): number {
  * weight precision if that would not fit 32 bits. Identity (acc = x, weight 1 at frac 0): the membrane keeps the
  * input's fraction, plus up to IDENTITY_EXTRA_FRAC bits when the layer would round at the input's (identityExtraFrac).
  */
-function spikingFormats(layer: SpikingLayer, range: LayerRanges, inFrac: number, options: LowerOptions): { weightFrac: number[]; stateFrac: number; outFrac: number } {
+function spikingFormats(layer: SpikingLayer, range: LayerRanges, inFrac: number, options: LowerOptions): Omit<LayerFormats, 'inFrac'> {
   const peak = membranePeak(layer, range);
   let weightFrac: number[];
   let accFrac: number;
@@ -82,7 +83,20 @@ function spikingFormats(layer: SpikingLayer, range: LayerRanges, inFrac: number,
     layer.output === 'binary' ? 0
     : layer.output === 'excess' ? Math.min(accFrac, fracFor(seen, aUnsignedMax))
     : Math.min(accFrac, fracFor(seen, aSignedMax));
-  return { weightFrac, stateFrac: accFrac, outFrac };
+  return { weightFrac, stateFrac: accFrac, outFrac, ...(layer.recurrent ? { recurrentWeightFrac: recurrentFracs(layer, layer.recurrent.data, accFrac, options) } : {}) };
+}
+
+/**
+ * Recurrent weight fractions: as the input weights', capped at the membrane's fraction (the recurrent accumulator
+ * of binary spikes has the weights' fraction bits and may not exceed the membrane's); the membrane's fraction stays
+ * the one the input synapse chose.
+ */
+function recurrentFracs(layer: SpikingLayer, weights: Float32Array, membraneFrac: number, options: LowerOptions): number[] {
+  const fracs = weightFracs(weights, layer.units, options).weightFrac.map((f) => Math.min(f, membraneFrac));
+  if (smallest(fracs) < MIN_FRAC || membraneFrac - smallest(fracs) > MAX_SHIFT) {
+    throw new SnncError('unsupported', `layer ${layer.name}: its recurrent weights and membrane range do not fit one ${MAX_MEMBRANE_BITS}-bit format`);
+  }
+  return fracs;
 }
 
 /** Fraction bits an identity layer's membrane may keep below its input's (bounded by the 32-bit membrane). */

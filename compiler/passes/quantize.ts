@@ -9,7 +9,7 @@ import type { ConvOp } from '../../ir/conv.ts';
 import { intType, type IntType } from '../../ir/int-type.ts';
 import type { PoolOp } from '../../ir/pool.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
-import type { IrOutput, IrReset, SpikingOp } from '../../ir/spiking.ts';
+import type { IrOutput, IrReset, RecurrentSynapse, SpikingOp } from '../../ir/spiking.ts';
 import { windowOutSize } from '../../ir/window.ts';
 import type { ConvLayer, Encoder, PoolLayer, ResetMode, SpikingLayer } from '../../model/format.ts';
 import type { IrEncoder } from '../../ir/encoder.ts';
@@ -110,6 +110,22 @@ function lowerSpiking(layer: SpikingLayer, f: LayerFormats, inputs: number, inTy
     threshold: roundAway(layer.threshold * 2 ** fm),
     // a membrane output never fires, so its reset is never applied: written as none
     output, reset: layer.output === 'membrane' ? { kind: 'none' } : lowerReset(layer.reset, layer.threshold, fm), delay: layer.delay,
+    ...(layer.recurrent ? { recurrent: lowerRecurrent(layer.recurrent.data, layer.units, f, type, weightBits) } : {}),
+    // the current shares the membrane's fraction bits; range-analysis may narrow its width
+    ...(layer.synaptic ? { synaptic: { decay: toFactor(layer.synaptic.decay), type: intType(true, MAX_MEMBRANE_BITS, fm) } } : {}),
+  };
+}
+
+/** The recurrent synapse at the fractions choose-formats gave it, reading this layer's own output type. */
+function lowerRecurrent(weights: Float32Array, units: number, f: LayerFormats, outType: IntType, weightBits: number): RecurrentSynapse {
+  const fracs = f.recurrentWeightFrac;
+  if (!fracs) throw new SnncError('ir', 'choose-formats gave the recurrent synapse no weight fractions');
+  return {
+    weights: quantizeRows(weights, units, fracs, 2 ** (weightBits - 1) - 1),
+    weightType: intType(true, weightBits, largest(fracs)),
+    weightFrac: fracs,
+    accType: intType(true, WIDE, f.stateFrac),
+    accShift: fracs.map((wf) => f.stateFrac - wf - outType.frac),
   };
 }
 

@@ -12,7 +12,7 @@ import type { ConvOp } from '../../ir/conv.ts';
 import { intType, maxOf, minOf, signedBitsFor } from '../../ir/int-type.ts';
 import type { PoolOp } from '../../ir/pool.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
-import type { SpikingOp } from '../../ir/spiking.ts';
+import type { RecurrentSynapse, SpikingOp } from '../../ir/spiking.ts';
 import { MAX_MEMBRANE_BITS, MAX_SHIFT } from './formats-policy.ts';
 import type { Pass } from './state.ts';
 
@@ -36,20 +36,38 @@ function checkPool(op: PoolOp, bounds: PoolBounds): PoolOp {
   return op;
 }
 
+/**
+ * A recurrent accumulator's bits: sum_k |weights[j,k]| of binary spikes. ir/bounds.ts does not bound recurrent and
+ * synaptic layers yet, so until it does their membrane and current stay at 32 bits with the clamp in the semantics.
+ */
+function narrowRecurrent(op: SpikingOp, recurrent: RecurrentSynapse): RecurrentSynapse {
+  let worst = 1;
+  for (let j = 0; j < op.units; j++) {
+    let sum = 0;
+    for (let k = 0; k < op.units; k++) sum += Math.abs(recurrent.weights[j * op.units + k]!);
+    worst = Math.max(worst, sum);
+  }
+  const accType = intType(true, signedBitsFor(worst), recurrent.accType.frac);
+  if (accType.bits + largest(recurrent.accShift) > WIDE_BITS) refuse(op, `its aligned recurrent accumulator needs ${accType.bits + largest(recurrent.accShift)} bits (at most ${WIDE_BITS})`);
+  if (recurrent.accShift.some((s) => s < 0 || s > MAX_SHIFT)) refuse(op, `its recurrent accumulator shift is outside 0..${MAX_SHIFT}`);
+  return { ...recurrent, accType };
+}
+
 function narrowSpiking(op: SpikingOp, bounds: SpikingBounds): { op: SpikingOp; proven: boolean } {
   const accType = intType(true, signedBitsFor(largest(bounds.accMagnitude, 1)), op.accType.frac);
   if (accType.bits + largest(op.accShift) > WIDE_BITS) refuse(op, `its aligned accumulator needs ${accType.bits + largest(op.accShift)} bits (at most ${WIDE_BITS})`);
   if (op.output.kind !== 'binary' && op.output.shift > MAX_SHIFT) refuse(op, `its output shift exceeds ${MAX_SHIFT}`);
   if (op.output.kind !== 'binary' && op.output.shift < 0) refuse(op, 'its output keeps more fraction bits than its membrane');
   if (op.accShift.some((s) => s < 0)) refuse(op, 'its accumulator has more fraction bits than its membrane');
-  const bits = signedBitsFor(bounds.membraneMagnitude);
-  const proven = bits <= MAX_MEMBRANE_BITS;
+  // not bounded for recurrent and synaptic layers yet (narrowRecurrent): 32 bits, not proven
+  const bits = op.recurrent || op.synaptic ? undefined : signedBitsFor(bounds.membraneMagnitude);
+  const proven = bits !== undefined && bits <= MAX_MEMBRANE_BITS;
   const membraneType = intType(true, proven ? Math.max(bits, 2) : MAX_MEMBRANE_BITS, op.membraneType.frac);
   const resetValue = op.reset.kind === 'value' ? op.reset.value : 0;
   if (op.threshold > maxOf(membraneType) || op.bias.some((b) => Math.abs(b) > maxOf(membraneType)) || resetValue < minOf(membraneType) || resetValue > maxOf(membraneType)) {
     throw new SnncError('unsupported', `layer ${op.name}: its threshold, bias or reset value needs more than ${MAX_MEMBRANE_BITS} membrane bits at ${op.membraneType.frac} fraction bits`);
   }
-  return { op: { ...op, accType, membraneType }, proven };
+  return { op: { ...op, accType, membraneType, ...(op.recurrent ? { recurrent: narrowRecurrent(op, op.recurrent) } : {}) }, proven };
 }
 
 export const rangeAnalysis: Pass = {

@@ -38,6 +38,8 @@ export interface LayerRanges {
   readonly maxOutput: number;
   /** spiking: max |visible membrane|. */
   readonly maxMembrane: number;
+  /** spiking with a synaptic current: max |c|. */
+  readonly maxCurrent?: number;
 }
 
 /** Fraction bits chosen per layer. */
@@ -49,6 +51,8 @@ export interface LayerFormats {
   readonly stateFrac: number;
   /** spiking excess and membrane outputs: the output frac. */
   readonly outFrac: number;
+  /** spiking with a recurrent synapse: its weight fractions per unit (at most the membrane's, as outputs are binary). */
+  readonly recurrentWeightFrac?: readonly number[];
   /** pool only: the exact output type and the scale that produces it (choose-formats decides both). */
   readonly pool?: { readonly outType: IntType; readonly scale: Factor };
 }

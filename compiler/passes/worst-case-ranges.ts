@@ -9,6 +9,8 @@
  *             u_t >= decay * L_{t-1} + D- with L = min(L, reset(U)) (a value or refractory reset may go below 0).
  *             A membrane output never fires: both sides integrate. maxMembrane = max |u|; maxOutput: binary 1,
  *             excess max(u) - thr, membrane maxMembrane; the next layer's X: [0, 1], [0, max(u) - thr], [L, U].
+ *             A recurrent synapse (binary outputs only) adds sum_k r_jk [0, 1] to d_j. A synaptic current c
+ *             integrates d (c_t = s c_{t-1} + d, no reset) and the membrane's drive is c + b instead.
  * The bounds are loose (every input at its worst at once): formats chosen from them hold every value any input gives
  * (up to the rounding of the weights), at the cost of precision on typical inputs.
  */
@@ -58,16 +60,29 @@ function membraneRange(layer: SpikingLayer, drive: Interval, timesteps: number):
   return { min: bottom, max: top };
 }
 
-function spikingRange(layer: SpikingLayer, x: Interval, timesteps: number): { membrane: Interval; output: Interval } {
-  const drives = layer.weights
-    ? rowIntervals(layer.weights.data, layer.units, x, layer.bias.data)
-    : Array.from(layer.bias.data, (b) => ({ min: x.min + b, max: x.max + b }));
-  const membrane = membraneRange(layer, withZero(hull(drives)), timesteps);
+/** Bounds over T steps of a leaky sum s_t = decay * s_{t-1} + drive (s_{-1} = 0, low <= 0 <= high): no reset. */
+function leakySumRange(decay: number, drive: Interval, timesteps: number): Interval {
+  let upper = 0;
+  let lower = 0;
+  for (let t = 0; t < timesteps; t++) [upper, lower] = [decay * upper + drive.max, decay * lower + drive.min];
+  return { min: Math.min(0, lower), max: Math.max(0, upper) };
+}
+
+function spikingRange(layer: SpikingLayer, x: Interval, timesteps: number): { membrane: Interval; output: Interval; current?: Interval } {
+  // the synapses' currents into unit j; the layer's bias joins them here unless a synaptic current sits between
+  const inBias = layer.synaptic ? (layer.synaptic.bias?.data ?? new Float32Array(layer.units)) : layer.bias.data;
+  const recurrent = layer.recurrent ? rowIntervals(layer.recurrent.data, layer.units, { min: 0, max: 1 }, new Float32Array(layer.units)) : undefined;
+  const drives = (layer.weights ? rowIntervals(layer.weights.data, layer.units, x, inBias) : Array.from(inBias, (b) => ({ min: x.min + b, max: x.max + b }))).map((d, j) =>
+    recurrent ? { min: d.min + recurrent[j]!.min, max: d.max + recurrent[j]!.max } : d,
+  );
+  const current = layer.synaptic ? leakySumRange(layer.synaptic.decay, withZero(hull(drives)), timesteps) : undefined;
+  const bias = hull(Array.from(layer.bias.data, (b) => ({ min: b, max: b })));
+  const membrane = membraneRange(layer, withZero(current ? { min: current.min + bias.min, max: current.max + bias.max } : hull(drives)), timesteps);
   const output =
     layer.output === 'binary' ? { min: 0, max: 1 }
     : layer.output === 'excess' ? { min: 0, max: Math.max(0, membrane.max - layer.threshold) }
     : membrane;
-  return { membrane, output };
+  return { membrane, output, ...(current ? { current } : {}) };
 }
 
 /** Per layer, the largest |output| and |membrane| any input can produce within `timesteps` steps. */
@@ -81,9 +96,9 @@ export function worstCaseRanges(model: SnnModel, timesteps: number): LayerRanges
         return { maxOutput: magnitude(x), maxMembrane: 0 };
       }
       case 'spiking': {
-        const { membrane, output } = spikingRange(layer, x, timesteps);
+        const { membrane, output, current } = spikingRange(layer, x, timesteps);
         x = output;
-        return { maxOutput: magnitude(output), maxMembrane: magnitude(membrane) };
+        return { maxOutput: magnitude(output), maxMembrane: magnitude(membrane), ...(current ? { maxCurrent: magnitude(current) } : {}) };
       }
       default: {
         const never: never = layer;
