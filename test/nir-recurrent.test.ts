@@ -13,11 +13,12 @@ import type { NirImportOptions } from '../compiler/frontends/nir/model-head.ts';
 import { readNirFile } from '../compiler/frontends/nir/read-nir.ts';
 import { writeNirFile } from '../compiler/frontends/nir/write-nir.ts';
 import { pipeline } from '../compiler/passes/pipeline.ts';
-import { DEFAULT_LOWER_OPTIONS, NO_CALIBRATION } from '../compiler/passes/state.ts';
+import { DEFAULT_LOWER_OPTIONS, NO_CALIBRATION, type LoweringState } from '../compiler/passes/state.ts';
 import type { Program } from '../ir/program.ts';
 import type { SpikingOp } from '../ir/spiking.ts';
 import type { SnnModel, SpikingLayer } from '../model/format.ts';
 import { serializeModel } from '../model/write-model.ts';
+import { BRAILLE_EXAMPLE, brailleExampleGraph } from '../scripts/braille-rnn-example.ts';
 import { brailleRnn, snntorchMlp, SNNTORCH_DT, uniform, writeRawNir, type BrailleOptions, type RawGraph } from './support/nir-build.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'snnc-nir-rec-'));
@@ -36,7 +37,7 @@ async function load(graph: RawGraph, options: NirImportOptions = SNNTORCH): Prom
  * recurrent program is refused there, so compile refuses it); use lowerModel once it does.
  */
 function lowerUnvalidated(model: SnnModel): Program {
-  const state = pipeline.reduce((s, pass) => pass.run(s), { model, options: DEFAULT_LOWER_OPTIONS, calibration: NO_CALIBRATION, sourceSha256: 'test' });
+  const state = pipeline.reduce<LoweringState>((s, pass) => pass.run(s), { model, options: DEFAULT_LOWER_OPTIONS, calibration: NO_CALIBRATION, sourceSha256: 'test' });
   return state.program!;
 }
 
@@ -231,4 +232,15 @@ test('refuses a Delay that is not one whole step right after a neuron, saying wh
     t.regex(err!.message, message);
     t.false(err!.message.includes('\n'));
   }
+});
+
+test('examples/braille-rnn.nir is the graph scripts/braille-rnn-example.ts writes, and imports as a recurrent CubaLIF', async (t) => {
+  const fresh = join(dir, 'braille-example.nir');
+  await writeNirFile(fresh, brailleExampleGraph());
+  const shipped = await readNirFile(BRAILLE_EXAMPLE);
+  t.deepEqual(shipped, await readNirFile(fresh), 'run npx tsx scripts/braille-rnn-example.ts');
+  const model = nirToModel(shipped, BRAILLE_EXAMPLE);
+  const first = model.layers[0] as SpikingLayer;
+  t.deepEqual([first.recurrent!.shape, first.synaptic, first.reset, first.decay], [[38, 38], { decay: 0.8 }, { kind: 'subtract' }, 0.9]);
+  t.deepEqual(model.layers.map((l) => l.name), ['lif1', 'lif2_syn', 'lif2']);
 });
