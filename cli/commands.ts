@@ -22,5 +22,6 @@ export const commands: readonly CommandEntry[] = [
   { name: 'data', summary: 'fetch datasets into the cache, add event recordings you downloaded (checksums verified), event statistics and rasters', load: async () => (await import('./commands/data.ts')).dataCommand },
   { name: 'train', summary: 'Train a model (tfjs) and save it in the snnc model format, with a checkpoint per epoch', load: async () => (await import('./commands/train.ts')).trainCommand },
   { name: 'plot', summary: 'Draw a figure of a model as PNG: conv filters, membrane/spike raster for one test image, training curves', load: async () => (await import('./commands/plot.ts')).plotCommand },
+  { name: 'board', summary: 'stream images over UART to a board (or its Verilator simulation) and compare every score with the golden runtime', load: async () => (await import('./commands/board.ts')).boardCommand },
   { name: 'report', summary: 'activity and an energy estimate per inference on real data (synaptic operations, neuron updates, spikes, memory reads); FPGA estimates and cycles of a verilog build', load: async () => (await import('./commands/report.ts')).reportCommand },
 ];

@@ -93,8 +93,12 @@ export type ResetMode =
   | { readonly kind: 'none' }; // output 'membrane' only: never fires
 
 /**
- * Spiking layer (dense synapse W [units, inputs], or identity when `weights` is absent; bias b). At step t, input x_t:
- *   u_t   = decay * v_{t-1} + W x_t + b          (v_{-1} = 0; identity: W x_t = x_t, inputs == units)
+ * Spiking layer (dense synapse W [units, inputs], or identity when `weights` is absent; bias b; optional recurrent
+ * weights R [units, units]). At step t, input x_t, in the order of docs/ir.md:
+ *   r_t   = this layer's own o_{t-1} (0 at t = 0), whatever its delay         (recurrent only)
+ *   in_t  = W x_t + R r_t                   (identity: W x_t = x_t, inputs == units; no recurrent: R r_t = 0)
+ *   c_t   = synapticDecay * c_{t-1} + in_t  (c_{-1} = 0; a current-based synapse, NIR CubaLIF)   absent: c_t = in_t
+ *   u_t   = decay * v_{t-1} + c_t + b       (v_{-1} = 0)
  *   f_t   = output membrane: false               otherwise: u_t > threshold
  *   o_t   = excess: f_t ? u_t - threshold : 0      binary: f_t ? 1 : 0      membrane: u_t (non-firing LI / integrator)
  *   v_t   = f_t ? reset(u_t) : u_t
@@ -105,7 +109,11 @@ export interface SpikingLayer {
   readonly name: string;
   readonly units: number;
   readonly weights?: Tensor; // [units, inputs]; absent: identity synapse
+  /** [units, units]: recurrent[j, k] carries unit k's output of the previous step to unit j; absent: none. */
+  readonly recurrent?: Tensor;
   readonly bias: Tensor; // [units]
+  /** The synaptic current's decay, 0..1: c_t = synapticDecay * c_{t-1} + in_t; absent: no current state. */
+  readonly synapticDecay?: number;
   readonly decay: number;
   readonly threshold: number; // 0 with output membrane
   readonly output: 'excess' | 'binary' | 'membrane';

@@ -286,14 +286,15 @@ function readLayer(value: unknown, path: string, tensor: TensorReader, image: Im
     };
     return dense;
   }
-  onlyKeys(l, path, ['kind', 'name', 'units', 'weights', 'bias', 'decay', 'threshold', 'output', 'reset', 'delay']);
+  onlyKeys(l, path, ['kind', 'name', 'units', 'weights', 'recurrent', 'bias', 'synapticDecay', 'decay', 'threshold', 'output', 'reset', 'delay']);
   if (l.weights === undefined && units !== inWidth) {
     throw new SnncError('model', `${path}.units: a spiking layer without weights (identity synapse) needs units == its ${inWidth} inputs, got ${units}`);
   }
   const weights = l.weights === undefined ? undefined : tensor(l.weights, `${path}.weights`, [units, inWidth]);
+  const recurrent = l.recurrent === undefined ? undefined : tensor(l.recurrent, `${path}.recurrent`, [units, units]);
   const bias = tensor(l.bias, `${path}.bias`, [units]);
-  const decay = finite(l.decay, `${path}.decay`);
-  if (decay < 0 || decay > 1) throw new SnncError('model', `${path}.decay: must be in [0, 1], got ${decay}`);
+  const synapticDecay = l.synapticDecay === undefined ? undefined : unitFactor(l.synapticDecay, `${path}.synapticDecay`);
+  const decay = unitFactor(l.decay, `${path}.decay`);
   const threshold = finite(l.threshold, `${path}.threshold`);
   if (threshold < 0) throw new SnncError('model', `${path}.threshold: must be >= 0, got ${threshold}`);
   const output = oneOf(l.output, `${path}.output`, ['excess', 'binary', 'membrane'] as const);
@@ -301,10 +302,18 @@ function readLayer(value: unknown, path: string, tensor: TensorReader, image: Im
   const reset = readReset(l.reset, `${path}.reset`, threshold);
   if (reset.kind === 'none' && output !== 'membrane') throw new SnncError('model', `${path}.reset: reset "none" needs output "membrane" (a firing layer must reset), got output "${output}"`);
   const spiking: SpikingLayer = {
-    kind, name, units, ...(weights ? { weights } : {}), bias, decay, threshold, output, reset,
+    kind, name, units, ...(weights ? { weights } : {}), ...(recurrent ? { recurrent } : {}), bias,
+    ...(synapticDecay !== undefined ? { synapticDecay } : {}), decay, threshold, output, reset,
     delay: oneOf(l.delay, `${path}.delay`, [0, 1] as const),
   };
   return spiking;
+}
+
+/** A decay factor: a finite number in [0, 1]. */
+function unitFactor(value: unknown, path: string): number {
+  const x = finite(value, path);
+  if (x < 0 || x > 1) throw new SnncError('model', `${path}: must be in [0, 1], got ${x}`);
+  return x;
 }
 
 function readReset(value: unknown, path: string, threshold: number): ResetMode {

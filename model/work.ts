@@ -27,7 +27,7 @@ export function synapticOpsPerStep(model: Model): number {
         ops += outValues * layer.kernel * layer.kernel;
         break;
       case 'spiking':
-        ops += layer.weights ? layer.units * width : layer.units;
+        ops += (layer.weights ? layer.units * width : layer.units) + (layer.recurrent ? layer.units * layer.units : 0);
         break;
       case 'dense':
         ops += layer.units * width;

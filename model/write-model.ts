@@ -77,8 +77,9 @@ function layerJson(layer: Layer, ref: (t: Tensor) => TensorRef): object {
       return { kind: layer.kind, name: layer.name, mode: layer.mode, kernel: layer.kernel, stride: layer.stride, padding: layer.padding };
     case 'spiking':
       return {
-        kind: layer.kind, name: layer.name, units: layer.units, ...(layer.weights ? { weights: ref(layer.weights) } : {}), bias: ref(layer.bias),
-        decay: layer.decay, threshold: layer.threshold, output: layer.output, reset: resetJson(layer.reset), delay: layer.delay,
+        kind: layer.kind, name: layer.name, units: layer.units, ...(layer.weights ? { weights: ref(layer.weights) } : {}),
+        ...(layer.recurrent ? { recurrent: ref(layer.recurrent) } : {}), bias: ref(layer.bias),
+        ...(layer.synapticDecay !== undefined ? { synapticDecay: layer.synapticDecay } : {}), decay: layer.decay, threshold: layer.threshold, output: layer.output, reset: resetJson(layer.reset), delay: layer.delay,
       };
     case 'dense':
       return {

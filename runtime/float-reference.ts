@@ -84,6 +84,10 @@ export function poolForward(layer: PoolLayer, x: Float64Array, shape: readonly [
 
 interface NeuronState {
   v: Float64Array;
+  /** synaptic only: the current c of the previous step. */
+  c?: Float64Array;
+  /** recurrent only: the output o this layer computed at the previous step (not what its delay shows). */
+  lastO?: Float64Array;
   visibleU: Float64Array;
   visibleO: Float64Array;
   /** delay 1 only: what this step computed, shown at the next step. */
@@ -93,8 +97,11 @@ interface NeuronState {
 
 /** One timestep of a spiking layer: returns the visible (membrane, output) after applying its delay. */
 export function spikingStep(layer: SpikingLayer, state: NeuronState, x: Float64Array): void {
-  // identity synapse (no weights): W x = x
-  const current = layer.weights ? denseForward(layer.weights.data, layer.bias.data, x) : x.map((xj, j) => xj + layer.bias.data[j]!);
+  // identity synapse (no weights): W x = x. With a synaptic current the bias joins after it (c carries W x + R r only).
+  const bias = layer.synapticDecay === undefined ? layer.bias.data : new Float32Array(layer.units);
+  const current = layer.weights ? denseForward(layer.weights.data, bias, x) : x.map((xj, j) => xj + bias[j]!);
+  if (layer.recurrent && state.lastO) addRecurrent(layer.recurrent.data, state.lastO, current);
+  if (layer.synapticDecay !== undefined) synapticCurrent(layer, state, current);
   const u = new Float64Array(layer.units);
   const o = new Float64Array(layer.units);
   for (let j = 0; j < layer.units; j++) {
@@ -104,6 +111,7 @@ export function spikingStep(layer: SpikingLayer, state: NeuronState, x: Float64A
     o[j] = layer.output === 'membrane' ? uj : fired ? (layer.output === 'excess' ? uj - layer.threshold : 1) : 0;
     state.v[j] = fired ? resetFloat(layer, uj) : uj;
   }
+  if (layer.recurrent) state.lastO = o;
   if (layer.delay === 0) {
     state.visibleU = u;
     state.visibleO = o;
@@ -114,6 +122,25 @@ export function spikingStep(layer: SpikingLayer, state: NeuronState, x: Float64A
     state.visibleO = po;
     state.pendingU = u;
     state.pendingO = o;
+  }
+}
+
+/** c = synapticDecay * c + in, kept in the state; then current = c + b, what the membrane adds. */
+function synapticCurrent(layer: SpikingLayer, state: NeuronState, current: Float64Array): void {
+  const c = (state.c ??= new Float64Array(layer.units));
+  for (let j = 0; j < layer.units; j++) {
+    c[j] = layer.synapticDecay! * c[j]! + current[j]!;
+    current[j] = c[j]! + layer.bias.data[j]!;
+  }
+}
+
+/** current += R r for R [units, units] row-major; silent units (r_k = 0) are skipped, as event-driven hardware does. */
+function addRecurrent(weights: Float32Array, r: Float64Array, current: Float64Array): void {
+  const units = r.length;
+  for (let k = 0; k < units; k++) {
+    const rk = r[k]!;
+    if (rk === 0) continue;
+    for (let j = 0; j < units; j++) current[j]! += weights[j * units + k]! * rk;
   }
 }
 

@@ -14,11 +14,12 @@ import { runGoldenBatch } from '../runtime/golden-batch.ts';
 import { targets } from '../targets/registry.ts';
 import type { Target, TargetTrace } from '../targets/target.ts';
 import { mnistBatch, testBatch } from './support/batches.ts';
-import { LOWERED, RECURRENCE_TARGETS, recurrenceCases, recurrenceDesigns, sharedSet, sweeps } from './support/conformance-set.ts';
+import { LOWERED, RECURRENCE_TARGETS, recurrenceCases, recurrenceDesigns, recurrenceSweep, sharedSet, sweeps } from './support/conformance-set.ts';
 import { emitTo } from './support/emit-to.ts';
 
 const SHARED = sharedSet();
 const SWEEPS = sweeps();
+const RECURRENCE = recurrenceSweep();
 const RECURRENCE_DESIGNS = recurrenceDesigns();
 const RECURRENCE_CASES = recurrenceCases();
 
@@ -141,7 +142,7 @@ for (const target of targets) {
     });
   }
 
-  for (const sweep of SWEEPS) {
+  for (const sweep of RECURRENCE_TARGETS.has(target.name) ? [...SWEEPS, RECURRENCE] : SWEEPS) {
     const programs = sweep.programs.slice(0, SWEEP_PROGRAMS[target.name] ?? sweep.programs.length);
     if (programs.length === 0) continue;
     test.serial(`${target.name}: ${sweep.name}: scores and labels on 5 images, traces on ${SWEEP_TRACED_IMAGES}, equal the golden runtime`, async (t) => {

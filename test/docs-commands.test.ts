@@ -65,6 +65,10 @@ const SUBSTITUTIONS: readonly Substitution[] = [
     run: (c) => `${c} --samples 3`,
   },
   {
+    match: /^board simulate build\/mnist-arty --images \d+$/,
+    why: 'the Verilator build of the 50-lane board top and 800,000 UART cycles an image take minutes; targets/verilog/test/board.test.ts runs the same command, harness and host on a small model',
+  },
+  {
     match: /^report build\/mnist --images \d+ --no-synth$/,
     why: '1,000 images through Verilator take a minute; 20 run the same build, cycle count and energy lines',
     run: (c) => c.replace(/--images \d+/, '--images 20'),
@@ -80,7 +84,7 @@ const SUBSTITUTIONS: readonly Substitution[] = [
  * Placeholders of syntax lines (reviewed): a line holding one of these, `[`, `|` or `...` documents syntax. Its
  * command and flag names are checked; an unknown upper-case word fails until it is added here or made concrete.
  */
-const PLACEHOLDERS = new Set(['MODEL', 'DIR', 'FILE', 'NET.nir', 'FILE.png', 'FILE.bin', 'FILE.json', 'ARCH', 'D', 'N', 'T', 'S', 'P', 'B', 'I', 'DT', 'PASS', 'examples/MODEL', 'results/figures/MODEL-raster-image0.png', 'results/figures/MODEL-curves.png']);
+const PLACEHOLDERS = new Set(['MODEL', 'DIR', 'DEV', 'FILE', 'NET.nir', 'FILE.png', 'FILE.bin', 'FILE.json', 'ARCH', 'D', 'N', 'T', 'S', 'P', 'B', 'I', 'DT', 'PASS', 'examples/MODEL', 'results/figures/MODEL-raster-image0.png', 'results/figures/MODEL-curves.png']);
 
 /** Files a doc's commands read that the repository does not hold, made first in the scratch root (reviewed). */
 const SETUP: Readonly<Record<string, (workspace: string) => Promise<void>>> = {

@@ -7,6 +7,7 @@ import { shrink } from '../verify/shrink.ts';
 import { parseProgram } from '../ir/validate.ts';
 import { caseAgrees, fuzzTarget } from '../verify/fuzz-targets.ts';
 import { targets } from '../targets/registry.ts';
+import type { SpikingOp } from '../ir/spiking.ts';
 
 test('the shrinker keeps only what the failure needs', async (t) => {
   const program = randomProgram(12, { conv: false, timesteps: 5 });
@@ -17,6 +18,18 @@ test('the shrinker keeps only what the failure needs', async (t) => {
   t.is(small.program.timesteps, 2);
   t.deepEqual([...small.pixels].filter((p) => p !== 0), [200]);
   t.true(small.program.layers.every((l) => l.kind === 'pool' || l.weights.every((w) => w === 0)));
+});
+
+test('the shrinker drops the recurrence a failure does not need and the units of a recurrent layer', async (t) => {
+  // Seed 9: dense layers of 3, 7 (recurrent and synaptic) and 5 (recurrent and synaptic) units.
+  const program = randomProgram(9, { conv: false, recurrence: 'both', timesteps: 4 });
+  const pixels = randomPixels(3, program.input.shape.reduce((a, b) => a * b, 1));
+  // A pretend bug: wrong whenever the second layer has a recurrent synapse.
+  const small = await shrink({ program, pixels, seed: 1 }, async (c) => c.program.layers[1]?.kind === 'spiking' && c.program.layers[1].recurrent !== undefined);
+  const [first, second, third] = small.program.layers as SpikingOp[];
+  t.deepEqual([first!.units, second!.units, third!.units], [1, 1, 5]);
+  t.is(second!.recurrent?.weights.length, 1);
+  t.deepEqual(small.program.layers.map((op) => op.kind === 'spiking' && (op.synaptic !== undefined || (op !== second && op.recurrent !== undefined))), [false, false, false]);
 });
 
 const FIXTURES = new URL('./fixtures/regressions/', import.meta.url).pathname;
@@ -43,7 +56,7 @@ for (const target of targets) {
 }
 
 /** The targets that compute recurrent synapses and synaptic currents, on a fixed-seed batch of such programs. */
-const RECURRENCE_MODELS: Record<string, number> = { verilog: 9 };
+const RECURRENCE_MODELS: Record<string, number> = { onnx: 40, ts: 60, verilog: 9, wasm: 60 };
 for (const target of targets.filter((t) => RECURRENCE_MODELS[t.name] !== undefined)) {
   const models = RECURRENCE_MODELS[target.name]!;
   test(`differential fuzzing: ${models} random recurrent and synaptic programs agree on ${target.name}`, async (t) => {

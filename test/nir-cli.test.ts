@@ -102,7 +102,7 @@ test('corrupt and non-NIR files: one line, exit 2, no HDF5 diagnostics', async (
 test('unsupported node, ambiguous graphs and bad --dt: one line, exit 2', async (t) => {
   const delay = snntorchMlp(8);
   delay.nodes['2'] = { type: 'Delay', delay: { f32: [1], shape: [] } };
-  await importFails(t, await nirFile('delay', delay), ['--dt', '1e-4'], /node '2' is a Delay, which snnc does not map/);
+  await importFails(t, await nirFile('delay', delay), ['--dt', '1e-4'], /node '2' \(Delay\): delay of 10000 steps; an snnc layer delays its output by 0 or 1 step/);
   const branch = snntorchMlp(8);
   branch.edges.push(['0', '3']);
   await importFails(t, await nirFile('branch', branch), ['--dt', '1e-4'], /node '0' branches to '1' and '3'/);

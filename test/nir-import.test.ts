@@ -145,7 +145,7 @@ test('flags set the input spec, encoder, timesteps and readout; the Input shape 
 
 /** Each broken graph and the one-line error it must give. */
 const refusals: [string, (g: RawGraph) => void, RegExp][] = [
-  ['unsupported node', (g) => { g.nodes['2'] = { type: 'Delay', delay: { f32: [1], shape: [] } }; }, /node '2' is a Delay, which snnc does not map \(supported: Input, Output, Affine/],
+  ['unsupported node', (g) => { g.nodes['2'] = { type: 'Conv1d' }; }, /node '2' is a Conv1d, which snnc does not map \(supported: Input, Output, Affine/],
   ['unknown type', (g) => { g.nodes['2'] = { type: 'Izhikevich' }; }, /node '2' is a Izhikevich \(not a NIR primitive snnc knows\)/],
   ['branch', (g) => { g.edges.push(['1', '4']); }, /node '1' branches to '2' and '4'/],
   ['recurrent edge', (g) => { g.edges.push(['4', '3']); }, /the edges form a cycle 3 -> 4 -> 3 \(a recurrent connection\)/],

@@ -59,6 +59,19 @@ const models: [string, SnnModel][] = [
     spiking('li', 10, 16, { decay: 0.6, threshold: 0, output: 'membrane', reset: { kind: 'none' } }),
     spiking('int', 10, undefined, { decay: 1, threshold: 0, output: 'membrane', reset: { kind: 'none' } }),
   ], { readout: { kind: 'sum', begin: 0 } })],
+  ['recurrent LIF (a Linear loop) with delay 1 (a Delay of dt), subtract reset', model([
+    spiking('h', 12, 784, { recurrent: tensor([12, 12], 91, 0.4), delay: 1, reset: { kind: 'subtract' } }),
+    spiking('o', 10, 12, { delay: 1 }),
+  ])],
+  ['recurrent CubaLIF (synaptic current, membrane bias as v_leak) and a feed-forward CubaLIF', model([
+    spiking('syn', 12, 784, { recurrent: tensor([12, 12], 93, 0.4), synapticDecay: 0.8, bias: tensor([12], 95, 0.05) }),
+    spiking('o', 10, 12, { synapticDecay: 0.7, decay: 0.95, reset: { kind: 'subtract' } }),
+  ])],
+  ['recurrent LI (membrane output) on an identity synapse', model([
+    spiking('h', 12, 784, {}),
+    spiking('li', 12, undefined, { recurrent: tensor([12, 12], 99, 0.3), decay: 0.6, threshold: 0, output: 'membrane', reset: { kind: 'none' } }),
+    spiking('o', 10, 12, {}),
+  ])],
 ];
 
 async function roundTrip(m: SnnModel, dt: number): Promise<SnnModel> {
@@ -103,7 +116,7 @@ test('export refuses what NIR cannot state, one line each', (t) => {
   const cases: [SnnModel, RegExp][] = [
     [model([spiking('h', 12, 784, { output: 'excess' }), spiking('o', 10, 12)]), /layer 'h': output 'excess' .* has no NIR primitive/],
     [model([spiking('h', 12, 784, { reset: { kind: 'refractory', penalty: 0.5 } }), spiking('o', 10, 12)]), /layer 'h': the refractory reset .* has no NIR primitive/],
-    [model([spiking('h', 12, 784, { delay: 1 }), spiking('o', 10, 12)]), /layer 'h': delay 1 .* has no exact NIR form/],
+    [model([spiking('h', 12, 784, { synapticDecay: 0.5, output: 'membrane', threshold: 0, reset: { kind: 'none' } }), spiking('o', 10, 12)]), /layer 'h': a synaptic current with output 'membrane' has no NIR primitive/],
     [model([spiking('h', 784, undefined, { decay: 1, bias: tensor([784], 1, 0.1) }), spiking('o', 10, 784)]), /layer 'h': a bias on an identity synapse with decay 1 has no NIR form/],
   ];
   for (const [m, message] of cases) {
@@ -131,7 +144,8 @@ const NIR_FIELDS: Record<string, string[]> = {
   Input: ['shape'], Output: ['shape'], Affine: ['bias', 'weight'], Flatten: ['end_dim', 'input_type', 'start_dim'],
   Conv2d: ['bias', 'dilation', 'groups', 'input_shape', 'padding', 'stride', 'weight'], SumPool2d: ['kernel_size', 'padding', 'stride'],
   AvgPool2d: ['kernel_size', 'padding', 'stride'], LIF: ['r', 'tau', 'v_leak', 'v_reset', 'v_threshold'], IF: ['r', 'v_reset', 'v_threshold'],
-  LI: ['r', 'tau', 'v_leak'], I: ['r'],
+  LI: ['r', 'tau', 'v_leak'], I: ['r'], Linear: ['weight'], Delay: ['delay'],
+  CubaLIF: ['r', 'tau_mem', 'tau_syn', 'v_leak', 'v_reset', 'v_threshold', 'w_in'],
 };
 
 test('exported files have NIR\'s layout: field names, dtypes, edges as [E, 2] strings', async (t) => {
@@ -162,7 +176,7 @@ test('exported files have NIR\'s layout: field names, dtypes, edges as [E, 2] st
           const integral = ['shape', 'input_type', 'start_dim', 'end_dim', 'kernel_size', 'stride', 'padding', 'dilation', 'groups', 'input_shape'].includes(key);
           t.is(ds.dtype, integral ? '<q' : '<d', `${name}/${key}`);
         }
-        const params = NIR_FIELDS[type]!.filter((k) => ['tau', 'r', 'v_leak', 'v_reset', 'v_threshold'].includes(k));
+        const params = NIR_FIELDS[type]!.filter((k) => ['tau', 'tau_syn', 'tau_mem', 'w_in', 'r', 'v_leak', 'v_reset', 'v_threshold'].includes(k));
         const shapes = new Set(params.map((k) => JSON.stringify((node.get(k) as InstanceType<typeof h5wasm.Dataset>).shape)));
         t.true(shapes.size <= 1, `${name}: NIR asserts equal parameter shapes`);
       }

@@ -64,3 +64,22 @@ test('a layer of more than 400 units is drawn as every k-th unit, and the rows s
   for (const row of [0, 5, 391]) t.deepEqual(pixel(canvas.rgba, canvas.width, spikesLeft + 10, top + 2 * row + 1), [0, 0, 0], `row ${row}`);
   t.deepEqual(pixel(canvas.rgba, canvas.width, spikesLeft + 10, top + 2 * 392), [170, 170, 170], 'the panel border follows row 391');
 });
+
+test('an events sample is drawn as inputs x steps: smnist frame t is column t, brightness count / max count', (t) => {
+  // an smnist-like events model: 28 inputs, T = 28; frame t lights input t alone (a diagonal), at count 255
+  const model = tinyModel(4, { hidden: 2, encoder: 'direct', timesteps: 28 });
+  const hidden = model.layers[0] as SpikingLayer & { weights: Tensor };
+  const events: SnnModel = {
+    ...model, input: { shape: [28, 1, 1], scale: 1 / 255 }, encoder: { kind: 'events', binning: { source: 'frames', binUs: 1, startUs: 0 }, countBits: 8 },
+    layers: [{ ...hidden, weights: { shape: [2, 28], data: hidden.weights.data.slice(0, 56) } }, model.layers[1]!],
+  };
+  const frames = new Uint8Array(28 * 28);
+  for (let step = 0; step < 28; step++) frames[step * 28 + step] = 255;
+  frames[3 * 28 + 10] = 51; // input 10 at step 3: a fifth of the largest count
+  const canvas = rasterFigure(events, frames, 0, 0);
+  // the picture: 28 rows x 28 columns of 4 px at (16, 16 + 26 + 7 + 6)
+  const [x0, y0] = [16, 16 + 26 + 7 + 6];
+  t.deepEqual(pixel(canvas.rgba, canvas.width, x0 + 4 * 5 + 1, y0 + 4 * 5 + 1), [255, 255, 255], 'input 5 at step 5');
+  t.deepEqual(pixel(canvas.rgba, canvas.width, x0 + 4 * 6 + 1, y0 + 4 * 5 + 1), [0, 0, 0], 'input 5 at step 6');
+  t.deepEqual(pixel(canvas.rgba, canvas.width, x0 + 4 * 3 + 1, y0 + 4 * 10 + 1), [51, 51, 51], 'input 10 at step 3');
+});

@@ -3,6 +3,7 @@
  *   u_t = decay * v_{t-1} + W x_t + b;  f_t = u_t > threshold (a constant mask: no gradient flows through it)
  *   o_t = max(u_t - threshold, 0) (excess) or f_t (binary, surrogate gradient, see surrogate.ts)
  *   v_t = u_t - f_t * reset(u_t);  readout = sum (or mean) over t >= begin of the last layer's u_t.
+ * A recurrent layer's currents gain R o_{t-1} (its own previous output), through time in spiking-kernel.ts.
  * The gradient flows through u_t, through the excess output and through the reset's u factor, never through f_t.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -58,10 +59,13 @@ export interface SpikingTrace {
   readonly o: tf.Tensor3D;
 }
 
-/** Runs one spiking layer over all steps; `currents` is W x_t + b for every t, [T, batch, units]. */
-export function spikingSteps(layer: SpikingLayer, currents: tf.Tensor3D): SpikingTrace {
+/**
+ * Runs one spiking layer over all steps; `currents` is W x_t + b for every t, [T, batch, units]; a recurrent layer
+ * adds R o_{t-1}, with R given transposed as `recurrentT`.
+ */
+export function spikingSteps(layer: SpikingLayer, currents: tf.Tensor3D, recurrentT?: tf.Tensor2D): SpikingTrace {
   checkTrainable(layer);
-  const { u, o } = spikingRecurrence(layer, currents, 'both');
+  const { u, o } = spikingRecurrence(layer, currents, 'both', recurrentT);
   return { u: u!, o: o! };
 }
 
@@ -115,7 +119,7 @@ export function snnForward(model: SnnModel, params: ModelParams, xt: tf.Tensor3D
     }
     const spiking = checkTrainable(layer);
     const currents = synapse(spiking, act, p, constant).reshape([steps, batch, spiking.units]) as tf.Tensor3D;
-    const { u, o } = spikingRecurrence(spiking, currents, withTraces ? 'both' : i === lastSpiking ? 'u' : 'o');
+    const { u, o } = spikingRecurrence(spiking, currents, withTraces ? 'both' : i === lastSpiking ? 'u' : 'o', p?.r);
     if (withTraces) traces.push({ u: u!, o: o! });
     if (i === lastSpiking) readoutU = u!;
     else act = o!.reshape([steps * batch, spiking.units]);

@@ -16,7 +16,7 @@ import { EVENT_DATASETS, isEventDatasetName, type EventDatasetName } from '../da
 import { loadFrameSet } from '../data/event-frames.ts';
 import { eventEncoderFor, frameOptions, type SampleSet } from './sample-set.ts';
 import { Adam } from './adam.ts';
-import { ARCHS, initialModel, SeededRandom, type ArchName, type ConvMode } from './arch.ts';
+import { ARCHS, checkArchDataset, initialModel, SeededRandom, type ArchName, type ConvMode } from './arch.ts';
 import { initBackend, type BackendInfo } from './backend.ts';
 import { epochDir, latestCheckpoint, loadCheckpoint, saveCheckpoint, type EpochRecord, type TrainState } from './checkpoint.ts';
 import { evaluateFloat, type FloatScore } from './evaluate.ts';
@@ -217,6 +217,7 @@ function modelName(config: TrainConfig, spikingConv: boolean): string {
 
 /** The events encoder of a run on an event dataset (undefined for images), after refusing what events cannot do. */
 function eventsOf(config: TrainConfig): EventsEncoderSpec | undefined {
+  checkArchDataset(config.arch, config.dataset);
   if (!isEventDatasetName(config.dataset)) {
     if (config.binUs !== undefined || config.countBits !== undefined) throw new SnncError('usage', `--bin-us and --count-bits are for event datasets, not ${config.dataset}`);
     return undefined;

@@ -35,12 +35,23 @@ function zeroWeights(program: Program, l: number, from: number, to: number): Pro
   return { ...program, layers } as Program;
 }
 
+/** Spiking layer l without its recurrent synapse or its synaptic current. */
+function withoutPart(program: Program, l: number, part: 'recurrent' | 'synaptic'): Program {
+  const layers = program.layers.map((op, k) => {
+    if (k !== l || op.kind !== 'spiking') return op;
+    const { [part]: _dropped, ...rest } = op;
+    return rest;
+  });
+  return { ...program, layers };
+}
+
 function candidates(c: FailingCase): FailingCase[] {
   const out: FailingCase[] = [];
   const p = c.program;
   if (p.timesteps > 1 && p.readout.begin < p.timesteps - 1) out.push({ ...c, program: { ...p, timesteps: p.timesteps - 1 } });
   if (p.readout.begin > 0) out.push({ ...c, program: { ...p, readout: { ...p.readout, begin: 0 } } });
   p.layers.forEach((op, l) => {
+    if (op.kind === 'spiking') for (const part of ['recurrent', 'synaptic'] as const) if (op[part]) out.push({ ...c, program: withoutPart(p, l, part) });
     if (op.kind === 'spiking') for (let j = op.units - 1; j >= 0; j--) {
       const d = dropUnit(p, l, j);
       if (d) out.push({ ...c, program: d });

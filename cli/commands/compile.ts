@@ -12,12 +12,15 @@ import { PASS_NAMES } from '../../compiler/passes/pipeline.ts';
 import { DEFAULT_CALIBRATION_IMAGES } from '../../compiler/passes/formats-policy.ts';
 import { NO_CALIBRATION } from '../../compiler/passes/state.ts';
 import { findTarget, targets } from '../../targets/registry.ts';
-import type { EmitOptions, OptionsToCheck, Target } from '../../targets/target.ts';
+import type { EmitOptions, EmittedFile, OptionsToCheck, Target } from '../../targets/target.ts';
 import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpec, type FlagSpecs, type ParsedArgs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { terminalProgress, type Progress } from '../../base/progress.ts';
 import { buildSummary } from './summary.ts';
 import { writeManifest } from '../../verify/manifest.ts';
+import { BOARD_NAMES } from '../../targets/verilog/board/boards.ts';
+import { emitBoard } from '../../targets/verilog/board/emit-board.ts';
+import { lanesOption } from '../../targets/verilog/check.ts';
 
 export const lowerFlags: FlagSpecs = {
   'weight-bits': { kind: 'int', min: 2, max: 16, help: 'weight bits, 2..16 (default 8, or the bits a QAT model was trained for)' },
@@ -51,6 +54,7 @@ const flags: FlagSpecs = {
   precision: { kind: 'string', choices: ['int', 'float'], help: 'onnx: float also exports the float model' },
   traces: { kind: 'boolean', help: 'add per-layer trace outputs (onnx) and debug dumps (verilog)' },
   unroll: { kind: 'boolean', help: 'onnx: unroll the timesteps instead of a Loop (at most 256)' },
+  board: { kind: 'string', choices: BOARD_NAMES, help: 'also write board/: the verilog design behind a UART on this board, its pins and a vendor script (docs/uart-protocol.md)' },
   dataset: nirDatasetFlag,
   ...nirFlags,
 };
@@ -102,9 +106,14 @@ function selectTargets(args: ParsedArgs): { chosen: readonly Target[]; explicit:
   return { chosen: targets.filter((t) => names.includes(t.name)), explicit: true };
 }
 
+/** The files of one output folder as summary.md lists them. */
+function listed(folder: string, files: readonly EmittedFile[]): { path: string; bytes: number }[] {
+  return files.map((f) => ({ path: `${folder}/${f.path}`, bytes: typeof f.contents === 'string' ? Buffer.byteLength(f.contents) : f.contents.length }));
+}
+
 export const compileCommand: Command = {
   name: 'compile',
-  usage: 'MODEL [--out DIR] [--target all|onnx,verilog,ts,wasm|none] [--weight-bits N] [--timesteps T] [--calibration none]',
+  usage: 'MODEL [--out DIR] [--target all|onnx,verilog,ts,wasm|none] [--board arty-a7] [--weight-bits N] [--timesteps T] [--calibration none]',
   summary: 'lower a model to the fixed-point IR and emit targets',
   flags,
   async run(args, io) {
@@ -140,7 +149,13 @@ export const compileCommand: Command = {
         }
         const files = await target.emit(program, emitOptions);
         writeFilesInside(staging, files.map((f) => [`${target.name}/${f.path}`, f.contents] as const));
-        emitted.push({ target: target.name, files: files.map((f) => ({ path: `${target.name}/${f.path}`, bytes: typeof f.contents === 'string' ? Buffer.byteLength(f.contents) : f.contents.length })) });
+        emitted.push({ target: target.name, files: listed(target.name, files) });
+      }
+      const board = flagString(args, 'board');
+      if (board !== undefined) {
+        const files = emitBoard(program, board, lanesOption(targetOptions));
+        writeFilesInside(staging, files.map((f) => [`board/${f.path}`, f.contents] as const));
+        emitted.push({ target: 'board', files: listed('board', files) });
       }
       const summary = buildSummary(program, { compileMs, emitted, skipped });
       writeFilesInside(staging, [

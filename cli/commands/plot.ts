@@ -6,6 +6,8 @@ import { modelJsonPath, readModel } from '../../model/read-model.ts';
 import { loadDataset } from '../../data/load.ts';
 import { datasetBatch } from '../../runtime/batch.ts';
 import { isDatasetName } from '../../data/datasets.ts';
+import { isEventDatasetName } from '../../data/event-datasets.ts';
+import { loadFrameSet } from '../../data/event-frames.ts';
 import { PNG_SIGNATURE } from '../../data/png.ts';
 import type { EpochRecord } from '../../training/checkpoint.ts';
 import { curvesFigure, filtersFigure, rasterFigure } from '../../training/plot/figures.ts';
@@ -38,10 +40,17 @@ export const plotCommand: Command = {
       if (model.kind !== 'snn') throw new SnncError('usage', `${modelPath}: a raster needs an snn model, this one is ${model.kind}`);
       const index = flagNumber(args, 'image') ?? 0;
       const name = model.metadata.dataset;
-      if (!isDatasetName(name)) throw new SnncError('usage', `${modelPath}: a raster reads an image dataset, this model's is ${name}`);
-      const data = loadDataset(name, 'test', { offset: index, limit: 1 });
-      const batch = datasetBatch(data); // image `index` of the split, with jitter seed `index`
-      canvas = rasterFigure(model, batch.images[0]!, data.labels[0]!, batch.seeds[0]!);
+      if (model.encoder.kind === 'events' && isEventDatasetName(name)) {
+        // sample `index` of the test split, binned by the model's own binning, with seed `index` as snnc eval runs it
+        const options = { binning: model.encoder.binning, timesteps: model.timesteps, maxCount: 2 ** model.encoder.countBits - 1 };
+        const frames = await loadFrameSet(name, 'test', options, { offset: index, limit: 1 });
+        canvas = rasterFigure(model, frames.image(0), frames.labels[0]!, index);
+      } else {
+        if (!isDatasetName(name)) throw new SnncError('usage', `${modelPath}: a raster reads an image or event dataset, this model's is ${name}`);
+        const data = loadDataset(name, 'test', { offset: index, limit: 1 });
+        const batch = datasetBatch(data); // image `index` of the split, with jitter seed `index`
+        canvas = rasterFigure(model, batch.images[0]!, data.labels[0]!, batch.seeds[0]!);
+      }
     } else {
       const file = join(dirname(modelJsonPath(modelPath!)), 'training.json');
       if (!existsSync(file)) throw new SnncError('io', `${file}: no training history beside the model (snnc train writes it)`);

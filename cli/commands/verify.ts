@@ -12,10 +12,11 @@ import { requireUnchanged, sha256Bytes, sha256File } from '../../verify/manifest
 import { requireAsEmitted } from '../../verify/as-emitted.ts';
 import { chooseSimulator, simulatorVersion, type Simulator } from '../../targets/verilog/run.ts';
 import { targets } from '../../targets/registry.ts';
-import { datasetBatch, randomProgramBatch, type Batch } from '../../runtime/batch.ts';
+import type { Batch } from '../../runtime/batch.ts';
+import { datasetOf, loadBatch } from '../sample-batch.ts';
 import { DATASET_NAMES } from '../../data/datasets.ts';
 import { EVENT_DATASET_NAMES } from '../../data/event-datasets.ts';
-import { isSampleDataset, programSamples, sampleFileFrames } from '../../runtime/program-samples.ts';
+import { sampleFileFrames } from '../../runtime/program-samples.ts';
 import { flagBool, flagList, flagNumber, flagString, positionals, type FlagSpecs } from '../args.ts';
 import type { Command } from '../command.ts';
 import { terminalProgress } from '../../base/progress.ts';
@@ -36,20 +37,6 @@ const flags: FlagSpecs = {
   ...lowerFlags,
   ...nirFlags,
 };
-
-function datasetOf(program: Program): string {
-  return program.quantization.calibration.dataset.split(' ')[0] ?? 'random';
-}
-
-async function loadBatch(program: Program, source: string, split: 'train' | 'test', samples: number, seed: number): Promise<Batch & { source: string }> {
-  if (source === 'random' || !isSampleDataset(source)) {
-    const what = program.encoder.kind === 'events' ? 'event counts' : 'pixels';
-    return { ...randomProgramBatch(program, samples, seed), source: `random (${what} of sample i from seed ${seed} + i)` };
-  }
-  const data = await programSamples(program, source, split, { limit: samples });
-  const what = program.encoder.kind === 'events' ? `samples #0..#${data.count - 1} binned by the program (${data.dropped ?? 0} events outside the window)` : `images #0..#${data.count - 1}`;
-  return { ...datasetBatch(data, seed), source: `${source} ${split} ${what}` };
-}
 
 /** One recording as a batch of one sample. */
 function fileBatch(program: Program, file: string, seed: number): Batch & { source: string } {

@@ -50,7 +50,7 @@ function membranePeak(layer: SpikingLayer, range: LayerRanges): number {
  * weight precision if that would not fit 32 bits. Identity (acc = x, weight 1 at frac 0): the membrane keeps the
  * input's fraction, plus up to IDENTITY_EXTRA_FRAC bits when the layer would round at the input's (identityExtraFrac).
  */
-function spikingFormats(layer: SpikingLayer, range: LayerRanges, inFrac: number, options: LowerOptions): { weightFrac: number[]; stateFrac: number; outFrac: number } {
+function spikingFormats(layer: SpikingLayer, range: LayerRanges, inFrac: number, options: LowerOptions): Omit<LayerFormats, 'inFrac'> {
   const peak = membranePeak(layer, range);
   let weightFrac: number[];
   let accFrac: number;
@@ -82,7 +82,17 @@ function spikingFormats(layer: SpikingLayer, range: LayerRanges, inFrac: number,
     layer.output === 'binary' ? 0
     : layer.output === 'excess' ? Math.min(accFrac, fracFor(seen, aUnsignedMax))
     : Math.min(accFrac, fracFor(seen, aSignedMax));
-  return { weightFrac, stateFrac: accFrac, outFrac };
+  if (!layer.recurrent) return { weightFrac, stateFrac: accFrac, outFrac };
+  return { weightFrac, stateFrac: accFrac, outFrac, recurrentFrac: recurrentFracs(layer.recurrent.data, layer.units, accFrac - outFrac, options) };
+}
+
+/**
+ * Recurrent weights fill `weightBits` like the input weights, but may keep at most `room` fraction bits (membrane frac
+ * minus output frac), so that recurrent.accShift = membrane frac - weight frac - output frac is a left shift (>= 0).
+ * The membrane frac is the input accumulator's: its outputs (spikes, or excess values at their own frac) are coarse.
+ */
+function recurrentFracs(data: Float32Array, units: number, room: number, options: LowerOptions): number[] {
+  return weightFracs(data, units, options).weightFrac.map((f) => Math.min(f, room));
 }
 
 /** Fraction bits an identity layer's membrane may keep below its input's (bounded by the 32-bit membrane). */

@@ -9,7 +9,7 @@ import type { ConvOp } from '../../ir/conv.ts';
 import { intType, type IntType } from '../../ir/int-type.ts';
 import type { PoolOp } from '../../ir/pool.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
-import type { IrOutput, IrReset, SpikingOp } from '../../ir/spiking.ts';
+import type { IrOutput, IrReset, RecurrentSynapse, SpikingOp } from '../../ir/spiking.ts';
 import { windowOutSize } from '../../ir/window.ts';
 import type { ConvLayer, Encoder, PoolLayer, ResetMode, SpikingLayer } from '../../model/format.ts';
 import type { IrEncoder } from '../../ir/encoder.ts';
@@ -110,6 +110,22 @@ function lowerSpiking(layer: SpikingLayer, f: LayerFormats, inputs: number, inTy
     threshold: roundAway(layer.threshold * 2 ** fm),
     // a membrane output never fires, so its reset is never applied: written as none
     output, reset: layer.output === 'membrane' ? { kind: 'none' } : lowerReset(layer.reset, layer.threshold, fm), delay: layer.delay,
+    ...(layer.recurrent ? { recurrent: lowerRecurrent(layer, f, type, weightBits) } : {}),
+    // the current lives on the membrane's grid and width; range-analysis proves (or not) that its clamp never acts
+    ...(layer.synapticDecay !== undefined ? { synaptic: { decay: toFactor(layer.synapticDecay), type: membraneType } } : {}),
+  };
+}
+
+/** Recurrent weights at their per-unit fracs, shifted onto the membrane: weightFrac + output frac + accShift = fm. */
+function lowerRecurrent(layer: SpikingLayer, f: LayerFormats, outType: IntType, weightBits: number): RecurrentSynapse {
+  const fracs = f.recurrentFrac;
+  if (!layer.recurrent || !fracs) throw new SnncError('ir', `layer ${layer.name}: choose-formats gave the recurrent weights no format`);
+  return {
+    weights: quantizeRows(layer.recurrent.data, layer.units, fracs, 2 ** (weightBits - 1) - 1),
+    weightType: intType(true, weightBits, largest(fracs)),
+    weightFrac: fracs,
+    accType: intType(true, WIDE, f.stateFrac),
+    accShift: fracs.map((wf) => f.stateFrac - wf - outType.frac),
   };
 }
 

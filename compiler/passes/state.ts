@@ -49,6 +49,8 @@ export interface LayerFormats {
   readonly stateFrac: number;
   /** spiking excess and membrane outputs: the output frac. */
   readonly outFrac: number;
+  /** spiking with recurrent weights: per unit, the recurrent weights' frac (weightFrac + outFrac <= stateFrac). */
+  readonly recurrentFrac?: readonly number[];
   /** pool only: the exact output type and the scale that produces it (choose-formats decides both). */
   readonly pool?: { readonly outType: IntType; readonly scale: Factor };
 }

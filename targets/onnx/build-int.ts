@@ -63,7 +63,7 @@ export function buildIntGraph(program: Program, options: BuildOptions): GraphPro
       case 'pool':
         return poolLayer(g, op);
       case 'spiking':
-        return spikingLayer(g, op, batch, plan.layers[l]!.matmul, plan.layers[l]!.fusedDecay);
+        return spikingLayer(g, op, batch, plan.layers[l]!);
       default:
         return unreachable(op, 'layer kind');
     }

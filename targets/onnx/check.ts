@@ -15,7 +15,6 @@ import type { SpikingOp } from '../../ir/spiking.ts';
 import { windowOut } from './conv-graph.ts';
 import { EXACT_LIMIT, EXACT_BITS } from './int-math.ts';
 import type { OptionsToCheck, TargetLimits } from '../target.ts';
-import { refuseRecurrence } from '../refuse-recurrence.ts';
 
 /** Unrolling copies the step graph T times; past this the file grows by megabytes for no gain over the Loop. */
 export const MAX_UNROLLED_TIMESTEPS = 256;
@@ -113,6 +112,24 @@ function spikingShapeOk(op: SpikingOp, features: number): void {
   if (op.membraneType.bits > 48) refuse(`${op.name}: membrane type ${formatType(op.membraneType)} is wider than 48 bits`);
   if (op.reset.kind === 'value' && !Number.isSafeInteger(op.reset.value)) refuse(`${op.name} reset value ${op.reset.value} is not a safe integer`);
   for (const [factor, name] of [[op.decay, 'decay'], ...(op.reset.kind === 'refractory' ? [[op.reset, 'reset']] as const : [])] as const) factorOk(factor, `${op.name} ${name}`);
+  if (op.recurrent) {
+    weightsOk(op.recurrent.weights, op.units * op.units, `${op.name} recurrent`);
+    if (op.recurrent.accShift.length !== op.units) refuse(`${op.name}: recurrent.accShift needs ${op.units} entries`);
+    op.recurrent.accShift.forEach((s) => shiftOk(s, `${op.name} recurrent.accShift`));
+  }
+  if (op.synaptic) factorOk(op.synaptic.decay, `${op.name} synaptic.decay`);
+}
+
+/** The synaptic current's decay, and c's sum with in_j before its clamp, below 2^53 (current-graph.ts). */
+function synapticExact(op: SpikingOp, bounds: SpikingBounds): void {
+  if (!op.synaptic) return;
+  const { decay, type } = op.synaptic;
+  const decayed = magnitude(type) * decay.mul + half(decay.shift);
+  exact(decayed, `${op.name} c * synaptic.decay.mul`);
+  bounds.accMagnitude.forEach((acc, j) => {
+    const input = acc * 2 ** op.accShift[j]! + bounds.recurrentMagnitude[j]! * 2 ** (op.recurrent?.accShift[j] ?? 0);
+    exact(Math.ceil(decayed / 2 ** decay.shift) + input, `${op.name} unit ${j} synaptic current sum`);
+  });
 }
 
 /** Every intermediate of this graph's spiking step below 2^53: its products are taken before their shifts. */
@@ -122,11 +139,14 @@ function spikingExact(op: SpikingOp, bounds: SpikingBounds): void {
   const vAbs = Math.max(membrane + Math.abs(op.threshold), op.reset.kind === 'value' ? Math.abs(op.reset.value) : 0);
   const decayed = vAbs * op.decay.mul + half(op.decay.shift);
   exact(decayed, `${op.name} v * decay.mul`);
+  const fed = op.synaptic ? 'c_j' : op.recurrent ? 'in_j' : 'acc << accShift';
   bounds.accMagnitude.forEach((acc, j) => {
     shiftOk(op.accShift[j]!, `${op.name} accShift`);
     exact(acc, `${op.name} unit ${j} accumulator`);
-    exact(Math.ceil(decayed / 2 ** op.decay.shift) + acc * 2 ** op.accShift[j]! + Math.abs(op.bias[j]!), `${op.name} unit ${j} membrane sum (acc << accShift)`);
+    exact(bounds.recurrentMagnitude[j]!, `${op.name} unit ${j} recurrent accumulator`);
+    exact(Math.ceil(decayed / 2 ** op.decay.shift) + bounds.driveMagnitude[j]!, `${op.name} unit ${j} membrane sum (${fed})`);
   });
+  synapticExact(op, bounds);
   if (op.reset.kind === 'refractory') exact(membrane * op.reset.mul + half(op.reset.shift), `${op.name} u * reset.mul`);
   const out = op.output;
   switch (out.kind) {
@@ -173,7 +193,6 @@ function checkShapes(program: Program): SpikingOp | undefined {
 }
 
 export function checkProgram(program: Program): void {
-  refuseRecurrence(program, 'onnx');
   const t = program.input.type;
   if (t.signed || t.bits > 8) refuse(`input type ${formatType(t)} does not fit the uint8 image input`);
   if (!Number.isInteger(program.timesteps) || program.timesteps < 1) refuse(`timesteps ${program.timesteps}`);

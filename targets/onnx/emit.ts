@@ -24,6 +24,9 @@ export function emitOnnxModels(program: Program, options: OnnxEmitOptions): Emit
     if (!options.model) throw new SnncError('usage', 'onnx: --precision float needs the float model the program was compiled from');
     // The float model format has no event encoder yet: its graph would take an image, not the program's frames.
     if (program.encoder.kind === 'events') throw new SnncError('unsupported', 'onnx: --precision float takes images; an events program has no float event model yet');
+    // The float graph (float-layers.ts) has no recurrent synapse or synaptic current yet: it would drop them silently.
+    const recurrent = program.layers.find((op) => op.kind === 'spiking' && (op.recurrent || op.synaptic));
+    if (recurrent) throw new SnncError('unsupported', `onnx: --precision float does not compute ${recurrent.name}'s recurrent synapse or synaptic current yet (model.onnx does)`);
     const floatGraph = buildFloatGraph(options.model, build);
     files.push({ path: FLOAT_MODEL_FILE, contents: modelBytes(floatGraph, program, `snnc ${options.model.metadata.name}: the float model in float64 ops (same graph shape as ${MODEL_FILE})`, { 'snnc.precision': 'float64' }) });
     options.log?.(`onnx: ${FLOAT_MODEL_FILE} (float64)`);

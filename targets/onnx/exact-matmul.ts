@@ -79,3 +79,22 @@ export function exactMatMul(g: GraphBuilder, a: string, b: string, name: string,
   const product = g.op('MatMul', [a, b], { name: `${name}_float`, doc: exactDoc });
   return g.op('Cast', [product], { name, attrs: { to: { int: CODE.double } }, dtype: 'double' });
 }
+
+/** The product's node names: the float cast of x is `${x}_${dtype}`, the float64 result `product`; `what` documents it. */
+export type DenseProduct = (body: GraphBuilder, x: string, names: { readonly x: string; readonly product: string; readonly what: string }) => string;
+
+/**
+ * x [rows, inputs] times row-major integer weights [units, inputs] (stored transposed), as float64 [rows, units], by
+ * the product `dtype` the plan proved exact: MatMulInteger on bytes, or a float MatMul.
+ */
+export function denseProduct(g: GraphBuilder, weightsName: string, weights: readonly number[], inputs: number, units: number, dtype: MatMulType, doc: string): DenseProduct {
+  const transposed: number[] = [];
+  for (let i = 0; i < inputs; i++) for (let j = 0; j < units; j++) transposed.push(weights[j * inputs + i]!);
+  const dims = [inputs, units];
+  if (dtype === 'uint8') {
+    const bytes = weightsAsBytes(g, weightsName, dims, transposed, doc);
+    return (body, x, names) => exactMatMulInteger(body, x, bytes, names.product, names.what);
+  }
+  const stored = integerWeightsAsFloat(g, weightsName, dims, transposed, dtype, doc);
+  return (body, x, names) => exactMatMul(body, toFloat(body, x, dtype, `${names.x}_${dtype}`), stored, names.product, `${names.what} in ${dtype}`);
+}

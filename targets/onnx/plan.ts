@@ -4,8 +4,10 @@
  * accepted and validates nothing.
  */
 import { largest } from '../../base/array-extent.ts';
-import { programBounds, type LayerBounds, type ProgramBounds } from '../../ir/bounds.ts';
+import { programBounds, type LayerBounds, type ProgramBounds, type SpikingBounds } from '../../ir/bounds.ts';
+import { typeInterval, withZero } from '../../ir/interval.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
+import type { SpikingOp } from '../../ir/spiking.ts';
 import { EXACT_LIMIT } from './int-math.ts';
 import { exactFloatType, integerMatMulFits, type MatMulType } from './exact-matmul.ts';
 
@@ -18,6 +20,8 @@ export interface OnnxLayerPlan {
   readonly matmul: MatMulType | undefined;
   /** A spiking layer whose decay's rounding and drive are one Floor (spiking-graph.ts): every numerator below 2^53. */
   readonly fusedDecay: boolean;
+  /** How a recurrent synapse's products W_rec r run (the dense synapse's rule); undefined without one. */
+  readonly recurrentMatmul: MatMulType | undefined;
 }
 
 export interface OnnxPlan {
@@ -46,6 +50,14 @@ function matmulBound(op: IrLayer, bounds: LayerBounds): number | undefined {
   return undefined;
 }
 
+/** The recurrent product's B (as matmulBound's): every |rec_j| and partial sum, and every |w|. */
+function recurrentMatmul(op: SpikingOp, bounds: SpikingBounds): MatMulType | undefined {
+  if (!op.recurrent) return undefined;
+  // r is any output the layer can emit (the output type's values), whatever its membrane reached.
+  if (integerMatMulFits(op.recurrent.weights, withZero(typeInterval(op.output.type)), op.units)) return 'uint8';
+  return exactFloatType(Math.max(largest(bounds.recurrentMagnitude, 0), largest(op.recurrent.weights.map(Math.abs), 0)));
+}
+
 /**
  * floor((v * mul + 2^(s-1) + drive * 2^s) / 2^s) is exact in float64 when that numerator stays below 2^53, with |v| at
  * most the state's magnitude plus |threshold| (as check.ts bounds v) and |drive| at most the declared drive magnitude.
@@ -64,9 +76,10 @@ export function planOnnx(program: Program): OnnxPlan {
     const at = bounds.layers[l]!;
     const bound = matmulBound(op, at);
     const fusedDecay = decayFuses(op, at);
-    if (bound === undefined) return { bounds: at, matmul: undefined, fusedDecay };
+    const recurrent = op.kind === 'spiking' && at.kind === 'spiking' ? recurrentMatmul(op, at) : undefined;
+    if (bound === undefined) return { bounds: at, matmul: undefined, fusedDecay, recurrentMatmul: recurrent };
     const bytes = op.kind === 'spiking' && integerMatMulFits(op.weights, at.input, op.inputs);
-    return { bounds: at, matmul: bytes ? 'uint8' as const : exactFloatType(bound), fusedDecay };
+    return { bounds: at, matmul: bytes ? 'uint8' as const : exactFloatType(bound), fusedDecay, recurrentMatmul: recurrent };
   });
   return { bounds, layers, block: blockSize(program.timesteps) };
 }
@@ -75,7 +88,11 @@ const MATMUL_NAMES: Record<MatMulType, string> = { uint8: 'MatMulInteger u8 x u8
 
 /** The operator choice in one line, e.g. for a benchmark row: each layer's dot products, the encoder, the block. */
 export function describePlan(program: Program, plan: OnnxPlan): string {
-  const layers = program.layers.map((op, l) => `${op.name}: ${plan.layers[l]!.matmul === undefined ? op.kind === 'pool' ? 'float64 window sums' : 'no product (identity)' : MATMUL_NAMES[plan.layers[l]!.matmul!]}`);
+  const layers = program.layers.map((op, l) => {
+    const { matmul, recurrentMatmul: recurrent } = plan.layers[l]!;
+    const own = matmul === undefined ? op.kind === 'pool' ? 'float64 window sums' : 'no product (identity)' : MATMUL_NAMES[matmul];
+    return `${op.name}: ${own}${recurrent ? ` (W_rec r: ${MATMUL_NAMES[recurrent]})` : ''}`;
+  });
   const encoder = program.encoder.kind === 'jitter' ? 'jitter draws by a GF(2) MatMulInteger' : 'direct input, first synapse once';
   return `${layers.join(', ')}; ${encoder}; blocks of ${plan.block} timesteps; float64 membranes`;
 }

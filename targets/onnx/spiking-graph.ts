@@ -1,46 +1,55 @@
 /**
  * @fileoverview The IR's spiking op as exact float64 ONNX nodes (int-math.ts), one timestep (docs/ir.md, "Spiking op"). The membrane `v`
- * is loop-carried; with delay 1 so are the previous step's (u, o), which are what the layer makes visible.
+ * is loop-carried; with delay 1 so are the previous step's (u, o), which are what the layer makes visible; the
+ * recurrent and synaptic currents are in current-graph.ts.
  */
 import { maxOf, minOf, type IntType } from '../../ir/int-type.ts';
 import { unreachable } from '../../ir/registry.ts';
 import type { SpikingOp } from '../../ir/spiking.ts';
-import { exactMatMul, exactMatMulInteger, integerWeightsAsFloat, toDouble, toFloat, weightsAsBytes, type MatMulType } from './exact-matmul.ts';
+import { denseProduct, toDouble, type MatMulType } from './exact-matmul.ts';
+import { layerCurrents } from './current-graph.ts';
 import type { GraphBuilder } from './graph-builder.ts';
 import { clamp, EXACT_LIMIT, roundShift, scaleBy, shiftLeft } from './int-math.ts';
+import type { OnnxLayerPlan } from './plan.ts';
 import { BATCH, zeros, type CarriedState, type LayerStepResult, type SpikingStepLayer } from './step.ts';
 
 /**
- * `dtype`: how the plan proved a dense synapse's products exact (plan.ts, exact-matmul.ts). With `fusedDecay` (plan.ts
- * proved every numerator below 2^53) the decay's rounding and the drive are one Floor:
- *   u = clamp(floor(v * mul / 2^s + (drive + 1/2)), membraneType)  =  clamp(roundShift(v * mul, s) + drive)
- * since drive is an integer, and the drive (acc << accShift) + bias + 1/2 is what `drive` computes.
+ * `plan.matmul`: how the plan proved a dense synapse's products exact (plan.ts, exact-matmul.ts). With `fusedDecay`
+ * (plan.ts proved every numerator below 2^53) the decay's rounding and what the membrane is fed are one Floor:
+ *   u = clamp(floor(v * mul / 2^s + (fed + 1/2)), membraneType)  =  clamp(roundShift(v * mul, s) + fed)
+ * since fed is an integer: the drive (acc << accShift) + bias + 1/2 (`drive`), plus the recurrent current, or the
+ * synaptic current plus that bias (current-graph.ts).
  */
-export function spikingLayer(g: GraphBuilder, op: SpikingOp, batch: string, dtype: MatMulType | undefined, fusedDecay: boolean): SpikingStepLayer {
-  const synapse = synapseOf(g, op, dtype);
+export function spikingLayer(g: GraphBuilder, op: SpikingOp, batch: string, plan: OnnxLayerPlan): SpikingStepLayer {
+  const { fusedDecay } = plan;
+  const synapse = synapseOf(g, op, plan.matmul);
   const half = fusedDecay ? 0.5 : 0;
   const bias = g.initializer(`${op.name}/bias${fusedDecay ? '_plus_half' : ''}`, 'double', [op.units], op.bias.map((b) => b + half), `per unit, in membrane units${fusedDecay ? ', plus 1/2 (the decay\'s rounding)' : ''}`);
   const state = (key: string, doc: string): CarriedState => ({
     key: `${op.name}/${key}`, dtype: 'double', dims: [BATCH, op.units], initial: zeros(g, batch, [op.units], 'double', `${op.name}/${key}_init`), doc,
   });
-  const states = [state('v', 'membrane left by the previous timestep')];
+  const currents = layerCurrents(g, op, plan.recurrentMatmul, bias, state);
+  const states = [state('v', 'membrane left by the previous timestep'), ...currents.states];
   if (op.delay === 1) states.push(state('pending_u', 'delay 1: membrane u computed last step'), state('pending_o', 'delay 1: output o computed last step'));
   const drive = (body: GraphBuilder, x: string): string => body.scope(op.name, () => {
     const aligned = shiftLeft(body, synapse(body, x), op.accShift, 'acc_shifted', `${op.name}/2^accShift`, { rank: 2, channelAxis: 1 });
+    if (currents.biasAfter) return aligned;
     return body.op('Add', [aligned, bias], { name: 'drive', doc: `(acc << accShift) + bias${fusedDecay ? ' + 1/2' : ''}` });
   });
   const fromDrive = (body: GraphBuilder, driven: string, current: (key: string) => string): LayerStepResult =>
     body.scope(op.name, () => {
       const v0 = current(`${op.name}/v`);
+      const { fed, next } = currents.fed(body, driven, current);
       const sum = fusedDecay
-        ? body.op('Floor', [body.op('Add', [body.op('Mul', [v0, body.constant('double', op.decay.mul / 2 ** op.decay.shift)], { name: 'v_times_decay' }), driven], { name: 'decayed_plus_drive' })], { name: 'u_unclamped', doc: 'roundShift(v * decay.mul, decay.shift) + drive' })
-        : body.op('Add', [scaleBy(body, v0, op.decay, 'decay'), driven], { name: 'u_unclamped' });
+        ? body.op('Floor', [body.op('Add', [body.op('Mul', [v0, body.constant('double', op.decay.mul / 2 ** op.decay.shift)], { name: 'v_times_decay' }), fed], { name: 'decayed_plus_drive' })], { name: 'u_unclamped', doc: 'roundShift(v * decay.mul, decay.shift) + drive' })
+        : body.op('Add', [scaleBy(body, v0, op.decay, 'decay'), fed], { name: 'u_unclamped' });
       const u = clamp(body, sum, op.membraneType, 'u');
       const { o, v } = fireAndReset(body, op, u);
-      if (op.delay === 0) return { x: o, membrane: u, next: { [`${op.name}/v`]: v } };
+      const carried = { [`${op.name}/v`]: v, ...next, ...currents.carry(o) };
+      if (op.delay === 0) return { x: o, membrane: u, next: carried };
       const visibleU = body.op('Identity', [current(`${op.name}/pending_u`)], { name: 'visible_u', doc: 'delay 1: last step\'s u' });
       const visibleO = body.op('Identity', [current(`${op.name}/pending_o`)], { name: 'visible_o', doc: 'delay 1: last step\'s o' });
-      return { x: visibleO, membrane: visibleU, next: { [`${op.name}/v`]: v, [`${op.name}/pending_u`]: u, [`${op.name}/pending_o`]: o } };
+      return { x: visibleO, membrane: visibleU, next: { ...carried, [`${op.name}/pending_u`]: u, [`${op.name}/pending_o`]: o } };
     });
   return {
     name: op.name,
@@ -60,15 +69,8 @@ function synapseOf(g: GraphBuilder, op: SpikingOp, dtype: MatMulType | undefined
       return (body, x) => toDouble(body, x);
     case 'dense': {
       if (!dtype) throw new Error(`${op.name}: a dense synapse needs its MatMul type from plan.ts`);
-      const transposed: number[] = [];
-      for (let i = 0; i < op.inputs; i++) for (let j = 0; j < op.units; j++) transposed.push(op.weights[j * op.inputs + i]!);
-      const doc = `[inputs, units] = [${op.inputs}, ${op.units}] (transposed), ${op.weightType.bits}-bit`;
-      if (dtype === 'uint8') {
-        const bytes = weightsAsBytes(g, `${op.name}/weights_T`, [op.inputs, op.units], transposed, doc);
-        return (body, x) => exactMatMulInteger(body, x, bytes, 'acc', 'sum_i weights[j,i] * x_i');
-      }
-      const weights = integerWeightsAsFloat(g, `${op.name}/weights_T`, [op.inputs, op.units], transposed, dtype, doc);
-      return (body, x) => exactMatMul(body, toFloat(body, x, dtype, `x_${dtype}`), weights, 'acc', `sum_i weights[j,i] * x_i in ${dtype}`);
+      const product = denseProduct(g, `${op.name}/weights_T`, op.weights, op.inputs, op.units, dtype, `[inputs, units] = [${op.inputs}, ${op.units}] (transposed), ${op.weightType.bits}-bit`);
+      return (body, x) => product(body, x, { x: 'x', product: 'acc', what: 'sum_i weights[j,i] * x_i' });
     }
     default:
       return unreachable(op.synapse, 'synapse');

@@ -9,8 +9,8 @@ import { maxOf } from '../../ir/int-type.ts';
 import { foldFactor, hull, type Interval } from '../../ir/interval.ts';
 import type { Program } from '../../ir/program.ts';
 import type { OptionsToCheck, TargetLimits } from '../target.ts';
+import { spikingTerms } from './plan-recurrence.ts';
 import { SAFE, within } from './ranges.ts';
-import { refuseRecurrence } from '../refuse-recurrence.ts';
 
 /** The ts target's limits as data: doubles hold integers exactly below 2^53. */
 export const LIMITS: TargetLimits = { exactBits: 53 };
@@ -24,7 +24,6 @@ function requireSafe(r: Interval, what: string): void {
 
 /** Throws SnncError('unsupported') naming the first intermediate the emitted model could not compute exactly. */
 export function checkProgram(program: Program): void {
-  refuseRecurrence(program, 'ts');
   const bounds = programBounds(program);
   program.layers.forEach((op, l) => {
     const at = bounds.layers[l]!;
@@ -40,6 +39,14 @@ export function checkProgram(program: Program): void {
       requireSafe(at.preClamp, `${where} membrane update`);
       const decay = foldFactor(op.decay);
       requireSafe({ min: at.state.min * decay.mul, max: at.state.max * decay.mul }, `${where} decay product`);
+      const terms = spikingTerms(op, at);
+      if (terms.recurrent) requireSafe(terms.recurrent.range, `${where} recurrent sum`);
+      if (terms.current) {
+        const { range, decay: f } = terms.current;
+        requireSafe({ min: range.min * f.mul, max: range.max * f.mul }, `${where} synaptic decay product`);
+        requireSafe(terms.current.preClamp, `${where} synaptic current`);
+      }
+      requireSafe(terms.partialSums, `${where} membrane update`);
       if (op.reset.kind === 'refractory') requireSafe({ min: 0, max: maxOf(op.membraneType) * op.reset.mul }, `${where} reset product`);
     }
   });

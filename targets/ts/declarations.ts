@@ -4,10 +4,11 @@
  * layers' constants call.
  */
 import { StructureKind, VariableDeclarationKind, type FunctionDeclarationStructure, type VariableStatementStructure } from 'ts-morph';
+import { formatType } from '../../ir/int-type.ts';
 import { wrapItems } from './expr.ts';
 import type { LayerPlan, ModelPlan, SpikingPlan } from './plan.ts';
 import { BLANK_LINE, type ModuleStatement } from './print.ts';
-import type { ArrayKind } from './ranges.ts';
+import { arrayKindFor, type ArrayKind } from './ranges.ts';
 
 /**
  * A module-level constant or buffer. Its module name is SCREAMING_CASE; `run` works on a local alias under the camel
@@ -50,7 +51,7 @@ function uniformShift(shifts: readonly number[]): boolean {
 function synapseDeclarations(p: SpikingPlan, name: string, driveDoc: string, block: number): Declaration[] {
   const { op, prefix: l, packing } = p;
   const units = op.units;
-  const bias = constant(`${l}Bias`, `${name}: per-unit bias, membrane units.`, p.driveKind, [...op.bias]);
+  const bias = constant(`${l}Bias`, `${name}: per-unit bias, membrane units.`, p.driveKind, [...p.driveBias]);
   if (op.synapse === 'identity') {
     const unit = p.weights.every((f) => f === 1);
     return [
@@ -71,9 +72,30 @@ function synapseDeclarations(p: SpikingPlan, name: string, driveDoc: string, blo
       init: `packLanes(${moduleName(`${l}W`)}, ${op.inputs}, ${units}, ${packing.lanes}, ${packing.laneBits})`,
     },
     ...(block > 1 ? blockAcc('Float64Array', packing.words) : [buffer(`${l}Acc`, `${name}: packed accumulators, one double per ${packing.lanes} units.`, 'Float64Array', packing.words)]),
-    constant(`${l}Bias`, `${name}: per-unit bias, membrane units (zero-padded to whole words).`, p.driveKind, [...op.bias, ...new Array<number>(packing.words * packing.lanes - units).fill(0)]),
+    constant(`${l}Bias`, `${name}: per-unit bias, membrane units (zero-padded to whole words).`, p.driveKind, [...p.driveBias, ...new Array<number>(packing.words * packing.lanes - units).fill(0)]),
     buffer(`${l}D`, driveDoc, p.driveKind, packing.words * packing.lanes),
   ];
+}
+
+/** The recurrent synapse's weights and sums, the synaptic current's state and the bias added after it. */
+function recurrenceDeclarations(p: SpikingPlan, name: string): Declaration[] {
+  const { op, prefix: l, recurrent, current } = p;
+  const units = op.units;
+  const list: Declaration[] = [];
+  if (recurrent) {
+    const sums = recurrent.kind === 'Int32Array' ? 'int32 (proven range' : 'doubles (range';
+    list.push(
+      constant(`${l}RecW`, `${name}: recurrent weights transposed to [from unit][to unit], each multiplied by 2^recurrent.accShift[to unit].`, recurrent.weightKind, recurrent.weights),
+      buffer(`${l}Rec`, `${name}: rec << recurrent.accShift from the outputs of the previous step; ${sums} ${recurrent.range.min}..${recurrent.range.max}).`, recurrent.kind, units),
+    );
+  }
+  if (current) list.push(buffer(`${l}C`, `${name}: synaptic current state c, ${formatType(op.synaptic!.type)}.`, current.kind, units));
+  if (current && op.bias.some((b) => b !== 0)) {
+    list.push(
+      constant(`${l}MemBias`, `${name}: per-unit bias, membrane units, added after the synaptic current.`, arrayKindFor({ min: Math.min(...op.bias), max: Math.max(...op.bias) }), [...op.bias]),
+    );
+  }
+  return list;
 }
 
 function layerDeclarations(p: LayerPlan, block: number): Declaration[] {
@@ -111,10 +133,12 @@ function layerDeclarations(p: LayerPlan, block: number): Declaration[] {
     op.delay === 1
       ? [buffer(`${l}${suffix}A`, doc, kind, units, false), buffer(`${l}${suffix}B`, `${doc} (second of the delay pair)`, kind, units, false)]
       : [buffer(`${l}${suffix}`, doc, kind, units)];
-  const driveDoc = `${name}: drive = (acc << accShift) + bias; ${p.driveKind === 'Int32Array' ? 'int32 (proven range' : 'doubles (range'} ${p.drive.min}..${p.drive.max}).`;
+  const what = `${p.current ? 'acc << accShift' : '(acc << accShift) + bias'}${p.recurrent ? ', range with rec added' : ''}`;
+  const driveDoc = `${name}: drive = ${what}; ${p.driveKind === 'Int32Array' ? 'int32 (proven range' : 'doubles (range'} ${p.drive.min}..${p.drive.max}).`;
   const synapse = synapseDeclarations(p, name, driveDoc, block);
   return [
     ...synapse,
+    ...recurrenceDeclarations(p, name),
     buffer(`${l}V`, `${name}: membrane state v after reset.`, p.stateKind, units),
     ...pair('U', `${name}: membrane u before reset.`, p.membraneKind),
     ...pair('Idx', `${name}: indices of units with nonzero output.`, 'Int32Array'),

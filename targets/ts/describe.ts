@@ -33,8 +33,15 @@ function resetText(reset: SpikingOp['reset']): string {
   }
 }
 
+/** `, recurrent weights s8.0, synaptic current s16.8 decay 3/2^2`: the optional parts of a spiking op. */
+function recurrenceText(op: SpikingOp): string {
+  const rec = op.recurrent ? `, recurrent weights ${formatType(op.recurrent.weightType)}` : '';
+  const syn = op.synaptic ? `, synaptic current ${formatType(op.synaptic.type)} decay ${op.synaptic.decay.mul}/2^${op.synaptic.decay.shift}` : '';
+  return rec + syn;
+}
+
 function spikingLine(op: SpikingOp): string {
-  const synapse = op.synapse === 'identity' ? `spiking ${op.inputs} -> ${op.units} (identity synapse)` : `spiking ${op.inputs} -> ${op.units}, weights ${formatType(op.weightType)}`;
+  const synapse = (op.synapse === 'identity' ? `spiking ${op.inputs} -> ${op.units} (identity synapse)` : `spiking ${op.inputs} -> ${op.units}, weights ${formatType(op.weightType)}`) + recurrenceText(op);
   if (op.output.kind === 'membrane') {
     return `${safe(op.name)}: ${synapse}, membrane ${formatType(op.membraneType)}, decay ${op.decay.mul}/2^${op.decay.shift}, ` +
       `membrane output (never fires) shift ${op.output.shift} to ${formatType(op.output.type)}, delay ${op.delay}`;

@@ -120,6 +120,37 @@ function eventGroups(w: CodeBlockWriter, s: Stream, acc: string, weights: string
   });
 }
 
+/**
+ * rec_j << recurrent.accShift_j from this layer's outputs of step t-1, event-driven: a unit silent at t-1 adds nothing.
+ * Runs before the update (and a delay-1 swap), while the layer's own event buffers still hold step t-1's outputs.
+ */
+function recurrentDrive(w: CodeBlockWriter, p: SpikingPlan): void {
+  const rec = p.recurrent!;
+  const l = p.prefix;
+  w.writeLine(`// ${p.op.name}: recurrent synapse, rec = sum over this layer's outputs of the previous step of (w << accShift) * o.`);
+  w.writeLine(`${l}Rec.fill(0);`);
+  eventGroups(w, p.own, `${l}Rec`, `${l}RecW`, p.op.units, rec.kind);
+}
+
+/** The statements computing u (before its clamp): from the drive and rec, or through the synaptic current c. */
+function membraneInput(w: CodeBlockWriter, p: SpikingPlan, decayed: string | undefined, clamped: boolean): void {
+  const l = p.prefix;
+  const rec = p.recurrent ? ` + ${l}Rec[j]!` : '';
+  const declare = clamped ? 'let' : 'const';
+  const current = p.current;
+  if (!current) {
+    w.writeLine(`${declare} u = ${decayed === undefined ? '' : `${decayed} + `}${l}D[j]!${rec};`);
+    return;
+  }
+  const kept = scaleByExpr(`${l}C[j]!`, current.decay, current.range);
+  const clamps = clampStatements('c', current.preClamp, current.range);
+  w.writeLine(`${clamps.length > 0 ? 'let' : 'const'} c = ${kept === undefined ? '' : `${kept} + `}${l}D[j]!${rec};`);
+  for (const line of clamps) w.writeLine(line);
+  w.writeLine(`${l}C[j] = c;`);
+  const bias = p.op.bias.some((b) => b !== 0) ? ` + ${l}MemBias[j]!` : '';
+  w.writeLine(`${declare} u = ${decayed === undefined ? '' : `${decayed} + `}c${bias};`);
+}
+
 /** A spiking layer's code; `block` > 1: its drive comes from blockDrive (layer-block.ts), one row per timestep. */
 export function spikingCode(p: SpikingPlan, block = 1): LayerCode {
   const { op, prefix: l } = p;
@@ -155,6 +186,7 @@ export function spikingCode(p: SpikingPlan, block = 1): LayerCode {
     ? { fires: false as const, output: membraneOutputLines(p, op.output.shift, op.output.type, clampRange(p.preClamp, p.membrane)) }
     : { fires: true as const, output: outputLines(p, fired), reset: resetLines(p, fired) };
   const update = (w: CodeBlockWriter): void => {
+    if (p.recurrent) recurrentDrive(w, p);
     if (op.delay === 1) swapDelayed(w, p);
     w.writeLine(op.output.kind === 'membrane'
       ? `// ${op.name}: membrane ${formatType(op.membraneType)}, membrane output (never fires), shift ${op.output.shift}, out ${formatType(op.output.type)}.`
@@ -162,7 +194,7 @@ export function spikingCode(p: SpikingPlan, block = 1): LayerCode {
     w.writeLine(`${l}N = 0;`);
     w.write(`for (let j = 0; j < ${units}; j++)`).block(() => {
       const clamps = clampStatements('u', p.preClamp, p.membrane);
-      w.writeLine(`${clamps.length > 0 ? 'let' : 'const'} u = ${decayed === undefined ? '' : `${decayed} + `}${l}D[j]!;`);
+      membraneInput(w, p, decayed, clamps.length > 0);
       for (const line of clamps) w.writeLine(line);
       w.writeLine(`${l}U[j] = u;`);
       if (!neuron.fires) {

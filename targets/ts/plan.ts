@@ -11,6 +11,7 @@ import type { EventBinning } from '../../ir/encoder.ts';
 import type { Program } from '../../ir/program.ts';
 import { unreachable } from '../../ir/registry.ts';
 import type { SpikingOp } from '../../ir/spiking.ts';
+import { spikingTerms, type CurrentPlan, type RecurrentPlan } from './plan-recurrence.ts';
 import { arrayKindFor, fitsInt32, rangeOf, type ArrayKind, type Range } from './ranges.ts';
 
 export { factorInterval as factorRange, foldFactor, type FoldedFactor } from '../../ir/interval.ts';
@@ -101,7 +102,9 @@ export interface SpikingPlan {
    */
   readonly weights: readonly number[];
   readonly weightKind: ArrayKind;
-  /** Range of drive_j = (acc_j << accShift_j) + bias_j and of all its partial sums. */
+  /** The bias the drive starts from: op.bias, or zeros when a synaptic current takes the bias after it. */
+  readonly driveBias: readonly number[];
+  /** Range of drive_j = (acc_j << accShift_j) + driveBias_j and of all its partial sums. */
   readonly drive: Range;
   /** Several units' accumulators packed into one double (see `packing`), or undefined when they do not fit. */
   readonly packing: Packing | undefined;
@@ -114,6 +117,12 @@ export interface SpikingPlan {
   readonly decay: FoldedFactor;
   /** Range of u before its clamp. */
   readonly preClamp: Range;
+  /** The recurrent synapse over this layer's outputs of the previous step, or undefined. */
+  readonly recurrent: RecurrentPlan | undefined;
+  /** The synaptic current state, or undefined (the drive and rec go straight to the membrane). */
+  readonly current: CurrentPlan | undefined;
+  /** This layer's own event buffers: before the update of step t overwrites them, its outputs of step t-1. */
+  readonly own: Stream;
   readonly out: Stream;
   /** Visible membrane and output: this step's (delay 0) or the previous step's (delay 1). */
   readonly visibleU: string;
@@ -223,17 +232,19 @@ function planSpiking(op: SpikingOp, bounds: SpikingBounds, index: number, input:
       for (let i = 0; i < op.inputs; i++) weights[i * op.units + j] = op.weights[j * op.inputs + i]! * factor;
     }
   }
-  const drive = hull(bounds.drive);
+  const terms = spikingTerms(op, bounds);
+  const drive = hull(terms.drive);
   const maxWeight = weights.reduce((a, w) => Math.max(a, Math.abs(w)), 0);
   const membrane = rangeOf(op.membraneType);
   const prefix = `l${index}`;
   return {
-    kind: 'spiking', op, index, prefix, input, weights, weightKind: weightKindOf(weights),
+    kind: 'spiking', op, index, prefix, input, weights, weightKind: weightKindOf(weights), driveBias: terms.driveBias,
     drive, driveKind: fitsInt32(drive) ? 'Int32Array' : 'Float64Array',
     packing: identity ? undefined : planPacking(hull(bounds.drive.map((r, j) => ({ min: r.min - op.bias[j]!, max: r.max - op.bias[j]! }))), maxWeight, op.units),
     membrane, membraneKind: fitsInt32(membrane) ? 'Int32Array' : 'Float64Array',
     state: bounds.state, stateKind: fitsInt32(bounds.state) ? 'Int32Array' : 'Float64Array',
-    decay: foldFactor(op.decay), preClamp: bounds.preClamp,
+    decay: foldFactor(op.decay), preClamp: terms.preClamp, recurrent: terms.recurrent, current: terms.current,
+    own: stream(prefix, op.units, bounds.output, op.output.kind === 'binary', false),
     out: stream(op.delay === 1 ? `${prefix}Vis` : prefix, op.units, bounds.output, op.output.kind === 'binary', false),
     visibleU: op.delay === 1 ? `${prefix}UVis` : `${prefix}U`,
   };

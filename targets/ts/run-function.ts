@@ -26,6 +26,7 @@ function runLocals(w: CodeBlockWriter, plan: ModelPlan): void {
       w.writeLine(`let ${l}N = 0;`);
     }
     if (p.kind === 'spiking') w.writeLine(`${l}V.fill(0);`);
+    if (p.kind === 'spiking' && p.current) w.writeLine(`${l}C.fill(0);`);
   }
 }
 

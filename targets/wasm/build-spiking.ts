@@ -7,6 +7,8 @@
  */
 import { maxOf, minOf } from '../../ir/int-type.ts';
 import { PAIR_BLOCK, type SpikingPlan } from './plan.ts';
+import { accumulateRecurrent, membraneInput } from './build-recurrent.ts';
+import { plusBias, scaledState, shiftByUnit } from './build-terms.ts';
 import { declareJitter, drawSome, finishDraws, startDraws } from './build-jitter.ts';
 import { buildVectorUpdate } from './build-update.ts';
 import { appendEvent, closeList } from './build-windows.ts';
@@ -153,20 +155,10 @@ function accOf(plan: SpikingPlan): Code {
   return op('i64.extend_i32_s', load('i32.load', op('i32.shl', get('j'), i32(2)), d.accAt));
 }
 
-/** (acc << accShift) + bias. */
+/** acc << accShift, plus bias unless a synaptic current takes it (build-recurrent.ts). */
 function driveOf(plan: SpikingPlan): Code {
-  const shift = 'value' in plan.accShift ? i64(plan.accShift.value) : op('i64.extend_i32_u', load('i32.load', op('i32.shl', get('j'), i32(2)), plan.accShift.at));
-  const shifted = 'value' in plan.accShift && plan.accShift.value === 0 ? accOf(plan) : op('i64.shl', accOf(plan), shift);
-  if ('value' in plan.bias) return plan.bias.value === 0 ? shifted : op('i64.add', shifted, i64(plan.bias.value));
-  return op('i64.add', shifted, load('i64.load', op('i32.shl', get('j'), i32(3)), plan.bias.at));
-}
-
-/** scaleBy(v, decay) of the stored v. */
-function decayed(plan: SpikingPlan): Code {
-  const { mul, shift } = plan.decay;
-  const v = load('i64.load', op('i32.shl', get('j'), i32(3)), plan.vAt);
-  if (mul === 0) return i64(0);
-  return roundShift64(mul === 1 ? v : op('i64.mul', v, i64(mul)), shift);
+  const shifted = shiftByUnit(accOf(plan), plan.accShift);
+  return plan.current ? shifted : plusBias(plan, shifted);
 }
 
 /** o and v if the unit fires (into locals o64 and vf); selected by the fired flag afterwards. */
@@ -216,7 +208,7 @@ function update(plan: SpikingPlan, locals: Locals): Code {
   return [
     ...set('nb', i32(0)),
     ...forRange('j', i32(0), i32(op_.units), 1, [
-      ...set('u', op('i64.add', decayed(plan), driveOf(plan))),
+      ...set('u', membraneInput(plan, locals, scaledState(plan.vAt, plan.decay), driveOf(plan))),
       ...clampLocal64('u', plan.clampLo, plan.clampHi),
       ...store('i32.store', op('i32.shl', get('j'), i32(2)), op('i32.wrap_i64', get('u')), plan.uAt),
       ...outputs,
@@ -240,6 +232,7 @@ export function spikingParts(plan: SpikingPlan): StepPart[] {
   return [
     ...(plan.op.delay === 0 ? [] : [{ part: 'delay', build: () => delayCopies(plan) }]),
     ...(plan.dense ? [{ part: plan.prefetch ? 'accumulate+next draws' : 'accumulate', build: (locals: Locals) => accumulate(plan, locals) }] : []),
+    ...(plan.recurrent ? [{ part: 'recurrent', build: (locals: Locals) => accumulateRecurrent(plan, locals) }] : []),
     { part: 'update', build: (locals: Locals) => (plan.vector ? buildVectorUpdate(plan, locals) : update(plan, locals)) },
   ];
 }

@@ -7,7 +7,6 @@ import { SnncError } from '../../base/errors.ts';
 import type { Program } from '../../ir/program.ts';
 import type { OptionsToCheck, TargetLimits } from '../target.ts';
 import { MAX_MEMORY_BYTES, planWasm } from './plan.ts';
-import { refuseRecurrence } from '../refuse-recurrence.ts';
 
 /** The wasm target's limits as data: i64 arithmetic, exact below 2^63. */
 export const LIMITS: TargetLimits = { exactBits: 63 };
@@ -22,7 +21,7 @@ function memoryEstimate(program: Program): number {
   bytes += 40 * width + (program.encoder.kind === 'events' ? program.timesteps * (width + 16) : 0);
   for (const op of program.layers) {
     if (op.kind === 'spiking') {
-      bytes += 4 * op.weights.length + 60 * op.units + 8 * (op.inputs + 4);
+      bytes += 4 * op.weights.length + 60 * op.units + 8 * (op.inputs + 4) + (op.recurrent ? 4 * op.recurrent.weights.length + 16 * (op.units + 1) : 0) + (op.synaptic ? 8 * op.units : 0);
       width = op.units;
     } else {
       const out = op.outShape.reduce((a, b) => a * b, 1);
@@ -35,7 +34,6 @@ function memoryEstimate(program: Program): number {
 
 /** Throws SnncError('unsupported') when the program does not fit the wasm memory the target plans. */
 export function checkProgram(program: Program): void {
-  refuseRecurrence(program, 'wasm');
   const last = program.layers[program.layers.length - 1];
   if (last?.kind !== 'spiking') throw new SnncError('unsupported', 'the last layer must be spiking: the readout sums its visible values');
   const limit = MAX_MEMORY_BYTES;

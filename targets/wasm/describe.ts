@@ -21,8 +21,10 @@ function describeLayer(l: LayerPlan): string {
         ? `dense ${l.op.inputs}->${l.op.units}, ${LANES[d.width]}, weights ${d.width === 'i64' ? 'i32' : 'i16'} [${l.op.inputs}][${d.paddedUnits}]${d.binaryInput ? ', binary input (no multiply)' : ''}`
         : `identity ${l.op.units}`;
       const clamp = l.clampLo === null && l.clampHi === null ? 'membrane clamp never triggers' : `membrane clamp ${formatType(l.op.membraneType)}`;
+      const recurrent = l.recurrent ? `; recurrent [${l.op.units}][${l.recurrent.rowBytes / 4}] i32 from its outputs of step t-1, i64x2 lanes` : '';
+      const current = l.current && l.op.synaptic ? `; synaptic current ${formatType(l.op.synaptic.type)}, decay ${l.current.decay.mul}/2^${l.current.decay.shift}` : '';
       const update = l.vector ? `update in i32x4 lanes (decay ${l.vector.decay.mode}${l.vector.reset ? `, reset ${l.vector.reset.mode}` : ''})` : 'update per unit in i64';
-      return `${l.op.name}: spiking ${synapse}; ${update}; ${clamp}; decay ${l.decay.mul}/2^${l.decay.shift}; ${l.op.output.kind}, reset ${l.op.reset.kind}, delay ${l.op.delay}${sends}`;
+      return `${l.op.name}: spiking ${synapse}${recurrent}${current}; ${update}; ${clamp}; decay ${l.decay.mul}/2^${l.decay.shift}; ${l.op.output.kind}, reset ${l.op.reset.kind}, delay ${l.op.delay}${sends}`;
     }
   }
 }

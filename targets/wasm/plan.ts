@@ -12,7 +12,7 @@ import { dotInterval, foldFactor, type FoldedFactor, type Interval } from '../..
 import type { ConvOp } from '../../ir/conv.ts';
 import type { PoolOp } from '../../ir/pool.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
-import type { SpikingOp } from '../../ir/spiking.ts';
+import type { RecurrentSynapse, SpikingOp, SynapticCurrent } from '../../ir/spiking.ts';
 import type { DataSegment } from './wasm-data.ts';
 import { Layout, type EventList } from './layout.ts';
 import { planVectorUpdate, type VectorUpdate } from './plan-vector.ts';
@@ -96,6 +96,28 @@ export interface Prefetch {
   readonly next: EventList;
 }
 
+/**
+ * The recurrent synapse (docs/ir.md "Recurrence and the synaptic current"): weights transposed to [k][j] as i32, each
+ * row padded to an even count of units; rec_j accumulates in i64 (two lanes of i64x2) from the layer's own o of step
+ * t-1, which the step finds at oAt before its update overwrites it.
+ */
+export interface RecurrentPlan {
+  readonly weightsAt: number;
+  readonly rowBytes: number;
+  /** i64 per unit, padded like a row. */
+  readonly accAt: number;
+  readonly accShift: { readonly at: number } | { readonly value: number };
+}
+
+/** The synaptic current: c, i64 per unit, clamped to its type after each step's decay and input. */
+export interface CurrentPlan {
+  readonly cAt: number;
+  readonly decay: FoldedFactor;
+  /** Sides of the current's clamp that the bounds cannot rule out (null: never triggers). */
+  readonly lo: number | null;
+  readonly hi: number | null;
+}
+
 /** pair16 groups per pass: two accumulators each, with two rows, their interleave and the inputs (16 registers). */
 export const PAIR_BLOCK = 5;
 
@@ -106,6 +128,9 @@ export interface SpikingPlan {
   readonly input: Out;
   /** undefined for the identity synapse. */
   readonly dense: (DenseGeometry & DenseBuffers) | undefined;
+  readonly recurrent: RecurrentPlan | undefined;
+  /** With a current, the drive leaves out the bias and u adds it after c. */
+  readonly current: CurrentPlan | undefined;
   /** Per-unit tables (i64 bias, i32 accShift), or the one value every unit shares. */
   readonly bias: { readonly at: number } | { readonly value: number };
   readonly accShift: { readonly at: number } | { readonly value: number };
@@ -268,7 +293,9 @@ function planSpiking(
     const binaryInput = g.width !== 'pair16' && bounds.input.min === 0 && bounds.input.max <= 1;
     dense = { ...g, weightsAt: m.constant(rows), accAt: m.scratch(g.paddedUnits * (g.width === 'i64' ? 8 : 4)), binaryInput, signedInput: bounds.input.min < 0 };
   }
-  const vector = dense && dense.width !== 'i64' ? planVectorUpdate(op, bounds) : undefined;
+  // Recurrence and the synaptic current run in the per-unit i64 update.
+  const plain = op.recurrent === undefined && op.synaptic === undefined;
+  const vector = plain && dense && dense.width !== 'i64' ? planVectorUpdate(op, bounds) : undefined;
   const units = vector ? Math.ceil(op.units / 4) * 4 : op.units;
   const bias = vector ? undefined : uniform(op.bias);
   const biasTable = (): Int32Array | BigInt64Array => {
@@ -289,11 +316,31 @@ function planSpiking(
     bias: bias === undefined ? { at: m.constant(biasTable()) } : { value: bias },
     accShift: shift !== undefined ? { value: shift } : { at: m.constant(vector ? powersOfTwo(op.accShift, units) : Int32Array.from(op.accShift)) },
     decay: foldFactor(op.decay),
+    recurrent: op.recurrent ? planRecurrent(op.recurrent, op.units, m) : undefined,
+    current: op.synaptic ? planCurrent(op.synaptic, bounds, m.state(8 * units)) : undefined,
     clampLo: bounds.preClamp.min < membraneLo ? membraneLo : null, clampHi: bounds.preClamp.max > membraneHi ? membraneHi : null,
     membraneLo, membraneHi,
     vAt: m.state((vector ? 4 : 8) * units), uAt, oAt, ownList,
     visibleU: delayed ? m.state(4 * units) : uAt,
     out: delayed ? outOf(visibleO) : { length: op.units, dense: oAt, list: ownList },
+  };
+}
+
+function planCurrent(synaptic: SynapticCurrent, bounds: SpikingBounds, cAt: number): CurrentPlan {
+  const [lo, hi] = range(synaptic.type);
+  const reached = bounds.currentPreClamp!;
+  const free = bounds.currentClampFree;
+  return { cAt, decay: foldFactor(synaptic.decay), lo: free || reached.min >= lo ? null : lo, hi: free || reached.max <= hi ? null : hi };
+}
+
+function planRecurrent(rec: RecurrentSynapse, units: number, m: Layout): RecurrentPlan {
+  const padded = units + (units % 2);
+  const rows = new Int32Array(units * padded);
+  for (let j = 0; j < units; j++) for (let k = 0; k < units; k++) rows[k * padded + j] = rec.weights[j * units + k]!;
+  const shift = uniform(rec.accShift);
+  return {
+    weightsAt: m.constant(rows), rowBytes: 4 * padded, accAt: m.scratch(8 * padded),
+    accShift: shift !== undefined ? { value: shift } : { at: m.constant(Int32Array.from(rec.accShift)) },
   };
 }
 

@@ -1,21 +1,23 @@
 /**
  * @fileoverview The one set of programs every registered target runs in test/conformance.test.ts, against the golden
  * runtime: the shared set (hand-built feature programs and generated tiny programs, each with traces), the random
- * sweeps (hundreds of generated programs, for targets that run them in milliseconds), and lowered MNIST-sized models
+ * sweeps (hundreds of generated programs, for targets that run them in milliseconds; the recurrence sweep for the
+ * targets that compute recurrence), and lowered MNIST-sized models
  * (the shipped example and generated float models through the real lowering). Target tests that need a program by
  * name take it from here, so every target tests the same one under that name.
  */
 import { compileModel } from '../../compiler/compile-model-dir.ts';
+import { intType } from '../../ir/int-type.ts';
 import type { Program } from '../../ir/program.ts';
 import { randomProgram, type RandomProgramOptions } from '../../ir/random-program.ts';
 import { exampleProgram } from './example.ts';
 import { featureProgram } from './feature-program.ts';
 import { avgPoolModel, cubaModel, sinabsModel } from './feature-models.ts';
 import { IDENTITY_DELAY_POOL, STRIDED_IDENTITY_CONV, TINY } from './fixed-programs.ts';
+import { BOTH, RECURRENT, recurrenceProgram } from './recurrence-program.ts';
 import { featurePrograms } from './target-feature-programs.ts';
 import { tinyModel, type TinyModelOptions } from './tiny-model.ts';
-import { BOTH, RECURRENT, recurrenceProgram } from './recurrence-program.ts';
-import { intType } from '../../ir/int-type.ts';
+import { wideRecurrentPrograms } from './wide-recurrence.ts';
 
 export interface ConformanceCase {
   readonly name: string;
@@ -95,7 +97,7 @@ export function sweeps(): Sweep[] {
  * Targets that compute recurrent synapses and synaptic currents (docs/ir.md) and so run the recurrence cases and sweep;
  * the others refuse them in one line from their check (test/ir-recurrence.test.ts).
  */
-export const RECURRENCE_TARGETS: ReadonlySet<string> = new Set(['verilog']);
+export const RECURRENCE_TARGETS: ReadonlySet<string> = new Set(['onnx', 'ts', 'verilog', 'wasm']);
 
 /** The hand-computed recurrence programs (test/golden-recurrence.test.ts), for the targets that compute them. */
 export function recurrenceCases(): ConformanceCase[] {
@@ -106,6 +108,19 @@ export function recurrenceCases(): ConformanceCase[] {
     ['recurrent-synaptic-excess-subtract', BOTH],
   ];
   return cases.map(([name, program], k) => ({ name, program, lanes: 1 + (k % 2), activity: ['h1'] }));
+}
+
+/**
+ * Random recurrent and synaptic programs (RandomProgramOptions.recurrence: each feature alone and both), plain and
+ * extended, every fourth on event frames, and 6 widened past 32 bits; run by the targets that compute them
+ * (conformance.test.ts).
+ */
+export function recurrenceSweep(): Sweep {
+  const features = ['recurrent', 'synaptic', 'both'] as const;
+  const programs = Array.from({ length: 48 }, (_, k) => randomProgram(9000 + k, {
+    extended: k % 2 === 1, recurrence: features[k % 3]!, ...(k % 4 === 3 ? { encoder: 'events' as const } : {}),
+  }));
+  return { name: `${programs.length} random recurrent and synaptic programs and 6 wide ones`, programs: [...programs, ...wideRecurrentPrograms(500, 6)] };
 }
 
 /**

@@ -148,3 +148,32 @@ export function cubaLifNet(): RawGraph {
     edges: chain('input', 'flat', 'fc1', 'syn1', 'fc2', 'lif2', 'output'),
   };
 }
+
+export interface BrailleOptions {
+  /** 'subtract' is recorded in the CubaLIF nodes' metadata (as snnc's export does); 'zero' is v_reset = 0. */
+  readonly reset: 'subtract' | 'zero';
+  readonly bias: boolean;
+  readonly seed: number;
+}
+
+/**
+ * The NIR paper's Braille RNN as snnTorch writes it (RSynaptic flattened to NIR's loop form, dt = 1e-4): Input [12] ->
+ * Affine 12->38 -> CubaLIF(38) with a recurrent Affine 38->38 from its spikes back into it -> Affine 38->7 -> CubaLIF(7).
+ */
+export function brailleRnn({ reset, bias, seed }: BrailleOptions): RawGraph {
+  const cuba = (): RawNode => ({ ...snntorchCubaLif(0.8, 0.9, 1), ...(reset === 'subtract' ? { metadata: { reset: 'subtract' } } : {}) });
+  const synapse = (out: number, inputs: number, s: number, a: number): RawNode =>
+    bias ? affine(out, inputs, s, a) : { type: 'Affine', weight: f32(uniform(s, out * inputs, a), [out, inputs]), bias: f32(new Array(out).fill(0)) };
+  return {
+    nodes: {
+      input: { type: 'Input', shape: i64([12]) },
+      fc1: synapse(38, 12, seed, 0.6),
+      lif1: cuba(),
+      rec1: synapse(38, 38, seed + 2, 0.3),
+      fc2: synapse(7, 38, seed + 4, 0.5),
+      lif2: cuba(),
+      output: { type: 'Output', shape: i64([7]) },
+    },
+    edges: [...chain('input', 'fc1', 'lif1', 'fc2', 'lif2', 'output'), ['lif1', 'rec1'], ['rec1', 'lif1']],
+  };
+}

@@ -56,8 +56,29 @@ function drawImage(canvas: Canvas, x0: number, y0: number, image: Uint8Array, sh
   }
 }
 
+/** Most input rows an event sample's picture has: inputs beyond are merged (the largest count of each group). */
+const EVENT_PICTURE_ROWS = 112;
+
 /**
- * For one input: the image, then per spiking layer its membrane u (units x timesteps, scaled by 2x threshold) and its
+ * An events sample (T frames of P counts) as a grey picture [1, rows, T]: one row per input (groups of inputs when P
+ * is large), one column per step, brightness count / maxCount. An smnist sample shows its digit on its side.
+ */
+function eventInputPicture(frames: Uint8Array, inputShape: readonly [number, number, number], steps: number, maxCount: number): { pixels: Uint8Array; shape: [number, number, number] } {
+  const inputs = inputShape[0] * inputShape[1] * inputShape[2];
+  const group = Math.ceil(inputs / EVENT_PICTURE_ROWS);
+  const rows = Math.ceil(inputs / group);
+  const pixels = new Uint8Array(rows * steps);
+  for (let t = 0; t < steps; t++) {
+    for (let i = 0; i < inputs; i++) {
+      const at = Math.floor(i / group) * steps + t;
+      pixels[at] = Math.max(pixels[at]!, Math.round((255 * frames[t * inputs + i]!) / maxCount));
+    }
+  }
+  return { pixels, shape: [1, rows, steps] };
+}
+
+/**
+ * For one input (an image, or an events sample drawn as inputs x steps): the input, then per spiking layer its membrane u (units x timesteps, scaled by 2x threshold) and its
  * spikes (black where the layer fired), as computed by the float reference with jitter seed `seed`.
  */
 /** Most unit rows drawn per layer, and the line that says which units a sampled layer shows. */
@@ -77,7 +98,8 @@ export function rasterFigure(model: SnnModel, image: Uint8Array, label: number, 
   const T = model.timesteps;
   const colW = Math.max(4, Math.floor(240 / T));
   const panelW = colW * T;
-  const [, h, w] = model.input.shape;
+  const shown0 = model.encoder.kind === 'events' ? eventInputPicture(image, model.input.shape, T, 2 ** model.encoder.countBits - 1) : { pixels: image, shape: model.input.shape };
+  const [, h, w] = shown0.shape;
   const imgPx = Math.max(1, Math.floor(112 / Math.max(h, w)));
   const left = MARGIN + w * imgPx + 24;
   // a conv's neurons (thousands) are drawn as every k-th unit, so each layer panel stays a few hundred rows tall
@@ -94,7 +116,8 @@ export function rasterFigure(model: SnnModel, image: Uint8Array, label: number, 
   const canvas = new Canvas(width, height);
   canvas.text(MARGIN, height - MARGIN - TEXT_HEIGHT, 'MEMBRANE: BLUE < 0 < RED, SATURATING AT +-2X THRESHOLD. SPIKES: BLACK WHERE U > THRESHOLD.', GREY);
   canvas.text(MARGIN, MARGIN, title, BLACK, TITLE_SCALE);
-  drawImage(canvas, MARGIN, MARGIN + TITLE_HEIGHT + TEXT_HEIGHT + 6, image, model.input.shape, imgPx);
+  drawImage(canvas, MARGIN, MARGIN + TITLE_HEIGHT + TEXT_HEIGHT + 6, shown0.pixels, shown0.shape, imgPx);
+  if (model.encoder.kind === 'events') canvas.text(MARGIN, MARGIN + TITLE_HEIGHT + TEXT_HEIGHT + 10 + h * imgPx, 'INPUT X STEP', GREY);
   let y = MARGIN + TITLE_HEIGHT;
   spiking.forEach((layer, s) => {
     const units = shown[s]!;

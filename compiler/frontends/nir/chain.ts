@@ -1,17 +1,23 @@
 /**
- * @fileoverview Checks that a NIR graph is one feed-forward chain Input -> ... -> Output (the only shape snnc's layer
- * list can hold) and returns its nodes in order; branches, merges, cycles, recurrent edges, subgraphs, stray nodes
- * and unknown primitives are one-line errors naming the node.
+ * @fileoverview Checks that a NIR graph is one chain Input -> ... -> Output (the only shape snnc's layer list can
+ * hold), whose neurons may each have one recurrent loop neuron -> Affine/Linear -> the same neuron (recurrence.ts),
+ * and returns its nodes in order; branches, merges, other cycles, subgraphs, stray nodes and unknown primitives are
+ * one-line errors naming the node.
  */
 import { SnncError } from '../../../base/errors.ts';
 import type { NirGraph, NirNode } from './graph.ts';
+import { takeRecurrentLoops, type RecurrentLoop } from './recurrence.ts';
 
-export const SUPPORTED_PRIMITIVES = ['Input', 'Output', 'Affine', 'Linear', 'Scale', 'Conv2d', 'SumPool2d', 'AvgPool2d', 'Flatten', 'LIF', 'IF', 'LI', 'I', 'CubaLIF', 'Threshold'] as const;
+export const SUPPORTED_PRIMITIVES = ['Input', 'Output', 'Affine', 'Linear', 'Scale', 'Conv2d', 'SumPool2d', 'AvgPool2d', 'Flatten', 'LIF', 'IF', 'LI', 'I', 'CubaLIF', 'Threshold', 'Delay'] as const;
 
 export interface ChainNode {
   readonly name: string;
   readonly node: NirNode;
+  /** A neuron's recurrent synapse (its own output of the previous step into its input). */
+  readonly recurrent?: RecurrentLoop;
 }
+
+const CYCLE_RULE = 'the only loop snnc imports is neuron -> Affine/Linear -> the same neuron';
 
 const fail = (file: string, message: string): never => {
   throw new SnncError('model', `${file}: ${message}`);
@@ -48,22 +54,25 @@ function findCycle(edges: readonly (readonly [string, string])[]): string[] | un
   return undefined;
 }
 
-export function nirChain(graph: NirGraph, file: string): ChainNode[] {
-  for (const [name, node] of graph.nodes) {
+export function nirChain(fullGraph: NirGraph, file: string): ChainNode[] {
+  for (const [name, node] of fullGraph.nodes) {
     if (node.type !== 'unsupported') continue;
-    if (node.nirType === 'NIRGraph') fail(file, `node '${name}' is a nested NIRGraph (a subgraph, e.g. a recurrent RLeaky/RSynaptic); snnc imports one flat feed-forward chain`);
+    if (node.nirType === 'NIRGraph') fail(file, `node '${name}' is a nested NIRGraph (a subgraph, e.g. a recurrent RLeaky/RSynaptic); snnc imports one flat graph, where a recurrent loop is neuron -> Affine/Linear -> the same neuron`);
     fail(file, `node '${name}' is a ${node.nirType}, which snnc does not map (supported: ${SUPPORTED_PRIMITIVES.join(', ')})`);
   }
+  for (const [src, dst] of fullGraph.edges) {
+    for (const end of [src, dst]) if (!fullGraph.nodes.has(end)) fail(file, `edge (${src}, ${dst}) names node '${end}', which is not in the graph`);
+  }
+  const { graph, loops } = takeRecurrentLoops(fullGraph, file);
   const inputs = [...graph.nodes].filter(([, n]) => n.type === 'Input').map(([k]) => k);
   const outputs = [...graph.nodes].filter(([, n]) => n.type === 'Output').map(([k]) => k);
   if (inputs.length !== 1) fail(file, inputs.length === 0 ? 'the graph has no Input node' : `the graph has ${inputs.length} Input nodes (${inputs.join(', ')}); snnc imports one input`);
   if (outputs.length !== 1) fail(file, outputs.length === 0 ? 'the graph has no Output node' : `the graph has ${outputs.length} Output nodes (${outputs.join(', ')}); snnc imports one output`);
   for (const [src, dst] of graph.edges) {
-    for (const end of [src, dst]) if (!graph.nodes.has(end)) fail(file, `edge (${src}, ${dst}) names node '${end}', which is not in the graph`);
-    if (src === dst) fail(file, `edge (${src}, ${dst}) is a recurrent self-connection on node '${src}'; snnc imports feed-forward graphs only`);
+    if (src === dst) fail(file, `edge (${src}, ${dst}) is a recurrent self-connection on node '${src}'; ${CYCLE_RULE}`);
   }
   const cycle = findCycle(graph.edges);
-  if (cycle) fail(file, `the edges form a cycle ${cycle.join(' -> ')} (a recurrent connection); snnc imports feed-forward graphs only`);
+  if (cycle) fail(file, `the edges form a cycle ${cycle.join(' -> ')} (a recurrent connection); ${CYCLE_RULE}`);
   const next = new Map<string, string>();
   const prev = new Map<string, string>();
   for (const [src, dst] of graph.edges) {
@@ -83,7 +92,8 @@ export function nirChain(graph: NirGraph, file: string): ChainNode[] {
   for (let at: string | undefined = input; at !== undefined; at = next.get(at)) {
     if (seen.has(at)) fail(file, `the edges loop back to node '${at}' (a cycle)`);
     seen.add(at);
-    chain.push({ name: at, node: graph.nodes.get(at)! });
+    const recurrent = loops.get(at);
+    chain.push({ name: at, node: graph.nodes.get(at)!, ...(recurrent ? { recurrent } : {}) });
   }
   if (chain[chain.length - 1]!.name !== output) fail(file, `the chain from '${input}' ends at '${chain[chain.length - 1]!.name}', which is not the Output node '${output}'`);
   for (const name of graph.nodes.keys()) {

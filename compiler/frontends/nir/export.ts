@@ -1,8 +1,9 @@
 /**
  * @fileoverview snnc float model -> NIR graph. conv -> Conv2d, pool -> SumPool2d/AvgPool2d, dense spiking ->
  * [Flatten] + Affine + neuron, identity spiking -> neuron; the neuron is IF (decay 1), LIF (decay < 1), I or LI (output
- * membrane). Parameters are chosen so that import (discretize.ts, same dt) gives back the same model bit for bit;
- * what NIR cannot state exactly (excess output, refractory reset, delay 1, ...) is refused with one line.
+ * membrane) or CubaLIF (a synaptic current), a recurrent synapse a Linear loop neuron -> Linear -> neuron, delay 1 a
+ * Delay of dt. Parameters are chosen so that import (discretize.ts, same dt) gives back the same model bit for bit;
+ * what NIR cannot state exactly (excess output, refractory reset, ...) is refused with one line.
  */
 import { SnncError } from '../../../base/errors.ts';
 import type { SnnModel, SpikingLayer } from '../../../model/format.ts';
@@ -27,7 +28,6 @@ function refuse(layer: SpikingLayer, message: string): never {
 
 /** The neuron node of a spiking layer with `shape` (per-neuron parameters take the layer's tensor shape). */
 function neuronNode(layer: SpikingLayer, shape: readonly number[], dt: number, notes: string[]): NirNode {
-  if (layer.delay !== 0) refuse(layer, 'delay 1 (outputs visible one step late) has no exact NIR form; NIR neurons emit in the same step');
   const count = numel(shape);
   const same = (v: number): NdArray => ({ shape: [...shape], data: new Float64Array(count).fill(v) });
   const identity = layer.weights === undefined;
@@ -50,6 +50,7 @@ function neuronNode(layer: SpikingLayer, shape: readonly number[], dt: number, n
   }
   if (layer.output === 'excess') refuse(layer, "output 'excess' (u - threshold on a spike) has no NIR primitive; NIR neurons emit binary spikes (use output 'binary')");
   if (layer.output === 'membrane' && layer.reset.kind !== 'none') refuse(layer, "output 'membrane' with a reset has no NIR primitive (LI and I never reset)");
+  if (layer.synapticDecay !== undefined) return cubaLifNode(layer, layer.synapticDecay, { same, shape, dt, vReset, metadata });
   if (layer.decay === 1) {
     if (hasBias) refuse(layer, 'a bias on an identity synapse with decay 1 has no NIR form (IF and I have no v_leak)');
     const r = rForUnitIntegratorGain(dt);
@@ -77,6 +78,27 @@ function neuronNode(layer: SpikingLayer, shape: readonly number[], dt: number, n
   return { type: 'LIF', tau: same(tau), r: same(r), vLeak: leak, vThreshold: same(layer.threshold), vReset: same(vReset), metadata };
 }
 
+/**
+ * A layer with a synaptic current as a CubaLIF: tau_syn and tau_mem with 1 - dt/tau equal to the decays, w_in and r
+ * with unit gains (dt w_in/tau_syn = dt r/tau_mem = 1), the membrane bias as v_leak (its Affine gets a zero bias: the
+ * model's synaptic current takes none).
+ */
+function cubaLifNode(
+  layer: SpikingLayer, synDecay: number,
+  p: { same: (v: number) => NdArray; shape: readonly number[]; dt: number; vReset: number; metadata: ReadonlyMap<string, MetadataValue> },
+): NirNode {
+  if (layer.output !== 'binary') refuse(layer, `a synaptic current with output '${layer.output}' has no NIR primitive snnc maps (CubaLIF fires binary spikes)`);
+  const tau = (decay: number, what: string): number => tauForDecay(decay, p.dt) ?? refuse(layer, `no float64 ${what} gives the decay ${decay} exactly as 1 - dt/${what} (dt = ${p.dt})`);
+  const unitGain = (t: number, what: string): number => rForUnitLeakyGain(t, p.dt) ?? refuse(layer, `no float64 ${what} gives a unit gain exactly (dt = ${p.dt})`);
+  const tauSyn = tau(synDecay, 'tau_syn');
+  const tauMem = tau(layer.decay, 'tau_mem');
+  const vLeak = Float64Array.from(layer.bias.data, (b, i) => vLeakForBias(b, tauMem, p.dt) ?? refuse(layer, `bias ${b} of neuron ${i} has no exact v_leak for tau_mem = ${tauMem}`));
+  return {
+    type: 'CubaLIF', tauSyn: p.same(tauSyn), tauMem: p.same(tauMem), r: p.same(unitGain(tauMem, 'r')), vLeak: { shape: [...p.shape], data: vLeak },
+    vThreshold: p.same(layer.threshold), vReset: p.same(p.vReset), wIn: p.same(unitGain(tauSyn, 'w_in')), metadata: p.metadata,
+  };
+}
+
 /** Builds the NIR graph of `model` with time step `dt` (import it with the same dt; the file records it). */
 export function modelToNir(model: SnnModel, dt = 1): NirExport {
   if (!(dt > 0) || !Number.isFinite(dt)) throw new SnncError('usage', `--dt: must be a positive number, got ${dt}`);
@@ -84,6 +106,8 @@ export function modelToNir(model: SnnModel, dt = 1): NirExport {
   const nodes = new Map<string, NirNode>();
   const notes: string[] = [];
   const order: string[] = [];
+  /** Edges besides the chain's: recurrent loops. */
+  const loops: (readonly [string, string])[] = [];
   const add = (name: string, node: NirNode): void => {
     nodes.set(name, node);
     order.push(name);
@@ -120,10 +144,19 @@ export function modelToNir(model: SnnModel, dt = 1): NirExport {
             add(names.take(`${layer.name}_flatten`), { type: 'Flatten', startDim: 0, endDim: -1, inputType: [...shape], metadata: NO_METADATA });
             shape = [numel(shape)];
           }
-          add(names.take(`${layer.name}_affine`), { type: 'Affine', weight: ndarray(layer.weights.shape, layer.weights.data), bias: ndarray(layer.bias.shape, layer.bias.data), metadata: NO_METADATA });
+          // with a synaptic current the Affine's bias would enter the current: the membrane's bias is the CubaLIF's v_leak
+          const bias = layer.synapticDecay !== undefined ? { shape: [layer.units], data: new Float32Array(layer.units) } : layer.bias;
+          add(names.take(`${layer.name}_affine`), { type: 'Affine', weight: ndarray(layer.weights.shape, layer.weights.data), bias: ndarray(bias.shape, bias.data), metadata: NO_METADATA });
           shape = [layer.units];
         }
         add(layer.name, neuronNode(layer, shape, dt, notes));
+        if (layer.recurrent) {
+          const rec = names.take(`${layer.name}_rec`);
+          nodes.set(rec, { type: 'Linear', weight: ndarray(layer.recurrent.shape, layer.recurrent.data), metadata: NO_METADATA });
+          loops.push([layer.name, rec], [rec, layer.name]);
+        }
+        // NIR Delay by one step dt: the layer's outputs seen one step late
+        if (layer.delay === 1) add(names.take(`${layer.name}_delay`), { type: 'Delay', delay: ndarray(shape, new Float64Array(numel(shape)).fill(dt)), metadata: NO_METADATA });
         break;
       }
     }
@@ -137,7 +170,7 @@ export function modelToNir(model: SnnModel, dt = 1): NirExport {
     graph: {
       version: NIR_WRITE_VERSION,
       nodes,
-      edges: order.slice(1).map((name, i) => [order[i]!, name] as const),
+      edges: [...order.slice(1).map((name, i) => [order[i]!, name] as const), ...loops],
       metadata: new Map([[SNNC_METADATA_KEY, head]]),
     },
     notes,

@@ -64,7 +64,9 @@ export type NirNode = Base &
       }
     /** z = x > threshold (Heaviside), stateless. */
     | { readonly type: 'Threshold'; readonly threshold: NdArray }
-    /** A primitive snnc reads but does not map (Delay, Conv1d, CubaLI, a nested NIRGraph, or an unknown type). */
+    /** y(t) = x(t - delay), delay in the graph's time unit (snnc: whole steps of dt). */
+    | { readonly type: 'Delay'; readonly delay: NdArray }
+    /** A primitive snnc reads but does not map (Conv1d, CubaLI, a nested NIRGraph, or an unknown type). */
     | { readonly type: 'unsupported'; readonly nirType: string }
   );
 

@@ -7,7 +7,8 @@
 import { SnncError } from '../../../base/errors.ts';
 import { unreachable } from '../../../ir/registry.ts';
 import type { ConvLayer, PoolLayer, SnnModel, SpikingLayer, Tensor } from '../../../model/format.ts';
-import { nirChain } from './chain.ts';
+import { nirChain, type ChainNode } from './chain.ts';
+import type { RecurrentLoop } from './recurrence.ts';
 import { leakBias, leakyGain } from './discretize.ts';
 import type { NdArray, NirGraph, NirNode, Pair } from './graph.ts';
 import { decodeHead, resolveHead, type NirImportOptions } from './model-head.ts';
@@ -29,11 +30,25 @@ interface Pending {
 const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const f32 = (data: ArrayLike<number>, shape: readonly number[]): Tensor => ({ shape: [...shape], data: Float32Array.from(data) });
 
+/** Row i of `weight` ([rows, cols] row-major) times gain[i], in float64 (rounded to float32 once, by f32). */
+function scaleRows(weight: Float64Array, gain: Float64Array, rows: number): Float64Array {
+  const cols = weight.length / rows;
+  return weight.map((w, k) => gain[Math.floor(k / cols)]! * w);
+}
+
+/**
+ * A Delay's steps (delay / dt) count as whole within this relative error: a float32 delay (PyTorch exporters) is off
+ * by up to 6e-8 of its value; a delay off by more is refused as a fraction of a step.
+ */
+const DELAY_STEP_TOLERANCE = 1e-6;
+
 class Importer extends NeuronReader {
   private readonly layers: Layer[] = [];
   private pending: Pending | undefined;
   /** Index of a conv layer that nothing but Flatten has followed yet: a neuron's gains fold into it. */
   private openConv: number | undefined;
+  /** Index of the neuron layer the last visited node emitted (a Delay may follow it), else undefined. */
+  private lastNeuron: number | undefined;
   private shape: number[];
   private readonly names = new LayerNames();
 
@@ -50,16 +65,28 @@ class Importer extends NeuronReader {
 
   /**
    * Emits a spiking layer for `neuron`, folding its input gains into the pending synapse (dense layer), or into the open
-   * conv's filters (identity layer; gains constant per channel), or requiring gain 1 (identity layer).
+   * conv's filters (identity layer; gains constant per channel), or requiring gain 1 (identity layer). A recurrent
+   * loop's rows take the same gains (the two currents add before the neuron scales them); the synapses' biases go to
+   * the membrane (a one-layer CubaLIF, `n.synapticDecay`, has none: see cubaLif).
    */
-  emitNeuron(layerName: string, name: string, node: NirNode, n: Neuron, count: number): void {
-    const base = { kind: 'spiking' as const, name: this.names.take(layerName), units: count, decay: n.decay, threshold: n.threshold, output: n.output, reset: n.reset, delay: 0 as const };
+  emitNeuron(layerName: string, name: string, node: NirNode, n: Neuron, count: number, loop?: RecurrentLoop): void {
+    const loopPart = loop ? this.recurrentPart(name, node, loop, n, count) : undefined;
+    const base = {
+      kind: 'spiking' as const, name: this.names.take(layerName), units: count, decay: n.decay, threshold: n.threshold, output: n.output, reset: n.reset, delay: 0 as const,
+      ...(loopPart ? { recurrent: loopPart.weights } : {}),
+    };
+    /** The synapses' summed bias (in the neuron's units) plus the neuron's own; with a synaptic current, which cubaLif
+     * gives no synapse bias, the neuron's own. */
+    const biases = (inBias: Float64Array | undefined): Pick<SpikingLayer, 'bias' | 'synapticDecay'> => {
+      if (n.synapticDecay !== undefined) return { bias: f32(n.bias, [count]), synapticDecay: n.synapticDecay };
+      const summed = loopPart?.bias ? (inBias ?? new Float64Array(count)).map((b, i) => b + loopPart.bias![i]!) : inBias;
+      const b = summed ? summed.map((bi, i) => (n.bias[i] === 0 ? bi : bi + n.bias[i]!)) : n.bias; // keeps a -0 bias
+      return { bias: f32(b, [count]) };
+    };
+    this.lastNeuron = this.layers.length;
     if (this.pending) {
       const p = this.pending;
-      const w = new Float64Array(p.weight.length);
-      for (let i = 0; i < p.out; i++) for (let j = 0; j < p.inputs; j++) w[i * p.inputs + j] = n.gain[i]! * p.weight[i * p.inputs + j]!;
-      const b = p.bias.map((bi, i) => (n.bias[i] === 0 ? n.gain[i]! * bi : n.gain[i]! * bi + n.bias[i]!)); // keeps a -0 bias
-      this.layers.push({ ...base, weights: f32(w, [p.out, p.inputs]), bias: f32(b, [p.out]) });
+      this.layers.push({ ...base, weights: f32(scaleRows(p.weight, n.gain, p.out), [p.out, p.inputs]), ...biases(p.bias.map((bi, i) => n.gain[i]! * bi)) });
       this.pending = undefined;
       this.shape = [p.out];
       return;
@@ -86,7 +113,34 @@ class Importer extends NeuronReader {
       if (bad >= 0) this.fail(name, node, `input gain ${gainFormula(node)} = ${n.gain[bad]} must be 1 here: no Affine, Linear or Conv2d directly before it to fold it into`);
     }
     this.openConv = undefined;
-    this.layers.push({ ...base, bias: f32(n.bias, [count]) });
+    this.layers.push({ ...base, ...biases(undefined) });
+  }
+
+  /** A recurrent loop's weights [count, count] and bias, scaled by the neuron's input gains. */
+  recurrentPart(name: string, node: NirNode, loop: RecurrentLoop, n: Neuron, count: number): { weights: Tensor; bias?: Float64Array } {
+    const w = loop.node.weight;
+    if (w.shape.length !== 2 || w.shape[0] !== count || w.shape[1] !== count) {
+      this.fail(name, node, `its recurrent synapse '${loop.name}' has weight [${w.shape.join(', ')}], expected [${count}, ${count}] (this neuron's output back into its ${count} units)`);
+    }
+    const weights = f32(scaleRows(w.data, n.gain, count), [count, count]);
+    if (loop.node.type === 'Linear') return { weights };
+    if (loop.node.bias.data.length !== count) this.fail(name, node, `its recurrent synapse '${loop.name}' has ${loop.node.bias.data.length} bias values for ${count} units`);
+    return { weights, bias: loop.node.bias.data.map((b, i) => n.gain[i]! * b) };
+  }
+
+  /** NIR Delay: whole steps of dt; 1 step right after a neuron is that layer's delay 1, 0 steps nothing. */
+  delay(name: string, node: Extract<NirNode, { type: 'Delay' }>): void {
+    const stepsReal = this.uniform(name, node, 'delay', node.delay.data, 'delay') / this.dt;
+    const steps = Math.round(stepsReal);
+    if (!(Math.abs(stepsReal - steps) <= DELAY_STEP_TOLERANCE * Math.max(1, steps))) {
+      this.fail(name, node, `delay ${node.delay.data[0]} is ${stepsReal} steps of dt = ${this.dt}, not a whole number; snnc delays by whole steps`);
+    }
+    if (steps === 0) return;
+    const layer = this.lastNeuron === undefined ? undefined : (this.layers[this.lastNeuron] as SpikingLayer);
+    if (steps !== 1) this.fail(name, node, `delay of ${steps} steps; an snnc layer delays its output by 0 or 1 step`);
+    if (!layer) this.fail(name, node, 'a delay of 1 step must directly follow a neuron node (it becomes that layer\'s delay 1)');
+    if (layer.delay === 1) this.fail(name, node, `a second delay after neuron layer '${layer.name}'; an snnc layer delays its output by at most 1 step`);
+    this.layers[this.lastNeuron!] = { ...layer, delay: 1 };
   }
 
   synapse(name: string, node: NirNode, weight: NdArray, bias: NdArray | undefined): void {
@@ -198,7 +252,9 @@ class Importer extends NeuronReader {
     this.shape = [numel(this.shape)];
   }
 
-  visit(name: string, node: NirNode): void {
+  visit({ name, node, recurrent }: ChainNode): void {
+    const neuronBefore = this.lastNeuron;
+    this.lastNeuron = undefined;
     switch (node.type) {
       case 'Affine':
         return this.synapse(name, node, node.weight, node.bias);
@@ -219,10 +275,13 @@ class Importer extends NeuronReader {
       case 'I':
       case 'Threshold': {
         const count = this.pending ? this.pending.out : numel(this.shape);
-        return this.emitNeuron(name, name, node, this.neuron(name, node, count), count);
+        return this.emitNeuron(name, name, node, this.neuron(name, node, count), count, recurrent);
       }
       case 'CubaLIF':
-        return this.cubaLif(name, node);
+        return this.cubaLif(name, node, recurrent);
+      case 'Delay':
+        this.lastNeuron = neuronBefore;
+        return this.delay(name, node);
       case 'Input':
       case 'Output':
         return this.fail(name, node, 'an Input or Output node inside the chain');
@@ -234,10 +293,13 @@ class Importer extends NeuronReader {
   }
 
   /**
-   * CubaLIF = [synaptic current I: a membrane-output layer, decay 1 - dt/tau_syn, gains dt w_in/tau_syn * dt R/tau_mem
-   * folded in] + [identity LIF driven by this step's I_t, decay 1 - dt/tau_mem, bias (dt/tau_mem) v_leak].
+   * CubaLIF: one layer whose synaptic current (decay 1 - dt/tau_syn, `synapticDecay`) takes the synapse and any
+   * recurrent loop, gains (dt w_in/tau_syn)(dt R/tau_mem) folded into their rows, membrane decay 1 - dt/tau_mem, bias
+   * (dt/tau_mem) v_leak. The model's synaptic current adds no bias, so a synapse bias (an Affine's) needs the exact
+   * two-layer form: [synaptic current I: a membrane-output layer, decay 1 - dt/tau_syn, the same gains and the bias
+   * folded in] + [identity LIF driven by this step's I_t]; a recurrent loop cannot reach I there, and is refused.
    */
-  cubaLif(name: string, node: Extract<NirNode, { type: 'CubaLIF' }>): void {
+  cubaLif(name: string, node: Extract<NirNode, { type: 'CubaLIF' }>, loop: RecurrentLoop | undefined): void {
     const count = this.pending ? this.pending.out : numel(this.shape);
     const per = (param: string, a: NdArray): Float64Array => this.perNeuron(name, node, param, a, count);
     const tauSyn = per('tau_syn', node.tauSyn);
@@ -247,13 +309,16 @@ class Importer extends NeuronReader {
     const synDecay = this.decayOf(name, node, 'tau_syn', tauSyn);
     const memDecay = this.decayOf(name, node, 'tau_mem', tauMem);
     const gain = wIn.map((w, i) => leakyGain(w, tauSyn[i]!, this.dt) * leakyGain(r[i]!, tauMem[i]!, this.dt));
-    const current: Neuron = { decay: synDecay, gain, bias: new Float64Array(count), threshold: 0, output: 'membrane', reset: { kind: 'none' } };
-    this.emitNeuron(`${name}_syn`, name, node, current, count);
     const threshold = this.threshold(name, node, 'v_threshold', node.vThreshold, count);
     const vLeak = per('v_leak', node.vLeak);
     const bias = vLeak.map((v, i) => leakBias(v, tauMem[i]!, this.dt));
-    const membrane: Neuron = { decay: memDecay, gain: new Float64Array(count).fill(1), bias, threshold, output: 'binary', reset: this.resetOf(name, node, count, threshold) };
-    this.emitNeuron(name, name, node, membrane, count);
+    const membrane = { decay: memDecay, bias, threshold, output: 'binary' as const, reset: this.resetOf(name, node, count, threshold) };
+    const biased = [this.pending?.bias.some((b) => b !== 0) ? this.pending.node : undefined, loop?.node.type === 'Affine' && loop.node.bias.data.some((b) => b !== 0) ? loop.name : undefined].filter((s) => s !== undefined);
+    if (biased.length === 0) return this.emitNeuron(name, name, node, { ...membrane, gain, synapticDecay: synDecay }, count, loop);
+    if (loop) this.fail(name, node, `the bias of ${biased.map((s) => `'${s}'`).join(' and ')} enters its synaptic current, which snnc's model adds no bias to (not done yet); export the synapses of a recurrent CubaLIF without bias`);
+    const current: Neuron = { decay: synDecay, gain, bias: new Float64Array(count), threshold: 0, output: 'membrane', reset: { kind: 'none' } };
+    this.emitNeuron(`${name}_syn`, name, node, current, count);
+    this.emitNeuron(name, name, node, { ...membrane, gain: new Float64Array(count).fill(1) }, count);
   }
 
   finish(outName: string, out: NirNode & { shape: readonly number[] }): Layer[] {
@@ -273,7 +338,7 @@ export function nirToModel(graph: NirGraph, file: string, options: NirImportOpti
   if (input.node.type !== 'Input' || output.node.type !== 'Output') throw new SnncError('model', `${file}: internal: chain does not run Input -> Output`);
   const head = resolveHead(decodeHead(graph, file), options, file, { name: input.name, shape: input.node.shape });
   const importer = new Importer(file, head.dt, head.input.shape, options.reset ?? 'file', new Set(head.fixedConvs));
-  for (const { name, node } of chain.slice(1, -1)) importer.visit(name, node);
+  for (const link of chain.slice(1, -1)) importer.visit(link);
   const layers = importer.finish(output.name, output.node);
   const last = layers[layers.length - 1] as SpikingLayer;
   if (last.units < 2) throw new SnncError('model', `${file}: the last layer has ${last.units} neuron; a classifier needs at least 2 classes`);

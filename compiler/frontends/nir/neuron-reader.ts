@@ -17,6 +17,8 @@ export interface Neuron {
   readonly threshold: number;
   readonly output: SpikingLayer['output'];
   readonly reset: ResetMode;
+  /** A CubaLIF as one layer: the decay of its synaptic current (`SpikingLayer.synapticDecay`). */
+  readonly synapticDecay?: number;
 }
 
 /** How a node's input gain is computed, for error messages. */

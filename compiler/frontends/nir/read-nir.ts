@@ -8,7 +8,7 @@ import type { MetadataValue, NdArray, NirGraph, NirNode, Pair } from './graph.ts
 import { readHdf5, type H5Group, type H5Value } from './hdf5.ts';
 
 /** Node types NIR defines that snnc does not map; anything else is an unknown type. */
-const KNOWN_UNMAPPED = new Set(['Delay', 'Conv1d', 'CubaLI', 'NIRGraph']);
+const KNOWN_UNMAPPED = new Set(['Conv1d', 'CubaLI', 'NIRGraph']);
 
 class Fields {
   constructor(
@@ -134,6 +134,8 @@ function readNode(group: H5Group, where: string): NirNode {
     }
     case 'Threshold':
       return { type, threshold: f.array('threshold'), metadata };
+    case 'Delay':
+      return { type, delay: f.array('delay'), metadata };
     default:
       return { type: 'unsupported', nirType: KNOWN_UNMAPPED.has(type) ? type : `${type} (not a NIR primitive snnc knows)`, metadata };
   }

@@ -61,6 +61,8 @@ function nodeEntries(node: NirNode): Entry[] {
       ];
     case 'Threshold':
       return [['threshold', arr(node.threshold)]];
+    case 'Delay':
+      return [['delay', arr(node.delay)]];
     case 'unsupported':
       throw new Error(`internal: cannot write an unsupported node (${node.nirType})`);
     default:

@@ -5,6 +5,7 @@
 import test from 'ava';
 import { randomProgram } from '../../../ir/random-program.ts';
 import { assertGolden } from '../../../test/support/golden.ts';
+import { BOTH } from '../../../test/support/recurrence-program.ts';
 import { cubaLif, sinabsConvNet } from '../../../test/support/target-feature-programs.ts';
 import { emitOnnxModels } from '../emit.ts';
 import { programSha256 } from '../../../ir/fingerprint.ts';
@@ -37,4 +38,11 @@ test('a tiny events program (frames [N, T, C, H, W]) in a Loop of 17 blocks of o
   const program = randomProgram(6, { conv: false, encoder: 'events', timesteps: 17, delay: 0, output: 'binary', reset: 'subtract' });
   const [model] = emitOnnxModels(program, {});
   assertGolden(t, `${GOLDEN}tiny-events-loop.txt`, modelText(model!.contents as Uint8Array));
+});
+
+test('recurrent and synaptic: the Loop carries c and the previous output r, and W_rec r is a MatMulInteger (Loop, delay 0)', (t) => {
+  const [model] = emitOnnxModels(BOTH, {});
+  const text = modelText(model!.contents as Uint8Array);
+  t.regex(text, /MatMulInteger\(t0\/h1\/rec_x_uint8, h1\/recurrent_weights_T, <none>, const\/weight_zero_point\)/);
+  assertGolden(t, `${GOLDEN}recurrence-both-loop.txt`, text);
 });

@@ -14,6 +14,7 @@ import { cubaLif, poolAvgPadded, sinabsConvNet } from '../../../test/support/tar
 import { avgPoolModel, sinabsModel } from '../../../test/support/feature-models.ts';
 import { emitTo } from '../../../test/support/emit-to.ts';
 import { exampleProgram } from '../../../test/support/example.ts';
+import { BOTH } from '../../../test/support/recurrence-program.ts';
 import { target } from '../index.ts';
 
 const CHECK = [
@@ -64,11 +65,15 @@ test('every kind of emitted model passes onnx.checker with full_check', async (t
     // Event input (frames [N, T, C, H, W]): in a Loop of two blocks with traces, and unrolled.
     [randomProgram(61, { conv: true, encoder: 'events', timesteps: 32 }), { traces: true }],
     [randomProgram(62, { conv: false, encoder: 'events', timesteps: 6 }), { unroll: true }],
+    // Recurrent synapses (W_rec r in MatMulInteger, float and double) and synaptic currents, Loop and unrolled.
+    [BOTH, { traces: true }],
+    [randomProgram(63, { extended: true, encoder: 'events', timesteps: 4, recurrence: 'both' }), { unroll: true }],
+    [randomProgram(64, { conv: true, timesteps: 3, recurrence: 'recurrent', delay: 1 }), {}],
   ];
   const dirs: string[] = [];
   for (const [program, options] of emitted) dirs.push(await emitTo(target, program, options));
   const files = dirs.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.onnx')).map((f) => join(dir, f)));
-  t.is(files.length, 18);
+  t.is(files.length, 21);
   const result = spawnSync(python, ['-c', CHECK, ...files], { encoding: 'utf8' });
   t.is(result.status, 0, result.stderr.split('\n').filter((l) => l.trim()).slice(-3).join('\n'));
   t.is(result.stdout.split('\n').filter((l) => l.startsWith('ok ')).length, files.length);

@@ -1,7 +1,8 @@
 /**
  * @fileoverview What only the onnx target has: unrolled graphs (the conformance suite runs the default Loop) equal the
  * golden runtime in scores and every trace output; the jitter encoder on full 28x28 images (784 draws per timestep) at
- * jitterBits 1, 8 and 16; and the traced twin the plug-in builds for a model emitted without trace outputs.
+ * jitterBits 1, 8 and 16; the traced twin the plug-in builds for a model emitted without trace outputs; and both for
+ * recurrent and synaptic programs.
  */
 import test from 'ava';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { randomProgram } from '../../../ir/random-program.ts';
 import { runGoldenBatch } from '../../../runtime/golden-batch.ts';
 import { traceGolden } from '../../../runtime/golden.ts';
 import { mnistBatch, testBatch } from '../../../test/support/batches.ts';
-import { sharedSet, sweeps } from '../../../test/support/conformance-set.ts';
+import { recurrenceSweep, sharedSet, sweeps } from '../../../test/support/conformance-set.ts';
 import { emitTo } from '../../../test/support/emit-to.ts';
 import { exampleProgram } from '../../../test/support/example.ts';
 import { target } from '../index.ts';
@@ -65,5 +66,16 @@ test('the plug-in traces a model emitted without trace outputs (Loop and unrolle
     const actual = await target.trace!(dir, program, images[2]!, seeds[2]!);
     const golden = traceGolden(program, images[2]!, seeds[2]!);
     t.deepEqual(actual.layers, golden.layers, program.name);
+  }
+});
+
+test('recurrent and synaptic programs: unrolled with trace outputs, and through the traced twin of a Loop model without them, equal the golden runtime', async (t) => {
+  const programs = recurrenceSweep().programs.filter((_, i) => i % 4 === 0);
+  t.true(programs.some((p) => p.layers.some((l) => l.kind === 'spiking' && l.recurrent && l.delay === 1)), 'a recurrent layer with delay 1');
+  for (const program of programs) {
+    await assertMatchesGolden(t, await emitTo(target, program, { unroll: true, traces: true }), program);
+    const { images, seeds } = testBatch(program);
+    const twin = await target.trace!(await emitTo(target, program, {}), program, images[3]!, seeds[3]!);
+    t.deepEqual(twin.layers, traceGolden(program, images[3]!, seeds[3]!).layers, `${program.name}: traced twin`);
   }
 });
