@@ -18,7 +18,7 @@ import { measureActivity } from '../runtime/activity.ts';
 import { datasetBatch, type Batch } from '../runtime/batch.ts';
 import { runGolden } from '../runtime/golden.ts';
 import { buildModule, splitParts, type ModuleShape } from '../targets/wasm/build-module.ts';
-import { planWasm } from '../targets/wasm/plan.ts';
+import { planWasm, type WasmPlan } from '../targets/wasm/plan.ts';
 import { printWasm } from '../targets/wasm/print-wasm.ts';
 import { loadWasmModel, type WasmModel } from '../targets/wasm/run.ts';
 import { findTorchPython, runPytorch } from './pytorch.ts';
@@ -41,12 +41,15 @@ const VARIANTS: readonly Variant[] = [
   { label: 'draws on their own (encode part)', prefetch: false },
 ];
 
-/** A module of `program` in `shape`, loaded through its own loader, checked against the golden runtime on 20 images. */
-async function loadVariant(program: Program, variant: Variant, shape: ModuleShape, batch: Batch): Promise<WasmModel> {
+/**
+ * A module of `plan` in `shape`, loaded through its own loader, checked against the golden runtime on 20 images; with
+ * the names of its functions in module order (the profile names them by index).
+ */
+async function loadVariant(program: Program, plan: WasmPlan, variant: Variant, shape: ModuleShape, batch: Batch): Promise<{ model: WasmModel; functions: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'snnc-wasm-profile-'));
   try {
-    const plan = planWasm(program, { prefetch: variant.prefetch });
-    writeFileSync(join(dir, 'model.wasm'), printWasm(buildModule(plan, shape)));
+    const module = buildModule(plan, shape);
+    writeFileSync(join(dir, 'model.wasm'), printWasm(module));
     writeFileSync(join(dir, 'model.mjs'), wrapperSource(plan, programSha256(program)));
     const model = await loadWasmModel(dir, program);
     batch.images.slice(0, 20).forEach((image, n) => {
@@ -54,7 +57,7 @@ async function loadVariant(program: Program, variant: Variant, shape: ModuleShap
       const got = model.infer(image, batch.seeds[n]!);
       if (got.scores.some((s, k) => s !== want.scores[k])) throw new Error(`${variant.label} (${shape}) differs from the golden runtime on image ${n}`);
     });
-    return model;
+    return { model, functions: module.functions.map((f) => f.name) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -107,8 +110,8 @@ async function selfSamples(model: WasmModel, batch: Batch, functions: readonly s
 }
 
 /** Shares of the parts (and of begin, run, the loader and the rest) in the split module's profile. */
-function partShares(program: Program, variant: Variant, samples: Map<string, number>): { part: string; share: number }[] {
-  const parts = splitParts(planWasm(program, { prefetch: variant.prefetch }));
+function partShares(plan: WasmPlan, samples: Map<string, number>): { part: string; share: number }[] {
+  const parts = splitParts(plan);
   const idle = new Set(['(idle)', '(program)', '(garbage collector)', '(root)']);
   const total = [...samples].filter(([name]) => !idle.has(name)).reduce((a, [, n]) => a + n, 0);
   const find = (name: string): number => samples.get(`wasm:${name}`) ?? 0;
@@ -167,12 +170,12 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   const emitted: { inlineUs: number; accumulateUs: number }[] = [];
   for (const variant of VARIANTS) {
-    const inline = await loadVariant(program, variant, 'inline', batch);
-    const split = await loadVariant(program, variant, 'split', batch);
+    const plan = planWasm(program, { prefetch: variant.prefetch });
+    const inline = (await loadVariant(program, plan, variant, 'inline', batch)).model;
+    const { model: split, functions } = await loadVariant(program, plan, variant, 'split', batch);
     const inlineUs = cpuPerImage(inline, batch);
     const splitUs = cpuPerImage(split, batch);
-    const functions = buildModule(planWasm(program, { prefetch: variant.prefetch }), 'split').functions.map((f) => f.name);
-    const shares = partShares(program, variant, await selfSamples(split, batch, functions));
+    const shares = partShares(plan, await selfSamples(split, batch, functions));
     process.stderr.write(`wasm-profile: ${variant.label}: ${inlineUs.toFixed(2)} us inline, ${splitUs.toFixed(2)} us split\n`);
     lines.push(
       `### ${variant.label}`,
