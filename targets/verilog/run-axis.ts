@@ -3,12 +3,11 @@
  * the core bench, random gaps and stalls on every valid and ready, and the sideband (error flag, cycles_last,
  * fingerprint) per sample.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { SnncError } from '../../base/errors.ts';
 import type { Batch } from '../../runtime/batch.ts';
 import { readDesign } from './emit.ts';
-import { buildSimulator, chooseSimulator, runTool, vectorFile, type SimulationResult, type Simulator } from './run.ts';
+import { chooseSimulator, runBench, type SimulationResult, type Simulator } from './run.ts';
 
 export const AXIS_TESTBENCH = 'snn_axis_tb';
 
@@ -57,19 +56,9 @@ export function simulateAxis(dirArg: string, batch: Batch, options: AxisOptions 
   const info = readDesign(dir);
   if (!info.tb.includes(`tb/${AXIS_TESTBENCH}.v`)) throw new SnncError('io', `${dir}: the design has no AXI4-Stream bench (a traced build leaves the AXI4-Stream core out); emit it without --traces`);
   const simulator = chooseSimulator(options.simulator);
-  const { command, args } = buildSimulator(dir, info, simulator, AXIS_TESTBENCH);
-  const work = mkdtempSync(join(dir, '.run-'));
-  try {
-    const input = join(work, 'in.txt');
-    const output = join(work, 'out.txt');
-    writeFileSync(input, vectorFile(batch, info));
-    const plus = [`+in=${input}`, `+out=${output}`, `+gap=${options.gapPercent ?? 30}`];
-    if (options.cut) plus.push(`+cut=${options.cut}`);
-    if (options.extra) plus.push(`+extra=${options.extra}`);
-    runTool(command, [...args, ...plus], dir, `${simulator} AXI4-Stream simulation`);
-    if (!existsSync(output)) throw new SnncError('tool', `${simulator} AXI4-Stream simulation wrote no output file`);
-    return parseAxisOutput(readFileSync(output, 'utf8'), batch.images.length, info.classes);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  const plus = [`+gap=${options.gapPercent ?? 30}`];
+  if (options.cut) plus.push(`+cut=${options.cut}`);
+  if (options.extra) plus.push(`+extra=${options.extra}`);
+  const text = runBench(dir, info, batch, { simulator, testbench: AXIS_TESTBENCH, plus, what: `${simulator} AXI4-Stream simulation` });
+  return parseAxisOutput(text, batch.images.length, info.classes);
 }

@@ -197,23 +197,33 @@ export function parseOutput(text: string, images: number, classes: number, first
 
 /** Simulates `batch` on the design emitted in `dir`. */
 export function simulate(dirArg: string, batch: Batch, options: SimulateOptions = {}): SimulationResult {
-  // Tools run with the design directory as cwd, so every path handed to them must be absolute.
   const dir = resolve(dirArg);
   const info = readDesign(dir);
   const simulator = chooseSimulator(options.simulator);
-  const { command, args } = buildSimulator(dir, info, simulator);
+  const plus: string[] = [];
+  if (options.gapPercent) plus.push(`+gap=${options.gapPercent}`);
+  if (options.traceFile) plus.push(`+trace=${resolve(options.traceFile)}`);
+  if (options.vcdFile) plus.push(`+vcd=${resolve(options.vcdFile)}`);
+  const text = runBench(dir, info, batch, { simulator, plus, what: `${simulator} simulation` });
+  return parseOutput(text, batch.images.length, info.classes, options.firstImage);
+}
+
+/**
+ * Builds a bench of the design in `dir` (the core bench unless `testbench` names another), feeds it `batch` as a
+ * vector file with the plusargs `plus`, and returns the text it wrote to `+out`.
+ */
+export function runBench(dirArg: string, info: DesignInfo, batch: Batch, bench: { simulator: Simulator; testbench?: string; plus: readonly string[]; what: string }): string {
+  // Tools run with the design directory as cwd, so every path handed to them must be absolute.
+  const dir = resolve(dirArg);
+  const { command, args } = buildSimulator(dir, info, bench.simulator, bench.testbench);
   const work = mkdtempSync(join(dir, '.run-'));
   try {
     const input = join(work, 'in.txt');
     const output = join(work, 'out.txt');
     writeFileSync(input, vectorFile(batch, info));
-    const plus = [`+in=${input}`, `+out=${output}`];
-    if (options.gapPercent) plus.push(`+gap=${options.gapPercent}`);
-    if (options.traceFile) plus.push(`+trace=${resolve(options.traceFile)}`);
-    if (options.vcdFile) plus.push(`+vcd=${resolve(options.vcdFile)}`);
-    runTool(command, [...args, ...plus], dir, `${simulator} simulation`);
-    if (!existsSync(output)) throw new SnncError('tool', `${simulator} simulation wrote no output file`);
-    return parseOutput(readFileSync(output, 'utf8'), batch.images.length, info.classes, options.firstImage);
+    runTool(command, [...args, `+in=${input}`, `+out=${output}`, ...bench.plus], dir, bench.what);
+    if (!existsSync(output)) throw new SnncError('tool', `${bench.what} wrote no output file`);
+    return readFileSync(output, 'utf8');
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
