@@ -40,8 +40,8 @@ const SUBSTITUTIONS: readonly Substitution[] = [
     why: 'mnist-dvs-sim (1.3 GB, 10-25 minutes of emulation here) is not made in CI, so its fetch is checked, not run; test/training-events.test.ts trains, compiles and evaluates an events model on smnist through the same code, test/event-data.test.ts covers the emulator and binning',
   },
   {
-    match: /^train --arch \S+ --dataset mnist --epochs \d+ /,
-    why: '15 epochs on 60,000 images take 10-60 minutes; one epoch on 100 images runs the same code',
+    match: /^train --arch \S+ --dataset s?mnist --epochs \d+ /,
+    why: '15 epochs on 60,000 images (or sequences) take 10-60 minutes; one epoch on 100 runs the same code',
     run: (c) => `${c.replace(/--epochs \d+/, '--epochs 1')} --train-limit 100 --test-limit 20`,
   },
   {
@@ -50,8 +50,8 @@ const SUBSTITUTIONS: readonly Substitution[] = [
     run: (c) => c.replace('--batch 1000', '--batch 100').replace(/--train-limit \d+/, '--train-limit 100').replace(/--test-limit \d+/, '--test-limit 20'),
   },
   {
-    match: /^eval (?:\/tmp\/mnist-snn|examples\/mnist-(?!dvs-sim))\S*$/,
-    why: 'all 10,000 test images after calibrating on 512; 20 images after calibrating on 64 run the same code',
+    match: /^eval (?:\/tmp\/mnist-snn|examples\/mnist-(?!dvs-sim)|examples\/smnist-)\S*$/,
+    why: 'all 10,000 test images (or sequences) after calibrating on 512; 20 after calibrating on 64 run the same code',
     run: (c) => `${c} --limit 20 --calibration-images 64`,
   },
   {

@@ -97,8 +97,9 @@ export function cachedAccuracy(dir: string, what: 'float' | number, opts: Pick<M
 export async function fixedAccuracy(dir: string, weightBits: number, opts: MeasureOptions = {}): Promise<Accuracy> {
   const model = loadSnn(dir);
   const timesteps = opts.timesteps ?? model.timesteps;
-  const data = await testImages(model, opts.images, timesteps);
-  return cached(cacheKey(dir, `w${weightBits}`, timesteps, data.count), opts.fresh, async () => {
+  // The key needs only the count, so a cached model's dataset need not be fetched.
+  return cached(cacheKey(dir, `w${weightBits}`, timesteps, testCount(model, opts.images)), opts.fresh, async () => {
+    const data = await testImages(model, opts.images, timesteps);
     opts.log?.(`${dir}: fixed point, ${weightBits}-bit weights, T=${timesteps}, ${data.count} images`);
     const { program } = await compileModelDir(dir, { options: { weightBits, timesteps }, ...(opts.log ? { log: opts.log } : {}) });
     const { labels } = await runGoldenBatch(program, datasetBatch(data));
