@@ -2,7 +2,8 @@
  * @fileoverview NIR recurrence (docs/nir.md "Recurrence"): the NIR paper's Braille RNN (CubaLIF with a recurrent
  * Affine) imports as one spiking layer with a recurrent synapse and a synaptic current (`recurrent`, `synapticDecay`),
  * lowers (worst-case bounds or data calibration) to the exact integers below, and survives import -> export -> import;
- * a bias into a recurrent CubaLIF's current, other cycle shapes and fractional or long Delays are refused.
+ * a bias into a recurrent CubaLIF's current becomes that current's bias (`synapticBias`); other cycle shapes and
+ * fractional or long Delays are refused.
  */
 import test from 'ava';
 import { mkdtempSync } from 'node:fs';
@@ -20,7 +21,7 @@ import type { Program } from '../ir/program.ts';
 import type { SpikingOp } from '../ir/spiking.ts';
 import type { SnnModel, SpikingLayer } from '../model/format.ts';
 import { serializeModel } from '../model/write-model.ts';
-import { BRAILLE_EXAMPLE, brailleExampleGraph } from '../scripts/braille-rnn-example.ts';
+import { BRAILLE_BIAS, BRAILLE_BIAS_EXAMPLE, BRAILLE_EXAMPLE, brailleExampleGraph } from '../scripts/braille-rnn-example.ts';
 import { brailleRnn, snntorchMlp, SNNTORCH_DT, uniform, writeRawNir, type BrailleOptions, type RawGraph } from './support/nir-build.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'snnc-nir-rec-'));
@@ -128,9 +129,21 @@ test('Braille RNN lowers with data calibration: the float reference runs recurre
   t.deepEqual(loweringChecks(program)!.agreement, { agree: 8, images: 8 });
 });
 
-test('a recurrent CubaLIF whose Affines have a bias is refused in one line: the model\'s synaptic current adds no bias', async (t) => {
-  const err = await t.throwsAsync(load(brailleRnn({ reset: 'zero', bias: true, seed: 9 })));
-  t.regex(err!.message, /^\/\S+\.nir: node 'lif1' \(CubaLIF\): the bias of 'fc1' and 'rec1' enters its synaptic current, which snnc's model adds no bias to \(not done yet\); export the synapses of a recurrent CubaLIF without bias$/);
+test('a recurrent CubaLIF whose Affines have a bias: their gain-scaled sum is its synaptic current\'s bias', async (t) => {
+  const model = await load(brailleRnn({ reset: 'zero', bias: true, seed: 9 }));
+  // lif1 (recurrent) is one layer; lif2 (feed-forward, biased) keeps the exact two-layer form
+  t.deepEqual(model.layers.map((l) => l.name), ['lif1', 'lif2_syn', 'lif2']);
+  const layer = model.layers[0] as SpikingLayer;
+  const bIn = uniform(9 + 1, 38, 0.15).map(f);
+  const bRec = uniform(9 + 3, 38, 0.075).map(f);
+  for (const j of [0, 17, 37]) t.is(layer.synapticBias!.data[j], f(gain * bIn[j]! + gain * bRec[j]!));
+  t.deepEqual(layer.synapticBias!.shape, [38]);
+  // the membrane's bias is still (dt/tau_mem) v_leak = 0
+  t.true(layer.bias.data.every((b) => b === 0));
+  // lowered: the current's bias on the membrane grid (frac 8), within the current's type; the clamp-free proof stands
+  const op = lower(model).layers[0] as SpikingOp;
+  t.deepEqual(op.synaptic!.bias!.slice(0, 3), Array.from(layer.synapticBias!.data.slice(0, 3), (b) => Math.round(b * 256)));
+  t.true(lower(model).quantization.provenNoSaturation);
 });
 
 test('a feed-forward CubaLIF whose Affine has a bias keeps the exact two-layer form (current, then membrane)', async (t) => {
@@ -162,9 +175,10 @@ test('a recurrent LIF: the loop Affine\'s bias adds to the layer bias, gains fol
   t.is((model.layers[1] as SpikingLayer).recurrent, undefined);
 });
 
-test('import -> export -> import gives the same model and the same program (Braille RNN, both resets)', async (t) => {
-  for (const reset of ['subtract', 'zero'] as const) {
-    const first = await load(brailleRnn({ reset, bias: false, seed: 5 }));
+test('import -> export -> import gives the same model and the same program (Braille RNN, both resets, with and without bias)', async (t) => {
+  for (const [reset, bias] of [['subtract', false], ['zero', false], ['subtract', true]] as const) {
+    const first = await load(brailleRnn({ reset, bias, seed: 5 }));
+    t.is((first.layers[0] as SpikingLayer).synapticBias !== undefined, bias);
     const file = join(dir, `rt${counter++}.nir`);
     const exported = modelToNir(first, SNNTORCH_DT).graph;
     t.is(exported.nodes.get('lif1')!.type, 'CubaLIF');
@@ -268,4 +282,20 @@ test('examples/braille-rnn.nir is the graph scripts/braille-rnn-example.ts write
   const first = model.layers[0] as SpikingLayer;
   t.deepEqual([first.recurrent!.shape, first.synapticDecay, first.reset, first.decay], [[38, 38], 0.8, { kind: 'subtract' }, 0.9]);
   t.deepEqual(model.layers.map((l) => [l.name, (l as SpikingLayer).synapticDecay]), [['lif1', 0.8], ['lif2', 0.8]]);
+});
+
+test('examples/braille-rnn-bias.nir is the same graph with Affine biases: lif1 gets a current bias, lif2 the two-layer form', async (t) => {
+  const fresh = join(dir, 'braille-bias-example.nir');
+  await writeNirFile(fresh, brailleExampleGraph(BRAILLE_BIAS));
+  const shipped = await readNirFile(BRAILLE_BIAS_EXAMPLE);
+  t.deepEqual(shipped, await readNirFile(fresh), 'run npx tsx scripts/braille-rnn-example.ts');
+  const plain = await readNirFile(BRAILLE_EXAMPLE);
+  for (const name of ['fc1', 'rec1', 'fc2']) {
+    const [a, b] = [shipped.nodes.get(name)!, plain.nodes.get(name)!];
+    if (a.type !== 'Affine' || b.type !== 'Affine') throw new Error(`${name} is not an Affine`);
+    t.deepEqual(a.weight, b.weight, `${name}: the same weights`);
+    t.true(a.bias.data.every((x) => Math.abs(x) <= BRAILLE_BIAS) && a.bias.data.some((x) => x !== 0), `${name}: a bias`);
+  }
+  const model = nirToModel(shipped, BRAILLE_BIAS_EXAMPLE);
+  t.deepEqual(model.layers.map((l) => [l.name, (l as SpikingLayer).synapticBias !== undefined]), [['lif1', true], ['lif2_syn', false], ['lif2', false]]);
 });

@@ -67,7 +67,8 @@ class Importer extends NeuronReader {
    * Emits a spiking layer for `neuron`, folding its input gains into the pending synapse (dense layer), or into the open
    * conv's filters (identity layer; gains constant per channel), or requiring gain 1 (identity layer). A recurrent
    * loop's rows take the same gains (the two currents add before the neuron scales them); the synapses' biases go to
-   * the membrane (a one-layer CubaLIF, `n.synapticDecay`, has none: see cubaLif).
+   * the membrane, or with a synaptic current (a one-layer CubaLIF, `n.synapticDecay`) into that current
+   * (`synapticBias`, only when one is nonzero: see cubaLif).
    */
   emitNeuron(layerName: string, name: string, node: NirNode, n: Neuron, count: number, loop?: RecurrentLoop): void {
     const loopPart = loop ? this.recurrentPart(name, node, loop, n, count) : undefined;
@@ -75,11 +76,14 @@ class Importer extends NeuronReader {
       kind: 'spiking' as const, name: this.names.take(layerName), units: count, decay: n.decay, threshold: n.threshold, output: n.output, reset: n.reset, delay: 0 as const,
       ...(loopPart ? { recurrent: loopPart.weights } : {}),
     };
-    /** The synapses' summed bias (in the neuron's units) plus the neuron's own; with a synaptic current, which cubaLif
-     * gives no synapse bias, the neuron's own. */
-    const biases = (inBias: Float64Array | undefined): Pick<SpikingLayer, 'bias' | 'synapticDecay'> => {
-      if (n.synapticDecay !== undefined) return { bias: f32(n.bias, [count]), synapticDecay: n.synapticDecay };
+    /** The synapses' summed bias (in the neuron's units) plus the neuron's own; with a synaptic current, the neuron's
+     * own, and the synapses' summed bias (if not all 0) as the current's. */
+    const biases = (inBias: Float64Array | undefined): Pick<SpikingLayer, 'bias' | 'synapticDecay' | 'synapticBias'> => {
       const summed = loopPart?.bias ? (inBias ?? new Float64Array(count)).map((b, i) => b + loopPart.bias![i]!) : inBias;
+      if (n.synapticDecay !== undefined) {
+        const current = summed?.some((b) => b !== 0) ? { synapticBias: f32(summed, [count]) } : {};
+        return { bias: f32(n.bias, [count]), synapticDecay: n.synapticDecay, ...current };
+      }
       const b = summed ? summed.map((bi, i) => (n.bias[i] === 0 ? bi : bi + n.bias[i]!)) : n.bias; // keeps a -0 bias
       return { bias: f32(b, [count]) };
     };
@@ -295,9 +299,10 @@ class Importer extends NeuronReader {
   /**
    * CubaLIF: one layer whose synaptic current (decay 1 - dt/tau_syn, `synapticDecay`) takes the synapse and any
    * recurrent loop, gains (dt w_in/tau_syn)(dt R/tau_mem) folded into their rows, membrane decay 1 - dt/tau_mem, bias
-   * (dt/tau_mem) v_leak. The model's synaptic current adds no bias, so a synapse bias (an Affine's) needs the exact
-   * two-layer form: [synaptic current I: a membrane-output layer, decay 1 - dt/tau_syn, the same gains and the bias
-   * folded in] + [identity LIF driven by this step's I_t]; a recurrent loop cannot reach I there, and is refused.
+   * (dt/tau_mem) v_leak. A synapse bias (an Affine's, the input's or the loop's) enters the current: with a recurrent
+   * loop it is the layer's `synapticBias` (gain-scaled as the rows); without one the exact two-layer form stays, as
+   * before: [synaptic current I: a membrane-output layer, decay 1 - dt/tau_syn, the same gains and the bias folded in]
+   * + [identity LIF driven by this step's I_t].
    */
   cubaLif(name: string, node: Extract<NirNode, { type: 'CubaLIF' }>, loop: RecurrentLoop | undefined): void {
     const count = this.pending ? this.pending.out : numel(this.shape);
@@ -314,8 +319,7 @@ class Importer extends NeuronReader {
     const bias = vLeak.map((v, i) => leakBias(v, tauMem[i]!, this.dt));
     const membrane = { decay: memDecay, bias, threshold, output: 'binary' as const, reset: this.resetOf(name, node, count, threshold) };
     const biased = [this.pending?.bias.some((b) => b !== 0) ? this.pending.node : undefined, loop?.node.type === 'Affine' && loop.node.bias.data.some((b) => b !== 0) ? loop.name : undefined].filter((s) => s !== undefined);
-    if (biased.length === 0) return this.emitNeuron(name, name, node, { ...membrane, gain, synapticDecay: synDecay }, count, loop);
-    if (loop) this.fail(name, node, `the bias of ${biased.map((s) => `'${s}'`).join(' and ')} enters its synaptic current, which snnc's model adds no bias to (not done yet); export the synapses of a recurrent CubaLIF without bias`);
+    if (biased.length === 0 || loop) return this.emitNeuron(name, name, node, { ...membrane, gain, synapticDecay: synDecay }, count, loop);
     const current: Neuron = { decay: synDecay, gain, bias: new Float64Array(count), threshold: 0, output: 'membrane', reset: { kind: 'none' } };
     this.emitNeuron(`${name}_syn`, name, node, current, count);
     this.emitNeuron(name, name, node, { ...membrane, gain: new Float64Array(count).fill(1) }, count);
