@@ -88,6 +88,20 @@ test('synaptic current bias saturates with the current: the clamp comes after th
   t.deepEqual(r.o, [[1, 1, 1, 1], [0, 0, 0, 0]]);
 });
 
+test('recurrent synapse into a biased current that saturates', (t) => {
+  // Current bias [350, -7]; recurrent w = [-30, 10, 90, 5] (rec << 1); binary outputs, threshold 150, zero reset.
+  // t0: r = [0, 0].  unit 0: c = clamp(550) = 511, u = 511 fires.  unit 1: c = -57, u = -53 (v = -53).
+  // t1: r = [1, 0].  unit 0: in = 200 - 60 = 140, c = 383 + 140 + 350 -> 511, fires.
+  //                  unit 1: in = -50 + 180 = 130, c = rs(-171, 2) + 130 - 7 = -43 + 123 = 80, u = -26 + 80 + 4 = 58.
+  // t2: r = [1, 0].  unit 0: 511 fires.  unit 1: c = rs(240, 2) + 123 = 60 + 123 = 183, u = 29 + 183 + 4 = 216 fires.
+  // t3: r = [1, 1].  unit 0: in = 200 - 40 = 160, c -> 511, fires.
+  //                  unit 1: in = -50 + 190 = 140, c = rs(549, 2) + 133 = 137 + 133 = 270, u = 0 + 270 + 4 = 274 fires.
+  const r = run(currentBiasProgram([350, -7], { recurrent: RECURRENT, accType: intType(true, 16, 1) }));
+  t.deepEqual(r.u, [[511, 511, 511, 511], [-53, 58, 216, 274]]);
+  t.deepEqual(r.o, [[1, 1, 1, 1], [0, 0, 1, 1]]);
+  t.deepEqual(r.scores, [2044, 495]);
+});
+
 test('recurrent and synaptic together, excess outputs and a subtract reset', (t) => {
   // Output excess: o = clamp(rs(u - 150, 2), u4.0); recurrent w = [-3, 1, 9, 1] (rec << 1); current decay 1/2.
   // t0: r = [0, 0].   unit 0: c = 200, u = 200, o = rs(50, 2) = 13, v = 50.   unit 1: c = 0, u = 0.
