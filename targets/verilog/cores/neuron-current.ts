@@ -56,7 +56,7 @@ export function currentInput(b: ModuleBuilder, p: CurrentParams, accAligned: Exp
   const bias = b.wire('syn_bias', sumBits, true);
   const bits = p.synBiasBits;
   b.generateIf('syn_bias_field', eq(bits, num(0)), (g) => g.assign(bias, repeat(sumBits, lit(0, 1))), (g) => {
-    const field = g.wire('syn_bias_field', bits, true);
+    const field = g.wire('syn_bias_raw', bits, true);
     g.assign(field, part(params, add(offset, p.recShiftBits), bits));
     g.assign(bias, sext(field, bits, sumBits));
   });

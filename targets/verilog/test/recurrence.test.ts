@@ -65,7 +65,7 @@ for (const name of ['recurrent-synaptic-excess-subtract', 'both-extended-1', 'bo
   });
 }
 
-for (const name of ['recurrent-synaptic-excess-subtract', 'both-extended-1', 'both-extended-13', 'both-events-7', 'synaptic-conv-13']) {
+for (const name of ['recurrent-synaptic-excess-subtract', 'recurrent-synaptic-current-bias-saturating', 'both-extended-1', 'both-extended-8', 'both-extended-13', 'both-events-7', 'synaptic-conv-13']) {
   for (const traces of [false, true]) {
     test(`${name}${traces ? ', traced' : ''}: lint clean`, async (t) => {
       const { program, lanes } = byName(name);
