@@ -20,6 +20,7 @@ import { randomCounts } from '../ir/random-program.ts';
 import type { Program } from '../ir/program.ts';
 import type { SpikingOp } from '../ir/spiking.ts';
 import type { SnnModel, SpikingLayer } from '../model/format.ts';
+import { runSnnFloat } from '../runtime/float-reference.ts';
 import { serializeModel } from '../model/write-model.ts';
 import { BRAILLE_BIAS, BRAILLE_BIAS_EXAMPLE, BRAILLE_EXAMPLE, brailleExampleGraph } from '../scripts/braille-rnn-example.ts';
 import { brailleRnn, snntorchMlp, SNNTORCH_DT, uniform, writeRawNir, type BrailleOptions, type RawGraph } from './support/nir-build.ts';
@@ -256,11 +257,47 @@ for (const [name, breakIt, message] of refusals) {
   });
 }
 
+test('Delay of d > 1 steps: the neuron\'s delay 1 and d - 1 relay layers; the next layer sees its spikes d steps late', async (t) => {
+  const g = snntorchMlp(8);
+  g.nodes.d = { type: 'Delay', delay: { f32: [3 * SNNTORCH_DT], shape: [] } };
+  g.edges = g.edges.filter(([a]) => a !== '2').concat([['2', 'd'], ['d', '3']]);
+  const model = await load(g);
+  const plain = await load(snntorchMlp(8));
+  t.deepEqual(model.layers.map((l) => [l.name, (l as SpikingLayer).delay, (l as SpikingLayer).output, (l as SpikingLayer).weights === undefined]), [
+    ['n2', 1, 'binary', false], ['n2_delay1', 1, 'binary', true], ['n2_delay2', 1, 'binary', true], ['n4', 0, 'binary', false],
+  ]);
+  // The float reference: what layer '4' reads at step t is layer '2''s output of step t - 3 (zeros before).
+  const outputs = (m: SnnModel, layer: number): number[][] => {
+    const seen: number[][] = [];
+    runSnnFloat({ ...m, timesteps: 12 }, Uint8Array.from({ length: 784 }, (_, i) => (i * 37) % 256), 3, (l, _t, _u, o) => l === layer && seen.push(Array.from(o)));
+    return seen;
+  };
+  const before = outputs(plain, 0);
+  t.true(before.some((o) => o.some((v) => v !== 0)), 'layer 2 spikes');
+  t.deepEqual(outputs(model, 2), [...Array.from({ length: 3 }, () => new Array<number>(8).fill(0)), ...before.slice(0, 9)]);
+  // Lowered, the relays are exact identity layers on every target's integers (u = x, o = x).
+  const program = lower(model);
+  const relay = program.layers[1] as SpikingOp;
+  t.like(relay, { synapse: 'identity', delay: 1, threshold: 0, decay: { mul: 0 }, output: { kind: 'binary' } });
+  t.deepEqual(relay.accShift, new Array<number>(8).fill(0));
+});
+
+test('a Delay of several steps before the Output: the readout reads the relay\'s spikes, not a membrane', async (t) => {
+  const g = snntorchMlp(8);
+  g.nodes.d = { type: 'Delay', delay: { f32: [2 * SNNTORCH_DT], shape: [] } };
+  g.edges = g.edges.filter(([a]) => a !== '4').concat([['4', 'd'], ['d', 'output']]);
+  const model = await load(g);
+  t.deepEqual(model.layers.map((l) => l.name), ['n2', 'n4', 'n4_delay1']);
+  t.is(model.readout.source, 'output');
+  const err = await t.throwsAsync(load(g, { ...SNNTORCH, readout: 'membrane' }));
+  t.regex(err!.message, /: the readout reads the membrane of 'n4_delay1', a relay of a Delay of more than one step after a spiking neuron \(its membrane is the spike\); read its output, or delay by one step$/);
+});
+
 test('refuses a Delay that is not one whole step right after a neuron, saying why', async (t) => {
   const cases: [number, string, RegExp][] = [
     [1.5 * SNNTORCH_DT, '2', /node 'd' \(Delay\): delay 0\.000150\d* is 1\.5\d* steps of dt = 0\.0001, not a whole number; snnc delays by whole steps/],
-    [2 * SNNTORCH_DT, '2', /node 'd' \(Delay\): delay of 2 steps; an snnc layer delays its output by 0 or 1 step/],
-    [SNNTORCH_DT, '1', /node 'd' \(Delay\): a delay of 1 step must directly follow a neuron node/],
+    [SNNTORCH_DT, '1', /node 'd' \(Delay\): a delay must directly follow a neuron node/],
+    [3 * SNNTORCH_DT, '1', /node 'd' \(Delay\): a delay must directly follow a neuron node/],
   ];
   for (const [seconds, after, message] of cases) {
     const g = snntorchMlp(8);

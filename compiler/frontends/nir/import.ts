@@ -9,6 +9,7 @@ import { unreachable } from '../../../ir/registry.ts';
 import type { ConvLayer, PoolLayer, SnnModel, SpikingLayer, Tensor } from '../../../model/format.ts';
 import { nirChain, type ChainNode } from './chain.ts';
 import type { RecurrentLoop } from './recurrence.ts';
+import { delayRelay } from './delay-relay.ts';
 import { leakBias, leakyGain } from './discretize.ts';
 import type { NdArray, NirGraph, NirNode, Pair } from './graph.ts';
 import { decodeHead, resolveHead, type NirImportOptions } from './model-head.ts';
@@ -51,6 +52,8 @@ class Importer extends NeuronReader {
   private lastNeuron: number | undefined;
   private shape: number[];
   private readonly names = new LayerNames();
+  /** Index of the last relay of spikes a Delay added (its membrane is the spike, not the neuron's membrane). */
+  spikeRelay: number | undefined;
 
   constructor(
     file: string,
@@ -132,7 +135,10 @@ class Importer extends NeuronReader {
     return { weights, bias: loop.node.bias.data.map((b, i) => n.gain[i]! * b) };
   }
 
-  /** NIR Delay: whole steps of dt; 1 step right after a neuron is that layer's delay 1, 0 steps nothing. */
+  /**
+   * NIR Delay: whole steps of dt right after a neuron: 1 step is that layer's delay 1, d > 1 steps delay 1 and d - 1
+   * relay layers (delay-relay.ts), 0 steps nothing.
+   */
   delay(name: string, node: Extract<NirNode, { type: 'Delay' }>): void {
     const stepsReal = this.uniform(name, node, 'delay', node.delay.data, 'delay') / this.dt;
     const steps = Math.round(stepsReal);
@@ -141,10 +147,11 @@ class Importer extends NeuronReader {
     }
     if (steps === 0) return;
     const layer = this.lastNeuron === undefined ? undefined : (this.layers[this.lastNeuron] as SpikingLayer);
-    if (steps !== 1) this.fail(name, node, `delay of ${steps} steps; an snnc layer delays its output by 0 or 1 step`);
-    if (!layer) this.fail(name, node, 'a delay of 1 step must directly follow a neuron node (it becomes that layer\'s delay 1)');
-    if (layer.delay === 1) this.fail(name, node, `a second delay after neuron layer '${layer.name}'; an snnc layer delays its output by at most 1 step`);
+    if (!layer) this.fail(name, node, 'a delay must directly follow a neuron node (it becomes that layer\'s delay 1, and relay layers for more steps)');
+    if (layer.delay === 1 || this.lastNeuron !== this.layers.length - 1) this.fail(name, node, `a second delay after neuron layer '${layer.name}'; give one Delay node the whole number of steps`);
     this.layers[this.lastNeuron!] = { ...layer, delay: 1 };
+    for (let k = 1; k < steps; k++) this.layers.push(delayRelay(layer, this.names.take(`${layer.name}_delay${k}`)));
+    if (steps > 1 && layer.output !== 'membrane') this.spikeRelay = this.layers.length - 1;
   }
 
   synapse(name: string, node: NirNode, weight: NdArray, bias: NdArray | undefined): void {
@@ -347,6 +354,9 @@ export function nirToModel(graph: NirGraph, file: string, options: NirImportOpti
   const last = layers[layers.length - 1] as SpikingLayer;
   if (last.units < 2) throw new SnncError('model', `${file}: the last layer has ${last.units} neuron; a classifier needs at least 2 classes`);
   const readout = head.readout ?? { kind: 'sum' as const, ...(last.output === 'membrane' ? {} : { source: 'output' as const }), begin: 0 };
+  if (importer.spikeRelay === layers.length - 1 && (readout.source ?? 'membrane') === 'membrane') {
+    throw new SnncError('model', `${file}: the readout reads the membrane of '${last.name}', a relay of a Delay of more than one step after a spiking neuron (its membrane is the spike); read its output, or delay by one step`);
+  }
   if (readout.begin >= head.timesteps) throw new SnncError('usage', `the readout starts at step ${readout.begin}, but there are only ${head.timesteps} timesteps`);
   return {
     format: 'snnc-model', version: 1, kind: 'snn', metadata: head.metadata, input: head.input, encoder: head.encoder, timesteps: head.timesteps,
