@@ -12,8 +12,8 @@
  *   0 included (a sparse stream carries the zeros it leaves out). Accumulator intervals hold every partial sum.
  * Recurrence (docs/ir.md): the recurrent synapse reads the layer's own output r, which lies in the output type's
  * values whatever happened (max|o| of output.type, declared; the clamped output of any membrane, reached), so its sum
- * rec_j is bounded without a fixed point. The synaptic current c is a leaky sum of in_j, clamped to its type: over
- * T steps |c| <= ceil(|c| * decay) + 1 + |in| step by step (membraneBound's rule), which for decay < 1 stays below the
+ * rec_j is bounded without a fixed point. The synaptic current c is a leaky sum of in_j + cb_j (cb its bias), clamped
+ * to its type: over T steps |c| <= ceil(|c| * decay) + 1 + |in + cb| step by step (membraneBound's rule), which for decay < 1 stays below the
  * geometric limit (|in| + 1) / (1 - decay) for any T; for decay >= 1 it grows with T and the clamp can bite
  * (`currentClampFree` says whether it can within T steps).
  */
@@ -26,7 +26,7 @@ import {
 import type { PoolOp } from './pool.ts';
 import type { IrLayer, Program } from './program.ts';
 import { unreachable } from './registry.ts';
-import type { SpikingOp, SynapticCurrent } from './spiking.ts';
+import { currentBias, type SpikingOp, type SynapticCurrent } from './spiking.ts';
 
 /** Pixels are bytes: a Batch image is a Uint8Array, whatever input.type declares. */
 export const PIXEL_BYTES: Interval = { min: 0, max: 255 };
@@ -74,7 +74,7 @@ export interface SpikingBounds extends LayerInput {
   /**
    * Per unit: the largest |c_j|, the term the membrane adds besides the decayed v and the bias: |in_j| =
    * accMagnitude * 2^accShift + recurrentMagnitude * 2^recurrent.accShift without `synaptic`; with it, the leaky sum
-   * of |in_j| over T steps, at most max|synaptic.type| (see the file comment).
+   * of |in_j| + |synaptic.bias_j| over T steps, at most max|synaptic.type| (see the file comment).
    */
   readonly currentMagnitude: readonly number[];
   /** False when the synaptic current's clamp can trigger within T steps (true without `synaptic`). */
@@ -84,11 +84,12 @@ export interface SpikingBounds extends LayerInput {
   /** The largest |u| and |v| over the program's T steps, integrating decay, drive and reset (membraneBound). */
   readonly membraneMagnitude: number;
   /**
-   * Per unit: drive_j = bias_j + 2^accShift_j * acc_j + 2^recurrent.accShift_j * rec_j over the reached input and
-   * the output type's values, and every partial sum. With `synaptic`, in_j = drive_j - bias_j feeds the current.
+   * Per unit: drive_j = bias_j + cb_j + 2^accShift_j * acc_j + 2^recurrent.accShift_j * rec_j over the reached input
+   * and the output type's values, and every partial sum (cb_j = synaptic.bias_j, 0 without it). With `synaptic`,
+   * in_j + cb_j = drive_j - bias_j feeds the current (a target starting its sum from cb_j has these partial sums).
    */
   readonly drive: readonly Interval[];
-  /** With `synaptic`: scaleBy(c, synaptic.decay) + in_j over the current type and the drives, before its clamp. */
+  /** With `synaptic`: scaleBy(c, synaptic.decay) + in_j + cb_j over the current type and the drives, before its clamp. */
   readonly currentPreClamp?: Interval;
   /** The state v: the membrane type's interval, widened by a `value` reset's constant (not clamped). */
   readonly state: Interval;
@@ -212,21 +213,22 @@ function spikingBounds(op: SpikingOp, at: LayerInput, timesteps: number): Spikin
   const recRows = rec ? rows(rec.weights, op.units) : [];
   const recurrentMagnitude = rec ? recRows.map((w) => l1Norm(w) * maxAbs(op.output.type)) : new Array<number>(op.units).fill(0);
   const recurrentDrive = (j: number): Interval => (rec ? dotInterval(recRows[j]!.map((w) => w * 2 ** rec.accShift[j]!), fed, 0) : { min: 0, max: 0 });
-  const inMagnitude = accMagnitude.map((a, j) => a * 2 ** op.accShift[j]! + (rec ? recurrentMagnitude[j]! * 2 ** rec.accShift[j]! : 0));
+  const inMagnitude = accMagnitude.map((a, j) => a * 2 ** op.accShift[j]! + (rec ? recurrentMagnitude[j]! * 2 ** rec.accShift[j]! : 0) + Math.abs(currentBias(op, j)));
   const currents = op.synaptic ? inMagnitude.map((m) => currentBound(op.synaptic!, m, timesteps)) : [];
   const currentMagnitude = op.synaptic ? currents.map((c) => c.magnitude) : inMagnitude;
   const driveMagnitude = currentMagnitude.map((c, j) => c + Math.abs(op.bias[j]!));
   let membraneMagnitude = Math.max(op.threshold, op.reset.kind === 'value' ? Math.abs(op.reset.value) : 0);
   driveMagnitude.forEach((d, j) => (membraneMagnitude = Math.max(membraneMagnitude, Math.abs(op.bias[j]!), membraneBound(op, d, timesteps))));
+  const start = (j: number): number => op.bias[j]! + currentBias(op, j);
   const inputDrive = identity
-    ? op.accShift.map((s, j) => dotInterval([2 ** s], at.input, op.bias[j]!))
-    : units.map((w, j) => dotInterval(w.map((x) => x * 2 ** op.accShift[j]!), at.input, op.bias[j]!));
+    ? op.accShift.map((s, j) => dotInterval([2 ** s], at.input, start(j)))
+    : units.map((w, j) => dotInterval(w.map((x) => x * 2 ** op.accShift[j]!), at.input, start(j)));
   const drive = inputDrive.map((d, j) => sumInterval(d, recurrentDrive(j)));
   const state = op.reset.kind === 'value' ? hull([membrane, { min: op.reset.value, max: op.reset.value }]) : membrane;
   const decayed = factorInterval(state, foldFactor(op.decay));
   const bias = hull(op.bias.map((b) => ({ min: b, max: b })));
   const syn = op.synaptic;
-  // With a current: in = drive - bias feeds c; the membrane adds c (within its type) and the bias.
+  // With a current: in + cb = drive - bias feeds c; the membrane adds c (within its type) and the bias.
   const currentPreClamp = syn ? sumInterval(factorInterval(typeInterval(syn.type), foldFactor(syn.decay)), hull(drive.map((d, j) => sumInterval(d, { min: -op.bias[j]!, max: -op.bias[j]! })))) : undefined;
   const added = syn ? sumInterval(clampInterval(currentPreClamp!, typeInterval(syn.type)), bias) : hull(drive);
   const preClamp = sumInterval(decayed, added);

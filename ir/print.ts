@@ -118,6 +118,7 @@ function recurrence(op: SpikingOp): string[] {
       `  recAcc      ${formatType(rec.accType)}, accShift ${summarize(rec.accShift)}`,
     ] : []),
     ...(syn ? [`  current     ${formatType(syn.type)}, decay ${factor(syn.decay)}`] : []),
+    ...(syn?.bias ? [`  currentBias ${summarize(syn.bias)}`] : []),
   ];
 }
 

@@ -1,7 +1,8 @@
 /**
  * @fileoverview Adds recurrent synapses and synaptic currents to a random program (RandomProgramOptions.recurrence).
  * It draws from its own stream, after the program is made, so the layers it starts from are those of the same seed
- * without the option. Weights include the extremes, so recurrent sums and currents also saturate.
+ * without the option. Weights include the extremes, so recurrent sums and currents also saturate. Half the synaptic
+ * currents get a bias, drawn from a third stream so the other draws of a seed stay as they were.
  */
 import { intType, maxOf, minOf, signedBitsFor, type IntType } from './int-type.ts';
 import { makeRandom } from './mulberry32.ts';
@@ -10,6 +11,7 @@ import type { RandomProgramOptions } from './random-base.ts';
 import type { RecurrentSynapse, SpikingOp, SynapticCurrent } from './spiking.ts';
 
 const RECURRENCE_SEED_SALT = 0x68e31da4;
+const CURRENT_BIAS_SALT = 0x2b7c4e91;
 
 type Feature = 'recurrent' | 'synaptic';
 
@@ -38,10 +40,20 @@ export function withRecurrence(program: Program, seed: number, recurrence: NonNu
     return { weights, weightType, weightFrac, accType: intType(true, Math.max(2, signedBitsFor(bound)) + int(0, 2), op.membraneType.frac), accShift };
   };
 
-  const synaptic = (op: SpikingOp): SynapticCurrent => ({
-    decay: pick([{ mul: 0, shift: 16 }, { mul: 65536, shift: 16 }, { mul: int(0, 65536), shift: 16 }, { mul: int(0, 255), shift: 8 }]),
-    type: intType(true, int(8, 32), op.membraneType.frac),
-  });
+  const biasRand = makeRandom(seed ^ CURRENT_BIAS_SALT);
+  // Mostly within a sixteenth of the type (so the current still moves), sometimes at its extremes.
+  const currentBias = (units: number, type: IntType): number[] | undefined => {
+    if (biasRand() < 0.5) return undefined;
+    const [lo, hi] = [minOf(type), maxOf(type)];
+    const near = Math.max(1, Math.floor(hi / 16));
+    return Array.from({ length: units }, () => (biasRand() < 0.1 ? (biasRand() < 0.5 ? lo : hi) : Math.floor(biasRand() * (2 * near + 1)) - near));
+  };
+  const synaptic = (op: SpikingOp): SynapticCurrent => {
+    const decay = pick([{ mul: 0, shift: 16 }, { mul: 65536, shift: 16 }, { mul: int(0, 65536), shift: 16 }, { mul: int(0, 255), shift: 8 }]);
+    const type = intType(true, int(8, 32), op.membraneType.frac);
+    const bias = currentBias(op.units, type);
+    return { decay, type, ...(bias ? { bias } : {}) };
+  };
 
   const layers: IrLayer[] = [...program.layers];
   const spiking = layers.flatMap((op, l) => (op.kind === 'spiking' ? [l] : []));

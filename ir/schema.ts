@@ -137,10 +137,11 @@ export const IR_SCHEMA: Schema = {
       accType: ref('intType', 'Holds every `|rec_j|` (proven); frac = the membrane\'s (informational); at most 48 bits.'),
       accShift: ints(0, 31, 'Per unit left shift of `rec_j` onto the membrane\'s fraction bits.'),
     }),
-    synapticCurrent: record('`c_j = clamp(scaleBy(c_j, decay) + in_j, type)`, 0 at t = 0; the membrane adds the new `c_j`.', {
+    synapticCurrent: record('`c_j = clamp(scaleBy(c_j, decay) + in_j + bias[j], type)`, 0 at t = 0; the membrane adds the new `c_j`.', {
       decay: ref('factor', 'Leak of the current: `scaleBy(c, decay)`.'),
       type: ref('intType', 'Signed, 2..32 bits, the membrane\'s frac: where `c` is clamped.'),
-    }),
+      bias: ints(-MEMBRANE, MEMBRANE, 'Per unit, in the current\'s units (integers of `type`), added before its clamp; absent: 0.'),
+    }, ['bias']),
     output: kinds(['excessOutput', 'binaryOutput', 'membraneOutput'], 'Chosen by `kind`.'),
     excessOutput: record('`f ? clamp(roundShift(u - threshold, shift), type) : 0`.', {
       kind: tag('excess', '`"excess"`.'),

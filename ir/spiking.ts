@@ -4,7 +4,8 @@
  *   acc_j = dense: sum_i weights[j,i] * x_i   identity: x_j (inputs == units)     exact; |acc_j| fits accType
  *   rec_j = recurrent: sum_k recurrent.weights[j,k] * r_k, r = this layer's o of step t-1 (0 at t = 0)   else 0
  *   in_j  = (acc_j << accShift[j]) + (rec_j << recurrent.accShift[j])
- *   c_j   = synaptic: clamp(scaleBy(c_j, synaptic.decay) + in_j, synaptic.type)   (c_j of step t-1, 0 at t = 0)
+ *   c_j   = synaptic: clamp(scaleBy(c_j, synaptic.decay) + in_j + cb_j, synaptic.type)   (c_j of step t-1, 0 at t = 0;
+ *           cb_j = synaptic.bias[j], or 0 without it)
  *           else: in_j                                                          (no current state)
  *   u_j   = clamp(roundShift(v_j * decay.mul, decay.shift) + c_j + bias[j], membraneType)
  *   f_j   = output membrane: false    otherwise: u_j > threshold
@@ -55,12 +56,22 @@ export interface RecurrentSynapse {
 }
 
 /**
- * Synaptic current (NIR CubaLIF's second state): c_j = clamp(scaleBy(c_j, decay) + in_j, type), starting at 0;
- * u_j adds the new c_j. type is signed and has the membrane's fraction bits. A firing unit keeps its current.
+ * Synaptic current (NIR CubaLIF's second state): c_j = clamp(scaleBy(c_j, decay) + in_j + bias[j], type), starting
+ * at 0; u_j adds the new c_j. type is signed and has the membrane's fraction bits. A firing unit keeps its current.
  */
 export interface SynapticCurrent {
   readonly decay: Factor;
   readonly type: IntType;
+  /**
+   * Per unit, in the current's (= the membrane's) units: added to c_j every step after its decay, with in_j, before
+   * its clamp (NIR: an Affine's bias into a CubaLIF). Absent: 0 for every unit.
+   */
+  readonly bias?: readonly number[];
+}
+
+/** The current bias of unit j: synaptic.bias[j], 0 without it (or without a synaptic current). */
+export function currentBias(op: SpikingOp, j: number): number {
+  return op.synaptic?.bias?.[j] ?? 0;
 }
 
 export interface SpikingOp {

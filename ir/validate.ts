@@ -113,6 +113,7 @@ function checkSynaptic(c: Checker, op: SpikingOp, syn: SynapticCurrent, path: st
   c.type(syn.type, `${path}.type`, LIMITS.membraneBits);
   c.check(syn.type.signed, `${path}.type`, 'must be signed');
   c.check(syn.type.frac === op.membraneType.frac, `${path}.type`, `frac ${syn.type.frac} must be the membrane's ${op.membraneType.frac}`);
+  if (syn.bias) c.ints(syn.bias, op.units, syn.type, `${path}.bias`);
 }
 
 function checkSpiking(c: Checker, op: SpikingOp, path: string): void {

@@ -97,7 +97,8 @@ export type ResetMode =
  * weights R [units, units]). At step t, input x_t, in the order of docs/ir.md:
  *   r_t   = this layer's own o_{t-1} (0 at t = 0), whatever its delay         (recurrent only)
  *   in_t  = W x_t + R r_t                   (identity: W x_t = x_t, inputs == units; no recurrent: R r_t = 0)
- *   c_t   = synapticDecay * c_{t-1} + in_t  (c_{-1} = 0; a current-based synapse, NIR CubaLIF)   absent: c_t = in_t
+ *   c_t   = synapticDecay * c_{t-1} + in_t + cb   (c_{-1} = 0; a current-based synapse, NIR CubaLIF; cb = synapticBias,
+ *           0 without it)   absent: c_t = in_t
  *   u_t   = decay * v_{t-1} + c_t + b       (v_{-1} = 0)
  *   f_t   = output membrane: false               otherwise: u_t > threshold
  *   o_t   = excess: f_t ? u_t - threshold : 0      binary: f_t ? 1 : 0      membrane: u_t (non-firing LI / integrator)
@@ -114,6 +115,8 @@ export interface SpikingLayer {
   readonly bias: Tensor; // [units]
   /** The synaptic current's decay, 0..1: c_t = synapticDecay * c_{t-1} + in_t; absent: no current state. */
   readonly synapticDecay?: number;
+  /** [units]: the synaptic current's own bias cb (NIR: an Affine's bias into a CubaLIF); only with synapticDecay. */
+  readonly synapticBias?: Tensor;
   readonly decay: number;
   readonly threshold: number; // 0 with output membrane
   readonly output: 'excess' | 'binary' | 'membrane';

@@ -26,7 +26,7 @@ export function declaredTensorBytes(root: JsonObject): number | undefined {
   let total = 0;
   for (const layer of root.layers as readonly Json[]) {
     if (typeof layer !== 'object' || layer === null || Array.isArray(layer)) return undefined;
-    for (const key of ['weights', 'recurrent', 'bias']) {
+    for (const key of ['weights', 'recurrent', 'bias', 'synapticBias']) {
       const ref = (layer as JsonObject)[key];
       if (ref === undefined) continue;
       const shape = typeof ref === 'object' && ref !== null && !Array.isArray(ref) ? (ref as JsonObject).shape : undefined;

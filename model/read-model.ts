@@ -286,7 +286,7 @@ function readLayer(value: unknown, path: string, tensor: TensorReader, image: Im
     };
     return dense;
   }
-  onlyKeys(l, path, ['kind', 'name', 'units', 'weights', 'recurrent', 'bias', 'synapticDecay', 'decay', 'threshold', 'output', 'reset', 'delay']);
+  onlyKeys(l, path, ['kind', 'name', 'units', 'weights', 'recurrent', 'bias', 'synapticDecay', 'synapticBias', 'decay', 'threshold', 'output', 'reset', 'delay']);
   if (l.weights === undefined && units !== inWidth) {
     throw new SnncError('model', `${path}.units: a spiking layer without weights (identity synapse) needs units == its ${inWidth} inputs, got ${units}`);
   }
@@ -294,6 +294,8 @@ function readLayer(value: unknown, path: string, tensor: TensorReader, image: Im
   const recurrent = l.recurrent === undefined ? undefined : tensor(l.recurrent, `${path}.recurrent`, [units, units]);
   const bias = tensor(l.bias, `${path}.bias`, [units]);
   const synapticDecay = l.synapticDecay === undefined ? undefined : unitFactor(l.synapticDecay, `${path}.synapticDecay`);
+  if (l.synapticBias !== undefined && synapticDecay === undefined) throw new SnncError('model', `${path}.synapticBias: needs synapticDecay (a bias of the synaptic current)`);
+  const synapticBias = l.synapticBias === undefined ? undefined : tensor(l.synapticBias, `${path}.synapticBias`, [units]);
   const decay = unitFactor(l.decay, `${path}.decay`);
   const threshold = finite(l.threshold, `${path}.threshold`);
   if (threshold < 0) throw new SnncError('model', `${path}.threshold: must be >= 0, got ${threshold}`);
@@ -303,7 +305,7 @@ function readLayer(value: unknown, path: string, tensor: TensorReader, image: Im
   if (reset.kind === 'none' && output !== 'membrane') throw new SnncError('model', `${path}.reset: reset "none" needs output "membrane" (a firing layer must reset), got output "${output}"`);
   const spiking: SpikingLayer = {
     kind, name, units, ...(weights ? { weights } : {}), ...(recurrent ? { recurrent } : {}), bias,
-    ...(synapticDecay !== undefined ? { synapticDecay } : {}), decay, threshold, output, reset,
+    ...(synapticDecay !== undefined ? { synapticDecay } : {}), ...(synapticBias ? { synapticBias } : {}), decay, threshold, output, reset,
     delay: oneOf(l.delay, `${path}.delay`, [0, 1] as const),
   };
   return spiking;

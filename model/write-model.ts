@@ -79,7 +79,7 @@ function layerJson(layer: Layer, ref: (t: Tensor) => TensorRef): object {
       return {
         kind: layer.kind, name: layer.name, units: layer.units, ...(layer.weights ? { weights: ref(layer.weights) } : {}),
         ...(layer.recurrent ? { recurrent: ref(layer.recurrent) } : {}), bias: ref(layer.bias),
-        ...(layer.synapticDecay !== undefined ? { synapticDecay: layer.synapticDecay } : {}), decay: layer.decay, threshold: layer.threshold, output: layer.output, reset: resetJson(layer.reset), delay: layer.delay,
+        ...(layer.synapticDecay !== undefined ? { synapticDecay: layer.synapticDecay } : {}), ...(layer.synapticBias ? { synapticBias: ref(layer.synapticBias) } : {}), decay: layer.decay, threshold: layer.threshold, output: layer.output, reset: resetJson(layer.reset), delay: layer.delay,
       };
     case 'dense':
       return {

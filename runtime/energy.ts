@@ -104,7 +104,7 @@ function recurrentSynopTerms(op: IrLayer, dense: boolean): Term[] {
   return [addTerm(rec.accType.bits), ...multiply, memoryTerm(w, Math.ceil((rec.weights.length * w) / 8), 'recurrent weight read')];
 }
 
-/** The synaptic current's part of an update: its leak, the add of in_j, and its memory. */
+/** The synaptic current's part of an update: its leak, the add of in_j (and of its bias, if any), and its memory. */
 function currentTerms(op: IrLayer): Term[] {
   if (op.kind !== 'spiking' || !op.synaptic) return [];
   const { decay, type } = op.synaptic;
@@ -112,6 +112,7 @@ function currentTerms(op: IrLayer): Term[] {
   return [
     ...(isPowerOfTwo(decay.mul) ? [] : [multTerm(type.bits, bitsOf(decay.mul), 'current decay mult')]),
     addTerm(type.bits, 'current add'),
+    ...(op.synaptic.bias ? [addTerm(type.bits, 'current bias add')] : []),
     memoryTerm(type.bits, bytes, 'current read'),
     memoryTerm(type.bits, bytes, 'current write'),
   ];

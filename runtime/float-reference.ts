@@ -125,11 +125,12 @@ export function spikingStep(layer: SpikingLayer, state: NeuronState, x: Float64A
   }
 }
 
-/** c = synapticDecay * c + in, kept in the state; then current = c + b, what the membrane adds. */
+/** c = synapticDecay * c + in + synapticBias, kept in the state; then current = c + b, what the membrane adds. */
 function synapticCurrent(layer: SpikingLayer, state: NeuronState, current: Float64Array): void {
   const c = (state.c ??= new Float64Array(layer.units));
+  const cb = layer.synapticBias?.data;
   for (let j = 0; j < layer.units; j++) {
-    c[j] = layer.synapticDecay! * c[j]! + current[j]!;
+    c[j] = layer.synapticDecay! * c[j]! + current[j]! + (cb ? cb[j]! : 0);
     current[j] = c[j]! + layer.bias.data[j]!;
   }
 }

@@ -6,7 +6,8 @@
  *       drive_j = bias_j + sum_{i: x_i != 0} W'[i][j] * x_i   (= (acc_j << accShift[j]) + bias_j)
  *     so each nonzero input adds one contiguous row and a silent input costs nothing (conv and pool gather their
  *     windows as golden.ts does); the recurrent synapse adds rows the same way, one per unit that was nonzero at t-1,
- *     and with a synaptic current the bias waits for the membrane (drive_j = in_j, u_j = decayed v + c_j + bias_j);
+ *     and with a synaptic current the bias waits for the membrane (drive_j = in_j + cb_j, the current's bias;
+ *     u_j = decayed v + c_j + bias_j);
  *   - every value is a double holding an integer below 2^53 in magnitude (the validator bounds every intermediate), so
  *     +, * and roundShift(a, s) = floor((a + h) / 2^s), h = s > 0 ? 2^(s-1) : 0, are exact.
  */
@@ -15,7 +16,7 @@ import { maxOf, minOf } from '../ir/int-type.ts';
 import type { PoolOp } from '../ir/pool.ts';
 import type { Program } from '../ir/program.ts';
 import { unreachable } from '../ir/registry.ts';
-import type { SpikingOp } from '../ir/spiking.ts';
+import { currentBias, type SpikingOp } from '../ir/spiking.ts';
 import { seedState, xorshift32 } from './prng.ts';
 import { checkSample } from './sample.ts';
 import type { InferResult } from './trace.ts';
@@ -166,9 +167,9 @@ function spikingLayer(op: SpikingOp): Layer {
   const recurrentRows = op.recurrent ? transposedRows(op.recurrent.weights, units, units, op.recurrent.accShift) : undefined;
   const identityFactor = Float64Array.from(op.accShift, (s) => 2 ** s);
   const bias = Float64Array.from(op.bias);
-  // With a synaptic current the drive is in_j alone, and the bias joins at the membrane (the sum is the same integer).
+  // With a synaptic current the drive is in_j plus the current's bias, and the bias joins at the membrane.
   const syn = op.synaptic;
-  const driveBase = syn ? new Float64Array(units) : bias;
+  const driveBase = syn ? Float64Array.from({ length: units }, (_, j) => currentBias(op, j)) : bias;
   const membraneBias = syn ? bias : new Float64Array(units);
   const c = new Float64Array(units);
   const synDecay = rounding(syn ? syn.decay.shift : 0);

@@ -7,7 +7,7 @@ import type { IrEncoder } from '../ir/encoder.ts';
 import type { PoolOp } from '../ir/pool.ts';
 import type { Program } from '../ir/program.ts';
 import { unreachable } from '../ir/registry.ts';
-import type { SpikingOp } from '../ir/spiking.ts';
+import { currentBias, type SpikingOp } from '../ir/spiking.ts';
 import { clamp, roundShift, scaleBy, shiftLeft } from './fixed.ts';
 import { checkSample } from './sample.ts';
 import { Xorshift32 } from './prng.ts';
@@ -92,7 +92,7 @@ export class SpikingState {
     const o: number[] = [];
     for (let j = 0; j < op.units; j++) {
       const input = shiftLeft(this.synapse(x, j), op.accShift[j]!) + this.recurrent(j);
-      const current = op.synaptic ? clamp(scaleBy(this.c[j]!, op.synaptic.decay) + input, op.synaptic.type) : input;
+      const current = op.synaptic ? clamp(scaleBy(this.c[j]!, op.synaptic.decay) + input + currentBias(op, j), op.synaptic.type) : input;
       this.c[j] = op.synaptic ? current : 0;
       const uj = clamp(scaleBy(this.v[j]!, op.decay) + current + op.bias[j]!, op.membraneType);
       const fired = op.output.kind !== 'membrane' && uj > op.threshold;

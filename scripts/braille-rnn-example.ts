@@ -1,7 +1,9 @@
 /**
  * @fileoverview Writes examples/braille-rnn.nir: the NIR paper's Braille RNN shape with random seeded weights (not
  * trained), Input [12] -> Affine 12->38 -> CubaLIF(38) with a recurrent Affine 38->38 -> Affine 38->7 -> CubaLIF(7),
- * subtract reset, dt 1 (tau in steps, unit input gains). Reproducible: `npx tsx scripts/braille-rnn-example.ts`.
+ * subtract reset, dt 1 (tau in steps, unit input gains); and examples/braille-rnn-bias.nir, the paper's variant "with
+ * bias": the same weights, and seeded random biases on the three Affines (drawn from a second stream, so the bias-free
+ * graph stays as it was). Reproducible: `npx tsx scripts/braille-rnn-example.ts`.
  */
 import { ndarray, filled, NIR_WRITE_VERSION, type NirGraph, type NirNode } from '../compiler/frontends/nir/graph.ts';
 import { RESET_METADATA_KEY } from '../compiler/frontends/nir/model-head.ts';
@@ -10,14 +12,23 @@ import { makeRandom } from '../ir/mulberry32.ts';
 
 const SEED = 2024;
 export const BRAILLE_EXAMPLE = new URL('../examples/braille-rnn.nir', import.meta.url).pathname;
+export const BRAILLE_BIAS_EXAMPLE = new URL('../examples/braille-rnn-bias.nir', import.meta.url).pathname;
 const NONE = new Map<string, never>();
+/** The bias variant's Affine biases lie in [-BRAILLE_BIAS, BRAILLE_BIAS) (the threshold is 1). */
+export const BRAILLE_BIAS = 0.2;
 
-/** The example's graph: the same nodes, parameters and edges on every call (HDF5 stamps the file's bytes with times). */
-export function brailleExampleGraph(): NirGraph {
+/**
+ * The example's graph: the same nodes, parameters and edges on every call (HDF5 stamps the file's bytes with times).
+ * `bias`: each Affine's bias uniform in [-bias, bias) (0: none, the shipped braille-rnn.nir).
+ */
+export function brailleExampleGraph(bias = 0): NirGraph {
   const random = makeRandom(SEED);
+  const biasRandom = makeRandom(SEED + 1);
+  const f32 = (a: number, r: () => number): number => Math.fround((r() * 2 - 1) * a);
   /** [out, inputs] weights uniform in [-a, a), rounded to float32 as a PyTorch export would be. */
   const affine = (out: number, inputs: number, a: number): NirNode => ({
-    type: 'Affine', weight: ndarray([out, inputs], Array.from({ length: out * inputs }, () => Math.fround((random() * 2 - 1) * a))), bias: filled(out, 0), metadata: NONE,
+    type: 'Affine', weight: ndarray([out, inputs], Array.from({ length: out * inputs }, () => f32(a, random))),
+    bias: bias === 0 ? filled(out, 0) : ndarray([out], Array.from({ length: out }, () => f32(bias, biasRandom))), metadata: NONE,
   });
   const nodes = new Map<string, NirNode>([
     ['input', { type: 'Input', shape: [12], metadata: NONE }],
@@ -50,4 +61,6 @@ function cubaLif(units: number, alpha: number, beta: number): NirNode {
 if (process.argv[1] === new URL(import.meta.url).pathname) {
   await writeNirFile(BRAILLE_EXAMPLE, brailleExampleGraph());
   console.log(`wrote ${BRAILLE_EXAMPLE}`);
+  await writeNirFile(BRAILLE_BIAS_EXAMPLE, brailleExampleGraph(BRAILLE_BIAS));
+  console.log(`wrote ${BRAILLE_BIAS_EXAMPLE}`);
 }

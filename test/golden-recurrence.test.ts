@@ -9,7 +9,7 @@ import type { Program } from '../ir/program.ts';
 import { randomPixels, randomProgram } from '../ir/random-program.ts';
 import type { SpikingOp } from '../ir/spiking.ts';
 import { validateProgram } from '../ir/validate.ts';
-import { BOTH, RECURRENT, recurrenceProgram } from './support/recurrence-program.ts';
+import { BOTH, currentBiasProgram, RECURRENT, recurrenceProgram } from './support/recurrence-program.ts';
 import { measureActivity } from '../runtime/activity.ts';
 import { estimateEnergy } from '../runtime/energy.ts';
 import { runGolden, traceGolden } from '../runtime/golden.ts';
@@ -61,6 +61,47 @@ test('synaptic current: c decays by its own factor, saturates at its type, and t
   t.deepEqual(r.scores, [1524, -530]);
 });
 
+test('synaptic current bias: added to c after its decay, with in_j, before its clamp; the membrane bias after c', (t) => {
+  // in = [200, -50], current decay 3/4 (rs(3c, 2)), s10.1; current bias [-100, 30]; membrane decay 1/2, bias [0, 4].
+  // unit 0: c = 200 - 100 = 100, rs(300, 2) + 100 = 75 + 100 = 175, rs(525, 2) + 100 = 131 + 100 = 231,
+  //         rs(693, 2) + 100 = 173 + 100 = 273;
+  //         u = 100 (silent, v = 100), rs(100, 1) + 175 = 225 fires (v = 0), 231 fires, 273 fires.
+  // unit 1: c = -50 + 30 = -20, rs(-60, 2) - 20 = -15 - 20 = -35, rs(-105, 2) - 20 = -26 - 20 = -46,
+  //         rs(-138, 2) - 20 = -34 - 20 = -54;
+  //         u = -20 + 4 = -16, rs(-16, 1) - 35 + 4 = -8 - 31 = -39, rs(-39, 1) - 46 + 4 = -19 - 42 = -61,
+  //         rs(-61, 1) - 54 + 4 = -30 - 50 = -80.
+  const r = run(currentBiasProgram([-100, 30]));
+  t.deepEqual(r.u, [[100, 225, 231, 273], [-16, -39, -61, -80]]);
+  t.deepEqual(r.o, [[0, 1, 1, 1], [0, 0, 0, 0]]);
+  t.deepEqual(r.scores, [829, -196]);
+  // A zero current bias is the current without one.
+  t.deepEqual(run(currentBiasProgram([0, 0])), run(recurrenceProgram({ weights: [20, 0, -5, 0], bias: [0, 4], synaptic: { decay: { mul: 3, shift: 2 }, type: intType(true, 10, 1) } })));
+});
+
+test('synaptic current bias saturates with the current: the clamp comes after the bias', (t) => {
+  // unit 0: c = clamp(200 + 350) = 511, then rs(1533, 2) + 550 = 383 + 550 -> 511 every step; u = 511 fires every step.
+  // unit 1: c = -50 - 7 = -57, rs(-171, 2) - 57 = -43 - 57 = -100, rs(-300, 2) - 57 = -75 - 57 = -132,
+  //         rs(-396, 2) - 57 = -99 - 57 = -156; u = -53, rs(-53, 1) - 96 = -26 - 96 = -122, rs(-122, 1) - 128 = -61 - 128 = -189,
+  //         rs(-189, 1) - 152 = -94 - 152 = -246.
+  const r = run(currentBiasProgram([350, -7]));
+  t.deepEqual(r.u, [[511, 511, 511, 511], [-53, -122, -189, -246]]);
+  t.deepEqual(r.o, [[1, 1, 1, 1], [0, 0, 0, 0]]);
+});
+
+test('recurrent synapse into a biased current that saturates', (t) => {
+  // Current bias [350, -7]; recurrent w = [-30, 10, 90, 5] (rec << 1); binary outputs, threshold 150, zero reset.
+  // t0: r = [0, 0].  unit 0: c = clamp(550) = 511, u = 511 fires.  unit 1: c = -57, u = -53 (v = -53).
+  // t1: r = [1, 0].  unit 0: in = 200 - 60 = 140, c = 383 + 140 + 350 -> 511, fires.
+  //                  unit 1: in = -50 + 180 = 130, c = rs(-171, 2) + 130 - 7 = -43 + 123 = 80, u = -26 + 80 + 4 = 58.
+  // t2: r = [1, 0].  unit 0: 511 fires.  unit 1: c = rs(240, 2) + 123 = 60 + 123 = 183, u = 29 + 183 + 4 = 216 fires.
+  // t3: r = [1, 1].  unit 0: in = 200 - 40 = 160, c -> 511, fires.
+  //                  unit 1: in = -50 + 190 = 140, c = rs(549, 2) + 133 = 137 + 133 = 270, u = 0 + 270 + 4 = 274 fires.
+  const r = run(currentBiasProgram([350, -7], { recurrent: RECURRENT, accType: intType(true, 16, 1) }));
+  t.deepEqual(r.u, [[511, 511, 511, 511], [-53, 58, 216, 274]]);
+  t.deepEqual(r.o, [[1, 1, 1, 1], [0, 0, 1, 1]]);
+  t.deepEqual(r.scores, [2044, 495]);
+});
+
 test('recurrent and synaptic together, excess outputs and a subtract reset', (t) => {
   // Output excess: o = clamp(rs(u - 150, 2), u4.0); recurrent w = [-3, 1, 9, 1] (rec << 1); current decay 1/2.
   // t0: r = [0, 0].   unit 0: c = 200, u = 200, o = rs(50, 2) = 13, v = 50.   unit 1: c = 0, u = 0.
@@ -85,11 +126,13 @@ test('without the new fields nothing changes: the same layer with recurrent zero
 test('the fast golden equals the definition on 300 random recurrent and synaptic programs', (t) => {
   let recurrent = 0;
   let synaptic = 0;
+  let biased = 0;
   for (let seed = 0; seed < 300; seed++) {
     const program = validateProgram(randomProgram(70_000 + seed, { extended: seed % 2 === 1, recurrence: seed % 3 === 0 ? 'recurrent' : seed % 3 === 1 ? 'synaptic' : 'both' }));
     const spiking = program.layers.filter((op): op is SpikingOp => op.kind === 'spiking');
     if (spiking.some((op) => op.recurrent)) recurrent++;
     if (spiking.some((op) => op.synaptic)) synaptic++;
+    if (spiking.some((op) => op.synaptic?.bias)) biased++;
     const fast = compileGolden(program);
     const size = program.input.shape.reduce((a, b) => a * b, 1);
     for (let i = 0; i < 3; i++) {
@@ -99,6 +142,7 @@ test('the fast golden equals the definition on 300 random recurrent and synaptic
   }
   t.is(recurrent, 200);
   t.is(synaptic, 200);
+  t.true(biased >= 80, `${biased} programs with a current bias`);
 });
 
 test('activity: recurrent synops count the previous step\'s nonzero outputs times units, whatever the delay', (t) => {

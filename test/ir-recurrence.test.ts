@@ -163,3 +163,44 @@ test("verify's shrinker drops a unit of a recurrent layer with its recurrent row
   t.is(first.recurrent!.weights.length, first.units * first.units);
   t.notThrows(() => validateProgram(small.program));
 });
+
+test('synaptic.bias: validated per unit within the current type, printed only when present, in the bounds', (t) => {
+  const syn = layer(BOTH).synaptic!;
+  const cases: [Program, string][] = [
+    [withLayer(() => ({ synaptic: { ...syn, bias: [1] } })), 'layers[0] (h1).synaptic.bias: has 1 values, expected 2'],
+    [withLayer(() => ({ synaptic: { ...syn, type: intType(true, 8, 1), bias: [0, 128] } })), 'layers[0] (h1).synaptic.bias: [1] = 128 is not an integer of s8'],
+  ];
+  for (const [bad, message] of cases) t.is(t.throws(() => validateProgram(bad), { instanceOf: SnncError })!.message, `invalid IR: ${message}`);
+  const biased = withLayer(() => ({ synaptic: { ...syn, bias: [-40, 7] } }));
+  t.notThrows(() => validateProgram(biased));
+  const text = printProgram(biased);
+  t.true(text.includes('  current     s16.1, decay * 1 >> 1 (0.5)\n  currentBias 2 values in [-40, 7], 0 zero, sha256:'));
+  t.is(text.split('\n').length, printProgram(BOTH).split('\n').length + 1);
+  t.false(printProgram(BOTH).includes('currentBias'));
+  t.not(programSha256(biased), programSha256(BOTH));
+  // |in + cb| = 5220 + 40 and 300 + 7; at decay 1/2 over 4 steps: unit 0 5260, 2631 + 5260 = 7891, 3947 + 5260 = 9207,
+  // 4605 + 5260 = 9865; unit 1 307, 462, 539, 578. The drive's partial sums start from bias + cb (0 + cb here):
+  // unit 0 -40 - 90 .. -40 + 5130, unit 1 7 .. 7 + 300.
+  const b = programBounds(biased).layers[0] as SpikingBounds;
+  t.deepEqual(b.currentMagnitude, [9865, 578]);
+  t.deepEqual(b.drive, [{ min: -130, max: 5090 }, { min: 7, max: 307 }]);
+  t.deepEqual(b.currentPreClamp, { min: -16384 - 130, max: 16384 + 5090 });
+  // A bias at the type's top makes the clamp bite: provenNoSaturation drops.
+  const proven = (p: Program): boolean => rangeAnalysis.run({ program: p } as unknown as LoweringState).program!.quantization.provenNoSaturation;
+  t.true(proven(biased));
+  t.false(proven(withLayer(() => ({ synaptic: { ...syn, type: intType(true, 12, 1), bias: [2047, 0] } }))));
+});
+
+test("verify's shrinker drops a current's bias alone, and a unit's entry of it with the unit", async (t) => {
+  const fits = (p: Program): boolean => p.layers.length >= 2 && layer(p).synaptic?.bias !== undefined && layer(p).units >= 3 && layer(p).synapse === 'dense' && p.layers[1]!.kind === 'spiking' && (p.layers[1] as SpikingOp).synapse === 'dense';
+  const program = Array.from({ length: 300 }, (_, s) => randomProgram(s, { conv: false, recurrence: 'synaptic' })).find(fits)!;
+  const pixels = new Uint8Array(program.input.shape.reduce((a, b) => a * b, 1));
+  // A pretend bug needing the bias: units go, the bias keeps one entry per unit.
+  const small = await shrink({ program, pixels, seed: 0 }, async (c) => layer(c.program).synaptic?.bias !== undefined);
+  t.true(layer(small.program).units < layer(program).units);
+  t.is(layer(small.program).synaptic!.bias!.length, layer(small.program).units);
+  t.notThrows(() => validateProgram(small.program));
+  // A pretend bug needing only the current: its bias goes, the current stays.
+  const noBias = await shrink({ program, pixels, seed: 0 }, async (c) => layer(c.program).synaptic !== undefined);
+  t.deepEqual([layer(noBias.program).synaptic !== undefined, layer(noBias.program).synaptic?.bias], [true, undefined]);
+});

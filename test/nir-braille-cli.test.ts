@@ -1,6 +1,7 @@
 /**
- * @fileoverview Acceptance of the recurrent NIR example: `snnc compile examples/braille-rnn.nir` (a recurrent CubaLIF,
- * then a feed-forward one; no data for its 12 channels, so --calibration none) and `snnc verify` on random event
+ * @fileoverview Acceptance of the recurrent NIR examples: `snnc compile examples/braille-rnn.nir` (a recurrent CubaLIF,
+ * then a feed-forward one; no data for its 12 channels, so --calibration none), and braille-rnn-bias.nir (the same with
+ * Affine biases: a current bias on lif1), and `snnc verify` on random event
  * counts, 0 mismatches on every target of targets/registry.ts that computes recurrence and synaptic currents (all four
  * today). A target that did not would be skipped by compile with its one-line refusal, which this test would pin.
  */
@@ -15,7 +16,11 @@ import { targets } from '../targets/registry.ts';
 import { cli } from './support/cli.ts';
 import { tempDir } from './support/emit-to.ts';
 
-const EXAMPLE = new URL('../examples/braille-rnn.nir', import.meta.url).pathname;
+/** The example, and its variant with Affine biases: layer names with whether each has a recurrent synapse, a synaptic current, a current bias. */
+const EXAMPLES: readonly [string, readonly (readonly [string, boolean, boolean, boolean])[]][] = [
+  ['braille-rnn.nir', [['lif1', true, true, false], ['lif2', false, true, false]]],
+  ['braille-rnn-bias.nir', [['lif1', true, true, true], ['lif2_syn', false, false, false], ['lif2', false, false, false]]],
+];
 const SAMPLES = 12;
 
 /** How each target that does not compute the example yet refuses it (from its check, one line). */
@@ -32,14 +37,14 @@ function refusal(target: (typeof targets)[number], program: ReturnType<typeof pa
   }
 }
 
-test('examples/braille-rnn.nir compiles and verifies with 0 mismatches on every target that computes it', async (t) => {
+for (const [file, layers] of EXAMPLES) test(`examples/${file} compiles and verifies with 0 mismatches on every target that computes it`, async (t) => {
   // The verilog build takes minutes on a busy machine.
   t.timeout(20 * 60_000, 'compile and verify on every target');
   const out = join(tempDir('nir-braille-cli'), 'build');
-  const compiled = await cli('compile', EXAMPLE, '--calibration', 'none', '--out', out);
+  const compiled = await cli('compile', new URL(`../examples/${file}`, import.meta.url).pathname, '--calibration', 'none', '--out', out);
   t.is(compiled.code, 0, compiled.err.join('\n'));
   const program = parseProgram(readFileSync(join(out, 'ir.json'), 'utf8'), 'ir.json');
-  t.deepEqual(program.layers.map((op) => op.kind === 'spiking' && [op.name, op.recurrent !== undefined, op.synaptic !== undefined]), [['lif1', true, true], ['lif2', false, true]]);
+  t.deepEqual(program.layers.map((op) => op.kind === 'spiking' && [op.name, op.recurrent !== undefined, op.synaptic !== undefined, op.synaptic?.bias !== undefined]), layers);
   t.true(program.quantization.provenNoSaturation);
   // The net must do something, or an all-zero target would pass: golden scores differ across samples.
   const batch = randomProgramBatch(program, SAMPLES);

@@ -2,7 +2,8 @@
  * @fileoverview NIR recurrence (docs/nir.md "Recurrence"): the NIR paper's Braille RNN (CubaLIF with a recurrent
  * Affine) imports as one spiking layer with a recurrent synapse and a synaptic current (`recurrent`, `synapticDecay`),
  * lowers (worst-case bounds or data calibration) to the exact integers below, and survives import -> export -> import;
- * a bias into a recurrent CubaLIF's current, other cycle shapes and fractional or long Delays are refused.
+ * a bias into a recurrent CubaLIF's current becomes that current's bias (`synapticBias`); other cycle shapes and
+ * fractional or long Delays are refused.
  */
 import test from 'ava';
 import { mkdtempSync } from 'node:fs';
@@ -19,8 +20,9 @@ import { randomCounts } from '../ir/random-program.ts';
 import type { Program } from '../ir/program.ts';
 import type { SpikingOp } from '../ir/spiking.ts';
 import type { SnnModel, SpikingLayer } from '../model/format.ts';
+import { runSnnFloat } from '../runtime/float-reference.ts';
 import { serializeModel } from '../model/write-model.ts';
-import { BRAILLE_EXAMPLE, brailleExampleGraph } from '../scripts/braille-rnn-example.ts';
+import { BRAILLE_BIAS, BRAILLE_BIAS_EXAMPLE, BRAILLE_EXAMPLE, brailleExampleGraph } from '../scripts/braille-rnn-example.ts';
 import { brailleRnn, snntorchMlp, SNNTORCH_DT, uniform, writeRawNir, type BrailleOptions, type RawGraph } from './support/nir-build.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'snnc-nir-rec-'));
@@ -128,9 +130,21 @@ test('Braille RNN lowers with data calibration: the float reference runs recurre
   t.deepEqual(loweringChecks(program)!.agreement, { agree: 8, images: 8 });
 });
 
-test('a recurrent CubaLIF whose Affines have a bias is refused in one line: the model\'s synaptic current adds no bias', async (t) => {
-  const err = await t.throwsAsync(load(brailleRnn({ reset: 'zero', bias: true, seed: 9 })));
-  t.regex(err!.message, /^\/\S+\.nir: node 'lif1' \(CubaLIF\): the bias of 'fc1' and 'rec1' enters its synaptic current, which snnc's model adds no bias to \(not done yet\); export the synapses of a recurrent CubaLIF without bias$/);
+test('a recurrent CubaLIF whose Affines have a bias: their gain-scaled sum is its synaptic current\'s bias', async (t) => {
+  const model = await load(brailleRnn({ reset: 'zero', bias: true, seed: 9 }));
+  // lif1 (recurrent) is one layer; lif2 (feed-forward, biased) keeps the exact two-layer form
+  t.deepEqual(model.layers.map((l) => l.name), ['lif1', 'lif2_syn', 'lif2']);
+  const layer = model.layers[0] as SpikingLayer;
+  const bIn = uniform(9 + 1, 38, 0.15).map(f);
+  const bRec = uniform(9 + 3, 38, 0.075).map(f);
+  for (const j of [0, 17, 37]) t.is(layer.synapticBias!.data[j], f(gain * bIn[j]! + gain * bRec[j]!));
+  t.deepEqual(layer.synapticBias!.shape, [38]);
+  // the membrane's bias is still (dt/tau_mem) v_leak = 0
+  t.true(layer.bias.data.every((b) => b === 0));
+  // lowered: the current's bias on the membrane grid (frac 8), within the current's type; the clamp-free proof stands
+  const op = lower(model).layers[0] as SpikingOp;
+  t.deepEqual(op.synaptic!.bias!.slice(0, 3), Array.from(layer.synapticBias!.data.slice(0, 3), (b) => Math.round(b * 256)));
+  t.true(lower(model).quantization.provenNoSaturation);
 });
 
 test('a feed-forward CubaLIF whose Affine has a bias keeps the exact two-layer form (current, then membrane)', async (t) => {
@@ -162,9 +176,10 @@ test('a recurrent LIF: the loop Affine\'s bias adds to the layer bias, gains fol
   t.is((model.layers[1] as SpikingLayer).recurrent, undefined);
 });
 
-test('import -> export -> import gives the same model and the same program (Braille RNN, both resets)', async (t) => {
-  for (const reset of ['subtract', 'zero'] as const) {
-    const first = await load(brailleRnn({ reset, bias: false, seed: 5 }));
+test('import -> export -> import gives the same model and the same program (Braille RNN, both resets, with and without bias)', async (t) => {
+  for (const [reset, bias] of [['subtract', false], ['zero', false], ['subtract', true]] as const) {
+    const first = await load(brailleRnn({ reset, bias, seed: 5 }));
+    t.is((first.layers[0] as SpikingLayer).synapticBias !== undefined, bias);
     const file = join(dir, `rt${counter++}.nir`);
     const exported = modelToNir(first, SNNTORCH_DT).graph;
     t.is(exported.nodes.get('lif1')!.type, 'CubaLIF');
@@ -242,11 +257,47 @@ for (const [name, breakIt, message] of refusals) {
   });
 }
 
+test('Delay of d > 1 steps: the neuron\'s delay 1 and d - 1 relay layers; the next layer sees its spikes d steps late', async (t) => {
+  const g = snntorchMlp(8);
+  g.nodes.d = { type: 'Delay', delay: { f32: [3 * SNNTORCH_DT], shape: [] } };
+  g.edges = g.edges.filter(([a]) => a !== '2').concat([['2', 'd'], ['d', '3']]);
+  const model = await load(g);
+  const plain = await load(snntorchMlp(8));
+  t.deepEqual(model.layers.map((l) => [l.name, (l as SpikingLayer).delay, (l as SpikingLayer).output, (l as SpikingLayer).weights === undefined]), [
+    ['n2', 1, 'binary', false], ['n2_delay1', 1, 'binary', true], ['n2_delay2', 1, 'binary', true], ['n4', 0, 'binary', false],
+  ]);
+  // The float reference: what layer '4' reads at step t is layer '2''s output of step t - 3 (zeros before).
+  const outputs = (m: SnnModel, layer: number): number[][] => {
+    const seen: number[][] = [];
+    runSnnFloat({ ...m, timesteps: 12 }, Uint8Array.from({ length: 784 }, (_, i) => (i * 37) % 256), 3, (l, _t, _u, o) => l === layer && seen.push(Array.from(o)));
+    return seen;
+  };
+  const before = outputs(plain, 0);
+  t.true(before.some((o) => o.some((v) => v !== 0)), 'layer 2 spikes');
+  t.deepEqual(outputs(model, 2), [...Array.from({ length: 3 }, () => new Array<number>(8).fill(0)), ...before.slice(0, 9)]);
+  // Lowered, the relays are exact identity layers on every target's integers (u = x, o = x).
+  const program = lower(model);
+  const relay = program.layers[1] as SpikingOp;
+  t.like(relay, { synapse: 'identity', delay: 1, threshold: 0, decay: { mul: 0 }, output: { kind: 'binary' } });
+  t.deepEqual(relay.accShift, new Array<number>(8).fill(0));
+});
+
+test('a Delay of several steps before the Output: the readout reads the relay\'s spikes, not a membrane', async (t) => {
+  const g = snntorchMlp(8);
+  g.nodes.d = { type: 'Delay', delay: { f32: [2 * SNNTORCH_DT], shape: [] } };
+  g.edges = g.edges.filter(([a]) => a !== '4').concat([['4', 'd'], ['d', 'output']]);
+  const model = await load(g);
+  t.deepEqual(model.layers.map((l) => l.name), ['n2', 'n4', 'n4_delay1']);
+  t.is(model.readout.source, 'output');
+  const err = await t.throwsAsync(load(g, { ...SNNTORCH, readout: 'membrane' }));
+  t.regex(err!.message, /: the readout reads the membrane of 'n4_delay1', a relay of a Delay of more than one step after a spiking neuron \(its membrane is the spike\); read its output, or delay by one step$/);
+});
+
 test('refuses a Delay that is not one whole step right after a neuron, saying why', async (t) => {
   const cases: [number, string, RegExp][] = [
     [1.5 * SNNTORCH_DT, '2', /node 'd' \(Delay\): delay 0\.000150\d* is 1\.5\d* steps of dt = 0\.0001, not a whole number; snnc delays by whole steps/],
-    [2 * SNNTORCH_DT, '2', /node 'd' \(Delay\): delay of 2 steps; an snnc layer delays its output by 0 or 1 step/],
-    [SNNTORCH_DT, '1', /node 'd' \(Delay\): a delay of 1 step must directly follow a neuron node/],
+    [SNNTORCH_DT, '1', /node 'd' \(Delay\): a delay must directly follow a neuron node/],
+    [3 * SNNTORCH_DT, '1', /node 'd' \(Delay\): a delay must directly follow a neuron node/],
   ];
   for (const [seconds, after, message] of cases) {
     const g = snntorchMlp(8);
@@ -268,4 +319,20 @@ test('examples/braille-rnn.nir is the graph scripts/braille-rnn-example.ts write
   const first = model.layers[0] as SpikingLayer;
   t.deepEqual([first.recurrent!.shape, first.synapticDecay, first.reset, first.decay], [[38, 38], 0.8, { kind: 'subtract' }, 0.9]);
   t.deepEqual(model.layers.map((l) => [l.name, (l as SpikingLayer).synapticDecay]), [['lif1', 0.8], ['lif2', 0.8]]);
+});
+
+test('examples/braille-rnn-bias.nir is the same graph with Affine biases: lif1 gets a current bias, lif2 the two-layer form', async (t) => {
+  const fresh = join(dir, 'braille-bias-example.nir');
+  await writeNirFile(fresh, brailleExampleGraph(BRAILLE_BIAS));
+  const shipped = await readNirFile(BRAILLE_BIAS_EXAMPLE);
+  t.deepEqual(shipped, await readNirFile(fresh), 'run npx tsx scripts/braille-rnn-example.ts');
+  const plain = await readNirFile(BRAILLE_EXAMPLE);
+  for (const name of ['fc1', 'rec1', 'fc2']) {
+    const [a, b] = [shipped.nodes.get(name)!, plain.nodes.get(name)!];
+    if (a.type !== 'Affine' || b.type !== 'Affine') throw new Error(`${name} is not an Affine`);
+    t.deepEqual(a.weight, b.weight, `${name}: the same weights`);
+    t.true(a.bias.data.every((x) => Math.abs(x) <= BRAILLE_BIAS) && a.bias.data.some((x) => x !== 0), `${name}: a bias`);
+  }
+  const model = nirToModel(shipped, BRAILLE_BIAS_EXAMPLE);
+  t.deepEqual(model.layers.map((l) => [l.name, (l as SpikingLayer).synapticBias !== undefined]), [['lif1', true], ['lif2_syn', false], ['lif2', false]]);
 });

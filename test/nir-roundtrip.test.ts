@@ -118,6 +118,7 @@ test('export refuses what NIR cannot state, one line each', (t) => {
     [model([spiking('h', 12, 784, { reset: { kind: 'refractory', penalty: 0.5 } }), spiking('o', 10, 12)]), /layer 'h': the refractory reset .* has no NIR primitive/],
     [model([spiking('h', 12, 784, { synapticDecay: 0.5, output: 'membrane', threshold: 0, reset: { kind: 'none' } }), spiking('o', 10, 12)]), /layer 'h': a synaptic current with output 'membrane' has no NIR primitive/],
     [model([spiking('h', 784, undefined, { decay: 1, bias: tensor([784], 1, 0.1) }), spiking('o', 10, 784)]), /layer 'h': a bias on an identity synapse with decay 1 has no NIR form/],
+    [model([spiking('h', 784, undefined, { synapticDecay: 0.5, synapticBias: tensor([784], 2, 0.1) }), spiking('o', 10, 784)]), /layer 'h': a synaptic current bias on an identity synapse has no NIR form/],
   ];
   for (const [m, message] of cases) {
     const err = t.throws(() => modelToNir(m));

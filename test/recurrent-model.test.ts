@@ -238,3 +238,29 @@ test('a synaptic current lowers to the IR\'s, on the membrane grid, and computes
   const scores = Array.from(fixed.scores, (s) => s * program.readout.realPerLsb);
   t.true(Math.abs(scores[0]! - 2.875) < 1e-4 && scores[1] === 0, String(scores));
 });
+
+test('a synaptic current bias: c = d c + W x + cb; written after synapticDecay, only with it; lowers to synaptic.bias', (t) => {
+  const base = cubaModel();
+  const layer = { ...(base.layers[0] as SpikingLayer), synapticBias: { shape: [2], data: Float32Array.from([0.125, -0.25]) } };
+  const model: SnnModel = { ...base, layers: [layer] };
+  // unit 0: c = 0.625, 0.3125 + 0.625 = 0.9375, 0.46875 + 0.625 = 1.09375; u = c + 0.25: 0.875 + 1.1875 + 1.34375
+  // unit 1: c = -0.25, -0.375, -0.4375 (u = c, no bias)
+  t.deepEqual(Array.from(runSnnFloat(model, Uint8Array.of(255), 0).scores), [3.40625, -1.0625]);
+  const dir = fresh();
+  writeModel(model, dir);
+  t.deepEqual(readModel(dir), model);
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+  t.deepEqual(Object.keys(json.layers[0]), ['kind', 'name', 'units', 'weights', 'bias', 'synapticDecay', 'synapticBias', 'decay', 'threshold', 'output', 'reset', 'delay']);
+  delete json.layers[0].synapticDecay;
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+  t.throws(() => readModel(dir), { instanceOf: SnncError, message: 'layers[0].synapticBias: needs synapticDecay (a bias of the synaptic current)' });
+  // worst case over 3 steps: c <= 0.625, 0.9375, 1.09375 (the drive with cb at most 0.625), plus the bias 0.25
+  t.is(worstCaseRanges(model, 3)[0]!.maxMembrane, 1.34375);
+  const program = lowerModel({ model, sourceSha256: '0'.repeat(64), calibration: NO_CALIBRATION, options: { weightBits: 16 }, hooks: { validateBetween: true } });
+  const op = program.layers[0] as SpikingOp;
+  const fm = op.membraneType.frac;
+  t.deepEqual(op.synaptic!.bias, [0.125 * 2 ** fm, -0.25 * 2 ** fm]);
+  t.true(program.quantization.provenNoSaturation);
+  const scores = Array.from(runGolden(program, Uint8Array.of(255), 0).scores, (s) => s * program.readout.realPerLsb);
+  t.true(Math.abs(scores[0]! - 3.40625) < 1e-4 && Math.abs(scores[1]! + 1.0625) < 1e-4, String(scores));
+});

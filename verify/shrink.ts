@@ -21,9 +21,11 @@ function dropUnit(program: Program, l: number, j: number): Program | undefined {
   const rec = op.recurrent;
   // A recurrent synapse loses unit j's row (its input) and column (its output).
   const recurrent = rec && { ...rec, weights: rec.weights.filter((_, k) => Math.floor(k / op.units) !== j && k % op.units !== j), weightFrac: pick(rec.weightFrac), accShift: pick(rec.accShift) };
+  const syn = op.synaptic;
+  const synaptic = syn && (syn.bias ? { ...syn, bias: pick(syn.bias) } : syn);
   const shrunk: SpikingOp = {
     ...op, units: op.units - 1, weights: op.weights.filter((_, k) => Math.floor(k / op.inputs) !== j), weightFrac: pick(op.weightFrac), accShift: pick(op.accShift), bias: pick(op.bias),
-    ...(recurrent ? { recurrent } : {}),
+    ...(recurrent ? { recurrent } : {}), ...(synaptic ? { synaptic } : {}),
   };
   const following: SpikingOp = { ...next, inputs: next.inputs - 1, weights: next.weights.filter((_, k) => k % next.inputs !== j) };
   const layers: IrLayer[] = program.layers.map((x, k) => (k === l ? shrunk : k === l + 1 ? following : x));
@@ -35,10 +37,14 @@ function zeroWeights(program: Program, l: number, from: number, to: number): Pro
   return { ...program, layers } as Program;
 }
 
-/** Spiking layer l without its recurrent synapse or its synaptic current. */
-function withoutPart(program: Program, l: number, part: 'recurrent' | 'synaptic'): Program {
+/** Spiking layer l without its recurrent synapse, its synaptic current, or only that current's bias. */
+function withoutPart(program: Program, l: number, part: 'recurrent' | 'synaptic' | 'currentBias'): Program {
   const layers = program.layers.map((op, k) => {
     if (k !== l || op.kind !== 'spiking') return op;
+    if (part === 'currentBias') {
+      const { bias: _dropped, ...synaptic } = op.synaptic!;
+      return { ...op, synaptic };
+    }
     const { [part]: _dropped, ...rest } = op;
     return rest;
   });
@@ -52,6 +58,7 @@ function candidates(c: FailingCase): FailingCase[] {
   if (p.readout.begin > 0) out.push({ ...c, program: { ...p, readout: { ...p.readout, begin: 0 } } });
   p.layers.forEach((op, l) => {
     if (op.kind === 'spiking') for (const part of ['recurrent', 'synaptic'] as const) if (op[part]) out.push({ ...c, program: withoutPart(p, l, part) });
+    if (op.kind === 'spiking' && op.synaptic?.bias) out.push({ ...c, program: withoutPart(p, l, 'currentBias') });
     if (op.kind === 'spiking') for (let j = op.units - 1; j >= 0; j--) {
       const d = dropUnit(p, l, j);
       if (d) out.push({ ...c, program: d });

@@ -29,7 +29,7 @@ export const importCommand: Command = {
     const model = await importNir(file!, args);
     const { json, weights } = serializeModel(model);
     writeDirAtomic(out, [[MODEL_JSON, json], [WEIGHTS_BIN, weights]], guard);
-    const kinds = model.layers.map((l) => (l.kind === 'spiking' ? `${l.name}(${l.weights ? 'dense' : 'identity'} ${l.output}${l.recurrent ? ', recurrent' : ''}${l.synapticDecay !== undefined ? ', synaptic current' : ''})` : `${l.name}(${l.kind})`));
+    const kinds = model.layers.map((l) => (l.kind === 'spiking' ? `${l.name}(${l.weights ? 'dense' : 'identity'} ${l.output}${l.recurrent ? ', recurrent' : ''}${l.synapticDecay !== undefined ? `, synaptic current${l.synapticBias ? ' with a bias' : ''}` : ''})` : `${l.name}(${l.kind})`));
     io.out(`imported ${file} to ${out}: ${model.layers.length} layers ${kinds.join(' -> ')}, ${model.classes} classes, T=${model.timesteps}${inputNote(model)}`);
     return 0;
   },

@@ -9,7 +9,7 @@ import type { ConvOp } from '../../ir/conv.ts';
 import { intType, type IntType } from '../../ir/int-type.ts';
 import type { PoolOp } from '../../ir/pool.ts';
 import type { IrLayer, Program } from '../../ir/program.ts';
-import type { IrOutput, IrReset, RecurrentSynapse, SpikingOp } from '../../ir/spiking.ts';
+import type { IrOutput, IrReset, RecurrentSynapse, SpikingOp, SynapticCurrent } from '../../ir/spiking.ts';
 import { windowOutSize } from '../../ir/window.ts';
 import type { ConvLayer, Encoder, PoolLayer, ResetMode, SpikingLayer } from '../../model/format.ts';
 import type { IrEncoder } from '../../ir/encoder.ts';
@@ -112,8 +112,14 @@ function lowerSpiking(layer: SpikingLayer, f: LayerFormats, inputs: number, inTy
     output, reset: layer.output === 'membrane' ? { kind: 'none' } : lowerReset(layer.reset, layer.threshold, fm), delay: layer.delay,
     ...(layer.recurrent ? { recurrent: lowerRecurrent(layer, f, type, weightBits) } : {}),
     // the current lives on the membrane's grid and width; range-analysis proves (or not) that its clamp never acts
-    ...(layer.synapticDecay !== undefined ? { synaptic: { decay: toFactor(layer.synapticDecay), type: membraneType } } : {}),
+    ...(layer.synapticDecay !== undefined ? { synaptic: currentOf(layer, layer.synapticDecay, membraneType, fm) } : {}),
   };
+}
+
+/** The synaptic current on the membrane's grid and width, with its bias (if any) in membrane units. */
+function currentOf(layer: SpikingLayer, decay: number, type: IntType, fm: number): SynapticCurrent {
+  const bias = layer.synapticBias ? Array.from(layer.synapticBias.data, (b) => roundAway(b * 2 ** fm)) : undefined;
+  return { decay: toFactor(decay), type, ...(bias ? { bias } : {}) };
 }
 
 /** Recurrent weights at their per-unit fracs, shifted onto the membrane: weightFrac + output frac + accShift = fm. */

@@ -51,7 +51,8 @@ function narrowSpiking(op: SpikingOp, bounds: SpikingBounds): { op: SpikingOp; p
   const proven = bits <= MAX_MEMBRANE_BITS && bounds.currentClampFree;
   const membraneType = intType(true, proven ? Math.max(bits, 2) : MAX_MEMBRANE_BITS, op.membraneType.frac);
   const resetValue = op.reset.kind === 'value' ? op.reset.value : 0;
-  if (op.threshold > maxOf(membraneType) || op.bias.some((b) => Math.abs(b) > maxOf(membraneType)) || resetValue < minOf(membraneType) || resetValue > maxOf(membraneType)) {
+  const currentBiasOk = !op.synaptic?.bias || op.synaptic.bias.every((b) => b >= minOf(op.synaptic!.type) && b <= maxOf(op.synaptic!.type));
+  if (op.threshold > maxOf(membraneType) || op.bias.some((b) => Math.abs(b) > maxOf(membraneType)) || resetValue < minOf(membraneType) || resetValue > maxOf(membraneType) || !currentBiasOk) {
     throw new SnncError('unsupported', `layer ${op.name}: its threshold, bias or reset value needs more than ${MAX_MEMBRANE_BITS} membrane bits at ${op.membraneType.frac} fraction bits`);
   }
   return { op: { ...op, accType, membraneType, ...(recurrent ? { recurrent } : {}) }, proven };

@@ -86,7 +86,8 @@ function membraneRange(layer: SpikingLayer, drive: Interval, timesteps: number):
 
 function spikingRange(layer: SpikingLayer, x: Interval, timesteps: number): { membrane: Interval; output: Interval } {
   // a synaptic current carries the input without the bias, which the membrane adds after it
-  const bias = layer.synapticDecay === undefined ? layer.bias.data : new Float32Array(layer.units);
+  // (its own bias, synapticBias, joins the current's input)
+  const bias = layer.synapticDecay === undefined ? layer.bias.data : (layer.synapticBias?.data ?? new Float32Array(layer.units));
   const drives = layer.weights
     ? rowIntervals(layer.weights.data, layer.units, x, bias)
     : Array.from(bias, (b) => ({ min: x.min + b, max: x.max + b }));

@@ -127,7 +127,7 @@ function synapticExact(op: SpikingOp, bounds: SpikingBounds): void {
   const decayed = magnitude(type) * decay.mul + half(decay.shift);
   exact(decayed, `${op.name} c * synaptic.decay.mul`);
   bounds.accMagnitude.forEach((acc, j) => {
-    const input = acc * 2 ** op.accShift[j]! + bounds.recurrentMagnitude[j]! * 2 ** (op.recurrent?.accShift[j] ?? 0);
+    const input = acc * 2 ** op.accShift[j]! + bounds.recurrentMagnitude[j]! * 2 ** (op.recurrent?.accShift[j] ?? 0) + Math.abs(op.synaptic?.bias?.[j] ?? 0);
     exact(Math.ceil(decayed / 2 ** decay.shift) + input, `${op.name} unit ${j} synaptic current sum`);
   });
 }

@@ -1,7 +1,7 @@
 /**
  * @fileoverview A spiking layer's currents in one timestep (docs/ir.md, "Recurrence and the synaptic current"): the
  * recurrent current rec = W_rec r from the layer's own output of the previous step, added to the input's drive into
- * in_j, and the synaptic current c = clamp(scaleBy(c, decay) + in, type), a loop-carried state. Exact float64 as the
+ * in_j, and the synaptic current c = clamp(scaleBy(c, decay) + in (+ synaptic.bias), type), a loop-carried state. Exact float64 as the
  * rest of the step (int-math.ts); the product W_rec r runs as plan.ts proved exact (exact-matmul.ts).
  */
 import type { SpikingOp } from '../../ir/spiking.ts';
@@ -39,6 +39,7 @@ export function layerCurrents(g: GraphBuilder, op: SpikingOp, recurrentType: Mat
     if (!recurrentType) throw new Error(`${op.name}: a recurrent synapse needs its MatMul type from plan.ts`);
     product = denseProduct(g, `${op.name}/recurrent_weights_T`, rec.weights, op.units, op.units, recurrentType, `[units, units] = [${op.units}, ${op.units}] (transposed), ${rec.weightType.bits}-bit`);
   }
+  const currentBias = syn?.bias ? g.initializer(`${op.name}/synaptic_bias`, 'double', [op.units], syn.bias, 'per unit, the synaptic current\'s bias, in membrane units') : undefined;
   return {
     states,
     biasAfter: syn !== undefined,
@@ -52,7 +53,8 @@ export function layerCurrents(g: GraphBuilder, op: SpikingOp, recurrentType: Mat
       }
       if (!syn) return { fed: input, next: {} };
       const decayed = scaleBy(body, current(`${op.name}/c`), syn.decay, 'c_decay');
-      const c = clamp(body, body.op('Add', [decayed, input], { name: 'c_unclamped', doc: 'scaleBy(c, synaptic.decay) + in' }), syn.type, 'c');
+      const fedCurrent = currentBias ? body.op('Add', [input, currentBias], { name: 'in_plus_current_bias', doc: 'in + synaptic.bias' }) : input;
+      const c = clamp(body, body.op('Add', [decayed, fedCurrent], { name: 'c_unclamped', doc: `scaleBy(c, synaptic.decay) + in${currentBias ? ' + synaptic.bias' : ''}` }), syn.type, 'c');
       return { fed: body.op('Add', [c, bias], { name: 'c_plus_bias' }), next: { [`${op.name}/c`]: c } };
     },
     carry: (o) => (rec && op.delay === 0 ? { [rKey]: o } : {}),

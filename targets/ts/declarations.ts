@@ -51,7 +51,8 @@ function uniformShift(shifts: readonly number[]): boolean {
 function synapseDeclarations(p: SpikingPlan, name: string, driveDoc: string, block: number): Declaration[] {
   const { op, prefix: l, packing } = p;
   const units = op.units;
-  const bias = constant(`${l}Bias`, `${name}: per-unit bias, membrane units.`, p.driveKind, [...p.driveBias]);
+  const biasDoc = p.op.synaptic?.bias ? 'per-unit bias of the synaptic current (synaptic.bias)' : 'per-unit bias';
+  const bias = constant(`${l}Bias`, `${name}: ${biasDoc}, membrane units.`, p.driveKind, [...p.driveBias]);
   if (op.synapse === 'identity') {
     const unit = p.weights.every((f) => f === 1);
     return [
@@ -72,7 +73,7 @@ function synapseDeclarations(p: SpikingPlan, name: string, driveDoc: string, blo
       init: `packLanes(${moduleName(`${l}W`)}, ${op.inputs}, ${units}, ${packing.lanes}, ${packing.laneBits})`,
     },
     ...(block > 1 ? blockAcc('Float64Array', packing.words) : [buffer(`${l}Acc`, `${name}: packed accumulators, one double per ${packing.lanes} units.`, 'Float64Array', packing.words)]),
-    constant(`${l}Bias`, `${name}: per-unit bias, membrane units (zero-padded to whole words).`, p.driveKind, [...p.driveBias, ...new Array<number>(packing.words * packing.lanes - units).fill(0)]),
+    constant(`${l}Bias`, `${name}: ${biasDoc}, membrane units (zero-padded to whole words).`, p.driveKind, [...p.driveBias, ...new Array<number>(packing.words * packing.lanes - units).fill(0)]),
     buffer(`${l}D`, driveDoc, p.driveKind, packing.words * packing.lanes),
   ];
 }
@@ -133,7 +134,8 @@ function layerDeclarations(p: LayerPlan, block: number): Declaration[] {
     op.delay === 1
       ? [buffer(`${l}${suffix}A`, doc, kind, units, false), buffer(`${l}${suffix}B`, `${doc} (second of the delay pair)`, kind, units, false)]
       : [buffer(`${l}${suffix}`, doc, kind, units)];
-  const what = `${p.current ? 'acc << accShift' : '(acc << accShift) + bias'}${p.recurrent ? ', range with rec added' : ''}`;
+  const fed = !p.current ? '(acc << accShift) + bias' : op.synaptic?.bias ? '(acc << accShift) + synaptic.bias' : 'acc << accShift';
+  const what = `${fed}${p.recurrent ? ', range with rec added' : ''}`;
   const driveDoc = `${name}: drive = ${what}; ${p.driveKind === 'Int32Array' ? 'int32 (proven range' : 'doubles (range'} ${p.drive.min}..${p.drive.max}).`;
   const synapse = synapseDeclarations(p, name, driveDoc, block);
   return [

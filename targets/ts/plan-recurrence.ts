@@ -5,7 +5,7 @@
  */
 import type { SpikingBounds } from '../../ir/bounds.ts';
 import { dotInterval, factorInterval, foldFactor, hull, sumInterval, type FoldedFactor } from '../../ir/interval.ts';
-import type { SpikingOp } from '../../ir/spiking.ts';
+import { currentBias, type SpikingOp } from '../../ir/spiking.ts';
 import { arrayKindFor, clampRange, intersect, rangeOf, type ArrayKind, type Range } from './ranges.ts';
 
 export interface RecurrentPlan {
@@ -38,7 +38,7 @@ export interface SpikingTerms {
    * sums, and of the drive plus rec: bounds.drive; without the bias when a synaptic current takes it.
    */
   readonly drive: readonly Range[];
-  /** The bias the drive starts from: op.bias, or zeros with a synaptic current. */
+  /** The bias the drive starts from: op.bias, or the current's bias (synaptic.bias, else zeros) with a synaptic current. */
   readonly driveBias: readonly number[];
   /** u before its clamp (bounds.preClamp). */
   readonly preClamp: Range;
@@ -77,7 +77,7 @@ export function spikingTerms(op: SpikingOp, bounds: SpikingBounds): SpikingTerms
   const decayed = factorInterval(bounds.state, foldFactor(op.decay));
   return {
     recurrent, current, drive: bounds.drive.map((r, j) => ({ min: r.min - op.bias[j]!, max: r.max - op.bias[j]! })),
-    driveBias: op.bias.map(() => 0), preClamp: bounds.preClamp,
+    driveBias: op.bias.map((_, j) => currentBias(op, j)), preClamp: bounds.preClamp,
     partialSums: hull([bounds.preClamp, sumInterval(decayed, clampRange(preClamp, range))]),
   };
 }

@@ -10,7 +10,7 @@ import type { PoolOp } from '../../ir/pool.ts';
 import type { EventBinning } from '../../ir/encoder.ts';
 import type { Program } from '../../ir/program.ts';
 import { unreachable } from '../../ir/registry.ts';
-import type { SpikingOp } from '../../ir/spiking.ts';
+import { currentBias, type SpikingOp } from '../../ir/spiking.ts';
 import { spikingTerms, type CurrentPlan, type RecurrentPlan } from './plan-recurrence.ts';
 import { arrayKindFor, fitsInt32, rangeOf, type ArrayKind, type Range } from './ranges.ts';
 
@@ -102,7 +102,7 @@ export interface SpikingPlan {
    */
   readonly weights: readonly number[];
   readonly weightKind: ArrayKind;
-  /** The bias the drive starts from: op.bias, or zeros when a synaptic current takes the bias after it. */
+  /** The bias the drive starts from: op.bias, or the current's bias when a synaptic current takes the bias after it. */
   readonly driveBias: readonly number[];
   /** Range of drive_j = (acc_j << accShift_j) + driveBias_j and of all its partial sums. */
   readonly drive: Range;
@@ -240,7 +240,7 @@ function planSpiking(op: SpikingOp, bounds: SpikingBounds, index: number, input:
   return {
     kind: 'spiking', op, index, prefix, input, weights, weightKind: weightKindOf(weights), driveBias: terms.driveBias,
     drive, driveKind: fitsInt32(drive) ? 'Int32Array' : 'Float64Array',
-    packing: identity ? undefined : planPacking(hull(bounds.drive.map((r, j) => ({ min: r.min - op.bias[j]!, max: r.max - op.bias[j]! }))), maxWeight, op.units),
+    packing: identity ? undefined : planPacking(hull(bounds.drive.map((r, j) => ({ min: r.min - op.bias[j]! - currentBias(op, j), max: r.max - op.bias[j]! - currentBias(op, j) }))), maxWeight, op.units),
     membrane, membraneKind: fitsInt32(membrane) ? 'Int32Array' : 'Float64Array',
     state: bounds.state, stateKind: fitsInt32(bounds.state) ? 'Int32Array' : 'Float64Array',
     decay: foldFactor(op.decay), preClamp: terms.preClamp, recurrent: terms.recurrent, current: terms.current,

@@ -186,6 +186,10 @@ export function checkProgram(program: Program): void {
         if (op.synaptic) {
           checkFactor(op.synaptic.decay, `${op.name}.synaptic.decay`);
           checkType(op.synaptic.type, `${op.name}.synaptic.type`);
+          if (op.synaptic.bias) {
+            if (op.synaptic.bias.length !== op.units) refuse(`spiking layer ${op.name}: synaptic.bias needs ${op.units} entries`);
+            checkIntegers(op.synaptic.bias, `${op.name}.synaptic.bias`);
+          }
         }
         if (!identity) shape = undefined;
         size = op.units;

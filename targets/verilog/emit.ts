@@ -98,7 +98,8 @@ function coreModules(plan: DesignPlan): Module[] {
   const spiking = plan.stages.filter((s) => s.kind === 'spiking');
   if (spiking.some((s) => !s.identity || s.recurrent)) modules.push(synapseModule());
   if (spiking.some((s) => !s.recurrent && !s.current)) modules.push(neuronModule());
-  if (spiking.some((s) => s.recurrent || s.current)) modules.push(neuronModule({ current: true }));
+  const currentBias = spiking.some((s) => s.current && s.current.biasBits > 0);
+  if (spiking.some((s) => s.recurrent || s.current)) modules.push(neuronModule({ current: true, ...(currentBias ? { currentBias } : {}) }));
   if (spiking.length > 0) modules.push(sequencerModule());
   if (spiking.some((s) => plan.lists[s.layer + 1]?.coords)) modules.push(coordsModule());
   if (plan.stages.some((s) => s.kind === 'conv')) modules.push(convModule());

@@ -59,13 +59,17 @@ export function recurrentWeights(s: SpikingPlan): string {
   return laneWords(s.op.recurrent.weights, s.op.units, s.op.units, { lanes: rec.lanes, groups: rec.groups, bits: rec.weightBits });
 }
 
-/** Per unit {bias, extra accShift, extra recurrent.accShift}, low field first; a shift field only when its bits are > 0. */
+/**
+ * Per unit {bias, extra accShift, extra recurrent.accShift, synaptic.bias}, low field first; a shift field only when its
+ * bits are > 0, the current's bias only when the layer has one.
+ */
 export function spikingUnits(s: SpikingPlan): string {
   const recShift = s.op.recurrent?.accShift;
   const words = s.op.bias.map((bias, j) => {
     const fields: [number, number][] = [[bias, s.biasBits]];
     if (s.shiftBits > 0) fields.push([s.op.accShift[j]! - s.accShift, s.shiftBits]);
     if (s.recurrent && recShift && s.recurrent.shiftBits > 0) fields.push([recShift[j]! - s.recurrent.shift, s.recurrent.shiftBits]);
+    if (s.current && s.current.biasBits > 0) fields.push([s.op.synaptic!.bias![j]!, s.current.biasBits]);
     return packWord(fields);
   });
   return lines(words);

@@ -137,6 +137,9 @@ export interface CurrentPlan {
   readonly max: bigint;
   readonly decay: HwFactor;
   readonly decayWidth: number;
+  /** Bits of synaptic.bias in the unit word (0: no bias), and its largest |value|. */
+  readonly biasBits: number;
+  readonly biasMax: bigint;
 }
 
 /**
@@ -286,7 +289,9 @@ function planRecurrent(op: SpikingOp, rec: RecurrentSynapse, rowMagnitudes: read
 function planCurrent(syn: SynapticCurrent): CurrentPlan {
   const bits = hwBits(syn.type);
   const decay = normalizeFactor(syn.decay);
-  return { bits, min: big(minOf(syn.type)), max: big(maxOf(syn.type)), decay, decayWidth: max(bits + decay.bits, decay.shift + 1) + 1 };
+  const biasMax = (syn.bias ?? []).reduce((m, b) => (big(Math.abs(b)) > m ? big(Math.abs(b)) : m), 0n);
+  const biasBits = syn.bias ? signedBits(biasMax) : 0;
+  return { bits, min: big(minOf(syn.type)), max: big(maxOf(syn.type)), decay, decayWidth: max(bits + decay.bits, decay.shift + 1) + 1, biasBits, biasMax };
 }
 
 /**
@@ -296,7 +301,7 @@ function planCurrent(syn: SynapticCurrent): CurrentPlan {
  */
 function extendedSumBits(accMax: bigint, rec: RecurrentPlan | undefined, current: CurrentPlan | undefined, others: readonly number[], rest: bigint): number {
   const recMax = rec ? (1n << big(rec.accBits - 1)) << big(rec.shiftMax) : 0n;
-  const inMax = accMax + recMax;
+  const inMax = accMax + recMax + (current ? current.biasMax : 0n);
   const cMax = current ? (-current.min > current.max ? -current.min : current.max) : 0n;
   const cDecayed = current ? (cMax * big(current.decay.mul)) / (1n << big(current.decay.shift)) + 1n : 0n;
   const drive = current ? cMax : inMax;

@@ -3,11 +3,11 @@
  * synaptic current"). Before the update, rec_j = sum_k W[j,k] * o_k(t-1) in i64x2 lanes, event-driven: only units
  * whose o of step t-1 (still at oAt) is nonzero add their row. In the update, per unit in i64:
  *   in = drive + (rec << recurrent.accShift)
- *   c  = clamp(scaleBy(c, synaptic.decay) + in, synaptic.type);   u = scaleBy(v, decay) + c + bias
+ *   c  = clamp(scaleBy(c, synaptic.decay) + in + synaptic.bias, synaptic.type);   u = scaleBy(v, decay) + c + bias
  *   or, without a current:                                            u = scaleBy(v, decay) + in (drive holds the bias)
  */
 import type { SpikingPlan } from './plan.ts';
-import { plusBias, scaledState, shiftByUnit } from './build-terms.ts';
+import { plusBias, plusUnitValue, scaledState, shiftByUnit } from './build-terms.ts';
 import { clampLocal64, forRange, get, i32, ifThen, load, op, set, store, type Code, type Locals } from './wasm-data.ts';
 
 /** rec_j for every unit into recurrent.accAt, from this layer's outputs of step t-1. */
@@ -40,7 +40,7 @@ export function membraneInput(plan: SpikingPlan, locals: Locals, decayed: Code, 
   if (!current) return op('i64.add', decayed, input);
   locals.add('cur', 'i64');
   return [
-    ...set('cur', op('i64.add', scaledState(current.cAt, current.decay), input)),
+    ...set('cur', plusUnitValue(op('i64.add', scaledState(current.cAt, current.decay), input), current.bias)),
     ...clampLocal64('cur', current.lo, current.hi),
     ...store('i64.store', op('i32.shl', get('j'), i32(3)), get('cur'), current.cAt),
     ...plusBias(plan, op('i64.add', decayed, get('cur'))),

@@ -14,8 +14,13 @@ export function shiftByUnit(e: Code, shift: { readonly at: number } | { readonly
 
 /** e + bias_j. */
 export function plusBias(plan: SpikingPlan, e: Code): Code {
-  if ('value' in plan.bias) return plan.bias.value === 0 ? e : op('i64.add', e, i64(plan.bias.value));
-  return op('i64.add', e, load('i64.load', op('i32.shl', get('j'), i32(3)), plan.bias.at));
+  return plusUnitValue(e, plan.bias);
+}
+
+/** e + unit j's value: one value, or unit j's entry of an i64 table. */
+export function plusUnitValue(e: Code, value: { readonly at: number } | { readonly value: number }): Code {
+  if ('value' in value) return value.value === 0 ? e : op('i64.add', e, i64(value.value));
+  return op('i64.add', e, load('i64.load', op('i32.shl', get('j'), i32(3)), value.at));
 }
 
 /** scaleBy(x, {mul, shift}) of unit j's stored i64 at `at`. */

@@ -21,7 +21,7 @@ function memoryEstimate(program: Program): number {
   bytes += 40 * width + (program.encoder.kind === 'events' ? program.timesteps * (width + 16) : 0);
   for (const op of program.layers) {
     if (op.kind === 'spiking') {
-      bytes += 4 * op.weights.length + 60 * op.units + 8 * (op.inputs + 4) + (op.recurrent ? 4 * op.recurrent.weights.length + 16 * (op.units + 1) : 0) + (op.synaptic ? 8 * op.units : 0);
+      bytes += 4 * op.weights.length + 60 * op.units + 8 * (op.inputs + 4) + (op.recurrent ? 4 * op.recurrent.weights.length + 16 * (op.units + 1) : 0) + (op.synaptic ? (op.synaptic.bias ? 16 : 8) * op.units : 0);
       width = op.units;
     } else {
       const out = op.outShape.reduce((a, b) => a * b, 1);

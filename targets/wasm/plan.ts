@@ -109,10 +109,12 @@ export interface RecurrentPlan {
   readonly accShift: { readonly at: number } | { readonly value: number };
 }
 
-/** The synaptic current: c, i64 per unit, clamped to its type after each step's decay and input. */
+/** The synaptic current: c, i64 per unit, clamped to its type after each step's decay, input and bias. */
 export interface CurrentPlan {
   readonly cAt: number;
   readonly decay: FoldedFactor;
+  /** synaptic.bias: one value (0 without it) or an i64 table. */
+  readonly bias: { readonly at: number } | { readonly value: number };
   /** Sides of the current's clamp that the bounds cannot rule out (null: never triggers). */
   readonly lo: number | null;
   readonly hi: number | null;
@@ -317,7 +319,7 @@ function planSpiking(
     accShift: shift !== undefined ? { value: shift } : { at: m.constant(vector ? powersOfTwo(op.accShift, units) : Int32Array.from(op.accShift)) },
     decay: foldFactor(op.decay),
     recurrent: op.recurrent ? planRecurrent(op.recurrent, op.units, m) : undefined,
-    current: op.synaptic ? planCurrent(op.synaptic, bounds, m.state(8 * units)) : undefined,
+    current: op.synaptic ? planCurrent(op.synaptic, bounds, m.state(8 * units), m) : undefined,
     clampLo: bounds.preClamp.min < membraneLo ? membraneLo : null, clampHi: bounds.preClamp.max > membraneHi ? membraneHi : null,
     membraneLo, membraneHi,
     vAt: m.state((vector ? 4 : 8) * units), uAt, oAt, ownList,
@@ -326,11 +328,13 @@ function planSpiking(
   };
 }
 
-function planCurrent(synaptic: SynapticCurrent, bounds: SpikingBounds, cAt: number): CurrentPlan {
+function planCurrent(synaptic: SynapticCurrent, bounds: SpikingBounds, cAt: number, m: Layout): CurrentPlan {
   const [lo, hi] = range(synaptic.type);
   const reached = bounds.currentPreClamp!;
   const free = bounds.currentClampFree;
-  return { cAt, decay: foldFactor(synaptic.decay), lo: free || reached.min >= lo ? null : lo, hi: free || reached.max <= hi ? null : hi };
+  const value = uniform(synaptic.bias ?? [0]);
+  const bias = value !== undefined ? { value } : { at: m.constant(BigInt64Array.from(synaptic.bias!, BigInt)) };
+  return { cAt, decay: foldFactor(synaptic.decay), bias, lo: free || reached.min >= lo ? null : lo, hi: free || reached.max <= hi ? null : hi };
 }
 
 function planRecurrent(rec: RecurrentSynapse, units: number, m: Layout): RecurrentPlan {

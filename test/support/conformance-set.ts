@@ -14,7 +14,7 @@ import { exampleProgram } from './example.ts';
 import { featureProgram } from './feature-program.ts';
 import { avgPoolModel, cubaModel, sinabsModel } from './feature-models.ts';
 import { IDENTITY_DELAY_POOL, STRIDED_IDENTITY_CONV, TINY } from './fixed-programs.ts';
-import { BOTH, RECURRENT, recurrenceProgram } from './recurrence-program.ts';
+import { BOTH, currentBiasProgram, RECURRENT, recurrenceProgram } from './recurrence-program.ts';
 import { featurePrograms } from './target-feature-programs.ts';
 import { tinyModel, type TinyModelOptions } from './tiny-model.ts';
 import { wideRecurrentPrograms } from './wide-recurrence.ts';
@@ -106,6 +106,8 @@ export function recurrenceCases(): ConformanceCase[] {
     ['recurrent-delay1', recurrenceProgram({ recurrent: RECURRENT, delay: 1 })],
     ['synaptic-saturating', recurrenceProgram({ weights: [20, 0, -5, 0], bias: [0, 4], synaptic: { decay: { mul: 3, shift: 2 }, type: intType(true, 10, 1) } })],
     ['recurrent-synaptic-excess-subtract', BOTH],
+    ['synaptic-current-bias', currentBiasProgram([-100, 30])],
+    ['recurrent-synaptic-current-bias-saturating', currentBiasProgram([350, -7], { recurrent: RECURRENT, accType: intType(true, 16, 1) })],
   ];
   return cases.map(([name, program], k) => ({ name, program, lanes: 1 + (k % 2), activity: ['h1'] }));
 }

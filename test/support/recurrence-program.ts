@@ -33,3 +33,13 @@ export const BOTH: Program = recurrenceProgram({
   recurrent: { ...RECURRENT, weights: [-3, 1, 9, 1], accType: intType(true, 9, 1) },
   synaptic: { decay: { mul: 1, shift: 1 }, type: intType(true, 16, 1) },
 });
+
+/**
+ * A synaptic current with a bias: input weights [[20, 0], [-5, 0]] (in = [200, -50]), membrane bias [0, 4], current
+ * decay 3/4 into s10.1 and current bias `currentBias` (test/golden-recurrence.test.ts works it on paper).
+ */
+export function currentBiasProgram(currentBias: readonly number[], changes: Partial<SpikingOp> = {}): Program {
+  return recurrenceProgram({
+    weights: [20, 0, -5, 0], bias: [0, 4], synaptic: { decay: { mul: 3, shift: 2 }, type: intType(true, 10, 1), bias: currentBias }, ...changes,
+  });
+}

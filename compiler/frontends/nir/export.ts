@@ -88,6 +88,7 @@ function cubaLifNode(
   p: { same: (v: number) => NdArray; shape: readonly number[]; dt: number; vReset: number; metadata: ReadonlyMap<string, MetadataValue> },
 ): NirNode {
   if (layer.output !== 'binary') refuse(layer, `a synaptic current with output '${layer.output}' has no NIR primitive snnc maps (CubaLIF fires binary spikes)`);
+  if (layer.synapticBias && !layer.weights) refuse(layer, 'a synaptic current bias on an identity synapse has no NIR form (no Affine carries it into the CubaLIF)');
   const tau = (decay: number, what: string): number => tauForDecay(decay, p.dt) ?? refuse(layer, `no float64 ${what} gives the decay ${decay} exactly as 1 - dt/${what} (dt = ${p.dt})`);
   const unitGain = (t: number, what: string): number => rForUnitLeakyGain(t, p.dt) ?? refuse(layer, `no float64 ${what} gives a unit gain exactly (dt = ${p.dt})`);
   const tauSyn = tau(synDecay, 'tau_syn');
@@ -144,8 +145,9 @@ export function modelToNir(model: SnnModel, dt = 1): NirExport {
             add(names.take(`${layer.name}_flatten`), { type: 'Flatten', startDim: 0, endDim: -1, inputType: [...shape], metadata: NO_METADATA });
             shape = [numel(shape)];
           }
-          // with a synaptic current the Affine's bias would enter the current: the membrane's bias is the CubaLIF's v_leak
-          const bias = layer.synapticDecay !== undefined ? { shape: [layer.units], data: new Float32Array(layer.units) } : layer.bias;
+          // with a synaptic current the Affine's bias enters the current (its synapticBias, the gains being 1): the
+          // membrane's bias is the CubaLIF's v_leak
+          const bias = layer.synapticDecay !== undefined ? (layer.synapticBias ?? { shape: [layer.units], data: new Float32Array(layer.units) }) : layer.bias;
           add(names.take(`${layer.name}_affine`), { type: 'Affine', weight: ndarray(layer.weights.shape, layer.weights.data), bias: ndarray(bias.shape, bias.data), metadata: NO_METADATA });
           shape = [layer.units];
         }

@@ -9,6 +9,7 @@ import { unreachable } from '../../../ir/registry.ts';
 import type { ConvLayer, PoolLayer, SnnModel, SpikingLayer, Tensor } from '../../../model/format.ts';
 import { nirChain, type ChainNode } from './chain.ts';
 import type { RecurrentLoop } from './recurrence.ts';
+import { delayRelay } from './delay-relay.ts';
 import { leakBias, leakyGain } from './discretize.ts';
 import type { NdArray, NirGraph, NirNode, Pair } from './graph.ts';
 import { decodeHead, resolveHead, type NirImportOptions } from './model-head.ts';
@@ -51,6 +52,8 @@ class Importer extends NeuronReader {
   private lastNeuron: number | undefined;
   private shape: number[];
   private readonly names = new LayerNames();
+  /** Index of the last relay of spikes a Delay added (its membrane is the spike, not the neuron's membrane). */
+  spikeRelay: number | undefined;
 
   constructor(
     file: string,
@@ -67,7 +70,8 @@ class Importer extends NeuronReader {
    * Emits a spiking layer for `neuron`, folding its input gains into the pending synapse (dense layer), or into the open
    * conv's filters (identity layer; gains constant per channel), or requiring gain 1 (identity layer). A recurrent
    * loop's rows take the same gains (the two currents add before the neuron scales them); the synapses' biases go to
-   * the membrane (a one-layer CubaLIF, `n.synapticDecay`, has none: see cubaLif).
+   * the membrane, or with a synaptic current (a one-layer CubaLIF, `n.synapticDecay`) into that current
+   * (`synapticBias`, only when one is nonzero: see cubaLif).
    */
   emitNeuron(layerName: string, name: string, node: NirNode, n: Neuron, count: number, loop?: RecurrentLoop): void {
     const loopPart = loop ? this.recurrentPart(name, node, loop, n, count) : undefined;
@@ -75,11 +79,14 @@ class Importer extends NeuronReader {
       kind: 'spiking' as const, name: this.names.take(layerName), units: count, decay: n.decay, threshold: n.threshold, output: n.output, reset: n.reset, delay: 0 as const,
       ...(loopPart ? { recurrent: loopPart.weights } : {}),
     };
-    /** The synapses' summed bias (in the neuron's units) plus the neuron's own; with a synaptic current, which cubaLif
-     * gives no synapse bias, the neuron's own. */
-    const biases = (inBias: Float64Array | undefined): Pick<SpikingLayer, 'bias' | 'synapticDecay'> => {
-      if (n.synapticDecay !== undefined) return { bias: f32(n.bias, [count]), synapticDecay: n.synapticDecay };
+    /** The synapses' summed bias (in the neuron's units) plus the neuron's own; with a synaptic current, the neuron's
+     * own, and the synapses' summed bias (if not all 0) as the current's. */
+    const biases = (inBias: Float64Array | undefined): Pick<SpikingLayer, 'bias' | 'synapticDecay' | 'synapticBias'> => {
       const summed = loopPart?.bias ? (inBias ?? new Float64Array(count)).map((b, i) => b + loopPart.bias![i]!) : inBias;
+      if (n.synapticDecay !== undefined) {
+        const current = summed?.some((b) => b !== 0) ? { synapticBias: f32(summed, [count]) } : {};
+        return { bias: f32(n.bias, [count]), synapticDecay: n.synapticDecay, ...current };
+      }
       const b = summed ? summed.map((bi, i) => (n.bias[i] === 0 ? bi : bi + n.bias[i]!)) : n.bias; // keeps a -0 bias
       return { bias: f32(b, [count]) };
     };
@@ -128,7 +135,10 @@ class Importer extends NeuronReader {
     return { weights, bias: loop.node.bias.data.map((b, i) => n.gain[i]! * b) };
   }
 
-  /** NIR Delay: whole steps of dt; 1 step right after a neuron is that layer's delay 1, 0 steps nothing. */
+  /**
+   * NIR Delay: whole steps of dt right after a neuron: 1 step is that layer's delay 1, d > 1 steps delay 1 and d - 1
+   * relay layers (delay-relay.ts), 0 steps nothing.
+   */
   delay(name: string, node: Extract<NirNode, { type: 'Delay' }>): void {
     const stepsReal = this.uniform(name, node, 'delay', node.delay.data, 'delay') / this.dt;
     const steps = Math.round(stepsReal);
@@ -137,10 +147,11 @@ class Importer extends NeuronReader {
     }
     if (steps === 0) return;
     const layer = this.lastNeuron === undefined ? undefined : (this.layers[this.lastNeuron] as SpikingLayer);
-    if (steps !== 1) this.fail(name, node, `delay of ${steps} steps; an snnc layer delays its output by 0 or 1 step`);
-    if (!layer) this.fail(name, node, 'a delay of 1 step must directly follow a neuron node (it becomes that layer\'s delay 1)');
-    if (layer.delay === 1) this.fail(name, node, `a second delay after neuron layer '${layer.name}'; an snnc layer delays its output by at most 1 step`);
+    if (!layer) this.fail(name, node, 'a delay must directly follow a neuron node (it becomes that layer\'s delay 1, and relay layers for more steps)');
+    if (layer.delay === 1 || this.lastNeuron !== this.layers.length - 1) this.fail(name, node, `a second delay after neuron layer '${layer.name}'; give one Delay node the whole number of steps`);
     this.layers[this.lastNeuron!] = { ...layer, delay: 1 };
+    for (let k = 1; k < steps; k++) this.layers.push(delayRelay(layer, this.names.take(`${layer.name}_delay${k}`)));
+    if (steps > 1 && layer.output !== 'membrane') this.spikeRelay = this.layers.length - 1;
   }
 
   synapse(name: string, node: NirNode, weight: NdArray, bias: NdArray | undefined): void {
@@ -295,9 +306,10 @@ class Importer extends NeuronReader {
   /**
    * CubaLIF: one layer whose synaptic current (decay 1 - dt/tau_syn, `synapticDecay`) takes the synapse and any
    * recurrent loop, gains (dt w_in/tau_syn)(dt R/tau_mem) folded into their rows, membrane decay 1 - dt/tau_mem, bias
-   * (dt/tau_mem) v_leak. The model's synaptic current adds no bias, so a synapse bias (an Affine's) needs the exact
-   * two-layer form: [synaptic current I: a membrane-output layer, decay 1 - dt/tau_syn, the same gains and the bias
-   * folded in] + [identity LIF driven by this step's I_t]; a recurrent loop cannot reach I there, and is refused.
+   * (dt/tau_mem) v_leak. A synapse bias (an Affine's, the input's or the loop's) enters the current: with a recurrent
+   * loop it is the layer's `synapticBias` (gain-scaled as the rows); without one the exact two-layer form stays, as
+   * before: [synaptic current I: a membrane-output layer, decay 1 - dt/tau_syn, the same gains and the bias folded in]
+   * + [identity LIF driven by this step's I_t].
    */
   cubaLif(name: string, node: Extract<NirNode, { type: 'CubaLIF' }>, loop: RecurrentLoop | undefined): void {
     const count = this.pending ? this.pending.out : numel(this.shape);
@@ -314,8 +326,7 @@ class Importer extends NeuronReader {
     const bias = vLeak.map((v, i) => leakBias(v, tauMem[i]!, this.dt));
     const membrane = { decay: memDecay, bias, threshold, output: 'binary' as const, reset: this.resetOf(name, node, count, threshold) };
     const biased = [this.pending?.bias.some((b) => b !== 0) ? this.pending.node : undefined, loop?.node.type === 'Affine' && loop.node.bias.data.some((b) => b !== 0) ? loop.name : undefined].filter((s) => s !== undefined);
-    if (biased.length === 0) return this.emitNeuron(name, name, node, { ...membrane, gain, synapticDecay: synDecay }, count, loop);
-    if (loop) this.fail(name, node, `the bias of ${biased.map((s) => `'${s}'`).join(' and ')} enters its synaptic current, which snnc's model adds no bias to (not done yet); export the synapses of a recurrent CubaLIF without bias`);
+    if (biased.length === 0 || loop) return this.emitNeuron(name, name, node, { ...membrane, gain, synapticDecay: synDecay }, count, loop);
     const current: Neuron = { decay: synDecay, gain, bias: new Float64Array(count), threshold: 0, output: 'membrane', reset: { kind: 'none' } };
     this.emitNeuron(`${name}_syn`, name, node, current, count);
     this.emitNeuron(name, name, node, { ...membrane, gain: new Float64Array(count).fill(1) }, count);
@@ -343,6 +354,9 @@ export function nirToModel(graph: NirGraph, file: string, options: NirImportOpti
   const last = layers[layers.length - 1] as SpikingLayer;
   if (last.units < 2) throw new SnncError('model', `${file}: the last layer has ${last.units} neuron; a classifier needs at least 2 classes`);
   const readout = head.readout ?? { kind: 'sum' as const, ...(last.output === 'membrane' ? {} : { source: 'output' as const }), begin: 0 };
+  if (importer.spikeRelay === layers.length - 1 && (readout.source ?? 'membrane') === 'membrane') {
+    throw new SnncError('model', `${file}: the readout reads the membrane of '${last.name}', a relay of a Delay of more than one step after a spiking neuron (its membrane is the spike); read its output, or delay by one step`);
+  }
   if (readout.begin >= head.timesteps) throw new SnncError('usage', `the readout starts at step ${readout.begin}, but there are only ${head.timesteps} timesteps`);
   return {
     format: 'snnc-model', version: 1, kind: 'snn', metadata: head.metadata, input: head.input, encoder: head.encoder, timesteps: head.timesteps,

@@ -44,8 +44,10 @@ test('the recurrence sweep reaches every new path of the emitter', (t) => {
   count('a current beside packed lanes', syn, (l) => l.packing !== undefined);
   count('a current into a membrane output', syn, (l) => l.op.output.kind === 'membrane');
   count('a current with its recurrent synapse', syn, (l) => l.recurrent !== undefined);
-  // A current takes the bias out of the drive: the drive starts from zeros and the membrane adds the bias.
-  t.true(syn.every(({ l }) => l.driveBias.every((b) => b === 0)));
+  count('a current with its own bias', syn, (l) => l.op.synaptic!.bias !== undefined);
+  // A current takes the bias out of the drive: the drive starts from the current's bias (zeros without one) and the
+  // membrane adds the bias.
+  t.true(syn.every(({ l }) => l.driveBias.every((b, j) => b === (l.op.synaptic!.bias?.[j] ?? 0))));
 });
 
 test('the recurrent sum loops over the layer\'s own output events of the previous step, before a delay-1 swap: model.ts', async (t) => {

@@ -2,7 +2,8 @@
  * @fileoverview What snn_neuron_current adds to the neuron core (neuron.ts): the recurrent synapse's accumulators,
  * latched at capture like the input's and aligned by REC_SHIFT plus a per-unit extra shift; and the synaptic current,
  * c = clamp(roundShift(c * SYN_DECAY_MUL, SYN_DECAY_SHIFT) + in_j, [SYN_MIN, SYN_MAX]) in a RAM like the membrane's,
- * read as 0 in step 0. Without SYNAPTIC the current is in_j and no RAM is built.
+ * read as 0 in step 0. Without SYNAPTIC the current is in_j and no RAM is built. Built with `bias` (some layer has a
+ * synaptic.bias), the unit word ends with SYN_BIAS_BITS of the current's bias, which in_j adds at s2 (0 bits: none).
  */
 import {
   add, cond, eq, type Expr, gt, if_, lit, lt, minus1, type ModuleBuilder, mul, num, part, range, ref, repeat, set, sext, sshl, str,
@@ -18,9 +19,11 @@ export interface CurrentParams {
   readonly synaptic: Expr;
   readonly synBits: Expr;
   readonly synDecayWidth: Expr;
+  /** Only in a core built with a current bias: the bits of its field in the unit word. */
+  readonly synBiasBits?: Expr;
 }
 
-export function currentParams(b: ModuleBuilder, sumBits: Expr): CurrentParams {
+export function currentParams(b: ModuleBuilder, sumBits: Expr, bias = false): CurrentParams {
   const recLanes = b.param('REC_LANES', num(1), 'lanes of rec_word (an identity core: one per unit)');
   const recAccBits = b.param('REC_ACC_BITS', num(1), 'recurrent accumulator bits (1 and rec_word 0: no recurrent synapse)');
   const recShift = b.param('REC_SHIFT', num(0), 'recurrent shift common to all units');
@@ -33,7 +36,31 @@ export function currentParams(b: ModuleBuilder, sumBits: Expr): CurrentParams {
   b.wideParam('SYN_DECAY_MUL', synDecayBits, true, lit(0, 2, true));
   b.param('SYN_DECAY_SHIFT', num(0));
   const synDecayWidth = b.param('SYN_DECAY_WIDTH', num(4), 'holds c * SYN_DECAY_MUL and the rounding constant');
-  return { recLanes, recAccBits, recShift, recShiftBits, synaptic, synBits, synDecayWidth };
+  const synBiasBits = bias ? b.param('SYN_BIAS_BITS', num(0), 'bits of the current\'s bias, the last field of the unit word (0: none)') : undefined;
+  return { recLanes, recAccBits, recShift, recShiftBits, synaptic, synBits, synDecayWidth, ...(synBiasBits ? { synBiasBits } : {}) };
+}
+
+/** The unit word's bits after the feed-forward fields: the extra recurrent shift, and the current's bias if built. */
+export function currentParamBits(p: CurrentParams): Expr {
+  return p.synBiasBits ? add(p.recShiftBits, p.synBiasBits) : p.recShiftBits;
+}
+
+/**
+ * in_j at s2: the aligned input plus the aligned recurrent sum (the unit word's field at `offset`), plus the current's
+ * bias (the field after it) in a core built with one.
+ */
+export function currentInput(b: ModuleBuilder, p: CurrentParams, accAligned: Expr, rec: Expr, params: Expr, offset: Expr): Expr {
+  const input = add(accAligned, alignedRecurrent(b, p, rec, params, offset));
+  if (!p.synBiasBits) return input;
+  const sumBits = ref('SUM_BITS');
+  const bias = b.wire('syn_bias', sumBits, true);
+  const bits = p.synBiasBits;
+  b.generateIf('syn_bias_field', eq(bits, num(0)), (g) => g.assign(bias, repeat(sumBits, lit(0, 1))), (g) => {
+    const field = g.wire('syn_bias_raw', bits, true);
+    g.assign(field, part(params, add(offset, p.recShiftBits), bits));
+    g.assign(bias, sext(field, bits, sumBits));
+  });
+  return add(input, bias);
 }
 
 export interface CurrentState {

@@ -22,7 +22,7 @@ import {
   sshl, str, sub, cat, type Expr, type Module,
 } from '../netlist.ts';
 import { markUnused, roundShift, sized } from './common.ts';
-import { alignedRecurrent, currentParams, currentStages, currentState, writeCurrent } from './neuron-current.ts';
+import { currentInput, currentParamBits, currentParams, currentStages, currentState, writeCurrent } from './neuron-current.ts';
 
 /** clamp of a SUM_BITS value to [MEM_MIN, MEM_MAX], as MEM_BITS. */
 function clampMembrane(sum: Expr, memBits: Expr): Expr {
@@ -34,6 +34,8 @@ function clampMembrane(sum: Expr, memBits: Expr): Expr {
 export interface NeuronOptions {
   /** snn_neuron_current: a recurrent term and a synaptic current (the feed-forward snn_neuron stays as it was). */
   readonly current: boolean;
+  /** snn_neuron_current with SYN_BIAS_BITS: some layer's synaptic current has a bias. */
+  readonly currentBias?: boolean;
 }
 
 export function neuronModule(options: NeuronOptions = { current: false }): Module {
@@ -74,7 +76,7 @@ export function neuronModule(options: NeuronOptions = { current: false }): Modul
   const identity = b.param('IDENTITY', num(0), '1: acc_j = x_j from the events ev_*, no accumulator lanes');
   const xBits = b.param('X_BITS', num(1), 'identity: bits of an event value');
   const xSigned = b.param('X_SIGNED', num(0), 'identity: 1 if event values are signed');
-  const cur = current ? currentParams(b, sumBits) : undefined;
+  const cur = current ? currentParams(b, sumBits, options.currentBias === true) : undefined;
   const clk = b.input('clk');
   const rst = b.input('rst');
   const first = b.input('first', undefined);
@@ -112,7 +114,7 @@ export function neuronModule(options: NeuronOptions = { current: false }): Modul
     ])]),
   ]);
   const vRead = b.wire('v_read', memBits, true);
-  const paramBits = cur ? add(add(biasBits, shiftBits), cur.recShiftBits) : add(biasBits, shiftBits);
+  const paramBits = cur ? add(add(biasBits, shiftBits), currentParamBits(cur)) : add(biasBits, shiftBits);
   const unitParams = b.wire('unit_params', paramBits);
   const vNew = b.reg('v_new', memBits, true);
   b.instance('snn_ram', 'membrane', { WIDTH: memBits, DEPTH: units, ADDR_BITS: unitBits, HAS_INIT: num(0), INIT_FILE: str('') }, {
@@ -173,7 +175,7 @@ export function neuronModule(options: NeuronOptions = { current: false }): Modul
   const accAligned = b.wire('acc_aligned', sumBits, true);
   const accBase = sshl(sext(acc1!, accBits, sumBits), accShift);
   b.generateIf('fixed_shift', eq(shiftBits, num(0)), (g) => g.assign(accAligned, accBase), (g) => g.assign(accAligned, sshl(accBase, part(params1!, biasBits, shiftBits))));
-  const input = cur && rec1 ? add(accAligned, alignedRecurrent(b, cur, rec1, params1!, add(biasBits, shiftBits))) : accAligned;
+  const input = cur && rec1 ? currentInput(b, cur, accAligned, rec1, params1!, add(biasBits, shiftBits)) : accAligned;
   const [decay2, acc2, bias2, cDecay2] = regs(2, [
     ['decay', decayWidth, mul(v1!, ref('DECAY_MUL')), true],
     ['acc', sumBits, input, true],

@@ -11,7 +11,7 @@ import type { Program } from '../../../ir/program.ts';
 import { testBatch } from '../../../test/support/batches.ts';
 import { recurrenceCases, recurrenceDesigns } from '../../../test/support/conformance-set.ts';
 import { emitTo } from '../../../test/support/emit-to.ts';
-import { BOTH, RECURRENT, recurrenceProgram } from '../../../test/support/recurrence-program.ts';
+import { BOTH, currentBiasProgram, RECURRENT, recurrenceProgram } from '../../../test/support/recurrence-program.ts';
 import { TINY } from '../../../test/support/fixed-programs.ts';
 import { emitDesign } from '../emit.ts';
 import { target } from '../index.ts';
@@ -37,6 +37,8 @@ const FIGURES: Readonly<Record<string, { u: number[][]; o: number[][]; scores: n
   'recurrent-delay1': { u: [[0, 200, 140, 290], [0, 0, 180, 10]], o: [[0, 1, 0, 1], [0, 0, 1, 0]], scores: [630, 190] },
   'synaptic-saturating': { u: [[200, 350, 463, 511], [-46, -106, -164, -214]], o: [[1, 1, 1, 1], [0, 0, 0, 0]], scores: [1524, -530] },
   'recurrent-synaptic-excess-subtract': { u: [[200, 247, 300, 341], [0, 234, 459, 664]], o: [[13, 15, 15, 15], [0, 15, 15, 15]], scores: [1088, 1357] },
+  'synaptic-current-bias': { u: [[100, 225, 231, 273], [-16, -39, -61, -80]], o: [[0, 1, 1, 1], [0, 0, 0, 0]], scores: [829, -196] },
+  'recurrent-synaptic-current-bias-saturating': { u: [[511, 511, 511, 511], [-53, 58, 216, 274]], o: [[1, 1, 1, 1], [0, 0, 1, 1]], scores: [2044, 495] },
 };
 
 const CASES = recurrenceCases();
@@ -63,7 +65,7 @@ for (const name of ['recurrent-synaptic-excess-subtract', 'both-extended-1', 'bo
   });
 }
 
-for (const name of ['recurrent-synaptic-excess-subtract', 'both-extended-1', 'both-extended-13', 'both-events-7', 'synaptic-conv-13']) {
+for (const name of ['recurrent-synaptic-excess-subtract', 'recurrent-synaptic-current-bias-saturating', 'both-extended-1', 'both-extended-8', 'both-extended-13', 'both-events-7', 'synaptic-conv-13']) {
   for (const traces of [false, true]) {
     test(`${name}${traces ? ', traced' : ''}: lint clean`, async (t) => {
       const { program, lanes } = byName(name);
@@ -90,7 +92,10 @@ test('the plan sizes the recurrent sum from the bounds and the current from its 
   // |rec_j| <= (|-3| + |1|) * 15 = 60 and (9 + 1) * 15 = 150: 9 signed bits; weights s8; x u4 -> 5 bits signed.
   t.like(s.recurrent, { lanes: 1, groups: 2, accBits: 9, weightBits: 8, macBits: 9, shift: 1, shiftMax: 1, shiftBits: 0, wAddrBits: 2 });
   t.like(s.recurrent?.list, { depth: 2, banks: 2, addrBits: 1, countBits: 2, coords: false });
-  t.deepEqual(s.current, { bits: 16, min: -32768n, max: 32767n, decay: { mul: 1, shift: 1, bits: 2 }, decayWidth: 19 });
+  t.deepEqual(s.current, { bits: 16, min: -32768n, max: 32767n, decay: { mul: 1, shift: 1, bits: 2 }, decayWidth: 19, biasBits: 0, biasMax: 0n });
+  // A current bias of at most |-40| takes 7 signed bits at the end of the unit word.
+  const biased = planDesign(currentBiasProgram([-40, 7], { recurrent: RECURRENT, accType: { signed: true, bits: 16, frac: 1 } }), 1).stages[0] as SpikingPlan;
+  t.like(biased.current, { biasBits: 7, biasMax: 40n });
   // An identity layer's neuron core updates every unit in one capture, so its recurrent synapse has a lane per unit.
   const identity = planDesign(byName('both-extended-1').program, 2).stages[0] as SpikingPlan;
   t.true(identity.identity);

@@ -31,7 +31,7 @@ export const modelInfo = {
   irVersion: 1,
   sourceSha256: '0000000000000000000000000000000000000000000000000000000000000000',
   /** sha256 of the program this file was generated from (canonical JSON); the ts target checks it before running. */
-  programSha256: 'a7c05ddbc7113c2960b7fc3006ee6b7bf66adff252c254bcdd98d6edf3cf7371',
+  programSha256: '60b06508bfd84f2aafc289708369fed60e6f200dfb2c649f6727fe53f98c3197',
   /** Channels, height, width; images are CHW. */
   inputShape: [1, 4, 5],
   timesteps: 3,
@@ -196,11 +196,11 @@ const L0_VAL_B = new Int16Array(4);
 const L1_W = new Int16Array([
   -8192, -16384, 4700, 0, 0, -10688, 6068, -4506, -8192, -16384, -16384, -2246, 6800, 1112, 5404, -2014,
 ]);
-/** layer1: per-unit bias, membrane units. */
+/** layer1: per-unit bias of the synaptic current (synaptic.bias), membrane units. */
 const L1_BIAS = new Int32Array([
-  0, 0, 0, 0,
+  -21151971, -20344138, 13592788, -8227814,
 ]);
-/** layer1: drive = acc << accShift; int32 (proven range -44455488..16543956). */
+/** layer1: drive = (acc << accShift) + synaptic.bias; int32 (proven range -64799626..30136744). */
 const L1_D = new Int32Array(4);
 /** layer1: synaptic current state c, s30.11. */
 const L1_C = new Int32Array(4);
