@@ -9,6 +9,7 @@ import type { DesignPlan } from './plan.ts';
 import { convInstances } from './top-conv.ts';
 import { listInstance, stageTrace, type StageWires, type TopContext } from './top-context.ts';
 import { spikingInstances } from './top-spiking.ts';
+import { loadInputs } from './load-ports.ts';
 import { aerLoaderInstance, imageLoaderInstance } from './top-input.ts';
 
 export interface TopOptions {
@@ -33,6 +34,7 @@ export function topModule(plan: DesignPlan, options: TopOptions): Module {
   const outScore = b.output('out_score', num(ro.scoreBits), { signed: true });
   const outLabel = b.output('out_label', num(ro.classBits));
   const outLast = b.output('out_last');
+  const load = loadInputs(b, plan.load);
   const tracePorts = options.traces
     ? plan.stages.map((_, l) => {
         const w = stageTrace(plan, l);
@@ -61,7 +63,7 @@ export function topModule(plan: DesignPlan, options: TopOptions): Module {
     re: w(`l${l}_re`), raddr: w(`l${l}_raddr`, list.countBits), rdata: w(`l${l}_rdata`, list.addrBits + list.value.bits), count: w(`l${l}_count`, list.countBits),
   }));
   const ctx: TopContext = {
-    b, plan, clk, rst, loading, clear, seedLoad, seed: inSeed, start: (l) => sched[l]!.start, step: (l) => sched[l]!.step, startBank: (l) => sched[l]!.startBank, listPort: (l) => ports[l]!,
+    b, plan, clk, rst, loading, clear, seedLoad, seed: inSeed, start: (l) => sched[l]!.start, step: (l) => sched[l]!.step, startBank: (l) => sched[l]!.startBank, listPort: (l) => ports[l]!, load,
   };
 
   b.instance('snn_controller', 'controller', {}, {
