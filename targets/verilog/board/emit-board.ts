@@ -25,7 +25,7 @@ import { boardReadme, vivadoTcl, xdcText } from './vendor-files.ts';
 import { spramShape } from '../cores/spram.ts';
 import { FLASH_OFFSET, flashImage } from './flash-image.ts';
 import { flashLoaderModule } from './flash-loader.ts';
-import { buildScript, ice40Readme, PCF_FILE, pcfText } from './ice40-files.ts';
+import { buildScript, ice40Readme, PCF_FILE, pcfText, synthScript } from './ice40-files.ts';
 import { pllModel, spramModel } from './ice40-models.ts';
 import { pllSetting, type PllSetting } from './ice40-pll.ts';
 import { ice40TopModule } from './ice40-top.ts';
@@ -103,6 +103,7 @@ export function emitBoard(program: Program, boardName: string, lanes: number, op
     ? [
         { path: PCF_FILE(board), contents: pcfText(board) },
         { path: 'build.sh', contents: buildScript(board, rtl, pll) },
+        { path: 'synth.ys', contents: synthScript(board, rtl, plan.stages.slice(1).map((s) => s.layer)) },
         { path: 'flash.bin', contents: flashImage(plan) },
         { path: 'README.md', contents: ice40Readme(board, clocking, pll, bp, program.name) },
       ]
