@@ -94,7 +94,7 @@ export function cycleBound(plan: DesignPlan): number {
 
 function coreModules(plan: DesignPlan): Module[] {
   const loader = plan.aer ? aerLoaderModule() : plan.beatPixels === 1 ? loaderModule() : packedLoaderModule();
-  const modules = [ramModule(), eventListModule(), eventReaderModule(), loader, controllerModule(), schedulerModule(), readoutModule()];
+  const modules = [ramModule(), eventListModule(), eventReaderModule(), loader, controllerModule(), schedulerModule(), readoutModule({ ring: plan.ringReadout ?? false })];
   if (plan.program.encoder.kind === 'jitter') modules.push(prngModule());
   const spiking = plan.stages.filter((s) => s.kind === 'spiking');
   if (spiking.some((s) => (!s.identity && plan.load?.layer !== s.layer) || s.recurrent)) modules.push(synapseModule());

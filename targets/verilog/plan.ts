@@ -207,6 +207,8 @@ export interface DesignPlan {
   /** Lanes of the layers after the first, when the board flow asked for fewer. */
   readonly laterLanes?: number;
   readonly load?: LoadPlan;
+  /** The readout keeps its scores in a ring (cores/readout.ts): the board flow, with a one-lane last layer. */
+  readonly ringReadout?: boolean;
   readonly pixels: number;
   readonly pixelBits: number;
   /** Pixels per input beat: a 32-bit bus for a dense first layer, one pixel (with coordinates) for a conv; 1 for events. */
@@ -433,7 +435,8 @@ export function planDesign(program: Program, lanes: number, extras: PlanExtras =
   const readBits = fromOutput ? last.outBits + 1 : last.memBits;
   return {
     program, lanes, ...(extras.laterLanes !== undefined ? { laterLanes: extras.laterLanes } : {}),
-    ...(extras.loaded ? { load: loadPlan(stages[0]!) } : {}), pixels, pixelBits: program.input.type.bits,
+    ...(extras.loaded ? { load: loadPlan(stages[0]!) } : {}), ...(extras.loaded && last.lanes === 1 && !last.identity ? { ringReadout: true } : {}),
+    pixels, pixelBits: program.input.type.bits,
     beatPixels: lists[0]!.coords || events ? 1 : Math.max(1, Math.min(pixels, Math.floor(INPUT_BUS_BITS / program.input.type.bits))),
     input: { chBits: indexBits(channels), rowBits: indexBits(height), colBits: indexBits(width), indexBits: inputIndexBits },
     aer: events ? aerPlan(program) : undefined,

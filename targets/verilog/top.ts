@@ -10,6 +10,7 @@ import { convInstances } from './top-conv.ts';
 import { listInstance, stageTrace, type StageWires, type TopContext } from './top-context.ts';
 import { spikingInstances } from './top-spiking.ts';
 import { loadInputs } from './load-ports.ts';
+import { indexBits } from './cores/common.ts';
 import { aerLoaderInstance, imageLoaderInstance } from './top-input.ts';
 
 export interface TopOptions {
@@ -109,9 +110,10 @@ export function topModule(plan: DesignPlan, options: TopOptions): Module {
   });
 
   const lastWires = stages[stages.length - 1]!;
-  b.instance('snn_readout', 'readout', {
+  b.instance(plan.ringReadout ? 'snn_readout_ring' : 'snn_readout', 'readout', {
     CLASSES: num(ro.classes), CLASS_BITS: num(ro.classBits), MEM_BITS: num(ro.memBits), SCORE_BITS: num(ro.scoreBits),
     STEP_BITS: num(plan.stepBits), ANY: num(ro.any ? 1 : 0), FIRST: num(ro.first), LAST: num(ro.last),
+    ...(plan.ringReadout ? { TOTAL_ADDS: num(program.timesteps * ro.classes), ADDS_BITS: num(indexBits(program.timesteps * ro.classes + 1)) } : {}),
   }, {
     clk, rst, clear, step: lastWires.trace.step, add_valid: lastWires.trace.valid, add_index: lastWires.trace.index,
     add_u: lastWires.score ?? num(0), finish, out_valid: outValid, out_ready: outReady, out_class: outClass,
