@@ -103,7 +103,7 @@ export function emitBoard(program: Program, boardName: string, lanes: number, op
     ? [
         { path: PCF_FILE(board), contents: pcfText(board) },
         { path: 'build.sh', contents: buildScript(board, rtl, pll) },
-        { path: 'synth.ys', contents: synthScript(board, rtl, plan.stages.slice(1).map((s) => s.layer)) },
+        { path: 'synth.ys', contents: synthScript(board, rtl, plan) },
         { path: 'flash.bin', contents: flashImage(plan) },
         { path: 'README.md', contents: ice40Readme(board, clocking, pll, bp, program.name) },
       ]

@@ -11,8 +11,8 @@ const START = 1;
 const DATA = 2;
 const STOP = 3;
 
-/** Bit-time counters are as wide as the integer parameter they meet. */
-const COUNT_BITS = 32;
+/** Bit-time counters: CLKS_PER_BIT must stay below 2^COUNT_BITS (boards.ts refuses a clock and baud that do not). */
+export const COUNT_BITS = 16;
 
 export function uartRxModule(): Module {
   const b = new ModuleBuilder('snn_uart_rx', 'UART receiver, 8N1, one byte per out_valid pulse');
