@@ -199,6 +199,8 @@ export interface PlanExtras {
   /** Lanes of every layer after the first (default: `lanes`). */
   readonly laterLanes?: number;
   readonly loaded?: boolean;
+  /** The ring readout (default: with `loaded`); only for a one-lane last layer. */
+  readonly ringReadout?: boolean;
 }
 
 export interface DesignPlan {
@@ -435,7 +437,7 @@ export function planDesign(program: Program, lanes: number, extras: PlanExtras =
   const readBits = fromOutput ? last.outBits + 1 : last.memBits;
   return {
     program, lanes, ...(extras.laterLanes !== undefined ? { laterLanes: extras.laterLanes } : {}),
-    ...(extras.loaded ? { load: loadPlan(stages[0]!) } : {}), ...(extras.loaded && last.lanes === 1 && !last.identity ? { ringReadout: true } : {}),
+    ...(extras.loaded ? { load: loadPlan(stages[0]!) } : {}), ...((extras.ringReadout ?? extras.loaded) && last.lanes === 1 && !last.identity ? { ringReadout: true } : {}),
     pixels, pixelBits: program.input.type.bits,
     beatPixels: lists[0]!.coords || events ? 1 : Math.max(1, Math.min(pixels, Math.floor(INPUT_BUS_BITS / program.input.type.bits))),
     input: { chBits: indexBits(channels), rowBits: indexBits(height), colBits: indexBits(width), indexBits: inputIndexBits },
