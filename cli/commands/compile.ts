@@ -116,7 +116,7 @@ function listed(folder: string, files: readonly EmittedFile[]): { path: string; 
 
 export const compileCommand: Command = {
   name: 'compile',
-  usage: 'MODEL [--out DIR] [--target all|onnx,verilog,ts,wasm|none] [--board arty-a7|icebreaker [--clock-mhz F] [--later-lanes N]] [--weight-bits N] [--timesteps T] [--calibration none]',
+  usage: 'MODEL [--out DIR] [--target all|onnx,verilog,ts,wasm|none] [--board arty-a7|icebreaker [--clock-mhz N] [--later-lanes P]] [--weight-bits N] [--timesteps T] [--calibration none]',
   summary: 'lower a model to the fixed-point IR and emit targets',
   flags,
   async run(args, io) {
