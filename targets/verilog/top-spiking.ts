@@ -27,7 +27,7 @@ export function spikingInstances(ctx: TopContext, s: SpikingPlan): StageWires {
   } else {
     const loaded = plan.load?.layer === l;
     b.instance(loaded ? 'snn_synapse_loaded' : 'snn_synapse', `${p}synapse`, {
-      LANES: num(s.lanes), GROUPS: num(s.groups), INPUTS: num(s.op.inputs), INDEX_BITS: num(s.indexBits),
+      LANES: num(s.lanes), ...(loaded ? {} : { GROUPS: num(s.groups) }), INPUTS: num(s.op.inputs), INDEX_BITS: num(s.indexBits),
       X_BITS: num(list.value.bits), X_SIGNED: num(list.value.signed ? 1 : 0), WEIGHT_BITS: num(s.weightBits),
       ACC_BITS: num(s.accBits), MAC_BITS: num(s.macBits), W_ADDR_BITS: num(s.wAddrBits), ...(loaded ? {} : { WEIGHTS_FILE: str(memFileName(l, 'weights')) }),
     }, {

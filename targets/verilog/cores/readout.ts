@@ -75,13 +75,14 @@ export function readoutModule(options: { ring?: boolean } = {}): Module {
   if (scoreRing && totalAdds && addsBits) {
     // `finish` can come before the neuron core's last updates have reached the readout: the ring waits for them.
     const adds = b.reg('adds', addsBits);
+    const allAdds = sized(b, 'ALL_ADDS', addsBits, totalAdds);
     const pending = b.reg('pending');
     b.always(clk, [if_(lor(rst, clear), [set(adds, num(0)), set(pending, num(0))], [
       if_(addValid, [set(adds, add(adds, num(1)))]),
       if_(finish, [set(pending, num(1))]),
-      if_(land(eq(state, num(IDLE)), land(pending, eq(adds, totalAdds))), [set(pending, num(0))]),
+      if_(land(eq(state, num(IDLE)), land(pending, eq(adds, allAdds))), [set(pending, num(0))]),
     ])]);
-    idle = [if_(land(pending, eq(adds, totalAdds)), [set(state, num(SCAN)), set(outClass, num(0))])];
+    idle = [if_(land(pending, eq(adds, allAdds)), [set(state, num(SCAN)), set(outClass, num(0))])];
     const head = b.wire('head', scoreBits, true);
     const headNext = b.wire('head_next', scoreBits);
     const rotated = b.wire('rotated', mul(classes, scoreBits));

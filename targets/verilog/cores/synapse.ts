@@ -22,7 +22,8 @@ export function synapseModule(options: { loaded?: boolean } = {}): Module {
     ? 'synapse memory (written by a boot loader) and output-stationary accumulator lanes'
     : 'synapse memory and output-stationary accumulator lanes');
   const lanes = b.param('LANES', num(1), 'units accumulated in parallel');
-  const groups = b.param('GROUPS', num(1), 'ceil(UNITS / LANES)');
+  // The loaded memory is sized by the plan (snn_spram), not by GROUPS.
+  const groups = loaded ? num(1) : b.param('GROUPS', num(1), 'ceil(UNITS / LANES)');
   const inputs = b.param('INPUTS', num(1), 'input vector length');
   const indexBits = b.param('INDEX_BITS', num(1), 'bits of an input index');
   const xBits = b.param('X_BITS', num(8), 'bits of an input value');

@@ -69,8 +69,11 @@ test.serial('the folder: pins, build script, README, and flash.bin = the first l
 });
 
 // -noabc: the LUT mapping is not what this checks, and ABC is most of the time.
-test.serial('synth_ice40 maps the loaded weights to SPRAM and check -assert finds no multiple or missing drivers', async (t) => {
+test.serial('verilator -Wall is clean on the board RTL; synth_ice40 maps the loaded weights to SPRAM and check -assert finds no multiple or missing drivers', async (t) => {
   const dir = join(await icebreakerBuild(), 'board');
+  // The primitives' simulation models (sim/) only stand in for the vendor cells: blackboxes here.
+  const lint = spawnSync('sh', ['-c', 'verilator --lint-only -Wall -Wno-DECLFILENAME --top-module snn_icebreaker rtl/*.v sim/SB_SPRAM256KA.v sim/SB_PLL40_PAD.v 2>&1 | grep -v "sim/SB_" | grep "^%" || true'], { cwd: dir, encoding: 'utf8' });
+  t.is(lint.stdout.trim(), '');
   const synth = spawnSync('sh', ['-c', 'yosys -q -p "read_verilog -defer $(ls rtl/*.v | tr \'\\n\' \' \'); synth_ice40 -dsp -noabc -top snn_icebreaker; check -assert; tee -o synth-stat.txt stat"'], { cwd: dir, encoding: 'utf8' });
   t.is(synth.status, 0, `${synth.stdout}${synth.stderr}`.split('\n').slice(-5).join('\n'));
   const stat = readFileSync(join(dir, 'synth-stat.txt'), 'utf8');
