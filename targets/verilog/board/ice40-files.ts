@@ -132,7 +132,7 @@ The first layer's weights (${bp.load!.words} words of ${bp.load!.width} bits) do
 UP5K's SPRAM (rtl/snn_spram.v), which no bitstream can initialise. After configuration the loader wakes the SPI flash
 (0xAB), reads flash.bin from offset 0x${FLASH_OFFSET.toString(16)} (1 MiB) with one READ (0x03) at half the clock and writes the
 SPRAM; only then does snn_uart leave reset. flash.bin is the words in address order, each in
-${Math.ceil(bp.load!.width / 8)} bytes, most significant byte first. The green LED stays lit until the load is done (a few ms); bytes
+${Math.ceil(bp.load!.width / 8)} bytes, most significant byte first. The green LED stays lit until the load is done (16 clock cycles a byte: ${((bp.load!.words * Math.ceil(bp.load!.width / 8) * 16) / pll.hz * 1000).toFixed(0)} ms here); bytes
 sent before that are lost.
 
 | pin | port | use |
