@@ -65,8 +65,8 @@ const SUBSTITUTIONS: readonly Substitution[] = [
     run: (c) => `${c} --samples 3`,
   },
   {
-    match: /^board simulate build\/mnist-arty --images \d+$/,
-    why: 'the Verilator build of the 50-lane board top and 800,000 UART cycles an image take minutes; targets/verilog/test/board.test.ts runs the same command, harness and host on a small model',
+    match: /^board simulate build\/mnist-(arty|ice) --images \d+$/,
+    why: 'the Verilator build of the board top and 800,000 UART cycles an image take minutes; targets/verilog/test/board.test.ts and ice40.test.ts run the same command, harness and host (and, on the iCEBreaker, the flash boot) on a small model',
   },
   {
     match: /^report build\/mnist --images \d+ --no-synth$/,

@@ -19,7 +19,8 @@ import { terminalProgress, type Progress } from '../../base/progress.ts';
 import { buildSummary } from './summary.ts';
 import { writeManifest } from '../../verify/manifest.ts';
 import { BOARD_NAMES } from '../../targets/verilog/board/boards.ts';
-import { emitBoard } from '../../targets/verilog/board/emit-board.ts';
+import { checkBoardOptions, emitBoard, ICE40_DEFAULT_MHZ, type BoardOptions } from '../../targets/verilog/board/emit-board.ts';
+import { CLOCK_MHZ_RANGE } from '../../targets/verilog/board/ice40-pll.ts';
 import { lanesOption } from '../../targets/verilog/check.ts';
 
 export const lowerFlags: FlagSpecs = {
@@ -55,6 +56,8 @@ const flags: FlagSpecs = {
   traces: { kind: 'boolean', help: 'add per-layer trace outputs (onnx) and debug dumps (verilog)' },
   unroll: { kind: 'boolean', help: 'onnx: unroll the timesteps instead of a Loop (at most 256)' },
   board: { kind: 'string', choices: BOARD_NAMES, help: 'also write board/: the verilog design behind a UART on this board, its pins and a vendor script (docs/uart-protocol.md)' },
+  'later-lanes': { ...LANES_FLAG, help: 'with --board: lanes of the layers after the first (default --lanes)' },
+  'clock-mhz': { kind: 'number', min: CLOCK_MHZ_RANGE.min, max: CLOCK_MHZ_RANGE.max, help: `with --board icebreaker: the core clock its PLL makes (default ${ICE40_DEFAULT_MHZ})` },
   dataset: nirDatasetFlag,
   ...nirFlags,
 };
@@ -113,7 +116,7 @@ function listed(folder: string, files: readonly EmittedFile[]): { path: string; 
 
 export const compileCommand: Command = {
   name: 'compile',
-  usage: 'MODEL [--out DIR] [--target all|onnx,verilog,ts,wasm|none] [--board arty-a7] [--weight-bits N] [--timesteps T] [--calibration none]',
+  usage: 'MODEL [--out DIR] [--target all|onnx,verilog,ts,wasm|none] [--board arty-a7|icebreaker [--clock-mhz N] [--later-lanes P]] [--weight-bits N] [--timesteps T] [--calibration none]',
   summary: 'lower a model to the fixed-point IR and emit targets',
   flags,
   async run(args, io) {
@@ -130,6 +133,13 @@ export const compileCommand: Command = {
       unroll: flagBool(args, 'unroll'),
     };
     checkTargetOptions(chosen, targetOptions);
+    const board = flagString(args, 'board');
+    const boardOptions: BoardOptions = {
+      ...(flagNumber(args, 'later-lanes') !== undefined ? { laterLanes: flagNumber(args, 'later-lanes')! } : {}),
+      ...(flagNumber(args, 'clock-mhz') !== undefined ? { clockMhz: flagNumber(args, 'clock-mhz')! } : {}),
+    };
+    if (board === undefined && Object.keys(boardOptions).length > 0) throw new SnncError('usage', `--${boardOptions.laterLanes !== undefined ? 'later-lanes' : 'clock-mhz'}: only with --board`);
+    if (board !== undefined) checkBoardOptions(board, boardOptions);
     const started = performance.now();
     const program = await compileFromArgs(modelPath!, args, io.log, io.out, (timesteps) => checkTargetOptions(chosen, { ...targetOptions, timesteps }));
     const compileMs = performance.now() - started;
@@ -151,9 +161,8 @@ export const compileCommand: Command = {
         writeFilesInside(staging, files.map((f) => [`${target.name}/${f.path}`, f.contents] as const));
         emitted.push({ target: target.name, files: listed(target.name, files) });
       }
-      const board = flagString(args, 'board');
       if (board !== undefined) {
-        const files = emitBoard(program, board, lanesOption(targetOptions));
+        const files = emitBoard(program, board, lanesOption(targetOptions), boardOptions);
         writeFilesInside(staging, files.map((f) => [`board/${f.path}`, f.contents] as const));
         emitted.push({ target: 'board', files: listed('board', files) });
       }

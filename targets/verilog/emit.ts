@@ -20,18 +20,19 @@ import { prngModule } from './cores/prng.ts';
 import { ramModule } from './cores/ram.ts';
 import { readoutModule } from './cores/readout.ts';
 import { synapseModule } from './cores/synapse.ts';
+import { spramModule } from './cores/spram.ts';
 import { convModule } from './cores/conv.ts';
 import { coordsModule } from './cores/coords.ts';
 import { convFilters, convWeights, memFileName, recurrentWeights, spikingUnits, spikingWeights } from './mem-files.ts';
 import type { Module } from './netlist.ts';
-import { planDesign, type DesignPlan } from './plan.ts';
+import { planDesign, type DesignPlan, type PlanExtras } from './plan.ts';
 import { printModule } from './print-verilog.ts';
 import { testbenchModule } from './testbench.ts';
 import { axisTestbenchModule } from './testbench-axis.ts';
 import { axisModule } from './top-axis.ts';
 import { topModule } from './top.ts';
 
-export interface DesignOptions {
+export interface DesignOptions extends PlanExtras {
   readonly lanes: number;
   readonly traces: boolean;
 }
@@ -93,10 +94,11 @@ export function cycleBound(plan: DesignPlan): number {
 
 function coreModules(plan: DesignPlan): Module[] {
   const loader = plan.aer ? aerLoaderModule() : plan.beatPixels === 1 ? loaderModule() : packedLoaderModule();
-  const modules = [ramModule(), eventListModule(), eventReaderModule(), loader, controllerModule(), schedulerModule(), readoutModule()];
+  const modules = [ramModule(), eventListModule(), eventReaderModule(), loader, controllerModule(), schedulerModule(), readoutModule({ ring: plan.ringReadout ?? false })];
   if (plan.program.encoder.kind === 'jitter') modules.push(prngModule());
   const spiking = plan.stages.filter((s) => s.kind === 'spiking');
-  if (spiking.some((s) => !s.identity || s.recurrent)) modules.push(synapseModule());
+  if (spiking.some((s) => (!s.identity && plan.load?.layer !== s.layer) || s.recurrent)) modules.push(synapseModule());
+  if (plan.load) modules.push(synapseModule({ loaded: true }), spramModule(plan.load));
   if (spiking.some((s) => !s.recurrent && !s.current)) modules.push(neuronModule());
   const currentBias = spiking.some((s) => s.current && s.current.biasBits > 0);
   if (spiking.some((s) => s.recurrent || s.current)) modules.push(neuronModule({ current: true, ...(currentBias ? { currentBias } : {}) }));
@@ -132,7 +134,7 @@ function designFilesHash(files: readonly EmittedFile[]): string {
 }
 
 export function emitDesign(program: Program, options: DesignOptions): EmittedFile[] {
-  const plan = planDesign(program, options.lanes);
+  const plan = planDesign(program, options.lanes, options);
   const maxCycles = cycleBound(plan);
   // A traced build is for locating a mismatch: its top has trace ports, and it has no AXI4-Stream core.
   const rtl = [...coreModules(plan), topModule(plan, { traces: options.traces }), ...(options.traces ? [] : [axisModule(plan)])];

@@ -14,6 +14,7 @@ import type { Factor, RecurrentSynapse, SpikingOp, SynapticCurrent } from '../..
 import { countBits, indexBits } from './cores/common.ts';
 import { largest, smallest } from '../../base/array-extent.ts';
 import { aerPlan, type AerPlan } from './aer-plan.ts';
+import { SnncError } from '../../base/errors.ts';
 
 /** Bits of a two's-complement value holding every integer in [-bound, bound]. */
 export function signedBits(bound: bigint): number {
@@ -185,9 +186,34 @@ export interface ConvPlan {
 export type StagePlan = SpikingPlan | ConvPlan;
 
 
+/**
+ * The first layer's weights in a writable memory that a boot loader fills from flash (the board flow, `--board
+ * icebreaker`): snn_top takes the words on load_we / load_addr / load_data before its first sample.
+ */
+export interface LoadPlan {
+  readonly layer: number;
+  readonly words: number;
+  readonly width: number;
+  readonly addrBits: number;
+}
+
+/** What the board flow asks of the plan beyond the lanes: fewer lanes after the first layer, loaded weights. */
+export interface PlanExtras {
+  /** Lanes of every layer after the first (default: `lanes`). */
+  readonly laterLanes?: number;
+  readonly loaded?: boolean;
+  /** The ring readout (default: with `loaded`); only for a one-lane last layer. */
+  readonly ringReadout?: boolean;
+}
+
 export interface DesignPlan {
   readonly program: Program;
   readonly lanes: number;
+  /** Lanes of the layers after the first, when the board flow asked for fewer. */
+  readonly laterLanes?: number;
+  readonly load?: LoadPlan;
+  /** The readout keeps its scores in a ring (cores/readout.ts): the board flow, with a one-lane last layer. */
+  readonly ringReadout?: boolean;
   readonly pixels: number;
   readonly pixelBits: number;
   /** Pixels per input beat: a 32-bit bus for a dense first layer, one pixel (with coordinates) for a conv; 1 for events. */
@@ -360,7 +386,7 @@ function planConv(source: ConvOp | PoolOp, bounds: ConvBounds | PoolBounds, laye
 }
 
 /** The plan for `program` with `lanes` neurons (or conv filters) per cycle. Call after target.check. */
-export function planDesign(program: Program, lanes: number): DesignPlan {
+export function planDesign(program: Program, lanes: number, extras: PlanExtras = {}): DesignPlan {
   const [channels, height, width] = program.input.shape;
   const pixels = channels * height * width;
   const layers = program.layers;
@@ -378,7 +404,8 @@ export function planDesign(program: Program, lanes: number): DesignPlan {
   const events = program.encoder.kind === 'events';
   const stages: StagePlan[] = layers.map((op, l) => {
     const at: LayerBounds = bounds.layers[l]!;
-    return op.kind === 'spiking' ? planSpiking(op, at as SpikingBounds, l, lanes, producedType(l)) : planConv(op, at as ConvBounds | PoolBounds, l, lanes, consumerIsConv(l + 1), producedType(l));
+    const wanted = l > 0 && extras.laterLanes !== undefined ? extras.laterLanes : lanes;
+    return op.kind === 'spiking' ? planSpiking(op, at as SpikingBounds, l, wanted, producedType(l)) : planConv(op, at as ConvBounds | PoolBounds, l, wanted, consumerIsConv(l + 1), producedType(l));
   });
   const inputIndexBits = indexBits(pixels);
   const coordBits = (shape: readonly [number, number, number]): number => shape.reduce((a, d) => a + indexBits(d), 0);
@@ -414,7 +441,9 @@ export function planDesign(program: Program, lanes: number): DesignPlan {
   const vMax = -low > high ? -low : high;
   const readBits = fromOutput ? last.outBits + 1 : last.memBits;
   return {
-    program, lanes, pixels, pixelBits: program.input.type.bits,
+    program, lanes, ...(extras.laterLanes !== undefined ? { laterLanes: extras.laterLanes } : {}),
+    ...(extras.loaded ? { load: loadPlan(stages[0]!) } : {}), ...((extras.ringReadout ?? extras.loaded) && last.lanes === 1 && !last.identity ? { ringReadout: true } : {}),
+    pixels, pixelBits: program.input.type.bits,
     beatPixels: lists[0]!.coords || events ? 1 : Math.max(1, Math.min(pixels, Math.floor(INPUT_BUS_BITS / program.input.type.bits))),
     input: { chBits: indexBits(channels), rowBits: indexBits(height), colBits: indexBits(width), indexBits: inputIndexBits },
     aer: events ? aerPlan(program) : undefined,
@@ -425,4 +454,12 @@ export function planDesign(program: Program, lanes: number): DesignPlan {
       any, first: any ? firstStep : 0, last: any ? lastStep : 0,
     },
   };
+}
+
+/** The loaded form exists for a dense spiking first layer (the weights that outgrow block RAM). */
+function loadPlan(first: StagePlan): LoadPlan {
+  if (first.kind !== 'spiking' || first.identity || first.recurrent) {
+    throw new SnncError('usage', 'loaded weights: the first layer must be a dense spiking layer without recurrence');
+  }
+  return { layer: 0, words: first.groups * first.op.inputs, width: first.lanes * first.weightBits, addrBits: first.wAddrBits };
 }

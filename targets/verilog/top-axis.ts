@@ -14,6 +14,7 @@ import {
 } from './netlist.ts';
 import { markUnused } from './cores/common.ts';
 import type { DesignPlan } from './plan.ts';
+import { loadInputs } from './load-ports.ts';
 
 /** Input states: the seed beat (image designs), the sample's beats, zero beats after an early TLAST, dropping to TLAST. */
 const HEADER = 0;
@@ -60,6 +61,7 @@ export function axisModule(plan: DesignPlan): Module {
   const fingerprint = b.output('fingerprint', num(32));
   const cyclesLast = b.output('cycles_last', num(32), { reg: true });
   const error = b.output('error', undefined, { reg: true });
+  const load = loadInputs(b, plan.load);
 
   const rst = b.wire('rst');
   const inState = b.reg('in_state', num(2));
@@ -91,7 +93,7 @@ export function axisModule(plan: DesignPlan): Module {
   const ports: Record<string, Expr> = {
     clk, rst, in_valid: coreValid, in_ready: coreReady,
     out_valid: coreOutValid, out_ready: coreOutReady, out_class: coreClass,
-    out_score: coreScore, out_label: coreLabel, out_last: coreLast,
+    out_score: coreScore, out_label: coreLabel, out_last: coreLast, ...load,
   };
   // An events sample ends with its T-th end-of-timestep beat; an image sample with its last pixel beat.
   const beatCount = b.reg('beat_count', num(32));

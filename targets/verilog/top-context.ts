@@ -56,6 +56,8 @@ export interface TopContext {
   readonly startBank: (l: number) => Expr;
   /** Read port of list l, for its consumer's reader (the bank is chosen from the consumer's step). */
   readonly listPort: (l: number) => ListPort;
+  /** snn_top's weight-load inputs (load-ports.ts), for the loaded layer's synapse; empty without plan.load. */
+  readonly load: Record<string, Expr>;
 }
 
 /** A list other than plan.lists[l] for a reader: a recurrent layer's own events, and the names of its wires. */

@@ -25,13 +25,14 @@ export function spikingInstances(ctx: TopContext, s: SpikingPlan): StageWires {
   if (!synIdle) {
     b.assign(accWord, lit(0, s.lanes * s.accBits));
   } else {
-    b.instance('snn_synapse', `${p}synapse`, {
-      LANES: num(s.lanes), GROUPS: num(s.groups), INPUTS: num(s.op.inputs), INDEX_BITS: num(s.indexBits),
+    const loaded = plan.load?.layer === l;
+    b.instance(loaded ? 'snn_synapse_loaded' : 'snn_synapse', `${p}synapse`, {
+      LANES: num(s.lanes), ...(loaded ? {} : { GROUPS: num(s.groups) }), INPUTS: num(s.op.inputs), INDEX_BITS: num(s.indexBits),
       X_BITS: num(list.value.bits), X_SIGNED: num(list.value.signed ? 1 : 0), WEIGHT_BITS: num(s.weightBits),
-      ACC_BITS: num(s.accBits), MAC_BITS: num(s.macBits), W_ADDR_BITS: num(s.wAddrBits), WEIGHTS_FILE: str(memFileName(l, 'weights')),
+      ACC_BITS: num(s.accBits), MAC_BITS: num(s.macBits), W_ADDR_BITS: num(s.wAddrBits), ...(loaded ? {} : { WEIGHTS_FILE: str(memFileName(l, 'weights')) }),
     }, {
       clk: ctx.clk, rst: ctx.rst, pass_start: passStart, pass_first: passFirst, in_valid: ev.valid, in_index: ev.entry, in_x: ev.x,
-      idle: synIdle, acc_word: accWord,
+      idle: synIdle, acc_word: accWord, ...(loaded ? ctx.load : {}),
     });
     passIdle = land(ev.idle, synIdle);
   }

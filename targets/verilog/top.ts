@@ -9,6 +9,8 @@ import type { DesignPlan } from './plan.ts';
 import { convInstances } from './top-conv.ts';
 import { listInstance, stageTrace, type StageWires, type TopContext } from './top-context.ts';
 import { spikingInstances } from './top-spiking.ts';
+import { loadInputs } from './load-ports.ts';
+import { indexBits } from './cores/common.ts';
 import { aerLoaderInstance, imageLoaderInstance } from './top-input.ts';
 
 export interface TopOptions {
@@ -33,6 +35,7 @@ export function topModule(plan: DesignPlan, options: TopOptions): Module {
   const outScore = b.output('out_score', num(ro.scoreBits), { signed: true });
   const outLabel = b.output('out_label', num(ro.classBits));
   const outLast = b.output('out_last');
+  const load = loadInputs(b, plan.load);
   const tracePorts = options.traces
     ? plan.stages.map((_, l) => {
         const w = stageTrace(plan, l);
@@ -61,7 +64,7 @@ export function topModule(plan: DesignPlan, options: TopOptions): Module {
     re: w(`l${l}_re`), raddr: w(`l${l}_raddr`, list.countBits), rdata: w(`l${l}_rdata`, list.addrBits + list.value.bits), count: w(`l${l}_count`, list.countBits),
   }));
   const ctx: TopContext = {
-    b, plan, clk, rst, loading, clear, seedLoad, seed: inSeed, start: (l) => sched[l]!.start, step: (l) => sched[l]!.step, startBank: (l) => sched[l]!.startBank, listPort: (l) => ports[l]!,
+    b, plan, clk, rst, loading, clear, seedLoad, seed: inSeed, start: (l) => sched[l]!.start, step: (l) => sched[l]!.step, startBank: (l) => sched[l]!.startBank, listPort: (l) => ports[l]!, load,
   };
 
   b.instance('snn_controller', 'controller', {}, {
@@ -107,9 +110,10 @@ export function topModule(plan: DesignPlan, options: TopOptions): Module {
   });
 
   const lastWires = stages[stages.length - 1]!;
-  b.instance('snn_readout', 'readout', {
+  b.instance(plan.ringReadout ? 'snn_readout_ring' : 'snn_readout', 'readout', {
     CLASSES: num(ro.classes), CLASS_BITS: num(ro.classBits), MEM_BITS: num(ro.memBits), SCORE_BITS: num(ro.scoreBits),
     STEP_BITS: num(plan.stepBits), ANY: num(ro.any ? 1 : 0), FIRST: num(ro.first), LAST: num(ro.last),
+    ...(plan.ringReadout ? { TOTAL_ADDS: num(program.timesteps * ro.classes), ADDS_BITS: num(indexBits(program.timesteps * ro.classes + 1)) } : {}),
   }, {
     clk, rst, clear, step: lastWires.trace.step, add_valid: lastWires.trace.valid, add_index: lastWires.trace.index,
     add_u: lastWires.score ?? num(0), finish, out_valid: outValid, out_ready: outReady, out_class: outClass,

@@ -2,7 +2,7 @@
  * @fileoverview What the UART board layer decides from the design plan: beat sizes in bytes, the receive buffer (the
  * beats of one request), and the timeouts. Every board shares it; the board table (boards.ts) adds pins and clocks.
  */
-import type { DesignPlan } from '../plan.ts';
+import type { DesignPlan, LoadPlan } from '../plan.ts';
 import { axisWidths } from '../top-axis.ts';
 import { cycleBound } from '../emit.ts';
 
@@ -22,6 +22,8 @@ export interface BoardPlan {
   readonly sampleBeats: number;
   /** Cycles the reply waits for the core's first score before it gives up (NAK 5) and resets the core. */
   readonly resultTimeoutCycles: number;
+  /** The loaded weight memory (plan.load), whose load port snn_uart passes down. */
+  readonly load?: LoadPlan;
 }
 
 export function planBoard(plan: DesignPlan): BoardPlan {
@@ -34,6 +36,7 @@ export function planBoard(plan: DesignPlan): BoardPlan {
   return {
     inBytes, outBytes: outBits / 8, maxBeats, bufferBytes, bufferAddrBits: Math.max(1, Math.ceil(Math.log2(bufferBytes))),
     classes: plan.program.classes, beatPixels: plan.beatPixels, sampleBeats, resultTimeoutCycles: 4 * cycleBound(plan),
+    ...(plan.load ? { load: plan.load } : {}),
   };
 }
 

@@ -27,12 +27,13 @@ export function buildBoardSim(dirArg: string): string {
   const flags = ['--cc', '--exe', '--build', '-j', '2', '--top-module', info.top, '-Wno-fatal', '--Mdir', mdir, '-o', 'board_sim', '-CFLAGS', '-O2'];
   const mem = existsSync(join(dir, 'mem')) ? readdirSync(join(dir, 'mem')).sort().map((f) => `mem/${f}`) : [];
   const hash = createHash('sha256').update(flags.join('\0'));
-  for (const path of ['board.json', BOARD_HARNESS, ...info.rtl, ...mem]) hash.update(`${path}\0`).update(readFileSync(join(dir, path))).update('\0');
+  const sources = [...info.rtl, ...(info.simRtl ?? [])];
+  for (const path of ['board.json', BOARD_HARNESS, ...sources, ...mem]) hash.update(`${path}\0`).update(readFileSync(join(dir, path))).update('\0');
   const key = hash.digest('hex');
   if (!(existsSync(exe) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key)) {
     rmSync(mdir, { recursive: true, force: true });
     mkdirSync(mdir, { recursive: true });
-    runTool('verilator', [...flags, ...info.rtl, BOARD_HARNESS], dir, 'verilator build of the board simulation');
+    runTool('verilator', [...flags, ...sources, BOARD_HARNESS], dir, 'verilator build of the board simulation');
     writeFileSync(stamp, key);
   }
   return exe;

@@ -5,6 +5,7 @@
  */
 import { SnncError } from '../../../base/errors.ts';
 import { cat, lnot, ModuleBuilder, num, type Module } from '../netlist.ts';
+import { COUNT_BITS } from './uart.ts';
 
 /** The UART speed of every board unless it says otherwise: an FT2232H (Arty) and most USB-UART bridges carry it. */
 export const DEFAULT_BAUD = 1_000_000;
@@ -32,6 +33,12 @@ export interface Board {
   readonly iostandard: string;
   /** Vivado part (or the vendor's equivalent). */
   readonly part: string;
+  /** xilinx: a Vivado script; ice40: the open flow (yosys, nextpnr-ice40, icepack), a PLL and loaded weights. */
+  readonly family: 'xilinx' | 'ice40';
+  /** The LEDs light when driven low. */
+  readonly ledsActiveLow?: boolean;
+  /** The configuration flash on user pins after boot: where loaded weights come from (ice40). */
+  readonly flash?: { readonly sck: Pin; readonly ssb: Pin; readonly mosi: Pin; readonly miso: Pin };
 }
 
 export const BOARDS: readonly Board[] = [
@@ -39,7 +46,16 @@ export const BOARDS: readonly Board[] = [
     name: 'arty-a7', title: 'Digilent Arty A7-35T', top: 'snn_arty_a7', clockHz: 100_000_000,
     clock: { port: 'CLK100MHZ', pin: 'E3' }, reset: { port: 'ck_rst', pin: 'C2', activeLow: true },
     rx: { port: 'uart_txd_in', pin: 'A9' }, tx: { port: 'uart_rxd_out', pin: 'D10' },
-    leds: { port: 'led', pins: ['H5', 'J5'] }, iostandard: 'LVCMOS33', part: 'xc7a35ticsg324-1L',
+    leds: { port: 'led', pins: ['H5', 'J5'] }, iostandard: 'LVCMOS33', part: 'xc7a35ticsg324-1L', family: 'xilinx',
+  },
+  {
+    // Pins as the iCEBreaker's own constraints name them; the FT2232H's second channel is the UART.
+    name: 'icebreaker', title: '1BitSquared iCEBreaker (iCE40UP5K-SG48)', top: 'snn_icebreaker', clockHz: 12_000_000,
+    clock: { port: 'CLK', pin: '35' }, reset: { port: 'BTN_N', pin: '10', activeLow: true },
+    rx: { port: 'RX', pin: '6' }, tx: { port: 'TX', pin: '9' },
+    // [busy: the green LED, error: the red one]
+    leds: { port: 'LED_N', pins: ['37', '11'] }, ledsActiveLow: true, iostandard: 'SB_LVCMOS', part: 'up5k-sg48', family: 'ice40',
+    flash: { sck: { port: 'FLASH_SCK', pin: '15' }, ssb: { port: 'FLASH_SSB', pin: '16' }, mosi: { port: 'FLASH_IO0', pin: '14' }, miso: { port: 'FLASH_IO1', pin: '17' } },
   },
 ];
 
@@ -60,13 +76,14 @@ export interface BoardClocking {
   readonly silenceCycles: number;
 }
 
-export function boardClocking(board: Board, baud = DEFAULT_BAUD): BoardClocking {
-  const clksPerBit = Math.round(board.clockHz / baud);
-  const baudErrorPercent = ((board.clockHz / clksPerBit - baud) / baud) * 100;
-  if (clksPerBit < 4 || Math.abs(baudErrorPercent) > MAX_BAUD_ERROR_PERCENT) {
-    throw new SnncError('usage', `${board.name}: ${baud} baud from ${board.clockHz} Hz is ${baudErrorPercent.toFixed(2)} % off (divider ${clksPerBit}); choose a baud within ${MAX_BAUD_ERROR_PERCENT} %`);
+/** `coreHz`: the clock the design runs on (the board's, or its PLL's output). */
+export function boardClocking(board: Board, baud = DEFAULT_BAUD, coreHz = board.clockHz): BoardClocking {
+  const clksPerBit = Math.round(coreHz / baud);
+  const baudErrorPercent = ((coreHz / clksPerBit - baud) / baud) * 100;
+  if (clksPerBit < 4 || clksPerBit >= 2 ** COUNT_BITS || Math.abs(baudErrorPercent) > MAX_BAUD_ERROR_PERCENT) {
+    throw new SnncError('usage', `${board.name}: ${baud} baud from ${coreHz} Hz is ${baudErrorPercent.toFixed(2)} % off (divider ${clksPerBit}); choose a baud or clock within ${MAX_BAUD_ERROR_PERCENT} %`);
   }
-  return { baud, clksPerBit, baudErrorPercent, silenceCycles: Math.round(board.clockHz / 20) };
+  return { baud, clksPerBit, baudErrorPercent, silenceCycles: Math.round(coreHz / 20) };
 }
 
 /** The board's top: its pin names around snn_uart. */

@@ -4,6 +4,7 @@
  * core (snn_axis) and the reply sender (frame-tx.ts); two status outputs for LEDs. Every board top wraps this one.
  */
 import { cat, eq, if_, index, land, lit, lnot, lor, ModuleBuilder, num, set, type Module } from '../netlist.ts';
+import { loadInputs } from '../load-ports.ts';
 import { KIND_NAK, type BoardPlan } from './board-plan.ts';
 
 export function uartTopModule(bp: BoardPlan): Module {
@@ -19,6 +20,7 @@ export function uartTopModule(bp: BoardPlan): Module {
   const txPin = b.output('uart_tx');
   const ledBusy = b.output('led_busy');
   const ledError = b.output('led_error');
+  const load = loadInputs(b, bp.load);
 
   // Reset: asserted at configuration and while reset_n is low, released synchronously.
   const resetSync = b.reg('reset_sync', num(2), false, lit(3, 2));
@@ -61,7 +63,7 @@ export function uartTopModule(bp: BoardPlan): Module {
   });
   b.instance('snn_axis', 'core', {}, {
     aclk: clk, aresetn: coreResetN, s_axis_tvalid: sValid, s_axis_tready: sReady, s_axis_tdata: sData, s_axis_tlast: sLast,
-    m_axis_tvalid: mValid, m_axis_tready: mReady, m_axis_tdata: mData, m_axis_tlast: mLast, fingerprint, cycles_last: cycles, error: coreError,
+    m_axis_tvalid: mValid, m_axis_tready: mReady, m_axis_tdata: mData, m_axis_tlast: mLast, fingerprint, cycles_last: cycles, error: coreError, ...load,
   });
   b.instance('snn_frame_tx', 'replies', { RESULT_TIMEOUT_CYCLES: resultTimeout }, {
     clk, rst, req_valid: reqValid, req_ready: reqReady, req_kind: reqKind, req_code: reqCode,

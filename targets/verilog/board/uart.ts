@@ -3,6 +3,7 @@
  * middle, eight data bits LSB first sampled at their middles, a stop bit that must be high or the byte is dropped) and
  * snn_uart_tx (start, eight data bits LSB first, stop). CLKS_PER_BIT = clock / baud, a parameter (docs/uart-protocol.md).
  */
+import { sized } from '../cores/common.ts';
 import { add, cat, div, eq, if_, index, land, lit, lnot, ModuleBuilder, num, range, set, sub, type Module } from '../netlist.ts';
 
 /** Receiver states. */
@@ -11,8 +12,8 @@ const START = 1;
 const DATA = 2;
 const STOP = 3;
 
-/** Bit-time counters are as wide as the integer parameter they meet. */
-const COUNT_BITS = 32;
+/** Bit-time counters: CLKS_PER_BIT must stay below 2^COUNT_BITS (boards.ts refuses a clock and baud that do not). */
+export const COUNT_BITS = 16;
 
 export function uartRxModule(): Module {
   const b = new ModuleBuilder('snn_uart_rx', 'UART receiver, 8N1, one byte per out_valid pulse');
@@ -30,7 +31,9 @@ export function uartRxModule(): Module {
   const count = b.reg('count', num(COUNT_BITS));
   const bit = b.reg('bit_index', num(3));
   const shift = b.reg('shift', num(8));
-  const atEnd = eq(count, sub(clksPerBit, num(1)));
+  const bitEnd = sized(b, 'BIT_END', num(COUNT_BITS), clksPerBit, 1);
+  const halfEnd = sized(b, 'HALF_END', num(COUNT_BITS), halfBit, 1);
+  const atEnd = eq(count, bitEnd);
   const toState = (s: number) => set(state, lit(s, 2));
   b.always(clk, [
     set(sync, cat(range(sync, 1, 0), rx)),
@@ -41,7 +44,7 @@ export function uartRxModule(): Module {
           // A falling edge (high before, low now) starts a byte; the previous sample is sync[2], the new one sync[1].
           { labels: [lit(IDLE, 2)], body: [if_(land(line, lnot(index(sync, 1))), [toState(START), set(count, lit(0, COUNT_BITS))])] },
           // Half a bit later the start bit must still be low, or it was a glitch.
-          { labels: [lit(START, 2)], body: [if_(eq(count, sub(halfBit, num(1))), [
+          { labels: [lit(START, 2)], body: [if_(eq(count, halfEnd), [
             set(count, lit(0, COUNT_BITS)), if_(line, [toState(IDLE)], [toState(DATA), set(bit, lit(0, 3))]),
           ], [set(count, add(count, lit(1, COUNT_BITS)))])] },
           { labels: [lit(DATA, 2)], body: [if_(atEnd, [
@@ -72,12 +75,13 @@ export function uartTxModule(): Module {
   const frame = b.reg('frame', num(10));
   const bitsLeft = b.reg('bits_left', num(4));
   const count = b.reg('count', num(COUNT_BITS));
+  const bitEnd = sized(b, 'BIT_END', num(COUNT_BITS), clksPerBit, 1);
   b.assign(inReady, eq(bitsLeft, lit(0, 4)));
   b.assign(tx, index(frame, 0));
   b.always(clk, [
     if_(rst, [set(frame, lit(0x3ff, 10)), set(bitsLeft, lit(0, 4)), set(count, lit(0, COUNT_BITS))], [
       if_(land(inValid, inReady), [set(frame, cat(lit(1, 1), inByte, lit(0, 1))), set(bitsLeft, lit(10, 4)), set(count, lit(0, COUNT_BITS))]),
-      if_(lnot(inReady), [if_(eq(count, sub(clksPerBit, num(1))), [
+      if_(lnot(inReady), [if_(eq(count, bitEnd), [
         set(count, lit(0, COUNT_BITS)), set(frame, cat(lit(1, 1), range(frame, 9, 1))), set(bitsLeft, sub(bitsLeft, lit(1, 4))),
       ], [set(count, add(count, lit(1, COUNT_BITS)))])]),
     ]),

@@ -4,7 +4,7 @@
  * largest) and a valid/ready stream of CLASSES beats {class, score, label, last}.
  */
 import {
-  add, eq, ge, gt, if_, index, land, lit, lor, ModuleBuilder, ne, num, set, sext, switch_, type Module,
+  add, cond, eq, ge, gt, if_, index, land, lit, lor, ModuleBuilder, mul, ne, num, or, range, set, sext, shl, shr, sub, switch_, zext, type Module, type Stmt,
 } from '../netlist.ts';
 import { atMost, markUnused, sized } from './common.ts';
 
@@ -14,8 +14,17 @@ const EMIT = 2;
 /** One cycle for the last candidate to be compared (the scan reads and compares in separate stages). */
 const SETTLE = 3;
 
-export function readoutModule(): Module {
-  const b = new ModuleBuilder('snn_readout', 'score accumulation, argmax and the output stream');
+/**
+ * `ring`: snn_readout_ring, for a last layer that sends its units in order 0..CLASSES-1 every step (one lane, the
+ * board flow's --later-lanes 1). The scores sit in one shift register, class k at the head after k rotations: every
+ * add rotates it (adding into the head when the step counts), and so does every scan and output beat, so no
+ * CLASSES-way read or write select is built (the UP5K's LUTs are what it saves).
+ */
+export function readoutModule(options: { ring?: boolean } = {}): Module {
+  const ring = options.ring ?? false;
+  const b = new ModuleBuilder(ring ? 'snn_readout_ring' : 'snn_readout', ring
+    ? 'score accumulation in a ring, argmax and the output stream'
+    : 'score accumulation, argmax and the output stream');
   const classes = b.param('CLASSES', num(2));
   const classBits = b.param('CLASS_BITS', num(1));
   const memBits = b.param('MEM_BITS', num(16));
@@ -24,6 +33,8 @@ export function readoutModule(): Module {
   const any = b.param('ANY', num(1), '0: no step is counted (every score is 0)');
   const firstStep = b.param('FIRST', num(0), 'first counted step of the last layer');
   const lastStep = b.param('LAST', num(0), 'last counted step of the last layer');
+  const totalAdds = ring ? b.param('TOTAL_ADDS', num(1), 'adds of one image (steps x CLASSES): the scan starts after the last') : undefined;
+  const addsBits = ring ? b.param('ADDS_BITS', num(1), 'bits of TOTAL_ADDS') : undefined;
   const clk = b.input('clk');
   const rst = b.input('rst');
   const clear = b.input('clear');
@@ -42,7 +53,8 @@ export function readoutModule(): Module {
   const lastClass = sized(b, 'LAST_CLASS', classBits, classes, 1);
   const from = sized(b, 'FIRST_STEP', stepBits, firstStep);
   const to = sized(b, 'LAST_STEP', stepBits, lastStep);
-  const scoreArray = b.memory('scores', scoreBits, classes, true);
+  const scoreArray = ring ? undefined : b.memory('scores', scoreBits, classes, true);
+  const scoreRing = ring ? b.reg('scores', mul(classes, scoreBits)) : undefined;
   const best = b.reg('best', scoreBits, true);
   const candidate = b.reg('candidate', scoreBits, true);
   const candidateClass = b.reg('candidate_class', classBits);
@@ -50,31 +62,56 @@ export function readoutModule(): Module {
   const state = b.reg('state', num(2));
   const counted = b.wire('counted');
   const current = b.wire('current', scoreBits, true);
-  const k = b.integer('k');
+  const k = ring ? num(0) : b.integer('k');
+  if (ring) markUnused(b, 'index', addIndex);
   const afterFirst = b.wire('after_first');
   b.comment('the comparisons exist only where they can fail (the linter rejects constant ones)');
   const beforeLast = atMost(b, 'before_last', step, stepBits, to);
   b.generateIf('from_zero', eq(firstStep, num(0)), (g) => g.assign(afterFirst, lit(1, 1)), (g) => g.assign(afterFirst, ge(step, from)));
   b.assign(counted, land(land(eq(any, num(1)), afterFirst), beforeLast));
   markUnused(b, 'step', step);
-  b.assign(current, index(scoreArray, outClass));
+  let rotate: Stmt[] = [];
+  let idle: Stmt[] = [if_(finish, [set(state, num(SCAN)), set(outClass, num(0))])];
+  if (scoreRing && totalAdds && addsBits) {
+    // `finish` can come before the neuron core's last updates have reached the readout: the ring waits for them.
+    const adds = b.reg('adds', addsBits);
+    const allAdds = sized(b, 'ALL_ADDS', addsBits, totalAdds);
+    const pending = b.reg('pending');
+    b.always(clk, [if_(lor(rst, clear), [set(adds, num(0)), set(pending, num(0))], [
+      if_(addValid, [set(adds, add(adds, num(1)))]),
+      if_(finish, [set(pending, num(1))]),
+      if_(land(eq(state, num(IDLE)), land(pending, eq(adds, allAdds))), [set(pending, num(0))]),
+    ])]);
+    idle = [if_(land(pending, eq(adds, allAdds)), [set(state, num(SCAN)), set(outClass, num(0))])];
+    const head = b.wire('head', scoreBits, true);
+    const headNext = b.wire('head_next', scoreBits);
+    const rotated = b.wire('rotated', mul(classes, scoreBits));
+    b.assign(head, range(scoreRing, sub(scoreBits, num(1)), num(0)));
+    b.assign(headNext, cond(land(addValid, counted), add(head, sext(addU, memBits, scoreBits)), head));
+    b.assign(rotated, or(shr(scoreRing, scoreBits), shl(zext(headNext, scoreBits, mul(classes, scoreBits)), mul(sub(classes, num(1)), scoreBits))));
+    b.assign(current, head);
+    const turns = lor(lor(addValid, eq(state, num(SCAN))), land(eq(state, num(EMIT)), outReady));
+    rotate = [if_(turns, [set(scoreRing, rotated)])];
+  } else {
+    b.assign(current, index(scoreArray!, outClass));
+  }
   b.assign(outScore, current);
   b.assign(outValid, eq(state, num(EMIT)));
   b.assign(outLast, eq(outClass, lastClass));
   b.always(clk, [
     set(done, num(0)),
     if_(lor(rst, clear), [
-      { kind: 'for', variable: 'k', from: num(0), below: classes, body: [set(index(scoreArray, k), num(0))] },
+      scoreRing ? set(scoreRing, num(0)) : { kind: 'for', variable: 'k', from: num(0), below: classes, body: [set(index(scoreArray!, k), num(0))] },
       set(state, num(IDLE)),
       set(candidateValid, num(0)),
     ], [
-      if_(land(addValid, counted), [set(index(scoreArray, addIndex), add(index(scoreArray, addIndex), sext(addU, memBits, scoreBits)))]),
+      ...(scoreRing ? rotate : [if_(land(addValid, counted), [set(index(scoreArray!, addIndex), add(index(scoreArray!, addIndex), sext(addU, memBits, scoreBits)))])]),
       set(candidateValid, eq(state, num(SCAN))),
       set(candidate, current),
       set(candidateClass, outClass),
       if_(land(candidateValid, lor(eq(candidateClass, num(0)), gt(candidate, best))), [set(best, candidate), set(outLabel, candidateClass)]),
       switch_(state, [
-        { labels: [num(IDLE)], body: [if_(finish, [set(state, num(SCAN)), set(outClass, num(0))])] },
+        { labels: [num(IDLE)], body: idle },
         {
           labels: [num(SCAN)],
           body: [if_(ne(outClass, lastClass), [set(outClass, add(outClass, num(1)))], [set(outClass, num(0)), set(state, num(SETTLE))])],

@@ -12,10 +12,18 @@ import {
 import { markUnused, sized } from './common.ts';
 import { laneProduct, type ProductPorts } from './mac.ts';
 
-export function synapseModule(): Module {
-  const b = new ModuleBuilder('snn_synapse', 'synapse memory and output-stationary accumulator lanes');
+/**
+ * `loaded`: snn_synapse_loaded, whose weights are not an initialised ROM but a writable single-port memory (snn_spram,
+ * the iCE40's SPRAM) that a boot loader fills through load_we / load_addr / load_data while the core is in reset.
+ */
+export function synapseModule(options: { loaded?: boolean } = {}): Module {
+  const loaded = options.loaded ?? false;
+  const b = new ModuleBuilder(loaded ? 'snn_synapse_loaded' : 'snn_synapse', loaded
+    ? 'synapse memory (written by a boot loader) and output-stationary accumulator lanes'
+    : 'synapse memory and output-stationary accumulator lanes');
   const lanes = b.param('LANES', num(1), 'units accumulated in parallel');
-  const groups = b.param('GROUPS', num(1), 'ceil(UNITS / LANES)');
+  // The loaded memory is sized by the plan (snn_spram), not by GROUPS.
+  const groups = loaded ? num(1) : b.param('GROUPS', num(1), 'ceil(UNITS / LANES)');
   const inputs = b.param('INPUTS', num(1), 'input vector length');
   const indexBits = b.param('INDEX_BITS', num(1), 'bits of an input index');
   const xBits = b.param('X_BITS', num(8), 'bits of an input value');
@@ -24,7 +32,7 @@ export function synapseModule(): Module {
   const accBits = b.param('ACC_BITS', num(16), 'accumulator bits (holds the exact sum)');
   const macBits = b.param('MAC_BITS', num(18), '>= ACC_BITS, WEIGHT_BITS and X_BITS + 1');
   const wAddrBits = b.param('W_ADDR_BITS', num(1), 'bits of a weight address');
-  b.stringParam('WEIGHTS_FILE', '', 'weight words, [group][input], lane 0 in the low bits');
+  if (!loaded) b.stringParam('WEIGHTS_FILE', '', 'weight words, [group][input], lane 0 in the low bits');
   const clk = b.input('clk');
   const rst = b.input('rst');
   const passStart = b.input('pass_start');
@@ -34,6 +42,9 @@ export function synapseModule(): Module {
   const inX = b.input('in_x', xBits);
   const idle = b.output('idle');
   const accWord = b.output('acc_word', mul(lanes, accBits));
+  const load = loaded
+    ? { we: b.input('load_we'), addr: b.input('load_addr', wAddrBits), data: b.input('load_data', mul(lanes, weightBits)) }
+    : undefined;
 
   const inputStep = sized(b, 'INPUT_STEP', wAddrBits, inputs);
   const base = b.reg('base', wAddrBits);
@@ -55,11 +66,16 @@ export function synapseModule(): Module {
     ]),
     if_(passStart, [set(base, cond(passFirst, repeat(wAddrBits, lit(0, 1)), add(base, inputStep)))]),
   ]);
-  b.instance('snn_ram', 'weights', {
-    WIDTH: mul(lanes, weightBits), DEPTH: mul(inputs, groups), ADDR_BITS: wAddrBits, HAS_INIT: num(1), INIT_FILE: ref('WEIGHTS_FILE'),
-  }, {
-    clk, re: inValid, raddr: wAddr, rdata: wWord, we: lit(0, 1), waddr: repeat(wAddrBits, lit(0, 1)), wdata: repeat(mul(lanes, weightBits), lit(0, 1)),
-  });
+  if (load) {
+    b.comment('one port: the boot loader writes while the core is held in reset, the lanes read afterwards');
+    b.instance('snn_spram', 'weights', {}, { clk, re: inValid, raddr: wAddr, rdata: wWord, we: load.we, waddr: load.addr, wdata: load.data });
+  } else {
+    b.instance('snn_ram', 'weights', {
+      WIDTH: mul(lanes, weightBits), DEPTH: mul(inputs, groups), ADDR_BITS: wAddrBits, HAS_INIT: num(1), INIT_FILE: ref('WEIGHTS_FILE'),
+    }, {
+      clk, re: inValid, raddr: wAddr, rdata: wWord, we: lit(0, 1), waddr: repeat(wAddrBits, lit(0, 1)), wdata: repeat(mul(lanes, weightBits), lit(0, 1)),
+    });
+  }
   accumulatorLanes(b, { lanes, weightBits, accBits, macBits, xBits, xSigned, wWord: bWord, accWord, x: bX, enable: pValid, clear: passStart, clk });
   return b.build();
 }

@@ -131,7 +131,7 @@ test.serial('cli: compile --board arty-a7 writes the board folder; board simulat
   writeModel(tinyModel(5, { hidden: 8, timesteps: 2 }), model);
   const build = join(root, 'build');
   const unknown = await cli('compile', model, '--out', build, '--board', 'pynq');
-  t.deepEqual([unknown.code, unknown.err], [2, ['snnc: --board: "pynq" is not one of arty-a7']]);
+  t.deepEqual([unknown.code, unknown.err], [2, ['snnc: --board: "pynq" is not one of arty-a7, icebreaker']]);
   const compiled = await cli('compile', model, '--out', build, '--target', 'verilog', '--board', 'arty-a7', '--lanes', '2', '--calibration', 'none');
   t.is(compiled.code, 0, compiled.err.join('\n'));
   for (const file of ['board/arty-a7.xdc', 'board/build.tcl', 'board/README.md', 'board/rtl/snn_arty_a7.v', 'board/sim/board_sim.cpp']) t.true(existsSync(join(build, file)), file);
