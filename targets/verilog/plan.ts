@@ -86,6 +86,8 @@ export interface SpikingPlan {
   readonly memBits: number;
   readonly memMin: bigint;
   readonly memMax: bigint;
+  /** [memMin, memMax] is the whole signed memBits range, so a clamp to it tests sign bits (cores/common.ts clampSigned). */
+  readonly memFull: boolean;
   readonly sumBits: number;
   readonly biasBits: number;
   readonly accShift: number;
@@ -263,7 +265,7 @@ function planSpiking(op: SpikingOp, bounds: SpikingBounds, layer: number, lanesW
     kind: 'spiking', layer, op, identity, lanes, groups,
     unitBits: indexBits(op.units), laneBits: indexBits(lanes), groupBits: indexBits(groups), indexBits: indexBits(op.inputs),
     wAddrBits: indexBits(op.inputs * groups), weightBits, accBits, macBits: max(accBits, weightBits, hwBits(inType) + 1),
-    memBits, memMin, memMax, sumBits, biasBits, accShift: shiftMin, shiftBits: shiftMax === shiftMin ? 0 : indexBits(shiftMax - shiftMin + 1),
+    memBits, memMin, memMax, memFull: memMin === -(1n << big(memBits - 1)) && memMax === (1n << big(memBits - 1)) - 1n, sumBits, biasBits, accShift: shiftMin, shiftBits: shiftMax === shiftMin ? 0 : indexBits(shiftMax - shiftMin + 1),
     decay, reset, decayWidth, resetWidth, threshold, resetValue: op.reset.kind === 'value' ? big(op.reset.value) : 0n,
     outBits: op.output.type.bits, outMin, outMax, excessBits, recurrent, current,
   };

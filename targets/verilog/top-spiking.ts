@@ -52,7 +52,7 @@ export function spikingInstances(ctx: TopContext, s: SpikingPlan): StageWires {
     ACC_BITS: num(s.accBits), MEM_BITS: num(s.memBits), SUM_BITS: num(s.sumBits), BIAS_BITS: num(s.biasBits),
     SHIFT_BITS: num(s.shiftBits), ACC_SHIFT: num(s.accShift),
     DECAY_BITS: num(s.decay.bits), DECAY_MUL: lit(s.decay.mul, s.decay.bits, true), DECAY_SHIFT: num(s.decay.shift), DECAY_WIDTH: num(s.decayWidth),
-    THRESHOLD: lit(s.threshold, s.memBits, true), MEM_MIN: lit(s.memMin, s.sumBits, true), MEM_MAX: lit(s.memMax, s.sumBits, true),
+    THRESHOLD: lit(s.threshold, s.memBits, true), MEM_MIN: lit(s.memMin, s.sumBits, true), MEM_MAX: lit(s.memMax, s.sumBits, true), MEM_FULL: num(s.memFull ? 1 : 0),
     OUTPUT_KIND: num(outputKind), OUT_BITS: num(s.outBits), OUT_SHIFT: num(op.output.kind === 'binary' ? 0 : op.output.shift),
     EXCESS_BITS: num(s.excessBits), OUT_MIN: lit(s.outMin, s.excessBits, true), OUT_MAX: lit(s.outMax, s.excessBits, true),
     RESET_KIND: num(resetKind), RESET_VALUE: lit(s.resetValue, s.memBits, true),

@@ -23,15 +23,8 @@ import {
   add, cond, eq, gt, if_, index, lit, lnot, lor, lt, minus1, ModuleBuilder, mul, num, part, range, ref, repeat, set, sext,
   sshl, str, sub, cat, type Expr, type Module,
 } from '../netlist.ts';
-import { markUnused, roundShift, sized } from './common.ts';
+import { clampSigned, markUnused, roundShift, sized } from './common.ts';
 import { alignedRecurrent, currentParams, currentStages, currentState, writeCurrent } from './neuron-current.ts';
-
-/** clamp of a SUM_BITS value to [MEM_MIN, MEM_MAX], as MEM_BITS. */
-function clampMembrane(sum: Expr, memBits: Expr): Expr {
-  const min = ref('MEM_MIN');
-  const max = ref('MEM_MAX');
-  return cond(lt(sum, min), range(min, minus1(memBits), num(0)), cond(gt(sum, max), range(max, minus1(memBits), num(0)), range(sum, minus1(memBits), num(0))));
-}
 
 export interface NeuronOptions {
   /** snn_neuron_current: a recurrent term and a synaptic current (the feed-forward snn_neuron stays as it was). */
@@ -60,6 +53,7 @@ export function neuronModule(options: NeuronOptions = { current: false }): Modul
   b.wideParam('THRESHOLD', memBits, true, lit(0, 16, true));
   b.wideParam('MEM_MIN', sumBits, true, lit(0, 40, true));
   b.wideParam('MEM_MAX', sumBits, true, lit(0, 40, true));
+  const memFull = b.param('MEM_FULL', num(0), '1: [MEM_MIN, MEM_MAX] is the whole signed MEM_BITS range (clamps test sign bits)');
   const outputKind = b.param('OUTPUT_KIND', num(0), '0 excess, 1 binary, 2 membrane (never fires)');
   const outBits = b.param('OUT_BITS', num(8));
   const outShift = b.param('OUT_SHIFT', num(0));
@@ -202,7 +196,8 @@ export function neuronModule(options: NeuronOptions = { current: false }): Modul
   const [sum4] = regs(4 + x, [['sum', sumBits, add(sext(decayed3!, decayWidth, sumBits), part3!), true]]);
   b.comment(`s${5 + x}: clamp to the membrane type`);
   stage(5 + x);
-  const [u5] = regs(5 + x, [['u', memBits, clampMembrane(sum4!, memBits), true]]);
+  const clamped = clampSigned(b, 'u_clamped', sum4!, sumBits, memBits, { min: ref('MEM_MIN'), max: ref('MEM_MAX'), full: memFull });
+  const [u5] = regs(5 + x, [['u', memBits, clamped, true]]);
   b.comment(`s${6 + x}: threshold, excess and reset product`);
   stage(6 + x);
   const [u6, fired6, over6, product6] = regs(6 + x, [
@@ -254,8 +249,7 @@ export function neuronModule(options: NeuronOptions = { current: false }): Modul
   const resetValue = b.wire('reset_value', memBits, true);
   b.generateIf('refractory', eq(resetKind, num(0)), (g) => {
     const low = (name: string): Expr => g.localparam(`LOWER_${name}`, range(ref(`MEM_${name}`), minus1(lowerBits), num(0)), lowerBits, true);
-    const [lo, hi] = [low('MIN'), low('MAX')];
-    g.assign(resetValue, cond(lt(lowered8!, lo), range(lo, minus1(memBits), num(0)), cond(gt(lowered8!, hi), range(hi, minus1(memBits), num(0)), range(lowered8!, minus1(memBits), num(0)))));
+    g.assign(resetValue, clampSigned(g, 'lowered_clamped', lowered8!, lowerBits, memBits, { min: low('MIN'), max: low('MAX'), full: memFull }));
   }, (g) => {
     markUnused(g, 'lowered', lowered8!);
     g.generateIf('subtract', eq(resetKind, num(1)), (h) => h.assign(resetValue, sub(u8!, threshold)), (h) =>
