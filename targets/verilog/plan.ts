@@ -137,6 +137,8 @@ export interface CurrentPlan {
   readonly bits: number;
   readonly min: bigint;
   readonly max: bigint;
+  /** [min, max] is the whole signed `bits` range (the clamp tests sign bits). */
+  readonly full: boolean;
   readonly decay: HwFactor;
   readonly decayWidth: number;
 }
@@ -288,7 +290,8 @@ function planRecurrent(op: SpikingOp, rec: RecurrentSynapse, rowMagnitudes: read
 function planCurrent(syn: SynapticCurrent): CurrentPlan {
   const bits = hwBits(syn.type);
   const decay = normalizeFactor(syn.decay);
-  return { bits, min: big(minOf(syn.type)), max: big(maxOf(syn.type)), decay, decayWidth: max(bits + decay.bits, decay.shift + 1) + 1 };
+  const [lo, hi] = [big(minOf(syn.type)), big(maxOf(syn.type))];
+  return { bits, min: lo, max: hi, full: lo === -(1n << big(bits - 1)) && hi === (1n << big(bits - 1)) - 1n, decay, decayWidth: max(bits + decay.bits, decay.shift + 1) + 1 };
 }
 
 /**

@@ -155,7 +155,7 @@ function currentParams(s: SpikingPlan, recWord: Expr | undefined): { params: Rec
   return {
     params: {
       REC_LANES: num(lanes), REC_ACC_BITS: num(rec?.accBits ?? 1), REC_SHIFT: num(rec?.shift ?? 0), REC_SHIFT_BITS: num(rec?.shiftBits ?? 0),
-      SYNAPTIC: num(cur ? 1 : 0), SYN_BITS: num(cur?.bits ?? 2), SYN_MIN: lit(cur?.min ?? 0n, s.sumBits, true), SYN_MAX: lit(cur?.max ?? 0n, s.sumBits, true),
+      SYNAPTIC: num(cur ? 1 : 0), SYN_BITS: num(cur?.bits ?? 2), SYN_MIN: lit(cur?.min ?? 0n, s.sumBits, true), SYN_MAX: lit(cur?.max ?? 0n, s.sumBits, true), SYN_FULL: num(cur?.full ? 1 : 0),
       SYN_DECAY_BITS: num(decay.bits), SYN_DECAY_MUL: lit(decay.mul, decay.bits, true), SYN_DECAY_SHIFT: num(decay.shift), SYN_DECAY_WIDTH: num(cur?.decayWidth ?? 4),
     },
     ports: { rec_word: recWord ?? lit(0, lanes) },
