@@ -87,6 +87,8 @@ export interface SpikingPlan {
   readonly memBits: number;
   readonly memMin: bigint;
   readonly memMax: bigint;
+  /** [memMin, memMax] is the whole signed memBits range, so a clamp to it tests sign bits (cores/common.ts clampSigned). */
+  readonly memFull: boolean;
   readonly sumBits: number;
   readonly biasBits: number;
   readonly accShift: number;
@@ -136,6 +138,8 @@ export interface CurrentPlan {
   readonly bits: number;
   readonly min: bigint;
   readonly max: bigint;
+  /** [min, max] is the whole signed `bits` range (the clamp tests sign bits). */
+  readonly full: boolean;
   readonly decay: HwFactor;
   readonly decayWidth: number;
   /** Bits of synaptic.bias in the unit word (0: no bias), and its largest |value|. */
@@ -292,7 +296,7 @@ function planSpiking(op: SpikingOp, bounds: SpikingBounds, layer: number, lanesW
     kind: 'spiking', layer, op, identity, lanes, groups,
     unitBits: indexBits(op.units), laneBits: indexBits(lanes), groupBits: indexBits(groups), indexBits: indexBits(op.inputs),
     wAddrBits: indexBits(op.inputs * groups), weightBits, accBits, macBits: max(accBits, weightBits, hwBits(inType) + 1),
-    memBits, memMin, memMax, sumBits, biasBits, accShift: shiftMin, shiftBits: shiftMax === shiftMin ? 0 : indexBits(shiftMax - shiftMin + 1),
+    memBits, memMin, memMax, memFull: memMin === -(1n << big(memBits - 1)) && memMax === (1n << big(memBits - 1)) - 1n, sumBits, biasBits, accShift: shiftMin, shiftBits: shiftMax === shiftMin ? 0 : indexBits(shiftMax - shiftMin + 1),
     decay, reset, decayWidth, resetWidth, threshold, resetValue: op.reset.kind === 'value' ? big(op.reset.value) : 0n,
     outBits: op.output.type.bits, outMin, outMax, excessBits, recurrent, current,
   };
@@ -315,9 +319,10 @@ function planRecurrent(op: SpikingOp, rec: RecurrentSynapse, rowMagnitudes: read
 function planCurrent(syn: SynapticCurrent): CurrentPlan {
   const bits = hwBits(syn.type);
   const decay = normalizeFactor(syn.decay);
+  const [lo, hi] = [big(minOf(syn.type)), big(maxOf(syn.type))];
   const biasMax = (syn.bias ?? []).reduce((m, b) => (big(Math.abs(b)) > m ? big(Math.abs(b)) : m), 0n);
   const biasBits = syn.bias ? signedBits(biasMax) : 0;
-  return { bits, min: big(minOf(syn.type)), max: big(maxOf(syn.type)), decay, decayWidth: max(bits + decay.bits, decay.shift + 1) + 1, biasBits, biasMax };
+  return { bits, min: lo, max: hi, full: lo === -(1n << big(bits - 1)) && hi === (1n << big(bits - 1)) - 1n, decay, decayWidth: max(bits + decay.bits, decay.shift + 1) + 1, biasBits, biasMax };
 }
 
 /**

@@ -53,7 +53,7 @@ export function spikingInstances(ctx: TopContext, s: SpikingPlan): StageWires {
     ACC_BITS: num(s.accBits), MEM_BITS: num(s.memBits), SUM_BITS: num(s.sumBits), BIAS_BITS: num(s.biasBits),
     SHIFT_BITS: num(s.shiftBits), ACC_SHIFT: num(s.accShift),
     DECAY_BITS: num(s.decay.bits), DECAY_MUL: lit(s.decay.mul, s.decay.bits, true), DECAY_SHIFT: num(s.decay.shift), DECAY_WIDTH: num(s.decayWidth),
-    THRESHOLD: lit(s.threshold, s.memBits, true), MEM_MIN: lit(s.memMin, s.sumBits, true), MEM_MAX: lit(s.memMax, s.sumBits, true),
+    THRESHOLD: lit(s.threshold, s.memBits, true), MEM_MIN: lit(s.memMin, s.sumBits, true), MEM_MAX: lit(s.memMax, s.sumBits, true), MEM_FULL: num(s.memFull ? 1 : 0),
     OUTPUT_KIND: num(outputKind), OUT_BITS: num(s.outBits), OUT_SHIFT: num(op.output.kind === 'binary' ? 0 : op.output.shift),
     EXCESS_BITS: num(s.excessBits), OUT_MIN: lit(s.outMin, s.excessBits, true), OUT_MAX: lit(s.outMax, s.excessBits, true),
     RESET_KIND: num(resetKind), RESET_VALUE: lit(s.resetValue, s.memBits, true),
@@ -156,7 +156,7 @@ function currentParams(s: SpikingPlan, recWord: Expr | undefined): { params: Rec
   return {
     params: {
       REC_LANES: num(lanes), REC_ACC_BITS: num(rec?.accBits ?? 1), REC_SHIFT: num(rec?.shift ?? 0), REC_SHIFT_BITS: num(rec?.shiftBits ?? 0),
-      SYNAPTIC: num(cur ? 1 : 0), SYN_BITS: num(cur?.bits ?? 2), SYN_MIN: lit(cur?.min ?? 0n, s.sumBits, true), SYN_MAX: lit(cur?.max ?? 0n, s.sumBits, true),
+      SYNAPTIC: num(cur ? 1 : 0), SYN_BITS: num(cur?.bits ?? 2), SYN_MIN: lit(cur?.min ?? 0n, s.sumBits, true), SYN_MAX: lit(cur?.max ?? 0n, s.sumBits, true), SYN_FULL: num(cur?.full ? 1 : 0),
       SYN_DECAY_BITS: num(decay.bits), SYN_DECAY_MUL: lit(decay.mul, decay.bits, true), SYN_DECAY_SHIFT: num(decay.shift), SYN_DECAY_WIDTH: num(cur?.decayWidth ?? 4),
       ...(cur && cur.biasBits > 0 ? { SYN_BIAS_BITS: num(cur.biasBits) } : {}),
     },

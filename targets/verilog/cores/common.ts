@@ -1,5 +1,5 @@
 /** @fileoverview Helpers shared by the core builders: bit counts, constants for comparisons, unused-signal markers. */
-import { add, cat, cond, eq, type Expr, if_, land, le, lit, type ModuleBuilder, ne, num, range, reduceOr, set, shl, sshr, type Stmt, sub } from '../netlist.ts';
+import { add, cat, cond, eq, type Expr, gt, if_, index, land, le, lit, lor, lt, minus1, type ModuleBuilder, ne, num, range, reduceOr, repeat, set, shl, sshr, type Stmt, sub } from '../netlist.ts';
 
 /** Bits to index `count` items (at least 1). */
 export function indexBits(count: number): number {
@@ -48,6 +48,22 @@ export function roundShift(b: ModuleBuilder, name: string, a: Expr, width: Expr,
   const round = b.localparam(`${name}_ROUND`, cond(eq(shift, num(0)), num(0), shl(num(1), sub(shift, num(1)))), width, true);
   const out = b.wire(name, width, true);
   b.assign(out, sshr(add(a, round), shift));
+  return out;
+}
+
+/**
+ * A wire clamp(value, min, max) of a signed `width`-bit value, as `bits` bits (min and max fit `bits`). When `full` is 1
+ * at elaboration ([min, max] is the whole signed `bits`-bit range), value is in range iff its bits width-1 .. bits-1 are
+ * all equal, and out of range its sign picks min or max: the same result as the two compares, with no carry chain.
+ */
+export function clampSigned(b: ModuleBuilder, name: string, value: Expr, width: Expr, bits: Expr, bounds: { min: Expr; max: Expr; full: Expr }): Expr {
+  const out = b.wire(name, bits, true);
+  const low = (e: Expr): Expr => range(e, minus1(bits), num(0));
+  b.generateIf(`${name}_by_sign`, eq(bounds.full, num(1)), (g) => {
+    const top = range(value, minus1(width), minus1(bits));
+    const inside = lor(eq(top, num(0)), eq(top, repeat(add(sub(width, bits), num(1)), lit(1, 1))));
+    g.assign(out, cond(inside, low(value), cond(index(value, minus1(width)), low(bounds.min), low(bounds.max))));
+  }, (g) => g.assign(out, cond(lt(value, bounds.min), low(bounds.min), cond(gt(value, bounds.max), low(bounds.max), low(value)))));
   return out;
 }
 

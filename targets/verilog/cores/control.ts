@@ -81,10 +81,15 @@ export function schedulerModule(): Module {
   b.assign(inputReady, lor(eq(hasProducer, num(0)), gt(add(producerDone, inD), started)));
   b.comment('bank t%2 held step t-2, which the consumer read at its step t-2+OUT_DELAY: read + 2 > t + OUT_DELAY');
   b.assign(outputFree, lor(eq(hasConsumer, num(0)), gt(add(consumerRead, num(2)), add(started, outD))));
-  b.assign(start, land(land(land(active, idle), ne(started, total)), land(inputReady, outputFree)));
+  const ready = b.wire('ready');
+  const startQ = b.reg('start_q');
+  b.comment('start is registered (timing): every term of `ready` stays true until a start, so one cycle late is exact');
+  b.assign(ready, land(land(land(active, idle), ne(started, total)), land(inputReady, outputFree)));
+  b.assign(start, startQ);
   b.assign(lastDone, eq(done, total));
   b.assign(startBank, index(started, num(0)));
   b.always(clk, [
+    set(startQ, land(land(ready, lnot(startQ)), lnot(clear))),
     if_(clear, [set(active, num(0)), set(started, num(0)), set(read, num(0)), set(done, num(0))], [
       if_(go, [set(active, num(1))]),
       if_(start, [set(started, add(started, num(1)))]),
@@ -124,8 +129,10 @@ export function sequencerModule(): Module {
   const group = b.reg('group', groupBits);
   const draining = b.reg('draining');
   const complete = b.wire('complete');
+  const completeQ = b.reg('complete_q');
   b.comment('a pass is complete when its reader and accumulators are idle; it is captured once the neuron core is free');
-  b.assign(complete, land(land(eq(state, num(PASS)), passIdle), lnot(updBusy)));
+  b.comment('registered (timing): idle and free stay so until the capture, so one cycle late is exact');
+  b.assign(complete, completeQ);
   b.assign(idle, eq(state, num(IDLE)));
   b.assign(passStart, lor(land(eq(state, num(IDLE)), start), land(complete, ne(group, lastGroup))));
   b.assign(passFirst, eq(state, num(IDLE)));
@@ -135,6 +142,7 @@ export function sequencerModule(): Module {
   b.assign(updFirst, eq(step, num(0)));
   b.comment('the step\'s outputs are complete when the neuron core goes idle after its last capture');
   b.always(clk, [
+    set(completeQ, land(land(land(eq(state, num(PASS)), passIdle), lnot(updBusy)), land(lnot(completeQ), lnot(rst)))),
     set(outDone, land(draining, lnot(updBusy))),
     if_(land(capture, eq(group, num(0))), [set(updStep, step)]),
     if_(rst, [set(state, num(IDLE)), set(draining, num(0))], [

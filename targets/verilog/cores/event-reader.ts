@@ -43,13 +43,17 @@ export function eventReaderModule(): Module {
   const v2 = b.reg('v2');
   const entry2 = b.reg('entry2', entryBits);
   const pixel2 = b.reg('pixel2', xBits);
+  const v3 = b.reg('v3');
+  const entry3 = b.reg('entry3', entryBits);
+  const x3 = b.reg('x3', xBits);
   b.comment('`running`: a pass is under way; it ends at the count once the list is `complete` (the input list fills during step 0)');
-  b.comment('stages: RAM output (`held`), then pixel and draw (v2), then the encoded event (out); all advance together');
+  b.comment('stages: RAM output (`held`), pixel and draw (v2), the encoded value (v3, its product registered for clock');
+  b.comment('speed), then the event (out), dropped when its value is zero; all advance together');
   b.assign(advance, lor(lnot(outValid), outReady));
   b.assign(issue, land(land(running, ne(ptr, count)), lor(lnot(held), advance)));
   b.assign(re, issue);
   b.assign(raddr, ptr);
-  b.assign(idle, land(land(lnot(running), lnot(held)), land(lnot(v2), lnot(outValid))));
+  b.assign(idle, land(land(lnot(running), lnot(held)), land(land(lnot(v2), lnot(v3)), lnot(outValid))));
   const step = land(held, advance);
   b.generateIf('jitter', eq(encode, num(1)), (g) => {
     const next = g.wire('rand_next', num(32));
@@ -68,7 +72,7 @@ export function eventReaderModule(): Module {
     markUnused(g, 'seed', seedLoad, seed, firstPass);
   });
   b.always(clk, [
-    if_(lor(rst, start), [set(ptr, num(0)), set(held, num(0)), set(v2, num(0)), set(outValid, num(0)), set(running, start)], [
+    if_(lor(rst, start), [set(ptr, num(0)), set(held, num(0)), set(v2, num(0)), set(v3, num(0)), set(outValid, num(0)), set(running, start)], [
       if_(land(eq(ptr, count), complete), [set(running, num(0))]),
       if_(issue, [set(ptr, add(ptr, num(1)))]),
       if_(issue, [set(held, num(1))], [if_(advance, [set(held, num(0))])]),
@@ -76,9 +80,12 @@ export function eventReaderModule(): Module {
         set(v2, held),
         set(entry2, range(rdata, sub(add(entryBits, xBits), num(1)), xBits)),
         set(pixel2, range(rdata, sub(xBits, num(1)), num(0))),
-        set(outValid, land(v2, ne(x, num(0)))),
-        set(outEntry, entry2),
-        set(outX, x),
+        set(v3, v2),
+        set(entry3, entry2),
+        set(x3, x),
+        set(outValid, land(v3, ne(x3, num(0)))),
+        set(outEntry, entry3),
+        set(outX, x3),
       ]),
     ]),
   ]);

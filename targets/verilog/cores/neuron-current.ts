@@ -6,9 +6,9 @@
  * synaptic.bias), the unit word ends with SYN_BIAS_BITS of the current's bias, which in_j adds at s2 (0 bits: none).
  */
 import {
-  add, cond, eq, type Expr, gt, if_, lit, lt, minus1, type ModuleBuilder, mul, num, part, range, ref, repeat, set, sext, sshl, str,
+  add, eq, type Expr, if_, lit, minus1, type ModuleBuilder, mul, num, part, range, ref, repeat, set, sext, sshl, str,
 } from '../netlist.ts';
-import { markUnused, roundShift } from './common.ts';
+import { clampSigned, markUnused, roundShift } from './common.ts';
 
 /** The parameters snn_neuron_current adds. */
 export interface CurrentParams {
@@ -32,6 +32,7 @@ export function currentParams(b: ModuleBuilder, sumBits: Expr, bias = false): Cu
   const synBits = b.param('SYN_BITS', num(2), 'bits of c, signed');
   b.wideParam('SYN_MIN', sumBits, true, lit(0, 40, true));
   b.wideParam('SYN_MAX', sumBits, true, lit(0, 40, true));
+  b.param('SYN_FULL', num(0), '1: [SYN_MIN, SYN_MAX] is the whole signed SYN_BITS range (the clamp tests sign bits)');
   const synDecayBits = b.param('SYN_DECAY_BITS', num(2));
   b.wideParam('SYN_DECAY_MUL', synDecayBits, true, lit(0, 2, true));
   b.param('SYN_DECAY_SHIFT', num(0));
@@ -134,7 +135,10 @@ export function currentStages(b: ModuleBuilder, p: CurrentParams, at: CurrentSta
   at.stage(4);
   const clamped = b.wire('c_clamped', sumBits, true);
   const [min, max] = [ref('SYN_MIN'), ref('SYN_MAX')];
-  b.generateIf('synaptic_clamp', eq(p.synaptic, num(1)), (g) => g.assign(clamped, cond(lt(sum3!, min), min, cond(gt(sum3!, max), max, sum3!))), (g) => g.assign(clamped, sum3!));
+  b.generateIf('synaptic_clamp', eq(p.synaptic, num(1)), (g) => {
+    const narrow = clampSigned(g, 'c_narrow', sum3!, sumBits, p.synBits, { min, max, full: ref('SYN_FULL') });
+    g.assign(clamped, sext(narrow, p.synBits, sumBits));
+  }, (g) => g.assign(clamped, sum3!));
   const [c4, decay4, bias4] = at.regs(4, [['c', sumBits, clamped, true], ...carried(decay3!, bias3!)]);
   return { drive: c4!, decay: decay4!, bias: bias4! };
 }

@@ -3,10 +3,12 @@
  * latches the synapse's accumulators, so the next group can accumulate meanwhile), one unit per cycle through a
  * pipeline cut for clock speed (units are independent, so depth costs a few cycles per step and nothing else):
  *   s0  read membrane v[j] and the unit's {accShift, bias}      s1  take lane q of the captured accumulators
- *   s2  v * DECAY_MUL, acc << shift                              s3  sum = roundShift(..) + acc + bias (exact)
- *   s4  u = clamp(sum)                                           s5  fired = u > THRESHOLD, u - THRESHOLD, u * RESET_MUL
- *   s6  the two round-half-up shifts                             s7  output and v' = fired ? reset(u) : u
- *   s8  write v', present (j, u, o): the layer turns nonzero o into events and the readout adds u (or o).
+ *   s2  v * DECAY_MUL, acc << shift                              s3  roundShift(v * DECAY_MUL), acc + bias
+ *   s4  sum = the two (exact)                                    s5  u = clamp(sum)
+ *   s6  fired = u > THRESHOLD, u - THRESHOLD, u * RESET_MUL       s7  the two round-half-up shifts
+ *   s8  output, u - penalty (narrow)                             s9  reset value (the refractory clamp)
+ *   s10 write v' = fired ? reset(u) : u, present (j, u, o): the layer turns nonzero o into events and the readout
+ *   adds u (or o). Each adder chain has a stage of its own, for the UP5K's clock.
  * v reads as 0 in step 0 (`first`, latched at capture), so no clearing pass is needed between inferences.
  * Output membrane (OUTPUT_KIND 2) never fires: o = clamp(roundShift(u, OUT_SHIFT)), v' = u.
  * IDENTITY = 1 (acc_j = x_j): no synapse; the step's events (ev_*) are written to a unit-addressed RAM, and one capture
@@ -21,15 +23,8 @@ import {
   add, cond, eq, gt, if_, index, lit, lnot, lor, lt, minus1, ModuleBuilder, mul, num, part, range, ref, repeat, set, sext,
   sshl, str, sub, cat, type Expr, type Module,
 } from '../netlist.ts';
-import { markUnused, roundShift, sized } from './common.ts';
+import { clampSigned, markUnused, roundShift, sized } from './common.ts';
 import { currentInput, currentParamBits, currentParams, currentStages, currentState, writeCurrent } from './neuron-current.ts';
-
-/** clamp of a SUM_BITS value to [MEM_MIN, MEM_MAX], as MEM_BITS. */
-function clampMembrane(sum: Expr, memBits: Expr): Expr {
-  const min = ref('MEM_MIN');
-  const max = ref('MEM_MAX');
-  return cond(lt(sum, min), range(min, minus1(memBits), num(0)), cond(gt(sum, max), range(max, minus1(memBits), num(0)), range(sum, minus1(memBits), num(0))));
-}
 
 export interface NeuronOptions {
   /** snn_neuron_current: a recurrent term and a synaptic current (the feed-forward snn_neuron stays as it was). */
@@ -60,6 +55,7 @@ export function neuronModule(options: NeuronOptions = { current: false }): Modul
   b.wideParam('THRESHOLD', memBits, true, lit(0, 16, true));
   b.wideParam('MEM_MIN', sumBits, true, lit(0, 40, true));
   b.wideParam('MEM_MAX', sumBits, true, lit(0, 40, true));
+  const memFull = b.param('MEM_FULL', num(0), '1: [MEM_MIN, MEM_MAX] is the whole signed MEM_BITS range (clamps test sign bits)');
   const outputKind = b.param('OUTPUT_KIND', num(0), '0 excess, 1 binary, 2 membrane (never fires)');
   const outBits = b.param('OUT_BITS', num(8));
   const outShift = b.param('OUT_SHIFT', num(0));
@@ -189,66 +185,82 @@ export function neuronModule(options: NeuronOptions = { current: false }): Modul
   if (cur && rec && cDecay2) {
     ({ drive, decay: decayIn, bias: biasIn } = currentStages(b, cur, { stage, regs, sumBits, decay: [decay2!, decayWidth], bias: [bias2!, biasBits], input: acc2!, cDecay: cDecay2, cWrite: rec.cWrite }));
   }
-  b.comment(`s${3 + x}: the exact sum`);
+  b.comment(`s${3 + x}: the decay rounded, and input plus bias (the sum is split over two stages for clock speed)`);
   stage(3 + x);
   if (cur && rec) writeCurrent(b, cur, rec.cWrite, valid[3 + x]!, unit[3 + x]!, drive);
   const decayed = roundShift(b, 'decayed', decayIn, decayWidth, decayShift);
-  const [sum3] = regs(3 + x, [['sum', sumBits, add(add(sext(decayed, decayWidth, sumBits), drive), sext(biasIn, biasBits, sumBits)), true]]);
-  b.comment(`s${4 + x}: clamp to the membrane type`);
-  stage(4 + x);
-  const [u4] = regs(4 + x, [['u', memBits, clampMembrane(sum3!, memBits), true]]);
-  b.comment(`s${5 + x}: threshold, excess and reset product`);
-  stage(5 + x);
-  const [u5, fired5, over5, product5] = regs(5 + x, [
-    ['u', memBits, u4!, true],
-    ['fired', num(1), gt(u4!, threshold), false],
-    ['over', excessBits, sub(sext(u4!, memBits, excessBits), sext(threshold, memBits, excessBits)), true],
-    ['product', resetWidth, mul(u4!, ref('RESET_MUL')), true],
+  const [decayed3, part3] = regs(3 + x, [
+    ['decayed', decayWidth, decayed, true],
+    ['part', sumBits, add(drive, sext(biasIn, biasBits, sumBits)), true],
   ]);
-  b.comment(`s${6 + x}: round-half-up shifts of the excess and of the reset penalty`);
+  b.comment(`s${4 + x}: the exact sum`);
+  stage(4 + x);
+  const [sum4] = regs(4 + x, [['sum', sumBits, add(sext(decayed3!, decayWidth, sumBits), part3!), true]]);
+  b.comment(`s${5 + x}: clamp to the membrane type`);
+  stage(5 + x);
+  const clamped = clampSigned(b, 'u_clamped', sum4!, sumBits, memBits, { min: ref('MEM_MIN'), max: ref('MEM_MAX'), full: memFull });
+  const [u5] = regs(5 + x, [['u', memBits, clamped, true]]);
+  b.comment(`s${6 + x}: threshold, excess and reset product`);
   stage(6 + x);
-  const shifted = roundShift(b, 'shifted', over5!, excessBits, outShift);
-  const penalty = roundShift(b, 'penalty', product5!, resetWidth, resetShift);
-  const [u6, fired6, shifted6, penalty6] = regs(6 + x, [
+  const [u6, fired6, over6, product6] = regs(6 + x, [
     ['u', memBits, u5!, true],
-    ['fired', num(1), index(fired5!, num(0)), false],
+    ['fired', num(1), gt(u5!, threshold), false],
+    ['over', excessBits, sub(sext(u5!, memBits, excessBits), sext(threshold, memBits, excessBits)), true],
+    ['product', resetWidth, mul(u5!, ref('RESET_MUL')), true],
+  ]);
+  b.comment(`s${7 + x}: round-half-up shifts of the excess and of the reset penalty`);
+  stage(7 + x);
+  const shifted = roundShift(b, 'shifted', over6!, excessBits, outShift);
+  const penalty = roundShift(b, 'penalty', product6!, resetWidth, resetShift);
+  const [u7, fired7, shifted7, penalty7] = regs(7 + x, [
+    ['u', memBits, u6!, true],
+    ['fired', num(1), index(fired6!, num(0)), false],
     ['shifted', excessBits, shifted, true],
     ['penalty', resetWidth, penalty, true],
   ]);
-  b.comment(`s${7 + x}: output (excess | binary | membrane) and reset (refractory | subtract | zero | value | none)`);
-  stage(7 + x);
+  b.comment(`s${8 + x}: output (excess | binary | membrane) and reset (refractory | subtract | zero | value | none)`);
+  stage(8 + x);
   const fired = b.wire('fires');
   const o = b.wire('o', outBits);
   const max = ref('OUT_MAX');
   const min = ref('OUT_MIN');
   const low = (e: Expr): Expr => range(e, minus1(outBits), num(0));
   b.generateIf('excess', eq(outputKind, num(0)), (g) => {
-    g.assign(fired, index(fired6!, num(0)));
-    g.assign(o, cond(fired, cond(gt(shifted6!, max), low(max), low(shifted6!)), num(0)));
+    g.assign(fired, index(fired7!, num(0)));
+    g.assign(o, cond(fired, cond(gt(shifted7!, max), low(max), low(shifted7!)), num(0)));
   }, (g) => g.generateIf('binary', eq(outputKind, num(1)), (h) => {
-    h.assign(fired, index(fired6!, num(0)));
+    h.assign(fired, index(fired7!, num(0)));
     h.assign(o, cat(repeat(sub(outBits, num(1)), lit(0, 1)), fired));
-    markUnused(h, 'excess', shifted6!);
+    markUnused(h, 'excess', shifted7!);
   }, (h) => {
     h.comment('membrane: never fires; o = clamp(roundShift(u, OUT_SHIFT))');
     h.assign(fired, lit(0, 1));
-    h.assign(o, cond(lt(shifted6!, min), low(min), cond(gt(shifted6!, max), low(max), low(shifted6!))));
-    markUnused(h, 'fired', fired6!);
+    h.assign(o, cond(lt(shifted7!, min), low(min), cond(gt(shifted7!, max), low(max), low(shifted7!))));
+    markUnused(h, 'fired', fired7!);
   }));
+  b.comment('u - penalty, in LOWER_BITS = max(MEM_BITS, RESET_WIDTH) + 1 (exact), clamped in the next stage');
+  const lowerBits = b.localparam('LOWER_BITS', add(cond(gt(memBits, resetWidth), memBits, resetWidth), num(1)));
+  const [u8, fired8, o8, lowered8] = regs(8 + x, [
+    ['u', memBits, u7!, true],
+    ['fired', num(1), fired, false],
+    ['o', outBits, o, false],
+    ['lowered', lowerBits, sub(sext(u7!, memBits, lowerBits), sext(penalty7!, resetWidth, lowerBits)), true],
+  ]);
+  b.comment(`s${9 + x}: the reset value (refractory | subtract | zero | value | none)`);
+  stage(9 + x);
   const resetValue = b.wire('reset_value', memBits, true);
   b.generateIf('refractory', eq(resetKind, num(0)), (g) => {
-    const lowered = g.wire('lowered', sumBits, true);
-    g.assign(lowered, sub(sext(u6!, memBits, sumBits), sext(penalty6!, resetWidth, sumBits)));
-    g.assign(resetValue, clampMembrane(lowered, memBits));
+    const low = (name: string): Expr => g.localparam(`LOWER_${name}`, range(ref(`MEM_${name}`), minus1(lowerBits), num(0)), lowerBits, true);
+    g.assign(resetValue, clampSigned(g, 'lowered_clamped', lowered8!, lowerBits, memBits, { min: low('MIN'), max: low('MAX'), full: memFull }));
   }, (g) => {
-    markUnused(g, 'penalty', penalty6!);
-    g.generateIf('subtract', eq(resetKind, num(1)), (h) => h.assign(resetValue, sub(u6!, threshold)), (h) =>
+    markUnused(g, 'lowered', lowered8!);
+    g.generateIf('subtract', eq(resetKind, num(1)), (h) => h.assign(resetValue, sub(u8!, threshold)), (h) =>
       h.generateIf('zero', eq(resetKind, num(2)), (i) => i.assign(resetValue, num(0)), (i) =>
-        i.generateIf('value', eq(resetKind, num(3)), (j) => j.assign(resetValue, ref('RESET_VALUE')), (j) => j.assign(resetValue, u6!))));
+        i.generateIf('value', eq(resetKind, num(3)), (j) => j.assign(resetValue, ref('RESET_VALUE')), (j) => j.assign(resetValue, u8!))));
   });
-  b.comment(`s${8 + x}: write back and present`);
+  b.comment(`s${10 + x}: write back and present`);
   b.always(clk, [
-    set(outValid, cond(rst, num(0), valid[7 + x]!)), set(outIndex, unit[7 + x]!), set(outU, u6!), set(outO, o), set(vNew, cond(fired, resetValue, u6!)),
+    set(outValid, cond(rst, num(0), valid[9 + x]!)), set(outIndex, unit[9 + x]!), set(outU, u8!), set(outO, o8!), set(vNew, cond(index(fired8!, num(0)), resetValue, u8!)),
   ]);
   b.assign(busy, [...valid, outValid].reduce((a, v) => lor(a, v)));
   return b.build();

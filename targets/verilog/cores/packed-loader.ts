@@ -38,6 +38,9 @@ export function packedLoaderModule(): Module {
   const count = b.reg('beat_count', beatBits);
   const lastHeld = b.reg('last_held');
   const rest = b.wire('rest', beat);
+  const single = b.reg('single');
+  const nextMask = b.wire('next_mask', beat);
+  const nextRest = b.wire('next_rest', beat);
   const take = b.wire('take');
   const nonzero = b.wire('nonzero', beat);
   const lowest = b.reg('lowest', laneBits);
@@ -50,11 +53,12 @@ export function packedLoaderModule(): Module {
     { kind: 'for', variable: 'k', from: num(0), below: beat, body: [if_(land(index(mask, k), lnot(found)), [let_(lowest, range(k, sub(laneBits, num(1)), num(0))), let_(found, lit(1, 1))])] },
   ]);
   b.assign(rest, and(mask, sub(mask, num(1))));
+  b.comment('single: mask holds at most one lane (rest == 0), registered with the mask so that in_ready is short');
   b.comment('no beat while the last one drains: the next image must wait for `clear`');
-  b.assign(inReady, land(land(active, eq(rest, num(0))), lnot(lastHeld)));
+  b.assign(inReady, land(land(active, single), lnot(lastHeld)));
   b.assign(take, land(inValid, inReady));
   b.assign(firstBeat, land(take, eq(count, num(0))));
-  b.assign(done, land(lastHeld, eq(rest, num(0))));
+  b.assign(done, land(lastHeld, single));
   b.assign(evWe, reduceOr(mask));
   const wideIndex = b.wire('wide_index', baseBits);
   b.assign(wideIndex, add(base, zext(lowest, laneBits, baseBits)));
@@ -64,17 +68,20 @@ export function packedLoaderModule(): Module {
   b.generateFor('lanes', 'lane', beat, (g) => {
     g.assign(index(nonzero, ref('lane')), reduceOr(part(inPixels, mul(ref('lane'), pixelBits), pixelBits)));
   });
+  b.assign(nextMask, cond(take, and(nonzero, cond(eq(count, lastBeat), ref('LAST_MASK'), repeat(beat, lit(1, 1)))), rest));
+  b.assign(nextRest, and(nextMask, sub(nextMask, num(1))));
   b.always(clk, [
-    if_(rst, [set(mask, num(0)), set(count, num(0)), set(base, num(0)), set(lastHeld, num(0))], [
+    if_(rst, [set(mask, num(0)), set(single, num(1)), set(count, num(0)), set(base, num(0)), set(lastHeld, num(0))], [
+      set(single, eq(nextRest, num(0))),
       if_(take, [
         set(buffer, inPixels),
-        set(mask, and(nonzero, cond(eq(count, lastBeat), ref('LAST_MASK'), repeat(beat, lit(1, 1))))),
+        set(mask, nextMask),
         set(base, cond(eq(count, num(0)), num(0), add(base, beatStep))),
         set(count, cond(eq(count, lastBeat), num(0), add(count, num(1)))),
         set(lastHeld, eq(count, lastBeat)),
       ], [
-        set(mask, rest),
-        if_(eq(rest, num(0)), [set(lastHeld, num(0))]),
+        set(mask, nextMask),
+        if_(single, [set(lastHeld, num(0))]),
       ]),
     ]),
   ]);

@@ -150,13 +150,17 @@ module snn_event_reader #(
   reg v2;
   reg [ENTRY_BITS-1:0] entry2;
   reg [X_BITS-1:0] pixel2;
+  reg v3;
+  reg [ENTRY_BITS-1:0] entry3;
+  reg [X_BITS-1:0] x3;
   // `running`: a pass is under way; it ends at the count once the list is `complete` (the input list fills during step 0)
-  // stages: RAM output (`held`), then pixel and draw (v2), then the encoded event (out); all advance together
+  // stages: RAM output (`held`), pixel and draw (v2), the encoded value (v3, its product registered for clock
+  // speed), then the event (out), dropped when its value is zero; all advance together
   assign advance = (!out_valid) || out_ready;
   assign issue = (running && (ptr != count)) && ((!held) || advance);
   assign re = issue;
   assign raddr = ptr;
-  assign idle = ((!running) && (!held)) && ((!v2) && (!out_valid));
+  assign idle = ((!running) && (!held)) && (((!v2) && (!v3)) && (!out_valid));
   generate
   if (ENCODE == 1) begin : jitter
     wire [31:0] rand_next;
@@ -193,6 +197,7 @@ module snn_event_reader #(
       ptr <= 0;
       held <= 0;
       v2 <= 0;
+      v3 <= 0;
       out_valid <= 0;
       running <= start;
     end else begin
@@ -211,9 +216,12 @@ module snn_event_reader #(
         v2 <= held;
         entry2 <= rdata[(ENTRY_BITS + X_BITS) - 1:X_BITS];
         pixel2 <= rdata[X_BITS - 1:0];
-        out_valid <= v2 && (x != 0);
-        out_entry <= entry2;
-        out_x <= x;
+        v3 <= v2;
+        entry3 <= entry2;
+        x3 <= x;
+        out_valid <= v3 && (x3 != 0);
+        out_entry <= entry3;
+        out_x <= x3;
       end
     end
   end
@@ -394,10 +402,15 @@ module snn_scheduler #(
   assign input_ready = (HAS_PRODUCER == 0) || ((producer_done + IN_D) > started);
   // bank t%2 held step t-2, which the consumer read at its step t-2+OUT_DELAY: read + 2 > t + OUT_DELAY
   assign output_free = (HAS_CONSUMER == 0) || ((consumer_read + 2) > (started + OUT_D));
-  assign start = ((active && idle) && (started != STEPS)) && (input_ready && output_free);
+  wire ready;
+  reg start_q;
+  // start is registered (timing): every term of `ready` stays true until a start, so one cycle late is exact
+  assign ready = ((active && idle) && (started != STEPS)) && (input_ready && output_free);
+  assign start = start_q;
   assign all_done = done == STEPS;
   assign start_bank = started[0];
   always @(posedge clk) begin
+    start_q <= (ready && (!start_q)) && (!clear);
     if (clear) begin
       active <= 0;
       started <= 0;
@@ -708,6 +721,7 @@ module snn_neuron #(
   parameter signed [MEM_BITS-1:0] THRESHOLD = 16'sd0,
   parameter signed [SUM_BITS-1:0] MEM_MIN = 40'sd0,
   parameter signed [SUM_BITS-1:0] MEM_MAX = 40'sd0,
+  parameter integer MEM_FULL = 0, // 1: [MEM_MIN, MEM_MAX] is the whole signed MEM_BITS range (clamps test sign bits)
   parameter integer OUTPUT_KIND = 0, // 0 excess, 1 binary, 2 membrane (never fires)
   parameter integer OUT_BITS = 8,
   parameter integer OUT_SHIFT = 0,
@@ -899,7 +913,7 @@ module snn_neuron #(
     acc2 <= acc_aligned;
     bias2 <= params1[BIAS_BITS - 1:0];
   end
-  // s3: the exact sum
+  // s3: the decay rounded, and input plus bias (the sum is split over two stages for clock speed)
   reg s3;
   reg [UNIT_BITS-1:0] j3;
   always @(posedge clk) begin
@@ -909,100 +923,146 @@ module snn_neuron #(
   localparam signed [DECAY_WIDTH-1:0] decayed_ROUND = (DECAY_SHIFT == 0) ? 0 : (1 << (DECAY_SHIFT - 1));
   wire signed [DECAY_WIDTH-1:0] decayed;
   assign decayed = (decay2 + decayed_ROUND) >>> DECAY_SHIFT;
-  reg signed [SUM_BITS-1:0] sum3;
+  reg signed [DECAY_WIDTH-1:0] decayed3;
+  reg signed [SUM_BITS-1:0] part3;
   always @(posedge clk) begin
-    sum3 <= ($signed({{(SUM_BITS - DECAY_WIDTH){decayed[DECAY_WIDTH - 1]}}, decayed}) + acc2) + $signed({{(SUM_BITS - BIAS_BITS){bias2[BIAS_BITS - 1]}}, bias2});
+    decayed3 <= decayed;
+    part3 <= acc2 + $signed({{(SUM_BITS - BIAS_BITS){bias2[BIAS_BITS - 1]}}, bias2});
   end
-  // s4: clamp to the membrane type
+  // s4: the exact sum
   reg s4;
   reg [UNIT_BITS-1:0] j4;
   always @(posedge clk) begin
     s4 <= rst ? 0 : s3;
     j4 <= j3;
   end
-  reg signed [MEM_BITS-1:0] u4;
+  reg signed [SUM_BITS-1:0] sum4;
   always @(posedge clk) begin
-    u4 <= (sum3 < MEM_MIN) ? MEM_MIN[MEM_BITS - 1:0] : ((sum3 > MEM_MAX) ? MEM_MAX[MEM_BITS - 1:0] : sum3[MEM_BITS - 1:0]);
+    sum4 <= $signed({{(SUM_BITS - DECAY_WIDTH){decayed3[DECAY_WIDTH - 1]}}, decayed3}) + part3;
   end
-  // s5: threshold, excess and reset product
+  // s5: clamp to the membrane type
   reg s5;
   reg [UNIT_BITS-1:0] j5;
   always @(posedge clk) begin
     s5 <= rst ? 0 : s4;
     j5 <= j4;
   end
-  reg signed [MEM_BITS-1:0] u5;
-  reg [0:0] fired5;
-  reg signed [EXCESS_BITS-1:0] over5;
-  reg signed [RESET_WIDTH-1:0] product5;
-  always @(posedge clk) begin
-    u5 <= u4;
-    fired5 <= u4 > THRESHOLD;
-    over5 <= $signed({{(EXCESS_BITS - MEM_BITS){u4[MEM_BITS - 1]}}, u4}) - $signed({{(EXCESS_BITS - MEM_BITS){THRESHOLD[MEM_BITS - 1]}}, THRESHOLD});
-    product5 <= u4 * RESET_MUL;
+  wire signed [MEM_BITS-1:0] u_clamped;
+  generate
+  if (MEM_FULL == 1) begin : u_clamped_by_sign
+    assign u_clamped = ((sum4[SUM_BITS - 1:MEM_BITS - 1] == 0) || (sum4[SUM_BITS - 1:MEM_BITS - 1] == {((SUM_BITS - MEM_BITS) + 1){1'd1}})) ? sum4[MEM_BITS - 1:0] : (sum4[SUM_BITS - 1] ? MEM_MIN[MEM_BITS - 1:0] : MEM_MAX[MEM_BITS - 1:0]);
+  end else begin : u_clamped_by_sign_else
+    assign u_clamped = (sum4 < MEM_MIN) ? MEM_MIN[MEM_BITS - 1:0] : ((sum4 > MEM_MAX) ? MEM_MAX[MEM_BITS - 1:0] : sum4[MEM_BITS - 1:0]);
   end
-  // s6: round-half-up shifts of the excess and of the reset penalty
+  endgenerate
+  reg signed [MEM_BITS-1:0] u5;
+  always @(posedge clk) begin
+    u5 <= u_clamped;
+  end
+  // s6: threshold, excess and reset product
   reg s6;
   reg [UNIT_BITS-1:0] j6;
   always @(posedge clk) begin
     s6 <= rst ? 0 : s5;
     j6 <= j5;
   end
-  localparam signed [EXCESS_BITS-1:0] shifted_ROUND = (OUT_SHIFT == 0) ? 0 : (1 << (OUT_SHIFT - 1));
-  wire signed [EXCESS_BITS-1:0] shifted;
-  assign shifted = (over5 + shifted_ROUND) >>> OUT_SHIFT;
-  localparam signed [RESET_WIDTH-1:0] penalty_ROUND = (RESET_SHIFT == 0) ? 0 : (1 << (RESET_SHIFT - 1));
-  wire signed [RESET_WIDTH-1:0] penalty;
-  assign penalty = (product5 + penalty_ROUND) >>> RESET_SHIFT;
   reg signed [MEM_BITS-1:0] u6;
   reg [0:0] fired6;
-  reg signed [EXCESS_BITS-1:0] shifted6;
-  reg signed [RESET_WIDTH-1:0] penalty6;
+  reg signed [EXCESS_BITS-1:0] over6;
+  reg signed [RESET_WIDTH-1:0] product6;
   always @(posedge clk) begin
     u6 <= u5;
-    fired6 <= fired5[0];
-    shifted6 <= shifted;
-    penalty6 <= penalty;
+    fired6 <= u5 > THRESHOLD;
+    over6 <= $signed({{(EXCESS_BITS - MEM_BITS){u5[MEM_BITS - 1]}}, u5}) - $signed({{(EXCESS_BITS - MEM_BITS){THRESHOLD[MEM_BITS - 1]}}, THRESHOLD});
+    product6 <= u5 * RESET_MUL;
   end
-  // s7: output (excess | binary | membrane) and reset (refractory | subtract | zero | value | none)
+  // s7: round-half-up shifts of the excess and of the reset penalty
   reg s7;
   reg [UNIT_BITS-1:0] j7;
   always @(posedge clk) begin
     s7 <= rst ? 0 : s6;
     j7 <= j6;
   end
+  localparam signed [EXCESS_BITS-1:0] shifted_ROUND = (OUT_SHIFT == 0) ? 0 : (1 << (OUT_SHIFT - 1));
+  wire signed [EXCESS_BITS-1:0] shifted;
+  assign shifted = (over6 + shifted_ROUND) >>> OUT_SHIFT;
+  localparam signed [RESET_WIDTH-1:0] penalty_ROUND = (RESET_SHIFT == 0) ? 0 : (1 << (RESET_SHIFT - 1));
+  wire signed [RESET_WIDTH-1:0] penalty;
+  assign penalty = (product6 + penalty_ROUND) >>> RESET_SHIFT;
+  reg signed [MEM_BITS-1:0] u7;
+  reg [0:0] fired7;
+  reg signed [EXCESS_BITS-1:0] shifted7;
+  reg signed [RESET_WIDTH-1:0] penalty7;
+  always @(posedge clk) begin
+    u7 <= u6;
+    fired7 <= fired6[0];
+    shifted7 <= shifted;
+    penalty7 <= penalty;
+  end
+  // s8: output (excess | binary | membrane) and reset (refractory | subtract | zero | value | none)
+  reg s8;
+  reg [UNIT_BITS-1:0] j8;
+  always @(posedge clk) begin
+    s8 <= rst ? 0 : s7;
+    j8 <= j7;
+  end
   wire fires;
   wire [OUT_BITS-1:0] o;
   generate
   if (OUTPUT_KIND == 0) begin : excess
-    assign fires = fired6[0];
-    assign o = fires ? ((shifted6 > OUT_MAX) ? OUT_MAX[OUT_BITS - 1:0] : shifted6[OUT_BITS - 1:0]) : 0;
+    assign fires = fired7[0];
+    assign o = fires ? ((shifted7 > OUT_MAX) ? OUT_MAX[OUT_BITS - 1:0] : shifted7[OUT_BITS - 1:0]) : 0;
   end else begin : excess_else
     if (OUTPUT_KIND == 1) begin : binary
-      assign fires = fired6[0];
+      assign fires = fired7[0];
       assign o = {{(OUT_BITS - 1){1'd0}}, fires};
       wire unused_excess;
-      assign unused_excess = |shifted6;
+      assign unused_excess = |shifted7;
     end else begin : binary_else
       // membrane: never fires; o = clamp(roundShift(u, OUT_SHIFT))
       assign fires = 1'd0;
-      assign o = (shifted6 < OUT_MIN) ? OUT_MIN[OUT_BITS - 1:0] : ((shifted6 > OUT_MAX) ? OUT_MAX[OUT_BITS - 1:0] : shifted6[OUT_BITS - 1:0]);
+      assign o = (shifted7 < OUT_MIN) ? OUT_MIN[OUT_BITS - 1:0] : ((shifted7 > OUT_MAX) ? OUT_MAX[OUT_BITS - 1:0] : shifted7[OUT_BITS - 1:0]);
       wire unused_fired;
-      assign unused_fired = |fired6;
+      assign unused_fired = |fired7;
     end
   end
   endgenerate
+  // u - penalty, in LOWER_BITS = max(MEM_BITS, RESET_WIDTH) + 1 (exact), clamped in the next stage
+  localparam integer LOWER_BITS = ((MEM_BITS > RESET_WIDTH) ? MEM_BITS : RESET_WIDTH) + 1;
+  reg signed [MEM_BITS-1:0] u8;
+  reg [0:0] fired8;
+  reg [OUT_BITS-1:0] o8;
+  reg signed [LOWER_BITS-1:0] lowered8;
+  always @(posedge clk) begin
+    u8 <= u7;
+    fired8 <= fires;
+    o8 <= o;
+    lowered8 <= $signed({{(LOWER_BITS - MEM_BITS){u7[MEM_BITS - 1]}}, u7}) - $signed({{(LOWER_BITS - RESET_WIDTH){penalty7[RESET_WIDTH - 1]}}, penalty7});
+  end
+  // s9: the reset value (refractory | subtract | zero | value | none)
+  reg s9;
+  reg [UNIT_BITS-1:0] j9;
+  always @(posedge clk) begin
+    s9 <= rst ? 0 : s8;
+    j9 <= j8;
+  end
   wire signed [MEM_BITS-1:0] reset_value;
   generate
   if (RESET_KIND == 0) begin : refractory
-    wire signed [SUM_BITS-1:0] lowered;
-    assign lowered = $signed({{(SUM_BITS - MEM_BITS){u6[MEM_BITS - 1]}}, u6}) - $signed({{(SUM_BITS - RESET_WIDTH){penalty6[RESET_WIDTH - 1]}}, penalty6});
-    assign reset_value = (lowered < MEM_MIN) ? MEM_MIN[MEM_BITS - 1:0] : ((lowered > MEM_MAX) ? MEM_MAX[MEM_BITS - 1:0] : lowered[MEM_BITS - 1:0]);
+    localparam signed [LOWER_BITS-1:0] LOWER_MIN = MEM_MIN[LOWER_BITS - 1:0];
+    localparam signed [LOWER_BITS-1:0] LOWER_MAX = MEM_MAX[LOWER_BITS - 1:0];
+    wire signed [MEM_BITS-1:0] lowered_clamped;
+    if (MEM_FULL == 1) begin : lowered_clamped_by_sign
+      assign lowered_clamped = ((lowered8[LOWER_BITS - 1:MEM_BITS - 1] == 0) || (lowered8[LOWER_BITS - 1:MEM_BITS - 1] == {((LOWER_BITS - MEM_BITS) + 1){1'd1}})) ? lowered8[MEM_BITS - 1:0] : (lowered8[LOWER_BITS - 1] ? LOWER_MIN[MEM_BITS - 1:0] : LOWER_MAX[MEM_BITS - 1:0]);
+    end else begin : lowered_clamped_by_sign_else
+      assign lowered_clamped = (lowered8 < LOWER_MIN) ? LOWER_MIN[MEM_BITS - 1:0] : ((lowered8 > LOWER_MAX) ? LOWER_MAX[MEM_BITS - 1:0] : lowered8[MEM_BITS - 1:0]);
+    end
+    assign reset_value = lowered_clamped;
   end else begin : refractory_else
-    wire unused_penalty;
-    assign unused_penalty = |penalty6;
+    wire unused_lowered;
+    assign unused_lowered = |lowered8;
     if (RESET_KIND == 1) begin : subtract
-      assign reset_value = u6 - THRESHOLD;
+      assign reset_value = u8 - THRESHOLD;
     end else begin : subtract_else
       if (RESET_KIND == 2) begin : zero
         assign reset_value = 0;
@@ -1010,21 +1070,21 @@ module snn_neuron #(
         if (RESET_KIND == 3) begin : value
           assign reset_value = RESET_VALUE;
         end else begin : value_else
-          assign reset_value = u6;
+          assign reset_value = u8;
         end
       end
     end
   end
   endgenerate
-  // s8: write back and present
+  // s10: write back and present
   always @(posedge clk) begin
-    out_valid <= rst ? 0 : s7;
-    out_index <= j7;
-    out_u <= u6;
-    out_o <= o;
-    v_new <= fires ? reset_value : u6;
+    out_valid <= rst ? 0 : s9;
+    out_index <= j9;
+    out_u <= u8;
+    out_o <= o8;
+    v_new <= fired8[0] ? reset_value : u8;
   end
-  assign busy = (((((((s0 || s1) || s2) || s3) || s4) || s5) || s6) || s7) || out_valid;
+  assign busy = (((((((((s0 || s1) || s2) || s3) || s4) || s5) || s6) || s7) || s8) || s9) || out_valid;
 endmodule
 
 // ==== rtl/snn_sequencer.v ====
@@ -1057,8 +1117,10 @@ module snn_sequencer #(
   reg [GROUP_BITS-1:0] group;
   reg draining;
   wire complete;
+  reg complete_q;
   // a pass is complete when its reader and accumulators are idle; it is captured once the neuron core is free
-  assign complete = ((state == 1) && pass_idle) && (!upd_busy);
+  // registered (timing): idle and free stay so until the capture, so one cycle late is exact
+  assign complete = complete_q;
   assign idle = state == 0;
   assign pass_start = ((state == 0) && start) || (complete && (group != LAST_GROUP));
   assign pass_first = state == 0;
@@ -1068,6 +1130,7 @@ module snn_sequencer #(
   assign upd_first = step == 0;
   // the step's outputs are complete when the neuron core goes idle after its last capture
   always @(posedge clk) begin
+    complete_q <= (((state == 1) && pass_idle) && (!upd_busy)) && ((!complete_q) && (!rst));
     out_done <= draining && (!upd_busy);
     if (capture && (group == 0)) begin
       upd_step <= step;
@@ -1816,6 +1879,7 @@ module snn_top (
     .THRESHOLD(12'sd64),
     .MEM_MIN(30'sh3ffff800),
     .MEM_MAX(30'sd2047),
+    .MEM_FULL(1),
     .OUTPUT_KIND(0),
     .OUT_BITS(4),
     .OUT_SHIFT(2),
@@ -1954,6 +2018,7 @@ module snn_top (
     .THRESHOLD(10'sd30),
     .MEM_MIN(15'sh7e00),
     .MEM_MAX(15'sd511),
+    .MEM_FULL(1),
     .OUTPUT_KIND(1),
     .OUT_BITS(1),
     .OUT_SHIFT(0),
@@ -2827,5 +2892,5 @@ d
   "scoreBits": 12,
   "timesteps": 3,
   "maxCycles": 2496,
-  "fingerprint": "f9d96894"
+  "fingerprint": "eb0cb48e"
 }
