@@ -92,7 +92,7 @@ test('the plan sizes the recurrent sum from the bounds and the current from its 
   // |rec_j| <= (|-3| + |1|) * 15 = 60 and (9 + 1) * 15 = 150: 9 signed bits; weights s8; x u4 -> 5 bits signed.
   t.like(s.recurrent, { lanes: 1, groups: 2, accBits: 9, weightBits: 8, macBits: 9, shift: 1, shiftMax: 1, shiftBits: 0, wAddrBits: 2 });
   t.like(s.recurrent?.list, { depth: 2, banks: 2, addrBits: 1, countBits: 2, coords: false });
-  t.deepEqual(s.current, { bits: 16, min: -32768n, max: 32767n, decay: { mul: 1, shift: 1, bits: 2 }, decayWidth: 19, biasBits: 0, biasMax: 0n });
+  t.deepEqual(s.current, { bits: 16, min: -32768n, max: 32767n, full: true, decay: { mul: 1, shift: 1, bits: 2 }, decayWidth: 19, biasBits: 0, biasMax: 0n });
   // A current bias of at most |-40| takes 7 signed bits at the end of the unit word.
   const biased = planDesign(currentBiasProgram([-40, 7], { recurrent: RECURRENT, accType: { signed: true, bits: 16, frac: 1 } }), 1).stages[0] as SpikingPlan;
   t.like(biased.current, { biasBits: 7, biasMax: 40n });
