@@ -18,7 +18,7 @@ import type { Command } from '../command.ts';
 import { terminalProgress, type Progress } from '../../base/progress.ts';
 import { buildSummary } from './summary.ts';
 import { writeManifest } from '../../verify/manifest.ts';
-import { BOARD_NAMES } from '../../targets/verilog/board/boards.ts';
+import { BOARD_NAMES, findBoard } from '../../targets/verilog/board/boards.ts';
 import { checkBoardOptions, emitBoard, ICE40_DEFAULT_MHZ, type BoardOptions } from '../../targets/verilog/board/emit-board.ts';
 import { CLOCK_MHZ_RANGE } from '../../targets/verilog/board/ice40-pll.ts';
 import { lanesOption } from '../../targets/verilog/check.ts';
@@ -56,7 +56,7 @@ const flags: FlagSpecs = {
   traces: { kind: 'boolean', help: 'add per-layer trace outputs (onnx) and debug dumps (verilog)' },
   unroll: { kind: 'boolean', help: 'onnx: unroll the timesteps instead of a Loop (at most 256)' },
   board: { kind: 'string', choices: BOARD_NAMES, help: 'also write board/: the verilog design behind a UART on this board, its pins and a vendor script (docs/uart-protocol.md)' },
-  'later-lanes': { ...LANES_FLAG, help: 'with --board: lanes of the layers after the first (default --lanes)' },
+  'later-lanes': { ...LANES_FLAG, help: 'with --board: lanes of the layers after the first (default --lanes; with neither, the board\'s own: icebreaker 4 and 1)' },
   'clock-mhz': { kind: 'number', min: CLOCK_MHZ_RANGE.min, max: CLOCK_MHZ_RANGE.max, help: `with --board icebreaker: the core clock its PLL makes (default ${ICE40_DEFAULT_MHZ})` },
   dataset: nirDatasetFlag,
   ...nirFlags,
@@ -162,7 +162,10 @@ export const compileCommand: Command = {
         emitted.push({ target: target.name, files: listed(target.name, files) });
       }
       if (board !== undefined) {
-        const files = emitBoard(program, board, lanesOption(targetOptions), boardOptions);
+        const defaults = findBoard(board).defaultLanes;
+        const lanes = targetOptions.lanes ?? defaults?.lanes ?? lanesOption(targetOptions);
+        const laterLanes = boardOptions.laterLanes ?? (targetOptions.lanes === undefined ? defaults?.laterLanes : undefined);
+        const files = emitBoard(program, board, lanes, { ...boardOptions, ...(laterLanes !== undefined ? { laterLanes } : {}) });
         writeFilesInside(staging, files.map((f) => [`board/${f.path}`, f.contents] as const));
         emitted.push({ target: 'board', files: listed('board', files) });
       }

@@ -39,6 +39,8 @@ export interface Board {
   readonly ledsActiveLow?: boolean;
   /** The configuration flash on user pins after boot: where loaded weights come from (ice40). */
   readonly flash?: { readonly sck: Pin; readonly ssb: Pin; readonly mosi: Pin; readonly miso: Pin };
+  /** Lanes when `--lanes` / `--later-lanes` are not given (else the verilog target's default, every layer alike). */
+  readonly defaultLanes?: { readonly lanes: number; readonly laterLanes: number };
 }
 
 export const BOARDS: readonly Board[] = [
@@ -56,6 +58,8 @@ export const BOARDS: readonly Board[] = [
     // [busy: the green LED, error: the red one]
     leds: { port: 'LED_N', pins: ['37', '11'] }, ledsActiveLow: true, iostandard: 'SB_LVCMOS', part: 'up5k-sg48', family: 'ice40',
     flash: { sck: { port: 'FLASH_SCK', pin: '15' }, ssb: { port: 'FLASH_SSB', pin: '16' }, mosi: { port: 'FLASH_IO0', pin: '14' }, miso: { port: 'FLASH_IO1', pin: '17' } },
+    // mnist-snn places at 4 hidden lanes and 1 output lane (94 % of the logic cells, results/hardware.md).
+    defaultLanes: { lanes: 4, laterLanes: 1 },
   },
 ];
 

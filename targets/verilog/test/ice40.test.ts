@@ -116,3 +116,15 @@ test.serial('cli: a bad --board, --clock-mhz or --later-lanes is a one-line erro
     t.deepEqual([r.code, r.err], [2, [message]], flags.join(' '));
   }
 });
+
+test.serial('cli: --board icebreaker without --lanes takes the board\'s 4 hidden lanes and 1 output lane; --lanes alone sets every layer', async (t) => {
+  const build = await icebreakerBuild();
+  const model = join(build, '..', 'model');
+  for (const [flags, lanes, laterLanes] of [[[], 4, 1], [['--lanes', '2'], 2, undefined]] as const) {
+    const out = join(build, '..', `defaults-${lanes}`);
+    const r = await cli('compile', model, '--out', out, '--target', 'none', '--calibration', 'none', '--board', 'icebreaker', ...flags);
+    t.is(r.code, 0, r.err.join('\n'));
+    const info = readBoardInfo(join(out, 'board'));
+    t.deepEqual([info.lanes, info.laterLanes], [lanes, laterLanes], flags.join(' '));
+  }
+});
