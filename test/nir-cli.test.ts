@@ -10,7 +10,7 @@ import { parseProgram } from '../ir/validate.ts';
 import { runGolden } from '../runtime/golden.ts';
 import { loadDataset } from '../data/load.ts';
 import { cli, cliProcess } from './support/cli.ts';
-import { cubaLifNet, sinabsConvNet, snntorchMlp, writeRawNir, type RawGraph } from './support/nir-build.ts';
+import { chain, cubaLifNet, sinabsConvNet, snntorchMlp, writeRawNir, type RawGraph } from './support/nir-build.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'snnc-nir-cli-'));
 
@@ -101,8 +101,12 @@ test('corrupt and non-NIR files: one line, exit 2, no HDF5 diagnostics', async (
 
 test('unsupported node, ambiguous graphs and bad --dt: one line, exit 2', async (t) => {
   const delay = snntorchMlp(8);
-  delay.nodes['2'] = { type: 'Delay', delay: { f32: [1], shape: [] } };
-  await importFails(t, await nirFile('delay', delay), ['--dt', '1e-4'], /node '2' \(Delay\): delay of 10000 steps; an snnc layer delays its output by 0 or 1 step/);
+  delay.nodes['2'] = { type: 'Delay', delay: { f32: [2e-4], shape: [] } };
+  await importFails(t, await nirFile('delay', delay), ['--dt', '1e-4'], /node '2' \(Delay\): a delay must directly follow a neuron node/);
+  const longDelay = snntorchMlp(8);
+  longDelay.nodes['2d'] = { type: 'Delay', delay: { f32: [1], shape: [] } };
+  longDelay.edges = chain('input', '0', '1', '2', '2d', '3', '4', 'output');
+  await importFails(t, await nirFile('long-delay', longDelay), ['--dt', '1e-4'], /node '2d' \(Delay\): delay of 10000 steps; snnc imports a Delay of at most 64 steps/);
   const branch = snntorchMlp(8);
   branch.edges.push(['0', '3']);
   await importFails(t, await nirFile('branch', branch), ['--dt', '1e-4'], /node '0' branches to '1' and '3'/);

@@ -42,6 +42,8 @@ function scaleRows(weight: Float64Array, gain: Float64Array, rows: number): Floa
  * by up to 6e-8 of its value; a delay off by more is refused as a fraction of a step.
  */
 const DELAY_STEP_TOLERANCE = 1e-6;
+/** A Delay of more steps than this is refused: each step after the first is a relay layer. */
+const MAX_DELAY_STEPS = 64;
 
 class Importer extends NeuronReader {
   private readonly layers: Layer[] = [];
@@ -146,6 +148,7 @@ class Importer extends NeuronReader {
       this.fail(name, node, `delay ${node.delay.data[0]} is ${stepsReal} steps of dt = ${this.dt}, not a whole number; snnc delays by whole steps`);
     }
     if (steps === 0) return;
+    if (steps > MAX_DELAY_STEPS) this.fail(name, node, `delay of ${steps} steps; snnc imports a Delay of at most ${MAX_DELAY_STEPS} steps (each step after the first is a relay layer)`);
     const layer = this.lastNeuron === undefined ? undefined : (this.layers[this.lastNeuron] as SpikingLayer);
     if (!layer) this.fail(name, node, 'a delay must directly follow a neuron node (it becomes that layer\'s delay 1, and relay layers for more steps)');
     if (layer.delay === 1 || this.lastNeuron !== this.layers.length - 1) this.fail(name, node, `a second delay after neuron layer '${layer.name}'; give one Delay node the whole number of steps`);
