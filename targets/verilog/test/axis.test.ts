@@ -54,8 +54,10 @@ for (const program of [TINY, EVENTS.program]) {
     t.is(stalled.fingerprint, programSha256(program).slice(0, 8));
     const free = simulateAxis(dir, batch, { gapPercent: 0 });
     t.deepEqual(free.scores, want.scores);
-    // Gaps and stalls only add cycles, sample by sample.
-    free.cycles.forEach((c, i) => t.true(c > 0 && stalled.cycles[i]! > c, `sample ${i}: ${c} free, ${stalled.cycles[i]} stalled`));
+    // Gaps and stalls only add cycles, sample by sample (a sample whose beats all meet a free cycle costs none more).
+    free.cycles.forEach((c, i) => t.true(c > 0 && stalled.cycles[i]! >= c, `sample ${i}: ${c} free, ${stalled.cycles[i]} stalled`));
+    const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+    t.true(sum(stalled.cycles) > sum(free.cycles), `${sum(free.cycles)} cycles free, ${sum(stalled.cycles)} stalled`);
   });
 }
 
@@ -109,5 +111,6 @@ test('the bench catches a core that raises TLAST on every beat, or drops a beat 
   t.true(everyBeat instanceof SnncError && /broke the stream protocol on sample 0/.test(everyBeat.message), String(everyBeat));
   // Offers each score beat for one cycle only: valid falls while ready is low.
   const dropped = await mutated((v) => v.replace('assign core_out_ready = (out_state == 1\'d0) && m_axis_tready;', 'assign core_out_ready = (out_state == 1\'d0);'));
-  t.true(dropped instanceof SnncError && /broke the stream protocol on sample 0/.test(dropped.message), String(dropped));
+  // The beat is lost only where a stall meets an offered beat: the first sample where the seeded stalls do.
+  t.true(dropped instanceof SnncError && /broke the stream protocol on sample \d+/.test(dropped.message), String(dropped));
 });
