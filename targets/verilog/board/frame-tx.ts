@@ -52,6 +52,12 @@ export function frameTxModule(bp: BoardPlan): Module {
   const word = b.reg('word', num(wordBits));
   const left = b.reg('bytes_left', num(8));
   const beats = b.reg('beats_left', num(16));
+  // bytes_left == 0, beats_left != 0 and the core's error flag as registers: nextpnr's critical path ran from these
+  // compares through the core's handshake (and its error flag) into the reply word. word_empty and more_beats change
+  // with their counters; error_seen follows the flag a cycle late, long before the byte-serial reply reads it.
+  const moreBeats = b.reg('more_beats');
+  const wordEmpty = b.reg('word_empty');
+  const errorSeen = b.reg('error_seen');
   const trailer = b.reg('trailer_sent');
   const crc = b.reg('crc', num(8));
   const waited = b.reg('waited', num(32));
@@ -67,9 +73,8 @@ export function frameTxModule(bp: BoardPlan): Module {
   b.assign(lengthWire, length);
   b.assign(headByte, cond(eq(head, lit(0, 2)), lit(REPLY_START, 8), cond(eq(head, lit(1, 2)), type, cond(eq(head, lit(2, 2)), range(lengthWire, 7, 0), range(lengthWire, 15, 8)))));
 
-  const wordEmpty = eq(left, lit(0, 8));
   const inBody = land(at(S.BODY), wordEmpty);
-  b.assign(mReady, land(inBody, ne(beats, lit(0, 16))));
+  b.assign(mReady, land(inBody, moreBeats));
   b.assign(outValid, lor(lor(at(S.HEAD), at(S.CRC)), land(at(S.BODY), lnot(wordEmpty))));
   b.assign(outByte, cond(at(S.HEAD), headByte, cond(at(S.CRC), crc, range(word, 7, 0))));
   b.assign(reqReady, at(S.IDLE));
@@ -77,22 +82,24 @@ export function frameTxModule(bp: BoardPlan): Module {
   const fire = land(outValid, outReady);
   const crcAfter = crcNext(b, 'crc_x', crc, outByte);
 
-  const load = (value: Expr, bytes: number): Stmt[] => [set(word, value), set(left, lit(bytes, 8))];
+  const load = (value: Expr, bytes: number): Stmt[] => [set(word, value), set(left, lit(bytes, 8)), set(wordEmpty, lit(0, 1))];
   const trailerWord = (value: Expr, bits: number): Expr => (wordBits > bits ? cat(lit(0, wordBits - bits), value) : value);
   const info = trailerWord(cat(lit(infoTail(bp), 64), fingerprint), 96);
-  const ackOrNak = trailerWord(cond(isKind(KIND_ACK), cat(lit(0, 7), error), code), 8);
-  const result = trailerWord(cat(lit(0, 7), error, cycles), 40);
+  const ackOrNak = trailerWord(cond(isKind(KIND_ACK), cat(lit(0, 7), errorSeen), code), 8);
+  const result = trailerWord(cat(lit(0, 7), errorSeen, cycles), 40);
   b.always(clk, [
     set(coreReset, lit(0, 1)),
-    if_(rst, [go(S.IDLE), set(left, lit(0, 8)), set(beats, lit(0, 16))], [
+    set(errorSeen, error),
+    if_(rst, [go(S.IDLE), set(left, lit(0, 8)), set(wordEmpty, lit(1, 1)), set(beats, lit(0, 16)), set(moreBeats, lit(0, 1))], [
       if_(land(at(S.IDLE), reqValid), [
-        set(kind, reqKind), set(code, reqCode), set(head, lit(0, 2)), set(crc, lit(0, 8)), set(left, lit(0, 8)), set(trailer, lit(0, 1)), set(waited, lit(0, 32)),
+        set(kind, reqKind), set(code, reqCode), set(head, lit(0, 2)), set(crc, lit(0, 8)), set(left, lit(0, 8)), set(wordEmpty, lit(1, 1)), set(trailer, lit(0, 1)), set(waited, lit(0, 32)),
         set(beats, cond(eq(reqKind, lit(KIND_RESULT, 2)), lit(bp.classes + 1, 16), lit(0, 16))),
+        set(moreBeats, eq(reqKind, lit(KIND_RESULT, 2))),
         set(state, cond(eq(reqKind, lit(KIND_RESULT, 2)), lit(S.WAIT, STATE_BITS), lit(S.HEAD, STATE_BITS))),
       ]),
       if_(at(S.WAIT), [
         if_(mValid, [go(S.HEAD)], [
-          if_(eq(waited, sub(timeout, num(1))), [set(kind, lit(KIND_NAK, 2)), set(code, lit(NAK_NO_RESULT, 8)), set(beats, lit(0, 16)), set(coreReset, lit(1, 1)), go(S.HEAD)], [set(waited, add(waited, lit(1, 32)))]),
+          if_(eq(waited, sub(timeout, num(1))), [set(kind, lit(KIND_NAK, 2)), set(code, lit(NAK_NO_RESULT, 8)), set(beats, lit(0, 16)), set(moreBeats, lit(0, 1)), set(coreReset, lit(1, 1)), go(S.HEAD)], [set(waited, add(waited, lit(1, 32)))]),
         ]),
       ]),
       if_(land(at(S.HEAD), fire), [
@@ -102,13 +109,13 @@ export function frameTxModule(bp: BoardPlan): Module {
       ]),
       if_(at(S.BODY), [
         if_(wordEmpty, [
-          if_(ne(beats, lit(0, 16)), [if_(mValid, [...load(trailerWord(mData, outBits), bp.outBytes), set(beats, sub(beats, lit(1, 16)))])], [
+          if_(moreBeats, [if_(mValid, [...load(trailerWord(mData, outBits), bp.outBytes), set(beats, sub(beats, lit(1, 16))), set(moreBeats, ne(beats, lit(1, 16)))])], [
             if_(lnot(trailer), [
               set(trailer, lit(1, 1)),
               if_(isKind(KIND_INFO), load(info, INFO_BYTES), [if_(isKind(KIND_RESULT), load(result, RESULT_TRAILER_BYTES), load(ackOrNak, 1))]),
             ], [go(S.CRC)]),
           ]),
-        ], [if_(fire, [set(crc, crcAfter), set(word, shr(word, lit(8, 8))), set(left, sub(left, lit(1, 8)))])]),
+        ], [if_(fire, [set(crc, crcAfter), set(word, shr(word, lit(8, 8))), set(left, sub(left, lit(1, 8))), set(wordEmpty, eq(left, lit(1, 8)))])]),
       ]),
       if_(land(at(S.CRC), fire), [go(S.IDLE)]),
     ]),

@@ -4,7 +4,7 @@
  * largest) and a valid/ready stream of CLASSES beats {class, score, label, last}.
  */
 import {
-  add, cond, eq, ge, gt, if_, index, land, lit, lor, ModuleBuilder, mul, ne, num, or, range, set, sext, shl, shr, sub, switch_, zext, type Module, type Stmt,
+  add, cond, eq, ge, gt, if_, index, land, lit, lor, ModuleBuilder, mul, ne, num, or, range, set, sext, shl, shr, sub, switch_, zext, type Expr, type Module, type Stmt,
 } from '../netlist.ts';
 import { atMost, markUnused, sized } from './common.ts';
 
@@ -105,7 +105,7 @@ export function readoutModule(options: { ring?: boolean } = {}): Module {
       set(state, num(IDLE)),
       set(candidateValid, num(0)),
     ], [
-      ...(scoreRing ? rotate : [if_(land(addValid, counted), [set(index(scoreArray!, addIndex), add(index(scoreArray!, addIndex), sext(addU, memBits, scoreBits)))])]),
+      ...(scoreRing ? rotate : [if_(land(addValid, counted), [addPerClass(scoreArray!, k, addIndex, classes, classBits, sext(addU, memBits, scoreBits))])]),
       set(candidateValid, eq(state, num(SCAN))),
       set(candidate, current),
       set(candidateClass, outClass),
@@ -129,4 +129,13 @@ export function readoutModule(options: { ring?: boolean } = {}): Module {
     ]),
   ]);
   return b.build();
+}
+
+/**
+ * scores[k] += u for the class k that add_index names, as one adder per class enabled by a decode of add_index: a
+ * CLASSES-way read select in front of one shared adder was the non-board designs' critical path.
+ */
+function addPerClass(scores: Expr, k: Expr, addIndex: Expr, classes: Expr, classBits: Expr, u: Expr): Stmt {
+  const low = range(k, sub(classBits, num(1)), num(0));
+  return { kind: 'for', variable: 'k', from: num(0), below: classes, body: [if_(eq(addIndex, low), [set(index(scores, k), add(index(scores, k), u))])] };
 }

@@ -512,7 +512,11 @@ module snn_readout #(
       candidate_valid <= 0;
     end else begin
       if (add_valid && counted) begin
-        scores[add_index] <= scores[add_index] + $signed({{(SCORE_BITS - MEM_BITS){add_u[MEM_BITS - 1]}}, add_u});
+        for (k = 0; k < CLASSES; k = k + 1) begin
+          if (add_index == k[CLASS_BITS - 1:0]) begin
+            scores[k] <= scores[k] + $signed({{(SCORE_BITS - MEM_BITS){add_u[MEM_BITS - 1]}}, add_u});
+          end
+        end
       end
       candidate_valid <= state == 1;
       candidate <= current;
@@ -2892,5 +2896,5 @@ d
   "scoreBits": 12,
   "timesteps": 3,
   "maxCycles": 2496,
-  "fingerprint": "eb0cb48e"
+  "fingerprint": "e8ac41de"
 }
