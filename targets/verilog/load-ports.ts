@@ -4,7 +4,7 @@
  * snn_uart each declare it and pass it down unchanged.
  */
 import { type Expr, type ModuleBuilder, num } from './netlist.ts';
-import type { LoadPlan } from './plan.ts';
+import type { LoadPlan } from './load-plan.ts';
 
 /** Declares load_we, load_addr, load_data as inputs of `b`; the record connects them to an instance below. */
 export function loadInputs(b: ModuleBuilder, load: LoadPlan | undefined): Record<string, Expr> {

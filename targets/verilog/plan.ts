@@ -14,7 +14,13 @@ import type { Factor, RecurrentSynapse, SpikingOp, SynapticCurrent } from '../..
 import { countBits, indexBits } from './cores/common.ts';
 import { largest, smallest } from '../../base/array-extent.ts';
 import { aerPlan, type AerPlan } from './aer-plan.ts';
+import type { LoadPlan, PlanExtras } from './load-plan.ts';
 import { SnncError } from '../../base/errors.ts';
+
+/** [min, max] is the whole range of a `bits`-bit two's-complement value (a clamp to it tests sign bits). */
+function spansSignedRange(min: bigint, max: bigint, bits: number): boolean {
+  return min === -(1n << big(bits - 1)) && max === (1n << big(bits - 1)) - 1n;
+}
 
 /** Bits of a two's-complement value holding every integer in [-bound, bound]. */
 export function signedBits(bound: bigint): number {
@@ -190,26 +196,6 @@ export interface ConvPlan {
 export type StagePlan = SpikingPlan | ConvPlan;
 
 
-/**
- * The first layer's weights in a writable memory that a boot loader fills from flash (the board flow, `--board
- * icebreaker`): snn_top takes the words on load_we / load_addr / load_data before its first sample.
- */
-export interface LoadPlan {
-  readonly layer: number;
-  readonly words: number;
-  readonly width: number;
-  readonly addrBits: number;
-}
-
-/** What the board flow asks of the plan beyond the lanes: fewer lanes after the first layer, loaded weights. */
-export interface PlanExtras {
-  /** Lanes of every layer after the first (default: `lanes`). */
-  readonly laterLanes?: number;
-  readonly loaded?: boolean;
-  /** The ring readout (default: with `loaded`); only for a one-lane last layer. */
-  readonly ringReadout?: boolean;
-}
-
 export interface DesignPlan {
   readonly program: Program;
   readonly lanes: number;
@@ -296,7 +282,7 @@ function planSpiking(op: SpikingOp, bounds: SpikingBounds, layer: number, lanesW
     kind: 'spiking', layer, op, identity, lanes, groups,
     unitBits: indexBits(op.units), laneBits: indexBits(lanes), groupBits: indexBits(groups), indexBits: indexBits(op.inputs),
     wAddrBits: indexBits(op.inputs * groups), weightBits, accBits, macBits: max(accBits, weightBits, hwBits(inType) + 1),
-    memBits, memMin, memMax, memFull: memMin === -(1n << big(memBits - 1)) && memMax === (1n << big(memBits - 1)) - 1n, sumBits, biasBits, accShift: shiftMin, shiftBits: shiftMax === shiftMin ? 0 : indexBits(shiftMax - shiftMin + 1),
+    memBits, memMin, memMax, memFull: spansSignedRange(memMin, memMax, memBits), sumBits, biasBits, accShift: shiftMin, shiftBits: shiftMax === shiftMin ? 0 : indexBits(shiftMax - shiftMin + 1),
     decay, reset, decayWidth, resetWidth, threshold, resetValue: op.reset.kind === 'value' ? big(op.reset.value) : 0n,
     outBits: op.output.type.bits, outMin, outMax, excessBits, recurrent, current,
   };
@@ -320,9 +306,9 @@ function planCurrent(syn: SynapticCurrent): CurrentPlan {
   const bits = hwBits(syn.type);
   const decay = normalizeFactor(syn.decay);
   const [lo, hi] = [big(minOf(syn.type)), big(maxOf(syn.type))];
-  const biasMax = (syn.bias ?? []).reduce((m, b) => (big(Math.abs(b)) > m ? big(Math.abs(b)) : m), 0n);
+  const biasMax = big(largest((syn.bias ?? []).map(Math.abs), 0));
   const biasBits = syn.bias ? signedBits(biasMax) : 0;
-  return { bits, min: lo, max: hi, full: lo === -(1n << big(bits - 1)) && hi === (1n << big(bits - 1)) - 1n, decay, decayWidth: max(bits + decay.bits, decay.shift + 1) + 1, biasBits, biasMax };
+  return { bits, min: lo, max: hi, full: spansSignedRange(lo, hi, bits), decay, decayWidth: max(bits + decay.bits, decay.shift + 1) + 1, biasBits, biasMax };
 }
 
 /**

@@ -2,7 +2,8 @@
  * @fileoverview What the UART board layer decides from the design plan: beat sizes in bytes, the receive buffer (the
  * beats of one request), and the timeouts. Every board shares it; the board table (boards.ts) adds pins and clocks.
  */
-import type { DesignPlan, LoadPlan } from '../plan.ts';
+import type { DesignPlan } from '../plan.ts';
+import type { LoadPlan } from '../load-plan.ts';
 import { axisWidths } from '../top-axis.ts';
 import { cycleBound } from '../emit.ts';
 

@@ -8,7 +8,7 @@
  */
 import { add, cat, eq, if_, index, lit, ModuleBuilder, num, range, set, shl, sub, type Module } from '../netlist.ts';
 import { indexBits } from '../cores/common.ts';
-import type { LoadPlan } from '../plan.ts';
+import type { LoadPlan } from '../load-plan.ts';
 
 export const CMD_WAKE = 0xab;
 export const CMD_READ = 0x03;

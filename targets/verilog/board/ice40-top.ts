@@ -4,7 +4,7 @@
  * (bytes sent during the boot are not seen; the busy LED stays lit until then). LEDs active low.
  */
 import { cat, index, land, lit, lnot, lor, ModuleBuilder, not, num, set, str, type Module } from '../netlist.ts';
-import type { LoadPlan } from '../plan.ts';
+import type { LoadPlan } from '../load-plan.ts';
 import type { Board, BoardClocking } from './boards.ts';
 import type { PllSetting } from './ice40-pll.ts';
 

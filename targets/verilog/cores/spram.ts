@@ -6,7 +6,7 @@
  */
 import { SnncError } from '../../../base/errors.ts';
 import { cat, type Expr, cond, eq, if_, land, lit, lor, ModuleBuilder, num, range, set, type Module } from '../netlist.ts';
-import type { LoadPlan } from '../plan.ts';
+import type { LoadPlan } from '../load-plan.ts';
 
 export const SPRAM_WORDS = 16384;
 export const SPRAM_BITS = 16;
