@@ -21,4 +21,6 @@ export interface PlanExtras {
   readonly loaded?: boolean;
   /** The ring readout (default: with `loaded`); only for a one-lane last layer. */
   readonly ringReadout?: boolean;
+  /** The synapse products of the layers after the first in two halves (SPLIT_PRODUCT): the board flow builds them in LUTs. */
+  readonly splitLaterProducts?: boolean;
 }

@@ -204,6 +204,8 @@ export interface DesignPlan {
   readonly load?: LoadPlan;
   /** The readout keeps its scores in a ring (cores/readout.ts): the board flow, with a one-lane last layer. */
   readonly ringReadout?: boolean;
+  /** Later layers' synapse products in two halves a stage apart (cores/synapse.ts SPLIT_PRODUCT). */
+  readonly splitLaterProducts?: boolean;
   readonly pixels: number;
   readonly pixelBits: number;
   /** Pixels per input beat: a 32-bit bus for a dense first layer, one pixel (with coordinates) for a conv; 1 for events. */
@@ -434,6 +436,7 @@ export function planDesign(program: Program, lanes: number, extras: PlanExtras =
   return {
     program, lanes, ...(extras.laterLanes !== undefined ? { laterLanes: extras.laterLanes } : {}),
     ...(extras.loaded ? { load: loadPlan(stages[0]!) } : {}), ...((extras.ringReadout ?? extras.loaded) && last.lanes === 1 && !last.identity ? { ringReadout: true } : {}),
+    ...(extras.splitLaterProducts ? { splitLaterProducts: true } : {}),
     pixels, pixelBits: program.input.type.bits,
     beatPixels: lists[0]!.coords || events ? 1 : Math.max(1, Math.min(pixels, Math.floor(INPUT_BUS_BITS / program.input.type.bits))),
     input: { chBits: indexBits(channels), rowBits: indexBits(height), colBits: indexBits(width), indexBits: inputIndexBits },

@@ -139,16 +139,18 @@ export function axisModule(plan: DesignPlan): Module {
     ]),
   ]);
 
-  // Out: the core's beats pass through with their score; the label beat follows the core's last beat.
+  // Out: the core's beats pass through a two-entry register slice (so m_axis_tready reaches no core register) with
+  // their score; the label beat follows the core's last beat.
+  const beat = outSlice(b, clk, rst, ro.scoreBits, ro.classBits, { valid: coreOutValid, ready: coreOutReady, score: coreScore, label: coreLabel, last: coreLast });
   const scores = eq(outState, lit(SCORES, 1));
-  b.assign(mValid, cond(scores, coreOutValid, lit(1, 1)));
-  b.assign(coreOutReady, land(scores, mReady));
-  b.assign(mData, cond(scores, sext(coreScore, num(ro.scoreBits), num(outBits)), zext(label, num(ro.classBits), num(outBits))));
+  b.assign(mValid, cond(scores, beat.valid, lit(1, 1)));
+  b.assign(beat.ready, land(scores, mReady));
+  b.assign(mData, cond(scores, sext(beat.score, num(ro.scoreBits), num(outBits)), zext(label, num(ro.classBits), num(outBits))));
   b.assign(mLast, lnot(scores));
   b.assign(labelFire, land(lnot(scores), mReady));
   b.always(clk, [
     if_(rst, [set(outState, lit(SCORES, 1)), set(label, lit(0, ro.classBits))], [
-      if_(land(land(scores, coreOutValid), land(mReady, coreLast)), [set(label, coreLabel), set(outState, lit(LABEL, 1))]),
+      if_(land(land(scores, beat.valid), land(mReady, beat.last)), [set(label, beat.label), set(outState, lit(LABEL, 1))]),
       if_(labelFire, [set(outState, lit(SCORES, 1))]),
     ]),
   ]);
@@ -163,4 +165,35 @@ export function axisModule(plan: DesignPlan): Module {
   ]);
   markUnused(b, 'axis', coreClass);
   return b.build();
+}
+
+interface OutBeat { readonly valid: Expr; readonly ready: Expr; readonly score: Expr; readonly label: Expr; readonly last: Expr }
+
+/**
+ * A two-entry register slice on the core's output stream: `core.ready` is a register (no spare beat held), and the
+ * returned side's ready (assigned by the caller) only moves the slice's registers. Beats keep their order.
+ */
+function outSlice(b: ModuleBuilder, clk: Expr, rst: Expr, scoreBits: number, classBits: number, core: OutBeat): OutBeat {
+  const entry = (name: string): OutBeat => ({
+    valid: b.reg(`${name}_valid`), ready: lit(1, 1), score: b.reg(`${name}_score`, num(scoreBits), true),
+    label: b.reg(`${name}_label`, num(classBits)), last: b.reg(`${name}_last`),
+  });
+  const hold = entry('hold');
+  const spare = entry('spare');
+  const ready = b.wire('slice_ready');
+  const copy = (to: OutBeat, from: OutBeat): Stmt[] => [set(to.score, from.score), set(to.label, from.label), set(to.last, from.last)];
+  b.assign(core.ready, lnot(spare.valid));
+  const takeIn = land(core.valid, lnot(spare.valid));
+  b.always(clk, [
+    if_(rst, [set(hold.valid, lit(0, 1)), set(spare.valid, lit(0, 1))], [
+      if_(land(hold.valid, ready), [
+        if_(spare.valid, [...copy(hold, spare), set(spare.valid, lit(0, 1))], [
+          if_(takeIn, copy(hold, core), [set(hold.valid, lit(0, 1))]),
+        ]),
+      ], [
+        if_(takeIn, [if_(hold.valid, [...copy(spare, core), set(spare.valid, lit(1, 1))], [...copy(hold, core), set(hold.valid, lit(1, 1))])]),
+      ]),
+    ]),
+  ]);
+  return { ...hold, ready };
 }

@@ -30,6 +30,7 @@ export function spikingInstances(ctx: TopContext, s: SpikingPlan): StageWires {
       LANES: num(s.lanes), ...(loaded ? {} : { GROUPS: num(s.groups) }), INPUTS: num(s.op.inputs), INDEX_BITS: num(s.indexBits),
       X_BITS: num(list.value.bits), X_SIGNED: num(list.value.signed ? 1 : 0), WEIGHT_BITS: num(s.weightBits),
       ACC_BITS: num(s.accBits), MAC_BITS: num(s.macBits), W_ADDR_BITS: num(s.wAddrBits), ...(loaded ? {} : { WEIGHTS_FILE: str(memFileName(l, 'weights')) }),
+      ...(plan.splitLaterProducts && l > 0 ? { SPLIT_PRODUCT: num(1) } : {}),
     }, {
       clk: ctx.clk, rst: ctx.rst, pass_start: passStart, pass_first: passFirst, in_valid: ev.valid, in_index: ev.entry, in_x: ev.x,
       idle: synIdle, acc_word: accWord, ...(loaded ? ctx.load : {}),

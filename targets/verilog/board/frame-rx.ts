@@ -39,6 +39,9 @@ export function frameRxModule(bp: BoardPlan): Module {
   const count = b.reg('count', num(16));
   const bytesLeft = b.reg('bytes_left', num(16));
   const beatsLeft = b.reg('beats_left', num(16));
+  // s_axis_tlast as a register (beats_left == 1 of a LAST frame): the 16-bit compare sat on nextpnr's critical path
+  const lastBeat = b.reg('last_beat');
+  const isLast = eq(cmd, lit(CMD_LAST, 8));
   const waddr = b.reg('waddr', num(bp.bufferAddrBits));
   const raddr = b.reg('raddr', num(bp.bufferAddrBits));
   const rdata = b.wire('rdata', num(8));
@@ -57,7 +60,7 @@ export function frameRxModule(bp: BoardPlan): Module {
   });
   b.assign(sValid, at(S.OFFER));
   b.assign(sData, beat);
-  b.assign(sLast, land(eq(cmd, lit(CMD_LAST, 8)), eq(beatsLeft, lit(1, 16))));
+  b.assign(sLast, lastBeat);
   b.assign(replyValid, at(S.REPLY));
   b.assign(busy, ne(state, lit(S.SYNC, STATE_BITS)));
 
@@ -89,7 +92,7 @@ export function frameRxModule(bp: BoardPlan): Module {
       { labels: [lit(S.CHECK, STATE_BITS)], body: [
         if_(ne(inByte, crc), nak(NAK_CRC), [
           if_(eq(cmd, lit(CMD_INFO, 8)), [set(replyKind, lit(KIND_INFO, 2)), go(S.REPLY)], [
-            set(raddr, lit(0, bp.bufferAddrBits)), set(beatsLeft, count), set(byteInBeat, lit(0, 8)), go(S.READ),
+            set(raddr, lit(0, bp.bufferAddrBits)), set(beatsLeft, count), set(lastBeat, land(isLast, eq(count, lit(1, 16)))), set(byteInBeat, lit(0, 8)), go(S.READ),
           ]),
         ]),
       ] },
@@ -112,8 +115,8 @@ export function frameRxModule(bp: BoardPlan): Module {
         if_(eq(byteInBeat, lit(bp.inBytes - 1, 8)), [set(byteInBeat, lit(0, 8)), go(S.OFFER)], [set(byteInBeat, add(byteInBeat, lit(1, 8))), go(S.READ)]),
       ]),
       if_(land(at(S.OFFER), sReady), [
-        set(beatsLeft, sub(beatsLeft, lit(1, 16))),
-        if_(eq(beatsLeft, lit(1, 16)), [set(replyKind, cond(eq(cmd, lit(CMD_LAST, 8)), lit(KIND_RESULT, 2), lit(KIND_ACK, 2))), go(S.REPLY)], [go(S.READ)]),
+        set(beatsLeft, sub(beatsLeft, lit(1, 16))), set(lastBeat, land(isLast, eq(beatsLeft, lit(2, 16)))),
+        if_(eq(beatsLeft, lit(1, 16)), [set(replyKind, cond(isLast, lit(KIND_RESULT, 2), lit(KIND_ACK, 2))), go(S.REPLY)], [go(S.READ)]),
       ]),
       if_(land(at(S.REPLY), replyReady), [go(S.WAIT_TX)]),
       if_(land(at(S.WAIT_TX), lnot(txBusy)), [go(S.SYNC)]),

@@ -64,6 +64,8 @@ export function synthScript(board: Board, rtl: readonly string[], plan: DesignPl
     'opt_expr',
     'opt_clean',
     'wreduce t:$mul',
+    '# synth_ice40\'s first check reports the outputs of the $__soft_mul cells below as undriven (check does not know',
+    '# the type); they are $mul again before its last check, which reports 0 problems',
     `chtype -set $__soft_mul ${soft.join(' ')}`,
     `synth_ice40 -dsp -top ${board.top} -json build/synth.json.part`,
     'tee -o build/synth-stat.txt stat',

@@ -4,14 +4,14 @@
  * largest) and a valid/ready stream of CLASSES beats {class, score, label, last}.
  */
 import {
-  add, cond, eq, ge, gt, if_, index, land, lit, lor, ModuleBuilder, mul, ne, num, or, range, set, sext, shl, shr, sub, switch_, zext, type Expr, type Module, type Stmt,
+  add, cond, eq, ge, gt, if_, index, land, lit, lnot, lor, ModuleBuilder, mul, ne, num, or, range, set, sext, shl, shr, sub, switch_, zext, type Expr, type Module, type Stmt,
 } from '../netlist.ts';
 import { atMost, markUnused, sized } from './common.ts';
 
 const IDLE = 0;
 const SCAN = 1;
 const EMIT = 2;
-/** One cycle for the last candidate to be compared (the scan reads and compares in separate stages). */
+/** One cycle for the last comparison to reach best and out_label. */
 const SETTLE = 3;
 
 /**
@@ -58,7 +58,12 @@ export function readoutModule(options: { ring?: boolean } = {}): Module {
   const best = b.reg('best', scoreBits, true);
   const candidate = b.reg('candidate', scoreBits, true);
   const candidateClass = b.reg('candidate_class', classBits);
-  const candidateValid = b.reg('candidate_valid');
+  b.comment('each class takes two scan cycles: its candidate is captured, then compared (into greater), so the compare and');
+  b.comment('the enable of best never share a cycle');
+  const comparing = b.reg('comparing');
+  const greater = b.reg('greater');
+  b.comment('candidate_first: the candidate is class 0 (taken whatever best holds), registered so greater is one LUT after the compare');
+  const candidateFirst = b.reg('candidate_first');
   const state = b.reg('state', num(2));
   const counted = b.wire('counted');
   const current = b.wire('current', scoreBits, true);
@@ -90,7 +95,7 @@ export function readoutModule(options: { ring?: boolean } = {}): Module {
     b.assign(headNext, cond(land(addValid, counted), add(head, sext(addU, memBits, scoreBits)), head));
     b.assign(rotated, or(shr(scoreRing, scoreBits), shl(zext(headNext, scoreBits, mul(classes, scoreBits)), mul(sub(classes, num(1)), scoreBits))));
     b.assign(current, head);
-    const turns = lor(lor(addValid, eq(state, num(SCAN))), land(eq(state, num(EMIT)), outReady));
+    const turns = lor(lor(addValid, land(eq(state, num(SCAN)), comparing)), land(eq(state, num(EMIT)), outReady));
     rotate = [if_(turns, [set(scoreRing, rotated)])];
   } else {
     b.assign(current, index(scoreArray!, outClass));
@@ -103,18 +108,23 @@ export function readoutModule(options: { ring?: boolean } = {}): Module {
     if_(lor(rst, clear), [
       scoreRing ? set(scoreRing, num(0)) : { kind: 'for', variable: 'k', from: num(0), below: classes, body: [set(index(scoreArray!, k), num(0))] },
       set(state, num(IDLE)),
-      set(candidateValid, num(0)),
+      set(comparing, num(0)),
+      set(greater, num(0)),
     ], [
       ...(scoreRing ? rotate : [if_(land(addValid, counted), [addPerClass(scoreArray!, k, addIndex, classes, classBits, sext(addU, memBits, scoreBits))])]),
-      set(candidateValid, eq(state, num(SCAN))),
+      set(comparing, land(eq(state, num(SCAN)), lnot(comparing))),
+      set(greater, land(comparing, lor(candidateFirst, gt(candidate, best)))),
       set(candidate, current),
       set(candidateClass, outClass),
-      if_(land(candidateValid, lor(eq(candidateClass, num(0)), gt(candidate, best))), [set(best, candidate), set(outLabel, candidateClass)]),
+      set(candidateFirst, eq(outClass, num(0))),
+      if_(greater, [set(best, candidate), set(outLabel, candidateClass)]),
       switch_(state, [
         { labels: [num(IDLE)], body: idle },
         {
           labels: [num(SCAN)],
-          body: [if_(ne(outClass, lastClass), [set(outClass, add(outClass, num(1)))], [set(outClass, num(0)), set(state, num(SETTLE))])],
+          body: [if_(comparing, [
+            if_(ne(outClass, lastClass), [set(outClass, add(outClass, num(1)))], [set(outClass, num(0)), set(state, num(SETTLE))]),
+          ])],
         },
         { labels: [num(SETTLE)], body: [set(state, num(EMIT))] },
         {

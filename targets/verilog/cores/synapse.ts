@@ -7,7 +7,7 @@
  * next group's weights.
  */
 import {
-  add, cond, type Expr, if_, land, lit, lnot, ModuleBuilder, mul, num, part, range, ref, minus1, repeat, set, sext, zext, type Module,
+  add, cat, cond, div, eq, type Expr, gt, if_, land, lit, lnot, ModuleBuilder, mul, num, part, range, ref, minus1, repeat, set, sext, shl, signed, sub, zext, type Module,
 } from '../netlist.ts';
 import { markUnused, sized } from './common.ts';
 import { laneProduct, type ProductPorts } from './mac.ts';
@@ -32,6 +32,10 @@ export function synapseModule(options: { loaded?: boolean } = {}): Module {
   const accBits = b.param('ACC_BITS', num(16), 'accumulator bits (holds the exact sum)');
   const macBits = b.param('MAC_BITS', num(18), '>= ACC_BITS, WEIGHT_BITS and X_BITS + 1');
   const wAddrBits = b.param('W_ADDR_BITS', num(1), 'bits of a weight address');
+  // The loaded synapse is the first layer's, whose products are DSPs.
+  const splitParam = loaded ? num(0) : b.param('SPLIT_PRODUCT', num(0), '1: w * x as two half products a stage apart (LUT multipliers)');
+  // A binary input gates the weight: nothing to split.
+  const split = loaded ? num(0) : b.localparam('SPLIT', land(eq(splitParam, num(1)), gt(xBits, num(1))), num(1));
   if (!loaded) b.stringParam('WEIGHTS_FILE', '', 'weight words, [group][input], lane 0 in the low bits');
   const clk = b.input('clk');
   const rst = b.input('rst');
@@ -59,7 +63,14 @@ export function synapseModule(options: { loaded?: boolean } = {}): Module {
   const bWord = b.reg('b_word', mul(lanes, weightBits));
   const pValid = b.reg('p_valid');
   b.comment('a: weight read issued; b: weight word registered (block RAM outputs are slow); p: products; then the sums');
-  b.assign(idle, land(land(lnot(aValid), lnot(bValid)), lnot(pValid)));
+  const sums = loaded ? pValid : b.wire('sum_valid');
+  if (!loaded) {
+    b.comment('s: with SPLIT_PRODUCT, the two half products summed');
+    const sValid = b.reg('s_valid');
+    b.assign(sums, cond(split, sValid, pValid));
+    b.always(clk, [set(sValid, land(lnot(rst), pValid))]);
+  }
+  b.assign(idle, land(land(lnot(aValid), lnot(bValid)), land(lnot(pValid), lnot(sums))));
   b.always(clk, [
     if_(rst, [set(aValid, num(0)), set(bValid, num(0)), set(pValid, num(0))], [
       set(aValid, land(inValid, lnot(passStart))), set(aX, inX), set(bValid, aValid), set(bX, aX), set(bWord, wWord), set(pValid, bValid),
@@ -76,7 +87,7 @@ export function synapseModule(options: { loaded?: boolean } = {}): Module {
       clk, re: inValid, raddr: wAddr, rdata: wWord, we: lit(0, 1), waddr: repeat(wAddrBits, lit(0, 1)), wdata: repeat(mul(lanes, weightBits), lit(0, 1)),
     });
   }
-  accumulatorLanes(b, { lanes, weightBits, accBits, macBits, xBits, xSigned, wWord: bWord, accWord, x: bX, enable: pValid, clear: passStart, clk });
+  accumulatorLanes(b, { lanes, weightBits, accBits, macBits, xBits, xSigned, wWord: bWord, accWord, x: bX, enable: sums, clear: passStart, clk, split });
   return b.build();
 }
 
@@ -88,27 +99,48 @@ interface AccumulatorPorts extends ProductPorts {
   readonly enable: Expr;
   readonly clear: Expr;
   readonly clk: Expr;
+  readonly split: Expr;
 }
 
 /**
- * Lane q: product <= w_q * x (mac.ts's laneProduct, registered here), then acc <= clear ? 0 : acc + product (two
- * stages, for clock speed). The sum wraps modulo 2^ACC_BITS, exact
- * because the plan sizes ACC_BITS for the true sum.
+ * Lane q: product <= w_q * x (mac.ts's laneProduct, registered here; over two stages with SPLIT_PRODUCT), then
+ * acc <= clear ? 0 : acc + product, for clock speed. The sum wraps modulo 2^ACC_BITS, exact because the plan sizes
+ * ACC_BITS for the true sum.
  */
 function accumulatorLanes(b: ModuleBuilder, m: AccumulatorPorts): void {
   const lane = ref('lane');
   b.generateFor('lane_acc', 'lane', m.lanes, (g) => {
     const w = g.wire('w', m.weightBits, true);
-    const product = g.wire('product', m.macBits, true);
     const registered = g.reg('product_q', m.macBits, true);
     const total = g.wire('total', m.macBits, true);
     const acc = g.reg('acc', m.accBits, true);
     g.assign(w, part(m.wWord, mul(lane, m.weightBits), m.weightBits));
-    laneProduct(g, m, w, product);
-    g.always(m.clk, [set(registered, product)]);
+    g.generateIf('split', m.split, (h) => splitProduct(h, m, w, registered), (h) => {
+      const product = h.wire('product', m.macBits, true);
+      laneProduct(h, m, w, product);
+      h.always(m.clk, [set(registered, product)]);
+    });
     g.assign(total, add(sext(acc, m.accBits, m.macBits), registered));
     markUnused(g, 'total', total);
     g.always(m.clk, [if_(m.clear, [set(acc, num(0))], [if_(m.enable, [set(acc, range(total, minus1(m.accBits), num(0)))])])]);
     g.assign(part(m.accWord, mul(lane, m.accBits), m.accBits), acc);
   });
+}
+
+/**
+ * SPLIT_PRODUCT: w * x = (w * x_high) << LOW_BITS + w * x_low, x_low = x[LOW_BITS-1:0] unsigned, x_high = x's upper bits
+ * (signed when x is): each half product is registered, their sum a stage later, exact modulo 2^MAC_BITS.
+ */
+function splitProduct(h: ModuleBuilder, m: AccumulatorPorts, w: Expr, registered: Expr): void {
+  const lowBits = h.localparam('LOW_BITS', div(m.xBits, num(2)));
+  const highBits = sub(m.xBits, lowBits);
+  const xLow = h.wire('x_low', add(lowBits, num(1)), true);
+  const xHigh = h.wire('x_high', add(highBits, num(1)), true);
+  h.assign(xLow, signed(cat(lit(0, 1), range(m.x, minus1(lowBits), num(0)))));
+  const upper = h.wire('x_upper', highBits);
+  h.assign(upper, range(m.x, minus1(m.xBits), lowBits));
+  h.assign(xHigh, cond(eq(m.xSigned, num(1)), sext(upper, highBits, add(highBits, num(1))), signed(cat(lit(0, 1), upper))));
+  const low = h.reg('low_q', m.macBits, true);
+  const high = h.reg('high_q', m.macBits, true);
+  h.always(m.clk, [set(low, mul(w, xLow)), set(high, mul(w, xHigh)), set(registered, add(shl(high, lowBits), low))]);
 }

@@ -473,7 +473,12 @@ module snn_readout #(
   reg signed [SCORE_BITS-1:0] best;
   reg signed [SCORE_BITS-1:0] candidate;
   reg [CLASS_BITS-1:0] candidate_class;
-  reg candidate_valid;
+  // each class takes two scan cycles: its candidate is captured, then compared (into greater), so the compare and
+  // the enable of best never share a cycle
+  reg comparing;
+  reg greater;
+  // candidate_first: the candidate is class 0 (taken whatever best holds), registered so greater is one LUT after the compare
+  reg candidate_first;
   reg [1:0] state;
   wire counted;
   wire signed [SCORE_BITS-1:0] current;
@@ -509,7 +514,8 @@ module snn_readout #(
         scores[k] <= 0;
       end
       state <= 0;
-      candidate_valid <= 0;
+      comparing <= 0;
+      greater <= 0;
     end else begin
       if (add_valid && counted) begin
         for (k = 0; k < CLASSES; k = k + 1) begin
@@ -518,10 +524,12 @@ module snn_readout #(
           end
         end
       end
-      candidate_valid <= state == 1;
+      comparing <= (state == 1) && (!comparing);
+      greater <= comparing && (candidate_first || (candidate > best));
       candidate <= current;
       candidate_class <= out_class;
-      if (candidate_valid && ((candidate_class == 0) || (candidate > best))) begin
+      candidate_first <= out_class == 0;
+      if (greater) begin
         best <= candidate;
         out_label <= candidate_class;
       end
@@ -533,11 +541,13 @@ module snn_readout #(
           end
         end
         1: begin
-          if (out_class != LAST_CLASS) begin
-            out_class <= out_class + 1;
-          end else begin
-            out_class <= 0;
-            state <= 3;
+          if (comparing) begin
+            if (out_class != LAST_CLASS) begin
+              out_class <= out_class + 1;
+            end else begin
+              out_class <= 0;
+              state <= 3;
+            end
           end
         end
         3: begin
@@ -611,6 +621,7 @@ module snn_synapse #(
   parameter integer ACC_BITS = 16, // accumulator bits (holds the exact sum)
   parameter integer MAC_BITS = 18, // >= ACC_BITS, WEIGHT_BITS and X_BITS + 1
   parameter integer W_ADDR_BITS = 1, // bits of a weight address
+  parameter integer SPLIT_PRODUCT = 0, // 1: w * x as two half products a stage apart (LUT multipliers)
   parameter WEIGHTS_FILE = "" // weight words, [group][input], lane 0 in the low bits
 ) (
   input wire clk,
@@ -624,6 +635,7 @@ module snn_synapse #(
   output wire [(LANES * ACC_BITS)-1:0] acc_word
 );
   genvar lane;
+  localparam [0:0] SPLIT = (SPLIT_PRODUCT == 1) && (X_BITS > 1);
   localparam [W_ADDR_BITS-1:0] INPUT_STEP = INPUTS[W_ADDR_BITS - 1:0];
   reg [W_ADDR_BITS-1:0] base;
   reg a_valid;
@@ -637,7 +649,14 @@ module snn_synapse #(
   reg [(LANES * WEIGHT_BITS)-1:0] b_word;
   reg p_valid;
   // a: weight read issued; b: weight word registered (block RAM outputs are slow); p: products; then the sums
-  assign idle = ((!a_valid) && (!b_valid)) && (!p_valid);
+  wire sum_valid;
+  // s: with SPLIT_PRODUCT, the two half products summed
+  reg s_valid;
+  assign sum_valid = SPLIT ? s_valid : p_valid;
+  always @(posedge clk) begin
+    s_valid <= (!rst) && p_valid;
+  end
+  assign idle = ((!a_valid) && (!b_valid)) && ((!p_valid) && (!sum_valid));
   always @(posedge clk) begin
     if (rst) begin
       a_valid <= 0;
@@ -673,20 +692,37 @@ module snn_synapse #(
   generate
   for (lane = 0; lane < LANES; lane = lane + 1) begin : lane_acc
     wire signed [WEIGHT_BITS-1:0] w;
-    wire signed [MAC_BITS-1:0] product;
     reg signed [MAC_BITS-1:0] product_q;
     wire signed [MAC_BITS-1:0] total;
     reg signed [ACC_BITS-1:0] acc;
     assign w = b_word[lane * WEIGHT_BITS +: WEIGHT_BITS];
-    if ((X_BITS == 1) && (X_SIGNED == 0)) begin : gate
-      assign product = b_x[0] ? $signed({{(MAC_BITS - WEIGHT_BITS){w[WEIGHT_BITS - 1]}}, w}) : 0;
-    end else begin : gate_else
-      wire signed [(X_BITS + 1)-1:0] xs;
-      assign xs = (X_SIGNED == 1) ? $signed({{((X_BITS + 1) - X_BITS){b_x[X_BITS - 1]}}, b_x}) : $signed({1'd0, b_x});
-      assign product = w * xs;
-    end
-    always @(posedge clk) begin
-      product_q <= product;
+    if (SPLIT) begin : split
+      localparam integer LOW_BITS = X_BITS / 2;
+      wire signed [(LOW_BITS + 1)-1:0] x_low;
+      wire signed [((X_BITS - LOW_BITS) + 1)-1:0] x_high;
+      assign x_low = $signed({1'd0, b_x[LOW_BITS - 1:0]});
+      wire [(X_BITS - LOW_BITS)-1:0] x_upper;
+      assign x_upper = b_x[X_BITS - 1:LOW_BITS];
+      assign x_high = (X_SIGNED == 1) ? $signed({{(((X_BITS - LOW_BITS) + 1) - (X_BITS - LOW_BITS)){x_upper[(X_BITS - LOW_BITS) - 1]}}, x_upper}) : $signed({1'd0, x_upper});
+      reg signed [MAC_BITS-1:0] low_q;
+      reg signed [MAC_BITS-1:0] high_q;
+      always @(posedge clk) begin
+        low_q <= w * x_low;
+        high_q <= w * x_high;
+        product_q <= (high_q << LOW_BITS) + low_q;
+      end
+    end else begin : split_else
+      wire signed [MAC_BITS-1:0] product;
+      if ((X_BITS == 1) && (X_SIGNED == 0)) begin : gate
+        assign product = b_x[0] ? $signed({{(MAC_BITS - WEIGHT_BITS){w[WEIGHT_BITS - 1]}}, w}) : 0;
+      end else begin : gate_else
+        wire signed [(X_BITS + 1)-1:0] xs;
+        assign xs = (X_SIGNED == 1) ? $signed({{((X_BITS + 1) - X_BITS){b_x[X_BITS - 1]}}, b_x}) : $signed({1'd0, b_x});
+        assign product = w * xs;
+      end
+      always @(posedge clk) begin
+        product_q <= product;
+      end
     end
     assign total = $signed({{(MAC_BITS - ACC_BITS){acc[ACC_BITS - 1]}}, acc}) + product_q;
     wire unused_total;
@@ -694,7 +730,7 @@ module snn_synapse #(
     always @(posedge clk) begin
       if (pass_start) begin
         acc <= 0;
-      end else if (p_valid) begin
+      end else if (sum_valid) begin
         acc <= total[ACC_BITS - 1:0];
       end
     end
@@ -2338,9 +2374,50 @@ module snn_axis (
       end
     end
   end
-  assign m_axis_tvalid = (out_state == 1'd0) ? core_out_valid : 1'd1;
-  assign core_out_ready = (out_state == 1'd0) && m_axis_tready;
-  assign m_axis_tdata = (out_state == 1'd0) ? $signed({{(16 - 12){core_out_score[12 - 1]}}, core_out_score}) : {{(16 - 1){1'd0}}, label};
+  reg hold_valid;
+  reg signed [11:0] hold_score;
+  reg [0:0] hold_label;
+  reg hold_last;
+  reg spare_valid;
+  reg signed [11:0] spare_score;
+  reg [0:0] spare_label;
+  reg spare_last;
+  wire slice_ready;
+  assign core_out_ready = !spare_valid;
+  always @(posedge aclk) begin
+    if (rst) begin
+      hold_valid <= 1'd0;
+      spare_valid <= 1'd0;
+    end else if (hold_valid && slice_ready) begin
+      if (spare_valid) begin
+        hold_score <= spare_score;
+        hold_label <= spare_label;
+        hold_last <= spare_last;
+        spare_valid <= 1'd0;
+      end else if (core_out_valid && (!spare_valid)) begin
+        hold_score <= core_out_score;
+        hold_label <= core_out_label;
+        hold_last <= core_out_last;
+      end else begin
+        hold_valid <= 1'd0;
+      end
+    end else if (core_out_valid && (!spare_valid)) begin
+      if (hold_valid) begin
+        spare_score <= core_out_score;
+        spare_label <= core_out_label;
+        spare_last <= core_out_last;
+        spare_valid <= 1'd1;
+      end else begin
+        hold_score <= core_out_score;
+        hold_label <= core_out_label;
+        hold_last <= core_out_last;
+        hold_valid <= 1'd1;
+      end
+    end
+  end
+  assign m_axis_tvalid = (out_state == 1'd0) ? hold_valid : 1'd1;
+  assign slice_ready = (out_state == 1'd0) && m_axis_tready;
+  assign m_axis_tdata = (out_state == 1'd0) ? $signed({{(16 - 12){hold_score[12 - 1]}}, hold_score}) : {{(16 - 1){1'd0}}, label};
   assign m_axis_tlast = !(out_state == 1'd0);
   assign label_fire = (!(out_state == 1'd0)) && m_axis_tready;
   always @(posedge aclk) begin
@@ -2348,8 +2425,8 @@ module snn_axis (
       out_state <= 1'd0;
       label <= 1'd0;
     end else begin
-      if (((out_state == 1'd0) && core_out_valid) && (m_axis_tready && core_out_last)) begin
-        label <= core_out_label;
+      if (((out_state == 1'd0) && hold_valid) && (m_axis_tready && hold_last)) begin
+        label <= hold_label;
         out_state <= 1'd1;
       end
       if (label_fire) begin
@@ -2896,5 +2973,5 @@ d
   "scoreBits": 12,
   "timesteps": 3,
   "maxCycles": 2496,
-  "fingerprint": "e8ac41de"
+  "fingerprint": "a4360463"
 }
