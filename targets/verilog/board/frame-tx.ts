@@ -58,6 +58,9 @@ export function frameTxModule(bp: BoardPlan): Module {
   const moreBeats = b.reg('more_beats');
   const wordEmpty = b.reg('word_empty');
   const errorSeen = b.reg('error_seen');
+  // m_axis_tready as a register: the body wants a beat, and did the cycle before without taking one (nothing else
+  // moves the body while it waits, so it still does); the AND of three registers sat on nextpnr's critical path.
+  const readyQ = b.reg('ready_q');
   const trailer = b.reg('trailer_sent');
   const crc = b.reg('crc', num(8));
   const waited = b.reg('waited', num(32));
@@ -74,7 +77,9 @@ export function frameTxModule(bp: BoardPlan): Module {
   b.assign(headByte, cond(eq(head, lit(0, 2)), lit(REPLY_START, 8), cond(eq(head, lit(1, 2)), type, cond(eq(head, lit(2, 2)), range(lengthWire, 7, 0), range(lengthWire, 15, 8)))));
 
   const inBody = land(at(S.BODY), wordEmpty);
-  b.assign(mReady, land(inBody, moreBeats));
+  const wantsBeat = land(inBody, moreBeats);
+  const beatIn = land(mValid, readyQ);
+  b.assign(mReady, readyQ);
   b.assign(outValid, lor(lor(at(S.HEAD), at(S.CRC)), land(at(S.BODY), lnot(wordEmpty))));
   b.assign(outByte, cond(at(S.HEAD), headByte, cond(at(S.CRC), crc, range(word, 7, 0))));
   b.assign(reqReady, at(S.IDLE));
@@ -90,6 +95,7 @@ export function frameTxModule(bp: BoardPlan): Module {
   b.always(clk, [
     set(coreReset, lit(0, 1)),
     set(errorSeen, error),
+    set(readyQ, land(lnot(rst), land(wantsBeat, lnot(beatIn)))),
     if_(rst, [go(S.IDLE), set(left, lit(0, 8)), set(wordEmpty, lit(1, 1)), set(beats, lit(0, 16)), set(moreBeats, lit(0, 1))], [
       if_(land(at(S.IDLE), reqValid), [
         set(kind, reqKind), set(code, reqCode), set(head, lit(0, 2)), set(crc, lit(0, 8)), set(left, lit(0, 8)), set(wordEmpty, lit(1, 1)), set(trailer, lit(0, 1)), set(waited, lit(0, 32)),
@@ -109,7 +115,7 @@ export function frameTxModule(bp: BoardPlan): Module {
       ]),
       if_(at(S.BODY), [
         if_(wordEmpty, [
-          if_(moreBeats, [if_(mValid, [...load(trailerWord(mData, outBits), bp.outBytes), set(beats, sub(beats, lit(1, 16))), set(moreBeats, ne(beats, lit(1, 16)))])], [
+          if_(moreBeats, [if_(beatIn, [...load(trailerWord(mData, outBits), bp.outBytes), set(beats, sub(beats, lit(1, 16))), set(moreBeats, ne(beats, lit(1, 16)))])], [
             if_(lnot(trailer), [
               set(trailer, lit(1, 1)),
               if_(isKind(KIND_INFO), load(info, INFO_BYTES), [if_(isKind(KIND_RESULT), load(result, RESULT_TRAILER_BYTES), load(ackOrNak, 1))]),
