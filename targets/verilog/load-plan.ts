@@ -21,6 +21,6 @@ export interface PlanExtras {
   readonly loaded?: boolean;
   /** The ring readout (default: with `loaded`); only for a one-lane last layer. */
   readonly ringReadout?: boolean;
-  /** The synapse products of the layers after the first in two halves (SPLIT_PRODUCT): the board flow builds them in LUTs. */
+  /** The later layers' synapse products and the jitter product in two halves (SPLIT_PRODUCT, SPLIT_JITTER): LUT-built on the board. */
   readonly splitLaterProducts?: boolean;
 }

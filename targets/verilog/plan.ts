@@ -204,7 +204,7 @@ export interface DesignPlan {
   readonly load?: LoadPlan;
   /** The readout keeps its scores in a ring (cores/readout.ts): the board flow, with a one-lane last layer. */
   readonly ringReadout?: boolean;
-  /** Later layers' synapse products in two halves a stage apart (cores/synapse.ts SPLIT_PRODUCT). */
+  /** Later layers' synapse products and the jitter product in two halves a stage apart (SPLIT_PRODUCT, SPLIT_JITTER). */
   readonly splitLaterProducts?: boolean;
   readonly pixels: number;
   readonly pixelBits: number;

@@ -15,6 +15,7 @@ import {
 import { markUnused } from './cores/common.ts';
 import type { DesignPlan } from './plan.ts';
 import { loadInputs } from './load-ports.ts';
+import { registerSlice } from './register-slice.ts';
 
 /** Input states: the seed beat (image designs), the sample's beats, zero beats after an early TLAST, dropping to TLAST. */
 const HEADER = 0;
@@ -50,10 +51,10 @@ export function axisModule(plan: DesignPlan): Module {
   const b = new ModuleBuilder('snn_axis', `${program.name} behind AXI4-Stream ports (docs/axi-stream.md)`);
   const clk = b.input('aclk');
   const resetn = b.input('aresetn');
-  const sValid = b.input('s_axis_tvalid');
-  const sReady = b.output('s_axis_tready');
-  const sData = b.input('s_axis_tdata', num(inBits));
-  const sLast = b.input('s_axis_tlast');
+  const portValid = b.input('s_axis_tvalid');
+  const portReady = b.output('s_axis_tready');
+  const portData = b.input('s_axis_tdata', num(inBits));
+  const portLast = b.input('s_axis_tlast');
   const mValid = b.output('m_axis_tvalid');
   const mReady = b.input('m_axis_tready');
   const mData = b.output('m_axis_tdata', num(outBits));
@@ -81,6 +82,11 @@ export function axisModule(plan: DesignPlan): Module {
   const sFire = b.wire('s_fire');
   const labelFire = b.wire('label_fire');
   b.assign(rst, lnot(resetn));
+  // In: the beats pass through a two-entry register slice, so s_axis_tready comes from a register.
+  const inSlice = registerSlice(b, clk, rst, 'in_slice', { valid: portValid, ready: portReady }, [
+    { name: 'data', value: portData, bits: inBits }, { name: 'last', value: portLast, bits: 1 },
+  ]);
+  const [sValid, sReady, sData, sLast] = [inSlice.valid, inSlice.ready, inSlice.fields.data!, inSlice.fields.last!];
   b.assign(fingerprint, lit(BigInt(`0x${programSha256(program).slice(0, 8)}`), 32));
 
   // What goes to the core in each input state: the sample's beats, zero beats while padding, nothing otherwise.
@@ -141,7 +147,10 @@ export function axisModule(plan: DesignPlan): Module {
 
   // Out: the core's beats pass through a two-entry register slice (so m_axis_tready reaches no core register) with
   // their score; the label beat follows the core's last beat.
-  const beat = outSlice(b, clk, rst, ro.scoreBits, ro.classBits, { valid: coreOutValid, ready: coreOutReady, score: coreScore, label: coreLabel, last: coreLast });
+  const slice = registerSlice(b, clk, rst, 'out_slice', { valid: coreOutValid, ready: coreOutReady }, [
+    { name: 'score', value: coreScore, bits: ro.scoreBits, signed: true }, { name: 'label', value: coreLabel, bits: ro.classBits }, { name: 'last', value: coreLast, bits: 1 },
+  ]);
+  const beat = { valid: slice.valid, ready: slice.ready, score: slice.fields.score!, label: slice.fields.label!, last: slice.fields.last! };
   const scores = eq(outState, lit(SCORES, 1));
   b.assign(mValid, cond(scores, beat.valid, lit(1, 1)));
   b.assign(beat.ready, land(scores, mReady));
@@ -155,8 +164,8 @@ export function axisModule(plan: DesignPlan): Module {
     ]),
   ]);
 
-  // cycles_last: from the first input beat of a sample to its label beat, both counted.
-  const startBeat = land(sFire, lnot(counting));
+  // cycles_last: from the first input beat of a sample (at the port) to its label beat, both counted.
+  const startBeat = land(land(portValid, portReady), lnot(counting));
   b.always(clk, [
     if_(rst, [set(counting, lit(0, 1)), set(counter, lit(0, 32)), set(cyclesLast, lit(0, 32))], [
       if_(startBeat, [set(counting, lit(1, 1)), set(counter, lit(1, 32))], [if_(counting, [set(counter, add(counter, lit(1, 32)))])]),
@@ -167,33 +176,3 @@ export function axisModule(plan: DesignPlan): Module {
   return b.build();
 }
 
-interface OutBeat { readonly valid: Expr; readonly ready: Expr; readonly score: Expr; readonly label: Expr; readonly last: Expr }
-
-/**
- * A two-entry register slice on the core's output stream: `core.ready` is a register (no spare beat held), and the
- * returned side's ready (assigned by the caller) only moves the slice's registers. Beats keep their order.
- */
-function outSlice(b: ModuleBuilder, clk: Expr, rst: Expr, scoreBits: number, classBits: number, core: OutBeat): OutBeat {
-  const entry = (name: string): OutBeat => ({
-    valid: b.reg(`${name}_valid`), ready: lit(1, 1), score: b.reg(`${name}_score`, num(scoreBits), true),
-    label: b.reg(`${name}_label`, num(classBits)), last: b.reg(`${name}_last`),
-  });
-  const hold = entry('hold');
-  const spare = entry('spare');
-  const ready = b.wire('slice_ready');
-  const copy = (to: OutBeat, from: OutBeat): Stmt[] => [set(to.score, from.score), set(to.label, from.label), set(to.last, from.last)];
-  b.assign(core.ready, lnot(spare.valid));
-  const takeIn = land(core.valid, lnot(spare.valid));
-  b.always(clk, [
-    if_(rst, [set(hold.valid, lit(0, 1)), set(spare.valid, lit(0, 1))], [
-      if_(land(hold.valid, ready), [
-        if_(spare.valid, [...copy(hold, spare), set(spare.valid, lit(0, 1))], [
-          if_(takeIn, copy(hold, core), [set(hold.valid, lit(0, 1))]),
-        ]),
-      ], [
-        if_(takeIn, [if_(hold.valid, [...copy(spare, core), set(spare.valid, lit(1, 1))], [...copy(hold, core), set(hold.valid, lit(1, 1))])]),
-      ]),
-    ]),
-  ]);
-  return { ...hold, ready };
-}

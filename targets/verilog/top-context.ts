@@ -87,6 +87,7 @@ export function readerInstance(ctx: TopContext, l: number, ready: Expr, start: E
   b.instance('snn_event_reader', `${p}${readerName}`, {
     ENTRY_BITS: num(list.addrBits), X_BITS: num(list.value.bits), COUNT_BITS: num(list.countBits),
     ENCODE: num(l === 0 && !own && encoder.kind === 'jitter' ? 1 : 0), JITTER_BITS: num(encoder.kind === 'jitter' ? encoder.jitterBits : 1),
+    ...(plan.splitLaterProducts && l === 0 && !own && encoder.kind === 'jitter' ? { SPLIT_JITTER: num(1) } : {}),
   }, {
     clk: ctx.clk, rst: ctx.rst, start, first_pass: firstPass, count: port.count, complete: l === 0 && !own && !plan.aer ? lnot(ctx.loading) : lit(1, 1),
     re: port.re, raddr: port.raddr, rdata: port.rdata, seed_load: ctx.seedLoad, seed: ctx.seed,

@@ -52,9 +52,10 @@ export function uartTopModule(bp: BoardPlan): Module {
   const rxBusy = w('rx_busy');
   const txBusy = w('tx_busy');
   const coreReset = w('core_reset');
-  const coreResetN = w('core_resetn');
+  // The core's reset as a register: rst OR the reply framer's timeout reset reached every core register through LUTs.
+  const coreResetN = b.reg('core_resetn');
   const linkError = b.reg('link_error');
-  b.assign(coreResetN, lnot(lor(rst, coreReset)));
+  b.always(clk, [set(coreResetN, lnot(lor(rst, coreReset)))]);
 
   b.instance('snn_uart_rx', 'receiver', { CLKS_PER_BIT: clksPerBit }, { clk, rst, rx: rxPin, out_valid: rxValid, out_byte: rxByte });
   b.instance('snn_frame_rx', 'requests', { SILENCE_CYCLES: silence }, {

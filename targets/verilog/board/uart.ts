@@ -4,7 +4,7 @@
  * snn_uart_tx (start, eight data bits LSB first, stop). CLKS_PER_BIT = clock / baud, a parameter (docs/uart-protocol.md).
  */
 import { sized } from '../cores/common.ts';
-import { add, cat, div, eq, if_, index, land, lit, lnot, ModuleBuilder, num, range, set, sub, type Module } from '../netlist.ts';
+import { add, call, cat, div, eq, if_, index, land, lit, lnot, ModuleBuilder, num, range, set, sub, type Module } from '../netlist.ts';
 
 /** Receiver states. */
 const IDLE = 0;
@@ -12,12 +12,16 @@ const START = 1;
 const DATA = 2;
 const STOP = 3;
 
-/** Bit-time counters: CLKS_PER_BIT must stay below 2^COUNT_BITS (boards.ts refuses a clock and baud that do not). */
+/**
+ * CLKS_PER_BIT must stay below 2^COUNT_BITS (boards.ts refuses a clock and baud that do not). The bit-time counters
+ * themselves are $clog2(CLKS_PER_BIT + 1) bits: a 16-bit compare sat on nextpnr's critical path.
+ */
 export const COUNT_BITS = 16;
 
 export function uartRxModule(): Module {
   const b = new ModuleBuilder('snn_uart_rx', 'UART receiver, 8N1, one byte per out_valid pulse');
   const clksPerBit = b.param('CLKS_PER_BIT', num(100), 'clock cycles per bit (clock / baud)');
+  const countBits = b.localparam('COUNT_BITS', call('$clog2', add(clksPerBit, num(1))));
   const clk = b.input('clk');
   const rst = b.input('rst');
   const rx = b.input('rx');
@@ -28,33 +32,33 @@ export function uartRxModule(): Module {
   const sync = b.reg('rx_sync', num(3), false, lit(7, 3));
   const line = index(sync, 2);
   const state = b.reg('state', num(2));
-  const count = b.reg('count', num(COUNT_BITS));
+  const count = b.reg('count', countBits);
   const bit = b.reg('bit_index', num(3));
   const shift = b.reg('shift', num(8));
-  const bitEnd = sized(b, 'BIT_END', num(COUNT_BITS), clksPerBit, 1);
-  const halfEnd = sized(b, 'HALF_END', num(COUNT_BITS), halfBit, 1);
+  const bitEnd = sized(b, 'BIT_END', countBits, clksPerBit, 1);
+  const halfEnd = sized(b, 'HALF_END', countBits, halfBit, 1);
   const atEnd = eq(count, bitEnd);
   const toState = (s: number) => set(state, lit(s, 2));
   b.always(clk, [
     set(sync, cat(range(sync, 1, 0), rx)),
     set(outValid, lit(0, 1)),
-    if_(rst, [toState(IDLE), set(count, lit(0, COUNT_BITS)), set(bit, lit(0, 3))], [
+    if_(rst, [toState(IDLE), set(count, num(0)), set(bit, lit(0, 3))], [
       {
         kind: 'case', subject: state, default: [], arms: [
           // A falling edge (high before, low now) starts a byte; the previous sample is sync[2], the new one sync[1].
-          { labels: [lit(IDLE, 2)], body: [if_(land(line, lnot(index(sync, 1))), [toState(START), set(count, lit(0, COUNT_BITS))])] },
+          { labels: [lit(IDLE, 2)], body: [if_(land(line, lnot(index(sync, 1))), [toState(START), set(count, num(0))])] },
           // Half a bit later the start bit must still be low, or it was a glitch.
           { labels: [lit(START, 2)], body: [if_(eq(count, halfEnd), [
-            set(count, lit(0, COUNT_BITS)), if_(line, [toState(IDLE)], [toState(DATA), set(bit, lit(0, 3))]),
-          ], [set(count, add(count, lit(1, COUNT_BITS)))])] },
+            set(count, num(0)), if_(line, [toState(IDLE)], [toState(DATA), set(bit, lit(0, 3))]),
+          ], [set(count, add(count, num(1)))])] },
           { labels: [lit(DATA, 2)], body: [if_(atEnd, [
-            set(count, lit(0, COUNT_BITS)), set(shift, cat(line, range(shift, 7, 1))), set(bit, add(bit, lit(1, 3))),
+            set(count, num(0)), set(shift, cat(line, range(shift, 7, 1))), set(bit, add(bit, lit(1, 3))),
             if_(eq(bit, lit(7, 3)), [toState(STOP)]),
-          ], [set(count, add(count, lit(1, COUNT_BITS)))])] },
+          ], [set(count, add(count, num(1)))])] },
           // The middle of the stop bit: high delivers the byte; low (a framing error or a break) drops it.
           { labels: [lit(STOP, 2)], body: [if_(atEnd, [
-            set(count, lit(0, COUNT_BITS)), toState(IDLE), if_(line, [set(outValid, lit(1, 1)), set(outByte, shift)]),
-          ], [set(count, add(count, lit(1, COUNT_BITS)))])] },
+            set(count, num(0)), toState(IDLE), if_(line, [set(outValid, lit(1, 1)), set(outByte, shift)]),
+          ], [set(count, add(count, num(1)))])] },
         ],
       },
     ]),
@@ -65,6 +69,7 @@ export function uartRxModule(): Module {
 export function uartTxModule(): Module {
   const b = new ModuleBuilder('snn_uart_tx', 'UART transmitter, 8N1: in_byte taken when in_valid and in_ready');
   const clksPerBit = b.param('CLKS_PER_BIT', num(100), 'clock cycles per bit (clock / baud)');
+  const countBits = b.localparam('COUNT_BITS', call('$clog2', add(clksPerBit, num(1))));
   const clk = b.input('clk');
   const rst = b.input('rst');
   const inValid = b.input('in_valid');
@@ -74,16 +79,16 @@ export function uartTxModule(): Module {
   // The frame shifts out LSB first: start (0), data, stop (1); the register idles at all ones.
   const frame = b.reg('frame', num(10));
   const bitsLeft = b.reg('bits_left', num(4));
-  const count = b.reg('count', num(COUNT_BITS));
-  const bitEnd = sized(b, 'BIT_END', num(COUNT_BITS), clksPerBit, 1);
+  const count = b.reg('count', countBits);
+  const bitEnd = sized(b, 'BIT_END', countBits, clksPerBit, 1);
   b.assign(inReady, eq(bitsLeft, lit(0, 4)));
   b.assign(tx, index(frame, 0));
   b.always(clk, [
-    if_(rst, [set(frame, lit(0x3ff, 10)), set(bitsLeft, lit(0, 4)), set(count, lit(0, COUNT_BITS))], [
-      if_(land(inValid, inReady), [set(frame, cat(lit(1, 1), inByte, lit(0, 1))), set(bitsLeft, lit(10, 4)), set(count, lit(0, COUNT_BITS))]),
+    if_(rst, [set(frame, lit(0x3ff, 10)), set(bitsLeft, lit(0, 4)), set(count, num(0))], [
+      if_(land(inValid, inReady), [set(frame, cat(lit(1, 1), inByte, lit(0, 1))), set(bitsLeft, lit(10, 4)), set(count, num(0))]),
       if_(lnot(inReady), [if_(eq(count, bitEnd), [
-        set(count, lit(0, COUNT_BITS)), set(frame, cat(lit(1, 1), range(frame, 9, 1))), set(bitsLeft, sub(bitsLeft, lit(1, 4))),
-      ], [set(count, add(count, lit(1, COUNT_BITS)))])]),
+        set(count, num(0)), set(frame, cat(lit(1, 1), range(frame, 9, 1))), set(bitsLeft, sub(bitsLeft, lit(1, 4))),
+      ], [set(count, add(count, num(1)))])]),
     ]),
   ]);
   return b.build();

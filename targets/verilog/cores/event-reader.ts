@@ -5,7 +5,7 @@
  * whose x is zero are dropped, so they cost no synaptic cycles.
  */
 import {
-  add, cat, eq, if_, land, lnot, lor, ModuleBuilder, ne, num, part, range, ref, repeat, lit, set, sub, mul,
+  add, cat, cond, div, eq, type Expr, gt, if_, land, lnot, lor, ModuleBuilder, ne, num, part, range, ref, repeat, lit, set, shl, sub, mul, zext,
   type Module,
 } from '../netlist.ts';
 import { markUnused } from './common.ts';
@@ -17,6 +17,8 @@ export function eventReaderModule(): Module {
   const countBits = b.param('COUNT_BITS', num(5), 'bits of the list count');
   const encode = b.param('ENCODE', num(0), '1: jitter-encode pixel values');
   const jitterBits = b.param('JITTER_BITS', num(8), 'bits of each random draw');
+  const splitParam = b.param('SPLIT_JITTER', num(0), '1: the jitter product as two half products, a stage (v25) before v3');
+  const split = b.localparam('SPLIT', land(eq(splitParam, num(1)), land(eq(encode, num(1)), gt(xBits, num(1)))), num(1));
   const clk = b.input('clk');
   const rst = b.input('rst');
   const start = b.input('start');
@@ -43,6 +45,8 @@ export function eventReaderModule(): Module {
   const v2 = b.reg('v2');
   const entry2 = b.reg('entry2', entryBits);
   const pixel2 = b.reg('pixel2', xBits);
+  const v25 = b.reg('v25');
+  const entry25 = b.reg('entry25', entryBits);
   const v3 = b.reg('v3');
   const entry3 = b.reg('entry3', entryBits);
   const x3 = b.reg('x3', xBits);
@@ -53,7 +57,7 @@ export function eventReaderModule(): Module {
   b.assign(issue, land(land(running, ne(ptr, count)), lor(lnot(held), advance)));
   b.assign(re, issue);
   b.assign(raddr, ptr);
-  b.assign(idle, land(land(lnot(running), lnot(held)), land(land(lnot(v2), lnot(v3)), lnot(outValid))));
+  b.assign(idle, land(land(lnot(running), lnot(held)), land(land(lnot(v2), lnot(land(split, v25))), land(lnot(v3), lnot(outValid)))));
   const step = land(held, advance);
   b.generateIf('jitter', eq(encode, num(1)), (g) => {
     const next = g.wire('rand_next', num(32));
@@ -64,7 +68,9 @@ export function eventReaderModule(): Module {
     });
     g.item({ kind: 'net', net: 'wire', name: 'unused_rng_state', width: num(32) });
     g.always(clk, [if_(advance, [set(draw2, part(next, sub(num(32), jitterBits), jitterBits))])]);
-    g.assign(product, mul(cat(repeat(jitterBits, lit(0, 1)), pixel2), cat(repeat(xBits, lit(0, 1)), draw2)));
+    g.generateIf('halves', split, (h) => splitJitter(h, { clk, advance, pixel: pixel2, draw: draw2, xBits, jitterBits, product }), (h) => {
+      h.assign(product, mul(cat(repeat(jitterBits, lit(0, 1)), pixel2), cat(repeat(xBits, lit(0, 1)), draw2)));
+    });
     g.assign(x, range(product, sub(add(xBits, jitterBits), num(1)), jitterBits));
     markUnused(g, 'draw', next, product);
   }, (g) => {
@@ -72,7 +78,7 @@ export function eventReaderModule(): Module {
     markUnused(g, 'seed', seedLoad, seed, firstPass);
   });
   b.always(clk, [
-    if_(lor(rst, start), [set(ptr, num(0)), set(held, num(0)), set(v2, num(0)), set(v3, num(0)), set(outValid, num(0)), set(running, start)], [
+    if_(lor(rst, start), [set(ptr, num(0)), set(held, num(0)), set(v2, num(0)), set(v25, num(0)), set(v3, num(0)), set(outValid, num(0)), set(running, start)], [
       if_(land(eq(ptr, count), complete), [set(running, num(0))]),
       if_(issue, [set(ptr, add(ptr, num(1)))]),
       if_(issue, [set(held, num(1))], [if_(advance, [set(held, num(0))])]),
@@ -80,8 +86,10 @@ export function eventReaderModule(): Module {
         set(v2, held),
         set(entry2, range(rdata, sub(add(entryBits, xBits), num(1)), xBits)),
         set(pixel2, range(rdata, sub(xBits, num(1)), num(0))),
-        set(v3, v2),
-        set(entry3, entry2),
+        set(v25, v2),
+        set(entry25, entry2),
+        set(v3, cond(split, v25, v2)),
+        set(entry3, cond(split, entry25, entry2)),
         set(x3, x),
         set(outValid, land(v3, ne(x3, num(0)))),
         set(outEntry, entry3),
@@ -90,4 +98,25 @@ export function eventReaderModule(): Module {
     ]),
   ]);
   return b.build();
+}
+
+interface JitterHalves { clk: Expr; advance: Expr; pixel: Expr; draw: Expr; xBits: Expr; jitterBits: Expr; product: Expr }
+
+/**
+ * SPLIT_JITTER: pixel * draw = (pixel_high * draw) << LOW_BITS + pixel_low * draw, the halves registered at v25 (built
+ * from LUTs on the UP5K, where they were nextpnr's critical path) and summed into `product` after them.
+ */
+function splitJitter(h: ModuleBuilder, m: JitterHalves): void {
+  const width = add(m.xBits, m.jitterBits);
+  const lowBits = h.localparam('LOW_BITS', div(m.xBits, num(2)));
+  const highBits = sub(m.xBits, lowBits);
+  const pixelLow = h.wire('pixel_low', lowBits);
+  const pixelHigh = h.wire('pixel_high', highBits);
+  h.assign(pixelLow, range(m.pixel, sub(lowBits, num(1)), num(0)));
+  h.assign(pixelHigh, range(m.pixel, sub(m.xBits, num(1)), lowBits));
+  const low = h.reg('low25', width);
+  const high = h.reg('high25', width);
+  const drawWide = zext(m.draw, m.jitterBits, width);
+  h.always(m.clk, [if_(m.advance, [set(low, mul(zext(pixelLow, lowBits, width), drawWide)), set(high, mul(zext(pixelHigh, highBits, width), drawWide))])]);
+  h.assign(m.product, add(shl(high, lowBits), low));
 }

@@ -4,14 +4,14 @@
  * largest) and a valid/ready stream of CLASSES beats {class, score, label, last}.
  */
 import {
-  add, cond, eq, ge, gt, if_, index, land, lit, lnot, lor, ModuleBuilder, mul, ne, num, or, range, set, sext, shl, shr, sub, switch_, zext, type Expr, type Module, type Stmt,
+  add, cond, div, eq, ge, gt, if_, index, land, lit, lor, ModuleBuilder, mul, ne, num, or, range, set, sext, shl, shr, signed, sub, switch_, zext, type Expr, type Module, type Stmt,
 } from '../netlist.ts';
 import { atMost, markUnused, sized } from './common.ts';
 
 const IDLE = 0;
 const SCAN = 1;
 const EMIT = 2;
-/** One cycle for the last comparison to reach best and out_label. */
+/** Two cycles for the last comparison to reach best and out_label (phases 2 and 0). */
 const SETTLE = 3;
 
 /**
@@ -58,12 +58,19 @@ export function readoutModule(options: { ring?: boolean } = {}): Module {
   const best = b.reg('best', scoreBits, true);
   const candidate = b.reg('candidate', scoreBits, true);
   const candidateClass = b.reg('candidate_class', classBits);
-  b.comment('each class takes two scan cycles: its candidate is captured, then compared (into greater), so the compare and');
-  b.comment('the enable of best never share a cycle');
-  const comparing = b.reg('comparing');
+  b.comment('each class takes three scan cycles (phase 0, 1, 2): its candidate is captured; its halves are compared with');
+  b.comment('best\'s (high signed, low unsigned); the halves decide greater, which moves best in the next phase 0');
+  const phase = b.reg('phase', num(2));
   const greater = b.reg('greater');
-  b.comment('candidate_first: the candidate is class 0 (taken whatever best holds), registered so greater is one LUT after the compare');
+  b.comment('candidate_first: the candidate is class 0, taken whatever best holds');
   const candidateFirst = b.reg('candidate_first');
+  const lowBits = b.localparam('LOW_SCORE_BITS', div(scoreBits, num(2)));
+  const highGreater = b.reg('high_greater');
+  const highEqual = b.reg('high_equal');
+  const lowGreater = b.reg('low_greater');
+  const high = (x: Expr): Expr => signed(range(x, sub(scoreBits, num(1)), lowBits));
+  const low = (x: Expr): Expr => range(x, sub(lowBits, num(1)), num(0));
+  const atPhase = (p: number): Expr => eq(phase, lit(p, 2));
   const state = b.reg('state', num(2));
   const counted = b.wire('counted');
   const current = b.wire('current', scoreBits, true);
@@ -95,7 +102,7 @@ export function readoutModule(options: { ring?: boolean } = {}): Module {
     b.assign(headNext, cond(land(addValid, counted), add(head, sext(addU, memBits, scoreBits)), head));
     b.assign(rotated, or(shr(scoreRing, scoreBits), shl(zext(headNext, scoreBits, mul(classes, scoreBits)), mul(sub(classes, num(1)), scoreBits))));
     b.assign(current, head);
-    const turns = lor(lor(addValid, land(eq(state, num(SCAN)), comparing)), land(eq(state, num(EMIT)), outReady));
+    const turns = lor(lor(addValid, land(eq(state, num(SCAN)), atPhase(1))), land(eq(state, num(EMIT)), outReady));
     rotate = [if_(turns, [set(scoreRing, rotated)])];
   } else {
     b.assign(current, index(scoreArray!, outClass));
@@ -108,25 +115,26 @@ export function readoutModule(options: { ring?: boolean } = {}): Module {
     if_(lor(rst, clear), [
       scoreRing ? set(scoreRing, num(0)) : { kind: 'for', variable: 'k', from: num(0), below: classes, body: [set(index(scoreArray!, k), num(0))] },
       set(state, num(IDLE)),
-      set(comparing, num(0)),
+      set(phase, lit(0, 2)),
       set(greater, num(0)),
     ], [
       ...(scoreRing ? rotate : [if_(land(addValid, counted), [addPerClass(scoreArray!, k, addIndex, classes, classBits, sext(addU, memBits, scoreBits))])]),
-      set(comparing, land(eq(state, num(SCAN)), lnot(comparing))),
-      set(greater, land(comparing, lor(candidateFirst, gt(candidate, best)))),
-      set(candidate, current),
-      set(candidateClass, outClass),
-      set(candidateFirst, eq(outClass, num(0))),
+      set(phase, cond(atPhase(0), cond(eq(state, num(SCAN)), lit(1, 2), lit(0, 2)), cond(atPhase(1), lit(2, 2), lit(0, 2)))),
+      if_(land(atPhase(0), eq(state, num(SCAN))), [set(candidate, current), set(candidateClass, outClass), set(candidateFirst, eq(outClass, num(0)))]),
+      set(highGreater, gt(high(candidate), high(best))),
+      set(highEqual, eq(high(candidate), high(best))),
+      set(lowGreater, gt(low(candidate), low(best))),
+      set(greater, land(atPhase(2), lor(candidateFirst, lor(highGreater, land(highEqual, lowGreater))))),
       if_(greater, [set(best, candidate), set(outLabel, candidateClass)]),
       switch_(state, [
         { labels: [num(IDLE)], body: idle },
         {
           labels: [num(SCAN)],
-          body: [if_(comparing, [
+          body: [if_(atPhase(1), [
             if_(ne(outClass, lastClass), [set(outClass, add(outClass, num(1)))], [set(outClass, num(0)), set(state, num(SETTLE))]),
           ])],
         },
-        { labels: [num(SETTLE)], body: [set(state, num(EMIT))] },
+        { labels: [num(SETTLE)], body: [if_(atPhase(0), [set(state, num(EMIT))])] },
         {
           labels: [num(EMIT)],
           body: [

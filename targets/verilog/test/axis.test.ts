@@ -110,7 +110,7 @@ test('the bench catches a core that raises TLAST on every beat, or drops a beat 
   const everyBeat = await mutated((v) => v.replace(/assign m_axis_tlast = [^;]+;/, "assign m_axis_tlast = 1'd1;"));
   t.true(everyBeat instanceof SnncError && /broke the stream protocol on sample 0/.test(everyBeat.message), String(everyBeat));
   // Offers each score beat for one cycle only: valid falls while ready is low.
-  const dropped = await mutated((v) => v.replace('assign slice_ready = (out_state == 1\'d0) && m_axis_tready;', 'assign slice_ready = (out_state == 1\'d0);'));
+  const dropped = await mutated((v) => v.replace('assign out_slice_ready = (out_state == 1\'d0) && m_axis_tready;', 'assign out_slice_ready = (out_state == 1\'d0);'));
   // The beat is lost only where a stall meets an offered beat: the first sample where the seeded stalls do.
   t.true(dropped instanceof SnncError && /broke the stream protocol on sample \d+/.test(dropped.message), String(dropped));
 });

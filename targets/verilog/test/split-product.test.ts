@@ -1,7 +1,8 @@
 /**
  * @fileoverview SPLIT_PRODUCT (cores/synapse.ts), which the iCEBreaker flow sets on the layers after the first (their
  * products are built from LUTs there): w * x as two half products a stage apart, bit-exact with the golden runtime on
- * Verilator, for multi-bit inputs (the excess outputs of a layer) and binary ones (no split: the weight is gated).
+ * Verilator, for multi-bit inputs (the excess outputs of a layer) and binary ones (no split: the weight is gated); and
+ * SPLIT_JITTER, the jitter encoder's pixel * draw the same way.
  */
 import test from 'ava';
 import { writeDirAtomic } from '../../../base/fs-atomic.ts';
@@ -25,6 +26,7 @@ for (const [name, later, split] of CASES) {
     t.is(flagged.length, later);
     t.is(flagged.filter((p) => !p.includes('.X_BITS(1),')).length, split);
     t.false(synapses.some((p) => p.startsWith('s0 ') && p.includes('SPLIT_PRODUCT')), 'the first layer keeps whole products');
+    t.is(top.includes('.SPLIT_JITTER(1)'), program.encoder.kind === 'jitter', 'the jitter product splits too');
     const dir = tempDir(`split-${name}`);
     writeDirAtomic(dir, files.map((f) => [f.path, f.contents] as const));
     t.is(lint(dir), '');

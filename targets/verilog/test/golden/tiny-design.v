@@ -122,7 +122,8 @@ module snn_event_reader #(
   parameter integer X_BITS = 8, // value bits of an event
   parameter integer COUNT_BITS = 5, // bits of the list count
   parameter integer ENCODE = 0, // 1: jitter-encode pixel values
-  parameter integer JITTER_BITS = 8 // bits of each random draw
+  parameter integer JITTER_BITS = 8, // bits of each random draw
+  parameter integer SPLIT_JITTER = 0 // 1: the jitter product as two half products, a stage (v25) before v3
 ) (
   input wire clk,
   input wire rst,
@@ -141,6 +142,7 @@ module snn_event_reader #(
   input wire out_ready,
   output wire idle
 );
+  localparam [0:0] SPLIT = (SPLIT_JITTER == 1) && ((ENCODE == 1) && (X_BITS > 1));
   reg [COUNT_BITS-1:0] ptr;
   reg held;
   reg running;
@@ -150,6 +152,8 @@ module snn_event_reader #(
   reg v2;
   reg [ENTRY_BITS-1:0] entry2;
   reg [X_BITS-1:0] pixel2;
+  reg v25;
+  reg [ENTRY_BITS-1:0] entry25;
   reg v3;
   reg [ENTRY_BITS-1:0] entry3;
   reg [X_BITS-1:0] x3;
@@ -160,7 +164,7 @@ module snn_event_reader #(
   assign issue = (running && (ptr != count)) && ((!held) || advance);
   assign re = issue;
   assign raddr = ptr;
-  assign idle = ((!running) && (!held)) && (((!v2) && (!v3)) && (!out_valid));
+  assign idle = ((!running) && (!held)) && (((!v2) && (!(SPLIT && v25))) && ((!v3) && (!out_valid)));
   generate
   if (ENCODE == 1) begin : jitter
     wire [31:0] rand_next;
@@ -182,7 +186,24 @@ module snn_event_reader #(
         draw2 <= rand_next[32 - JITTER_BITS +: JITTER_BITS];
       end
     end
-    assign product = {{JITTER_BITS{1'd0}}, pixel2} * {{X_BITS{1'd0}}, draw2};
+    if (SPLIT) begin : halves
+      localparam integer LOW_BITS = X_BITS / 2;
+      wire [LOW_BITS-1:0] pixel_low;
+      wire [(X_BITS - LOW_BITS)-1:0] pixel_high;
+      assign pixel_low = pixel2[LOW_BITS - 1:0];
+      assign pixel_high = pixel2[X_BITS - 1:LOW_BITS];
+      reg [(X_BITS + JITTER_BITS)-1:0] low25;
+      reg [(X_BITS + JITTER_BITS)-1:0] high25;
+      always @(posedge clk) begin
+        if (advance) begin
+          low25 <= {{((X_BITS + JITTER_BITS) - LOW_BITS){1'd0}}, pixel_low} * {{((X_BITS + JITTER_BITS) - JITTER_BITS){1'd0}}, draw2};
+          high25 <= {{((X_BITS + JITTER_BITS) - (X_BITS - LOW_BITS)){1'd0}}, pixel_high} * {{((X_BITS + JITTER_BITS) - JITTER_BITS){1'd0}}, draw2};
+        end
+      end
+      assign product = (high25 << LOW_BITS) + low25;
+    end else begin : halves_else
+      assign product = {{JITTER_BITS{1'd0}}, pixel2} * {{X_BITS{1'd0}}, draw2};
+    end
     assign x = product[(X_BITS + JITTER_BITS) - 1:JITTER_BITS];
     wire unused_draw;
     assign unused_draw = |{rand_next, product};
@@ -197,6 +218,7 @@ module snn_event_reader #(
       ptr <= 0;
       held <= 0;
       v2 <= 0;
+      v25 <= 0;
       v3 <= 0;
       out_valid <= 0;
       running <= start;
@@ -216,8 +238,10 @@ module snn_event_reader #(
         v2 <= held;
         entry2 <= rdata[(ENTRY_BITS + X_BITS) - 1:X_BITS];
         pixel2 <= rdata[X_BITS - 1:0];
-        v3 <= v2;
-        entry3 <= entry2;
+        v25 <= v2;
+        entry25 <= entry2;
+        v3 <= SPLIT ? v25 : v2;
+        entry3 <= SPLIT ? entry25 : entry2;
         x3 <= x;
         out_valid <= v3 && (x3 != 0);
         out_entry <= entry3;
@@ -473,12 +497,16 @@ module snn_readout #(
   reg signed [SCORE_BITS-1:0] best;
   reg signed [SCORE_BITS-1:0] candidate;
   reg [CLASS_BITS-1:0] candidate_class;
-  // each class takes two scan cycles: its candidate is captured, then compared (into greater), so the compare and
-  // the enable of best never share a cycle
-  reg comparing;
+  // each class takes three scan cycles (phase 0, 1, 2): its candidate is captured; its halves are compared with
+  // best's (high signed, low unsigned); the halves decide greater, which moves best in the next phase 0
+  reg [1:0] phase;
   reg greater;
-  // candidate_first: the candidate is class 0 (taken whatever best holds), registered so greater is one LUT after the compare
+  // candidate_first: the candidate is class 0, taken whatever best holds
   reg candidate_first;
+  localparam integer LOW_SCORE_BITS = SCORE_BITS / 2;
+  reg high_greater;
+  reg high_equal;
+  reg low_greater;
   reg [1:0] state;
   wire counted;
   wire signed [SCORE_BITS-1:0] current;
@@ -514,7 +542,7 @@ module snn_readout #(
         scores[k] <= 0;
       end
       state <= 0;
-      comparing <= 0;
+      phase <= 2'd0;
       greater <= 0;
     end else begin
       if (add_valid && counted) begin
@@ -524,11 +552,16 @@ module snn_readout #(
           end
         end
       end
-      comparing <= (state == 1) && (!comparing);
-      greater <= comparing && (candidate_first || (candidate > best));
-      candidate <= current;
-      candidate_class <= out_class;
-      candidate_first <= out_class == 0;
+      phase <= (phase == 2'd0) ? ((state == 1) ? 2'd1 : 2'd0) : ((phase == 2'd1) ? 2'd2 : 2'd0);
+      if ((phase == 2'd0) && (state == 1)) begin
+        candidate <= current;
+        candidate_class <= out_class;
+        candidate_first <= out_class == 0;
+      end
+      high_greater <= $signed(candidate[SCORE_BITS - 1:LOW_SCORE_BITS]) > $signed(best[SCORE_BITS - 1:LOW_SCORE_BITS]);
+      high_equal <= $signed(candidate[SCORE_BITS - 1:LOW_SCORE_BITS]) == $signed(best[SCORE_BITS - 1:LOW_SCORE_BITS]);
+      low_greater <= candidate[LOW_SCORE_BITS - 1:0] > best[LOW_SCORE_BITS - 1:0];
+      greater <= (phase == 2'd2) && (candidate_first || (high_greater || (high_equal && low_greater)));
       if (greater) begin
         best <= candidate;
         out_label <= candidate_class;
@@ -541,7 +574,7 @@ module snn_readout #(
           end
         end
         1: begin
-          if (comparing) begin
+          if (phase == 2'd1) begin
             if (out_class != LAST_CLASS) begin
               out_class <= out_class + 1;
             end else begin
@@ -551,7 +584,9 @@ module snn_readout #(
           end
         end
         3: begin
-          state <= 2;
+          if (phase == 2'd0) begin
+            state <= 2;
+          end
         end
         2: begin
           if (out_ready) begin
@@ -2314,10 +2349,45 @@ module snn_axis (
   wire s_fire;
   wire label_fire;
   assign rst = !aresetn;
+  reg in_slice_hold_valid;
+  reg [31:0] in_slice_hold_data;
+  reg in_slice_hold_last;
+  reg in_slice_spare_valid;
+  reg [31:0] in_slice_spare_data;
+  reg in_slice_spare_last;
+  wire in_slice_ready;
+  assign s_axis_tready = !in_slice_spare_valid;
+  always @(posedge aclk) begin
+    if (rst) begin
+      in_slice_hold_valid <= 1'd0;
+      in_slice_spare_valid <= 1'd0;
+    end else if (in_slice_hold_valid && in_slice_ready) begin
+      if (in_slice_spare_valid) begin
+        in_slice_hold_data <= in_slice_spare_data;
+        in_slice_hold_last <= in_slice_spare_last;
+        in_slice_spare_valid <= 1'd0;
+      end else if (s_axis_tvalid && (!in_slice_spare_valid)) begin
+        in_slice_hold_data <= s_axis_tdata;
+        in_slice_hold_last <= s_axis_tlast;
+      end else begin
+        in_slice_hold_valid <= 1'd0;
+      end
+    end else if (s_axis_tvalid && (!in_slice_spare_valid)) begin
+      if (in_slice_hold_valid) begin
+        in_slice_spare_data <= s_axis_tdata;
+        in_slice_spare_last <= s_axis_tlast;
+        in_slice_spare_valid <= 1'd1;
+      end else begin
+        in_slice_hold_data <= s_axis_tdata;
+        in_slice_hold_last <= s_axis_tlast;
+        in_slice_hold_valid <= 1'd1;
+      end
+    end
+  end
   assign fingerprint = 32'd4210076010;
-  assign core_in_valid = ((in_state == 2'd1) && s_axis_tvalid) || (in_state == 2'd2);
-  assign s_axis_tready = (in_state == 2'd1) ? core_in_ready : ((in_state == 2'd2) ? 1'd0 : 1'd1);
-  assign s_fire = s_axis_tvalid && s_axis_tready;
+  assign core_in_valid = ((in_state == 2'd1) && in_slice_hold_valid) || (in_state == 2'd2);
+  assign in_slice_ready = (in_state == 2'd1) ? core_in_ready : ((in_state == 2'd2) ? 1'd0 : 1'd1);
+  assign s_fire = in_slice_hold_valid && in_slice_ready;
   reg [31:0] beat_count;
   snn_top core (
     .clk(aclk),
@@ -2330,7 +2400,7 @@ module snn_axis (
     .out_score(core_out_score),
     .out_label(core_out_label),
     .out_last(core_out_last),
-    .in_pixel((in_state == 2'd2) ? 8'd0 : s_axis_tdata[7:0]),
+    .in_pixel((in_state == 2'd2) ? 8'd0 : in_slice_hold_data[7:0]),
     .in_seed(seed)
   );
   always @(posedge aclk) begin
@@ -2341,8 +2411,8 @@ module snn_axis (
       seed <= 32'd0;
     end else begin
       if ((in_state == 2'd0) && s_fire) begin
-        seed <= s_axis_tdata[31:0];
-        if (s_axis_tlast) begin
+        seed <= in_slice_hold_data[31:0];
+        if (in_slice_hold_last) begin
           error <= 1'd1;
         end else begin
           in_state <= 2'd1;
@@ -2352,12 +2422,12 @@ module snn_axis (
       if ((in_state == 2'd1) && (core_in_valid && core_in_ready)) begin
         beat_count <= beat_count + 32'd1;
         if (beat_count == 32'd8) begin
-          in_state <= s_axis_tlast ? 2'd0 : 2'd3;
+          in_state <= in_slice_hold_last ? 2'd0 : 2'd3;
           beat_count <= 32'd0;
-          if (!s_axis_tlast) begin
+          if (!in_slice_hold_last) begin
             error <= 1'd1;
           end
-        end else if (s_axis_tlast) begin
+        end else if (in_slice_hold_last) begin
           in_state <= 2'd2;
           error <= 1'd1;
         end
@@ -2369,55 +2439,55 @@ module snn_axis (
           beat_count <= 32'd0;
         end
       end
-      if ((in_state == 2'd3) && (s_fire && s_axis_tlast)) begin
+      if ((in_state == 2'd3) && (s_fire && in_slice_hold_last)) begin
         in_state <= 2'd0;
       end
     end
   end
-  reg hold_valid;
-  reg signed [11:0] hold_score;
-  reg [0:0] hold_label;
-  reg hold_last;
-  reg spare_valid;
-  reg signed [11:0] spare_score;
-  reg [0:0] spare_label;
-  reg spare_last;
-  wire slice_ready;
-  assign core_out_ready = !spare_valid;
+  reg out_slice_hold_valid;
+  reg signed [11:0] out_slice_hold_score;
+  reg out_slice_hold_label;
+  reg out_slice_hold_last;
+  reg out_slice_spare_valid;
+  reg signed [11:0] out_slice_spare_score;
+  reg out_slice_spare_label;
+  reg out_slice_spare_last;
+  wire out_slice_ready;
+  assign core_out_ready = !out_slice_spare_valid;
   always @(posedge aclk) begin
     if (rst) begin
-      hold_valid <= 1'd0;
-      spare_valid <= 1'd0;
-    end else if (hold_valid && slice_ready) begin
-      if (spare_valid) begin
-        hold_score <= spare_score;
-        hold_label <= spare_label;
-        hold_last <= spare_last;
-        spare_valid <= 1'd0;
-      end else if (core_out_valid && (!spare_valid)) begin
-        hold_score <= core_out_score;
-        hold_label <= core_out_label;
-        hold_last <= core_out_last;
+      out_slice_hold_valid <= 1'd0;
+      out_slice_spare_valid <= 1'd0;
+    end else if (out_slice_hold_valid && out_slice_ready) begin
+      if (out_slice_spare_valid) begin
+        out_slice_hold_score <= out_slice_spare_score;
+        out_slice_hold_label <= out_slice_spare_label;
+        out_slice_hold_last <= out_slice_spare_last;
+        out_slice_spare_valid <= 1'd0;
+      end else if (core_out_valid && (!out_slice_spare_valid)) begin
+        out_slice_hold_score <= core_out_score;
+        out_slice_hold_label <= core_out_label;
+        out_slice_hold_last <= core_out_last;
       end else begin
-        hold_valid <= 1'd0;
+        out_slice_hold_valid <= 1'd0;
       end
-    end else if (core_out_valid && (!spare_valid)) begin
-      if (hold_valid) begin
-        spare_score <= core_out_score;
-        spare_label <= core_out_label;
-        spare_last <= core_out_last;
-        spare_valid <= 1'd1;
+    end else if (core_out_valid && (!out_slice_spare_valid)) begin
+      if (out_slice_hold_valid) begin
+        out_slice_spare_score <= core_out_score;
+        out_slice_spare_label <= core_out_label;
+        out_slice_spare_last <= core_out_last;
+        out_slice_spare_valid <= 1'd1;
       end else begin
-        hold_score <= core_out_score;
-        hold_label <= core_out_label;
-        hold_last <= core_out_last;
-        hold_valid <= 1'd1;
+        out_slice_hold_score <= core_out_score;
+        out_slice_hold_label <= core_out_label;
+        out_slice_hold_last <= core_out_last;
+        out_slice_hold_valid <= 1'd1;
       end
     end
   end
-  assign m_axis_tvalid = (out_state == 1'd0) ? hold_valid : 1'd1;
-  assign slice_ready = (out_state == 1'd0) && m_axis_tready;
-  assign m_axis_tdata = (out_state == 1'd0) ? $signed({{(16 - 12){hold_score[12 - 1]}}, hold_score}) : {{(16 - 1){1'd0}}, label};
+  assign m_axis_tvalid = (out_state == 1'd0) ? out_slice_hold_valid : 1'd1;
+  assign out_slice_ready = (out_state == 1'd0) && m_axis_tready;
+  assign m_axis_tdata = (out_state == 1'd0) ? $signed({{(16 - 12){out_slice_hold_score[12 - 1]}}, out_slice_hold_score}) : {{(16 - 1){1'd0}}, label};
   assign m_axis_tlast = !(out_state == 1'd0);
   assign label_fire = (!(out_state == 1'd0)) && m_axis_tready;
   always @(posedge aclk) begin
@@ -2425,8 +2495,8 @@ module snn_axis (
       out_state <= 1'd0;
       label <= 1'd0;
     end else begin
-      if (((out_state == 1'd0) && hold_valid) && (m_axis_tready && hold_last)) begin
-        label <= hold_label;
+      if (((out_state == 1'd0) && out_slice_hold_valid) && (m_axis_tready && out_slice_hold_last)) begin
+        label <= out_slice_hold_label;
         out_state <= 1'd1;
       end
       if (label_fire) begin
@@ -2440,7 +2510,7 @@ module snn_axis (
       counter <= 32'd0;
       cycles_last <= 32'd0;
     end else begin
-      if (s_fire && (!counting)) begin
+      if ((s_axis_tvalid && s_axis_tready) && (!counting)) begin
         counting <= 1'd1;
         counter <= 32'd1;
       end else if (counting) begin
@@ -2973,5 +3043,5 @@ d
   "scoreBits": 12,
   "timesteps": 3,
   "maxCycles": 2496,
-  "fingerprint": "a4360463"
+  "fingerprint": "e6905f9f"
 }
