@@ -64,7 +64,13 @@ export function frameRxModule(bp: BoardPlan): Module {
   b.assign(replyValid, at(S.REPLY));
   b.assign(busy, ne(state, lit(S.SYNC, STATE_BITS)));
 
-  // COUNT1 sees the whole count: its high byte arrives now.
+  // COUNT1 sees the whole count: its high byte arrives now. Its tests take the low byte's as flags registered at COUNT0
+  // (two 16-bit compares sat on nextpnr's critical path).
+  const lowZero = b.reg('low_zero');
+  const lowAbove = b.reg('low_above');
+  const maxHigh = lit(bp.maxBeats >> 8, 8);
+  const countZero = land(eq(inByte, lit(0, 8)), lowZero);
+  const countAbove = lor(gt(inByte, maxHigh), land(eq(inByte, maxHigh), lowAbove));
   const fullCount = b.wire('full_count', num(16));
   b.assign(fullCount, cat(inByte, range(count, 7, 0)));
   const countBytes = b.wire('count_bytes', num(16));
@@ -74,12 +80,15 @@ export function frameRxModule(bp: BoardPlan): Module {
     kind: 'case', subject: state, default: [], arms: [
       { labels: [lit(S.SYNC, STATE_BITS)], body: [if_(eq(inByte, lit(REQUEST_START, 8)), [go(S.CMD), set(crc, lit(0, 8))])] },
       { labels: [lit(S.CMD, STATE_BITS)], body: [set(cmd, inByte), set(crc, crcAfter), go(S.COUNT0)] },
-      { labels: [lit(S.COUNT0, STATE_BITS)], body: [set(count, cat(lit(0, 8), inByte)), set(crc, crcAfter), go(S.COUNT1)] },
+      { labels: [lit(S.COUNT0, STATE_BITS)], body: [
+        set(count, cat(lit(0, 8), inByte)), set(crc, crcAfter), go(S.COUNT1),
+        set(lowZero, eq(inByte, lit(0, 8))), set(lowAbove, gt(inByte, lit(bp.maxBeats & 0xff, 8))),
+      ] },
       { labels: [lit(S.COUNT1, STATE_BITS)], body: [
         set(count, fullCount), set(crc, crcAfter),
         if_(eq(cmd, lit(CMD_INFO, 8)), [if_(eq(fullCount, lit(0, 16)), [go(S.CHECK)], skip(NAK_COUNT))], [
           if_(isData, [
-            if_(lor(eq(fullCount, lit(0, 16)), gt(fullCount, lit(bp.maxBeats, 16))), skip(NAK_COUNT), [
+            if_(lor(countZero, countAbove), skip(NAK_COUNT), [
               go(S.PAYLOAD), set(waddr, lit(0, bp.bufferAddrBits)), set(bytesLeft, countBytes),
             ]),
           ], skip(NAK_COMMAND)),
