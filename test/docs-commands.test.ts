@@ -36,7 +36,7 @@ const SUBSTITUTIONS: readonly Substitution[] = [
     why: 'CIFAR-10 (170 MB) is not fetched in CI; its training and evaluation take hours',
   },
   {
-    match: /--dataset mnist-dvs-sim|^(?:eval|compile) examples\/mnist-dvs-sim-|^data fetch mnist-dvs-sim$/,
+    match: /--dataset mnist-dvs-sim|^(?:eval|compile|plot raster) examples\/mnist-dvs-sim-|^data fetch mnist-dvs-sim$/,
     why: 'mnist-dvs-sim (1.3 GB, 10-25 minutes of emulation here) is not made in CI, so its fetch is checked, not run; test/training-events.test.ts trains, compiles and evaluates an events model on smnist through the same code, test/event-data.test.ts covers the emulator and binning',
   },
   {
