@@ -21,27 +21,27 @@ export interface SliceOutput {
 
 /** Registers `prefix`_hold_* and `prefix`_spare_*; assigns `upstream.ready`. */
 export function registerSlice(b: ModuleBuilder, clk: Expr, rst: Expr, prefix: string, upstream: { valid: Expr; ready: Expr }, fields: readonly SliceField[]): SliceOutput {
-  const entry = (name: string): { valid: Expr; fields: Record<string, Expr> } => ({
+  const entry = (name: string): { valid: Expr; values: Expr[] } => ({
     valid: b.reg(`${prefix}_${name}_valid`),
-    fields: Object.fromEntries(fields.map((f) => [f.name, b.reg(`${prefix}_${name}_${f.name}`, f.bits === 1 ? undefined : num(f.bits), f.signed ?? false)])),
+    values: fields.map((f) => b.reg(`${prefix}_${name}_${f.name}`, f.bits === 1 ? undefined : num(f.bits), f.signed ?? false)),
   });
   const hold = entry('hold');
   const spare = entry('spare');
+  const incoming = fields.map((f) => f.value);
   const ready = b.wire(`${prefix}_ready`);
-  const copy = (to: Record<string, Expr>, from: (name: string) => Expr): Stmt[] => fields.map((f) => set(to[f.name]!, from(f.name)));
-  const incoming = (name: string): Expr => fields.find((f) => f.name === name)!.value;
+  const copy = (to: readonly Expr[], from: readonly Expr[]): Stmt[] => to.map((r, i) => set(r, from[i]!));
   b.assign(upstream.ready, lnot(spare.valid));
   const takeIn = land(upstream.valid, lnot(spare.valid));
   b.always(clk, [
     if_(rst, [set(hold.valid, lit(0, 1)), set(spare.valid, lit(0, 1))], [
       if_(land(hold.valid, ready), [
-        if_(spare.valid, [...copy(hold.fields, (n) => spare.fields[n]!), set(spare.valid, lit(0, 1))], [
-          if_(takeIn, copy(hold.fields, incoming), [set(hold.valid, lit(0, 1))]),
+        if_(spare.valid, [...copy(hold.values, spare.values), set(spare.valid, lit(0, 1))], [
+          if_(takeIn, copy(hold.values, incoming), [set(hold.valid, lit(0, 1))]),
         ]),
       ], [
-        if_(takeIn, [if_(hold.valid, [...copy(spare.fields, incoming), set(spare.valid, lit(1, 1))], [...copy(hold.fields, incoming), set(hold.valid, lit(1, 1))])]),
+        if_(takeIn, [if_(hold.valid, [...copy(spare.values, incoming), set(spare.valid, lit(1, 1))], [...copy(hold.values, incoming), set(hold.valid, lit(1, 1))])]),
       ]),
     ]),
   ]);
-  return { valid: hold.valid, ready, fields: hold.fields };
+  return { valid: hold.valid, ready, fields: Object.fromEntries(fields.map((f, i) => [f.name, hold.values[i]!])) };
 }

@@ -147,19 +147,19 @@ export function axisModule(plan: DesignPlan): Module {
 
   // Out: the core's beats pass through a two-entry register slice (so m_axis_tready reaches no core register) with
   // their score; the label beat follows the core's last beat.
-  const slice = registerSlice(b, clk, rst, 'out_slice', { valid: coreOutValid, ready: coreOutReady }, [
+  const beat = registerSlice(b, clk, rst, 'out_slice', { valid: coreOutValid, ready: coreOutReady }, [
     { name: 'score', value: coreScore, bits: ro.scoreBits, signed: true }, { name: 'label', value: coreLabel, bits: ro.classBits }, { name: 'last', value: coreLast, bits: 1 },
   ]);
-  const beat = { valid: slice.valid, ready: slice.ready, score: slice.fields.score!, label: slice.fields.label!, last: slice.fields.last! };
+  const [beatScore, beatLabel, beatLast] = [beat.fields.score!, beat.fields.label!, beat.fields.last!];
   const scores = eq(outState, lit(SCORES, 1));
   b.assign(mValid, cond(scores, beat.valid, lit(1, 1)));
   b.assign(beat.ready, land(scores, mReady));
-  b.assign(mData, cond(scores, sext(beat.score, num(ro.scoreBits), num(outBits)), zext(label, num(ro.classBits), num(outBits))));
+  b.assign(mData, cond(scores, sext(beatScore, num(ro.scoreBits), num(outBits)), zext(label, num(ro.classBits), num(outBits))));
   b.assign(mLast, lnot(scores));
   b.assign(labelFire, land(lnot(scores), mReady));
   b.always(clk, [
     if_(rst, [set(outState, lit(SCORES, 1)), set(label, lit(0, ro.classBits))], [
-      if_(land(land(scores, beat.valid), land(mReady, beat.last)), [set(label, beat.label), set(outState, lit(LABEL, 1))]),
+      if_(land(land(scores, beat.valid), land(mReady, beatLast)), [set(label, beatLabel), set(outState, lit(LABEL, 1))]),
       if_(labelFire, [set(outState, lit(SCORES, 1))]),
     ]),
   ]);
@@ -175,4 +175,3 @@ export function axisModule(plan: DesignPlan): Module {
   markUnused(b, 'axis', coreClass);
   return b.build();
 }
-

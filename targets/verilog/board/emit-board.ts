@@ -25,7 +25,7 @@ import { boardReadme, vivadoTcl, xdcText } from './vendor-files.ts';
 import { spramShape } from '../cores/spram.ts';
 import { FLASH_OFFSET, flashImage } from './flash-image.ts';
 import { flashLoaderModule } from './flash-loader.ts';
-import { buildScript, dspDemand, ice40Readme, PCF_FILE, pcfText, synthScript, UP5K_DSPS } from './ice40-files.ts';
+import { buildScript, ice40Readme, PCF_FILE, pcfText, productsOverDsps, synthScript } from './ice40-files.ts';
 import { pllModel, spramModel } from './ice40-models.ts';
 import { pllSetting, type PllSetting } from './ice40-pll.ts';
 import { ice40TopModule } from './ice40-top.ts';
@@ -81,7 +81,7 @@ export function emitBoard(program: Program, boardName: string, lanes: number, op
   const plan = planDesign(program, lanes, extras);
   if (plan.load) spramShape(plan.load);
   const bp = planBoard(plan);
-  const splitLaterProducts = ice40 && dspDemand(plan) > UP5K_DSPS;
+  const splitLaterProducts = ice40 && productsOverDsps(plan);
   const design = emitDesign(program, { lanes, traces: false, ...extras, splitLaterProducts }).filter((f) => f.path.startsWith('rtl/') || f.path.startsWith('mem/'));
   const top = pll && plan.load ? ice40TopModule(board, clocking, pll, plan.load, bp.resultTimeoutCycles) : boardTopModule(board, clocking, bp.resultTimeoutCycles);
   const modules: Module[] = [

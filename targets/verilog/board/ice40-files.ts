@@ -48,8 +48,13 @@ export function dspDemand(plan: DesignPlan): number {
  * would need more than 8 DSPs, the jitter draw of the input reader and the synapse lanes of the layers after the
  * first (one lane each with --later-lanes 1). The first layer's lanes and the decay products keep the DSPs.
  */
+/** The design needs more DSPs than the UP5K has: the jitter draw and the later layers' products go to LUTs. */
+export function productsOverDsps(plan: DesignPlan): boolean {
+  return dspDemand(plan) > UP5K_DSPS;
+}
+
 export function synthScript(board: Board, rtl: readonly string[], plan: DesignPlan): string {
-  const over = dspDemand(plan) > UP5K_DSPS;
+  const over = productsOverDsps(plan);
   const soft = [
     't:$mul r:A_WIDTH<=4 %i', 't:$mul r:B_WIDTH<=4 %i',
     ...(over ? ['t:$mul c:*s0_reader* %i', ...plan.stages.slice(1).map((s) => `t:$mul c:*s${s.layer}_synapse* %i`)] : []),

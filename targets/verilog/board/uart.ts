@@ -4,7 +4,7 @@
  * snn_uart_tx (start, eight data bits LSB first, stop). CLKS_PER_BIT = clock / baud, a parameter (docs/uart-protocol.md).
  */
 import { sized } from '../cores/common.ts';
-import { add, call, cat, div, eq, if_, index, land, lit, lnot, ModuleBuilder, num, range, set, sub, type Module } from '../netlist.ts';
+import { add, call, cat, div, eq, type Expr, if_, index, land, lit, lnot, ModuleBuilder, num, range, set, sub, type Module } from '../netlist.ts';
 
 /** Receiver states. */
 const IDLE = 0;
@@ -18,10 +18,15 @@ const STOP = 3;
  */
 export const COUNT_BITS = 16;
 
+/** The bit-time counter's width, $clog2(CLKS_PER_BIT + 1): it counts 0 .. CLKS_PER_BIT - 1. */
+function bitCounterBits(b: ModuleBuilder, clksPerBit: Expr): Expr {
+  return b.localparam('COUNT_BITS', call('$clog2', add(clksPerBit, num(1))));
+}
+
 export function uartRxModule(): Module {
   const b = new ModuleBuilder('snn_uart_rx', 'UART receiver, 8N1, one byte per out_valid pulse');
   const clksPerBit = b.param('CLKS_PER_BIT', num(100), 'clock cycles per bit (clock / baud)');
-  const countBits = b.localparam('COUNT_BITS', call('$clog2', add(clksPerBit, num(1))));
+  const countBits = bitCounterBits(b, clksPerBit);
   const clk = b.input('clk');
   const rst = b.input('rst');
   const rx = b.input('rx');
@@ -69,7 +74,7 @@ export function uartRxModule(): Module {
 export function uartTxModule(): Module {
   const b = new ModuleBuilder('snn_uart_tx', 'UART transmitter, 8N1: in_byte taken when in_valid and in_ready');
   const clksPerBit = b.param('CLKS_PER_BIT', num(100), 'clock cycles per bit (clock / baud)');
-  const countBits = b.localparam('COUNT_BITS', call('$clog2', add(clksPerBit, num(1))));
+  const countBits = bitCounterBits(b, clksPerBit);
   const clk = b.input('clk');
   const rst = b.input('rst');
   const inValid = b.input('in_valid');

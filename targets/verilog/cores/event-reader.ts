@@ -5,10 +5,11 @@
  * whose x is zero are dropped, so they cost no synaptic cycles.
  */
 import {
-  add, cat, cond, div, eq, type Expr, gt, if_, land, lnot, lor, ModuleBuilder, ne, num, part, range, ref, repeat, lit, set, shl, sub, mul, zext,
+  add, cat, cond, eq, type Expr, gt, if_, land, lnot, lor, ModuleBuilder, ne, num, part, range, ref, repeat, lit, set, shl, sub, mul, signed,
   type Module,
 } from '../netlist.ts';
 import { markUnused } from './common.ts';
+import { inputHalves } from './mac.ts';
 
 export function eventReaderModule(): Module {
   const b = new ModuleBuilder('snn_event_reader', 'one pass over an event list, optionally jitter-encoding pixels');
@@ -108,15 +109,10 @@ interface JitterHalves { clk: Expr; advance: Expr; pixel: Expr; draw: Expr; xBit
  */
 function splitJitter(h: ModuleBuilder, m: JitterHalves): void {
   const width = add(m.xBits, m.jitterBits);
-  const lowBits = h.localparam('LOW_BITS', div(m.xBits, num(2)));
-  const highBits = sub(m.xBits, lowBits);
-  const pixelLow = h.wire('pixel_low', lowBits);
-  const pixelHigh = h.wire('pixel_high', highBits);
-  h.assign(pixelLow, range(m.pixel, sub(lowBits, num(1)), num(0)));
-  h.assign(pixelHigh, range(m.pixel, sub(m.xBits, num(1)), lowBits));
+  const pixel = inputHalves(h, m.pixel, m.xBits);
+  const draw = signed(cat(lit(0, 1), m.draw));
   const low = h.reg('low25', width);
   const high = h.reg('high25', width);
-  const drawWide = zext(m.draw, m.jitterBits, width);
-  h.always(m.clk, [if_(m.advance, [set(low, mul(zext(pixelLow, lowBits, width), drawWide)), set(high, mul(zext(pixelHigh, highBits, width), drawWide))])]);
-  h.assign(m.product, add(shl(high, lowBits), low));
+  h.always(m.clk, [if_(m.advance, [set(low, mul(pixel.low, draw)), set(high, mul(pixel.high, draw))])]);
+  h.assign(m.product, add(shl(high, pixel.lowBits), low));
 }

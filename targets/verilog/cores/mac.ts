@@ -3,9 +3,10 @@
  * registers the product and keeps its accumulators, see synapse.ts) and the conv core's `macLanes` (lane q adds
  * w_q * x to accumulator q of a word, combinationally). Binary inputs (1-bit unsigned, always 1 in an event) gate the
  * weight instead of multiplying. Sums wrap modulo 2^ACC_BITS, exact because the plan sizes ACC_BITS for the true sum.
+ * `inputHalves` splits an input for the products built as two halves a stage apart (SPLIT_PRODUCT, SPLIT_JITTER).
  */
 import { markUnused } from './common.ts';
-import { add, cat, cond, eq, type Expr, index, land, lit, type ModuleBuilder, mul, num, part, range, ref, minus1, sext, signed } from '../netlist.ts';
+import { add, cat, cond, div, eq, type Expr, index, land, lit, type ModuleBuilder, mul, num, part, range, ref, minus1, sext, signed, sub } from '../netlist.ts';
 
 /** What one lane's product reads: the input x, its format, and the weight and product widths. */
 export interface ProductPorts {
@@ -33,6 +34,23 @@ export function laneProduct(g: ModuleBuilder, m: ProductPorts, w: Expr, product:
       h.assign(xs, cond(eq(m.xSigned, num(1)), sext(m.x, m.xBits, add(m.xBits, num(1))), signed(cat(lit(0, 1), m.x))));
       h.assign(product, mul(w, xs));
     });
+}
+
+/**
+ * x = x_high << LOW_BITS + x_low, LOW_BITS = X_BITS / 2, x_low unsigned and x_high signed when `xSigned` is 1, each a signed
+ * wire one bit wider than its bits, so a signed product with either is exact.
+ */
+export function inputHalves(h: ModuleBuilder, x: Expr, xBits: Expr, xSigned?: Expr): { lowBits: Expr; low: Expr; high: Expr } {
+  const lowBits = h.localparam('LOW_BITS', div(xBits, num(2)));
+  const highBits = sub(xBits, lowBits);
+  const low = h.wire('x_low', add(lowBits, num(1)), true);
+  const high = h.wire('x_high', add(highBits, num(1)), true);
+  h.assign(low, signed(cat(lit(0, 1), range(x, minus1(lowBits), num(0)))));
+  const upper = h.wire('x_upper', highBits);
+  h.assign(upper, range(x, minus1(xBits), lowBits));
+  const unsignedHigh = signed(cat(lit(0, 1), upper));
+  h.assign(high, xSigned ? cond(eq(xSigned, num(1)), sext(upper, highBits, add(highBits, num(1))), unsignedHigh) : unsignedHigh);
+  return { lowBits, low, high };
 }
 
 export function macLanes(b: ModuleBuilder, m: MacPorts): void {

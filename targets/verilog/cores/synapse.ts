@@ -7,10 +7,10 @@
  * next group's weights.
  */
 import {
-  add, cat, cond, div, eq, type Expr, gt, if_, land, lit, lnot, ModuleBuilder, mul, num, part, range, ref, minus1, repeat, set, sext, shl, signed, sub, zext, type Module,
+  add, cond, eq, type Expr, gt, if_, land, lit, lnot, ModuleBuilder, mul, num, part, range, ref, minus1, repeat, set, sext, shl, zext, type Module,
 } from '../netlist.ts';
 import { markUnused, sized } from './common.ts';
-import { laneProduct, type ProductPorts } from './mac.ts';
+import { inputHalves, laneProduct, type ProductPorts } from './mac.ts';
 
 /**
  * `loaded`: snn_synapse_loaded, whose weights are not an initialised ROM but a writable single-port memory (snn_spram,
@@ -132,15 +132,8 @@ function accumulatorLanes(b: ModuleBuilder, m: AccumulatorPorts): void {
  * (signed when x is): each half product is registered, their sum a stage later, exact modulo 2^MAC_BITS.
  */
 function splitProduct(h: ModuleBuilder, m: AccumulatorPorts, w: Expr, registered: Expr): void {
-  const lowBits = h.localparam('LOW_BITS', div(m.xBits, num(2)));
-  const highBits = sub(m.xBits, lowBits);
-  const xLow = h.wire('x_low', add(lowBits, num(1)), true);
-  const xHigh = h.wire('x_high', add(highBits, num(1)), true);
-  h.assign(xLow, signed(cat(lit(0, 1), range(m.x, minus1(lowBits), num(0)))));
-  const upper = h.wire('x_upper', highBits);
-  h.assign(upper, range(m.x, minus1(m.xBits), lowBits));
-  h.assign(xHigh, cond(eq(m.xSigned, num(1)), sext(upper, highBits, add(highBits, num(1))), signed(cat(lit(0, 1), upper))));
+  const x = inputHalves(h, m.x, m.xBits, m.xSigned);
   const low = h.reg('low_q', m.macBits, true);
   const high = h.reg('high_q', m.macBits, true);
-  h.always(m.clk, [set(low, mul(w, xLow)), set(high, mul(w, xHigh)), set(registered, add(shl(high, lowBits), low))]);
+  h.always(m.clk, [set(low, mul(w, x.low)), set(high, mul(w, x.high)), set(registered, add(shl(high, x.lowBits), low))]);
 }

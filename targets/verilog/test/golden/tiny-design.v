@@ -188,16 +188,18 @@ module snn_event_reader #(
     end
     if (SPLIT) begin : halves
       localparam integer LOW_BITS = X_BITS / 2;
-      wire [LOW_BITS-1:0] pixel_low;
-      wire [(X_BITS - LOW_BITS)-1:0] pixel_high;
-      assign pixel_low = pixel2[LOW_BITS - 1:0];
-      assign pixel_high = pixel2[X_BITS - 1:LOW_BITS];
+      wire signed [(LOW_BITS + 1)-1:0] x_low;
+      wire signed [((X_BITS - LOW_BITS) + 1)-1:0] x_high;
+      assign x_low = $signed({1'd0, pixel2[LOW_BITS - 1:0]});
+      wire [(X_BITS - LOW_BITS)-1:0] x_upper;
+      assign x_upper = pixel2[X_BITS - 1:LOW_BITS];
+      assign x_high = $signed({1'd0, x_upper});
       reg [(X_BITS + JITTER_BITS)-1:0] low25;
       reg [(X_BITS + JITTER_BITS)-1:0] high25;
       always @(posedge clk) begin
         if (advance) begin
-          low25 <= {{((X_BITS + JITTER_BITS) - LOW_BITS){1'd0}}, pixel_low} * {{((X_BITS + JITTER_BITS) - JITTER_BITS){1'd0}}, draw2};
-          high25 <= {{((X_BITS + JITTER_BITS) - (X_BITS - LOW_BITS)){1'd0}}, pixel_high} * {{((X_BITS + JITTER_BITS) - JITTER_BITS){1'd0}}, draw2};
+          low25 <= x_low * $signed({1'd0, draw2});
+          high25 <= x_high * $signed({1'd0, draw2});
         end
       end
       assign product = (high25 << LOW_BITS) + low25;
@@ -3043,5 +3045,5 @@ d
   "scoreBits": 12,
   "timesteps": 3,
   "maxCycles": 2496,
-  "fingerprint": "e6905f9f"
+  "fingerprint": "2d52347c"
 }
