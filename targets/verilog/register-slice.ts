@@ -1,5 +1,5 @@
 /**
- * @fileoverview A two-entry register slice for a valid/ready stream: the upstream ready is a register (no spare beat
+ * @fileoverview Register slices for a valid/ready stream. The two-entry one: the upstream ready is a register (no spare beat
  * held) and the downstream ready only moves the slice's registers, so neither side's handshake logic reaches the
  * other's. Beats keep their order and are never dropped; a beat waits at least one cycle in the slice.
  */
@@ -44,4 +44,24 @@ export function registerSlice(b: ModuleBuilder, clk: Expr, rst: Expr, prefix: st
     ]),
   ]);
   return { valid: hold.valid, ready, fields: Object.fromEntries(fields.map((f, i) => [f.name, hold.values[i]!])) };
+}
+
+/**
+ * A one-entry register stage: upstream ready is "empty" (a register), downstream valid is "full" (a register), and each
+ * side's handshake reaches the other only through that one flag. Half the throughput of the two-entry slice (a beat
+ * at most every other cycle) at half its registers: for streams far slower than the clock, like a UART's.
+ */
+export function registerStage(b: ModuleBuilder, clk: Expr, rst: Expr, prefix: string, upstream: { valid: Expr; ready: Expr }, fields: readonly SliceField[]): SliceOutput {
+  const full = b.reg(`${prefix}_full`);
+  const values = fields.map((f) => b.reg(`${prefix}_${f.name}`, f.bits === 1 ? undefined : num(f.bits), f.signed ?? false));
+  const ready = b.wire(`${prefix}_ready`);
+  b.assign(upstream.ready, lnot(full));
+  b.always(clk, [
+    if_(rst, [set(full, lit(0, 1))], [
+      if_(full, [if_(ready, [set(full, lit(0, 1))])], [
+        if_(upstream.valid, [set(full, lit(1, 1)), ...values.map((r, i) => set(r, fields[i]!.value))]),
+      ]),
+    ]),
+  ]);
+  return { valid: full, ready, fields: Object.fromEntries(fields.map((f, i) => [f.name, values[i]!])) };
 }

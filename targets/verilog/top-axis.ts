@@ -102,7 +102,10 @@ export function axisModule(plan: DesignPlan): Module {
     out_score: coreScore, out_label: coreLabel, out_last: coreLast, ...load,
   };
   // An events sample ends with its T-th end-of-timestep beat; an image sample with its last pixel beat.
-  const beatCount = b.reg('beat_count', num(32));
+  // It counts to the sample's last pixel beat, or its last end-of-timestep, and no further.
+  const countTo = aer ? program.timesteps : pixelBeats;
+  const countBits = Math.max(1, Math.ceil(Math.log2(countTo)));
+  const beatCount = b.reg('beat_count', num(countBits));
   let lastBeat: Expr;
   if (aer) {
     const beatBits = aer.addrBits + aer.countBits + 1;
@@ -113,33 +116,33 @@ export function axisModule(plan: DesignPlan): Module {
       in_count: cond(padding, lit(0, aer.countBits), range(sData, aer.countBits - 1, 0)),
       in_eot: eot,
     });
-    lastBeat = land(eot, eq(beatCount, lit(program.timesteps - 1, 32)));
+    lastBeat = land(eot, eq(beatCount, lit(program.timesteps - 1, countBits)));
     if (inBits > beatBits) markUnused(b, 'tdata', range(sData, inBits - 1, beatBits));
   } else {
     const beatWidth = plan.pixelBits * plan.beatPixels;
     Object.assign(ports, { in_pixel: cond(padding, lit(0, beatWidth), range(sData, beatWidth - 1, 0)), in_seed: seed });
-    lastBeat = eq(beatCount, lit(pixelBeats - 1, 32));
+    lastBeat = eq(beatCount, lit(pixelBeats - 1, countBits));
   }
   b.instance('snn_top', 'core', {}, ports);
   // Image beats all count; events beats count at their end-of-timestep marker.
-  const count = (): Stmt[] => { const inc = set(beatCount, add(beatCount, lit(1, 32))); return aer ? [if_(ref('pad_or_eot'), [inc])] : [inc]; };
+  const count = (): Stmt[] => { const inc = set(beatCount, add(beatCount, lit(1, countBits))); return aer ? [if_(ref('pad_or_eot'), [inc])] : [inc]; };
 
   const first = aer ? lit(BEATS, 2) : lit(HEADER, 2);
   b.always(clk, [
-    if_(rst, [set(inState, first), set(beatCount, lit(0, 32)), set(error, lit(0, 1)), ...(aer ? [] : [set(seed, lit(0, 32))])], [
+    if_(rst, [set(inState, first), set(beatCount, lit(0, countBits)), set(error, lit(0, 1)), ...(aer ? [] : [set(seed, lit(0, 32))])], [
       ...(aer ? [] : [if_(land(eq(inState, lit(HEADER, 2)), sFire), [
         set(seed, range(sData, 31, 0)),
         // A sample of one beat has no pixels: refused, and the next beat is a seed again.
-        if_(sLast, [set(error, lit(1, 1))], [set(inState, lit(BEATS, 2)), set(beatCount, lit(0, 32))]),
+        if_(sLast, [set(error, lit(1, 1))], [set(inState, lit(BEATS, 2)), set(beatCount, lit(0, countBits))]),
       ])]),
       if_(land(inBeats, coreFire), [
         ...count(),
-        if_(lastBeat, [set(inState, cond(sLast, first, lit(DRAIN, 2))), set(beatCount, lit(0, 32)), if_(lnot(sLast), [set(error, lit(1, 1))])],
+        if_(lastBeat, [set(inState, cond(sLast, first, lit(DRAIN, 2))), set(beatCount, lit(0, countBits)), if_(lnot(sLast), [set(error, lit(1, 1))])],
           [if_(sLast, [set(inState, lit(PAD, 2)), set(error, lit(1, 1))])]),
       ]),
       if_(land(padding, coreFire), [
         ...count(),
-        if_(lastBeat, [set(inState, first), set(beatCount, lit(0, 32))]),
+        if_(lastBeat, [set(inState, first), set(beatCount, lit(0, countBits))]),
       ]),
       if_(land(eq(inState, lit(DRAIN, 2)), land(sFire, sLast)), [set(inState, first)]),
     ]),
@@ -164,12 +167,13 @@ export function axisModule(plan: DesignPlan): Module {
     ]),
   ]);
 
-  // cycles_last: from the first input beat of a sample (at the port) to its label beat, both counted.
+  // cycles_last: from the first input beat of a sample (at the port) to its label beat, both counted. The counter runs
+  // one ahead (the cycles so far, the next one included), so cycles_last takes it with no adder.
   const startBeat = land(land(portValid, portReady), lnot(counting));
   b.always(clk, [
     if_(rst, [set(counting, lit(0, 1)), set(counter, lit(0, 32)), set(cyclesLast, lit(0, 32))], [
-      if_(startBeat, [set(counting, lit(1, 1)), set(counter, lit(1, 32))], [if_(counting, [set(counter, add(counter, lit(1, 32)))])]),
-      if_(land(labelFire, counting), [set(cyclesLast, add(counter, lit(1, 32))), set(counting, lit(0, 1))]),
+      if_(startBeat, [set(counting, lit(1, 1)), set(counter, lit(2, 32))], [if_(counting, [set(counter, add(counter, lit(1, 32)))])]),
+      if_(land(labelFire, counting), [set(cyclesLast, counter), set(counting, lit(0, 1))]),
     ]),
   ]);
   markUnused(b, 'axis', coreClass);

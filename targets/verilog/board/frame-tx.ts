@@ -7,6 +7,7 @@
 import { add, cat, cond, eq, if_, land, lit, lnot, lor, ModuleBuilder, ne, num, range, set, shr, sub, type Expr, type Module, type Stmt } from '../netlist.ts';
 import { markUnused } from '../cores/common.ts';
 import { KIND_ACK, KIND_INFO, KIND_NAK, KIND_RESULT, type BoardPlan } from './board-plan.ts';
+import { countdown } from './countdown.ts';
 import { crcNext } from './crc8-net.ts';
 import {
   INFO_BYTES, NAK_NO_RESULT, PROTOCOL_VERSION, REPLY_ACK, REPLY_INFO, REPLY_NAK, REPLY_RESULT, REPLY_START, RESULT_TRAILER_BYTES, resultBytes,
@@ -63,7 +64,7 @@ export function frameTxModule(bp: BoardPlan): Module {
   const readyQ = b.reg('ready_q');
   const trailer = b.reg('trailer_sent');
   const crc = b.reg('crc', num(8));
-  const waited = b.reg('waited', num(32));
+  const waited = countdown(b, 'waited', timeout);
   const headByte = b.wire('head_byte', num(8));
   const at = (s: number): Expr => eq(state, lit(s, STATE_BITS));
   const go = (s: number): Stmt => set(state, lit(s, STATE_BITS));
@@ -98,14 +99,14 @@ export function frameTxModule(bp: BoardPlan): Module {
     set(readyQ, land(lnot(rst), land(wantsBeat, lnot(beatIn)))),
     if_(rst, [go(S.IDLE), set(left, lit(0, 8)), set(wordEmpty, lit(1, 1)), set(beats, lit(0, 16)), set(moreBeats, lit(0, 1))], [
       if_(land(at(S.IDLE), reqValid), [
-        set(kind, reqKind), set(code, reqCode), set(head, lit(0, 2)), set(crc, lit(0, 8)), set(left, lit(0, 8)), set(wordEmpty, lit(1, 1)), set(trailer, lit(0, 1)), set(waited, lit(0, 32)),
+        set(kind, reqKind), set(code, reqCode), set(head, lit(0, 2)), set(crc, lit(0, 8)), set(left, lit(0, 8)), set(wordEmpty, lit(1, 1)), set(trailer, lit(0, 1)), waited.restart,
         set(beats, cond(eq(reqKind, lit(KIND_RESULT, 2)), lit(bp.classes + 1, 16), lit(0, 16))),
         set(moreBeats, eq(reqKind, lit(KIND_RESULT, 2))),
         set(state, cond(eq(reqKind, lit(KIND_RESULT, 2)), lit(S.WAIT, STATE_BITS), lit(S.HEAD, STATE_BITS))),
       ]),
       if_(at(S.WAIT), [
         if_(mValid, [go(S.HEAD)], [
-          if_(eq(waited, sub(timeout, num(1))), [set(kind, lit(KIND_NAK, 2)), set(code, lit(NAK_NO_RESULT, 8)), set(beats, lit(0, 16)), set(moreBeats, lit(0, 1)), set(coreReset, lit(1, 1)), go(S.HEAD)], [set(waited, add(waited, lit(1, 32)))]),
+          if_(waited.expired, [set(kind, lit(KIND_NAK, 2)), set(code, lit(NAK_NO_RESULT, 8)), set(beats, lit(0, 16)), set(moreBeats, lit(0, 1)), set(coreReset, lit(1, 1)), go(S.HEAD)], [waited.step]),
         ]),
       ]),
       if_(land(at(S.HEAD), fire), [

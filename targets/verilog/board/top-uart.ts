@@ -5,6 +5,7 @@
  */
 import { cat, eq, if_, index, land, lit, lnot, lor, ModuleBuilder, num, set, type Module } from '../netlist.ts';
 import { loadInputs } from '../load-ports.ts';
+import { registerStage } from '../register-slice.ts';
 import { KIND_NAK, type BoardPlan } from './board-plan.ts';
 
 export function uartTopModule(bp: BoardPlan): Module {
@@ -34,10 +35,12 @@ export function uartTopModule(bp: BoardPlan): Module {
   const txValid = w('tx_valid');
   const txReady = w('tx_ready');
   const txByte = w('tx_byte', 8);
-  const sValid = w('s_axis_tvalid');
-  const sReady = w('s_axis_tready');
-  const sData = w('s_axis_tdata', inBits);
-  const sLast = w('s_axis_tlast');
+  // frame_rx -> stage -> snn_axis -> stage -> frame_tx: one-entry register stages (register-slice.ts), so no handshake
+  // path runs from a framer across the chip into the core and back (such paths led nextpnr's timing report).
+  const beatValid = w('beat_tvalid');
+  const beatReady = w('beat_tready');
+  const beatData = w('beat_tdata', inBits);
+  const beatLast = w('beat_tlast');
   const mValid = w('m_axis_tvalid');
   const mReady = w('m_axis_tready');
   const mData = w('m_axis_tdata', outBits);
@@ -56,19 +59,28 @@ export function uartTopModule(bp: BoardPlan): Module {
   const coreResetN = b.reg('core_resetn');
   const linkError = b.reg('link_error');
   b.always(clk, [set(coreResetN, lnot(lor(rst, coreReset)))]);
+  // The stages are part of the core's side: its reset empties them too.
+  const stageRst = w('stage_rst');
+  b.assign(stageRst, lnot(coreResetN));
+  const inStage = registerStage(b, clk, stageRst, 'in_stage', { valid: beatValid, ready: beatReady }, [
+    { name: 'data', value: beatData, bits: inBits }, { name: 'last', value: beatLast, bits: 1 },
+  ]);
+  const outStage = registerStage(b, clk, stageRst, 'out_stage', { valid: mValid, ready: mReady }, [
+    { name: 'data', value: mData, bits: outBits }, { name: 'last', value: mLast, bits: 1 },
+  ]);
 
   b.instance('snn_uart_rx', 'receiver', { CLKS_PER_BIT: clksPerBit }, { clk, rst, rx: rxPin, out_valid: rxValid, out_byte: rxByte });
   b.instance('snn_frame_rx', 'requests', { SILENCE_CYCLES: silence }, {
-    clk, rst, in_valid: rxValid, in_byte: rxByte, s_axis_tvalid: sValid, s_axis_tready: sReady, s_axis_tdata: sData, s_axis_tlast: sLast,
+    clk, rst, in_valid: rxValid, in_byte: rxByte, s_axis_tvalid: beatValid, s_axis_tready: beatReady, s_axis_tdata: beatData, s_axis_tlast: beatLast,
     reply_valid: reqValid, reply_ready: reqReady, reply_kind: reqKind, reply_code: reqCode, tx_busy: txBusy, busy: rxBusy,
   });
   b.instance('snn_axis', 'core', {}, {
-    aclk: clk, aresetn: coreResetN, s_axis_tvalid: sValid, s_axis_tready: sReady, s_axis_tdata: sData, s_axis_tlast: sLast,
+    aclk: clk, aresetn: coreResetN, s_axis_tvalid: inStage.valid, s_axis_tready: inStage.ready, s_axis_tdata: inStage.fields.data!, s_axis_tlast: inStage.fields.last!,
     m_axis_tvalid: mValid, m_axis_tready: mReady, m_axis_tdata: mData, m_axis_tlast: mLast, fingerprint, cycles_last: cycles, error: coreError, ...load,
   });
   b.instance('snn_frame_tx', 'replies', { RESULT_TIMEOUT_CYCLES: resultTimeout }, {
     clk, rst, req_valid: reqValid, req_ready: reqReady, req_kind: reqKind, req_code: reqCode,
-    m_axis_tvalid: mValid, m_axis_tready: mReady, m_axis_tdata: mData, m_axis_tlast: mLast, fingerprint, cycles, error: coreError,
+    m_axis_tvalid: outStage.valid, m_axis_tready: outStage.ready, m_axis_tdata: outStage.fields.data!, m_axis_tlast: outStage.fields.last!, fingerprint, cycles, error: coreError,
     out_valid: txValid, out_ready: txReady, out_byte: txByte, busy: txBusy, core_reset: coreReset,
   });
   b.instance('snn_uart_tx', 'transmitter', { CLKS_PER_BIT: clksPerBit }, { clk, rst, in_valid: txValid, in_ready: txReady, in_byte: txByte, tx: txPin });

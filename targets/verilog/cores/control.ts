@@ -130,26 +130,34 @@ export function sequencerModule(): Module {
   const draining = b.reg('draining');
   const complete = b.wire('complete');
   const completeQ = b.reg('complete_q');
+  b.comment('group == LAST_GROUP and group == 0 as registers, set with group (the compare fed pass_start, which resets');
+  b.comment('the reader, on nextpnr\'s critical path)');
+  const atLast = b.reg('at_last_group');
+  const atFirst = b.reg('at_first_group');
+  const nextGroup = b.wire('next_group', groupBits);
+  b.assign(nextGroup, add(group, num(1)));
   b.comment('a pass is complete when its reader and accumulators are idle; it is captured once the neuron core is free');
   b.comment('registered (timing): idle and free stay so until the capture, so one cycle late is exact');
   b.assign(complete, completeQ);
   b.assign(idle, eq(state, num(IDLE)));
-  b.assign(passStart, lor(land(eq(state, num(IDLE)), start), land(complete, ne(group, lastGroup))));
+  b.assign(passStart, lor(land(eq(state, num(IDLE)), start), land(complete, lnot(atLast))));
   b.assign(passFirst, eq(state, num(IDLE)));
   b.assign(capture, complete);
-  b.assign(restart, eq(group, num(0)));
-  b.assign(passesDone, land(complete, eq(group, lastGroup)));
+  b.assign(restart, atFirst);
+  b.assign(passesDone, land(complete, atLast));
   b.assign(updFirst, eq(step, num(0)));
   b.comment('the step\'s outputs are complete when the neuron core goes idle after its last capture');
   b.always(clk, [
     set(completeQ, land(land(land(eq(state, num(PASS)), passIdle), lnot(updBusy)), land(lnot(completeQ), lnot(rst)))),
     set(outDone, land(draining, lnot(updBusy))),
-    if_(land(capture, eq(group, num(0))), [set(updStep, step)]),
+    if_(land(capture, atFirst), [set(updStep, step)]),
     if_(rst, [set(state, num(IDLE)), set(draining, num(0))], [
       if_(passesDone, [set(draining, num(1))], [if_(lnot(updBusy), [set(draining, num(0))])]),
       switch_(state, [
-        { labels: [num(IDLE)], body: [if_(start, [set(state, num(PASS)), set(group, num(0))])] },
-        { labels: [num(PASS)], body: [if_(complete, [if_(ne(group, lastGroup), [set(group, add(group, num(1)))], [set(state, num(IDLE))])])] },
+        { labels: [num(IDLE)], body: [if_(start, [set(state, num(PASS)), set(group, num(0)), set(atFirst, num(1)), set(atLast, eq(groups, num(1)))])] },
+        { labels: [num(PASS)], body: [if_(complete, [if_(lnot(atLast), [
+          set(group, nextGroup), set(atFirst, num(0)), set(atLast, eq(nextGroup, lastGroup)),
+        ], [set(state, num(IDLE))])])] },
       ], [set(state, num(IDLE))]),
     ]),
   ]);

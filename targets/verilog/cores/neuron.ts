@@ -96,16 +96,25 @@ export function neuronModule(options: NeuronOptions = { current: false }): Modul
   const s0 = b.reg('s0');
   const j0 = b.reg('j0', unitBits);
   const q0 = b.reg('q0', laneBits);
-  const lastJ0 = b.wire('last_j0');
+  b.comment('j0 == LAST_UNIT and q0 == LAST_LANE as registers, set with j0 and q0 (the compares sat on nextpnr\'s critical path)');
+  const lastJ0 = b.reg('last_j0');
+  const lastQ0 = b.reg('last_q0');
+  const nextJ0 = b.wire('next_j0', unitBits);
+  const nextQ0 = b.wire('next_q0', laneBits);
   const endGroup0 = b.wire('end_group0');
-  b.assign(lastJ0, eq(j0, lastUnit));
-  b.generateIf('walk', eq(identity, num(0)), (g) => g.assign(endGroup0, lor(lastJ0, eq(q0, lastLane))), (g) => g.assign(endGroup0, lastJ0));
+  b.assign(nextJ0, add(j0, num(1)));
+  b.assign(nextQ0, add(q0, num(1)));
+  b.generateIf('walk', eq(identity, num(0)), (g) => g.assign(endGroup0, lor(lastJ0, lastQ0)), (g) => {
+    g.assign(endGroup0, lastJ0);
+    markUnused(g, 'lane', lastQ0);
+  });
+  const stepJ0 = [set(j0, nextJ0), set(lastJ0, eq(nextJ0, lastUnit))];
   b.always(clk, [
-    if_(rst, [set(s0, num(0))], [if_(capture, [set(s0, num(1)), set(q0, num(0)), if_(restart, [set(j0, num(0))])], [
+    if_(rst, [set(s0, num(0))], [if_(capture, [
+      set(s0, num(1)), set(q0, num(0)), set(lastQ0, eq(lanes, num(1))), if_(restart, [set(j0, num(0)), set(lastJ0, eq(units, num(1)))]),
+    ], [
       if_(s0, [
-        if_(endGroup0, [set(s0, num(0)), if_(lnot(lastJ0), [set(j0, add(j0, num(1)))])], [
-          set(j0, add(j0, num(1))), set(q0, add(q0, num(1))),
-        ]),
+        if_(endGroup0, [set(s0, num(0)), if_(lnot(lastJ0), stepJ0)], [...stepJ0, set(q0, nextQ0), set(lastQ0, eq(nextQ0, lastLane))]),
       ]),
     ])]),
   ]);

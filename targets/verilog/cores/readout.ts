@@ -89,12 +89,15 @@ export function readoutModule(options: { ring?: boolean } = {}): Module {
     const adds = b.reg('adds', addsBits);
     const allAdds = sized(b, 'ALL_ADDS', addsBits, totalAdds);
     const pending = b.reg('pending');
-    b.always(clk, [if_(lor(rst, clear), [set(adds, num(0)), set(pending, num(0))], [
+    // adds == ALL_ADDS a cycle late, as a register (the compare sat on nextpnr's critical path); adds stops there
+    const allIn = b.reg('all_in');
+    b.always(clk, [if_(lor(rst, clear), [set(adds, num(0)), set(pending, num(0)), set(allIn, num(0))], [
       if_(addValid, [set(adds, add(adds, num(1)))]),
+      set(allIn, eq(adds, allAdds)),
       if_(finish, [set(pending, num(1))]),
-      if_(land(eq(state, num(IDLE)), land(pending, eq(adds, allAdds))), [set(pending, num(0))]),
+      if_(land(eq(state, num(IDLE)), land(pending, allIn)), [set(pending, num(0))]),
     ])]);
-    idle = [if_(land(pending, eq(adds, allAdds)), [set(state, num(SCAN)), set(outClass, num(0))])];
+    idle = [if_(land(pending, allIn), [set(state, num(SCAN)), set(outClass, num(0))])];
     const head = b.wire('head', scoreBits, true);
     const headNext = b.wire('head_next', scoreBits);
     const rotated = b.wire('rotated', mul(classes, scoreBits));

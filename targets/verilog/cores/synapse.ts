@@ -64,16 +64,21 @@ export function synapseModule(options: { loaded?: boolean } = {}): Module {
   const pValid = b.reg('p_valid');
   b.comment('a: weight read issued; b: weight word registered (block RAM outputs are slow); p: products; then the sums');
   const sums = loaded ? pValid : b.wire('sum_valid');
+  // With SPLIT_PRODUCT the products read c, a copy of b that the placer can put beside the LUT multipliers (the route
+  // from b, next to the block RAM, to them led nextpnr's timing report); p is then c's half products, s their sum.
+  const cValid = loaded ? lit(0, 1) : b.reg('c_valid');
+  const cX = loaded ? bX : b.reg('c_x', xBits);
+  const cWord = loaded ? bWord : b.reg('c_word', mul(lanes, weightBits));
   if (!loaded) {
-    b.comment('s: with SPLIT_PRODUCT, the two half products summed');
+    b.comment('c and s: with SPLIT_PRODUCT, the copy of b and the two half products summed');
     const sValid = b.reg('s_valid');
     b.assign(sums, cond(split, sValid, pValid));
-    b.always(clk, [set(sValid, land(lnot(rst), pValid))]);
+    b.always(clk, [set(cValid, land(lnot(rst), land(split, bValid))), set(cX, bX), set(cWord, bWord), set(sValid, land(lnot(rst), pValid))]);
   }
-  b.assign(idle, land(land(lnot(aValid), lnot(bValid)), land(lnot(pValid), lnot(sums))));
+  b.assign(idle, land(land(land(lnot(aValid), lnot(bValid)), lnot(cValid)), land(lnot(pValid), lnot(sums))));
   b.always(clk, [
     if_(rst, [set(aValid, num(0)), set(bValid, num(0)), set(pValid, num(0))], [
-      set(aValid, land(inValid, lnot(passStart))), set(aX, inX), set(bValid, aValid), set(bX, aX), set(bWord, wWord), set(pValid, bValid),
+      set(aValid, land(inValid, lnot(passStart))), set(aX, inX), set(bValid, aValid), set(bX, aX), set(bWord, wWord), set(pValid, loaded ? bValid : cond(split, cValid, bValid)),
     ]),
     if_(passStart, [set(base, cond(passFirst, repeat(wAddrBits, lit(0, 1)), add(base, inputStep)))]),
   ]);
@@ -87,7 +92,13 @@ export function synapseModule(options: { loaded?: boolean } = {}): Module {
       clk, re: inValid, raddr: wAddr, rdata: wWord, we: lit(0, 1), waddr: repeat(wAddrBits, lit(0, 1)), wdata: repeat(mul(lanes, weightBits), lit(0, 1)),
     });
   }
-  accumulatorLanes(b, { lanes, weightBits, accBits, macBits, xBits, xSigned, wWord: bWord, accWord, x: bX, enable: sums, clear: passStart, clk, split });
+  const productWord = loaded ? bWord : b.wire('product_word', mul(lanes, weightBits));
+  const productX = loaded ? bX : b.wire('product_x', xBits);
+  if (!loaded) {
+    b.assign(productWord, cond(split, cWord, bWord));
+    b.assign(productX, cond(split, cX, bX));
+  }
+  accumulatorLanes(b, { lanes, weightBits, accBits, macBits, xBits, xSigned, wWord: productWord, accWord, x: productX, enable: sums, clear: passStart, clk, split });
   return b.build();
 }
 

@@ -687,13 +687,19 @@ module snn_synapse #(
   reg p_valid;
   // a: weight read issued; b: weight word registered (block RAM outputs are slow); p: products; then the sums
   wire sum_valid;
-  // s: with SPLIT_PRODUCT, the two half products summed
+  reg c_valid;
+  reg [X_BITS-1:0] c_x;
+  reg [(LANES * WEIGHT_BITS)-1:0] c_word;
+  // c and s: with SPLIT_PRODUCT, the copy of b and the two half products summed
   reg s_valid;
   assign sum_valid = SPLIT ? s_valid : p_valid;
   always @(posedge clk) begin
+    c_valid <= (!rst) && (SPLIT && b_valid);
+    c_x <= b_x;
+    c_word <= b_word;
     s_valid <= (!rst) && p_valid;
   end
-  assign idle = ((!a_valid) && (!b_valid)) && ((!p_valid) && (!sum_valid));
+  assign idle = (((!a_valid) && (!b_valid)) && (!c_valid)) && ((!p_valid) && (!sum_valid));
   always @(posedge clk) begin
     if (rst) begin
       a_valid <= 0;
@@ -705,7 +711,7 @@ module snn_synapse #(
       b_valid <= a_valid;
       b_x <= a_x;
       b_word <= w_word;
-      p_valid <= b_valid;
+      p_valid <= SPLIT ? c_valid : b_valid;
     end
     if (pass_start) begin
       base <= pass_first ? {W_ADDR_BITS{1'd0}} : (base + INPUT_STEP);
@@ -726,20 +732,24 @@ module snn_synapse #(
     .waddr({W_ADDR_BITS{1'd0}}),
     .wdata({(LANES * WEIGHT_BITS){1'd0}})
   );
+  wire [(LANES * WEIGHT_BITS)-1:0] product_word;
+  wire [X_BITS-1:0] product_x;
+  assign product_word = SPLIT ? c_word : b_word;
+  assign product_x = SPLIT ? c_x : b_x;
   generate
   for (lane = 0; lane < LANES; lane = lane + 1) begin : lane_acc
     wire signed [WEIGHT_BITS-1:0] w;
     reg signed [MAC_BITS-1:0] product_q;
     wire signed [MAC_BITS-1:0] total;
     reg signed [ACC_BITS-1:0] acc;
-    assign w = b_word[lane * WEIGHT_BITS +: WEIGHT_BITS];
+    assign w = product_word[lane * WEIGHT_BITS +: WEIGHT_BITS];
     if (SPLIT) begin : split
       localparam integer LOW_BITS = X_BITS / 2;
       wire signed [(LOW_BITS + 1)-1:0] x_low;
       wire signed [((X_BITS - LOW_BITS) + 1)-1:0] x_high;
-      assign x_low = $signed({1'd0, b_x[LOW_BITS - 1:0]});
+      assign x_low = $signed({1'd0, product_x[LOW_BITS - 1:0]});
       wire [(X_BITS - LOW_BITS)-1:0] x_upper;
-      assign x_upper = b_x[X_BITS - 1:LOW_BITS];
+      assign x_upper = product_x[X_BITS - 1:LOW_BITS];
       assign x_high = (X_SIGNED == 1) ? $signed({{(((X_BITS - LOW_BITS) + 1) - (X_BITS - LOW_BITS)){x_upper[(X_BITS - LOW_BITS) - 1]}}, x_upper}) : $signed({1'd0, x_upper});
       reg signed [MAC_BITS-1:0] low_q;
       reg signed [MAC_BITS-1:0] high_q;
@@ -751,10 +761,10 @@ module snn_synapse #(
     end else begin : split_else
       wire signed [MAC_BITS-1:0] product;
       if ((X_BITS == 1) && (X_SIGNED == 0)) begin : gate
-        assign product = b_x[0] ? $signed({{(MAC_BITS - WEIGHT_BITS){w[WEIGHT_BITS - 1]}}, w}) : 0;
+        assign product = product_x[0] ? $signed({{(MAC_BITS - WEIGHT_BITS){w[WEIGHT_BITS - 1]}}, w}) : 0;
       end else begin : gate_else
         wire signed [(X_BITS + 1)-1:0] xs;
-        assign xs = (X_SIGNED == 1) ? $signed({{((X_BITS + 1) - X_BITS){b_x[X_BITS - 1]}}, b_x}) : $signed({1'd0, b_x});
+        assign xs = (X_SIGNED == 1) ? $signed({{((X_BITS + 1) - X_BITS){product_x[X_BITS - 1]}}, product_x}) : $signed({1'd0, product_x});
         assign product = w * xs;
       end
       always @(posedge clk) begin
@@ -837,14 +847,21 @@ module snn_neuron #(
   reg s0;
   reg [UNIT_BITS-1:0] j0;
   reg [LANE_BITS-1:0] q0;
-  wire last_j0;
+  // j0 == LAST_UNIT and q0 == LAST_LANE as registers, set with j0 and q0 (the compares sat on nextpnr's critical path)
+  reg last_j0;
+  reg last_q0;
+  wire [UNIT_BITS-1:0] next_j0;
+  wire [LANE_BITS-1:0] next_q0;
   wire end_group0;
-  assign last_j0 = j0 == LAST_UNIT;
+  assign next_j0 = j0 + 1;
+  assign next_q0 = q0 + 1;
   generate
   if (IDENTITY == 0) begin : walk
-    assign end_group0 = last_j0 || (q0 == LAST_LANE);
+    assign end_group0 = last_j0 || last_q0;
   end else begin : walk_else
     assign end_group0 = last_j0;
+    wire unused_lane;
+    assign unused_lane = |last_q0;
   end
   endgenerate
   always @(posedge clk) begin
@@ -853,18 +870,23 @@ module snn_neuron #(
     end else if (capture) begin
       s0 <= 1;
       q0 <= 0;
+      last_q0 <= LANES == 1;
       if (restart) begin
         j0 <= 0;
+        last_j0 <= UNITS == 1;
       end
     end else if (s0) begin
       if (end_group0) begin
         s0 <= 0;
         if (!last_j0) begin
-          j0 <= j0 + 1;
+          j0 <= next_j0;
+          last_j0 <= next_j0 == LAST_UNIT;
         end
       end else begin
-        j0 <= j0 + 1;
-        q0 <= q0 + 1;
+        j0 <= next_j0;
+        last_j0 <= next_j0 == LAST_UNIT;
+        q0 <= next_q0;
+        last_q0 <= next_q0 == LAST_LANE;
       end
     end
   end
@@ -1195,21 +1217,27 @@ module snn_sequencer #(
   reg draining;
   wire complete;
   reg complete_q;
+  // group == LAST_GROUP and group == 0 as registers, set with group (the compare fed pass_start, which resets
+  // the reader, on nextpnr's critical path)
+  reg at_last_group;
+  reg at_first_group;
+  wire [GROUP_BITS-1:0] next_group;
+  assign next_group = group + 1;
   // a pass is complete when its reader and accumulators are idle; it is captured once the neuron core is free
   // registered (timing): idle and free stay so until the capture, so one cycle late is exact
   assign complete = complete_q;
   assign idle = state == 0;
-  assign pass_start = ((state == 0) && start) || (complete && (group != LAST_GROUP));
+  assign pass_start = ((state == 0) && start) || (complete && (!at_last_group));
   assign pass_first = state == 0;
   assign capture = complete;
-  assign restart = group == 0;
-  assign passes_done = complete && (group == LAST_GROUP);
+  assign restart = at_first_group;
+  assign passes_done = complete && at_last_group;
   assign upd_first = step == 0;
   // the step's outputs are complete when the neuron core goes idle after its last capture
   always @(posedge clk) begin
     complete_q <= (((state == 1) && pass_idle) && (!upd_busy)) && ((!complete_q) && (!rst));
     out_done <= draining && (!upd_busy);
-    if (capture && (group == 0)) begin
+    if (capture && at_first_group) begin
       upd_step <= step;
     end
     if (rst) begin
@@ -1226,12 +1254,16 @@ module snn_sequencer #(
           if (start) begin
             state <= 1;
             group <= 0;
+            at_first_group <= 1;
+            at_last_group <= GROUPS == 1;
           end
         end
         1: begin
           if (complete) begin
-            if (group != LAST_GROUP) begin
-              group <= group + 1;
+            if (!at_last_group) begin
+              group <= next_group;
+              at_first_group <= 0;
+              at_last_group <= next_group == LAST_GROUP;
             end else begin
               state <= 0;
             end
@@ -2390,7 +2422,7 @@ module snn_axis (
   assign core_in_valid = ((in_state == 2'd1) && in_slice_hold_valid) || (in_state == 2'd2);
   assign in_slice_ready = (in_state == 2'd1) ? core_in_ready : ((in_state == 2'd2) ? 1'd0 : 1'd1);
   assign s_fire = in_slice_hold_valid && in_slice_ready;
-  reg [31:0] beat_count;
+  reg [3:0] beat_count;
   snn_top core (
     .clk(aclk),
     .rst(rst),
@@ -2408,7 +2440,7 @@ module snn_axis (
   always @(posedge aclk) begin
     if (rst) begin
       in_state <= 2'd0;
-      beat_count <= 32'd0;
+      beat_count <= 4'd0;
       error <= 1'd0;
       seed <= 32'd0;
     end else begin
@@ -2418,14 +2450,14 @@ module snn_axis (
           error <= 1'd1;
         end else begin
           in_state <= 2'd1;
-          beat_count <= 32'd0;
+          beat_count <= 4'd0;
         end
       end
       if ((in_state == 2'd1) && (core_in_valid && core_in_ready)) begin
-        beat_count <= beat_count + 32'd1;
-        if (beat_count == 32'd8) begin
+        beat_count <= beat_count + 4'd1;
+        if (beat_count == 4'd8) begin
           in_state <= in_slice_hold_last ? 2'd0 : 2'd3;
-          beat_count <= 32'd0;
+          beat_count <= 4'd0;
           if (!in_slice_hold_last) begin
             error <= 1'd1;
           end
@@ -2435,10 +2467,10 @@ module snn_axis (
         end
       end
       if ((in_state == 2'd2) && (core_in_valid && core_in_ready)) begin
-        beat_count <= beat_count + 32'd1;
-        if (beat_count == 32'd8) begin
+        beat_count <= beat_count + 4'd1;
+        if (beat_count == 4'd8) begin
           in_state <= 2'd0;
-          beat_count <= 32'd0;
+          beat_count <= 4'd0;
         end
       end
       if ((in_state == 2'd3) && (s_fire && in_slice_hold_last)) begin
@@ -2514,12 +2546,12 @@ module snn_axis (
     end else begin
       if ((s_axis_tvalid && s_axis_tready) && (!counting)) begin
         counting <= 1'd1;
-        counter <= 32'd1;
+        counter <= 32'd2;
       end else if (counting) begin
         counter <= counter + 32'd1;
       end
       if (label_fire && counting) begin
-        cycles_last <= counter + 32'd1;
+        cycles_last <= counter;
         counting <= 1'd0;
       end
     end
@@ -3045,5 +3077,5 @@ d
   "scoreBits": 12,
   "timesteps": 3,
   "maxCycles": 2496,
-  "fingerprint": "2d52347c"
+  "fingerprint": "876e48e9"
 }
