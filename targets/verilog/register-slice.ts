@@ -1,7 +1,8 @@
 /**
- * @fileoverview Register slices for a valid/ready stream. The two-entry one: the upstream ready is a register (no spare beat
- * held) and the downstream ready only moves the slice's registers, so neither side's handshake logic reaches the
- * other's. Beats keep their order and are never dropped; a beat waits at least one cycle in the slice.
+ * @fileoverview Register slices for a valid/ready stream. The two-entry one (`registerSlice`): the upstream ready is a
+ * register (no spare beat held) and the downstream ready only moves the slice's registers, so neither side's handshake
+ * logic reaches the other's. Beats keep their order and are never dropped; a beat waits at least one cycle in the
+ * slice. The one-entry `registerStage` does the same at half the rate.
  */
 import { type Expr, if_, land, lit, lnot, type ModuleBuilder, num, set, type Stmt } from './netlist.ts';
 
