@@ -20,11 +20,19 @@ export interface SliceOutput {
   readonly fields: Readonly<Record<string, Expr>>;
 }
 
+/** One register per field, named `prefix`_`field`. */
+function fieldRegisters(b: ModuleBuilder, prefix: string, fields: readonly SliceField[]): Expr[] {
+  return fields.map((f) => b.reg(`${prefix}_${f.name}`, f.bits === 1 ? undefined : num(f.bits), f.signed ?? false));
+}
+
+const output = (valid: Expr, ready: Expr, fields: readonly SliceField[], values: readonly Expr[]): SliceOutput =>
+  ({ valid, ready, fields: Object.fromEntries(fields.map((f, i) => [f.name, values[i]!])) });
+
 /** Registers `prefix`_hold_* and `prefix`_spare_*; assigns `upstream.ready`. */
 export function registerSlice(b: ModuleBuilder, clk: Expr, rst: Expr, prefix: string, upstream: { valid: Expr; ready: Expr }, fields: readonly SliceField[]): SliceOutput {
   const entry = (name: string): { valid: Expr; values: Expr[] } => ({
     valid: b.reg(`${prefix}_${name}_valid`),
-    values: fields.map((f) => b.reg(`${prefix}_${name}_${f.name}`, f.bits === 1 ? undefined : num(f.bits), f.signed ?? false)),
+    values: fieldRegisters(b, `${prefix}_${name}`, fields),
   });
   const hold = entry('hold');
   const spare = entry('spare');
@@ -44,7 +52,7 @@ export function registerSlice(b: ModuleBuilder, clk: Expr, rst: Expr, prefix: st
       ]),
     ]),
   ]);
-  return { valid: hold.valid, ready, fields: Object.fromEntries(fields.map((f, i) => [f.name, hold.values[i]!])) };
+  return output(hold.valid, ready, fields, hold.values);
 }
 
 /**
@@ -54,7 +62,7 @@ export function registerSlice(b: ModuleBuilder, clk: Expr, rst: Expr, prefix: st
  */
 export function registerStage(b: ModuleBuilder, clk: Expr, rst: Expr, prefix: string, upstream: { valid: Expr; ready: Expr }, fields: readonly SliceField[]): SliceOutput {
   const full = b.reg(`${prefix}_full`);
-  const values = fields.map((f) => b.reg(`${prefix}_${f.name}`, f.bits === 1 ? undefined : num(f.bits), f.signed ?? false));
+  const values = fieldRegisters(b, prefix, fields);
   const ready = b.wire(`${prefix}_ready`);
   b.assign(upstream.ready, lnot(full));
   b.always(clk, [
@@ -64,5 +72,5 @@ export function registerStage(b: ModuleBuilder, clk: Expr, rst: Expr, prefix: st
       ]),
     ]),
   ]);
-  return { valid: full, ready, fields: Object.fromEntries(fields.map((f, i) => [f.name, values[i]!])) };
+  return output(full, ready, fields, values);
 }

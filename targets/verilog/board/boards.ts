@@ -5,7 +5,7 @@
  */
 import { SnncError } from '../../../base/errors.ts';
 import { cat, lnot, ModuleBuilder, num, type Module } from '../netlist.ts';
-import { COUNT_BITS } from './uart.ts';
+import { MAX_TIMER_BITS } from './uart.ts';
 
 /** The UART speed of every board unless it says otherwise: an FT2232H (Arty) and most USB-UART bridges carry it. */
 export const DEFAULT_BAUD = 1_000_000;
@@ -84,7 +84,7 @@ export interface BoardClocking {
 export function boardClocking(board: Board, baud = DEFAULT_BAUD, coreHz = board.clockHz): BoardClocking {
   const clksPerBit = Math.round(coreHz / baud);
   const baudErrorPercent = ((coreHz / clksPerBit - baud) / baud) * 100;
-  if (clksPerBit < 4 || clksPerBit >= 2 ** COUNT_BITS || Math.abs(baudErrorPercent) > MAX_BAUD_ERROR_PERCENT) {
+  if (clksPerBit < 4 || clksPerBit >= 2 ** MAX_TIMER_BITS || Math.abs(baudErrorPercent) > MAX_BAUD_ERROR_PERCENT) {
     throw new SnncError('usage', `${board.name}: ${baud} baud from ${coreHz} Hz is ${baudErrorPercent.toFixed(2)} % off (divider ${clksPerBit}); choose a baud or clock within ${MAX_BAUD_ERROR_PERCENT} %`);
   }
   return { baud, clksPerBit, baudErrorPercent, silenceCycles: Math.round(coreHz / 20) };

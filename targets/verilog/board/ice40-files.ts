@@ -41,6 +41,11 @@ export function dspDemand(plan: DesignPlan): number {
   return total;
 }
 
+/** The design needs more DSPs than the UP5K has: the jitter draw and the later layers' products go to LUTs. */
+export function productsOverDsps(plan: DesignPlan): boolean {
+  return dspDemand(plan) > UP5K_DSPS;
+}
+
 /**
  * The yosys script. synth_ice40 -dsp would put every product on a DSP, and the UP5K has 8; the cheap ones are hidden
  * from that mapping first (yosys's own $__soft_mul marker, which synth_ice40 turns back into $mul after its DSP step,
@@ -48,11 +53,6 @@ export function dspDemand(plan: DesignPlan): number {
  * would need more than 8 DSPs, the jitter draw of the input reader and the synapse lanes of the layers after the
  * first (one lane each with --later-lanes 1). The first layer's lanes and the decay products keep the DSPs.
  */
-/** The design needs more DSPs than the UP5K has: the jitter draw and the later layers' products go to LUTs. */
-export function productsOverDsps(plan: DesignPlan): boolean {
-  return dspDemand(plan) > UP5K_DSPS;
-}
-
 export function synthScript(board: Board, rtl: readonly string[], plan: DesignPlan): string {
   const over = productsOverDsps(plan);
   const soft = [

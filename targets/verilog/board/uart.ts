@@ -4,7 +4,8 @@
  * snn_uart_tx (start, eight data bits LSB first, stop). CLKS_PER_BIT = clock / baud, a parameter (docs/uart-protocol.md).
  */
 import { sized } from '../cores/common.ts';
-import { add, call, cat, div, eq, type Expr, if_, index, land, lit, lnot, ModuleBuilder, num, range, set, sub, type Module, type Stmt } from '../netlist.ts';
+import { add, cat, div, eq, if_, index, land, lit, lnot, ModuleBuilder, num, range, set, sub, type Module } from '../netlist.ts';
+import { countdown } from './countdown.ts';
 
 /** Receiver states. */
 const IDLE = 0;
@@ -12,30 +13,8 @@ const START = 1;
 const DATA = 2;
 const STOP = 3;
 
-/** CLKS_PER_BIT must stay below 2^COUNT_BITS: boards.ts refuses a clock and baud that do not. */
-export const COUNT_BITS = 16;
-
-interface BitTimer {
-  readonly count: Expr;
-  /** TIMER_BITS */
-  readonly bits: Expr;
-  /** The last cycle of the period under way: the top bit of the counter, a register. */
-  readonly done: Expr;
-  readonly startBit: Stmt;
-  readonly tick: Stmt;
-}
-
-/**
- * A bit-time counter started at PERIOD - 2 and counted down: it turns negative on the PERIOD-th cycle, so its top bit
- * ends the period (a compare of an up-counter with the period sat on nextpnr's critical path). TIMER_BITS is
- * $clog2(CLKS_PER_BIT) + 1.
- */
-function bitTimer(b: ModuleBuilder, clksPerBit: Expr): BitTimer {
-  const bits = b.localparam('TIMER_BITS', add(call('$clog2', clksPerBit), num(1)));
-  const count = b.reg('count', bits);
-  const bitStart = sized(b, 'BIT_START', bits, clksPerBit, 2);
-  return { bits, count, done: index(count, sub(bits, num(1))), startBit: set(count, bitStart), tick: set(count, sub(count, num(1))) };
-}
+/** CLKS_PER_BIT must stay below 2^MAX_TIMER_BITS: boards.ts refuses a clock and baud that do not. */
+export const MAX_TIMER_BITS = 16;
 
 export function uartRxModule(): Module {
   const b = new ModuleBuilder('snn_uart_rx', 'UART receiver, 8N1, one byte per out_valid pulse');
@@ -49,32 +28,32 @@ export function uartRxModule(): Module {
   const sync = b.reg('rx_sync', num(3), false, lit(7, 3));
   const line = index(sync, 2);
   const state = b.reg('state', num(2));
-  const timer = bitTimer(b, clksPerBit);
-  // The start bit is confirmed half a bit in.
-  const startHalf = set(timer.count, sized(b, 'HALF_START', timer.bits, b.localparam('HALF_BIT', div(clksPerBit, num(2))), 2));
+  // Bit times count down (countdown.ts); the start bit is confirmed half a bit in.
+  const timer = countdown(b, 'count', clksPerBit);
+  const startHalf = set(timer.counter, sized(b, 'HALF_START', timer.bits, b.localparam('HALF_BIT', div(clksPerBit, num(2))), 2));
   const bit = b.reg('bit_index', num(3));
   const shift = b.reg('shift', num(8));
   const toState = (s: number) => set(state, lit(s, 2));
   b.always(clk, [
     set(sync, cat(range(sync, 1, 0), rx)),
     set(outValid, lit(0, 1)),
-    if_(rst, [toState(IDLE), timer.startBit, set(bit, lit(0, 3))], [
+    if_(rst, [toState(IDLE), timer.restart, set(bit, lit(0, 3))], [
       {
         kind: 'case', subject: state, default: [], arms: [
           // A falling edge (high before, low now) starts a byte; the previous sample is sync[2], the new one sync[1].
           { labels: [lit(IDLE, 2)], body: [if_(land(line, lnot(index(sync, 1))), [toState(START), startHalf])] },
           // Half a bit later the start bit must still be low, or it was a glitch.
-          { labels: [lit(START, 2)], body: [if_(timer.done, [
-            timer.startBit, if_(line, [toState(IDLE)], [toState(DATA), set(bit, lit(0, 3))]),
-          ], [timer.tick])] },
-          { labels: [lit(DATA, 2)], body: [if_(timer.done, [
-            timer.startBit, set(shift, cat(line, range(shift, 7, 1))), set(bit, add(bit, lit(1, 3))),
+          { labels: [lit(START, 2)], body: [if_(timer.expired, [
+            timer.restart, if_(line, [toState(IDLE)], [toState(DATA), set(bit, lit(0, 3))]),
+          ], [timer.step])] },
+          { labels: [lit(DATA, 2)], body: [if_(timer.expired, [
+            timer.restart, set(shift, cat(line, range(shift, 7, 1))), set(bit, add(bit, lit(1, 3))),
             if_(eq(bit, lit(7, 3)), [toState(STOP)]),
-          ], [timer.tick])] },
+          ], [timer.step])] },
           // The middle of the stop bit: high delivers the byte; low (a framing error or a break) drops it.
-          { labels: [lit(STOP, 2)], body: [if_(timer.done, [
-            timer.startBit, toState(IDLE), if_(line, [set(outValid, lit(1, 1)), set(outByte, shift)]),
-          ], [timer.tick])] },
+          { labels: [lit(STOP, 2)], body: [if_(timer.expired, [
+            timer.restart, toState(IDLE), if_(line, [set(outValid, lit(1, 1)), set(outByte, shift)]),
+          ], [timer.step])] },
         ],
       },
     ]),
@@ -94,19 +73,19 @@ export function uartTxModule(): Module {
   // The frame shifts out LSB first: start (0), data, stop (1); the register idles at all ones.
   const frame = b.reg('frame', num(10));
   const bitsLeft = b.reg('bits_left', num(4));
-  const timer = bitTimer(b, clksPerBit);
+  const timer = countdown(b, 'count', clksPerBit);
   // in_ready is bits_left == 0 kept as a register (the compare fed the reply framer's wide enables on nextpnr's
   // critical path)
   const idle = b.reg('idle');
   b.assign(inReady, idle);
   b.assign(tx, index(frame, 0));
   b.always(clk, [
-    if_(rst, [set(frame, lit(0x3ff, 10)), set(bitsLeft, lit(0, 4)), timer.startBit, set(idle, lit(1, 1))], [
-      if_(land(inValid, idle), [set(frame, cat(lit(1, 1), inByte, lit(0, 1))), set(bitsLeft, lit(10, 4)), timer.startBit, set(idle, lit(0, 1))]),
-      if_(lnot(idle), [if_(timer.done, [
-        timer.startBit, set(frame, cat(lit(1, 1), range(frame, 9, 1))), set(bitsLeft, sub(bitsLeft, lit(1, 4))),
+    if_(rst, [set(frame, lit(0x3ff, 10)), set(bitsLeft, lit(0, 4)), timer.restart, set(idle, lit(1, 1))], [
+      if_(land(inValid, idle), [set(frame, cat(lit(1, 1), inByte, lit(0, 1))), set(bitsLeft, lit(10, 4)), timer.restart, set(idle, lit(0, 1))]),
+      if_(lnot(idle), [if_(timer.expired, [
+        timer.restart, set(frame, cat(lit(1, 1), range(frame, 9, 1))), set(bitsLeft, sub(bitsLeft, lit(1, 4))),
         set(idle, eq(bitsLeft, lit(1, 4))),
-      ], [timer.tick])]),
+      ], [timer.step])]),
     ]),
   ]);
   return b.build();

@@ -66,19 +66,17 @@ export function synapseModule(options: { loaded?: boolean } = {}): Module {
   const sums = loaded ? pValid : b.wire('sum_valid');
   // With SPLIT_PRODUCT the products read c, a copy of b that the placer can put beside the LUT multipliers (the route
   // from b, next to the block RAM, to them led nextpnr's timing report); p is then c's half products, s their sum.
-  const cValid = loaded ? lit(0, 1) : b.reg('c_valid');
-  const cX = loaded ? bX : b.reg('c_x', xBits);
-  const cWord = loaded ? bWord : b.reg('c_word', mul(lanes, weightBits));
+  const c = loaded ? { valid: lit(0, 1), x: bX, word: bWord } : { valid: b.reg('c_valid'), x: b.reg('c_x', xBits), word: b.reg('c_word', mul(lanes, weightBits)) };
   if (!loaded) {
     b.comment('c and s: with SPLIT_PRODUCT, the copy of b and the two half products summed');
     const sValid = b.reg('s_valid');
     b.assign(sums, cond(split, sValid, pValid));
-    b.always(clk, [set(cValid, land(lnot(rst), land(split, bValid))), set(cX, bX), set(cWord, bWord), set(sValid, land(lnot(rst), pValid))]);
+    b.always(clk, [set(c.valid, land(lnot(rst), land(split, bValid))), set(c.x, bX), set(c.word, bWord), set(sValid, land(lnot(rst), pValid))]);
   }
-  b.assign(idle, land(land(land(lnot(aValid), lnot(bValid)), lnot(cValid)), land(lnot(pValid), lnot(sums))));
+  b.assign(idle, land(land(land(lnot(aValid), lnot(bValid)), lnot(c.valid)), land(lnot(pValid), lnot(sums))));
   b.always(clk, [
     if_(rst, [set(aValid, num(0)), set(bValid, num(0)), set(pValid, num(0))], [
-      set(aValid, land(inValid, lnot(passStart))), set(aX, inX), set(bValid, aValid), set(bX, aX), set(bWord, wWord), set(pValid, loaded ? bValid : cond(split, cValid, bValid)),
+      set(aValid, land(inValid, lnot(passStart))), set(aX, inX), set(bValid, aValid), set(bX, aX), set(bWord, wWord), set(pValid, loaded ? bValid : cond(split, c.valid, bValid)),
     ]),
     if_(passStart, [set(base, cond(passFirst, repeat(wAddrBits, lit(0, 1)), add(base, inputStep)))]),
   ]);
@@ -92,13 +90,13 @@ export function synapseModule(options: { loaded?: boolean } = {}): Module {
       clk, re: inValid, raddr: wAddr, rdata: wWord, we: lit(0, 1), waddr: repeat(wAddrBits, lit(0, 1)), wdata: repeat(mul(lanes, weightBits), lit(0, 1)),
     });
   }
-  const productWord = loaded ? bWord : b.wire('product_word', mul(lanes, weightBits));
-  const productX = loaded ? bX : b.wire('product_x', xBits);
+  // What the products read: b, or c with SPLIT_PRODUCT (the loaded synapse never splits).
+  const product = loaded ? { word: bWord, x: bX } : { word: b.wire('product_word', mul(lanes, weightBits)), x: b.wire('product_x', xBits) };
   if (!loaded) {
-    b.assign(productWord, cond(split, cWord, bWord));
-    b.assign(productX, cond(split, cX, bX));
+    b.assign(product.word, cond(split, c.word, bWord));
+    b.assign(product.x, cond(split, c.x, bX));
   }
-  accumulatorLanes(b, { lanes, weightBits, accBits, macBits, xBits, xSigned, wWord: productWord, accWord, x: productX, enable: sums, clear: passStart, clk, split });
+  accumulatorLanes(b, { lanes, weightBits, accBits, macBits, xBits, xSigned, wWord: product.word, accWord, x: product.x, enable: sums, clear: passStart, clk, split });
   return b.build();
 }
 
